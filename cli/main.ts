@@ -1,0 +1,22 @@
+// The `joulebook` command: every subcommand registers here.
+import { Command } from 'commander';
+import { ConfigError } from '../protocol/issues.js';
+import { EXIT_CONFIG, gatewayCommand } from '../gateway/cli.js';
+import { simCommand } from '../sim/cli.js';
+
+const program = new Command('joulebook')
+  .description('Power metering and energy billing for colocation data centers')
+  .showHelpAfterError()
+  .addCommand(gatewayCommand())
+  .addCommand(simCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  process.stderr.write(`joulebook: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

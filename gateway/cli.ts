@@ -1,0 +1,109 @@
+// `joulebook gateway ...`: run a room's gateway, scan a bus.
+import { Command } from 'commander';
+import type { Reading } from '../protocol/reading.js';
+import { ConfigError } from '../protocol/issues.js';
+import { hostPort, intIn, oneOf } from '../cli/args.js';
+import { systemClock } from './clock.js';
+import { readGatewayConfig } from './config/load.js';
+import type { Bus } from './config/schema.js';
+import { Bus as BusSchema } from './config/schema.js';
+import { ModbusBus } from './drivers/modbus/bus.js';
+import { busKinds } from './drivers/modbus/bus-kinds.js';
+import { parseUnitList } from './drivers/modbus/identify.js';
+import { scanBus, type ScanHit } from './drivers/modbus/scan.js';
+import { createLogger } from './log.js';
+import { buildGateway, loadCatalogFor } from './main.js';
+import { loadProfiles } from './profiles/load.js';
+import { BUILTIN_PROFILES_DIR } from './paths.js';
+import { fmt, renderTable } from './status/table.js';
+
+/** Exit code for configuration errors, distinct from runtime failures. */
+export const EXIT_CONFIG = 2;
+
+export function gatewayCommand(): Command {
+  const cmd = new Command('gateway').description("a room's gateway: read meters and PDUs, check counters, publish");
+
+  cmd.command('run')
+    .description('poll every configured device')
+    .requiredOption('-c, --config <file>', 'gateway.yaml')
+    .option('--readings', 'print every reading as a JSON line on stdout')
+    .action(async (o: { config: string; readings?: boolean }) => {
+      const config = await readGatewayConfig(o.config);
+      const profiles = await loadCatalogFor(config, o.config);
+      const log = createLogger(config.log.level);
+      const gw = buildGateway({
+        config, configFile: o.config, profiles, clock: systemClock, log,
+        onReadings: (rs) => { if (o.readings) for (const r of rs) process.stdout.write(`${JSON.stringify(r)}\n`); },
+      });
+      gw.start();
+      log.info({ gateway: config.gateway.id, buses: config.buses.length, devices: config.devices.length }, 'gateway running');
+      await untilSignal();
+      await gw.stop();
+    });
+
+  cmd.command('scan')
+    .description('find the meters on a bus and identify their profiles')
+    .option('--serial <path>', 'serial port of an RS-485 adapter')
+    .option('--baud <n>', 'baud rate', intIn(1200, 115200), 9600)
+    .option('--parity <p>', 'none, even or odd', oneOf(['none', 'even', 'odd'] as const), 'none')
+    .option('--stop-bits <n>', '1 or 2', intIn(1, 2), 1)
+    .option('--tcp <host:port>', 'Modbus TCP endpoint', hostPort())
+    .option('--rtu-tcp <host:port>', 'serial device server (RTU over TCP)', hostPort())
+    .option('--units <list>', 'unit ids, e.g. 1-10,20', '1-247')
+    .option('--timeout-ms <ms>', 'answer timeout per request', intIn(20, 30000), 300)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (o: ScanOptions) => {
+      const bus = scanBusConfig(o);
+      const units = parseUnitList(o.units);
+      const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
+      const profiles = await loadProfiles([BUILTIN_PROFILES_DIR]);
+      const kind = busKinds.get(bus.type);
+      const modbus = new ModbusBus({ options: kind.options(bus), link: kind.link(bus), clock: systemClock, log });
+      const hits = await scanBus({ bus: modbus, profiles, clock: systemClock, log }, units, o.timeoutMs,
+        o.json ? undefined : (u) => process.stderr.write(`\rscanning unit ${u} of ${units[units.length - 1]}`));
+      await modbus.close();
+      if (!o.json) process.stderr.write('\n');
+      process.stdout.write(o.json ? `${JSON.stringify({ bus: bus.id, hits })}\n` : `${scanTable(hits)}\n`);
+    });
+
+  return cmd;
+}
+
+interface ScanOptions {
+  serial?: string; baud: number; parity: 'none' | 'even' | 'odd'; stopBits: number;
+  tcp?: { host: string; port: number }; rtuTcp?: { host: string; port: number };
+  units: string; timeoutMs: number; json?: boolean;
+}
+
+function scanBusConfig(o: ScanOptions): Bus {
+  const given = [o.serial, o.tcp, o.rtuTcp].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new ConfigError([{ file: '(command line)', path: 'scan', message: 'give exactly one of --serial, --tcp, --rtu-tcp' }]);
+  const raw = o.serial
+    ? { id: 'scan', type: 'rtu', path: o.serial, baudRate: o.baud, parity: o.parity, stopBits: o.stopBits }
+    : o.tcp ? { id: 'scan', type: 'tcp', ...o.tcp } : { id: 'scan', type: 'rtu-over-tcp', ...o.rtuTcp };
+  return BusSchema.parse(raw);
+}
+
+function headline(rs: readonly Reading[]): string {
+  const total = rs.filter((r) => r.channel === 'total');
+  const pick = (m: keyof Reading['values']) => total.find((r) => r.values[m] !== undefined)?.values[m];
+  return `${fmt(pick('energy_import_kwh'), 2)} kWh, ${fmt(pick('power_w'), 0)} W`;
+}
+
+export function scanTable(hits: readonly ScanHit[]): string {
+  if (hits.length === 0) return 'no device answered';
+  return renderTable(['unit', 'profile', 'model', 'serial', 'first reading', 'latency'],
+    hits.map((h) => [String(h.unit), h.profile ?? '(unknown)', h.model ?? '-', h.serial ?? '-', h.profile ? headline(h.readings) : '-', h.latencyMs === undefined ? '-' : `${h.latencyMs} ms`]));
+}
+
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

@@ -1,0 +1,60 @@
+// gateway.yaml from disk: YAML, schema, then the references between entries; every problem at once.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, type ConfigIssue, issuesFromZod } from '../../protocol/issues.js';
+import { GatewayConfig } from './schema.js';
+import { parseYamlFile } from './yaml.js';
+
+export async function readGatewayConfig(file: string): Promise<GatewayConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, path: '(file)', message: (err as Error).message }]);
+  }
+  const cfg = parseGatewayConfig(text, file);
+  // Relative profile folders are relative to the config file.
+  return { ...cfg, profiles: { dirs: cfg.profiles.dirs.map((d) => resolve(dirname(file), d)) } };
+}
+
+export function parseGatewayConfig(text: string, file: string): GatewayConfig {
+  const doc = parseYamlFile(text, file);
+  if (!doc.ok) throw new ConfigError(doc.issues);
+  const parsed = GatewayConfig.safeParse(doc.value);
+  if (!parsed.success) throw new ConfigError(issuesFromZod(file, parsed.error));
+  const issues = crossCheck(parsed.data, file);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return parsed.data;
+}
+
+function crossCheck(cfg: GatewayConfig, file: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const dup = (list: readonly { id: string }[], what: string) => {
+    const seen = new Map<string, number>();
+    list.forEach((x, i) => {
+      const prev = seen.get(x.id);
+      if (prev !== undefined) issues.push({ file, path: `${what}[${i}].id`, message: `duplicate id "${x.id}" (also ${what}[${prev}])` });
+      seen.set(x.id, i);
+    });
+  };
+  dup(cfg.buses, 'buses');
+  dup(cfg.devices, 'devices');
+  const busIds = new Set(cfg.buses.map((b) => b.id));
+  const units = new Map<string, number>();
+  cfg.devices.forEach((d, i) => {
+    if (!busIds.has(d.bus)) issues.push({ file, path: `devices[${i}].bus`, message: `unknown bus "${d.bus}" (buses: ${[...busIds].join(', ') || 'none'})` });
+    const key = `${d.bus}/${d.unit}`;
+    const prev = units.get(key);
+    if (prev !== undefined) issues.push({ file, path: `devices[${i}].unit`, message: `unit ${d.unit} on bus ${d.bus} is already devices[${prev}]` });
+    units.set(key, i);
+    if (d.energyIntervalMs > d.fullIntervalMs) issues.push({ file, path: `devices[${i}].energyIntervalMs`, message: 'energy counters cannot be read less often than the full set' });
+  });
+  return issues;
+}
+
+/** Checks the devices' profiles against the loaded catalog; reported with the config's own problems. */
+export function checkProfiles(cfg: GatewayConfig, file: string, known: ReadonlySet<string>): ConfigIssue[] {
+  return cfg.devices.flatMap((d, i) => (known.has(d.profile) ? [] : [{
+    file, path: `devices[${i}].profile`, message: `unknown profile "${d.profile}" (known: ${[...known].sort().join(', ')})`,
+  }]));
+}

@@ -1,0 +1,87 @@
+// gateway.yaml: one room's gateway. The schema gives the types, the defaults and the generated reference
+// (docs/config-gateway.md, `npm run docs`).
+import { z } from 'zod';
+
+const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "-", "." (up to 64)');
+const Port = z.number().int().min(1).max(65535);
+
+const LinkTiming = {
+  turnaroundDelayMs: z.number().min(0).max(10_000).default(0)
+    .describe('extra quiet time after each answer before the next request (slow meters, RS-485 bias settling)'),
+  connectTimeoutMs: z.number().int().min(100).max(60_000).default(3000).describe('time allowed to open the port or connect'),
+};
+
+const SerialLine = {
+  baudRate: z.number().int().min(1200).max(115200).default(9600).describe('1200 to 115200'),
+  parity: z.enum(['none', 'even', 'odd']).default('none'),
+  stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+};
+
+const RtuFraming = {
+  frameGapMs: z.number().min(1).max(1000).default(25)
+    .describe('silence after which a partial or corrupt RTU answer is judged complete (USB adapters deliver in chunks)'),
+};
+
+export const RtuBus = z.strictObject({
+  id: Id,
+  type: z.literal('rtu').describe('Modbus RTU on a serial port (RS-485 adapter)'),
+  path: z.string().min(1).describe('serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/...'),
+  ...SerialLine,
+  ...RtuFraming,
+  ...LinkTiming,
+});
+
+export const TcpBus = z.strictObject({
+  id: Id,
+  type: z.literal('tcp').describe('Modbus TCP (MBAP) to a meter or a TCP-to-RTU gateway'),
+  host: z.string().min(1),
+  port: Port.default(502),
+  maxStaleFrames: z.number().int().min(1).max(100).default(3)
+    .describe('answers with a wrong transaction id in a row before the connection is judged out of step and reopened'),
+  ...LinkTiming,
+});
+
+export const RtuOverTcpBus = z.strictObject({
+  id: Id,
+  type: z.literal('rtu-over-tcp').describe('RTU frames through a serial device server (transparent TCP port)'),
+  host: z.string().min(1),
+  port: Port,
+  line: z.strictObject(SerialLine).optional().describe("the device server's serial settings, if known: adds wire times to timeouts and silences"),
+  ...RtuFraming,
+  ...LinkTiming,
+});
+
+export const Bus = z.discriminatedUnion('type', [RtuBus, TcpBus, RtuOverTcpBus]);
+export type Bus = z.infer<typeof Bus>;
+
+export const Device = z.strictObject({
+  id: Id.describe('stable name of the meter in this room, e.g. busbar-a1'),
+  bus: Id.describe('id of the bus it hangs on'),
+  unit: z.number().int().min(1).max(247).describe('Modbus unit id (slave address)'),
+  profile: z.string().min(1).describe('profile id from config/profiles (or profiles.dirs)'),
+  timeoutMs: z.number().int().min(20).max(30_000).default(500)
+    .describe('answer timeout per request, on top of the frames\' wire time'),
+  retries: z.number().int().min(0).max(5).default(1).describe('retries of a request that timed out or came back corrupt'),
+  backoffBaseMs: z.number().int().min(0).default(5000).describe('pause after the first failed poll; doubles per failure'),
+  backoffMaxMs: z.number().int().min(0).default(300_000).describe('longest pause between attempts at a failing meter'),
+  energyIntervalMs: z.number().int().min(100).default(15_000).describe('how often energy counters are read'),
+  fullIntervalMs: z.number().int().min(100).default(60_000).describe('how often every measurement is read'),
+});
+export type Device = z.infer<typeof Device>;
+
+export const GatewayConfig = z.strictObject({
+  gateway: z.strictObject({
+    id: Id.describe('unique gateway id; the MQTT client id and topic level'),
+    site: Id.describe('data-center site id'),
+    room: Id.describe('room id within the site'),
+  }),
+  log: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  }).prefault({}),
+  profiles: z.strictObject({
+    dirs: z.array(z.string()).default([]).describe('extra profile folders, read after the built-in config/profiles'),
+  }).prefault({}),
+  buses: z.array(Bus).default([]),
+  devices: z.array(Device).default([]),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfig>;
