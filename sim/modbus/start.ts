@@ -18,6 +18,8 @@ export interface ModbusSimOptions {
   speed?: number;
   strictAddresses?: boolean;
   control?: { host: string; port: number };
+  /** The simulator's clock (epoch ms); tests freeze it to compare decoded values with the truth exactly. */
+  now?: () => number;
 }
 
 export interface ModbusSim {
@@ -28,13 +30,14 @@ export interface ModbusSim {
 }
 
 export async function startModbusSim(opt: ModbusSimOptions): Promise<ModbusSim> {
-  const now = Date.now();
+  const clock = opt.now ?? Date.now;
+  const now = clock();
   const meters = opt.meters.map((m) => new SimMeter({
     unit: m.unit, profile: m.profile, seed: m.seed ?? m.unit, speed: opt.speed ?? 1,
     ...(m.basePowerW !== undefined ? { basePowerW: m.basePowerW } : {}),
     ...(opt.strictAddresses ? { strictAddresses: true } : {}),
   }, now));
-  const bank = new MeterBank(meters);
+  const bank = new MeterBank(meters, clock);
   const turnaroundMs = opt.turnaroundMs ?? 0;
   const w = opt.wire;
   const wire = w.kind === 'serial'
@@ -43,7 +46,7 @@ export async function startModbusSim(opt: ModbusSimOptions): Promise<ModbusSim> 
       host: w.host, port: w.port, framing: w.kind === 'tcp' ? 'mbap' : 'rtu', turnaroundMs,
       ...(w.kind === 'rtu-over-tcp' && w.lineTiming && w.line ? { line: w.line } : {}),
     });
-  const control = opt.control ? await serveControl(bank, opt.control.host, opt.control.port) : undefined;
+  const control = opt.control ? await serveControl(bank, opt.control.host, opt.control.port, clock) : undefined;
   return {
     bank, wire, ...(control ? { control } : {}),
     close: async () => {
