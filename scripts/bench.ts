@@ -1,0 +1,22 @@
+// One runner for every benchmark: `npm run bench -- <name> [--json]`.
+// With --json the last line on stdout is one JSON object with the figures.
+import { modbusBench } from './benches/modbus.js';
+
+export interface Bench {
+  name: string;
+  description: string;
+  run(log: (line: string) => void): Promise<Record<string, number | string | boolean>>;
+}
+
+const benches = new Map<string, Bench>([[modbusBench.name, modbusBench]]);
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const name = args.find((a) => !a.startsWith('--'));
+const bench = name ? benches.get(name) : undefined;
+if (!bench) {
+  process.stderr.write(`usage: npm run bench -- <name> [--json]\nbenchmarks:\n${[...benches.values()].map((b) => `  ${b.name}  ${b.description}`).join('\n')}\n`);
+  process.exit(2);
+}
+const figures = await bench.run((line) => process.stdout.write(`${line}\n`));
+process.stdout.write(json ? `${JSON.stringify(figures)}\n` : `${Object.entries(figures).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);

@@ -1,0 +1,111 @@
+// `npm start`: the whole chain as far as it exists. Simulated meters on a Modbus TCP gateway and on an
+// RS-485 line (a socat pty pair; RTU over TCP if socat is missing), polled by a real gateway, shown live.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Reading } from '../protocol/reading.js';
+import { systemClock } from '../gateway/clock.js';
+import { GatewayConfig } from '../gateway/config/schema.js';
+import { createLogger } from '../gateway/log.js';
+import { buildGateway, loadCatalogFor } from '../gateway/main.js';
+import { fmt, renderTable } from '../gateway/status/table.js';
+import { untilSignal } from '../gateway/cli.js';
+import { startModbusSim, type ModbusSim } from '../sim/modbus/start.js';
+
+const SPEED = 60; // a simulated minute per second, so counters visibly move
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function ptyPair(): Promise<{ a: string; b: string; proc: ChildProcess } | undefined> {
+  if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).error) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'joulebook-demo-'));
+  const [a, b] = [join(dir, 'rs485-sim'), join(dir, 'rs485-gw')];
+  const proc = spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !(existsSync(a) && existsSync(b)); i++) await new Promise((r) => setTimeout(r, 20));
+  return existsSync(b) ? { a, b, proc } : undefined;
+}
+
+const durationArg = process.argv.indexOf('--duration-s');
+const durationS = durationArg > 0 ? Number(process.argv[durationArg + 1]) : undefined;
+const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
+
+const tcpPort = await freePort();
+const pty = await ptyPair();
+const rtuLine = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
+const rawConfig = {
+  gateway: { id: 'demo-gw-r101', site: 'ams1', room: 'r101' },
+  buses: [
+    { id: 'tcp-gw', type: 'tcp', host: '127.0.0.1', port: tcpPort },
+    pty ? { id: 'rs485-1', type: 'rtu', path: pty.b, ...rtuLine } : { id: 'rs485-1', type: 'rtu-over-tcp', host: '127.0.0.1', port: await freePort(), line: rtuLine },
+  ],
+  devices: [
+    { id: 'ups-a-out', bus: 'tcp-gw', unit: 1, profile: 'janitza-umg96rm' },
+    { id: 'busbar-a1', bus: 'tcp-gw', unit: 2, profile: 'schneider-iem3255' },
+    { id: 'busbar-b1', bus: 'tcp-gw', unit: 3, profile: 'siemens-pac2200' },
+    { id: 'branch-a1-01', bus: 'rs485-1', unit: 1, profile: 'eastron-sdm630' },
+    { id: 'branch-a1-02', bus: 'rs485-1', unit: 2, profile: 'eastron-sdm630' },
+    { id: 'branch-b1-01', bus: 'rs485-1', unit: 3, profile: 'abb-b23' },
+    { id: 'branch-b1-02', bus: 'rs485-1', unit: 4, profile: 'socomec-diris-a40' },
+  ].map((d) => ({ ...d, energyIntervalMs: 1000, fullIntervalMs: 2000, timeoutMs: 300 })),
+};
+const config = GatewayConfig.parse(rawConfig);
+const profiles = await loadCatalogFor(config, '(demo)');
+const profile = (id: string) => profiles.get(id)!;
+const onBus = (bus: string) => config.devices.filter((d) => d.bus === bus).map((d) => ({ unit: d.unit, profile: profile(d.profile), basePowerW: d.id.startsWith('branch') ? 900 : 9000 }));
+const rtuBus = config.buses[1]!;
+
+const sims: ModbusSim[] = [
+  await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: tcpPort }, meters: onBus('tcp-gw'), speed: SPEED }),
+  await startModbusSim({
+    wire: rtuBus.type === 'rtu' ? { kind: 'serial', path: pty!.a, line: rtuLine, lineTiming: true } : { kind: 'rtu-over-tcp', host: '127.0.0.1', port: (rtuBus as { port: number }).port, line: rtuLine, lineTiming: true },
+    meters: onBus('rs485-1'), turnaroundMs: 5, speed: SPEED,
+  }),
+];
+
+const latest = new Map<string, Map<string, Reading>>();
+const gw = buildGateway({
+  config, configFile: '(demo)', profiles, clock: systemClock, log,
+  onReadings: (rs) => {
+    for (const r of rs) {
+      const byChannel = latest.get(r.device) ?? new Map<string, Reading>();
+      byChannel.set(r.channel, { ...r, values: { ...byChannel.get(r.channel)?.values, ...r.values } });
+      latest.set(r.device, byChannel);
+    }
+  },
+});
+gw.start();
+
+function view(): string {
+  const rows = config.devices.map((d) => {
+    const dev = gw.devices.get(d.id)!;
+    const total = latest.get(d.id)?.get('total');
+    const l1 = latest.get(d.id)?.get('l1');
+    const c = dev.counters.snapshot();
+    const faults = (c.counts.timeouts ?? 0) + (c.counts.crc_errors ?? 0) + (c.counts.garbage ?? 0) + (c.counts.exceptions ?? 0);
+    return [d.id, d.profile, `${d.bus}/${d.unit}`, fmt(total?.values.energy_import_kwh, 3), fmt(total?.values.power_w, 0),
+      fmt(l1?.values.voltage_v ?? total?.values.voltage_v, 1), fmt(total?.values.frequency_hz, 2), fmt(c.latency.meanMs, 1), String(faults)];
+  });
+  const head = ['device', 'profile', 'bus/unit', 'import kWh', 'power W', 'V L1', 'Hz', 'ms/req', 'faults'];
+  const buses = [...gw.buses.values()].map((b) => `${b.name}: ${b.counters.get('requests')} requests, ${b.counters.get('timeouts')} timeouts`).join('; ');
+  return `Joulebook gateway ${config.gateway.id} (site ${config.gateway.site}, room ${config.gateway.room}); simulated time x${SPEED}\n` +
+    `RS-485 line: ${rtuBus.type === 'rtu' ? `socat pty pair ${rtuBus.path}` : 'RTU over TCP (socat not installed)'}, 19200 8E1, line-timed\n\n` +
+    `${renderTable(head, rows)}\n\n${buses}\n${durationS ? '' : 'Ctrl-C to stop.'}`;
+}
+
+const tty = process.stdout.isTTY;
+const timer = setInterval(() => process.stdout.write(tty ? `\x1b[2J\x1b[H${view()}\n` : `${view()}\n\n`), tty ? 1000 : 5000);
+await (durationS ? new Promise((r) => setTimeout(r, durationS * 1000)) : untilSignal());
+clearInterval(timer);
+await gw.stop();
+await Promise.all(sims.map((s) => s.close()));
+pty?.proc.kill();
+process.stdout.write(`${tty ? '' : ''}${view()}\nstopped.\n`);

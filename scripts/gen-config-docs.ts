@@ -1,0 +1,38 @@
+// Writes the configuration references in docs/ from the schemas; `--check` fails if they are out of date (CI).
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GatewayConfig } from '../gateway/config/schema.js';
+import { PACKAGE_ROOT } from '../gateway/paths.js';
+import { ModbusProfile } from '../gateway/profiles/schema.js';
+import { configReference } from './config-docs.js';
+
+const docs = [
+  {
+    file: 'docs/config-gateway.md',
+    text: configReference('gateway.yaml reference',
+      'One file per room gateway (example: `config/gateway.example.yaml`). Every problem in it is reported at once as `file: path: message`, and the gateway does not start until all are fixed. Times are in milliseconds.',
+      GatewayConfig),
+  },
+  {
+    file: 'docs/profile-schema.md',
+    text: configReference('Modbus device profile reference',
+      'One YAML file per meter model in `config/profiles/` (see docs/profiles.md for how to write one). Addresses are 0-based protocol addresses; every field cites an entry of `sources`.',
+      ModbusProfile),
+  },
+];
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const d of docs) {
+  const path = join(PACKAGE_ROOT, d.file);
+  const current = await readFile(path, 'utf8').catch(() => '');
+  if (current === d.text) continue;
+  if (check) {
+    process.stderr.write(`${d.file} is out of date: run npm run docs\n`);
+    stale++;
+  } else {
+    await writeFile(path, d.text);
+    process.stdout.write(`wrote ${d.file}\n`);
+  }
+}
+process.exit(stale > 0 ? 1 : 0);
