@@ -73,6 +73,9 @@ export function resolveProfile(p: ModbusProfile, file: string): { profile?: Reso
     if (isCounter(f.measurement) && !f.counter) issue(`${path}.counter`, `${f.measurement} is an energy counter: declare its bits and resolutionKwh`);
     if (!isCounter(f.measurement) && f.counter) issue(`${path}.counter`, 'only energy_* measurements are counters');
     if (loc.type === 'string') issue(`${path}.type`, 'a measurement must be numeric');
+    f.notAvailable.forEach((raw, k) => {
+      if (normalizeHex(raw).length !== loc.words * 4) issue(`${path}.notAvailable[${k}]`, `"${raw}" has ${normalizeHex(raw).length} hex digits; a ${loc.type} spans ${loc.words * 4}`);
+    });
     return {
       ...loc, key: `${f.measurement}:${f.channel}`, measurement: f.measurement, channel: f.channel, scale: f.scale, offset: f.offset,
       notAvailable: f.notAvailable.map(normalizeHex), ...(f.transform ? { transform: f.transform } : {}), ...(f.counter ? { counter: f.counter } : {}),

@@ -43,7 +43,8 @@ export class SimLoad {
       const meanW = (this.powerW(i, t0) + this.powerW(i, t1)) / 2;
       this.energyKwh[ph] += (meanW * dtRealS * this.opt.speed) / 3_600_000;
     });
-    this.lastMs = nowMs;
+    // A clock that steps back adds nothing, and must not rewind: the interval would be integrated twice.
+    this.lastMs = Math.max(this.lastMs, nowMs);
     return this.measure(t1);
   }
 

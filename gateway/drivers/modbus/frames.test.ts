@@ -53,10 +53,10 @@ t.test('parseRtuResponse: data, exception, CRC error and every incomplete prefix
   t.same(parseRtuResponse(exc, req), { kind: 'exception', code: 2, length: 5 }, 'exception frame');
 
   const badCrc = Buffer.from(data);
-  badCrc[8] ^= 0xff;
+  badCrc[8] = badCrc[8]! ^ 0xff;
   t.same(parseRtuResponse(badCrc, req), { kind: 'crc', length: 9 }, 'corrupt CRC byte');
   const badData = Buffer.from(data);
-  badData[4] ^= 0x01;
+  badData[4] = badData[4]! ^ 0x01;
   t.same(parseRtuResponse(badData, req), { kind: 'crc', length: 9 }, 'corrupt data byte');
   const badExc = Buffer.from(exc);
   badExc[2] = 3;
