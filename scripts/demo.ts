@@ -1,10 +1,5 @@
 // `npm start`: the whole chain as far as it exists. Simulated meters on a Modbus TCP gateway and on an
 // RS-485 line (a socat pty pair; RTU over TCP if socat is missing), polled by a real gateway, shown live.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Reading } from '../protocol/reading.js';
 import { systemClock } from '../gateway/clock.js';
 import { GatewayConfig } from '../gateway/config/schema.js';
@@ -13,25 +8,12 @@ import { buildGateway, loadCatalogFor } from '../gateway/main.js';
 import { fmt, renderTable } from '../gateway/status/table.js';
 import { untilSignal } from '../gateway/cli.js';
 import { startModbusSim, type ModbusSim } from '../sim/modbus/start.js';
+import { freePort, ptyPair, socatAvailable, type PtyPair } from '../sim/wiring.js';
 
 const SPEED = 60; // a simulated minute per second, so counters visibly move
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-async function ptyPair(): Promise<{ a: string; b: string; proc: ChildProcess } | undefined> {
-  if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).error) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'joulebook-demo-'));
-  const [a, b] = [join(dir, 'rs485-sim'), join(dir, 'rs485-gw')];
-  const proc = spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
-  for (let i = 0; i < 100 && !(existsSync(a) && existsSync(b)); i++) await new Promise((r) => setTimeout(r, 20));
-  return existsSync(b) ? { a, b, proc } : undefined;
+async function rs485Line(): Promise<PtyPair | undefined> {
+  return socatAvailable() ? ptyPair(['rs485-sim', 'rs485-gw']) : undefined;
 }
 
 const durationArg = process.argv.indexOf('--duration-s');
@@ -39,7 +21,7 @@ const durationS = durationArg > 0 ? Number(process.argv[durationArg + 1]) : unde
 const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
 
 const tcpPort = await freePort();
-const pty = await ptyPair();
+const pty = await rs485Line();
 const rtuLine = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
 const rawConfig = {
   gateway: { id: 'demo-gw-r101', site: 'ams1', room: 'r101' },
@@ -107,5 +89,5 @@ await (durationS ? new Promise((r) => setTimeout(r, durationS * 1000)) : untilSi
 clearInterval(timer);
 await gw.stop();
 await Promise.all(sims.map((s) => s.close()));
-pty?.proc.kill();
+pty?.close();
 process.stdout.write(`${tty ? '' : ''}${view()}\nstopped.\n`);

@@ -3,8 +3,6 @@
 // line efficiency = physical minimum for the same frames (wire time of every request and response plus
 // the meter's turnaround) / measured cycle time. The inter-frame silence the protocol requires is overhead.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { systemClock } from '../../gateway/clock.js';
@@ -14,6 +12,7 @@ import { SerialLink } from '../../gateway/drivers/modbus/links.js';
 import { frameWireMs, readFrameBytes, type LineSettings } from '../../gateway/drivers/modbus/timing.js';
 import { PACKAGE_ROOT, BUILTIN_PROFILES_DIR } from '../../gateway/paths.js';
 import { loadProfiles } from '../../gateway/profiles/load.js';
+import { ptyPair } from '../../sim/wiring.js';
 import type { Bench } from '../bench.js';
 
 const METERS = 8;
@@ -32,12 +31,10 @@ async function waitFor(check: () => boolean, what: string): Promise<void> {
 
 async function measure(baudRate: number, out: (l: string) => void) {
   const line: LineSettings = { baudRate, parity: 'none', stopBits: 1 }; // the SDM630's factory setting, 8N1
-  const dir = mkdtempSync(join(tmpdir(), 'jb-bench-'));
-  const [a, b] = [join(dir, 'a'), join(dir, 'b')];
+  const pty = await ptyPair();
+  const { a, b } = pty;
   const children: ChildProcess[] = [];
   try {
-    children.push(spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' }));
-    await waitFor(() => existsSync(a) && existsSync(b), 'socat pty pair');
     const sim = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist/cli/main.js'), 'sim', 'modbus', '--profile', 'eastron-sdm630', '--serial', a,
       '--baud', String(baudRate), '--units', `1-${METERS}`, '--line-timing', '--turnaround-ms', String(TURNAROUND_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(sim);
@@ -76,6 +73,7 @@ async function measure(baudRate: number, out: (l: string) => void) {
     return { transactions, naive, cycleMs, minimumMs, efficiency: minimumMs / cycleMs };
   } finally {
     for (const c of children) c.kill('SIGTERM');
+    pty.close();
   }
 }
 

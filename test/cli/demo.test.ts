@@ -1,0 +1,20 @@
+// `npm start`'s demo, run briefly: every simulated meter is read over TCP and the RS-485 pty line, without faults.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import t from 'tap';
+
+const DEMO = fileURLToPath(new URL('../../dist/scripts/demo.js', import.meta.url));
+
+t.test('the demo shows live readings of every meter', async (t) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [DEMO, '--duration-s', '3'], { timeout: 30_000 });
+  const last = stdout.slice(stdout.lastIndexOf('Joulebook gateway'));
+  const rows = last.split('\n').filter((l) => /^(ups|busbar|branch)-/.test(l)).map((l) => l.trim().split(/\s{2,}/));
+  t.equal(rows.length, 7, 'seven meters listed');
+  for (const r of rows) {
+    t.ok(Number(r[3]) > 0, `${r[0]}: energy ${r[3]} kWh`);
+    t.ok(Number(r[4]) > 0, `${r[0]}: power ${r[4]} W`);
+    t.equal(r[8], '0', `${r[0]}: no faults`);
+  }
+  t.match(last, /stopped\./, 'stops cleanly');
+});
