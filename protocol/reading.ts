@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { Channel, Measurement } from './measurements.js';
 
-export const ValueFlag = z.enum(['not_available', 'unreadable']);
+export const ValueFlag = z.enum(['not_available', 'unreadable', 'bad_type']);
 
 export const Reading = z.strictObject({
   device: z.string().min(1),

@@ -1,6 +1,7 @@
 // Register words to values: the pure core of reading a meter. No I/O.
 // Word order: `big` = most significant register first (Modbus default), `little` = LSW first (Carlo Gavazzi).
 // Byte order swaps the two bytes inside each register (rare, some gateways).
+import { scaled } from '../../../protocol/scale.js';
 import type { ValueLocation } from '../../profiles/resolve.js';
 
 export type Raw = number | bigint | string;
@@ -61,7 +62,7 @@ export function decodeNumeric(words: readonly number[], spec: NumericSpec): Deco
   let v = typeof raw === 'bigint' ? Number(raw) : raw;
   if (!Number.isFinite(v)) return { ok: false, reason: 'not_finite' };
   if (spec.transform === 'pf_4quadrant') v = pf4Quadrant(v);
-  return { ok: true, value: v * spec.scale + spec.offset };
+  return { ok: true, value: scaled(v, spec.scale, spec.offset) };
 }
 
 /**
