@@ -11,7 +11,8 @@ import type { PollKind } from '../../polling/schedule.js';
 import type { ResolvedSnmpProfile } from '../../profiles/snmp-resolve.js';
 import type { SnmpTable } from '../../profiles/snmp-schema.js';
 import { identityRows, rowUnit, splitIndex, tableReadings, type RowProblems, type TableRows } from './rows.js';
-import { SnmpClient, SnmpError } from './session.js';
+import type { SnmpClient} from './session.js';
+import { SnmpError } from './session.js';
 import { snmpNumber, snmpText } from './values.js';
 
 export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
