@@ -4,14 +4,17 @@ import type { Reading } from '../protocol/reading.js';
 import { ConfigError } from '../protocol/issues.js';
 import type { Clock } from './clock.js';
 import { checkProfiles } from './config/load.js';
-import type { GatewayConfig } from './config/schema.js';
+import type { GatewayConfig, Pdu } from './config/schema.js';
 import { ModbusBus } from './drivers/modbus/bus.js';
 import { busKinds } from './drivers/modbus/bus-kinds.js';
-import { ModbusDevice, type PollResult } from './drivers/modbus/device.js';
-import { loadProfiles, type ProfileCatalog } from './profiles/load.js';
-import { PollScheduler } from './polling/scheduler.js';
+import { ModbusDevice } from './drivers/modbus/device.js';
+import { SnmpAgent } from './drivers/snmp/agent.js';
+import { SnmpClient, type SnmpTarget } from './drivers/snmp/session.js';
+import { loadCatalogs, type Catalogs } from './profiles/load.js';
+import { Limiter } from './polling/limiter.js';
+import type { PollResult } from './polling/result.js';
+import { PollScheduler, type ScheduledTarget } from './polling/scheduler.js';
 import { BUILTIN_PROFILES_DIR } from './paths.js';
-
 
 export function profileDirs(cfg: GatewayConfig): string[] {
   return [BUILTIN_PROFILES_DIR, ...cfg.profiles.dirs];
@@ -20,7 +23,7 @@ export function profileDirs(cfg: GatewayConfig): string[] {
 export interface GatewayDeps {
   config: GatewayConfig;
   configFile: string;
-  profiles: ProfileCatalog;
+  profiles: Catalogs;
   clock: Clock;
   log: Logger;
   onReadings?: (readings: readonly Reading[], result: PollResult) => void;
@@ -29,17 +32,25 @@ export interface GatewayDeps {
 export interface Gateway {
   buses: ReadonlyMap<string, ModbusBus>;
   devices: ReadonlyMap<string, ModbusDevice>;
+  pdus: ReadonlyMap<string, SnmpAgent>;
   scheduler: PollScheduler<PollResult>;
   start(): void;
   stop(): Promise<void>;
 }
 
-/** Loads the profile catalog and checks the config against it; throws ConfigError with every problem. */
-export async function loadCatalogFor(config: GatewayConfig, configFile: string): Promise<ProfileCatalog> {
-  const profiles = await loadProfiles(profileDirs(config));
-  const issues = checkProfiles(config, configFile, new Set(profiles.keys()));
+/** Loads the profile catalogs and checks the config against them; throws ConfigError with every problem. */
+export async function loadCatalogFor(config: GatewayConfig, configFile: string): Promise<Catalogs> {
+  const profiles = await loadCatalogs(profileDirs(config));
+  const issues = checkProfiles(config, configFile, { modbus: new Set(profiles.modbus.keys()), snmp: new Set(profiles.snmp.keys()) });
   if (issues.length > 0) throw new ConfigError(issues);
   return profiles;
+}
+
+export function snmpTarget(p: Pdu): SnmpTarget {
+  return {
+    host: p.host, port: p.port, version: p.version, community: p.community, timeoutMs: p.timeoutMs, retries: p.retries,
+    maxRepetitions: p.maxRepetitions, ...(p.user ? { user: p.user } : {}),
+  };
 }
 
 export function buildGateway(deps: GatewayDeps): Gateway {
@@ -53,24 +64,38 @@ export function buildGateway(deps: GatewayDeps): Gateway {
   for (const d of config.devices) {
     devices.set(d.id, new ModbusDevice({
       options: { id: d.id, unit: d.unit, timeoutMs: d.timeoutMs, retries: d.retries, backoffBaseMs: d.backoffBaseMs, backoffMaxMs: d.backoffMaxMs },
-      profile: deps.profiles.get(d.profile)!,
+      profile: deps.profiles.modbus.get(d.profile)!,
       bus: buses.get(d.bus)!,
       clock,
       log: log.child({ area: 'modbus', device: d.id }),
     }));
   }
+  const limiter = new Limiter(config.snmp.concurrency);
+  const pdus = new Map<string, SnmpAgent>();
+  for (const p of config.snmp.pdus) {
+    pdus.set(p.id, new SnmpAgent({
+      options: { id: p.id, budgetMs: p.budgetMs, backoffBaseMs: p.backoffBaseMs, backoffMaxMs: p.backoffMaxMs },
+      profile: deps.profiles.snmp.get(p.profile)!,
+      client: new SnmpClient(snmpTarget(p)),
+      limiter, clock,
+      log: log.child({ area: 'snmp', pdu: p.id }),
+    }));
+  }
+  const targets: ScheduledTarget<PollResult>[] = [
+    ...config.devices.map((d) => ({ target: devices.get(d.id)!, energyIntervalMs: d.energyIntervalMs, fullIntervalMs: d.fullIntervalMs })),
+    ...config.snmp.pdus.map((p) => ({ target: pdus.get(p.id)!, energyIntervalMs: p.energyIntervalMs, fullIntervalMs: p.fullIntervalMs })),
+  ];
   const scheduler = new PollScheduler<PollResult>({
-    targets: config.devices.map((d) => ({ target: devices.get(d.id)!, energyIntervalMs: d.energyIntervalMs, fullIntervalMs: d.fullIntervalMs })),
-    clock,
-    log: log.child({ area: 'polling' }),
+    targets, clock, log: log.child({ area: 'polling' }),
     onResult: (r) => deps.onReadings?.(r.readings, r),
   });
   return {
-    buses, devices, scheduler,
+    buses, devices, pdus, scheduler,
     start: () => scheduler.start(),
     stop: async () => {
       await scheduler.stop();
       await Promise.all([...buses.values()].map((b) => b.close()));
+      for (const p of pdus.values()) p.client.close();
     },
   };
 }

@@ -41,7 +41,7 @@ const rawConfig = {
 };
 const config = GatewayConfig.parse(rawConfig);
 const profiles = await loadCatalogFor(config, '(demo)');
-const profile = (id: string) => profiles.get(id)!;
+const profile = (id: string) => profiles.modbus.get(id)!;
 const onBus = (bus: string) => config.devices.filter((d) => d.bus === bus).map((d) => ({ unit: d.unit, profile: profile(d.profile), basePowerW: d.id.startsWith('branch') ? 900 : 9000 }));
 const rtuBus = config.buses[1]!;
 

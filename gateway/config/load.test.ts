@@ -48,7 +48,7 @@ t.test('a minimal config gets its defaults', async (t) => {
 
 t.test('only the gateway section is required', async (t) => {
   const cfg = parseGatewayConfig('gateway: { id: gw, site: s, room: r }\n', FILE);
-  t.same(cfg, { gateway: { id: 'gw', site: 's', room: 'r' }, log: { level: 'info' }, profiles: { dirs: [] }, buses: [], devices: [] });
+  t.same(cfg, { gateway: { id: 'gw', site: 's', room: 'r' }, log: { level: 'info' }, profiles: { dirs: [] }, buses: [], devices: [], snmp: { concurrency: 16, pdus: [] } });
   t.same(issuesOf(t, ''), [{ file: FILE, path: 'gateway', message: 'Invalid input: expected object, received undefined' }], 'an empty file names the missing section');
 });
 
@@ -168,10 +168,10 @@ devices:
   - { id: d3, bus: a, unit: 3, profile: abb-b23 }
   - { id: d4, bus: a, unit: 4, profile: nope }
 `, FILE);
-  const known = new Set(['eastron-sdm630', 'abb-b23']);
+  const known = { modbus: new Set(['eastron-sdm630', 'abb-b23']), snmp: new Set(['apc-rpdu2']) };
   t.same(checkProfiles(cfg, FILE, known), [
-    { file: FILE, path: 'devices[1].profile', message: 'unknown profile "eastron-sdm640" (known: abb-b23, eastron-sdm630)' },
-    { file: FILE, path: 'devices[3].profile', message: 'unknown profile "nope" (known: abb-b23, eastron-sdm630)' },
+    { file: FILE, path: 'devices[1].profile', message: 'unknown meter profile "eastron-sdm640" (known: abb-b23, eastron-sdm630)' },
+    { file: FILE, path: 'devices[3].profile', message: 'unknown meter profile "nope" (known: abb-b23, eastron-sdm630)' },
   ]);
-  t.same(checkProfiles(cfg, FILE, new Set(['eastron-sdm630', 'eastron-sdm640', 'abb-b23', 'nope'])), [], 'all known');
+  t.same(checkProfiles(cfg, FILE, { modbus: new Set(['eastron-sdm630', 'eastron-sdm640', 'abb-b23', 'nope']), snmp: new Set() }), [], 'all known');
 });

@@ -39,6 +39,16 @@ function crossCheck(cfg: GatewayConfig, file: string): ConfigIssue[] {
   };
   dup(cfg.buses, 'buses');
   dup(cfg.devices, 'devices');
+  dup(cfg.snmp.pdus, 'snmp.pdus');
+  const modbusIds = new Set(cfg.devices.map((d) => d.id));
+  cfg.snmp.pdus.forEach((p, i) => {
+    const path = `snmp.pdus[${i}]`;
+    if (modbusIds.has(p.id)) issues.push({ file, path: `${path}.id`, message: `"${p.id}" is also a Modbus device id` });
+    if (p.version === '3' && !p.user) issues.push({ file, path: `${path}.user`, message: 'SNMP v3 needs a user' });
+    if (p.user && p.user.level !== 'noAuthNoPriv' && !p.user.authKey) issues.push({ file, path: `${path}.user.authKey`, message: `level ${p.user.level} needs an authKey` });
+    if (p.user?.level === 'authPriv' && !p.user.privKey) issues.push({ file, path: `${path}.user.privKey`, message: 'level authPriv needs a privKey' });
+    if (p.energyIntervalMs > p.fullIntervalMs) issues.push({ file, path: `${path}.energyIntervalMs`, message: 'energy counters cannot be read less often than the full set' });
+  });
   const busIds = new Set(cfg.buses.map((b) => b.id));
   const units = new Map<string, number>();
   cfg.devices.forEach((d, i) => {
@@ -53,8 +63,12 @@ function crossCheck(cfg: GatewayConfig, file: string): ConfigIssue[] {
 }
 
 /** Checks the devices' profiles against the loaded catalog; reported with the config's own problems. */
-export function checkProfiles(cfg: GatewayConfig, file: string, known: ReadonlySet<string>): ConfigIssue[] {
-  return cfg.devices.flatMap((d, i) => (known.has(d.profile) ? [] : [{
-    file, path: `devices[${i}].profile`, message: `unknown profile "${d.profile}" (known: ${[...known].sort().join(', ')})`,
-  }]));
+export function checkProfiles(cfg: GatewayConfig, file: string, known: { modbus: ReadonlySet<string>; snmp: ReadonlySet<string> }): ConfigIssue[] {
+  const check = (id: string, path: string, kind: 'modbus' | 'snmp'): ConfigIssue[] => (known[kind].has(id) ? [] : [{
+    file, path, message: `unknown ${kind === 'snmp' ? 'PDU' : 'meter'} profile "${id}" (known: ${[...known[kind]].sort().join(', ')})`,
+  }]);
+  return [
+    ...cfg.devices.flatMap((d, i) => check(d.profile, `devices[${i}].profile`, 'modbus')),
+    ...cfg.snmp.pdus.flatMap((p, i) => check(p.profile, `snmp.pdus[${i}].profile`, 'snmp')),
+  ];
 }

@@ -69,6 +69,34 @@ export const Device = z.strictObject({
 });
 export type Device = z.infer<typeof Device>;
 
+export const SnmpUser = z.strictObject({
+  name: z.string().min(1),
+  level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
+  authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).default('sha256'),
+  authKey: z.string().min(8).optional().describe('at least 8 characters (RFC 3414)'),
+  privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).default('aes'),
+  privKey: z.string().min(8).optional(),
+});
+
+export const Pdu = z.strictObject({
+  id: Id.describe('stable name of the PDU, e.g. pdu-r12-a; daisy-chained units become <id>.u<N>'),
+  host: z.string().min(1),
+  port: Port.default(161),
+  version: z.enum(['2c', '3']).default('2c'),
+  community: z.string().min(1).default('public').describe('SNMP v2c community'),
+  user: SnmpUser.optional().describe('SNMP v3 user (version 3)'),
+  profile: z.string().min(1).describe('PDU profile id from config/profiles; `joulebook gateway scan --snmp` names it'),
+  timeoutMs: z.number().int().min(50).max(30_000).default(1000).describe('per SNMP request'),
+  retries: z.number().int().min(0).max(5).default(1),
+  maxRepetitions: z.number().int().min(1).max(200).default(25).describe('GETBULK rows per request; halved if the agent answers tooBig'),
+  budgetMs: z.number().int().min(100).max(120_000).default(8000).describe('the most one poll of this PDU may take; a slow PDU delays nobody else'),
+  backoffBaseMs: z.number().int().min(0).default(5000),
+  backoffMaxMs: z.number().int().min(0).default(300_000),
+  energyIntervalMs: z.number().int().min(100).default(15_000),
+  fullIntervalMs: z.number().int().min(100).default(60_000),
+});
+export type Pdu = z.infer<typeof Pdu>;
+
 export const GatewayConfig = z.strictObject({
   gateway: z.strictObject({
     id: Id.describe('unique gateway id; the MQTT client id and topic level'),
@@ -83,5 +111,9 @@ export const GatewayConfig = z.strictObject({
   }).prefault({}),
   buses: z.array(Bus).default([]),
   devices: z.array(Device).default([]),
+  snmp: z.strictObject({
+    concurrency: z.number().int().min(1).max(256).default(16).describe('PDUs polled at the same time'),
+    pdus: z.array(Pdu).default([]),
+  }).prefault({}),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

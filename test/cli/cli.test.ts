@@ -74,7 +74,7 @@ t.test('the shipped example config is valid', async (t) => {
   const cfg = await readGatewayConfig(example);
   const catalog = await loadCatalogFor(cfg, example);
   t.equal(cfg.devices.length, 8);
-  t.ok(cfg.devices.every((d) => catalog.has(d.profile)));
+  t.ok(cfg.devices.every((d) => catalog.modbus.has(d.profile)));
 });
 
 t.test('sim, scan --json and gateway run as separate processes', async (t) => {

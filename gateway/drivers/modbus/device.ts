@@ -11,9 +11,13 @@ import { decodeNumeric, decodeRaw } from './decode.js';
 import { FC_READ_HOLDING, FC_READ_INPUT } from './frames.js';
 import { counterFor, type CounterName, type Outcome } from './outcome.js';
 import { planReads, sliceWords, splitRead, type PlannedRead } from './plan.js';
-
+import { Backoff } from '../../polling/backoff.js';
+import type { PollResult } from '../../polling/result.js';
 import type { PollKind } from '../../polling/schedule.js';
-export type { PollKind };
+
+export type { PollKind, PollResult };
+
+
 
 export interface ModbusDeviceOptions {
   id: string;
@@ -32,15 +36,6 @@ export interface ModbusDeviceDeps {
   log: Logger;
 }
 
-export interface PollResult {
-  device: string;
-  kind: PollKind;
-  readings: Reading[];
-  /** The fault that ended the poll early, if any. */
-  fault?: Outcome;
-  skipped?: 'backoff';
-  durationMs: number;
-}
 
 const ILLEGAL_ADDRESS = 2;
 
@@ -58,8 +53,7 @@ export class ModbusDevice {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly plans: Record<PollKind, PlannedRead<ResolvedField>[]>;
-  private consecutiveFailures = 0;
-  private nextAttemptMs = 0;
+  private readonly backoff: Backoff;
   lastFault: Outcome | undefined;
 
   constructor(deps: ModbusDeviceDeps) {
@@ -69,6 +63,7 @@ export class ModbusDevice {
     this.bus = deps.bus;
     this.clock = deps.clock;
     this.log = deps.log;
+    this.backoff = new Backoff(deps.options.backoffBaseMs, deps.options.backoffMaxMs);
     const limits = { maxRegisters: this.profile.maxRegistersPerRequest, maxGap: this.profile.maxGapRegisters };
     this.plans = {
       full: planReads(this.profile.fields, limits),
@@ -77,7 +72,7 @@ export class ModbusDevice {
   }
 
   get failing(): boolean {
-    return this.consecutiveFailures > 0;
+    return this.backoff.consecutiveFailures > 0;
   }
 
   /** Reads of the current plan, for planning figures and the status page. */
@@ -87,7 +82,7 @@ export class ModbusDevice {
 
   async poll(kind: PollKind): Promise<PollResult> {
     const started = this.clock.monotonicMs();
-    if (started < this.nextAttemptMs) {
+    if (!this.backoff.ready(started)) {
       this.counters.inc('skipped_backoff');
       return { device: this.id, kind, readings: [], skipped: 'backoff', durationMs: 0 };
     }
@@ -156,15 +151,12 @@ export class ModbusDevice {
 
   private settle(fault: Outcome | undefined): void {
     if (!fault) {
-      if (this.consecutiveFailures > 0) this.log.info({ device: this.id }, 'device answers again');
-      this.consecutiveFailures = 0;
-      this.nextAttemptMs = 0;
+      if (this.backoff.consecutiveFailures > 0) this.log.info({ device: this.id }, 'device answers again');
+      this.backoff.succeeded();
       return;
     }
-    this.consecutiveFailures++;
-    const delayMs = Math.min(this.opt.backoffMaxMs, this.opt.backoffBaseMs * 2 ** (this.consecutiveFailures - 1));
-    this.nextAttemptMs = this.clock.monotonicMs() + delayMs;
-    this.log.warn({ device: this.id, fault, failures: this.consecutiveFailures, backoffMs: delayMs }, 'poll failed');
+    const backoffMs = this.backoff.failed(this.clock.monotonicMs());
+    this.log.warn({ device: this.id, fault, failures: this.backoff.consecutiveFailures, backoffMs }, 'poll failed');
   }
 
   private decode(read: PlannedRead<ResolvedField>, words: readonly number[], ts: number): Reading[] {
