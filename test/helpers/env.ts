@@ -28,3 +28,6 @@ export const quietLog: Logger = pino({ level: process.env.JB_TEST_LOG ?? 'silent
 
 export const hasSocat = socatAvailable;
 export { freePort, ptyPair, type PtyPair } from '../../sim/wiring.js';
+
+export const hasSnmpsim = () => hasProgram('snmpsimd', ['--version']);
+export const hasNetSnmpTools = () => hasProgram('snmpget', ['--version']);

@@ -10,7 +10,7 @@ import type { DeviceIdentity, PollResult } from '../../polling/result.js';
 import type { PollKind } from '../../polling/schedule.js';
 import type { ResolvedSnmpProfile } from '../../profiles/snmp-resolve.js';
 import type { SnmpTable } from '../../profiles/snmp-schema.js';
-import { identityRows, rowUnit, splitIndex, tableReadings, type RowProblems, type TableRows } from './rows.js';
+import { identityRows, mergeReadings, rowUnit, splitIndex, tableReadings, type RowProblems, type TableRows } from './rows.js';
 import type { SnmpClient} from './session.js';
 import { SnmpError } from './session.js';
 import { snmpNumber, snmpText } from './values.js';
@@ -125,7 +125,7 @@ export class SnmpAgent {
     if (problems.badValues) this.client.counters.inc('bad_values', problems.badValues);
     if (problems.badRows) this.client.counters.inc('bad_rows', problems.badRows);
     return {
-      readings,
+      readings: mergeReadings(readings),
       identities: identities.map((i) => ({
         device: this.deviceFor(i.unit), ...(i.serial ? { serial: i.serial } : {}), ...(i.model ? { model: i.model } : {}),
         ...(uptime.ok ? { uptimeS: uptime.value / 100 } : {}), ...(resetTimes.has(i.unit) ? { resetTime: resetTimes.get(i.unit)! } : {}),

@@ -126,3 +126,20 @@ export function identityRows(
   }
   return out;
 }
+
+/** One reading per (device, channel) of a poll, however many tables its values came from. */
+export function mergeReadings(readings: readonly Reading[]): Reading[] {
+  const byKey = new Map<string, Reading>();
+  for (const r of readings) {
+    const key = `${r.device}|${r.channel}`;
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, { ...r, values: { ...r.values }, ...(r.flags ? { flags: { ...r.flags } } : {}) });
+      continue;
+    }
+    Object.assign(prev.values, r.values);
+    if (r.flags) prev.flags = { ...prev.flags, ...r.flags };
+    if (r.quality === 'partial') prev.quality = 'partial';
+  }
+  return [...byKey.values()];
+}
