@@ -36,16 +36,20 @@ export class SnmpError extends Error {
 
 type NetSnmpSession = ReturnType<typeof snmp.createSession> & { reqs?: Record<string, unknown>; onMsg?: (b: Buffer) => void };
 
+/** Our v3 user in net-snmp's terms (shared with the simulator's agents). */
+export function netSnmpUser(u: SnmpV3User): snmp.User {
+  return {
+    name: u.name,
+    level: snmp.SecurityLevel[u.level],
+    ...(u.authProtocol ? { authProtocol: snmp.AuthProtocols[u.authProtocol], authKey: u.authKey } : {}),
+    ...(u.privProtocol ? { privProtocol: snmp.PrivProtocols[u.privProtocol], privKey: u.privKey } : {}),
+  } as snmp.User;
+}
+
 function openSession(t: SnmpTarget): NetSnmpSession {
   const common = { port: t.port, timeout: t.timeoutMs, retries: t.retries, transport: 'udp4' as const };
   if (t.version === '3') {
-    const u = t.user!;
-    return snmp.createV3Session(t.host, {
-      name: u.name,
-      level: snmp.SecurityLevel[u.level],
-      ...(u.authProtocol ? { authProtocol: snmp.AuthProtocols[u.authProtocol], authKey: u.authKey } : {}),
-      ...(u.privProtocol ? { privProtocol: snmp.PrivProtocols[u.privProtocol], privKey: u.privKey } : {}),
-    } as never, { ...common, version: snmp.Version3 } as never) as NetSnmpSession;
+    return snmp.createV3Session(t.host, netSnmpUser(t.user!), { ...common, version: snmp.Version3 } as never) as NetSnmpSession;
   }
   return snmp.createSession(t.host, t.community ?? 'public', { ...common, version: snmp.Version2c }) as NetSnmpSession;
 }
