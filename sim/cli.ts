@@ -3,9 +3,10 @@ import { Command } from 'commander';
 import { hostPort, intIn, oneOf } from '../cli/args.js';
 import { parseUnitList } from '../gateway/drivers/modbus/identify.js';
 import { untilSignal } from '../gateway/cli.js';
-import { loadProfiles } from '../gateway/profiles/load.js';
+import { loadCatalogs, loadProfiles } from '../gateway/profiles/load.js';
 import { BUILTIN_PROFILES_DIR } from '../gateway/paths.js';
 import { startModbusSim, type SimWire } from './modbus/start.js';
+import { startSnmpSim } from './snmp/start.js';
 
 interface ModbusSimArgs {
   profile: string; tcp?: { host: string; port: number }; rtuTcp?: { host: string; port: number };
@@ -50,5 +51,38 @@ export function simCommand(): Command {
       await untilSignal();
       await sim.close();
     });
+  cmd.command('snmp')
+    .description('serve a PDU profile: many PDUs on consecutive UDP ports, v2c and v3')
+    .requiredOption('--profile <id>', 'PDU profile id from config/profiles')
+    .requiredOption('--listen <host:port>', 'address of the first PDU; PDU n listens on port + n - 1', hostPort())
+    .option('--pdus <n>', 'number of PDUs', intIn(1, 2000), 1)
+    .option('--outlets <n>', 'outlets per PDU', intIn(1, 128), 24)
+    .option('--chained <n>', 'daisy-chained units per PDU', intIn(1, 8), 1)
+    .option('--community <c>', 'v2c community', 'public')
+    .option('--v3-user <name>', 'also answer SNMP v3 as this user (authPriv)')
+    .option('--auth-key <key>', 'v3 authentication key (SHA-256)')
+    .option('--priv-key <key>', 'v3 privacy key (AES-128)')
+    .option('--speed <x>', 'simulated seconds per real second', intIn(1, 10_000_000), 1)
+    .option('--control <host:port>', 'HTTP control API for faults (docs/simulators.md)', hostPort())
+    .action(async (o: SnmpSimArgs) => {
+      const catalog = await loadCatalogs([BUILTIN_PROFILES_DIR]);
+      const profile = catalog.snmp.get(o.profile);
+      if (!profile) throw new Error(`unknown PDU profile "${o.profile}" (known: ${[...catalog.snmp.keys()].sort().join(', ')})`);
+      if (o.v3User && (!o.authKey || !o.privKey)) throw new Error('--v3-user needs --auth-key and --priv-key (8 characters or more)');
+      const sim = await startSnmpSim({
+        profile, host: o.listen.host, port: o.listen.port, pdus: o.pdus, outlets: o.outlets, chained: o.chained, community: o.community, speed: o.speed,
+        ...(o.v3User ? { user: { name: o.v3User, level: 'authPriv' as const, authProtocol: 'sha256' as const, authKey: o.authKey!, privProtocol: 'aes' as const, privKey: o.privKey! } } : {}),
+        ...(o.control ? { control: o.control } : {}),
+      });
+      const last = o.listen.port + o.pdus - 1;
+      process.stdout.write(`simulating ${o.pdus} ${profile.id} PDU(s) with ${o.outlets} outlets on ${o.listen.host}:${o.listen.port}${o.pdus > 1 ? `-${last}` : ''}${sim.control ? `; control http://${sim.control.address}` : ''}\n`);
+      await untilSignal();
+      await sim.close();
+    });
   return cmd;
+}
+
+interface SnmpSimArgs {
+  profile: string; listen: { host: string; port: number }; pdus: number; outlets: number; chained: number; community: string;
+  v3User?: string; authKey?: string; privKey?: string; speed: number; control?: { host: string; port: number };
 }
