@@ -13,7 +13,9 @@ import { parseUnitList } from './drivers/modbus/identify.js';
 import { scanBus, type ScanHit } from './drivers/modbus/scan.js';
 import { createLogger } from './log.js';
 import { buildGateway, loadCatalogFor } from './main.js';
-import { loadProfiles } from './profiles/load.js';
+import { loadCatalogs, loadProfiles } from './profiles/load.js';
+import { expandTargets, scanSnmp, type SnmpScanHit } from './drivers/snmp/scan.js';
+import type { SnmpV3User } from './drivers/snmp/session.js';
 import { BUILTIN_PROFILES_DIR } from './paths.js';
 import { fmt, renderTable } from './status/table.js';
 
@@ -51,8 +53,17 @@ export function gatewayCommand(): Command {
     .option('--rtu-tcp <host:port>', 'serial device server (RTU over TCP)', hostPort())
     .option('--units <list>', 'unit ids, e.g. 1-10,20', '1-247')
     .option('--timeout-ms <ms>', 'answer timeout per request', intIn(20, 30000), 300)
+    .option('--snmp <host|cidr>', 'scan for PDUs over SNMP: one host or an IPv4 block such as 10.1.2.0/24')
+    .option('--port <n>', 'SNMP port', intIn(1, 65535), 161)
+    .option('--community <c>', 'SNMP v2c community', 'public')
+    .option('--v3-user <name>', 'SNMP v3 user (authPriv)')
+    .option('--auth-protocol <p>', 'v3 authentication: sha, sha256, sha512, md5', oneOf(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const), 'sha256')
+    .option('--auth-key <key>', 'v3 authentication key')
+    .option('--priv-protocol <p>', 'v3 privacy: aes, aes256b, aes256r, des', oneOf(['des', 'aes', 'aes256b', 'aes256r'] as const), 'aes')
+    .option('--priv-key <key>', 'v3 privacy key')
     .option('--json', 'print JSON instead of a table')
     .action(async (o: ScanOptions) => {
+      if (o.snmp) return scanPdus(o);
       const bus = scanBusConfig(o);
       const units = parseUnitList(o.units);
       const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
@@ -70,6 +81,8 @@ export function gatewayCommand(): Command {
 }
 
 interface ScanOptions {
+  snmp?: string; port: number; community: string; v3User?: string; authProtocol: SnmpV3User['authProtocol']; authKey?: string;
+  privProtocol: SnmpV3User['privProtocol']; privKey?: string;
   serial?: string; baud: number; parity: 'none' | 'even' | 'odd'; stopBits: number;
   tcp?: { host: string; port: number }; rtuTcp?: { host: string; port: number };
   units: string; timeoutMs: number; json?: boolean;
@@ -85,7 +98,7 @@ function scanBusConfig(o: ScanOptions): Bus {
 }
 
 function headline(rs: readonly Reading[]): string {
-  const total = rs.filter((r) => r.channel === 'total');
+  const total = rs.filter((r) => r.channel === 'total' || r.channel === 'inlet:1');
   const pick = (m: keyof Reading['values']) => total.find((r) => r.values[m] !== undefined)?.values[m];
   return `${fmt(pick('energy_import_kwh'), 2)} kWh, ${fmt(pick('power_w'), 0)} W`;
 }
@@ -94,6 +107,27 @@ export function scanTable(hits: readonly ScanHit[]): string {
   if (hits.length === 0) return 'no device answered';
   return renderTable(['unit', 'profile', 'model', 'serial', 'first reading', 'latency'],
     hits.map((h) => [String(h.unit), h.profile ?? '(unknown)', h.model ?? '-', h.serial ?? '-', h.profile ? headline(h.readings) : '-', h.latencyMs === undefined ? '-' : `${h.latencyMs} ms`]));
+}
+
+async function scanPdus(o: ScanOptions): Promise<void> {
+  const hosts = expandTargets(o.snmp!);
+  const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
+  const catalog = (await loadCatalogs([BUILTIN_PROFILES_DIR])).snmp;
+  const user: SnmpV3User | undefined = o.v3User
+    ? { name: o.v3User, level: o.privKey ? 'authPriv' : o.authKey ? 'authNoPriv' : 'noAuthNoPriv', ...(o.authKey ? { authProtocol: o.authProtocol, authKey: o.authKey } : {}), ...(o.privKey ? { privProtocol: o.privProtocol, privKey: o.privKey } : {}) }
+    : undefined;
+  const hits = await scanSnmp({ catalog, clock: systemClock, log }, hosts, {
+    port: o.port, version: user ? '3' : '2c', community: o.community, ...(user ? { user } : {}), timeoutMs: o.timeoutMs, retries: 1, maxRepetitions: 25,
+  });
+  process.stdout.write(o.json ? `${JSON.stringify({ hosts: hosts.length, hits })}\n` : `${pduTable(hits)}\n`);
+}
+
+export function pduTable(hits: readonly SnmpScanHit[]): string {
+  if (hits.length === 0) return 'no PDU answered';
+  const rows = hits.flatMap((h) => (h.units.length === 0
+    ? [[`${h.host}:${h.port}`, '(unknown)', h.sysObjectId ?? '-', '-', '-', '-', '-', '-']]
+    : h.units.map((u) => [`${h.host}:${h.port}`, h.profile ?? '-', u.model ?? '-', u.device, u.serial ?? '-', String(u.inlets), String(u.outlets), headline(u.readings)])));
+  return renderTable(['agent', 'profile', 'model', 'device', 'serial', 'inlets', 'outlets', 'first reading'], rows);
 }
 
 export function untilSignal(): Promise<void> {

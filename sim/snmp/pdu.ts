@@ -181,11 +181,18 @@ export class SimPdu {
       this.refreshIfStale();
       this.upstream(client, (reply) => {
         const send = () => {
+          if (this.stopped) return;
           if (this.fault.mode === 'stale' && lastReply) proxy.send(lastReply, client.port, client.address); // an old answer first: wrong request id
           lastReply = reply;
           proxy.send(reply, client.port, client.address);
         };
-        if (this.fault.mode === 'slow') setTimeout(send, this.fault.delayMs ?? 2000);
+        if (this.fault.mode === 'slow') {
+          const timer: NodeJS.Timeout = setTimeout(() => {
+            this.timers.delete(timer);
+            send();
+          }, this.fault.delayMs ?? 2000);
+          this.timers.add(timer);
+        }
         else send();
       }).send(msg, this.agentPort, '127.0.0.1');
     });
@@ -215,7 +222,12 @@ export class SimPdu {
 
   private upstreamHandlers = new Map<string, (b: Buffer) => void>();
 
+  private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
     for (const s of this.upstreams.values()) s.close();
     this.upstreams.clear();
     await new Promise<void>((r) => (this.proxy ? this.proxy.close(() => r()) : r()));

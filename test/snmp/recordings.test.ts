@@ -1,4 +1,7 @@
 // Our poller reads real APC PDU recordings served by Debian's snmpsimd and gets what the recordings hold.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import t from 'tap';
 import { hasSnmpsim, needPeer } from '../helpers/env.js';
 import { makeAgent } from '../helpers/snmp.js';
@@ -45,6 +48,18 @@ t.test('APC recordings through snmpsimd', async (t) => {
     t.equal(total.flags?.energy_import_kwh, 'not_available');
     t.equal(total.quality, 'partial');
     t.equal(r.identities?.[0]?.serial, '5A1551F39430');
+  });
+
+  await t.test('joulebook gateway scan --snmp identifies the AP8641 recording', async (t) => {
+    const bin = fileURLToPath(new URL('../../bin/joulebook.js', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'gateway', 'scan', '--snmp', '127.0.0.1/30', '--port', String(sim.port), '--community', 'apc-8641', '--timeout-ms', '500', '--json']);
+    const out = JSON.parse(stdout) as { hosts: number; hits: { host: string; profile: string; units: { serial: string; model: string; outlets: number; readings: { channel: string; values: Record<string, number> }[] }[] }[] };
+    t.equal(out.hosts, 2, '127.0.0.1/30 holds two hosts');
+    t.equal(out.hits.length, 1, 'only 127.0.0.1 answers');
+    const [hit] = out.hits;
+    t.equal(hit?.profile, 'apc-rpdu2', 'identified by sysObjectID');
+    t.same(hit?.units.map((u) => [u.serial, u.model, u.outlets]), [['3F3452A52295', 'AP8641', 24]]);
+    t.equal(hit?.units[0]?.readings.find((r) => r.channel === 'outlet:1')?.values.energy_import_kwh, 304.6);
   });
 
   await t.test('an unknown community: no answer, a timeout within the budget, backoff', async (t) => {

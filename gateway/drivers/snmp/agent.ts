@@ -77,7 +77,10 @@ export class SnmpAgent {
       this.client.counters.inc('skipped_backoff');
       return { device: this.id, kind, readings: [], skipped: 'backoff', durationMs: 0 };
     }
-    return limiter.run(async () => {
+    // A PDU that failed last time mostly waits out timeouts: it polls outside the shared bound, within its
+    // own budget, so it never holds a slot the healthy PDUs need.
+    const lane = this.lastFault ? <T>(task: () => Promise<T>) => task() : <T>(task: () => Promise<T>) => limiter.run(task);
+    return lane(async () => {
       const started = clock.monotonicMs();
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<never>((_, reject) => {

@@ -1,0 +1,104 @@
+// Finds PDUs among hosts and names each one's profile: by sysObjectID first, then by probing the OID only
+// one family answers. Hosts are scanned in parallel under a bound; a silent host costs one timeout.
+import type { Logger } from 'pino';
+import type { Reading } from '../../../protocol/reading.js';
+import type { Clock } from '../../clock.js';
+import { Limiter } from '../../polling/limiter.js';
+import type { SnmpCatalog } from '../../profiles/load.js';
+import type { ResolvedSnmpProfile } from '../../profiles/snmp-resolve.js';
+import { SnmpAgent, SYS_OBJECT_ID } from './agent.js';
+import { SnmpClient, type SnmpTarget } from './session.js';
+import { oidUnder, snmpText } from './values.js';
+
+export interface SnmpScanUnit {
+  device: string;
+  serial?: string;
+  model?: string;
+  inlets: number;
+  phases: number;
+  outlets: number;
+  readings: Reading[];
+}
+
+export interface SnmpScanHit {
+  host: string;
+  port: number;
+  sysObjectId?: string;
+  profile?: string;
+  manufacturer?: string;
+  units: SnmpScanUnit[];
+}
+
+/** Hosts of "10.1.2.3" or an IPv4 CIDR block such as "10.1.2.0/24" (at most /20: 4094 hosts). */
+export function expandTargets(spec: string): string[] {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(spec.trim());
+  if (!m) return [spec.trim()];
+  const octets = m.slice(1, 5).map(Number);
+  if (octets.some((o) => o > 255)) throw new Error(`${spec} is not an IPv4 address`);
+  const bits = m[5] === undefined ? 32 : Number(m[5]);
+  if (bits < 20 || bits > 32) throw new Error(`${spec}: a scan covers /20 to /32`);
+  const base = (((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0) & ((~0 << (32 - bits)) >>> 0);
+  const size = 2 ** (32 - bits);
+  const first = size > 2 ? 1 : 0;
+  const last = size > 2 ? size - 2 : size - 1;
+  const out: string[] = [];
+  for (let i = first; i <= last; i++) {
+    const a = (base + i) >>> 0;
+    out.push([a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.'));
+  }
+  return out;
+}
+
+export function profileBySysObjectId(catalog: SnmpCatalog, sysObjectId: string): ResolvedSnmpProfile | undefined {
+  return [...catalog.values()].find((p) => p.snmp.sysObjectIds.some((prefix) => oidUnder(sysObjectId, prefix)));
+}
+
+export interface SnmpScanDeps {
+  catalog: SnmpCatalog;
+  clock: Clock;
+  log: Logger;
+}
+
+export async function scanSnmp(deps: SnmpScanDeps, hosts: readonly string[], target: Omit<SnmpTarget, 'host'>, concurrency = 32): Promise<SnmpScanHit[]> {
+  const limiter = new Limiter(concurrency);
+  const hits = await Promise.all(hosts.map((host) => limiter.run(() => scanHost(deps, { ...target, host }))));
+  return hits.filter((h): h is SnmpScanHit => h !== undefined);
+}
+
+async function scanHost(deps: SnmpScanDeps, target: SnmpTarget): Promise<SnmpScanHit | undefined> {
+  const client = new SnmpClient(target);
+  try {
+    const [sysOid] = await client.get([SYS_OBJECT_ID]).catch(() => [undefined]);
+    const sysObjectId = snmpText(sysOid);
+    if (sysObjectId === undefined) return undefined;
+    let profile = profileBySysObjectId(deps.catalog, sysObjectId);
+    for (const p of deps.catalog.values()) {
+      if (profile) break;
+      if (!p.snmp.probe) continue;
+      const [v] = await client.get([p.snmp.probe]).catch(() => [undefined]);
+      if (v !== undefined) profile = p;
+    }
+    const hit: SnmpScanHit = { host: target.host, port: target.port, sysObjectId, units: [] };
+    if (!profile) return hit;
+    const agent = new SnmpAgent({
+      options: { id: target.host, budgetMs: (target.timeoutMs * (target.retries + 1)) * 8, backoffBaseMs: 0, backoffMaxMs: 0 },
+      profile, client, limiter: new Limiter(1), clock: deps.clock, log: deps.log,
+    });
+    const r = await agent.poll('full');
+    const devices = [...new Set([...(r.identities ?? []).map((i) => i.device), ...r.readings.map((x) => x.device)])];
+    const count = (rs: Reading[], prefix: string) => rs.filter((x) => x.channel.startsWith(prefix)).length;
+    hit.profile = profile.id;
+    hit.manufacturer = profile.manufacturer;
+    hit.units = devices.map((device) => {
+      const id = r.identities?.find((i) => i.device === device);
+      const rs = r.readings.filter((x) => x.device === device);
+      return {
+        device, ...(id?.serial ? { serial: id.serial } : {}), ...(id?.model ? { model: id.model } : {}),
+        inlets: count(rs, 'inlet:'), phases: count(rs, 'phase:') + count(rs, 'pole:') + rs.filter((x) => /^l[123]$/.test(x.channel)).length, outlets: count(rs, 'outlet:'), readings: rs,
+      };
+    });
+    return hit;
+  } finally {
+    client.close();
+  }
+}
