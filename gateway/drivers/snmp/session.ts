@@ -1,6 +1,8 @@
 // A promise-shaped SNMP client for one agent (net-snmp underneath), v2c or v3, with its own counters.
 // GETBULK repetitions shrink when an agent answers tooBig and the smaller size is kept.
+import type { Socket } from 'node:dgram';
 import snmp from 'net-snmp';
+import { messageRequestId } from './ber.js';
 import { Counters } from '../../status/counters.js';
 import type { TableRows } from './rows.js';
 
@@ -34,7 +36,7 @@ export class SnmpError extends Error {
   }
 }
 
-type NetSnmpSession = ReturnType<typeof snmp.createSession> & { reqs?: Record<string, unknown>; onMsg?: (b: Buffer) => void };
+type NetSnmpSession = ReturnType<typeof snmp.createSession> & { reqs?: Record<string, unknown>; dgram?: Socket };
 
 /** Our v3 user in net-snmp's terms (shared with the simulator's agents). */
 export function netSnmpUser(u: SnmpV3User): snmp.User {
@@ -68,15 +70,13 @@ export class SnmpClient {
   private open(): NetSnmpSession {
     const s = openSession(this.target);
     s.on('error', () => this.counters.inc('malformed'));
-    // net-snmp drops an answer whose request id matches nothing outstanding without a word; count it.
-    const onMsg = s.onMsg?.bind(s);
-    if (onMsg && s.reqs) {
-      s.onMsg = (buf: Buffer) => {
-        const before = Object.keys(s.reqs ?? {}).length;
-        onMsg(buf);
-        if (Object.keys(s.reqs ?? {}).length === before) this.counters.inc('stale_responses');
-      };
-    }
+    // net-snmp drops an answer whose request id matches nothing outstanding without a word; count it
+    // before net-snmp sees the datagram.
+    s.dgram?.prependListener('message', (buf: Buffer) => {
+      const id = messageRequestId(buf);
+      if (id === undefined) this.counters.inc('malformed');
+      else if (s.reqs && !(id in s.reqs)) this.counters.inc('stale_responses');
+    });
     return s;
   }
 
