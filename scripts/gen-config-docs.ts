@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GatewayConfig } from '../gateway/config/schema.js';
 import { PACKAGE_ROOT } from '../gateway/paths.js';
 import { ModbusProfile } from '../gateway/profiles/schema.js';
+import { SnmpProfile } from '../gateway/profiles/snmp-schema.js';
 import { configReference } from './config-docs.js';
 
 const docs = [
@@ -15,9 +16,15 @@ const docs = [
   },
   {
     file: 'docs/profile-schema.md',
-    text: configReference('Modbus device profile reference',
+    text: configReference('Modbus meter profile reference',
       'One YAML file per meter model in `config/profiles/` (see docs/profiles.md for how to write one). Addresses are 0-based protocol addresses; every field cites an entry of `sources`.',
       ModbusProfile),
+  },
+  {
+    file: 'docs/pdu-profile-schema.md',
+    text: configReference('SNMP PDU profile reference',
+      'One YAML file per PDU family in `config/profiles/`, with an `snmp:` section (see docs/profiles.md and docs/snmp.md). OIDs are numeric without a leading dot.',
+      SnmpProfile),
   },
 ];
 
