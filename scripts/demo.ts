@@ -1,5 +1,6 @@
 // `npm start`: the whole chain as far as it exists. Simulated meters on a Modbus TCP gateway and on an
-// RS-485 line (a socat pty pair; RTU over TCP if socat is missing), polled by a real gateway, shown live.
+// RS-485 line (a socat pty pair; RTU over TCP if socat is missing) and simulated rack PDUs over SNMP,
+// polled by a real gateway, shown live.
 import type { Reading } from '../protocol/reading.js';
 import { systemClock } from '../gateway/clock.js';
 import { GatewayConfig } from '../gateway/config/schema.js';
@@ -8,6 +9,7 @@ import { buildGateway, loadCatalogFor } from '../gateway/main.js';
 import { fmt, renderTable } from '../gateway/status/table.js';
 import { untilSignal } from '../gateway/cli.js';
 import { startModbusSim, type ModbusSim } from '../sim/modbus/start.js';
+import { startSnmpSim } from '../sim/snmp/start.js';
 import { freePort, ptyPair, socatAvailable, type PtyPair } from '../sim/wiring.js';
 
 const SPEED = 60; // a simulated minute per second, so counters visibly move
@@ -21,6 +23,8 @@ const durationS = durationArg > 0 ? Number(process.argv[durationArg + 1]) : unde
 const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
 
 const tcpPort = await freePort();
+const apcPort = await freePort();
+const raritanPort = await freePort();
 const pty = await rs485Line();
 const rtuLine = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
 const rawConfig = {
@@ -38,6 +42,13 @@ const rawConfig = {
     { id: 'branch-b1-01', bus: 'rs485-1', unit: 3, profile: 'abb-b23' },
     { id: 'branch-b1-02', bus: 'rs485-1', unit: 4, profile: 'socomec-diris-a40' },
   ].map((d) => ({ ...d, energyIntervalMs: 1000, fullIntervalMs: 2000, timeoutMs: 300 })),
+  snmp: {
+    pdus: [
+      { id: 'pdu-r12-a', host: '127.0.0.1', port: apcPort, profile: 'apc-rpdu2' },
+      { id: 'pdu-r12-b', host: '127.0.0.1', port: apcPort + 1, profile: 'apc-rpdu2' },
+      { id: 'pdu-r14-a', host: '127.0.0.1', port: raritanPort, profile: 'raritan-px' },
+    ].map((p) => ({ ...p, energyIntervalMs: 1000, fullIntervalMs: 2000 })),
+  },
 };
 const config = GatewayConfig.parse(rawConfig);
 const profiles = await loadCatalogFor(config, '(demo)');
@@ -45,6 +56,10 @@ const profile = (id: string) => profiles.modbus.get(id)!;
 const onBus = (bus: string) => config.devices.filter((d) => d.bus === bus).map((d) => ({ unit: d.unit, profile: profile(d.profile), basePowerW: d.id.startsWith('branch') ? 900 : 9000 }));
 const rtuBus = config.buses[1]!;
 
+const pduSims = [
+  await startSnmpSim({ profile: profiles.snmp.get('apc-rpdu2')!, host: '127.0.0.1', port: apcPort, pdus: 2, outlets: 24, speed: SPEED }),
+  await startSnmpSim({ profile: profiles.snmp.get('raritan-px')!, host: '127.0.0.1', port: raritanPort, pdus: 1, outlets: 12, chained: 2, speed: SPEED }),
+];
 const sims: ModbusSim[] = [
   await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: tcpPort }, meters: onBus('tcp-gw'), speed: SPEED }),
   await startModbusSim({
@@ -66,6 +81,18 @@ const gw = buildGateway({
 });
 gw.start();
 
+function pduRows(): string[][] {
+  return [...latest.entries()].filter(([device]) => device.startsWith('pdu-')).sort(([a], [b]) => a.localeCompare(b)).map(([device, chans]) => {
+    const main = chans.get('total') ?? chans.get('inlet:1');
+    const outlets = [...chans.keys()].filter((c) => c.startsWith('outlet:')).length;
+    const agent = gw.pdus.get(device.split('.')[0]!)!;
+    const c = agent.client.counters.snapshot().counts;
+    const pdu = config.snmp.pdus.find((p) => p.id === agent.id)!;
+    return [device, pdu.profile, `snmp ${outlets} outlets`, fmt(main?.values.energy_import_kwh, 3), fmt(main?.values.power_w, 0),
+      fmt(chans.get('phase:1')?.values.voltage_v ?? chans.get('pole:1')?.values.voltage_v ?? main?.values.voltage_v, 1), fmt(main?.values.frequency_hz, 2), '-', String((c.timeouts ?? 0) + (c.errors ?? 0))];
+  });
+}
+
 function view(): string {
   const rows = config.devices.map((d) => {
     const dev = gw.devices.get(d.id)!;
@@ -78,6 +105,7 @@ function view(): string {
   });
   const head = ['device', 'profile', 'bus/unit', 'import kWh', 'power W', 'V L1', 'Hz', 'ms/req', 'faults'];
   const buses = [...gw.buses.values()].map((b) => `${b.name}: ${b.counters.get('requests')} requests, ${b.counters.get('timeouts')} timeouts`).join('; ');
+  rows.push(...pduRows());
   return `Joulebook gateway ${config.gateway.id} (site ${config.gateway.site}, room ${config.gateway.room}); simulated time x${SPEED}\n` +
     `RS-485 line: ${rtuBus.type === 'rtu' ? `socat pty pair ${rtuBus.path}` : 'RTU over TCP (socat not installed)'}, 19200 8E1, line-timed\n\n` +
     `${renderTable(head, rows)}\n\n${buses}\n${durationS ? '' : 'Ctrl-C to stop.'}`;
@@ -88,6 +116,6 @@ const timer = setInterval(() => process.stdout.write(tty ? `\x1b[2J\x1b[H${view(
 await (durationS ? new Promise((r) => setTimeout(r, durationS * 1000)) : untilSignal());
 clearInterval(timer);
 await gw.stop();
-await Promise.all(sims.map((s) => s.close()));
+await Promise.all([...sims, ...pduSims].map((s) => s.close()));
 pty?.close();
 process.stdout.write(`${tty ? '' : ''}${view()}\nstopped.\n`);

@@ -1,4 +1,4 @@
-// `npm start`'s demo, run briefly: every simulated meter is read over TCP and the RS-485 pty line, without faults.
+// `npm start`'s demo, run briefly: every simulated meter (TCP and the RS-485 pty line) and PDU (SNMP) is read, without faults.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -9,8 +9,8 @@ const DEMO = fileURLToPath(new URL('../../dist/scripts/demo.js', import.meta.url
 t.test('the demo shows live readings of every meter', async (t) => {
   const { stdout } = await promisify(execFile)(process.execPath, [DEMO, '--duration-s', '3'], { timeout: 30_000 });
   const last = stdout.slice(stdout.lastIndexOf('Joulebook gateway'));
-  const rows = last.split('\n').filter((l) => /^(ups|busbar|branch)-/.test(l)).map((l) => l.trim().split(/\s{2,}/));
-  t.equal(rows.length, 7, 'seven meters listed');
+  const rows = last.split('\n').filter((l) => /^(ups|busbar|branch|pdu)-/.test(l)).map((l) => l.trim().split(/\s{2,}/));
+  t.equal(rows.length, 11, 'seven meters and four PDU units listed');
   for (const r of rows) {
     t.ok(Number(r[3]) > 0, `${r[0]}: energy ${r[3]} kWh`);
     t.ok(Number(r[4]) > 0, `${r[0]}: power ${r[4]} W`);
