@@ -90,7 +90,9 @@ export class SnmpAgent {
         const r = await Promise.race([this.fetch(kind), budget]);
         this.backoff.succeeded();
         this.lastFault = undefined;
-        return { device: this.id, kind, ...r, durationMs: clock.monotonicMs() - started };
+        const durationMs = clock.monotonicMs() - started;
+        if (durationMs > this.opt.budgetMs / 2) log.warn({ agent: this.id, durationMs, budgetMs: this.opt.budgetMs }, 'slow PDU: poll used over half its budget');
+        return { device: this.id, kind, ...r, durationMs };
       } catch (err) {
         const fault = { kind: err instanceof SnmpError ? err.kind : 'error', reason: err instanceof Error ? err.message : String(err) };
         if (fault.kind === 'timeout') this.client.reset(); // abandon what is still outstanding
