@@ -14,6 +14,7 @@ import { PACKAGE_ROOT, BUILTIN_PROFILES_DIR } from '../../gateway/paths.js';
 import { loadProfiles } from '../../gateway/profiles/load.js';
 import { ptyPair } from '../../sim/wiring.js';
 import type { Bench } from '../bench.js';
+import { round } from './round.js';
 
 const METERS = 8;
 const CYCLES = 6;
@@ -98,8 +99,3 @@ export const modbusBench: Bench = {
     };
   },
 };
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}

@@ -13,6 +13,7 @@ import { Limiter } from '../../gateway/polling/limiter.js';
 import { loadCatalogs } from '../../gateway/profiles/load.js';
 import { freePort } from '../../sim/wiring.js';
 import type { Bench } from '../bench.js';
+import { round } from './round.js';
 
 const PDUS = 100;
 const OUTLETS = 48;
@@ -86,8 +87,3 @@ export const snmpBench: Bench = {
     }
   },
 };
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}

@@ -6,6 +6,7 @@ import { netSnmpUser, type SnmpV3User } from '../../gateway/drivers/snmp/session
 import type { ResolvedSnmpProfile } from '../../gateway/profiles/snmp-resolve.js';
 import { layoutPdu, type CellKind, type CellValue, type PduLayout, type UnitState } from './layout.js';
 import { PduLoad } from './load.js';
+import { freeUdpPort } from '../wiring.js';
 
 export const PDU_FAULTS = ['none', 'dead', 'slow', 'stale'] as const;
 export type PduFault = { mode: (typeof PDU_FAULTS)[number]; delayMs?: number };
@@ -36,16 +37,6 @@ function toSnmp(kind: CellKind, v: CellValue): unknown {
   }
   const n = Number(v);
   return kind === 'gauge' ? Math.min(0xffffffff, Math.max(0, n)) : Math.max(-0x80000000, Math.min(0x7fffffff, n));
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const udpBind = (s: Socket, port: number, host: string) => new Promise<void>((resolve, reject) => {
@@ -111,7 +102,7 @@ export class SimPdu {
   }
 
   async start(): Promise<void> {
-    this.agentPort = await freeLoopbackPort();
+    this.agentPort = await freeUdpPort();
     const mib = snmp.createMib();
     this.mib = mib;
     this.register(mib);

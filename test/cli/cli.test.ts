@@ -8,23 +8,9 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Reading } from '../../protocol/reading.js';
 import { freePort } from '../helpers/env.js';
+import { BIN, runCli as run } from '../helpers/cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/joulebook.js', import.meta.url));
 
-function run(args: string[], opts: { timeoutMs?: number; until?: RegExp } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => p.kill('SIGTERM'), opts.timeoutMs ?? 20_000);
-    p.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (opts.until?.test(stdout)) p.kill('SIGTERM');
-    });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
 
 function startSim(args: string[]): Promise<{ stop: () => void }> {
   return new Promise((resolve, reject) => {

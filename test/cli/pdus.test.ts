@@ -4,27 +4,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Reading } from '../../protocol/reading.js';
 import { freePort } from '../helpers/env.js';
+import { BIN, runCli as run } from '../helpers/cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/joulebook.js', import.meta.url));
 
-function run(args: string[], until?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => p.kill('SIGTERM'), 20_000);
-    p.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (until?.test(stdout)) p.kill('SIGTERM');
-    });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
 
 t.test('sim snmp, gateway run with PDUs, control API', async (t) => {
   const port = await freePort();
@@ -47,7 +32,7 @@ t.test('sim snmp, gateway run with PDUs, control API', async (t) => {
     `    - { id: pdu-b, host: 127.0.0.1, port: ${port + 1}, profile: raritan-px, energyIntervalMs: 300, fullIntervalMs: 600 }`,
     '',
   ].join('\n'));
-  const gw = await run(['gateway', 'run', '-c', file, '--readings'], /("device":"pdu-b\.u2"[\s\S]*){4}/);
+  const gw = await run(['gateway', 'run', '-c', file, '--readings'], { until: /("device":"pdu-b\.u2"[\s\S]*){4}/ });
   const readings = gw.stdout.trim().split('\n').map((l) => Reading.parse(JSON.parse(l)));
   const devices = new Set(readings.map((r) => r.device));
   t.same([...devices].sort(), ['pdu-a', 'pdu-a.u2', 'pdu-b', 'pdu-b.u2'], 'two PDUs with two chained units each, four devices');

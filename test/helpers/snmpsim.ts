@@ -1,22 +1,12 @@
 // Debian's snmpsimd serving .snmprec recordings on a free loopback port; the community picks the recording.
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from '../../sim/wiring.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/snmp', import.meta.url));
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Snmpsim {
   port: number;

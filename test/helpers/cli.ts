@@ -1,0 +1,21 @@
+// Runs the installed `joulebook` command as a user would, as a separate process.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/joulebook.js', import.meta.url));
+
+/** Runs `joulebook args...`; stops it when stdout matches `until` or after `timeoutMs`. */
+export function runCli(args: string[], opts: { timeoutMs?: number; until?: RegExp } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => p.kill('SIGTERM'), opts.timeoutMs ?? 20_000);
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (opts.until?.test(stdout)) p.kill('SIGTERM');
+    });
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+  });
+}
