@@ -12,11 +12,12 @@ import { busKinds } from './drivers/modbus/bus-kinds.js';
 import { parseUnitList } from './drivers/modbus/identify.js';
 import { scanBus, type ScanHit } from './drivers/modbus/scan.js';
 import { createLogger } from './log.js';
-import { buildGateway, loadCatalogFor } from './main.js';
+import { loadCatalogFor } from './main.js';
+import { startGateway } from './run.js';
 import { loadCatalogs, loadProfiles } from './profiles/load.js';
 import { expandTargets, scanSnmp, type SnmpScanHit } from './drivers/snmp/scan.js';
 import type { SnmpV3User } from './drivers/snmp/session.js';
-import { BUILTIN_PROFILES_DIR } from './paths.js';
+import { BUILTIN_PROFILES_DIR, PACKAGE_VERSION } from './paths.js';
 import { fmt, renderTable } from './status/table.js';
 
 /** Exit code for configuration errors, distinct from runtime failures. */
@@ -33,12 +34,11 @@ export function gatewayCommand(): Command {
       const config = await readGatewayConfig(o.config);
       const profiles = await loadCatalogFor(config, o.config);
       const log = createLogger(config.log.level);
-      const gw = buildGateway({
-        config, configFile: o.config, profiles, clock: systemClock, log,
+      const gw = await startGateway({
+        config, configFile: o.config, profiles, clock: systemClock, log, version: PACKAGE_VERSION,
         onReadings: (rs) => { if (o.readings) for (const r of rs) process.stdout.write(`${JSON.stringify(r)}\n`); },
       });
-      gw.start();
-      log.info({ gateway: config.gateway.id, buses: config.buses.length, devices: config.devices.length }, 'gateway running');
+      log.info({ gateway: config.gateway.id, buses: config.buses.length, devices: config.devices.length, pdus: config.snmp.pdus.length }, 'gateway running');
       await untilSignal();
       await gw.stop();
     });

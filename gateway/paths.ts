@@ -1,5 +1,5 @@
 // Where the package's own files are, whether running from source (tests) or from dist/.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,3 +12,4 @@ function findRoot(start: string): string {
 
 export const PACKAGE_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const BUILTIN_PROFILES_DIR = join(PACKAGE_ROOT, 'config', 'profiles');
+export const PACKAGE_VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

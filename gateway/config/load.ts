@@ -13,8 +13,8 @@ export async function readGatewayConfig(file: string): Promise<GatewayConfig> {
     throw new ConfigError([{ file, path: '(file)', message: (err as Error).message }]);
   }
   const cfg = parseGatewayConfig(text, file);
-  // Relative profile folders are relative to the config file.
-  return { ...cfg, profiles: { dirs: cfg.profiles.dirs.map((d) => resolve(dirname(file), d)) } };
+  // Relative folders are relative to the config file.
+  return { ...cfg, dataDir: resolve(dirname(file), cfg.dataDir), profiles: { dirs: cfg.profiles.dirs.map((d) => resolve(dirname(file), d)) } };
 }
 
 export function parseGatewayConfig(text: string, file: string): GatewayConfig {

@@ -97,12 +97,40 @@ export const Pdu = z.strictObject({
 });
 export type Pdu = z.infer<typeof Pdu>;
 
+export const Mqtt = z.strictObject({
+  url: z.string().regex(/^(mqtt|mqtts|tcp|ssl|ws|wss):\/\//, 'an MQTT URL such as mqtt://central:1883 or mqtts://central:8883').default('mqtt://127.0.0.1:1883'),
+  clientId: z.string().min(1).max(64).optional().describe('stable and unique per gateway; defaults to joulebook-<gateway id>'),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  tls: z.strictObject({
+    ca: z.string().optional().describe('CA certificate file (PEM)'),
+    cert: z.string().optional().describe('client certificate file (PEM)'),
+    key: z.string().optional().describe('client key file (PEM)'),
+  }).optional(),
+  inFlight: z.number().int().min(1).max(1000).default(16).describe('messages awaiting PUBACK at once'),
+  maxPayloadBytes: z.number().int().min(4096).max(131072).default(65536),
+  replayReadingsPerS: z.number().int().min(1).default(25_000).describe('readings per second replayed after an outage'),
+  keepaliveS: z.number().int().min(5).max(600).default(30),
+  reconnectMinMs: z.number().int().min(100).default(1000),
+  reconnectMaxMs: z.number().int().min(100).default(30_000),
+  statusIntervalMs: z.number().int().min(1000).default(30_000),
+});
+
+export const OutboxConfig = z.strictObject({
+  maxBytes: z.number().int().min(1_000_000).default(2_000_000_000).describe('outbox size bound; the oldest items go first'),
+  maxAgeDays: z.number().min(1).default(30).describe('items older than this go, with a gap event'),
+  commitIntervalMs: z.number().int().min(10).max(60_000).default(1000).describe('how often appends and acknowledgements are committed (one fsync each)'),
+});
+
 export const GatewayConfig = z.strictObject({
   gateway: z.strictObject({
     id: Id.describe('unique gateway id; the MQTT client id and topic level'),
     site: Id.describe('data-center site id'),
     room: Id.describe('room id within the site'),
   }),
+  dataDir: z.string().default('./data').describe('outbox and state files; relative to the config file'),
+  mqtt: Mqtt.prefault({}),
+  outbox: OutboxConfig.prefault({}),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   }).prefault({}),

@@ -88,6 +88,7 @@ t.test('sim, scan --json and gateway run as separate processes', async (t) => {
   writeFileSync(file, [
     'gateway: { id: gw1, site: ams1, room: r1 }',
     'log: { level: warn }',
+    `mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }`,
     `buses: [{ id: gw, type: tcp, host: 127.0.0.1, port: ${port} }]`,
     'devices: [{ id: b23, bus: gw, unit: 2, profile: abb-b23, energyIntervalMs: 200, fullIntervalMs: 400 }]',
     '',

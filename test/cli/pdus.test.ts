@@ -26,6 +26,7 @@ t.test('sim snmp, gateway run with PDUs, control API', async (t) => {
   writeFileSync(file, [
     'gateway: { id: gw1, site: ams1, room: r1 }',
     'log: { level: warn }',
+    `mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }`,
     'snmp:',
     '  pdus:',
     `    - { id: pdu-a, host: 127.0.0.1, port: ${port}, profile: raritan-px, energyIntervalMs: 300, fullIntervalMs: 600 }`,

@@ -1,0 +1,204 @@
+// Publishes the outbox to MQTT: QoS 1 on a persistent session, a bounded window of messages awaiting
+// PUBACK, each item deleted from the outbox only once the broker has it. Oldest first, so every channel
+// arrives in order; items older than the connection are flagged historical and replayed at a set rate.
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { MAX_PAYLOAD_BYTES, type MetaMessage, type StatusMessage, SCHEMA_VERSION, topicFor, type TopicKind } from '../../protocol/wire.js';
+import type { Clock } from '../clock.js';
+import type { Outbox, OutboxItem } from '../outbox/outbox.js';
+import { Counters } from '../status/counters.js';
+import { batchItems, buildMessage, checkPayload } from './message.js';
+
+export interface PublisherOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
+  site: string;
+  gateway: string;
+  boot: string;
+  /** Messages awaiting PUBACK at once. */
+  inFlight: number;
+  maxPayloadBytes: number;
+  /** Historical readings per second after an outage, so the link and the central node are not flooded. */
+  replayReadingsPerS: number;
+  keepaliveS: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  statusIntervalMs: number;
+}
+
+export interface PublisherDeps {
+  options: PublisherOptions;
+  outbox: Outbox;
+  clock: Clock;
+  log: Logger;
+  meta: () => Omit<MetaMessage, 'v' | 'gateway' | 'boot' | 'ts'>;
+}
+
+export const PUBLISH_COUNTERS = ['messages', 'acked', 'entries_acked', 'rejected', 'reconnects', 'historical_entries'] as const;
+type PublishCounter = (typeof PUBLISH_COUNTERS)[number];
+
+export class Publisher {
+  readonly counters = new Counters<PublishCounter>();
+  connected = false;
+  lastError: string | undefined;
+  private client: MqttClient | undefined;
+  private readonly opt: PublisherOptions;
+  private readonly deps: PublisherDeps;
+  private cursor = 0;
+  private inflight = 0;
+  private pumping = false;
+  private connectedAtMs = 0;
+  private tokens = 0;
+  private tokensAtMs = 0;
+  private reconnectMs: number;
+  private timers: NodeJS.Timeout[] = [];
+  private rate = { at: 0, acked: 0, perS: 0 };
+
+  constructor(deps: PublisherDeps) {
+    this.deps = deps;
+    this.opt = deps.options;
+    this.reconnectMs = deps.options.reconnectMinMs;
+  }
+
+  topic(kind: TopicKind): string {
+    return topicFor(this.opt.site, this.opt.gateway, kind);
+  }
+
+  start(): void {
+    const o = this.opt;
+    const offline = this.status('offline');
+    const options: IClientOptions = {
+      clientId: o.clientId, clean: false, protocolVersion: 4, keepalive: o.keepaliveS, reconnectPeriod: o.reconnectMinMs,
+      connectTimeout: 10_000, queueQoSZero: false, resubscribe: false,
+      will: { topic: this.topic('status'), payload: Buffer.from(JSON.stringify(offline)), qos: 1, retain: true },
+      ...(o.username ? { username: o.username, password: o.password ?? '' } : {}),
+      ...(o.tls ? { ...o.tls, rejectUnauthorized: true } : {}),
+    };
+    const client = mqtt.connect(o.url, options);
+    this.client = client;
+    client.on('connect', () => {
+      this.connected = true;
+      this.connectedAtMs = this.deps.clock.now();
+      this.reconnectMs = o.reconnectMinMs;
+      client.options.reconnectPeriod = this.reconnectMs;
+      this.deps.log.info({ url: o.url, clientId: o.clientId }, 'connected to the broker');
+      this.publishRetained('meta', { v: SCHEMA_VERSION, gateway: o.gateway, boot: o.boot, ts: this.deps.clock.now(), ...this.deps.meta() });
+      this.publishRetained('status', this.status('online'));
+      this.pump();
+    });
+    client.on('close', () => {
+      if (this.connected) this.deps.log.warn({ url: o.url }, 'broker connection lost');
+      this.connected = false;
+    });
+    client.on('reconnect', () => {
+      this.counters.inc('reconnects');
+      // MQTT.js retries at a fixed period; widen it while the broker stays away.
+      this.reconnectMs = Math.min(o.reconnectMaxMs, this.reconnectMs * 2);
+      client.options.reconnectPeriod = this.reconnectMs;
+    });
+    client.on('error', (err) => {
+      this.lastError = err.message;
+      this.deps.log.warn({ err: err.message }, 'broker error');
+    });
+    this.timers.push(setInterval(() => this.pump(), 200));
+    this.timers.push(setInterval(() => { if (this.connected) this.publishRetained('status', this.status('online')); }, o.statusIntervalMs));
+  }
+
+  /** Publishes the offline status (the will covers a crash) and closes, leaving unsent items in the outbox. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    const c = this.client;
+    if (!c) return;
+    if (this.connected) await c.publishAsync(this.topic('status'), JSON.stringify(this.status('offline')), { qos: 1, retain: true }).catch(() => undefined);
+    await c.endAsync(true);
+  }
+
+  status(state: 'online' | 'offline'): StatusMessage {
+    const size = this.deps.outbox.size;
+    const now = this.deps.clock.now();
+    return {
+      v: SCHEMA_VERSION, gateway: this.opt.gateway, boot: this.opt.boot, state, ts: now,
+      outbox: { depth: size.entries, oldestAgeS: size.oldestTs === undefined ? 0 : Math.max(0, (now - size.oldestTs) / 1000), bytes: size.bytes },
+      publishedPerS: this.rate.perS,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Hands the next messages to MQTT.js while connected and the window has room. */
+  pump(): void {
+    if (this.pumping || !this.connected || !this.client) return;
+    this.pumping = true;
+    try {
+      while (this.connected && this.inflight < this.opt.inFlight) {
+        const items = this.deps.outbox.take(this.cursor, 256);
+        const batch = batchItems(items, this.opt.maxPayloadBytes, this.connectedAtMs);
+        if (batch.length === 0) break;
+        const historical = batch[0]!.ts < this.connectedAtMs;
+        if (historical && batch[0]!.kind === 'readings' && !this.takeTokens(batch.reduce((n, i) => n + i.count, 0))) break;
+        this.send(batch, historical);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private send(batch: OutboxItem[], historical: boolean): void {
+    const msg = buildMessage(batch, { gateway: this.opt.gateway, boot: this.opt.boot, sentAt: this.deps.clock.now() }, historical);
+    this.cursor = msg.seqEnd;
+    const problem = checkPayload(msg.kind, msg.payload, Math.min(this.opt.maxPayloadBytes, MAX_PAYLOAD_BYTES));
+    if (problem) {
+      // Never offered to the broker: a refused message would be resent on every reconnect.
+      this.counters.inc('rejected');
+      this.deps.log.error({ seq: msg.seq, seqEnd: msg.seqEnd, problem }, 'outbox items fail the wire schema; dropped');
+      this.deps.outbox.acked(msg.seq, msg.seqEnd);
+      return;
+    }
+    this.inflight++;
+    this.counters.inc('messages');
+    if (historical) this.counters.inc('historical_entries', msg.entries);
+    this.client!.publishAsync(this.topic(msg.kind), msg.payload, { qos: 1 }).then(() => {
+      this.deps.outbox.acked(msg.seq, msg.seqEnd);
+      this.counters.inc('acked');
+      this.counters.inc('entries_acked', msg.entries);
+      this.tickRate(msg.entries);
+    }, (err: unknown) => {
+      // The client was closed with the message unacknowledged: the outbox still has it for next time.
+      this.lastError = String(err);
+    }).finally(() => {
+      this.inflight--;
+      this.pump();
+    });
+  }
+
+  private publishRetained(kind: 'meta' | 'status', message: object): void {
+    const payload = JSON.stringify(message);
+    const problem = checkPayload(kind, payload, MAX_PAYLOAD_BYTES);
+    if (problem) {
+      this.deps.log.error({ kind, problem }, 'retained message fails the wire schema; not sent');
+      return;
+    }
+    this.client?.publishAsync(this.topic(kind), payload, { qos: 1, retain: true }).catch((err: unknown) => { this.lastError = String(err); });
+  }
+
+  private takeTokens(n: number): boolean {
+    const now = this.deps.clock.monotonicMs();
+    const rate = this.opt.replayReadingsPerS;
+    this.tokens = Math.min(rate, this.tokens + ((now - this.tokensAtMs) / 1000) * rate);
+    this.tokensAtMs = now;
+    if (this.tokens < Math.min(n, rate)) return false;
+    this.tokens -= n;
+    return true;
+  }
+
+  private tickRate(entries: number): void {
+    const now = this.deps.clock.monotonicMs();
+    this.rate.acked += entries;
+    if (now - this.rate.at >= 5000) {
+      this.rate.perS = Math.round((this.rate.acked / (now - this.rate.at)) * 1000 * 10) / 10;
+      this.rate = { at: now, acked: 0, perS: this.rate.perS };
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// The gateway's small state as human-readable JSON (lowdb): boot counter, the highest outbox sequence
+// handed out, and (for the counter checks) the last counter and serial per channel. Never readings.
+// Writes are debounced: a power cut loses at most the last few seconds of this state, never a reading.
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+
+export interface ChannelState {
+  counterKwh?: number;
+  serial?: string;
+  ts?: number;
+}
+
+export interface GatewayState {
+  boots: number;
+  lastSeq: number;
+  channels: Record<string, ChannelState>;
+}
+
+const EMPTY: GatewayState = { boots: 0, lastSeq: 0, channels: {} };
+
+export class StateStore {
+  private timer: NodeJS.Timeout | undefined;
+  private constructor(private readonly db: Low<GatewayState>, private readonly debounceMs: number) {}
+
+  static async open(file: string, debounceMs = 5000): Promise<StateStore> {
+    const db = new Low<GatewayState>(new JSONFile<GatewayState>(file), structuredClone(EMPTY));
+    try {
+      await db.read();
+    } catch {
+      db.data = structuredClone(EMPTY); // unreadable after a power cut: start over; the outbox keeps the readings
+    }
+    db.data = { ...structuredClone(EMPTY), ...db.data };
+    return new StateStore(db, debounceMs);
+  }
+
+  get data(): GatewayState {
+    return this.db.data;
+  }
+
+  /** Changes the state and writes it within `debounceMs`. */
+  update(change: (s: GatewayState) => void): void {
+    change(this.db.data);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.db.write();
+    }, this.debounceMs);
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.db.write();
+  }
+}

@@ -1,0 +1,76 @@
+// MQTT brokers for tests: a private Mosquitto process (sessions persisted across its restarts) and an
+// in-process aedes whose listener can go away and come back while its sessions stay.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, Socket, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
+import { hasProgram } from './env.js';
+
+export const hasMosquitto = () => hasProgram('mosquitto', ['-h']) || hasProgram('/usr/sbin/mosquitto', ['-h']);
+
+export interface TestBroker {
+  url: string;
+  down(): Promise<void>;
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startMosquitto(port: number): Promise<TestBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'jb-mosq-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'max_queued_messages 0', 'log_dest none', ''].join('\n'));
+  let proc: ChildProcess | undefined;
+  const up = async () => {
+    const bin = hasProgram('mosquitto', ['-h']) ? 'mosquitto' : '/usr/sbin/mosquitto';
+    proc = spawn(bin, ['-c', conf], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      if (await canConnect(port)) return;
+      await sleep(30);
+    }
+    throw new Error('mosquitto did not start');
+  };
+  const down = async () => {
+    const p = proc;
+    if (!p) return;
+    proc = undefined;
+    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGTERM'); });
+  };
+  await up();
+  return { url: `mqtt://127.0.0.1:${port}`, up, down, close: down };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = new Socket();
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+    c.connect(port, '127.0.0.1');
+  });
+}
+
+export async function startAedes(port: number): Promise<TestBroker & { broker: Aedes }> {
+  const broker = await Aedes.createBroker();
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  const up = () => new Promise<void>((resolve) => {
+    server = createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      broker.handle(s);
+    }).listen(port, '127.0.0.1', () => resolve());
+  });
+  const down = () => new Promise<void>((resolve) => {
+    for (const s of sockets) s.destroy();
+    server ? server.close(() => resolve()) : resolve();
+    server = undefined;
+  });
+  await up();
+  return { url: `mqtt://127.0.0.1:${port}`, broker, up, down, close: async () => { await down(); await new Promise<void>((r) => broker.close(() => r())); } };
+}
