@@ -68,8 +68,10 @@ export async function startAedes(port: number): Promise<TestBroker & { broker: A
   });
   const down = () => new Promise<void>((resolve) => {
     for (const s of sockets) s.destroy();
-    server ? server.close(() => resolve()) : resolve();
+    const closing = server;
     server = undefined;
+    if (closing) closing.close(() => resolve());
+    else resolve();
   });
   await up();
   return { url: `mqtt://127.0.0.1:${port}`, broker, up, down, close: async () => { await down(); await new Promise<void>((r) => broker.close(() => r())); } };
