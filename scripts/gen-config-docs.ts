@@ -1,10 +1,13 @@
-// Writes the configuration references in docs/ from the schemas; `--check` fails if they are out of date (CI).
+// Writes the configuration references in docs/ and the wire JSON Schemas in protocol/schemas/ from the zod
+// schemas; `--check` fails if any is out of date (CI).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GatewayConfig } from '../gateway/config/schema.js';
 import { PACKAGE_ROOT } from '../gateway/paths.js';
 import { ModbusProfile } from '../gateway/profiles/schema.js';
 import { SnmpProfile } from '../gateway/profiles/snmp-schema.js';
+import { z } from 'zod';
+import { MESSAGE_SCHEMAS, SCHEMA_VERSION } from '../protocol/wire.js';
 import { configReference } from './config-docs.js';
 
 const docs = [
@@ -27,6 +30,15 @@ const docs = [
       SnmpProfile),
   },
 ];
+
+// One JSON Schema per wire message, for subscribers in other languages (docs/protocol.md).
+for (const [kind, schema] of Object.entries(MESSAGE_SCHEMAS)) {
+  const json = z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }) as Record<string, unknown>;
+  docs.push({
+    file: `protocol/schemas/${kind}.schema.json`,
+    text: `${JSON.stringify({ $id: `https://joulebook.invalid/schemas/v${SCHEMA_VERSION}/${kind}.schema.json`, title: `Joulebook ${kind} message v${SCHEMA_VERSION}`, ...json }, null, 2)}\n`,
+  });
+}
 
 const check = process.argv.includes('--check');
 let stale = 0;

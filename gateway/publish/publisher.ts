@@ -56,6 +56,8 @@ export class Publisher {
   private reconnectMs: number;
   private timers: NodeJS.Timeout[] = [];
   private rate = { at: 0, acked: 0, perS: 0 };
+  /** Items found to fail the wire schema: skipped until their deletion is committed. */
+  private readonly poisoned = new Set<number>();
 
   constructor(deps: PublisherDeps) {
     this.deps = deps;
@@ -133,7 +135,7 @@ export class Publisher {
     this.pumping = true;
     try {
       while (this.connected && this.inflight < this.opt.inFlight) {
-        const items = this.deps.outbox.take(this.cursor, 256);
+        const items = this.deps.outbox.take(this.cursor, 256).filter((i) => !this.poisoned.has(i.seq));
         const batch = batchItems(items, this.opt.maxPayloadBytes, this.connectedAtMs);
         if (batch.length === 0) break;
         const historical = batch[0]!.ts < this.connectedAtMs;
@@ -146,16 +148,28 @@ export class Publisher {
   }
 
   private send(batch: OutboxItem[], historical: boolean): void {
-    const msg = buildMessage(batch, { gateway: this.opt.gateway, boot: this.opt.boot, sentAt: this.deps.clock.now() }, historical);
-    this.cursor = msg.seqEnd;
-    const problem = checkPayload(msg.kind, msg.payload, Math.min(this.opt.maxPayloadBytes, MAX_PAYLOAD_BYTES));
+    const env = () => ({ gateway: this.opt.gateway, boot: this.opt.boot, sentAt: this.deps.clock.now() });
+    const limit = Math.min(this.opt.maxPayloadBytes, MAX_PAYLOAD_BYTES);
+    const msg = buildMessage(batch, env(), historical);
+    const problem = checkPayload(msg.kind, msg.payload, limit);
     if (problem) {
-      // Never offered to the broker: a refused message would be resent on every reconnect.
-      this.counters.inc('rejected');
-      this.deps.log.error({ seq: msg.seq, seqEnd: msg.seqEnd, problem }, 'outbox items fail the wire schema; dropped');
-      this.deps.outbox.acked(msg.seq, msg.seqEnd);
+      // Never offered to the broker: a refused message would be resent on every reconnect. Find the bad
+      // items; the good ones go out with the next pump.
+      let found = 0;
+      for (const item of batch) {
+        const itemProblem = batch.length === 1 ? problem : checkPayload(item.kind, buildMessage([item], env(), historical).payload, limit);
+        if (!itemProblem) continue;
+        found++;
+        this.poisoned.add(item.seq);
+        this.counters.inc('rejected');
+        this.deps.outbox.acked(item.seq, item.seq);
+        this.deps.log.error({ seq: item.seq, problem: itemProblem }, 'outbox item fails the wire schema; dropped');
+      }
+      // Each item is fine alone but not together (the envelope tipped the size): one at a time, then.
+      if (found === 0) this.send(batch.slice(0, 1), historical);
       return;
     }
+    this.cursor = msg.seqEnd;
     this.inflight++;
     this.counters.inc('messages');
     if (historical) this.counters.inc('historical_entries', msg.entries);
