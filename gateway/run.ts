@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isCounter } from '../protocol/measurements.js';
 import type { Reading } from '../protocol/reading.js';
+import type { GatewayEvent } from '../protocol/wire.js';
 import type { Clock } from './clock.js';
 import type { GatewayConfig } from './config/schema.js';
+import { ClockGuard } from './clock-guard.js';
 import { buildGateway, type Gateway } from './main.js';
 import { Outbox } from './outbox/outbox.js';
 import type { Catalogs } from './profiles/load.js';
@@ -47,7 +49,7 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
   const boot = `${state.data.boots}-${randomBytes(4).toString('hex')}`;
   let reset: string | undefined;
   const outbox = Outbox.open(
-    { file: join(config.dataDir, 'outbox.db'), maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeDays * 86_400_000, seqFloor: state.data.lastSeq },
+    { file: join(config.dataDir, 'outbox.db'), maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeDays * 86_400_000, seqFloor: state.data.lastSeq, maxPendingItems: config.outbox.maxPendingItems },
     clock, log.child({ area: 'outbox' }), (reason) => { reset = reason; },
   );
   if (reset !== undefined) {
@@ -86,12 +88,20 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
       deps.onReadings?.(readings);
     },
   });
+  const guard = new ClockGuard(clock);
+  const events: GatewayEvent[] = [];
+  let polling = false;
+  const watchClock = () => {
+    events.push(...guard.check());
+    if (polling || !guard.plausible()) return;
+    polling = true;
+    acquisition.start();
+  };
   const commit = () => {
     try {
-      if (outbox.gaps.length > 0) {
-        outbox.append('events', outbox.gaps, clock.now());
-        outbox.gaps = [];
-      }
+      events.push(...outbox.gaps);
+      outbox.gaps = [];
+      if (events.length > 0) outbox.append('events', events.splice(0), clock.now());
       outbox.commit();
       if (outbox.size.lastSeq !== state.data.lastSeq) state.update((s) => { s.lastSeq = outbox.size.lastSeq; });
       publisher.pump();
@@ -102,17 +112,21 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
     }
   };
   const timer = setInterval(commit, config.outbox.commitIntervalMs);
+  const clockTimer = setInterval(watchClock, 1000);
   publisher.start();
-  acquisition.start();
+  watchClock();
+  if (!polling) log.warn({ now: new Date(clock.now()).toISOString() }, 'clock not plausible yet; polling waits for it');
   log.info({ gateway: config.gateway.id, boot, outbox: outbox.size }, 'gateway started');
   return {
     acquisition, outbox, publisher, state, boot,
     stop: async () => {
+      clearInterval(clockTimer);
       await acquisition.stop();
       clearInterval(timer);
       commit();
       await publisher.stop();
-      outbox.close();
+      const lost = outbox.close();
+      if (lost > 0) log.error({ lost }, 'poll results could not be written at shutdown (disk full)');
       await state.flush();
     },
   };

@@ -49,7 +49,7 @@ export type ReadingsMessage = z.infer<typeof ReadingsMessage>;
 export const GatewayEvent = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('gap'), ts: z.number().int(),
-    reason: z.enum(['outbox_full', 'outbox_expired', 'outbox_reset']),
+    reason: z.enum(['outbox_full', 'outbox_expired', 'outbox_reset', 'disk_full']),
     /** Outbox sequences dropped, and the time span of the readings in them. */
     fromSeq: z.number().int(), toSeq: z.number().int(), fromTs: z.number().int(), toTs: z.number().int(), readings: z.number().int().nonnegative(),
   }),

@@ -30,6 +30,26 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
+/** The first of `count` consecutive UDP ports on loopback that are all free now (simulated PDUs). */
+export async function freeUdpPortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (40_000 - count));
+    const sockets: ReturnType<typeof createSocket>[] = [];
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) {
+      const s = createSocket('udp4');
+      sockets.push(s);
+      ok = await new Promise<boolean>((resolve) => {
+        s.once('error', () => resolve(false));
+        s.bind(base + i, '127.0.0.1', () => resolve(true));
+      });
+    }
+    await Promise.all(sockets.map((s) => new Promise<void>((r) => { try { s.close(() => r()); } catch { r(); } })));
+    if (ok) return base;
+  }
+  throw new Error(`no ${count} consecutive free UDP ports found`);
+}
+
 export function socatAvailable(): boolean {
   return spawnSync('socat', ['-V'], { stdio: 'ignore' }).error === undefined;
 }

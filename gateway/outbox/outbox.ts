@@ -24,6 +24,8 @@ export interface OutboxOptions {
   maxAgeMs: number;
   /** When a fresh outbox replaces a lost one, sequences continue above this. */
   seqFloor?: number;
+  /** Items kept in memory while commits fail (a full disk); beyond it the oldest go, with a gap event. */
+  maxPendingItems?: number;
 }
 
 export interface OutboxStats {
@@ -100,6 +102,16 @@ export class Outbox {
   append(kind: ItemKind, entries: readonly unknown[], ts: number, keys: readonly string[] = []): void {
     if (entries.length === 0) return;
     this.pending.push({ kind, ts, count: entries.length, body: JSON.stringify(entries), keys });
+    const max = this.opt.maxPendingItems ?? 10_000;
+    if (this.pending.length > max) {
+      const lost = this.pending.splice(0, this.pending.length - max).filter((p) => p.kind !== 'events');
+      if (lost.length === 0) return;
+      const seq = this.stats.lastSeq;
+      this.gaps.push({
+        type: 'gap', ts: this.clock.now(), reason: 'disk_full', fromSeq: seq, toSeq: seq,
+        fromTs: Math.min(...lost.map((p) => p.ts)), toTs: Math.max(...lost.map((p) => p.ts)), readings: lost.reduce((n, p) => n + p.count, 0),
+      });
+    }
   }
 
   get pendingCount(): number {
@@ -161,12 +173,17 @@ export class Outbox {
     this.stats.bytes += bytes;
   }
 
-  close(): void {
+  /** Commits what it can and closes; returns the items that could not be written (a full disk). */
+  close(): number {
+    let lost = 0;
     try {
       this.commit();
+    } catch {
+      lost = this.pending.length;
     } finally {
       this.db.close();
     }
+    return lost;
   }
 
   /** Drops the oldest items beyond the bounds, except those holding a channel's newest counter. */

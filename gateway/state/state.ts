@@ -20,6 +20,8 @@ const EMPTY: GatewayState = { boots: 0, lastSeq: 0, channels: {} };
 
 export class StateStore {
   private timer: NodeJS.Timeout | undefined;
+  /** The last failed write (a full disk); the state stays in memory and is written again next time. */
+  lastError: string | undefined;
   private constructor(private readonly db: Low<GatewayState>, private readonly debounceMs: number) {}
 
   static async open(file: string, debounceMs = 5000): Promise<StateStore> {
@@ -42,13 +44,13 @@ export class StateStore {
     change(this.db.data);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      void this.db.write();
+      this.db.write().then(() => { this.lastError = undefined; }, (err: unknown) => { this.lastError = String(err); });
     }, this.debounceMs);
   }
 
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.db.write();
+    await this.db.write().catch((err: unknown) => { this.lastError = String(err); });
   }
 }

@@ -11,7 +11,7 @@ import { SnmpClient } from '../../gateway/drivers/snmp/session.js';
 import { PACKAGE_ROOT, BUILTIN_PROFILES_DIR } from '../../gateway/paths.js';
 import { Limiter } from '../../gateway/polling/limiter.js';
 import { loadCatalogs } from '../../gateway/profiles/load.js';
-import { freePort } from '../../sim/wiring.js';
+import { freeUdpPortRange } from '../../sim/wiring.js';
 import type { Bench } from '../bench.js';
 import { round } from './round.js';
 
@@ -25,7 +25,7 @@ export const snmpBench: Bench = {
   description: `${PDUS} simulated PDUs x ${OUTLETS} outlets: our poller vs snmpbulkwalk on the same agents`,
   async run(out) {
     const profile = (await loadCatalogs([BUILTIN_PROFILES_DIR])).snmp.get('apc-rpdu2')!;
-    const port = await freePort();
+    const port = await freeUdpPortRange(PDUS);
     const sim = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist/cli/main.js'), 'sim', 'snmp', '--profile', profile.id, '--listen', `127.0.0.1:${port}`,
       '--pdus', String(PDUS), '--outlets', String(OUTLETS)], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { freeUdpPortRange } from '../../sim/wiring.js';
 import { Reading } from '../../protocol/reading.js';
 import { freePort } from '../helpers/env.js';
 import { BIN, runCli as run } from '../helpers/cli.js';
@@ -12,7 +13,7 @@ import { BIN, runCli as run } from '../helpers/cli.js';
 
 
 t.test('sim snmp, gateway run with PDUs, control API', async (t) => {
-  const port = await freePort();
+  const port = await freeUdpPortRange(2);
   const control = await freePort();
   const sim = spawn(process.execPath, [BIN, 'sim', 'snmp', '--profile', 'raritan-px', '--listen', `127.0.0.1:${port}`, '--pdus', '2', '--outlets', '4', '--chained', '2', '--control', `127.0.0.1:${control}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => sim.kill('SIGTERM'));

@@ -3,8 +3,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { freeUdpPortRange } from '../../sim/wiring.js';
 import { startSnmpSim } from '../../sim/snmp/start.js';
-import { freePort, hasNetSnmpTools, needPeer } from '../helpers/env.js';
+import { hasNetSnmpTools, needPeer } from '../helpers/env.js';
 import { builtinCatalogs, makeAgent } from '../helpers/snmp.js';
 
 const run = promisify(execFile);
@@ -15,7 +16,7 @@ const OUTLET_ENERGY = '1.3.6.1.4.1.318.1.1.26.9.4.3.1.11';
 
 t.test('Net-SNMP tools and our v3 poller against the PDU simulator', async (t) => {
   if (!needPeer(t, hasNetSnmpTools(), 'snmp (Net-SNMP tools)')) return;
-  const port = await freePort();
+  const port = await freeUdpPortRange(2);
   const profile = (await builtinCatalogs()).snmp.get('apc-rpdu2')!;
   const sim = await startSnmpSim({ profile, host: '127.0.0.1', port, pdus: 2, outlets: 12, user: USER, now: () => FROZEN_MS });
   t.teardown(() => sim.close());

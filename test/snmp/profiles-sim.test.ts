@@ -1,9 +1,9 @@
 // Every PDU profile, read over SNMP from its simulator: each value the poller decodes equals the simulated
 // truth within the profile's resolution, daisy-chained units come out as separate devices with their serials.
 import t from 'tap';
+import { freeUdpPortRange } from '../../sim/wiring.js';
 import type { ResolvedSnmpProfile } from '../../gateway/profiles/snmp-resolve.js';
 import { startSnmpSim } from '../../sim/snmp/start.js';
-import { freePort } from '../helpers/env.js';
 import { builtinCatalogs, makeAgent } from '../helpers/snmp.js';
 
 const FROZEN_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -26,7 +26,7 @@ t.test('every PDU profile reads back from its simulator', async (t) => {
   for (const p of profiles) {
     await t.test(p.id, async (t) => {
       const chained = 'const' in p.snmp.identity.unit ? 1 : 2;
-      const port = await freePort();
+      const port = await freeUdpPortRange(1);
       const sim = await startSnmpSim({ profile: p, host: '127.0.0.1', port, pdus: 1, outlets: OUTLETS, chained, now: () => FROZEN_MS });
       t.teardown(() => sim.close());
       const agent = await makeAgent('pdu', p.id, { port });

@@ -1,14 +1,14 @@
 // Replies with a wrong request id (an old answer arriving before the right one) are dropped and counted;
 // the right answers are used; a PDU swapped for another shows its new serial.
 import t from 'tap';
+import { freeUdpPortRange } from '../../sim/wiring.js';
 import { startSnmpSim } from '../../sim/snmp/start.js';
-import { freePort } from '../helpers/env.js';
 import { builtinCatalogs, makeAgent } from '../helpers/snmp.js';
 
 const FROZEN_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
 
 t.test('wrong request ids, counter reset and swap', async (t) => {
-  const port = await freePort();
+  const port = await freeUdpPortRange(1);
   const profile = (await builtinCatalogs()).snmp.get('apc-rpdu2')!;
   const sim = await startSnmpSim({ profile, host: '127.0.0.1', port, pdus: 1, outlets: 8, now: () => FROZEN_MS });
   t.teardown(() => sim.close());
