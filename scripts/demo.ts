@@ -1,15 +1,25 @@
 // `npm start`: the whole chain as far as it exists. Simulated meters on a Modbus TCP gateway and on an
 // RS-485 line (a socat pty pair; RTU over TCP if socat is missing) and simulated rack PDUs over SNMP,
-// polled by a real gateway, shown live.
+// polled by a real gateway that commits every reading to its outbox and publishes it over MQTT to an
+// embedded broker, where a subscriber counts what arrives; shown live.
 import type { Reading } from '../protocol/reading.js';
 import { systemClock } from '../gateway/clock.js';
 import { GatewayConfig } from '../gateway/config/schema.js';
 import { createLogger } from '../gateway/log.js';
-import { buildGateway, loadCatalogFor } from '../gateway/main.js';
+import { loadCatalogFor } from '../gateway/main.js';
+import { PACKAGE_VERSION } from '../gateway/paths.js';
+import { startGateway } from '../gateway/run.js';
+import { ReadingsMessage } from '../protocol/wire.js';
 import { fmt, renderTable } from '../gateway/status/table.js';
 import { untilSignal } from '../gateway/cli.js';
 import { startModbusSim, type ModbusSim } from '../sim/modbus/start.js';
 import { startSnmpSim } from '../sim/snmp/start.js';
+import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort, ptyPair, socatAvailable, type PtyPair } from '../sim/wiring.js';
 
 const SPEED = 60; // a simulated minute per second, so counters visibly move
@@ -22,6 +32,10 @@ const durationArg = process.argv.indexOf('--duration-s');
 const durationS = durationArg > 0 ? Number(process.argv[durationArg + 1]) : undefined;
 const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
 
+// The MQTT broker the central node embeds (aedes), in this process, and a subscriber standing in for central.
+const mqttPort = await freePort();
+const broker = await Aedes.createBroker();
+const brokerServer = createServer(broker.handle).listen(mqttPort, '127.0.0.1');
 const tcpPort = await freePort();
 const apcPort = await freePort();
 const raritanPort = await freePort();
@@ -29,6 +43,9 @@ const pty = await rs485Line();
 const rtuLine = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
 const rawConfig = {
   gateway: { id: 'demo-gw-r101', site: 'ams1', room: 'r101' },
+  dataDir: mkdtempSync(join(tmpdir(), 'joulebook-demo-data-')),
+  mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, statusIntervalMs: 5000 },
+  outbox: { commitIntervalMs: 500 },
   buses: [
     { id: 'tcp-gw', type: 'tcp', host: '127.0.0.1', port: tcpPort },
     pty ? { id: 'rs485-1', type: 'rtu', path: pty.b, ...rtuLine } : { id: 'rs485-1', type: 'rtu-over-tcp', host: '127.0.0.1', port: await freePort(), line: rtuLine },
@@ -68,9 +85,16 @@ const sims: ModbusSim[] = [
   }),
 ];
 
+const received = new Set<string>();
+const subscriber = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'demo-central', clean: false });
+subscriber.on('message', (_t, payload) => {
+  for (const r of ReadingsMessage.parse(JSON.parse(payload.toString())).readings) received.add(`${r.device}|${r.channel}|${r.ts}`);
+});
+await subscriber.subscribeAsync('joulebook/v1/+/+/readings', { qos: 1 });
+
 const latest = new Map<string, Map<string, Reading>>();
-const gw = buildGateway({
-  config, configFile: '(demo)', profiles, clock: systemClock, log,
+const running = await startGateway({
+  config, configFile: '(demo)', profiles, clock: systemClock, log, version: PACKAGE_VERSION,
   onReadings: (rs) => {
     for (const r of rs) {
       const byChannel = latest.get(r.device) ?? new Map<string, Reading>();
@@ -79,7 +103,7 @@ const gw = buildGateway({
     }
   },
 });
-gw.start();
+const gw = running.acquisition;
 
 function pduRows(): string[][] {
   return [...latest.entries()].filter(([device]) => device.startsWith('pdu-')).sort(([a], [b]) => a.localeCompare(b)).map(([device, chans]) => {
@@ -106,16 +130,23 @@ function view(): string {
   const head = ['device', 'profile', 'bus/unit', 'import kWh', 'power W', 'V L1', 'Hz', 'ms/req', 'faults'];
   const buses = [...gw.buses.values()].map((b) => `${b.name}: ${b.counters.get('requests')} requests, ${b.counters.get('timeouts')} timeouts`).join('; ');
   rows.push(...pduRows());
+  const pub = running.publisher.counters;
+  const mqttLine = `MQTT (embedded broker mqtt://127.0.0.1:${mqttPort}): ${pub.get('entries_acked')} readings acknowledged in ${pub.get('acked')} messages, ` +
+    `outbox holds ${running.outbox.size.entries}; the subscriber received ${received.size} distinct readings`;
   return `Joulebook gateway ${config.gateway.id} (site ${config.gateway.site}, room ${config.gateway.room}); simulated time x${SPEED}\n` +
     `RS-485 line: ${rtuBus.type === 'rtu' ? `socat pty pair ${rtuBus.path}` : 'RTU over TCP (socat not installed)'}, 19200 8E1, line-timed\n\n` +
-    `${renderTable(head, rows)}\n\n${buses}\n${durationS ? '' : 'Ctrl-C to stop.'}`;
+    `${renderTable(head, rows)}\n\n${buses}\n${mqttLine}\n${durationS ? '' : 'Ctrl-C to stop.'}`;
 }
 
 const tty = process.stdout.isTTY;
 const timer = setInterval(() => process.stdout.write(tty ? `\x1b[2J\x1b[H${view()}\n` : `${view()}\n\n`), tty ? 1000 : 5000);
 await (durationS ? new Promise((r) => setTimeout(r, durationS * 1000)) : untilSignal());
 clearInterval(timer);
-await gw.stop();
+const finalView = view();
+await running.stop();
+await subscriber.endAsync(true);
 await Promise.all([...sims, ...pduSims].map((s) => s.close()));
+brokerServer.close();
+await new Promise<void>((r) => broker.close(() => r()));
 pty?.close();
-process.stdout.write(`${tty ? '' : ''}${view()}\nstopped.\n`);
+process.stdout.write(`${finalView}\nstopped.\n`);

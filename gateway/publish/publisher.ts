@@ -58,6 +58,7 @@ export class Publisher {
   private rate = { at: 0, acked: 0, perS: 0 };
   /** Items found to fail the wire schema: skipped until their deletion is committed. */
   private readonly poisoned = new Set<number>();
+  private stopping = false;
 
   constructor(deps: PublisherDeps) {
     this.deps = deps;
@@ -92,7 +93,7 @@ export class Publisher {
       this.pump();
     });
     client.on('close', () => {
-      if (this.connected) this.deps.log.warn({ url: o.url }, 'broker connection lost');
+      if (this.connected && !this.stopping) this.deps.log.warn({ url: o.url }, 'broker connection lost');
       this.connected = false;
     });
     client.on('reconnect', () => {
@@ -111,6 +112,7 @@ export class Publisher {
 
   /** Publishes the offline status (the will covers a crash) and closes, leaving unsent items in the outbox. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     const c = this.client;
     if (!c) return;

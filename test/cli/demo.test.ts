@@ -16,5 +16,8 @@ t.test('the demo shows live readings of every meter', async (t) => {
     t.ok(Number(r[4]) > 0, `${r[0]}: power ${r[4]} W`);
     t.equal(r[8], '0', `${r[0]}: no faults`);
   }
+  const mqttLine = /(\d+) readings acknowledged in \d+ messages, outbox holds \d+; the subscriber received (\d+) distinct readings/.exec(last);
+  t.ok(mqttLine && Number(mqttLine[1]) > 0, 'readings went through the outbox to the broker');
+  t.equal(mqttLine?.[2], mqttLine?.[1], 'the subscriber got every acknowledged reading');
   t.match(last, /stopped\./, 'stops cleanly');
 });
