@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isCounter } from '../protocol/measurements.js';
 import type { Reading } from '../protocol/reading.js';
-import type { GatewayEvent } from '../protocol/wire.js';
+import type { Alert, GatewayEvent } from '../protocol/wire.js';
 import type { Clock } from './clock.js';
 import type { GatewayConfig } from './config/schema.js';
 import { ClockGuard } from './clock-guard.js';
@@ -53,8 +53,14 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
     clock, log.child({ area: 'outbox' }), (reason) => { reset = reason; },
   );
   if (reset !== undefined) {
-    // What the lost file held is unknown beyond its sequence range: announce the whole range as a gap.
+    // What the lost file held is unknown beyond its sequence range: announce the whole range as a gap,
+    // and tell whoever watches alerts that this card may be failing.
     outbox.gaps.push({ type: 'gap', ts: clock.now(), reason: 'outbox_reset', fromSeq: 0, toSeq: state.data.lastSeq, fromTs: 0, toTs: clock.now(), readings: 0 });
+    const alert: Alert = {
+      id: 'outbox-reset', type: 'outbox_reset', severity: 'critical', state: 'raised', ts: clock.now(),
+      message: `outbox file unreadable (${reset.slice(0, 200)}); moved aside and a fresh one started: unsent readings up to sequence ${state.data.lastSeq} may be lost; check the SD card`,
+    };
+    outbox.append('alerts', [alert], clock.now());
   }
   const identities = new Map<string, DeviceIdentity>();
   const m = config.mqtt;
