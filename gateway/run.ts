@@ -4,18 +4,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { isCounter } from '../protocol/measurements.js';
 import type { Reading } from '../protocol/reading.js';
 import type { Alert, GatewayEvent } from '../protocol/wire.js';
 import type { Clock } from './clock.js';
-import type { GatewayConfig } from './config/schema.js';
+import type { GatewayConfig, Mqtt } from './config/schema.js';
 import { ClockGuard } from './clock-guard.js';
 import { buildGateway, type Gateway } from './main.js';
 import { Outbox } from './outbox/outbox.js';
 import type { Catalogs } from './profiles/load.js';
-import { Publisher } from './publish/publisher.js';
+import { Publisher, type PublisherOptions } from './publish/publisher.js';
 import type { DeviceIdentity } from './polling/result.js';
 import { StateStore } from './state/state.js';
+
+type MqttConfig = z.infer<typeof Mqtt>;
 
 export interface RunningGateway {
   acquisition: Gateway;
@@ -63,16 +66,8 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
     outbox.append('alerts', [alert], clock.now());
   }
   const identities = new Map<string, DeviceIdentity>();
-  const m = config.mqtt;
-  const readFile = (f?: string) => (f ? readFileSync(f) : undefined);
   const publisher = new Publisher({
-    options: {
-      url: m.url, clientId: m.clientId ?? `joulebook-${config.gateway.id}`, site: config.gateway.site, gateway: config.gateway.id, boot,
-      ...(m.username ? { username: m.username } : {}), ...(m.password ? { password: m.password } : {}),
-      ...(m.tls ? { tls: { ...(m.tls.ca ? { ca: readFile(m.tls.ca)! } : {}), ...(m.tls.cert ? { cert: readFile(m.tls.cert)! } : {}), ...(m.tls.key ? { key: readFile(m.tls.key)! } : {}) } } : {}),
-      inFlight: m.inFlight, maxPayloadBytes: m.maxPayloadBytes, replayReadingsPerS: m.replayReadingsPerS, keepaliveS: m.keepaliveS,
-      reconnectMinMs: m.reconnectMinMs, reconnectMaxMs: m.reconnectMaxMs, statusIntervalMs: m.statusIntervalMs,
-    },
+    options: publisherOptions(config.mqtt, { site: config.gateway.site, gateway: config.gateway.id, boot }),
     outbox, clock, log: log.child({ area: 'publish' }),
     meta: () => ({
       version: deps.version, site: config.gateway.site, room: config.gateway.room,
@@ -135,6 +130,18 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
       if (lost > 0) log.error({ lost }, 'poll results could not be written at shutdown (disk full)');
       await state.flush();
     },
+  };
+}
+
+/** Publisher options from the `mqtt` section of gateway.yaml (its defaults included), reading TLS files. */
+export function publisherOptions(m: MqttConfig, ids: { site: string; gateway: string; boot: string }): PublisherOptions {
+  const file = (f?: string) => (f ? readFileSync(f) : undefined);
+  return {
+    url: m.url, clientId: m.clientId ?? `joulebook-${ids.gateway}`, ...ids,
+    ...(m.username ? { username: m.username } : {}), ...(m.password ? { password: m.password } : {}),
+    ...(m.tls ? { tls: { ...(m.tls.ca ? { ca: file(m.tls.ca)! } : {}), ...(m.tls.cert ? { cert: file(m.tls.cert)! } : {}), ...(m.tls.key ? { key: file(m.tls.key)! } : {}) } } : {}),
+    inFlight: m.inFlight, maxPayloadBytes: m.maxPayloadBytes, replayReadingsPerS: m.replayReadingsPerS, keepaliveS: m.keepaliveS,
+    reconnectMinMs: m.reconnectMinMs, reconnectMaxMs: m.reconnectMaxMs, statusIntervalMs: m.statusIntervalMs,
   };
 }
 

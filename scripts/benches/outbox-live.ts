@@ -5,13 +5,15 @@ import { pino } from 'pino';
 import { systemClock } from '../../gateway/clock.js';
 import { Outbox } from '../../gateway/outbox/outbox.js';
 import { Publisher } from '../../gateway/publish/publisher.js';
+import { Mqtt } from '../../gateway/config/schema.js';
+import { publisherOptions } from '../../gateway/run.js';
 import { fakeReadings } from './outbox-data.js';
 
 const [url, seconds, perS, dir] = process.argv.slice(2);
 const log = pino({ level: 'silent' });
 const outbox = Outbox.open({ file: join(dir!, 'live.db'), maxBytes: 2e9, maxAgeMs: 1e12 }, systemClock, log);
 const publisher = new Publisher({
-  options: { url: url!, clientId: 'bench-live', site: 'bench', gateway: 'bench-live', boot: '1', inFlight: 16, maxPayloadBytes: 65536, replayReadingsPerS: 1e9, keepaliveS: 30, reconnectMinMs: 500, reconnectMaxMs: 1000, statusIntervalMs: 60_000 },
+  options: publisherOptions(Mqtt.parse({ url: url!, clientId: 'bench-live', replayReadingsPerS: 1e9 }), { site: 'bench', gateway: 'bench-live', boot: '1' }),
   outbox, clock: systemClock, log, meta: () => ({ version: 'bench', configHash: 'x', site: 'bench', room: 'r', devices: [] }),
 });
 publisher.start();

@@ -11,6 +11,8 @@ import { systemClock } from '../../gateway/clock.js';
 import { PACKAGE_ROOT } from '../../gateway/paths.js';
 import { Outbox } from '../../gateway/outbox/outbox.js';
 import { Publisher } from '../../gateway/publish/publisher.js';
+import { Mqtt } from '../../gateway/config/schema.js';
+import { publisherOptions } from '../../gateway/run.js';
 import { freePort } from '../../sim/wiring.js';
 import type { Bench } from '../bench.js';
 import { fakeReadings } from './outbox-data.js';
@@ -54,7 +56,7 @@ export const outboxBench: Bench = {
     const broker = await mosquitto(port, dir);
     try {
       const publisher = new Publisher({
-        options: { url: `mqtt://127.0.0.1:${port}`, clientId: 'bench-replay', site: 'bench', gateway: 'bench', boot: '1', inFlight: 16, maxPayloadBytes: 65536, replayReadingsPerS: 1e9, keepaliveS: 30, reconnectMinMs: 500, reconnectMaxMs: 1000, statusIntervalMs: 60_000 },
+        options: publisherOptions(Mqtt.parse({ url: `mqtt://127.0.0.1:${port}`, clientId: 'bench-replay', replayReadingsPerS: 1e9 }), { site: 'bench', gateway: 'bench', boot: '1' }),
         outbox, clock: systemClock, log, meta: () => ({ version: 'bench', configHash: 'x', site: 'bench', room: 'r', devices: [] }),
       });
       const r0 = performance.now();
