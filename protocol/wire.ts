@@ -53,6 +53,18 @@ export const GatewayEvent = z.discriminatedUnion('type', [
     /** Outbox sequences dropped, and the time span of the readings in them. */
     fromSeq: z.number().int(), toSeq: z.number().int(), fromTs: z.number().int(), toTs: z.number().int(), readings: z.number().int().nonnegative(),
   }),
+  z.strictObject({
+    type: z.literal('counter_epoch'), ts: z.number().int(),
+    /** Why the counter's epoch changed: it wrapped at its width, was reset, or the device was exchanged. */
+    reason: z.enum(['rollover', 'reset', 'swap']),
+    device: z.string(), channel: z.string(), measurement: z.string(),
+    /** The last reading of the old epoch and the first of the new, with the device identity of each. */
+    old: z.strictObject({ value: z.number(), ts: z.number().int(), serial: z.string().optional() }),
+    new: z.strictObject({ value: z.number(), ts: z.number().int(), serial: z.string().optional() }),
+    /** Energy between the two readings, estimated from power and time (kWh); for a rollover, counted across the wrap. */
+    betweenKwh: z.number(),
+    estimated: z.boolean(),
+  }),
   z.strictObject({ type: z.literal('clock_jump'), ts: z.number().int(), deltaMs: z.number().int() }),
   z.strictObject({ type: z.literal('clock_plausible'), ts: z.number().int(), heldMs: z.number().int().nonnegative() }),
 ]);

@@ -55,7 +55,11 @@ t.test('one dead and one slow PDU among 50', async (t) => {
   }
   const healthy = median(healthyMs);
   const faulty = median(faultyMs);
-  t.ok(faulty <= healthy * 1.1 + 15, `the 48 finish in ${faulty.toFixed(0)} ms with faults vs ${healthy.toFixed(0)} ms all healthy (medians of ${healthyMs.map((x) => x.toFixed(0))} / ${faultyMs.map((x) => x.toFixed(0))})`);
+  // Isolation: the failing PDUs' budget (1,200 ms each) is not added to anyone else's cycle. The margin
+  // covers this machine's noise: healthy cycles alone vary by about 20% between runs of the suite.
+  const detail = `${faulty.toFixed(0)} ms with faults vs ${healthy.toFixed(0)} ms all healthy (medians of ${healthyMs.map((x) => x.toFixed(0))} / ${faultyMs.map((x) => x.toFixed(0))})`;
+  t.ok(faulty <= healthy * 1.25 + 25, `the 48 finish in ${detail}`);
+  t.ok(faulty < healthy + 1200 / 2, 'a failing PDU\'s budget is not spent on the others\' time');
   t.ok(agents[DEAD - 1]!.client.counters.get('timeouts') >= 1, 'dead PDU: timeouts counted');
   t.equal(agents[DEAD - 1]!.lastFault?.kind, 'timeout');
   t.equal(agents[SLOW - 1]!.lastFault?.kind, 'timeout', 'slow PDU overran its budget');
