@@ -11,6 +11,8 @@ import type { Alert, GatewayEvent } from '../protocol/wire.js';
 import type { Clock } from './clock.js';
 import type { GatewayConfig, Mqtt } from './config/schema.js';
 import { ClockGuard } from './clock-guard.js';
+import { CounterCheck } from './checks/counter-check.js';
+import { counterSpecs } from './checks/specs.js';
 import { buildGateway, type Gateway } from './main.js';
 import { Outbox } from './outbox/outbox.js';
 import type { Catalogs } from './profiles/load.js';
@@ -80,17 +82,19 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
       ],
     }),
   });
+  const checks = new CounterCheck({ state, specFor: counterSpecs(config, deps.profiles), log: log.child({ area: 'checks' }) });
+  const events: GatewayEvent[] = [];
   const acquisition = buildGateway({
     config, configFile: deps.configFile, profiles: deps.profiles, clock, log,
     onReadings: (readings, result) => {
       for (const i of result.identities ?? []) identities.set(i.device, i);
       if (readings.length === 0) return;
+      events.push(...checks.observe(result)); // flags doubted readings before they are stored
       outbox.append('readings', readings, Math.min(...readings.map((r) => r.ts)), counterKeys(readings));
       deps.onReadings?.(readings);
     },
   });
   const guard = new ClockGuard(clock);
-  const events: GatewayEvent[] = [];
   let polling = false;
   const watchClock = () => {
     events.push(...guard.check());

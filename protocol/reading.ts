@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { Channel, Measurement } from './measurements.js';
 
-export const ValueFlag = z.enum(['not_available', 'unreadable', 'bad_type']);
+/** not_available/unreadable/bad_type: no value; suspect: a value the counter checks doubt (kept, flagged). */
+export const ValueFlag = z.enum(['not_available', 'unreadable', 'bad_type', 'suspect']);
 
 export const Reading = z.strictObject({
   device: z.string().min(1),

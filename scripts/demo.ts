@@ -142,6 +142,9 @@ const tty = process.stdout.isTTY;
 const timer = setInterval(() => process.stdout.write(tty ? `\x1b[2J\x1b[H${view()}\n` : `${view()}\n\n`), tty ? 1000 : 5000);
 await (durationS ? new Promise((r) => setTimeout(r, durationS * 1000)) : untilSignal());
 clearInterval(timer);
+await running.acquisition.stop();
+// Let the last messages reach the subscriber before the final picture.
+for (let i = 0; i < 40 && received.size < running.publisher.counters.get('entries_acked'); i++) await new Promise((r) => setTimeout(r, 50));
 const finalView = view();
 await running.stop();
 await subscriber.endAsync(true);

@@ -30,10 +30,13 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
-/** The first of `count` consecutive UDP ports on loopback that are all free now (simulated PDUs). */
+/**
+ * The first of `count` consecutive UDP ports on loopback that are all free now (simulated PDUs). Chosen
+ * below Linux's ephemeral range (32768-60999), where the simulator's own agents get their ports.
+ */
 export async function freeUdpPortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * (40_000 - count));
+    const base = 10_000 + Math.floor(Math.random() * (22_000 - count));
     const sockets: ReturnType<typeof createSocket>[] = [];
     let ok = true;
     for (let i = 0; i < count && ok; i++) {

@@ -103,3 +103,8 @@ run(t, 'no power, no movement: not frozen', { serial: 'F2' }, [
   { obs: { value: 42, ts: T0, powerW: 0 }, want: 'first' },
   ...[1, 2, 3, 4].map((i) => ({ obs: { value: 42, ts: T0 + i * MIN, powerW: 0 }, want: 'normal' as const })),
 ]);
+
+run(t, 'a poll that does not read the serial keeps the known one (energy-only polls)', {}, [
+  { obs: { value: 900, ts: T0, serial: 'K1', uptimeS: 1000 }, want: 'first' },
+  { obs: { value: 0.01, ts: T0 + MIN, uptimeS: 5 }, want: 'reset', check: (v) => t.match(v, { event: { old: { serial: 'K1' }, new: { serial: 'K1' } } }) },
+]);

@@ -55,7 +55,7 @@ export function judgeCounter(prev: CounterMemory | undefined, o: CounterObservat
     ...(o.serial !== undefined ? { serial: o.serial } : prev?.serial !== undefined ? { serial: prev.serial } : {}),
     ...(o.resetMarker !== undefined ? { resetMarker: o.resetMarker } : {}),
     ...(o.uptimeS !== undefined ? { uptimeS: o.uptimeS } : {}),
-    ...(o.powerW !== undefined ? { powerW: o.powerW } : {}),
+    ...(o.powerW !== undefined ? { powerW: o.powerW } : prev?.powerW !== undefined ? { powerW: prev.powerW } : {}),
   };
   if (!prev) return { verdict: { kind: 'first' }, next };
   const dtH = Math.max(0, o.ts - prev.ts) / 3_600_000;
@@ -66,7 +66,7 @@ export function judgeCounter(prev: CounterMemory | undefined, o: CounterObservat
     event: {
       type: 'counter_epoch', ts: o.ts, reason, device: o.device, channel: o.channel, measurement: o.measurement,
       old: { value: prev.value, ts: prev.ts, ...(prev.serial !== undefined ? { serial: prev.serial } : {}) },
-      new: { value: o.value, ts: o.ts, ...(o.serial !== undefined ? { serial: o.serial } : {}) },
+      new: { value: o.value, ts: o.ts, ...(next.serial !== undefined ? { serial: next.serial } : {}) },
       betweenKwh: round(betweenKwh), estimated,
     },
   });
@@ -83,7 +83,7 @@ export function judgeCounter(prev: CounterMemory | undefined, o: CounterObservat
         event: {
           type: 'counter_epoch', ts: low.ts, reason: 'reset', device: o.device, channel: o.channel, measurement: o.measurement,
           old: { value: prev.value, ts: prev.ts, ...(prev.serial !== undefined ? { serial: prev.serial } : {}) },
-          new: { value: low.value, ts: low.ts, ...(o.serial !== undefined ? { serial: o.serial } : {}) },
+          new: { value: low.value, ts: low.ts, ...(next.serial !== undefined ? { serial: next.serial } : {}) },
           betweenKwh: round(prev.powerW !== undefined ? (prev.powerW * Math.max(0, low.ts - prev.ts)) / 3_600_000_000 : 0), estimated: true,
         },
       },

@@ -4,19 +4,16 @@
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
-export interface ChannelState {
-  counterKwh?: number;
-  serial?: string;
-  ts?: number;
-}
+import type { CounterMemory } from '../checks/counter-epochs.js';
 
 export interface GatewayState {
   boots: number;
   lastSeq: number;
-  channels: Record<string, ChannelState>;
+  /** Counter checks' memory per `device|channel|measurement`. */
+  counters: Record<string, CounterMemory>;
 }
 
-const EMPTY: GatewayState = { boots: 0, lastSeq: 0, channels: {} };
+const EMPTY: GatewayState = { boots: 0, lastSeq: 0, counters: {} };
 
 export class StateStore {
   private timer: NodeJS.Timeout | undefined;

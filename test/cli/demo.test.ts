@@ -18,6 +18,6 @@ t.test('the demo shows live readings of every meter', async (t) => {
   }
   const mqttLine = /(\d+) readings acknowledged in \d+ messages, outbox holds \d+; the subscriber received (\d+) distinct readings/.exec(last);
   t.ok(mqttLine && Number(mqttLine[1]) > 0, 'readings went through the outbox to the broker');
-  t.equal(mqttLine?.[2], mqttLine?.[1], 'the subscriber got every acknowledged reading');
+  t.ok(Number(mqttLine?.[2]) >= Number(mqttLine?.[1]), `the subscriber got every acknowledged reading (${mqttLine?.[2]} of ${mqttLine?.[1]})`);
   t.match(last, /stopped\./, 'stops cleanly');
 });

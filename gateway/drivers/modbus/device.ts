@@ -118,7 +118,12 @@ export class ModbusDevice {
     }
     this.plans[kind] = kept;
     this.settle(fault);
-    return { device: this.id, kind, readings, ...(fault ? { fault } : {}), durationMs: this.clock.monotonicMs() - started };
+    // The serial on every full poll: a meter exchanged between two polls shows as a new identity.
+    const serial = kind === 'full' && !fault && this.profile.serial.length > 0 ? await this.readSerial() : undefined;
+    return {
+      device: this.id, kind, readings, ...(fault ? { fault } : {}), durationMs: this.clock.monotonicMs() - started,
+      ...(serial !== undefined ? { identities: [{ device: this.id, serial }] } : {}),
+    };
   }
 
   /** The serial number, from the first serial register the meter answers; undefined if it has none. */

@@ -1,0 +1,67 @@
+// Applies the counter-epoch judgement to every energy value of a poll: remembers each counter in the
+// gateway state, turns epoch changes into events for the outbox, and flags the readings it doubts.
+import type { Logger } from 'pino';
+import { isCounter, type Measurement } from '../../protocol/measurements.js';
+import type { Reading } from '../../protocol/reading.js';
+import type { GatewayEvent } from '../../protocol/wire.js';
+import type { PollResult } from '../polling/result.js';
+import type { StateStore } from '../state/state.js';
+import { judgeCounter, type CounterSpecKwh } from './counter-epochs.js';
+
+export interface CounterCheckDeps {
+  state: StateStore;
+  /** The counter's width and resolution from the device's profile; undefined if unknown. */
+  specFor: (device: string, channel: string, measurement: Measurement) => CounterSpecKwh | undefined;
+  log: Logger;
+}
+
+export class CounterCheck {
+  constructor(private readonly deps: CounterCheckDeps) {}
+
+  /** Judges the poll's counters; returns the events to publish. Doubted values are flagged in place. */
+  observe(result: PollResult): GatewayEvent[] {
+    const events: GatewayEvent[] = [];
+    const ids = new Map((result.identities ?? []).map((i) => [i.device, i]));
+    const counters = this.deps.state.data.counters;
+    const changes: [string, (typeof counters)[string]][] = [];
+    for (const r of result.readings) {
+      for (const [m, value] of Object.entries(r.values) as [Measurement, number][]) {
+        if (!isCounter(m)) continue;
+        const spec = this.deps.specFor(r.device, r.channel, m);
+        if (!spec) continue;
+        const key = `${r.device}|${r.channel}|${m}`;
+        const id = ids.get(r.device);
+        const { verdict, next } = judgeCounter(counters[key], {
+          device: r.device, channel: r.channel, measurement: m, value, ts: r.ts, spec,
+          ...(id?.serial !== undefined ? { serial: id.serial } : {}),
+          ...(id?.resetTime !== undefined ? { resetMarker: id.resetTime } : {}),
+          ...(id?.uptimeS !== undefined ? { uptimeS: id.uptimeS } : {}),
+          ...(r.values.power_w !== undefined ? { powerW: r.values.power_w } : {}),
+        });
+        changes.push([key, next]);
+        if ('event' in verdict) {
+          events.push(verdict.event);
+          this.deps.log.warn({ event: verdict.event }, `counter ${verdict.kind}`);
+        } else if (verdict.kind === 'negative' || verdict.kind === 'jump' || verdict.kind === 'frozen') {
+          flag(r, m);
+          this.deps.log.warn({ device: r.device, channel: r.channel, measurement: m, verdict }, `counter ${verdict.kind}: reading flagged`);
+        }
+      }
+    }
+    if (changes.length > 0) this.deps.state.update((s) => { for (const [k, v] of changes) s.counters[k] = v; });
+    return events;
+  }
+}
+
+function flag(r: Reading, m: Measurement): void {
+  r.flags = { ...r.flags, [m]: 'suspect' };
+  r.quality = 'partial';
+}
+
+/** Width and resolution of an integer or float counter: integers wrap at 2^bits raw steps (2^(bits-1) signed). */
+export function counterSpec(c: { bits: number; resolutionKwh: number }, step: { scale: number; type?: string }): CounterSpecKwh {
+  const floating = step.type === 'f32' || step.type === 'f64';
+  if (floating) return { resolutionKwh: c.resolutionKwh };
+  const signed = step.type === 'i16' || step.type === 'i32' || step.type === 'i64';
+  return { resolutionKwh: c.resolutionKwh, rolloverKwh: 2 ** (signed ? c.bits - 1 : c.bits) * Math.abs(step.scale) };
+}

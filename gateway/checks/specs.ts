@@ -1,0 +1,28 @@
+// Where a counter's width and resolution come from: the profile of the device that read it.
+import type { Measurement } from '../../protocol/measurements.js';
+import type { GatewayConfig } from '../config/schema.js';
+import type { Catalogs } from '../profiles/load.js';
+import type { CounterSpecKwh } from './counter-epochs.js';
+import { counterSpec } from './counter-check.js';
+
+export function counterSpecs(config: GatewayConfig, profiles: Catalogs): (device: string, channel: string, m: Measurement) => CounterSpecKwh | undefined {
+  const modbus = new Map(config.devices.map((d) => [d.id, profiles.modbus.get(d.profile)!]));
+  const pdus = config.snmp.pdus.map((p) => ({ id: p.id, profile: profiles.snmp.get(p.profile)! }));
+  return (device, channel, m) => {
+    const meter = modbus.get(device);
+    if (meter) {
+      const f = meter.fields.find((x) => x.measurement === m && x.channel === channel && x.counter);
+      return f?.counter ? counterSpec(f.counter, f) : undefined;
+    }
+    const pdu = pdus.find((p) => device === p.id || device.startsWith(`${p.id}.u`));
+    if (!pdu) return undefined;
+    const kind = channel.split(':')[0]!;
+    for (const t of pdu.profile.snmp.tables) {
+      const template = 'template' in t.channel ? t.channel.template : '';
+      const values = [...t.columns, ...Object.values(t.bySensor?.map ?? {})];
+      const v = values.find((x) => x.measurement === m && x.counter);
+      if (v?.counter && (template.startsWith(kind) || !('template' in t.channel))) return counterSpec(v.counter, { scale: v.scale });
+    }
+    return undefined;
+  };
+}
