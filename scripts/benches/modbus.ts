@@ -63,12 +63,14 @@ async function measure(baudRate: number, out: (l: string) => void) {
       if (faults.length > 0) throw new Error(`faults during the benchmark: ${JSON.stringify(faults.map((f) => f.fault))}`);
     }
     const transactions = (bus.counters.get('requests') - before) / CYCLES;
-    const minimumMs = devices.reduce((sum, d) => sum + d.plan('full').reduce((s, r) => {
-      const f = readFrameBytes(r.count);
-      return s + frameWireMs(f.request + f.response, line) + TURNAROUND_MS;
-    }, 0), 0);
+    // Every frame of a full poll: the planned reads and the serial-number read (identity for swap detection).
+    const frameMs = (count: number) => {
+      const f = readFrameBytes(count);
+      return frameWireMs(f.request + f.response, line) + TURNAROUND_MS;
+    };
+    const minimumMs = devices.reduce((sum, d) => sum + d.plan('full').reduce((s, r) => s + frameMs(r.count), 0) + (d.profile.serial[0] ? frameMs(d.profile.serial[0].words) : 0), 0);
     const cycleMs = cycles.sort((x, y) => x - y)[Math.floor(cycles.length / 2)]!;
-    const naive = devices.reduce((s, d) => s + d.profile.fields.length, 0);
+    const naive = devices.reduce((s, d) => s + d.profile.fields.length + (d.profile.serial.length > 0 ? 1 : 0), 0);
     out(`${baudRate} baud: ${transactions} transactions per cycle (naive ${naive}); cycle ${cycleMs.toFixed(1)} ms (median of ${CYCLES}), physical minimum ${minimumMs.toFixed(1)} ms`);
     await bus.close();
     return { transactions, naive, cycleMs, minimumMs, efficiency: minimumMs / cycleMs };
