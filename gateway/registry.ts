@@ -14,8 +14,4 @@ export class Registry<T> {
     if (!e) throw new Error(`unknown ${this.what} "${kind}" (known: ${[...this.entries.keys()].join(', ')})`);
     return e;
   }
-
-  kinds(): string[] {
-    return [...this.entries.keys()];
-  }
 }
