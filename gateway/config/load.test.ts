@@ -50,7 +50,7 @@ t.test('only the gateway section is required', async (t) => {
   const cfg = parseGatewayConfig('gateway: { id: gw, site: s, room: r }\n', FILE);
   t.match(cfg, {
     gateway: { id: 'gw', site: 's', room: 'r' }, dataDir: './data', log: { level: 'info' }, profiles: { dirs: [] }, buses: [], devices: [], snmp: { concurrency: 16, pdus: [] },
-    mqtt: { url: 'mqtt://127.0.0.1:1883', inFlight: 16, replayReadingsPerS: 25000 }, outbox: { maxBytes: 2_000_000_000, maxAgeDays: 30, commitIntervalMs: 1000 },
+    mqtt: { url: 'mqtt://127.0.0.1:1883', inFlight: 16, replayReadingsPerS: 25000 }, outbox: { maxBytes: 8_000_000_000, maxAgeDays: 30, commitIntervalMs: 1000 },
   });
   t.same(issuesOf(t, ''), [{ file: FILE, path: 'gateway', message: 'Invalid input: expected object, received undefined' }], 'an empty file names the missing section');
 });

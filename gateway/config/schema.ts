@@ -117,7 +117,7 @@ export const Mqtt = z.strictObject({
 });
 
 export const OutboxConfig = z.strictObject({
-  maxBytes: z.number().int().min(1_000_000).default(2_000_000_000).describe('outbox size bound; the oldest items go first'),
+  maxBytes: z.number().int().min(1_000_000).default(8_000_000_000).describe('outbox size bound; the oldest items go first (8 GB: 11 days of 200 three-phase meters, docs/store-and-forward.md)'),
   maxAgeDays: z.number().min(1).default(30).describe('items older than this go, with a gap event'),
   commitIntervalMs: z.number().int().min(10).max(60_000).default(1000).describe('how often appends and acknowledgements are committed (one fsync each)'),
   maxPendingItems: z.number().int().min(10).default(10_000).describe('poll results held in memory while the disk is full; beyond it the oldest go, with a gap event'),
