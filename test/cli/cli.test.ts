@@ -1,6 +1,5 @@
 // The installed command, as a user runs it: config errors stop the gateway with every problem named;
 // the simulator and scan talk to each other as separate processes; the gateway polls and prints readings.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,17 +7,10 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Reading } from '../../protocol/reading.js';
 import { freePort } from '../helpers/env.js';
-import { BIN, runCli as run } from '../helpers/cli.js';
+import { runCli as run, startSimProcess } from '../helpers/cli.js';
 
 
 
-function startSim(args: string[]): Promise<{ stop: () => void }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, 'sim', 'modbus', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    p.stdout.on('data', (d: Buffer) => { if (d.toString().includes('simulating')) resolve({ stop: () => p.kill('SIGTERM') }); });
-    p.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-}
 
 t.test('a config with several mistakes names file, path and problem for each, and does not start', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-cli-'));
@@ -66,7 +58,7 @@ t.test('the shipped example config is valid', async (t) => {
 t.test('sim, scan --json and gateway run as separate processes', async (t) => {
   const port = await freePort();
   const controlPort = await freePort();
-  const sim = await startSim(['--profile', 'abb-b23', '--tcp', `127.0.0.1:${port}`, '--units', '2,4', '--control', `127.0.0.1:${controlPort}`]);
+  const sim = await startSimProcess(['modbus', '--profile', 'abb-b23', '--tcp', `127.0.0.1:${port}`, '--units', '2,4', '--control', `127.0.0.1:${controlPort}`]);
   t.teardown(() => sim.stop());
 
   const scan = await run(['gateway', 'scan', '--tcp', `127.0.0.1:${port}`, '--units', '1-5', '--timeout-ms', '200', '--json']);

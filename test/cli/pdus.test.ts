@@ -1,6 +1,5 @@
 // PDUs end to end as separate processes: `sim snmp` with its control API, `gateway run` polling them with
 // chained units, and a PDU swap through the control API showing up as a new serial in `scan --snmp`.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,19 +7,15 @@ import t from 'tap';
 import { freeUdpPortRange } from '../../sim/wiring.js';
 import { Reading } from '../../protocol/reading.js';
 import { freePort } from '../helpers/env.js';
-import { BIN, runCli as run } from '../helpers/cli.js';
+import { runCli as run, startSimProcess } from '../helpers/cli.js';
 
 
 
 t.test('sim snmp, gateway run with PDUs, control API', async (t) => {
   const port = await freeUdpPortRange(2);
   const control = await freePort();
-  const sim = spawn(process.execPath, [BIN, 'sim', 'snmp', '--profile', 'raritan-px', '--listen', `127.0.0.1:${port}`, '--pdus', '2', '--outlets', '4', '--chained', '2', '--control', `127.0.0.1:${control}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.teardown(() => sim.kill('SIGTERM'));
-  await new Promise<void>((resolve, reject) => {
-    sim.stdout.on('data', (d: Buffer) => { if (d.toString().includes('simulating 2')) resolve(); });
-    sim.once('exit', (c) => reject(new Error(`sim exited ${c}`)));
-  });
+  const sim = await startSimProcess(['snmp', '--profile', 'raritan-px', '--listen', `127.0.0.1:${port}`, '--pdus', '2', '--outlets', '4', '--chained', '2', '--control', `127.0.0.1:${control}`]);
+  t.teardown(() => sim.stop());
 
   const dir = mkdtempSync(join(tmpdir(), 'jb-pdus-'));
   const file = join(dir, 'gateway.yaml');

@@ -19,3 +19,12 @@ export function runCli(args: string[], opts: { timeoutMs?: number; until?: RegEx
     p.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
   });
 }
+
+/** Starts `joulebook sim ...` as its own process; resolves once it says it is serving. */
+export function startSimProcess(args: string[]): Promise<{ stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, 'sim', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    p.stdout.on('data', (d: Buffer) => { if (d.toString().includes('simulating')) resolve({ stop: () => p.kill('SIGTERM') }); });
+    p.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+}

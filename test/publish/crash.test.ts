@@ -9,7 +9,7 @@ import t from 'tap';
 import type { Reading } from '../../protocol/reading.js';
 import { freePort, needPeer } from '../helpers/env.js';
 import { hasMosquitto, startMosquitto } from '../helpers/brokers.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, startSimProcess } from '../helpers/cli.js';
 import { identity, subscribe, waitFor } from '../helpers/gateway.js';
 
 const KILLS = 50;
@@ -42,9 +42,8 @@ t.test(`kill -9 the gateway ${KILLS} times`, async (t) => {
   const broker = await startMosquitto(await freePort());
   t.teardown(() => broker.close());
   const simPort = await freePort();
-  const sim = spawn(process.execPath, [BIN, 'sim', 'modbus', '--profile', 'abb-b23', '--tcp', `127.0.0.1:${simPort}`, '--units', '1-4'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.teardown(() => sim.kill());
-  await new Promise<void>((r) => sim.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('simulating')) r(); }));
+  const sim = await startSimProcess(['modbus', '--profile', 'abb-b23', '--tcp', `127.0.0.1:${simPort}`, '--units', '1-4']);
+  t.teardown(() => sim.stop());
   const sub = await subscribe(broker.url, 'central-crash-test');
   t.teardown(() => sub.close());
 
