@@ -56,9 +56,10 @@ t.test('one dead and one slow PDU among 50', async (t) => {
   const healthy = median(healthyMs);
   const faulty = median(faultyMs);
   // Isolation: the failing PDUs' budget (1,200 ms each) is not added to anyone else's cycle. The margin
-  // covers this machine's noise: healthy cycles alone vary by about 20% between runs of the suite.
+  // covers this machine's noise: run alone the faulty rounds match the healthy ones (512 vs 563 ms); late
+  // in a full suite run they were up to a third slower (936 vs 705 ms), still far from healthy + budget.
   const detail = `${faulty.toFixed(0)} ms with faults vs ${healthy.toFixed(0)} ms all healthy (medians of ${healthyMs.map((x) => x.toFixed(0))} / ${faultyMs.map((x) => x.toFixed(0))})`;
-  t.ok(faulty <= healthy * 1.25 + 25, `the 48 finish in ${detail}`);
+  t.ok(faulty <= healthy * 1.5 + 25, `the 48 finish in ${detail}`);
   t.ok(faulty < healthy + 1200 / 2, 'a failing PDU\'s budget is not spent on the others\' time');
   t.ok(agents[DEAD - 1]!.client.counters.get('timeouts') >= 1, 'dead PDU: timeouts counted');
   t.equal(agents[DEAD - 1]!.lastFault?.kind, 'timeout');
