@@ -4,6 +4,7 @@ import type { Reading } from '../protocol/reading.js';
 import { ConfigError } from '../protocol/issues.js';
 import type { Clock } from './clock.js';
 import { checkProfiles } from './config/load.js';
+import { checkTopologyChannels } from './config/topology-check.js';
 import type { GatewayConfig, Pdu } from './config/schema.js';
 import { ModbusBus } from './drivers/modbus/bus.js';
 import { busKinds } from './drivers/modbus/bus-kinds.js';
@@ -43,6 +44,8 @@ export async function loadCatalogFor(config: GatewayConfig, configFile: string):
   const profiles = await loadCatalogs(profileDirs(config));
   const issues = checkProfiles(config, configFile, { modbus: new Set(profiles.modbus.keys()), snmp: new Set(profiles.snmp.keys()) });
   if (issues.length > 0) throw new ConfigError(issues);
+  const channels = checkTopologyChannels(config, configFile, profiles);
+  if (channels.length > 0) throw new ConfigError(channels);
   return profiles;
 }
 

@@ -11,8 +11,11 @@ import type { Alert, GatewayEvent } from '../protocol/wire.js';
 import type { Clock } from './clock.js';
 import type { GatewayConfig, Mqtt } from './config/schema.js';
 import { ClockGuard } from './clock-guard.js';
+import { AlertBook } from './checks/alerts.js';
+import { CircuitCheck } from './checks/circuit-check.js';
 import { CounterCheck } from './checks/counter-check.js';
-import { counterSpecs } from './checks/specs.js';
+import { alertLiveness, Liveness } from './checks/liveness.js';
+import { counterSpecs, ratedPowers } from './checks/specs.js';
 import { buildGateway, type Gateway } from './main.js';
 import { Outbox } from './outbox/outbox.js';
 import type { Catalogs } from './profiles/load.js';
@@ -27,6 +30,8 @@ export interface RunningGateway {
   outbox: Outbox;
   publisher: Publisher;
   state: StateStore;
+  alerts: AlertBook;
+  circuits: CircuitCheck;
   boot: string;
   stop(): Promise<void>;
 }
@@ -57,15 +62,17 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
     { file: join(config.dataDir, 'outbox.db'), maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeDays * 86_400_000, seqFloor: state.data.lastSeq, maxPendingItems: config.outbox.maxPendingItems },
     clock, log.child({ area: 'outbox' }), (reason) => { reset = reason; },
   );
+  const alertsOut: Alert[] = [];
+  let alertsChanged = false;
+  const alerts = new AlertBook({ state, clock, emit: (a) => { alertsOut.push(...a); alertsChanged = true; } });
   if (reset !== undefined) {
     // What the lost file held is unknown beyond its sequence range: announce the whole range as a gap,
     // and tell whoever watches alerts that this card may be failing.
     outbox.gaps.push({ type: 'gap', ts: clock.now(), reason: 'outbox_reset', fromSeq: 0, toSeq: state.data.lastSeq, fromTs: 0, toTs: clock.now(), readings: 0 });
-    const alert: Alert = {
-      id: 'outbox-reset', type: 'outbox_reset', severity: 'critical', state: 'raised', ts: clock.now(),
+    alerts.raise({
+      id: 'outbox-reset', type: 'outbox_reset', severity: 'critical',
       message: `outbox file unreadable (${reset.slice(0, 200)}); moved aside and a fresh one started: unsent readings up to sequence ${state.data.lastSeq} may be lost; check the SD card`,
-    };
-    outbox.append('alerts', [alert], clock.now());
+    }, config.checks.eventAlertHoldMs);
   }
   const identities = new Map<string, DeviceIdentity>();
   const publisher = new Publisher({
@@ -81,15 +88,23 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
         })),
       ],
     }),
+    activeAlerts: () => alerts.active(),
   });
-  const checks = new CounterCheck({ state, specFor: counterSpecs(config, deps.profiles), log: log.child({ area: 'checks' }) });
+  const counters = new CounterCheck({
+    state, specFor: counterSpecs(config, deps.profiles), maxPowerFor: ratedPowers(config), alerts, eventAlertHoldMs: config.checks.eventAlertHoldMs, log: log.child({ area: 'checks' }),
+  });
+  const circuits = new CircuitCheck({ topology: config.topology, checks: config.checks, alerts });
+  const watched = [...config.devices, ...config.snmp.pdus];
+  let liveness: Liveness | undefined;
   const events: GatewayEvent[] = [];
   const acquisition = buildGateway({
     config, configFile: deps.configFile, profiles: deps.profiles, clock, log,
     onReadings: (readings, result) => {
       for (const i of result.identities ?? []) identities.set(i.device, i);
+      liveness?.observe(result, clock.now());
       if (readings.length === 0) return;
-      events.push(...checks.observe(result)); // flags doubted readings before they are stored
+      events.push(...counters.observe(result)); // flags doubted readings before they are stored
+      circuits.observe(readings);
       outbox.append('readings', readings, Math.min(...readings.map((r) => r.ts)), counterKeys(readings));
       deps.onReadings?.(readings);
     },
@@ -100,13 +115,31 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
     events.push(...guard.check());
     if (polling || !guard.plausible()) return;
     polling = true;
+    liveness = new Liveness(watched, config.checks, clock.now());
     acquisition.start();
+  };
+  const judge = () => {
+    // A fault in a check must never stop readings from being committed.
+    try {
+      const now = clock.now();
+      if (liveness) alertLiveness(liveness, alerts, now, watched);
+      circuits.tick(now);
+      alerts.expire();
+    } catch (err) {
+      log.error({ err: String(err) }, 'integrity checks failed');
+    }
   };
   const commit = () => {
     try {
+      judge();
       events.push(...outbox.gaps);
       outbox.gaps = [];
       if (events.length > 0) outbox.append('events', events.splice(0), clock.now());
+      if (alertsOut.length > 0) outbox.append('alerts', alertsOut.splice(0), clock.now());
+      if (alertsChanged) {
+        alertsChanged = false;
+        publisher.publishActiveAlerts();
+      }
       outbox.commit();
       if (outbox.size.lastSeq !== state.data.lastSeq) state.update((s) => { s.lastSeq = outbox.size.lastSeq; });
       publisher.pump();
@@ -123,7 +156,7 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
   if (!polling) log.warn({ now: new Date(clock.now()).toISOString() }, 'clock not plausible yet; polling waits for it');
   log.info({ gateway: config.gateway.id, boot, outbox: outbox.size }, 'gateway started');
   return {
-    acquisition, outbox, publisher, state, boot,
+    acquisition, outbox, publisher, state, boot, alerts, circuits,
     stop: async () => {
       clearInterval(clockTimer);
       await acquisition.stop();

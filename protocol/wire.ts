@@ -6,7 +6,7 @@ import { Reading } from './reading.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOPIC_ROOT = 'joulebook/v1';
-export const TOPIC_KINDS = ['readings', 'events', 'alerts', 'status', 'meta'] as const;
+export const TOPIC_KINDS = ['readings', 'events', 'alerts', 'active', 'status', 'meta'] as const;
 export type TopicKind = (typeof TOPIC_KINDS)[number];
 
 /** A topic level: no MQTT wildcards or separators, so one gateway's prefix can be confined by an ACL. */
@@ -79,14 +79,30 @@ export const Alert = z.strictObject({
   severity: z.enum(['info', 'warning', 'critical']),
   state: z.enum(['raised', 'cleared']),
   ts: z.number().int(),
+  /** When the condition was first raised (on `cleared`: how long it lasted is ts - since). */
+  since: z.number().int().optional(),
   device: z.string().optional(),
   channel: z.string().optional(),
+  /** What the alert is about when it is not one device: a circuit and phase, e.g. `busbar-b2/L2`. */
+  subject: z.string().optional(),
   message: z.string(),
+  /** The numbers behind the message, with units in their names (meterW, pdusW, diffPct). */
+  values: z.record(z.string(), z.number()).optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 
 export const AlertsMessage = z.strictObject({ ...Envelope, alerts: z.array(Alert).min(1) });
 export type AlertsMessage = z.infer<typeof AlertsMessage>;
+
+/** Retained: every alert of this gateway that is raised now (empty when all is well). */
+export const ActiveAlertsMessage = z.strictObject({
+  v: z.literal(SCHEMA_VERSION),
+  gateway: TopicLevel,
+  boot: z.string().min(1).max(64),
+  ts: z.number().int().nonnegative(),
+  alerts: z.array(Alert),
+});
+export type ActiveAlertsMessage = z.infer<typeof ActiveAlertsMessage>;
 
 /** Retained; the broker publishes `state: offline` as the gateway's Last Will. */
 export const StatusMessage = z.strictObject({
@@ -121,6 +137,7 @@ export const MESSAGE_SCHEMAS = {
   readings: ReadingsMessage,
   events: EventsMessage,
   alerts: AlertsMessage,
+  active: ActiveAlertsMessage,
   status: StatusMessage,
   meta: MetaMessage,
 } as const satisfies Record<TopicKind, z.ZodType>;

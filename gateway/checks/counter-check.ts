@@ -6,12 +6,18 @@ import type { Reading } from '../../protocol/reading.js';
 import type { GatewayEvent } from '../../protocol/wire.js';
 import type { PollResult } from '../polling/result.js';
 import type { StateStore } from '../state/state.js';
-import { judgeCounter, type CounterSpecKwh } from './counter-epochs.js';
+import type { AlertBook } from './alerts.js';
+import { judgeCounter, type CounterSpecKwh, type Verdict } from './counter-epochs.js';
 
 export interface CounterCheckDeps {
   state: StateStore;
   /** The counter's width and resolution from the device's profile; undefined if unknown. */
   specFor: (device: string, channel: string, measurement: Measurement) => CounterSpecKwh | undefined;
+  /** The most power the channel's circuit can carry (from the topology's ratings), for the jump check. */
+  maxPowerFor?: (device: string, channel: string) => number | undefined;
+  alerts?: AlertBook;
+  /** How long a reset or swap alert stays active. */
+  eventAlertHoldMs?: number;
   log: Logger;
 }
 
@@ -37,8 +43,10 @@ export class CounterCheck {
           ...(id?.resetTime !== undefined ? { resetMarker: id.resetTime } : {}),
           ...(id?.uptimeS !== undefined ? { uptimeS: id.uptimeS } : {}),
           ...(r.values.power_w !== undefined ? { powerW: r.values.power_w } : {}),
+          ...maxPower(this.deps.maxPowerFor?.(r.device, r.channel)),
         });
         changes.push([key, next]);
+        this.alert(verdict, r, m);
         if ('event' in verdict) {
           events.push(verdict.event);
           this.deps.log.warn({ event: verdict.event }, `counter ${verdict.kind}`);
@@ -51,6 +59,38 @@ export class CounterCheck {
     if (changes.length > 0) this.deps.state.update((s) => { for (const [k, v] of changes) s.counters[k] = v; });
     return events;
   }
+
+  private alert(v: Verdict, r: Reading, m: Measurement): void {
+    const book = this.deps.alerts;
+    if (!book) return;
+    const doubt = `counter:${r.device}:${r.channel}:${m}`;
+    if (v.kind === 'reset' || v.kind === 'swap') {
+      const e = v.event;
+      const what = v.kind === 'swap'
+        ? `${r.device} was exchanged (serial ${e.old.serial ?? 'unknown'} → ${e.new.serial ?? 'unknown'}): ${r.channel} ${m} went from ${e.old.value} to ${e.new.value} kWh`
+        : `${r.device} ${r.channel} ${m} was reset: ${e.old.value} → ${e.new.value} kWh`;
+      book.raise({
+        id: `${v.kind}:${r.device}`, type: v.kind === 'swap' ? 'device_swap' : 'counter_reset', severity: 'warning', device: r.device, channel: r.channel,
+        message: `${what}; billing continues in a new epoch`, values: { oldKwh: e.old.value, newKwh: e.new.value, betweenKwh: e.betweenKwh },
+      }, this.deps.eventAlertHoldMs ?? 86_400_000);
+    } else if (v.kind === 'negative' || v.kind === 'jump' || v.kind === 'frozen') {
+      const text = {
+        negative: `went down by ${-v.deltaKwh} kWh with no sign of a reset`,
+        jump: `grew by ${v.deltaKwh} kWh, more than the circuit's rating allows in the time`,
+        frozen: 'stands still while power is drawn',
+      }[v.kind];
+      book.raise({
+        id: doubt, type: `counter_${v.kind}`, severity: 'warning', device: r.device, channel: r.channel,
+        message: `${r.device} ${r.channel} ${m} ${text}; readings flagged suspect`, values: { deltaKwh: v.deltaKwh, valueKwh: r.values[m]! },
+      });
+    } else if (v.kind === 'normal' && book.isActive(doubt)) {
+      book.clear(doubt, `${r.device} ${r.channel} ${m} counts normally again`);
+    }
+  }
+}
+
+function maxPower(w: number | undefined): { maxPowerW?: number } {
+  return w !== undefined ? { maxPowerW: w } : {};
 }
 
 function flag(r: Reading, m: Measurement): void {

@@ -1,6 +1,7 @@
 // Where a counter's width and resolution come from: the profile of the device that read it.
 import type { Measurement } from '../../protocol/measurements.js';
 import type { GatewayConfig } from '../config/schema.js';
+import { PHASE_CHANNEL, PHASES } from '../config/topology.js';
 import type { Catalogs } from '../profiles/load.js';
 import type { CounterSpecKwh } from './counter-epochs.js';
 import { counterSpec } from './counter-check.js';
@@ -25,4 +26,23 @@ export function counterSpecs(config: GatewayConfig, profiles: Catalogs): (device
     }
     return undefined;
   };
+}
+
+/** The most power a channel can draw, from the topology's ratings (undefined where no rating covers it). */
+export function ratedPowers(config: GatewayConfig): (device: string, channel: string) => number | undefined {
+  const rated = new Map<string, number>();
+  const add = (device: string, channel: string, w: number) => rated.set(`${device}|${channel}`, (rated.get(`${device}|${channel}`) ?? 0) + w);
+  for (const c of config.topology.circuits) {
+    for (const p of PHASES) add(c.meter, PHASE_CHANNEL[p], c.ratingA * c.voltageV);
+    add(c.meter, 'total', 3 * c.ratingA * c.voltageV);
+    for (const p of PHASES) {
+      for (const l of c.phases[p]) {
+        if (l.ratingA === undefined) continue;
+        add(l.device, l.channel, l.ratingA * c.voltageV);
+        // A PDU listed per phase: its total is what all its phases can carry.
+        if (l.channel !== 'total') add(l.device, 'total', l.ratingA * c.voltageV);
+      }
+    }
+  }
+  return (device, channel) => rated.get(`${device}|${channel}`);
 }

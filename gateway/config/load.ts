@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, issuesFromZod } from '../../protocol/issues.js';
 import { GatewayConfig } from './schema.js';
+import { crossCheckTopology } from './topology-check.js';
 import { parseYamlFile } from './yaml.js';
 
 export async function readGatewayConfig(file: string): Promise<GatewayConfig> {
@@ -59,7 +60,7 @@ function crossCheck(cfg: GatewayConfig, file: string): ConfigIssue[] {
     units.set(key, i);
     if (d.energyIntervalMs > d.fullIntervalMs) issues.push({ file, path: `devices[${i}].energyIntervalMs`, message: 'energy counters cannot be read less often than the full set' });
   });
-  return issues;
+  return [...issues, ...crossCheckTopology(cfg, file)];
 }
 
 /** Checks the devices' profiles against the loaded catalog; reported with the config's own problems. */

@@ -1,6 +1,7 @@
 // gateway.yaml: one room's gateway. The schema gives the types, the defaults and the generated reference
 // (docs/config-gateway.md, `npm run docs`).
 import { z } from 'zod';
+import { ChecksConfig, Topology } from './topology.js';
 
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "-", "." (up to 64)');
 const Port = z.number().int().min(1).max(65535);
@@ -144,5 +145,7 @@ export const GatewayConfig = z.strictObject({
     concurrency: z.number().int().min(1).max(256).default(16).describe('PDUs polled at the same time'),
     pdus: z.array(Pdu).default([]),
   }).prefault({}),
+  topology: Topology.prefault({}).describe('the power chain of the room, for the phase-sum, balance and wiring checks'),
+  checks: ChecksConfig.prefault({}).describe('thresholds of the integrity checks and alerts'),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -3,7 +3,7 @@
 // arrives in order; items older than the connection are flagged historical and replayed at a set rate.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { MAX_PAYLOAD_BYTES, type MetaMessage, type StatusMessage, SCHEMA_VERSION, topicFor, type TopicKind } from '../../protocol/wire.js';
+import { type Alert, MAX_PAYLOAD_BYTES, type MetaMessage, type StatusMessage, SCHEMA_VERSION, topicFor, type TopicKind } from '../../protocol/wire.js';
 import type { Clock } from '../clock.js';
 import type { Outbox, OutboxItem } from '../outbox/outbox.js';
 import { Counters } from '../status/counters.js';
@@ -35,6 +35,8 @@ export interface PublisherDeps {
   clock: Clock;
   log: Logger;
   meta: () => Omit<MetaMessage, 'v' | 'gateway' | 'boot' | 'ts'>;
+  /** The alerts raised now, published retained on every connection and whenever they change. */
+  activeAlerts?: () => Alert[];
 }
 
 export const PUBLISH_COUNTERS = ['messages', 'acked', 'entries_acked', 'rejected', 'reconnects', 'historical_entries'] as const;
@@ -90,6 +92,7 @@ export class Publisher {
       this.deps.log.info({ url: o.url, clientId: o.clientId }, 'connected to the broker');
       this.publishRetained('meta', { v: SCHEMA_VERSION, gateway: o.gateway, boot: o.boot, ts: this.deps.clock.now(), ...this.deps.meta() });
       this.publishRetained('status', this.status('online'));
+      this.publishActiveAlerts();
       this.pump();
     });
     client.on('close', () => {
@@ -189,7 +192,14 @@ export class Publisher {
     });
   }
 
-  private publishRetained(kind: 'meta' | 'status', message: object): void {
+  /** Sends the retained set of active alerts (call when it changed; a disconnected publisher sends it on connect). */
+  publishActiveAlerts(): void {
+    const active = this.deps.activeAlerts;
+    if (!active || !this.connected) return;
+    this.publishRetained('active', { v: SCHEMA_VERSION, gateway: this.opt.gateway, boot: this.opt.boot, ts: this.deps.clock.now(), alerts: active() });
+  }
+
+  private publishRetained(kind: 'meta' | 'status' | 'active', message: object): void {
     const payload = JSON.stringify(message);
     const problem = checkPayload(kind, payload, MAX_PAYLOAD_BYTES);
     if (problem) {

@@ -1,9 +1,10 @@
 // The gateway's small state as human-readable JSON (lowdb): boot counter, the highest outbox sequence
-// handed out, and (for the counter checks) the last counter and serial per channel. Never readings.
+// handed out, the last counter and serial per channel, and the active alerts. Never readings.
 // Writes are debounced: a power cut loses at most the last few seconds of this state, never a reading.
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
+import type { ActiveAlert } from '../checks/alerts.js';
 import type { CounterMemory } from '../checks/counter-epochs.js';
 
 export interface GatewayState {
@@ -11,9 +12,11 @@ export interface GatewayState {
   lastSeq: number;
   /** Counter checks' memory per `device|channel|measurement`. */
   counters: Record<string, CounterMemory>;
+  /** Alerts raised and not yet cleared, by id. */
+  alerts: Record<string, ActiveAlert>;
 }
 
-const EMPTY: GatewayState = { boots: 0, lastSeq: 0, counters: {} };
+const EMPTY: GatewayState = { boots: 0, lastSeq: 0, counters: {}, alerts: {} };
 
 export class StateStore {
   private timer: NodeJS.Timeout | undefined;

@@ -1,12 +1,13 @@
-// Counter epochs end to end: while the gateway runs, a simulated meter is reset and a simulated PDU is
-// exchanged; the counter_epoch events reach a third-party subscriber (Debian's mosquitto_sub) with the
-// right identities and values, and survive as gateway state.
+// Counter epochs and alerts end to end: while the gateway runs, a simulated meter is reset, a simulated
+// PDU is exchanged and another meter goes silent; the counter_epoch events and the alerts reach a
+// third-party subscriber (Debian's mosquitto_sub) with the right identities and numbers, the retained
+// set of active alerts says what is wrong now, and the gateway state remembers it all.
 import { spawn } from 'node:child_process';
 import t from 'tap';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { startSnmpSim } from '../../sim/snmp/start.js';
 import { freeUdpPortRange } from '../../sim/wiring.js';
-import { EventsMessage, type GatewayEvent } from '../../protocol/wire.js';
+import { ActiveAlertsMessage, type Alert, AlertsMessage, EventsMessage, type GatewayEvent } from '../../protocol/wire.js';
 import { freePort, hasProgram, needPeer } from '../helpers/env.js';
 import { hasMosquitto, startMosquitto } from '../helpers/brokers.js';
 import { demoConfig, runGateway, waitFor } from '../helpers/gateway.js';
@@ -20,16 +21,22 @@ t.test('a meter reset and a PDU swap while the gateway runs', async (t) => {
   const broker = await startMosquitto(await freePort());
   t.teardown(() => broker.close());
   const port = broker.url.split(':').pop()!;
-  const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', port, '-q', '1', '-t', 'joulebook/v1/+/+/events'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', port, '-q', '1', '-v', '-t', 'joulebook/v1/+/+/events', '-t', 'joulebook/v1/+/+/alerts', '-t', 'joulebook/v1/+/+/active'], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => sub.kill());
   const epochs: Epoch[] = [];
+  const alerts: Alert[] = [];
+  let active: Alert[] = [];
   let buf = '';
   sub.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
-      for (const e of EventsMessage.parse(JSON.parse(line)).events) if (e.type === 'counter_epoch') epochs.push(e);
+      const space = line.indexOf(' ');
+      const [topic, payload] = [line.slice(0, space), JSON.parse(line.slice(space + 1)) as unknown];
+      if (topic.endsWith('/events')) for (const e of EventsMessage.parse(payload).events) if (e.type === 'counter_epoch') epochs.push(e);
+      if (topic.endsWith('/alerts')) alerts.push(...AlertsMessage.parse(payload).alerts);
+      if (topic.endsWith('/active')) active = ActiveAlertsMessage.parse(payload).alerts;
     }
   });
   await new Promise((r) => setTimeout(r, 300));
@@ -49,6 +56,7 @@ t.test('a meter reset and a PDU swap while the gateway runs', async (t) => {
   t.teardown(() => gw.stop());
   t.ok(await waitFor(() => Object.keys(gw.state.data.counters).length >= 3 + 4 + 1, 5000), 'every counter is remembered');
 
+  sim.bank.meters.get(3)!.fault = { mode: 'dead' };
   const meter = sim.bank.meters.get(2)!;
   const before = gw.state.data.counters['m2|total|energy_import_kwh']!.value;
   meter.resetCounter(Date.now());
@@ -65,6 +73,22 @@ t.test('a meter reset and a PDU swap while the gateway runs', async (t) => {
   t.same([...new Set(swaps.map((e) => e.channel))].sort(), ['outlet:1', 'outlet:2', 'outlet:3', 'outlet:4', 'total'], 'every counter of the PDU opened a new epoch');
   t.ok(swaps.every((e) => e.old.serial === oldSerial && e.new.serial === newSerial), 'with both identities');
   t.equal(epochs.filter((e) => e.device === 'm1' || e.device === 'm3').length, 0, 'the other meters were left alone');
+
+  t.ok(await waitFor(() => ['swap:pdu-r12-a', 'reset:m2', 'lost:m3'].every((id) => active.some((a) => a.id === id)), 10_000), 'the retained set of active alerts names all three');
+  const swapAlert = alerts.find((a) => a.id === 'swap:pdu-r12-a')!;
+  t.match(swapAlert, { type: 'device_swap', severity: 'warning', state: 'raised', device: 'pdu-r12-a' });
+  t.match(swapAlert.message, `pdu-r12-a was exchanged (serial ${oldSerial} → ${newSerial})`);
+  const swapped = swaps.find((e) => e.channel === swapAlert.channel)!;
+  t.same(swapAlert.values, { oldKwh: swapped.old.value, newKwh: swapped.new.value, betweenKwh: swapped.betweenKwh }, 'with the numbers of the epoch change');
+  const resetAlert = alerts.find((a) => a.id === 'reset:m2')!;
+  t.match(resetAlert, { type: 'counter_reset', device: 'm2', values: { oldKwh: reset!.old.value, newKwh: reset!.new.value } });
+  t.match(alerts.find((a) => a.id === 'lost:m3'), { type: 'device_lost', state: 'raised', message: /^m3 has not given a reading for \d+ s$/ });
+  t.equal(alerts.filter((a) => a.id === 'swap:pdu-r12-a').length, 1, 'one alert for the exchanged PDU, not one per outlet');
+
+  sim.bank.meters.get(3)!.fault = { mode: 'none' };
+  t.ok(await waitFor(() => alerts.some((a) => a.id === 'lost:m3' && a.state === 'cleared'), 10_000), 'the lost meter is cleared when it answers again');
+  t.ok(await waitFor(() => !active.some((a) => a.id === 'lost:m3'), 5000), 'and leaves the retained set');
   await gw.state.flush();
   t.equal(gw.state.data.counters['pdu-r12-a|total|energy_import_kwh']!.serial, newSerial, 'the state remembers the new identity');
+  t.same(Object.keys(gw.state.data.alerts).sort(), ['reset:m2', 'swap:pdu-r12-a'], 'and the active alerts');
 });

@@ -53,6 +53,7 @@ t.test('the shipped example config is valid', async (t) => {
   const catalog = await loadCatalogFor(cfg, example);
   t.equal(cfg.devices.length, 8);
   t.ok(cfg.devices.every((d) => catalog.modbus.has(d.profile)));
+  t.equal(cfg.topology.circuits[0]!.phases.L3.length, 2, 'with its topology');
 });
 
 t.test('sim, scan --json and gateway run as separate processes', async (t) => {
