@@ -22,7 +22,7 @@ export function counterSpecs(config: GatewayConfig, profiles: Catalogs): (device
       const template = 'template' in t.channel ? t.channel.template : '';
       const values = [...t.columns, ...Object.values(t.bySensor?.map ?? {})];
       const v = values.find((x) => x.measurement === m && x.counter);
-      if (v?.counter && (template.startsWith(kind) || !('template' in t.channel))) return counterSpec(v.counter, { scale: v.scale });
+      if (v?.counter && (template.startsWith(kind) || !('template' in t.channel))) return counterSpec(v.counter, { scale: v.scale, ...(v.counter.signed ? { type: 'i32' } : {}) });
     }
     return undefined;
   };

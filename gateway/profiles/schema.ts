@@ -33,6 +33,7 @@ export const CounterSpec = z.strictObject({
   bits: z.number().int().refine((b) => [16, 32, 64].includes(b), 'bits must be 16, 32 or 64')
     .describe('width of the counter register; an integer counter rolls over at 2^bits raw units (2^(bits-1) if signed)'),
   resolutionKwh: z.number().positive().describe('smallest step of the counter in kWh (for floats: at 10^5 kWh)'),
+  signed: z.boolean().optional().describe('SNMP: the object is a signed Integer32, so it wraps at 2^31 (Modbus takes this from the register type)'),
 });
 
 export const Field = Location.extend({
