@@ -136,7 +136,8 @@ function resolveOne(a: Assignment, i: number, ctx: Context, problems: ModelProbl
   const zone = site === undefined ? undefined : ctx.sites.get(site)?.timeZone;
   const instant = (field: 'from' | 'to', text: string): number | undefined => {
     const ms = resolveTimeSpec(parseTimeSpec(text)!, zone);
-    if (ms === undefined) fail(at(field), `local date "${text}" needs a site, and this rule names none: give match.site or a timestamp with an offset`);
+    // An unknown target has been reported already; only a rule can lack a site by design.
+    if (ms === undefined && ok) fail(at(field), `local date "${text}" needs a site, and this rule names none: give match.site or a timestamp with an offset`);
     return ms;
   };
   const fromMs = instant('from', a.from);

@@ -12,8 +12,9 @@ export type BuildResult = { ok: true; model: InventoryModel } | { ok: false; pro
 
 export function buildModel(inv: Inventory): BuildResult {
   const problems: ModelProblem[] = [];
-  const unique = <T extends { id: string }, U>(list: readonly T[], path: (i: number) => (string | number)[], what: string, into: Map<string, U>, make: (x: T) => U) => {
-    const where = new Map<string, string>();
+  const unique = <T extends { id: string }, U>(
+    list: readonly T[], path: (i: number) => (string | number)[], what: string, into: Map<string, U>, make: (x: T) => U, where = new Map<string, string>(),
+  ) => {
     list.forEach((x, i) => {
       const prev = where.get(x.id);
       if (prev !== undefined) problems.push({ path: [...path(i), 'id'], message: `duplicate ${what} id "${x.id}" (also ${prev})` });
@@ -30,7 +31,8 @@ export function buildModel(inv: Inventory): BuildResult {
   const sites = new Map<string, SiteInfo>();
   unique(inv.sites, (i) => ['sites', i], 'site', sites, (s) => ({ id: s.id, name: s.name, timeZone: s.timeZone, currency: s.currency, rooms: s.rooms.map((r) => r.id) }));
   const rooms = new Map<string, RoomInfo>();
-  inv.sites.forEach((s, i) => unique(s.rooms, (j) => ['sites', i, 'rooms', j], 'room', rooms, (r) => ({ id: r.id, site: s.id, ...(r.name !== undefined ? { name: r.name } : {}) })));
+  const roomWhere = new Map<string, string>();
+  inv.sites.forEach((s, i) => unique(s.rooms, (j) => ['sites', i, 'rooms', j], 'room', rooms, (r) => ({ id: r.id, site: s.id, ...(r.name !== undefined ? { name: r.name } : {}) }), roomWhere));
 
   const gateways = new Map<string, GatewayInfo>();
   unique(inv.gateways, (i) => ['gateways', i], 'gateway', gateways, (g) => ({ ...g }));
@@ -59,7 +61,7 @@ export function buildModel(inv: Inventory): BuildResult {
   unique(inv.customers, (i) => ['customers', i], 'customer', customers, (c) => ({ ...c }));
 
   const nodes = resolveChain(inv.nodes, { rooms, racks, sites: new Set(sites.keys()) }, problems);
-  const { points, bySource } = resolvePoints(inv.points, { nodes, gateways, racks }, problems);
+  const { points, bySource } = resolvePoints(inv.points, { nodes, gateways, racks, sites: new Set(sites.keys()) }, problems);
   const pointsByNode = new Map<string, string[]>();
   for (const p of points.values()) pointsByNode.set(p.node, [...(pointsByNode.get(p.node) ?? []), p.id]);
   const assigned = resolveAssignments(inv.assignments, { sites, nodes, racks, cages, customers: new Set(customers.keys()), points }, problems);

@@ -12,12 +12,22 @@ export function covers(p: PointInfo, q: PointInfo): boolean {
   return !sameNode && q.phase === p.phase;
 }
 
-/** The points of `ids` that no other point of `ids` covers: summing them counts every Wh once. */
+/**
+ * The points of `ids` that nothing else in `ids` covers: summing them counts every Wh once. Besides one
+ * point covering another, the three phase points of a node together cover a three-phase point below it.
+ */
 export function topPoints(model: InventoryModel, ids: Iterable<string>): PointInfo[] {
   const chosen = [...new Set(ids)].map((id) => model.points.get(id)).filter((p): p is PointInfo => p !== undefined);
   const byNode = new Map<string, PointInfo[]>();
   for (const p of chosen) byNode.set(p.node, [...(byNode.get(p.node) ?? []), p]);
-  return chosen.filter((q) => !q.path.some((n) => (byNode.get(n) ?? []).some((p) => covers(p, q))));
+  const coveredAt = (q: PointInfo, n: string): boolean => {
+    const here = byNode.get(n) ?? [];
+    if (here.some((p) => covers(p, q))) return true;
+    if (n === q.node || q.scope !== 'whole' || q.phase !== '3P') return false;
+    const phases = new Set(here.filter((p) => p.scope === 'phase').map((p) => p.phase));
+    return phases.size === 3;
+  };
+  return chosen.filter((q) => !q.path.some((n) => coveredAt(q, n)));
 }
 
 /**

@@ -8,6 +8,7 @@ interface Context {
   nodes: ReadonlyMap<string, NodeInfo>;
   gateways: ReadonlyMap<string, GatewayInfo>;
   racks: ReadonlyMap<string, RackInfo>;
+  sites: ReadonlySet<string>;
 }
 
 const PHASE_CHANNEL = /^(?:l([123])|phase:([0-9]+))$/;
@@ -47,7 +48,7 @@ export function resolvePoints(raw: readonly Point[], ctx: Context, problems: Mod
     if (taken !== undefined) problems.push({ path: at('channel'), message: `${p.gateway}/${p.device}/${p.channel} is already point "${taken}"` });
     else bySource.set(key, id);
     if (!node || !gateway) return;
-    if (gateway.site !== node.site) {
+    if (gateway.site !== node.site && ctx.sites.has(gateway.site)) {
       problems.push({ path: at('gateway'), message: `gateway "${gateway.id}" is in site "${gateway.site}", node "${node.id}" in "${node.site}"` });
     }
     const ch = channelScope(p.channel);
@@ -83,7 +84,7 @@ function checkSameNode(points: ReadonlyMap<string, PointInfo>, index: ReadonlyMa
     const key = `${p.node}\n${p.scope === 'whole' ? 'whole' : p.phase}`;
     const other = seen.get(key);
     if (other !== undefined) {
-      const what = p.scope === 'whole' ? 'the whole node' : `phase ${p.phase}`;
+      const what = p.scope === 'whole' ? 'all' : `phase ${p.phase}`;
       problems.push({ path: ['points', index.get(p.id)!, 'channel'], message: `point "${other}" already measures ${what} of node "${p.node}"` });
     } else seen.set(key, p.id);
   }
