@@ -1,8 +1,8 @@
 import t from 'tap';
-import { BASE, modelOf, problemsOf } from '../../test/helpers/inventory.js';
+import { type Fixture, modelOf, problemsOf } from '../../test/helpers/inventory.js';
 
-type Base = typeof BASE;
-const node = (b: Base, id: string) => b.nodes.find((n) => n.id === id)! as Record<string, unknown>;
+type Base = Fixture;
+const node = (b: Base, id: string) => b.nodes.find((n) => n.id === id)!;
 
 t.test('the fixture builds, and every list is indexed', async (t) => {
   const m = modelOf();

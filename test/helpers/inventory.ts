@@ -1,9 +1,13 @@
 // A small inventory for model tests: two sites, A/B feeds, a cage, a suite, outlets, a single-phase circuit.
+import type { z } from 'zod';
 import { type Inventory, InventoryFile } from '../../central/config/inventory-schema.js';
 import { buildModel } from '../../central/model/build.js';
 import type { InventoryModel, ModelProblem } from '../../central/model/types.js';
 
-export const BASE = {
+type Input = z.input<typeof InventoryFile>;
+export type Fixture = Required<Omit<Input, 'include'>> & { sites: (NonNullable<Input['sites']>[number] & { rooms: { id: string }[] })[] };
+
+export const BASE: Fixture = {
   sites: [
     { id: 's1', name: 'Amsterdam', timeZone: 'Europe/Amsterdam', currency: 'EUR', rooms: [{ id: 'r1' }, { id: 'r2' }] },
     { id: 's2', name: 'Singapore', timeZone: 'Asia/Singapore', currency: 'SGD', rooms: [{ id: 'sg1' }] },
@@ -48,18 +52,19 @@ export const BASE = {
     { id: 'xpdu', node: 'xpdu', gateway: 'g2', device: 'pdu-x1-a' },
   ],
   customers: [{ id: 'acme', name: 'Acme' }, { id: 'nord', name: 'Nordwind' }, { id: 'lum', name: 'Lumen' }],
-  assignments: [] as unknown[],
+  assignments: [],
 };
 
 /** The base inventory with its lists replaced or extended by `patch`, through the schema (defaults applied). */
-export function inventoryOf(patch: (base: typeof BASE) => void = () => {}): Inventory {
+export function inventoryOf(patch: (base: Fixture) => void = () => {}): Inventory {
   const copy = structuredClone(BASE);
   patch(copy);
-  const { include: _include, ...inv } = InventoryFile.parse(copy);
-  return inv;
+  const parsed: Partial<InventoryFile> = InventoryFile.parse(copy);
+  delete parsed.include;
+  return parsed as Inventory;
 }
 
-export function modelOf(assignments: unknown[] = [], patch: (base: typeof BASE) => void = () => {}): InventoryModel {
+export function modelOf(assignments: Fixture['assignments'] = [], patch: (base: Fixture) => void = () => {}): InventoryModel {
   const built = buildModel(inventoryOf((b) => {
     b.assignments = assignments;
     patch(b);
@@ -68,7 +73,7 @@ export function modelOf(assignments: unknown[] = [], patch: (base: typeof BASE) 
   return built.model;
 }
 
-export function problemsOf(patch: (base: typeof BASE) => void): ModelProblem[] {
+export function problemsOf(patch: (base: Fixture) => void): ModelProblem[] {
   const built = buildModel(inventoryOf(patch));
   return built.ok ? [] : built.problems;
 }
