@@ -50,17 +50,18 @@ export async function readInventory(file: string, deps: InventoryReadDeps = fsDe
       return;
     }
     const parsed = InventoryFile.safeParse(doc.value);
-    if (!parsed.success) {
+    if (parsed.success) {
+      for (const list of INVENTORY_LISTS) {
+        parsed.data[list].forEach((entry, index) => {
+          merged[list].push(entry);
+          origins[list].push({ file: abs, index, lineOf: doc.lineOf });
+        });
+      }
+    } else {
       issues.push(...parsed.error.issues.map((i) => issueAt(abs, i.path, i.message, doc.lineOf)));
-      return;
     }
-    for (const list of INVENTORY_LISTS) {
-      parsed.data[list].forEach((entry, index) => {
-        merged[list].push(entry);
-        origins[list].push({ file: abs, index, lineOf: doc.lineOf });
-      });
-    }
-    for (const [k, inc] of parsed.data.include.entries()) await load(resolve(dirname(abs), inc), { file: abs, at: `include[${k}]` });
+    // Included files are checked even when this one has problems, so every file's problems come at once.
+    for (const [k, inc] of includesOf(doc.value).entries()) await load(resolve(dirname(abs), inc), { file: abs, at: `include[${k}]` });
   };
 
   await load(file);
@@ -75,6 +76,11 @@ export async function readInventory(file: string, deps: InventoryReadDeps = fsDe
     }));
   }
   return { inventory, model: built.model, files };
+}
+
+function includesOf(value: unknown): string[] {
+  const inc = (value as { include?: unknown } | null)?.include;
+  return Array.isArray(inc) ? inc.filter((x): x is string => typeof x === 'string' && x !== '') : [];
 }
 
 function issueAt(file: string, path: readonly PropertyKey[], message: string, lineOf: LineOf): ConfigIssue {
