@@ -66,6 +66,13 @@ t.test('versions: a correction replaces from its start, an end is a new version'
     { id: 'k', version: 2, customer: 'acme', rack: 'k3', from: '2026-01-01', to: '2026-06-01' },
   ]);
   t.same(holdersOf(ended, 'pdu3a', YEAR), [{ fromMs: JAN, toMs: ms('2026-05-31T22:00:00Z'), customer: 'acme', assignment: 'k', version: 2, level: 'rack' }]);
+
+  const moved = modelOf([
+    { id: 'k', version: 1, customer: 'acme', rack: 'k3', from: '2026-01-01' },
+    { id: 'k', version: 2, customer: 'acme', rack: 'k4', from: '2026-07-01', note: 'equipment moved to k4' },
+  ]);
+  t.same(holdersOf(moved, 'pdu3a', YEAR).map((s) => [s.version, new Date(s.toMs).toISOString()]), [[1, '2026-06-30T22:00:00.000Z']], 'the old rack until the move');
+  t.same(holdersOf(moved, 'pdu4a', YEAR).map((s) => [s.version, new Date(s.fromMs).toISOString()]), [[2, '2026-06-30T22:00:00.000Z']], 'the new rack from the move');
 });
 
 t.test('a rack with PDUs on both feeds belongs to its customer on both sides, in each site\'s time', async (t) => {

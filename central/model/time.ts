@@ -86,6 +86,20 @@ const DAY_MS = 86_400_000;
  * skips midnight (some zones switch at 00:00). Tries the offsets in force a day before and a day after.
  */
 export function startOfLocalDayMs(date: string, timeZone: string): number {
+  // Inventories repeat a few dates thousands of times; Intl formatting is the cost.
+  const key = `${date} ${timeZone}`;
+  let ms = dayStarts.get(key);
+  if (ms === undefined) {
+    ms = computeStartOfLocalDayMs(date, timeZone);
+    if (dayStarts.size >= 10_000) dayStarts.clear();
+    dayStarts.set(key, ms);
+  }
+  return ms;
+}
+
+const dayStarts = new Map<string, number>();
+
+function computeStartOfLocalDayMs(date: string, timeZone: string): number {
   const m = DATE.exec(date);
   if (!m || !validCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) throw new RangeError(`not a date: ${date}`);
   const wallMs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
