@@ -2,6 +2,7 @@
 // schemas; `--check` fails if any is out of date (CI).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InventoryFile } from '../central/config/inventory-schema.js';
 import { GatewayConfig } from '../gateway/config/schema.js';
 import { PACKAGE_ROOT } from '../gateway/paths.js';
 import { ModbusProfile } from '../gateway/profiles/schema.js';
@@ -16,6 +17,11 @@ const docs = [
     text: configReference('gateway.yaml reference',
       'One file per room gateway (example: `config/gateway.example.yaml`). Every problem in it is reported at once as `file: path: message`, and the gateway does not start until all are fixed. Times are in milliseconds.',
       GatewayConfig),
+  },
+  {
+    file: 'docs/config-inventory.md',
+    text: configReference('Inventory reference (central node)',
+      (await readFile(join(PACKAGE_ROOT, 'central/config/inventory-concepts.md'), 'utf8')).trim(), InventoryFile),
   },
   {
     file: 'docs/profile-schema.md',
