@@ -147,3 +147,17 @@ export function peakDemand(points: readonly HeldPoint[], fromMs: number, toMs: n
   const b = best!;
   return { kW: (b.kWh * 3_600_000) / slotMs, slotFromMs: b.fromMs, slotToMs: b.toMs, estimated: b.estimatedKwh > 0, slots: slots.length };
 }
+
+/** What pricing asks of a customer's energy at one site (billing/price.ts): cut-based energy and peak demand. */
+export interface CustomerEnergy {
+  energyOver(cutsMs: readonly number[]): IntervalEnergy[];
+  peakDemand(fromMs: number, toMs: number): PeakDemand | undefined;
+}
+
+/** CustomerEnergy over the points a customer held (spans from the model, series from storage). */
+export function heldPointsEnergy(points: readonly HeldPoint[], opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS): CustomerEnergy {
+  return {
+    energyOver: (cutsMs) => heldEnergyOverCuts(points, cutsMs, opts),
+    peakDemand: (fromMs, toMs) => peakDemand(points, fromMs, toMs, opts),
+  };
+}

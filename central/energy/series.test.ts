@@ -112,6 +112,34 @@ const cases: Case[] = [
     events: [{ reason: 'reset', old: { ts: FROM + 6 * H, value: 530 }, new: { ts: FROM + 6 * H + 2 * MIN, value: 0 }, betweenKwh: 0.2, estimated: true }],
     want: { kWh: 50.2, measuredKwh: 50, estimatedKwh: 0.2 },
   },
+  {
+    // after 20 suspect readings in a row (limit 16) the side counts as missing: extrapolated from 100 at
+    // the rate of the two readings before, 1 kWh per 5 min: 101. No reading known inside: all estimated.
+    name: 'more suspect readings than the limit: that side counts as missing, pessimistically',
+    counters: [r(FROM - 10 * MIN, 99), r(FROM - 5 * MIN, 100), ...Array.from({ length: 20 }, (_, i) => r(FROM + (i + 1) * MIN, 5000, { suspect: true })), r(FROM + 30 * MIN, 110), r(TO, 200)],
+    want: { kWh: 99, measuredKwh: 0, estimatedKwh: 99 },
+    check: (t, e) => { t.equal(e.start.method, 'estimated_rate'); t.equal(e.start.after, undefined); },
+  },
+  {
+    name: 'storage lacks the first reading of an epoch: the event\'s reading opens it',
+    counters: [r(FROM - 2 * H, 40), r(FROM - H, 50), r(TO, 30)],
+    events: [{ reason: 'reset', old: { ts: FROM - H, value: 50 }, new: { ts: FROM, value: 0 }, betweenKwh: 1, estimated: true }],
+    want: { kWh: 30, measuredKwh: 30, estimatedKwh: 0 },
+    check: (t, e) => { t.equal(e.start.method, 'event'); t.same(e.events, [], 'the event ends at the start: not in the period'); },
+  },
+  {
+    name: 'a counter going down without an event: zero, and the anomaly said',
+    counters: [r(FROM, 100), r(TO, 90)],
+    want: { kWh: 0, measuredKwh: 0, estimatedKwh: 0 },
+    check: (t, e) => t.match(e.anomalies, [{ kind: 'negative_growth', deltaKwh: -10 }]),
+  },
+  {
+    // a power reading exactly at the end, found by both lookups, counts once: 200 + 3 kW × 1 h.
+    name: 'power read at the instant itself',
+    counters: [r(FROM, 100), r(TO - H, 200)],
+    power: [p(TO, 3000)],
+    want: { kWh: 103, measuredKwh: 100, estimatedKwh: 3 },
+  },
 ];
 
 for (const c of cases) {
