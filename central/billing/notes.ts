@@ -1,0 +1,87 @@
+// Credit and debit notes: a finalized invoice is never edited. When a recomputation (late gateway data,
+// a corrected counter) differs, the difference becomes a note against the invoice, line by line. The
+// differences are of rounded amounts, so invoice + note = recomputation to the minor unit (money.ts rule 6).
+import type { InvoiceDraft, InvoiceLine } from './invoice.js';
+import { dec, formatMoney, sumDec } from './money.js';
+
+/** A draft once finalized: numbered and immutable (the run's state machine does that). */
+export interface FinalizedInvoice extends InvoiceDraft {
+  number: string;
+}
+
+export interface NoteLine {
+  key: string;
+  kind: InvoiceLine['kind'];
+  description: string;
+  version?: string;
+  unit: InvoiceLine['unit'];
+  unitPrice: string;
+  /** As invoiced and as recomputed ("0" when the line is new or gone). */
+  was: { quantity: string; amount: string };
+  now: { quantity: string; amount: string };
+  quantityDelta: string;
+  /** Signed: positive is owed by the customer, negative is credited. */
+  amountDelta: string;
+}
+
+export interface NoteDraft {
+  /** credit: the total is negative (the customer is owed); debit: positive; adjustment: lines moved, total unchanged. */
+  kind: 'credit' | 'debit' | 'adjustment';
+  invoiceNumber: string;
+  customer: string;
+  site: string;
+  currency: string;
+  period: InvoiceDraft['period'];
+  lines: NoteLine[];
+  subtotalDelta: string;
+  taxDelta: string;
+  totalDelta: string;
+  /** Data quality of the recomputation the note is based on. */
+  quality: InvoiceDraft['quality'];
+}
+
+export class NoteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoteError';
+  }
+}
+
+/** The note that brings a finalized invoice to a recomputation, or undefined when nothing changed. */
+export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): NoteDraft | undefined {
+  for (const k of ['customer', 'site', 'currency'] as const) {
+    if (invoice[k] !== recomputed[k]) throw new NoteError(`invoice ${invoice.number}: the recomputation is for ${k} ${recomputed[k]}, not ${invoice[k]}`);
+  }
+  if (invoice.period.fromMs !== recomputed.period.fromMs || invoice.period.toMs !== recomputed.period.toMs) throw new NoteError(`invoice ${invoice.number}: the recomputation is for another period`);
+  const cur = invoice.currency;
+  const was = new Map(invoice.lines.map((l) => [l.key, l]));
+  const now = new Map(recomputed.lines.map((l) => [l.key, l]));
+  const keys = [...new Set([...was.keys(), ...now.keys()])];
+  const lines: NoteLine[] = [];
+  for (const key of keys) {
+    const a = was.get(key);
+    const b = now.get(key);
+    const ref = (b ?? a)!;
+    const amountDelta = dec(b?.amount ?? 0).minus(a?.amount ?? 0);
+    const quantityDelta = dec(b?.quantity ?? 0).minus(a?.quantity ?? 0);
+    if (amountDelta.isZero() && quantityDelta.isZero()) continue;
+    lines.push({
+      key, kind: ref.kind, description: ref.description, ...(ref.version !== undefined ? { version: ref.version } : {}), unit: ref.unit, unitPrice: ref.unitPrice,
+      was: { quantity: a?.quantity ?? '0', amount: a?.amount ?? formatMoney(0, cur) },
+      now: { quantity: b?.quantity ?? '0', amount: b?.amount ?? formatMoney(0, cur) },
+      quantityDelta: quantityDelta.toString(),
+      amountDelta: formatMoney(amountDelta, cur),
+    });
+  }
+  const subtotal = sumDec(lines.filter((l) => l.kind !== 'tax').map((l) => l.amountDelta));
+  const tax = sumDec(lines.filter((l) => l.kind === 'tax').map((l) => l.amountDelta));
+  const total = subtotal.plus(tax);
+  if (total.isZero() && lines.every((l) => dec(l.amountDelta).isZero())) return undefined;
+  return {
+    kind: total.isNegative() ? 'credit' : total.isZero() ? 'adjustment' : 'debit',
+    invoiceNumber: invoice.number, customer: invoice.customer, site: invoice.site, currency: cur, period: invoice.period,
+    lines,
+    subtotalDelta: formatMoney(subtotal, cur), taxDelta: formatMoney(tax, cur), totalDelta: formatMoney(total, cur),
+    quality: recomputed.quality,
+  };
+}
