@@ -1,0 +1,60 @@
+// central.yaml: one central node. The schema gives the types, the defaults and the generated reference
+// (docs/config-central.md, `npm run docs`). Embedded by default: an in-process broker and SQLite.
+import { z } from 'zod';
+
+const Port = z.number().int().min(1).max(65535);
+const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "-", "." (up to 64)');
+
+export const EmbeddedBrokerConfig = z.strictObject({
+  host: z.string().default('0.0.0.0').describe('address the MQTT listener binds to'),
+  port: Port.default(1883),
+  tls: z.strictObject({
+    host: z.string().default('0.0.0.0'),
+    port: Port.default(8883),
+    cert: z.string().describe('server certificate (PEM file)'),
+    key: z.string().describe('server key (PEM file)'),
+    ca: z.string().optional().describe('CA for client certificates (PEM file)'),
+  }).optional().describe('a TLS listener beside the plain one'),
+  credentials: z.string().default('credentials.yaml').describe('users of the broker with hashed passwords (`joulebook central broker user add`); relative to this file'),
+});
+
+export const ExternalBrokerConfig = z.strictObject({
+  url: z.string().regex(/^(mqtt|mqtts|tcp|ssl|ws|wss):\/\//, 'an MQTT URL such as mqtt://mosquitto:1883'),
+  clientId: z.string().min(1).max(64).optional().describe('stable per central instance; defaults to joulebook-central-<central.id>'),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  shareGroup: z.string().regex(/^[A-Za-z0-9_-]+$/).optional().describe('subscribe through $share/<group>/ so several central instances split the load'),
+  tls: z.strictObject({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional(),
+});
+
+export const StorageConfig = z.union([
+  z.strictObject({ sqlite: z.strictObject({ file: z.string().default('joulebook.db').describe('relative to dataDir') }) }),
+  z.strictObject({ postgres: z.strictObject({ url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'), schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('joulebook') }) }),
+]);
+
+export const CentralConfig = z.strictObject({
+  central: z.strictObject({
+    id: Id.default('central').describe('name of this central instance'),
+  }).prefault({}),
+  dataDir: z.string().default('./data').describe('broker sessions and the SQLite store; relative to this file'),
+  inventory: z.string().optional().describe('inventory file (docs/config-inventory.md); relative to this file'),
+  broker: z.union([
+    z.strictObject({ embedded: EmbeddedBrokerConfig.prefault({}) }),
+    z.strictObject({ external: ExternalBrokerConfig }),
+  ]).default({ embedded: EmbeddedBrokerConfig.parse({}) }).describe('`embedded` (default) runs the broker in this process; `external` consumes from any MQTT 3.1.1 broker'),
+  storage: StorageConfig.default({ sqlite: { file: 'joulebook.db' } }),
+  ingest: z.strictObject({
+    maxDelayMs: z.number().int().min(0).max(10_000).default(5).describe('a group of messages is stored at most this long after its first arrived'),
+    maxReadings: z.number().int().min(1).default(10_000).describe('...or as soon as it holds this many readings'),
+  }).prefault({}),
+  alerts: z.strictObject({
+    webhooks: z.array(z.strictObject({
+      url: z.string().url(),
+      secret: z.string().optional().describe('signs each body: header x-joulebook-signature = hex HMAC-SHA256'),
+    })).default([]).describe('every alert raised or cleared is POSTed here as JSON'),
+  }).prefault({}),
+  log: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  }).prefault({}),
+});
+export type CentralConfig = z.infer<typeof CentralConfig>;
