@@ -84,13 +84,6 @@ export function eventIdentity(event: GatewayEvent): { ident: string; body: strin
   return { ident: createHash('sha256').update(body).digest('hex').slice(0, 32), body };
 }
 
-const STATE_RANK = { raised: 0, cleared: 1 } as const;
-
-/** Order of alert transitions: by ts; at the same ts a clear comes after the raise. */
-export function alertOrder(a: Pick<Alert, 'ts' | 'state'>, b: Pick<Alert, 'ts' | 'state'>): number {
-  return a.ts - b.ts || STATE_RANK[a.state] - STATE_RANK[b.state];
-}
-
 const SEP = '\u0000';
 const gwKey = (b: GatewayKey) => `${b.site}${SEP}${b.gateway}`;
 

@@ -76,6 +76,20 @@ t.test('PostgreSQL store', async (t) => {
     t.ok(series.every((x) => x.readingCount === 40 && x.firstTs === T0 + 1000 && x.lastTs === T0 + 40_000), 'series statistics exact');
   });
 
+  t.test('a failing migration rolls back whole and is not recorded; an unreachable server is an error, not a crash', async (t) => {
+    const s = schema();
+    const pool = new pg.Pool({ connectionString: URL, max: 1, types: pgTypes });
+    t.teardown(() => pool.end());
+    const deps = { pool, schema: s, log: quietLog, now: () => 1 };
+    await migratePostgres(deps);
+    const broken = [...POSTGRES_MIGRATIONS, { id: POSTGRES_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok_part (x int); CREATE TABLE nope (' }];
+    await t.rejects(migratePostgres(deps, broken));
+    const { rows } = await pool.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [s, 'ok_part']);
+    t.same(rows, [], 'the part before the error is gone');
+    t.same(await migratePostgres(deps), { applied: [], current: POSTGRES_MIGRATIONS.length }, 'nothing recorded');
+    await t.rejects(openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: schema(), log: quietLog }));
+  });
+
   t.test('a schema name that would need quoting is refused before any connection', async (t) => {
     await t.rejects(openPostgresStore({ connectionString: URL, schema: 'Bad"; DROP', log: quietLog }), BadSchemaNameError);
   });

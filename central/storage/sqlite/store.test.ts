@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,6 +32,12 @@ t.test('WAL and synchronous FULL; a reopened file keeps its data and applies not
   const again = await openSqliteStore({ file: f, log: quietLog });
   t.equal((await again.listSeries())[0]?.readingCount, 1);
   await again.close();
+});
+
+t.test('a file that is not a database is refused with an error', async (t) => {
+  const f = file();
+  writeFileSync(f, 'not a database at all, but long enough to have a header of some sort'.repeat(100));
+  await t.rejects(openSqliteStore({ file: f, log: quietLog }), { code: 'SQLITE_NOTADB' });
 });
 
 t.test('a later migration is applied once, in order, inside the transaction', async (t) => {
