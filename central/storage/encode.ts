@@ -1,10 +1,10 @@
-// How a reading is kept: the measurements energy accounting reads most in their own columns (each with
-// an index for boundary lookups), every other value in one compact JSON object. Pure.
+// How a reading is kept: the measurements energy accounting reads most in their own columns, every other
+// value in one compact JSON object. Pure.
 import type { Measurement } from '../../protocol/measurements.js';
 import type { Reading } from '../../protocol/reading.js';
 import type { SeriesReading } from './types.js';
 
-/** Measurements with their own column and partial index; the column name is the measurement name. */
+/** Measurements with their own column; the column name is the measurement name. */
 export const PROMOTED = ['energy_import_kwh', 'power_w'] as const satisfies readonly Measurement[];
 export type Promoted = (typeof PROMOTED)[number];
 

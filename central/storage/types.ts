@@ -58,7 +58,10 @@ export interface SeriesReader {
   findSeries(key: SeriesKey): Promise<SeriesInfo | undefined>;
   /** Readings with fromMs <= ts < toMs, oldest first; `limit` pages (continue from the last ts + 1). */
   readings(seriesId: number, fromMs: number, toMs: number, opts?: { limit?: number }): Promise<SeriesReading[]>;
-  /** Indexed: the cost does not grow with the sampling rate (energy_import_kwh and power_w have their own index). */
+  /**
+   * One seek on the series' key, then a step over each adjacent reading that lacks the measurement (none
+   * for the energy counters, which every gateway poll carries): the cost does not grow with the period.
+   */
   boundary(q: BoundaryQuery): Promise<BoundaryPair>;
   /** Many boundaries in one call (one round trip per measurement on PostgreSQL); results in query order. */
   boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryPair[]>;

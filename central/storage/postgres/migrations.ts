@@ -14,9 +14,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         UNIQUE (site, gateway, device, channel)
       );
       -- Identity (series, ts): a second copy of a reading is ignored; the key also serves range reads and
-      -- boundary lookups. Every gateway poll carries the energy counters; power comes with full polls only,
-      -- so it has a partial index that energy-only polls do not pay for. vals: the other values as JSON
-      -- with short keys (../encode.ts).
+      -- boundary lookups (as in ../sqlite/migrations.ts: every poll carries the energy counters, power
+      -- comes with full polls). vals: the other values as JSON with short keys (../encode.ts).
       CREATE TABLE readings (
         series_id integer NOT NULL,
         ts bigint NOT NULL,
@@ -27,7 +26,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         quality text NOT NULL,
         PRIMARY KEY (series_id, ts)
       );
-      CREATE INDEX readings_power_w ON readings (series_id, ts) WHERE power_w IS NOT NULL;
 
       CREATE TABLE events (
         site text NOT NULL, gateway text NOT NULL, ident text NOT NULL,
@@ -36,7 +34,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (site, gateway, ident)
       );
       CREATE INDEX events_by_type ON events (site, gateway, type, ts);
-      CREATE INDEX events_epochs ON events (site, gateway, device, channel, ts) WHERE type = 'counter_epoch';
 
       CREATE TABLE alerts (
         site text NOT NULL, gateway text NOT NULL, alert_id text NOT NULL, ts bigint NOT NULL, state text NOT NULL,

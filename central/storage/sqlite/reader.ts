@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Measurement } from '../../../protocol/measurements.js';
 import type { GatewayEvent } from '../../../protocol/wire.js';
-import { decodeReading, PROMOTED, valuePath, type Promoted, type ReadingRowOut } from '../encode.js';
+import { decodeReading, PROMOTED, valuePath, type ReadingRowOut } from '../encode.js';
 import { gapsBetween } from '../ranges.js';
 import { alertFromRow, gatewayFromRow, seriesFromRow, type AlertRowOut, type GatewayRowOut, type SeriesRowOut } from '../rows.js';
 import type {
@@ -42,21 +42,18 @@ const SQL = {
     WHERE site = @site AND gateway = @gateway AND (@device IS NULL OR device = @device) ORDER BY device, first_seen_ts, serial`,
 } as const;
 
-const PARTIAL_INDEX: Partial<Record<Promoted, string>> = { power_w: 'readings_power_w' };
-
 type Stmts = { [K in keyof typeof SQL]: Database.Statement };
 
 export class SqliteReader {
   private readonly stmt: Stmts;
-  /** Boundary lookups on promoted measurements: by their column, through their partial index if they have one. */
+  /** Boundary lookups on promoted measurements test their column; the others look into vals. */
   private readonly promoted: Map<string, { before: Database.Statement; after: Database.Statement }>;
 
   constructor(deps: { db: Database.Database }) {
     const db = deps.db;
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Stmts;
     this.promoted = new Map(PROMOTED.map((m) => {
-      const index = PARTIAL_INDEX[m];
-      const from = `FROM readings ${index ? `INDEXED BY ${index}` : ''} WHERE series_id = ? AND ${m} IS NOT NULL`;
+      const from = `FROM readings WHERE series_id = ? AND ${m} IS NOT NULL`;
       return [m, {
         before: db.prepare(`SELECT ${READING_COLS} ${from} AND ts <= ? ORDER BY ts DESC LIMIT 1`),
         after: db.prepare(`SELECT ${READING_COLS} ${from} AND ts >= ? ORDER BY ts LIMIT 1`),
