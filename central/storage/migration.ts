@@ -1,0 +1,37 @@
+// Numbered schema migrations, the same rules for both databases: applied in id order inside one
+// transaction, each recorded in schema_migrations. Adding one is appending an entry to the dialect's list.
+import { SchemaMismatchError, SchemaTooNewError } from './types.js';
+
+export interface Migration {
+  /** 1, 2, 3, ... with no holes: the order they are applied in. */
+  id: number;
+  /** Short and stable; a recorded name that differs means the schema came from another branch. */
+  name: string;
+  /** One or more statements; run as they are. */
+  sql: string;
+}
+
+export interface RecordedMigration {
+  id: number;
+  name: string;
+}
+
+/** Throws for a list that is not numbered 1..n in order. */
+export function checkMigrationList(list: readonly Migration[]): void {
+  list.forEach((m, i) => {
+    if (m.id !== i + 1) throw new Error(`migration list: entry ${i} has id ${m.id}, expected ${i + 1}`);
+  });
+}
+
+/** The migrations still to apply, after checking that what is recorded is a prefix of what this code knows. */
+export function pendingMigrations(known: readonly Migration[], recorded: readonly RecordedMigration[]): Migration[] {
+  checkMigrationList(known);
+  const byId = new Map(known.map((m) => [m.id, m]));
+  for (const r of recorded) {
+    const m = byId.get(r.id);
+    if (!m) throw new SchemaTooNewError(known.length, Math.max(...recorded.map((x) => x.id)));
+    if (m.name !== r.name) throw new SchemaMismatchError(r.id, r.name, m.name);
+  }
+  const done = new Set(recorded.map((r) => r.id));
+  return known.filter((m) => !done.has(m.id));
+}

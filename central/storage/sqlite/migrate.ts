@@ -1,0 +1,24 @@
+// Applies pending SQLite migrations in one IMMEDIATE transaction (the write lock is taken first, so a
+// second process opening the same file waits instead of racing).
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { pendingMigrations, type Migration, type RecordedMigration } from '../migration.js';
+import type { MigrationReport } from '../types.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+export function migrateSqlite(db: Database.Database, deps: { log: Logger; now: () => number }, list: readonly Migration[] = SQLITE_MIGRATIONS): MigrationReport {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+  const run = db.transaction((): MigrationReport => {
+    const recorded = db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all() as RecordedMigration[];
+    const pending = pendingMigrations(list, recorded);
+    const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of pending) {
+      db.exec(m.sql);
+      record.run(m.id, m.name, deps.now());
+      deps.log.info({ migration: m.id, name: m.name }, 'schema migration applied');
+    }
+    const top = Math.max(0, ...recorded.map((r) => r.id), ...pending.map((m) => m.id));
+    return { applied: pending.map((m) => m.id), current: top };
+  });
+  return run.immediate();
+}
