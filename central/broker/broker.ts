@@ -1,3 +1,4 @@
+/// <reference path="./aedes-persistence-level.d.ts" />
 // The embedded MQTT broker: aedes with its sessions and queued QoS 1 messages in a level database (so they
 // survive a restart), a TCP listener and an optional TLS one, every client authenticated and confined
 // (security.ts). Gateways' publishes pass through a gate before aedes acknowledges them: aedes writes the
