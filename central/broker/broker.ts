@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ts-node under tap loads only referenced files; this brings the untyped package's declaration along
 /// <reference path="./aedes-persistence-level.d.ts" />
 // The embedded MQTT broker: aedes with its sessions and queued QoS 1 messages in a level database (so they
 // survive a restart), a TCP listener and an optional TLS one, every client authenticated and confined
