@@ -77,6 +77,10 @@ export class IngestPipeline implements IngestPort {
   private abortNow: () => void = () => undefined;
   /** Settles when stop() gives up waiting: a hung store or a retry pause ends at once. */
   private readonly abortSignal = new Promise<'aborted'>((r) => { this.abortNow = () => r('aborted'); });
+  /** The open group's window timer, cancelled when the group closes early, so no timer outlives its use. */
+  private window: AbortController | undefined;
+  /** Ends a retry pause's timer when stop() gives up. */
+  private readonly retryTimers = new AbortController();
   private idleWaiters: (() => void)[] = [];
   private consecutiveFailures = 0;
 
@@ -107,7 +111,7 @@ export class IngestPipeline implements IngestPort {
       g.entries.push({ batch: v.batch, readings: v.readings, gone: opts.gone, settle });
       g.readings += v.readings;
       if (g.readings >= this.opt.maxReadings || g.entries.length >= this.opt.maxMessages) this.closeOpenGroup();
-      else if (g.entries.length === 1) void this.closeAfterDelay(this.openSeq);
+      else if (g.entries.length === 1) void this.closeAfterDelay(this.openSeq, (this.window = new AbortController()).signal);
     });
   }
 
@@ -127,17 +131,20 @@ export class IngestPipeline implements IngestPort {
     if (outcome === 'late') {
       this.aborted = true;
       this.abortNow();
+      this.retryTimers.abort();
       await idle;
     }
   }
 
-  private async closeAfterDelay(seq: number): Promise<void> {
-    await this.deps.clock.sleep(this.opt.maxDelayMs);
+  private async closeAfterDelay(seq: number, signal: AbortSignal): Promise<void> {
+    await this.deps.clock.sleep(this.opt.maxDelayMs, signal);
     if (seq === this.openSeq) this.closeOpenGroup();
   }
 
   private closeOpenGroup(): void {
     if (this.open.entries.length === 0) return;
+    this.window?.abort();
+    this.window = undefined;
     this.ready.push(this.open);
     this.open = { entries: [], readings: 0 };
     this.openSeq++;
@@ -190,7 +197,7 @@ export class IngestPipeline implements IngestPort {
     this.consecutiveFailures++;
     const delayMs = Math.min(this.opt.retryMaxMs, this.opt.retryMinMs * 2 ** Math.min(30, this.consecutiveFailures - 1));
     this.rejectLog.error('store_failed', { err: err instanceof Error ? err.message : String(err), messages, attempt: this.consecutiveFailures, retryInMs: delayMs }, 'storing a group failed; retrying, nothing acknowledged');
-    await Promise.race([this.deps.clock.sleep(delayMs), this.abortSignal]);
+    await Promise.race([this.deps.clock.sleep(delayMs, this.retryTimers.signal), this.abortSignal]);
   }
 
   private settleStored(entries: Entry[], results: StoreResult[], latencyMs: number): void {
