@@ -24,3 +24,16 @@ export function oneOf<T extends string>(values: readonly T[]): (v: string) => T 
     return v as T;
   };
 }
+
+/** Resolves on the first SIGINT or SIGTERM (Ctrl-C, systemd stop, docker stop). */
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

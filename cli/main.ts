@@ -3,11 +3,13 @@ import { Command } from 'commander';
 import { ConfigError } from '../protocol/issues.js';
 import { EXIT_CONFIG, gatewayCommand } from '../gateway/cli.js';
 import { simCommand } from '../sim/cli.js';
+import { centralCommand } from '../central/cli.js';
 
 const program = new Command('joulebook')
   .description('Power metering and energy billing for colocation data centers')
   .showHelpAfterError()
   .addCommand(gatewayCommand())
+  .addCommand(centralCommand())
   .addCommand(simCommand());
 
 try {

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Reading } from '../protocol/reading.js';
 import { ConfigError } from '../protocol/issues.js';
-import { hostPort, intIn, oneOf } from '../cli/args.js';
+import { hostPort, intIn, oneOf, untilSignal } from '../cli/args.js';
 import { systemClock } from './clock.js';
 import { readGatewayConfig } from './config/load.js';
 import type { Bus } from './config/schema.js';
@@ -128,16 +128,4 @@ export function pduTable(hits: readonly SnmpScanHit[]): string {
     ? [[`${h.host}:${h.port}`, '(unknown)', h.sysObjectId ?? '-', '-', '-', '-', '-', '-']]
     : h.units.map((u) => [`${h.host}:${h.port}`, h.profile ?? '-', u.model ?? '-', u.device, u.serial ?? '-', String(u.inlets), String(u.outlets), headline(u.readings)])));
   return renderTable(['agent', 'profile', 'model', 'device', 'serial', 'inlets', 'outlets', 'first reading'], rows);
-}
-
-export function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }

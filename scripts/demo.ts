@@ -11,7 +11,7 @@ import { PACKAGE_VERSION } from '../gateway/paths.js';
 import { startGateway } from '../gateway/run.js';
 import { ReadingsMessage } from '../protocol/wire.js';
 import { fmt, renderTable } from '../gateway/status/table.js';
-import { untilSignal } from '../gateway/cli.js';
+import { untilSignal } from '../cli/args.js';
 import { startModbusSim, type ModbusSim } from '../sim/modbus/start.js';
 import { startSnmpSim } from '../sim/snmp/start.js';
 import { Aedes } from 'aedes';

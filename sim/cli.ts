@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { hostPort, intIn, oneOf } from '../cli/args.js';
 import { parseUnitList } from '../gateway/drivers/modbus/identify.js';
-import { untilSignal } from '../gateway/cli.js';
+import { untilSignal } from '../cli/args.js';
 import { loadCatalogs, loadProfiles } from '../gateway/profiles/load.js';
 import { BUILTIN_PROFILES_DIR } from '../gateway/paths.js';
 import { startModbusSim, type SimWire } from './modbus/start.js';

@@ -1,5 +1,4 @@
-// `joulebook broker ...`: manage the broker credentials file and write Mosquitto's files from it.
-// Not yet registered in cli/main.ts; add `.addCommand(brokerCommand())` there.
+// `joulebook central broker ...`: manage the broker credentials file and write Mosquitto's files from it.
 import { Command, Option } from 'commander';
 import { ROLES, type Role } from './acl.js';
 import { removeUser, setUser, type UserSpec } from './credentials.js';

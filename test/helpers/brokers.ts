@@ -49,7 +49,7 @@ export async function startMosquitto(port: number, o: { auth?: { passwordFile: s
   return { url: `mqtt://127.0.0.1:${port}`, up, down, close: down };
 }
 
-function canConnect(port: number): Promise<boolean> {
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const c = new Socket();
     c.once('connect', () => {

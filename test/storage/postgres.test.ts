@@ -4,6 +4,7 @@
 import pg from 'pg';
 import t from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
+import { dropSchemas, pgReachable, PG_URL, runPrefix } from '../helpers/postgres.js';
 import { storeContract } from '../../central/storage/contract.js';
 import { reading, readingsBatch, SITE, GW, T0 } from '../../central/storage/contract-fixtures.js';
 import { migratePostgres } from '../../central/storage/postgres/migrate.js';
@@ -11,33 +12,14 @@ import { POSTGRES_MIGRATIONS } from '../../central/storage/postgres/migrations.j
 import { BadSchemaNameError, pgTypes } from '../../central/storage/postgres/sql.js';
 import { openPostgresStore } from '../../central/storage/postgres/store.js';
 
-const URL = process.env.JB_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const RUN = `jb_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const URL = PG_URL;
+const RUN = runPrefix('test');
 let n = 0;
 const schema = () => `${RUN}_${++n}`;
 
-async function reachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
 t.test('PostgreSQL store', async (t) => {
-  if (!needPeer(t, await reachable(), `PostgreSQL at ${URL}`)) return;
-  t.teardown(async () => {
-    const c = new pg.Client({ connectionString: URL });
-    await c.connect();
-    const { rows } = await c.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [RUN]);
-    for (const r of rows) await c.query(`DROP SCHEMA "${r.nspname}" CASCADE`);
-    await c.end();
-  });
+  if (!needPeer(t, await pgReachable(), `PostgreSQL at ${URL}`)) return;
+  t.teardown(() => dropSchemas(RUN));
 
   t.test('contract', async (t) => {
     storeContract(t, { fresh: () => openPostgresStore({ connectionString: URL, schema: schema(), log: quietLog, maxConnections: 2 }), migrations: POSTGRES_MIGRATIONS.length });

@@ -1,0 +1,109 @@
+// The central node: a store (SQLite or PostgreSQL), the ingest pipeline in front of it, alerts forwarded
+// once stored, and either the embedded broker (ingest runs before each PUBACK) or a consumer of an
+// external broker. Composition only; every part is built here and stopped in reverse order.
+import mqtt from 'mqtt';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { AlertForwarder } from './alerts/forward.js';
+import { EmbeddedBroker } from './broker/broker.js';
+import { CredentialStore } from './broker/credential-store.js';
+import { BrokerSecurity } from './broker/security.js';
+import { CENTRAL_ALERTS_TOPIC } from './broker/topics.js';
+import type { CentralConfig } from './config/central-schema.js';
+import { readInventory, type LoadedInventory } from './config/inventory-load.js';
+import type { Clock } from './ingest/clock.js';
+import { EmbeddedIngest } from './ingest/embedded-consumer.js';
+import { MqttIngestConsumer } from './ingest/mqtt-consumer.js';
+import { IngestPipeline } from './ingest/pipeline.js';
+import { openPostgresStore } from './storage/postgres/store.js';
+import { openSqliteStore } from './storage/sqlite/store.js';
+import type { CentralStore } from './storage/types.js';
+
+export interface CentralDeps {
+  config: CentralConfig;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface RunningCentral {
+  store: CentralStore;
+  pipeline: IngestPipeline;
+  alerts: AlertForwarder;
+  inventory?: LoadedInventory;
+  /** The embedded broker's listening ports (undefined with an external broker). */
+  ports?: { tcpPort?: number; tlsPort?: number };
+  broker?: EmbeddedBroker;
+  consumer?: MqttIngestConsumer;
+  stop(): Promise<void>;
+}
+
+export async function openStore(config: CentralConfig, log: Logger): Promise<CentralStore> {
+  return 'sqlite' in config.storage
+    ? openSqliteStore({ file: config.storage.sqlite.file, log: log.child({ area: 'storage' }) })
+    : openPostgresStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log: log.child({ area: 'storage' }) });
+}
+
+export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
+  const { config, clock, log } = deps;
+  const inventory = config.inventory ? await readInventory(config.inventory) : undefined;
+  await mkdir(config.dataDir, { recursive: true });
+  const store = await openStore(config, log);
+  let publishAlert: (payload: string) => Promise<void> = () => Promise.reject(new Error('no broker yet'));
+  const alerts = new AlertForwarder({ sink: store, publish: (p) => publishAlert(p), webhooks: config.alerts.webhooks, log: log.child({ area: 'alerts' }) });
+  const pipeline = new IngestPipeline({ sink: alerts, clock, log: log.child({ area: 'ingest' }), options: { maxDelayMs: config.ingest.maxDelayMs, maxReadings: config.ingest.maxReadings } });
+  const running: RunningCentral = { store, pipeline, alerts, ...(inventory ? { inventory } : {}), stop: async () => undefined };
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    if ('embedded' in config.broker) {
+      const b = config.broker.embedded;
+      const credentials = new CredentialStore({ file: b.credentials, log: log.child({ area: 'broker' }) });
+      await credentials.load();
+      const broker = new EmbeddedBroker({
+        options: {
+          dataDir: `${config.dataDir}/broker`, tcp: { host: b.host, port: b.port },
+          ...(b.tls ? { tls: { host: b.tls.host, port: b.tls.port, certFile: b.tls.cert, keyFile: b.tls.key, ...(b.tls.ca ? { caFile: b.tls.ca, requestClientCert: true } : {}) } } : {}),
+        },
+        security: new BrokerSecurity({ credentials, log: log.child({ area: 'broker' }) }),
+        gate: new EmbeddedIngest({ pipeline }),
+        log: log.child({ area: 'broker' }),
+      });
+      running.ports = await broker.start();
+      running.broker = broker;
+      publishAlert = (payload) => new Promise((resolve, reject) => broker.aedes.publish(
+        { cmd: 'publish', topic: CENTRAL_ALERTS_TOPIC, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+        (err) => (err ? reject(err) : resolve()),
+      ));
+    } else {
+      const x = config.broker.external;
+      const clientId = x.clientId ?? `joulebook-central-${config.central.id}`;
+      const tls = x.tls ? { ...(x.tls.ca ? { ca: readFileSync(x.tls.ca) } : {}), ...(x.tls.cert ? { cert: readFileSync(x.tls.cert) } : {}), ...(x.tls.key ? { key: readFileSync(x.tls.key) } : {}) } : undefined;
+      const auth = { ...(x.username ? { username: x.username } : {}), ...(x.password ? { password: x.password } : {}) };
+      const consumer = new MqttIngestConsumer({
+        options: { url: x.url, clientId, ...auth, ...(tls ? { tls } : {}), ...(x.shareGroup ? { shareGroup: x.shareGroup } : {}) },
+        pipeline, log: log.child({ area: 'ingest' }),
+      });
+      await consumer.start();
+      running.consumer = consumer;
+      // Alerts go out on a client of their own, so a slow publish never delays an acknowledgement.
+      const publisher = await mqtt.connectAsync(x.url, { clientId: `${clientId}-alerts`, protocolVersion: 4, ...auth, ...(tls ?? {}) });
+      publisher.on('error', (err) => log.warn({ err: err.message }, 'alert publisher error'));
+      publishAlert = async (payload) => { await publisher.publishAsync(CENTRAL_ALERTS_TOPIC, payload, { qos: 1 }); };
+      closers.push(() => publisher.endAsync());
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  log.info({ storage: 'sqlite' in config.storage ? 'sqlite' : 'postgres', broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size }, 'central node running');
+  running.stop = async () => {
+    await running.broker?.stop(10_000);
+    await running.consumer?.stop(10_000);
+    for (const close of closers) await close();
+    await pipeline.stop(10_000);
+    await alerts.drain(5000);
+    await store.close();
+    log.info('central node stopped');
+  };
+  return running;
+}
