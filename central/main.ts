@@ -34,6 +34,8 @@ export interface RunningCentral {
   /** The embedded broker's listening ports (undefined with an external broker). */
   ports?: { tcpPort?: number; tlsPort?: number };
   broker?: EmbeddedBroker;
+  /** The embedded broker's refusals of connects, publishes and subscribes, counted by reason. */
+  security?: BrokerSecurity;
   consumer?: MqttIngestConsumer;
   stop(): Promise<void>;
 }
@@ -59,12 +61,14 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       const b = config.broker.embedded;
       const credentials = new CredentialStore({ file: b.credentials, log: log.child({ area: 'broker' }) });
       await credentials.load();
+      const security = new BrokerSecurity({ credentials, log: log.child({ area: 'broker' }) });
+      running.security = security;
       const broker = new EmbeddedBroker({
         options: {
           dataDir: `${config.dataDir}/broker`, tcp: { host: b.host, port: b.port },
           ...(b.tls ? { tls: { host: b.tls.host, port: b.tls.port, certFile: b.tls.cert, keyFile: b.tls.key, ...(b.tls.ca ? { caFile: b.tls.ca, requestClientCert: true } : {}) } } : {}),
         },
-        security: new BrokerSecurity({ credentials, log: log.child({ area: 'broker' }) }),
+        security,
         gate: new EmbeddedIngest({ pipeline }),
         log: log.child({ area: 'broker' }),
       });

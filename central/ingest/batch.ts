@@ -1,11 +1,13 @@
 // The seam between ingest (MQTT side) and storage: a validated message from one gateway, and the sink
 // that stores it. Ingest acknowledges a message to the broker only after the sink's promise resolves.
-import type { AlertsMessage, EventsMessage, MetaMessage, ReadingsMessage, StatusMessage } from '../../protocol/wire.js';
+import type { ActiveAlertsMessage, AlertsMessage, EventsMessage, MetaMessage, ReadingsMessage, StatusMessage } from '../../protocol/wire.js';
 
 export type ValidatedMessage =
   | { kind: 'readings'; message: ReadingsMessage }
   | { kind: 'events'; message: EventsMessage }
   | { kind: 'alerts'; message: AlertsMessage }
+  /** The gateway's retained snapshot of its active alerts; central keeps its own from the alerts stream. */
+  | { kind: 'active'; message: ActiveAlertsMessage }
   | { kind: 'status'; message: StatusMessage }
   | { kind: 'meta'; message: MetaMessage };
 

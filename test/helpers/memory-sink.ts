@@ -77,5 +77,6 @@ function keysOf(b: IngestBatch): [string, unknown][] {
     case 'alerts': return b.message.alerts.map((a) => [`a|${b.gateway}|${a.id}|${a.state}|${a.ts}`, a]);
     case 'status': return [[`s|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
     case 'meta': return [[`m|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
+    case 'active': return [[`x|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
   }
 }
