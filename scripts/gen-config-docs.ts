@@ -2,6 +2,7 @@
 // schemas; `--check` fails if any is out of date (CI).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CentralConfig } from '../central/config/central-schema.js';
 import { InventoryFile } from '../central/config/inventory-schema.js';
 import { GatewayConfig } from '../gateway/config/schema.js';
 import { PACKAGE_ROOT } from '../gateway/paths.js';
@@ -17,6 +18,12 @@ const docs = [
     text: configReference('gateway.yaml reference',
       'One file per room gateway (example: `config/gateway.example.yaml`). Every problem in it is reported at once as `file: path: message`, and the gateway does not start until all are fixed. Times are in milliseconds.',
       GatewayConfig),
+  },
+  {
+    file: 'docs/config-central.md',
+    text: configReference('central.yaml reference',
+      'One file per central node (example: `config/central.example.yaml`); every problem is reported at once as `file: path: message`. Relative paths are relative to the file, the SQLite file to `dataDir`. `joulebook central -c central.yaml` runs it; docs/deploy.md shows the run modes.',
+      CentralConfig),
   },
   {
     file: 'docs/config-inventory.md',
