@@ -5,11 +5,14 @@ import { brokerCommand } from './broker/cli.js';
 import { readCentralConfig } from './config/central-load.js';
 import { systemClock } from './ingest/clock.js';
 import { centralLogger } from './log.js';
-import { startCentral } from './main.js';
+import { openStore, startCentral } from './main.js';
+import { readInventory } from './config/inventory-load.js';
+import { review, type Review } from './model/review.js';
 
 export function centralCommand(): Command {
   const cmd = new Command('central')
     .description('the central node: ingest from every gateway, store, account energy, invoice')
+    .enablePositionalOptions()
     .option('-c, --config <file>', 'central.yaml')
     .action(async (o: { config?: string }) => {
       if (!o.config) {
@@ -22,6 +25,35 @@ export function centralCommand(): Command {
       await untilSignal();
       await central.stop();
     });
+  cmd.command('review')
+    .description('points no customer holds, and series no point of the inventory reads, over a period')
+    .requiredOption('-c, --config <file>', 'central.yaml')
+    .option('--from <date>', 'start (ISO date or time; default 30 days before --to)')
+    .option('--to <date>', 'end (ISO date or time)')
+    .option('--json', 'print JSON')
+    .action(async (o: { config: string; from?: string; to?: string; json?: boolean }) => {
+      const config = await readCentralConfig(o.config);
+      if (!config.inventory) throw new Error(`${o.config}: inventory: needed for a review`);
+      const { model } = await readInventory(config.inventory);
+      const store = await openStore(config, centralLogger('warn'));
+      try {
+        const toMs = o.to ? Date.parse(o.to) : Date.now();
+        const fromMs = o.from ? Date.parse(o.from) : toMs - 30 * 86_400_000;
+        if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs >= toMs) throw new Error('--from and --to must be dates, --from before --to');
+        const r = review(model, await store.listSeries(), { fromMs, toMs });
+        process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `${reviewText(r)}\n`);
+      } finally {
+        await store.close();
+      }
+    });
   cmd.addCommand(brokerCommand());
   return cmd;
+}
+
+function reviewText(r: Review): string {
+  const lines = [`${r.unassigned.length} point(s) not held by any customer for part of the period:`];
+  for (const u of r.unassigned) lines.push(`  ${u.point.id}  (${u.point.site}${u.point.rack ? `, rack ${u.point.rack}` : ''})  ${u.gaps.map((g) => `${new Date(g.fromMs).toISOString()} .. ${Number.isFinite(g.toMs) ? new Date(g.toMs).toISOString() : 'open'}`).join(', ')}`);
+  lines.push(`${r.unmapped.length} series read by no point of the inventory:`);
+  for (const s of r.unmapped) lines.push(`  ${s.site}/${s.gateway} ${s.device} ${s.channel}`);
+  return lines.join('\n');
 }

@@ -41,6 +41,7 @@ export interface RunningCentral {
 }
 
 export async function openStore(config: CentralConfig, log: Logger): Promise<CentralStore> {
+  await mkdir(config.dataDir, { recursive: true });
   return 'sqlite' in config.storage
     ? openSqliteStore({ file: config.storage.sqlite.file, log: log.child({ area: 'storage' }) })
     : openPostgresStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log: log.child({ area: 'storage' }) });
@@ -49,7 +50,6 @@ export async function openStore(config: CentralConfig, log: Logger): Promise<Cen
 export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   const { config, clock, log } = deps;
   const inventory = config.inventory ? await readInventory(config.inventory) : undefined;
-  await mkdir(config.dataDir, { recursive: true });
   const store = await openStore(config, log);
   let publishAlert: (payload: string) => Promise<void> = () => Promise.reject(new Error('no broker yet'));
   const alerts = new AlertForwarder({ sink: store, publish: (p) => publishAlert(p), webhooks: config.alerts.webhooks, log: log.child({ area: 'alerts' }) });

@@ -8,6 +8,7 @@ import { centralCommand } from '../central/cli.js';
 const program = new Command('joulebook')
   .description('Power metering and energy billing for colocation data centers')
   .showHelpAfterError()
+  .enablePositionalOptions()
   .addCommand(gatewayCommand())
   .addCommand(centralCommand())
   .addCommand(simCommand());
