@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue, issuesFromZod } from '../../protocol/issues.js';
 import { TopicLevel } from '../../protocol/wire.js';
-import { parseYaml } from './yaml.js';
+import { parseYamlDoc } from '../../protocol/yaml.js';
 import type { Principal, Role } from './acl.js';
 import { DEFAULT_MOSQUITTO_ITERATIONS, DEFAULT_SCRYPT, hashPassword, mosquittoHash, MOSQUITTO_FORMAT, type ScryptParams, SCRYPT_FORMAT } from './passwords.js';
 import { RESERVED_SITE } from './topics.js';
@@ -42,7 +42,7 @@ export function principalOf(u: BrokerUser): Principal {
 }
 
 export function parseCredentials(text: string, file: string): CredentialsFile {
-  const doc = parseYaml(text, file);
+  const doc = parseYamlDoc(text, file);
   if (!doc.ok) throw new ConfigError(doc.issues);
   const parsed = CredentialsFile.safeParse(doc.value);
   if (!parsed.success) throw new ConfigError(issuesFromZod(file, parsed.error));

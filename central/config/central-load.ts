@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, issuesFromZod } from '../../protocol/issues.js';
 import { CentralConfig } from './central-schema.js';
-import { parseYamlDoc } from './yaml.js';
+import { parseYamlDoc } from '../../protocol/yaml.js';
 
 export async function readCentralConfig(file: string): Promise<CentralConfig> {
   let text: string;

@@ -6,7 +6,7 @@ import { ConfigError, type ConfigIssue, formatPath } from '../../protocol/issues
 import { buildModel } from '../model/build.js';
 import type { InventoryModel } from '../model/types.js';
 import { INVENTORY_LISTS, type Inventory, InventoryFile, type InventoryList } from './inventory-schema.js';
-import { type LineOf, parseYamlDoc } from './yaml.js';
+import { type LineOf, parseYamlDoc } from '../../protocol/yaml.js';
 
 export interface LoadedInventory {
   inventory: Inventory;

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, issuesFromZod } from '../../protocol/issues.js';
 import { GatewayConfig } from './schema.js';
 import { crossCheckTopology } from './topology-check.js';
-import { parseYamlFile } from './yaml.js';
+import { parseYamlDoc } from '../../protocol/yaml.js';
 
 export async function readGatewayConfig(file: string): Promise<GatewayConfig> {
   let text: string;
@@ -19,7 +19,7 @@ export async function readGatewayConfig(file: string): Promise<GatewayConfig> {
 }
 
 export function parseGatewayConfig(text: string, file: string): GatewayConfig {
-  const doc = parseYamlFile(text, file);
+  const doc = parseYamlDoc(text, file);
   if (!doc.ok) throw new ConfigError(doc.issues);
   const parsed = GatewayConfig.safeParse(doc.value);
   if (!parsed.success) throw new ConfigError(issuesFromZod(file, parsed.error));

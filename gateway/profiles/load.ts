@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, issuesFromZod } from '../../protocol/issues.js';
-import { parseYamlFile } from '../config/yaml.js';
+import { parseYamlDoc } from '../../protocol/yaml.js';
 import { Registry } from '../registry.js';
 import { resolveProfile, type ResolvedProfile } from './resolve.js';
 import { ModbusProfile } from './schema.js';
@@ -55,7 +55,7 @@ export async function loadProfiles(dirs: readonly string[]): Promise<ProfileCata
 }
 
 export function parseAnyProfile(text: string, file: string): { kind?: keyof Catalogs; profile?: ResolvedProfile | ResolvedSnmpProfile; issues: ConfigIssue[] } {
-  const doc = parseYamlFile(text, file);
+  const doc = parseYamlDoc(text, file);
   if (!doc.ok) return { issues: doc.issues };
   const value = doc.value as Record<string, unknown>;
   const kind = (['modbus', 'snmp'] as const).find((k) => typeof value === 'object' && value !== null && k in value);
@@ -68,7 +68,7 @@ export function parseAnyProfile(text: string, file: string): { kind?: keyof Cata
 
 /** A Modbus profile from YAML text. */
 export function parseProfile(text: string, file: string): { profile?: ResolvedProfile; issues: ConfigIssue[] } {
-  const doc = parseYamlFile(text, file);
+  const doc = parseYamlDoc(text, file);
   if (!doc.ok) return { issues: doc.issues };
   const parsed = ModbusProfile.safeParse(doc.value);
   if (!parsed.success) return { issues: issuesFromZod(file, parsed.error) };

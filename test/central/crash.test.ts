@@ -45,15 +45,26 @@ t.test(`kill -9 the central node ${KILLS} times during ingest`, async (t) => {
   let sent = 0;
   let producing = true;
   const topic = topicFor('ams1', 'gw-crash', 'readings');
+  // Like the gateway's outbox: a publish that fails (the connection went down under it) is sent again.
+  const deliver = async (seq: number): Promise<void> => {
+    const payload = JSON.stringify(readingsMessage({ gateway: 'gw-crash', seq, readings: READINGS_PER_MESSAGE }));
+    for (;;) {
+      try {
+        await gw.publishAsync(topic, payload, { qos: 1 });
+        acked.add(seq);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
   const produce = async () => {
     const inflight = new Set<Promise<void>>();
     while (producing) {
       if (inflight.size >= 8) { await Promise.race(inflight); continue; }
       const seq = sent * READINGS_PER_MESSAGE + 1;
       sent++;
-      const p = gw.publishAsync(topic, JSON.stringify(readingsMessage({ gateway: 'gw-crash', seq, readings: READINGS_PER_MESSAGE })), { qos: 1 })
-        .then(() => { acked.add(seq); }, () => undefined)
-        .finally(() => { inflight.delete(p); });
+      const p = deliver(seq).finally(() => { inflight.delete(p); });
       inflight.add(p);
       await new Promise((r) => setImmediate(r));
     }

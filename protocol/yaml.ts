@@ -1,7 +1,7 @@
-// YAML text to a plain value, with syntax errors as `file: line N:col: message`, and a locator that finds
-// the line of any path in the document so later problems can name it too.
+// Config and profile files: YAML text to a plain value, with syntax errors as `file: line N:col: message`,
+// and a locator that finds the line of any path in the document so later problems can name it too.
 import { LineCounter, isNode, parseDocument } from 'yaml';
-import type { ConfigIssue } from '../../protocol/issues.js';
+import type { ConfigIssue } from './issues.js';
 
 /** The 1-based line of a path, or of its nearest ancestor that exists; undefined for an empty document. */
 export type LineOf = (path: readonly PropertyKey[]) => number | undefined;
