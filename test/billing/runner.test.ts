@@ -135,3 +135,35 @@ t.test('late data after finalizing: one debit note, then nothing; back again: a 
   t.same((await runner.tick()).notes, []);
   t.equal((await store.notes('AMS1-2026-000009')).length, 2);
 });
+
+t.test('a month that fails stops its site there; the next tick after the fix goes on, in order', async (t) => {
+  const { clock, store, world, runner } = setup(t, { startMs: Date.UTC(2026, 10, 1, 6), recheckMonths: 1 });
+  world.failing.add('2026-08');
+  const first = await runner.tick();
+  t.same(first.runs.map((r) => r.period), ['2026-06', '2026-07'], 'September and October wait behind August');
+  t.same(first.errors.map((e) => [e.period, e.error]), [['2026-08', 'no tariff version covers 2026-08']]);
+  t.equal(runner.errorCount.value, 1);
+  world.failing.clear();
+  clock.t += H;
+  const second = await runner.tick();
+  t.same(second.runs.map((r) => r.period), ['2026-08', '2026-09', '2026-10']);
+  t.same((await store.invoices()).map((i) => i.number), Array.from({ length: 10 }, (_, i) => `AMS1-2026-${String(i + 1).padStart(6, '0')}`));
+  world.failing.add('2026-10');
+  const recheck = await runner.tick();
+  t.same(recheck.errors.map((e) => e.period), ['2026-10'], 'a recheck that fails is reported too');
+  t.equal(runner.errorCount.value, 2);
+});
+
+t.test('a release while another instance runs the month is refused, to be tried again', async (t) => {
+  const { store, world, runner } = setup(t, { startMs: Date.UTC(2026, 10, 1, 6) });
+  world.gaps.add('acme@2026-10');
+  await runner.runPeriod('ams1', '2026-10');
+  let release!: () => void;
+  const busy = store.withLock('invoice-run:ams1/2026-10', 'node-b', () => new Promise<void>((r) => { release = r; }));
+  await new Promise((r) => setTimeout(r, 20));
+  await t.rejects(runner.release('ams1/2026-10/acme', { by: 'ops', reason: 'checked' }), { name: 'RunBusyError' });
+  t.same(await runner.runPeriod('ams1', '2026-10'), { site: 'ams1', period: '2026-10', locked: false, actions: [], finalized: [], held: 0, undelivered: 0 }, 'a run is told as well');
+  release();
+  await busy;
+  t.match(await runner.release('ams1/2026-10/acme', { by: 'ops', reason: 'checked' }), { status: 'final', number: 'AMS1-2026-000002' });
+});

@@ -21,12 +21,15 @@ export class World {
   /** `${customer}@${period}`: no readings from 3 h before to 2 h after the month's end. */
   readonly gaps = new Set<string>();
   readonly calls: string[] = [];
+  /** Months whose computation fails (a tariff missing, say). */
+  readonly failing = new Set<string>();
   /** Makes each computation slow, to hold a run lock while another instance tries. */
   delayMs = 0;
 
   readonly computeDrafts: ComputeDrafts = async (site, period, customer) => {
     this.calls.push(`${site}/${period.label}${customer ? `/${customer}` : ''}`);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.failing.has(period.label)) throw new Error(`no tariff version covers ${period.label}`);
     const customers = ['acme', 'globex'].filter((c) => customer === undefined || c === customer);
     return customers.map((c) => this.draft(site, period, c));
   };
