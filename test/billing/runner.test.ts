@@ -167,3 +167,14 @@ t.test('a release while another instance runs the month is refused, to be tried 
   await busy;
   t.match(await runner.release('ams1/2026-10/acme', { by: 'ops', reason: 'checked' }), { status: 'final', number: 'AMS1-2026-000002' });
 });
+
+t.test('a store that ignores a write ends the run with an error, not an endless loop', async (t) => {
+  const { store, world } = setup(t, { startMs: Date.UTC(2026, 10, 1, 6) });
+  const deaf = Object.assign(Object.create(store) as typeof store, { finalize: async (id: number) => ({ ...(await store.invoice(id))!, number: 'X' }) });
+  const runner = new InvoiceRunner({
+    store: deaf, computeDrafts: world.computeDrafts, outputs: recordingOutputs(), clock: { now: () => Date.UTC(2026, 10, 1, 6) }, log: quietLog, owner: 'node-a', sites: [AMS],
+    settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
+  });
+  await t.rejects(runner.runPeriod('ams1', '2026-10'), /no progress after 8 steps \(compute, finalize, finalize/);
+  t.same(await store.withLock('invoice-run:ams1/2026-10', 'x', async () => 'free'), { acquired: true, value: 'free' }, 'the lock was let go');
+});

@@ -13,6 +13,10 @@ t.test('PostgreSQL billing store', async (t) => {
   if (!needPeer(t, await pgReachable(), `PostgreSQL at ${PG_URL}`)) return;
   t.teardown(() => schemas.dropAll());
 
+  t.test('a pool of one connection is refused: the run lock would starve the run', async (t) => {
+    await t.rejects(openPostgresBillingStore({ connectionString: PG_URL, schema: schemas.next(), log: quietLog, maxConnections: 1 }), RangeError);
+  });
+
   t.test('contract', async (t) => {
     billingContract(t, {
       fresh: async (now) => {

@@ -42,6 +42,8 @@ export class NothingToInvoiceError extends Error {
   }
 }
 
+const MAX_STEPS = 8;
+
 export const lockName = (site: string, period: string): string => `invoice-run:${site}/${period}`;
 
 export function viewOf(run: InvoiceRun | undefined, invoices: readonly StoredInvoice[], scope: RunScope, delivering: boolean): RunView {
@@ -85,7 +87,9 @@ export class PeriodRun {
 
   /** Runs actions until done, or until a delivery failed (the next tick retries it). */
   private async steps(): Promise<PeriodOutcome> {
-    for (;;) {
+    // Each action moves the view forward, so a run ends within five; more means a store that ignored a write.
+    for (let step = 0; ; step++) {
+      if (step === MAX_STEPS) throw new Error(`invoice run ${this.site.id} ${this.period}: no progress after ${MAX_STEPS} steps (${this.outcome.actions.join(', ')})`);
       const { run, invoices } = await this.load();
       const action = nextAction(viewOf(run, invoices, this.scope, this.deps.deliver !== undefined));
       this.outcome.actions.push(action);

@@ -25,6 +25,8 @@ export interface PostgresBillingDeps {
 /** Makes a pool of its own on the store's schema and applies migrations (a no-op when current). */
 export async function openPostgresBillingStore(opts: { connectionString: string; schema: string; log: Logger; now?: () => number; maxConnections?: number }): Promise<PostgresBillingStore> {
   schemaIdent(opts.schema);
+  // A run holds one connection for its lock while its work uses others: one alone would wait forever.
+  if (opts.maxConnections !== undefined && opts.maxConnections < 2) throw new RangeError('the billing store needs at least 2 connections (one holds the run lock)');
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 4, types: pgTypes });
   pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   try {
