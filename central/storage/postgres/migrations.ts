@@ -70,4 +70,58 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'invoice runs, invoices, notes, counters, locks',
+    sql: `
+      CREATE TABLE invoice_runs (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        site text NOT NULL, period text NOT NULL,
+        state text NOT NULL CHECK (state IN ('partial', 'drafted', 'finalized', 'complete')),
+        created_at bigint NOT NULL, updated_at bigint NOT NULL,
+        UNIQUE (site, period)
+      );
+      -- One invoice per customer and run; a number exactly when final (numbers: document_counters).
+      CREATE TABLE invoices (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        run_id integer NOT NULL REFERENCES invoice_runs (id),
+        site text NOT NULL, period text NOT NULL, customer text NOT NULL,
+        status text NOT NULL CHECK (status IN ('draft', 'held', 'final')),
+        number text UNIQUE,
+        currency text NOT NULL, total text NOT NULL, review text NOT NULL, draft text NOT NULL,
+        created_at bigint NOT NULL, finalized_at bigint, released_by text, release_reason text,
+        UNIQUE (run_id, customer),
+        CHECK ((status = 'final') = (number IS NOT NULL))
+      );
+      CREATE INDEX invoices_by_site ON invoices (site, period, customer);
+      -- A final invoice is never edited (issue 7): corrections are notes. Refused here too, not only by the code.
+      CREATE FUNCTION refuse_immutable_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+          RAISE EXCEPTION '% % is immutable', TG_TABLE_NAME, OLD.number USING ERRCODE = 'integrity_constraint_violation';
+        END
+      $fn$;
+      CREATE TRIGGER invoices_final_immutable BEFORE UPDATE OR DELETE ON invoices
+        FOR EACH ROW WHEN (OLD.status = 'final') EXECUTE FUNCTION refuse_immutable_change();
+      CREATE TABLE invoice_delivery (
+        invoice_id integer PRIMARY KEY REFERENCES invoices (id),
+        rendered_at bigint, delivered_at bigint, attempts integer NOT NULL DEFAULT 0, last_error text
+      );
+      CREATE TABLE invoice_notes (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        number text NOT NULL UNIQUE,
+        invoice_number text NOT NULL REFERENCES invoices (number),
+        kind text NOT NULL, currency text NOT NULL, total_delta text NOT NULL,
+        fingerprint text NOT NULL, body text NOT NULL, created_at bigint NOT NULL,
+        UNIQUE (invoice_number, fingerprint)
+      );
+      CREATE TRIGGER invoice_notes_immutable BEFORE UPDATE OR DELETE ON invoice_notes
+        FOR EACH ROW EXECUTE FUNCTION refuse_immutable_change();
+      -- The last number drawn per site, series (INV, CN, DN, AN) and year; drawn in the finalizing
+      -- transaction, whose row lock makes concurrent finalizers take turns: gap-free and unique.
+      CREATE TABLE document_counters (
+        site text NOT NULL, series text NOT NULL, year integer NOT NULL, last integer NOT NULL,
+        PRIMARY KEY (site, series, year)
+      );
+    `,
+  },
 ];

@@ -75,4 +75,61 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    id: 2,
+    name: 'invoice runs, invoices, notes, counters, locks',
+    sql: `
+      CREATE TABLE invoice_runs (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL, period TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('partial', 'drafted', 'finalized', 'complete')),
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        UNIQUE (site, period)
+      ) STRICT;
+      -- One invoice per customer and run; a number exactly when final (numbers: document_counters).
+      CREATE TABLE invoices (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES invoice_runs (id),
+        site TEXT NOT NULL, period TEXT NOT NULL, customer TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'held', 'final')),
+        number TEXT UNIQUE,
+        currency TEXT NOT NULL, total TEXT NOT NULL, review TEXT NOT NULL, draft TEXT NOT NULL,
+        created_at INTEGER NOT NULL, finalized_at INTEGER, released_by TEXT, release_reason TEXT,
+        UNIQUE (run_id, customer),
+        CHECK ((status = 'final') = (number IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX invoices_by_site ON invoices (site, period, customer);
+      -- A final invoice is never edited (issue 7): corrections are notes.
+      CREATE TRIGGER invoices_final_no_update BEFORE UPDATE ON invoices WHEN OLD.status = 'final'
+        BEGIN SELECT RAISE(ABORT, 'a final invoice is immutable'); END;
+      CREATE TRIGGER invoices_final_no_delete BEFORE DELETE ON invoices WHEN OLD.status = 'final'
+        BEGIN SELECT RAISE(ABORT, 'a final invoice is immutable'); END;
+      -- What happened to an invoice after it was final: outputs written, webhook deliveries.
+      CREATE TABLE invoice_delivery (
+        invoice_id INTEGER PRIMARY KEY REFERENCES invoices (id),
+        rendered_at INTEGER, delivered_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
+      ) STRICT;
+      CREATE TABLE invoice_notes (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        invoice_number TEXT NOT NULL REFERENCES invoices (number),
+        kind TEXT NOT NULL, currency TEXT NOT NULL, total_delta TEXT NOT NULL,
+        fingerprint TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+        UNIQUE (invoice_number, fingerprint)
+      ) STRICT;
+      CREATE TRIGGER invoice_notes_no_update BEFORE UPDATE ON invoice_notes
+        BEGIN SELECT RAISE(ABORT, 'a note is immutable'); END;
+      CREATE TRIGGER invoice_notes_no_delete BEFORE DELETE ON invoice_notes
+        BEGIN SELECT RAISE(ABORT, 'a note is immutable'); END;
+      -- The last number drawn per site, series (INV, CN, DN, AN) and year; drawn in the finalizing transaction.
+      CREATE TABLE document_counters (
+        site TEXT NOT NULL, series TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
+        PRIMARY KEY (site, series, year)
+      ) STRICT, WITHOUT ROWID;
+      -- Leases: a central instance holds a run's lock until it lets go or the lease expires (it died).
+      CREATE TABLE billing_locks (
+        name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,0 +1,50 @@
+// The seams of the invoice run: what the integration provides (drafts of a site and period, outputs,
+// a clock) and the run's own settings. The run codes against these function types only.
+import type { Period } from '../../energy/zone.js';
+import type { InvoiceRun, StoredInvoice } from '../../storage/billing-types.js';
+import type { InvoiceDraft } from '../invoice.js';
+
+/** A site as the run sees it: its zone, and the first month it invoices (nothing before is caught up). */
+export interface RunSite {
+  id: string;
+  timeZone: string;
+  /** 'YYYY-MM' */
+  since: string;
+}
+
+/** The drafts of every customer of a site over a period, or of one customer. */
+export type ComputeDrafts = (site: string, period: Period, customer?: string) => Promise<InvoiceDraft[]>;
+
+export type InvoiceFormat = 'json' | 'csv' | 'pdf';
+export const INVOICE_FORMATS: readonly InvoiceFormat[] = ['json', 'csv', 'pdf'];
+
+/** One invoice in one format (JSON and CSV as text, PDF as bytes). */
+export type RenderInvoice = (invoice: StoredInvoice, format: InvoiceFormat) => Promise<string | Uint8Array>;
+
+/** Where finalized invoices go once numbered: files in every format, and a summary per run. */
+export interface InvoiceOutputs {
+  invoice(invoice: StoredInvoice): Promise<void>;
+  summary?(run: InvoiceRun, invoices: readonly StoredInvoice[]): Promise<void>;
+}
+
+export interface DeliveryResult {
+  ok: boolean;
+  attempts: number;
+  error?: string;
+}
+
+/** Hands a finalized invoice to the invoicing system (webhook.ts); never throws. */
+export type DeliverInvoice = (invoice: StoredInvoice) => Promise<DeliveryResult>;
+
+export interface RunSettings {
+  /** How long after a period's local end late gateway data may still arrive before the run drafts it. */
+  graceMs: number;
+  /** Drafts whose measured share is under this (0..1) are held for review (billing/price.ts reviewReasons). */
+  minMeasuredShare: number;
+  /** How many of the latest closed months `recheck` recomputes for late data. */
+  recheckMonths: number;
+}
+
+export interface RunClock {
+  now(): number;
+}

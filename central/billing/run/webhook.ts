@@ -1,0 +1,71 @@
+// Posts each finalized invoice to the invoicing system: JSON, signed with HMAC-SHA256 over the exact body
+// bytes, retried with doubling backoff. A delivery that still fails is reported, never thrown: the invoice
+// stays final and the next tick tries again. The receiver deduplicates by the delivery header (the number).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { StoredInvoice } from '../../storage/billing-types.js';
+import type { DeliverInvoice, DeliveryResult } from './types.js';
+
+export const SIGNATURE_HEADER = 'x-joulebook-signature';
+export const DELIVERY_HEADER = 'x-joulebook-delivery';
+
+export interface WebhookSettings {
+  url: string;
+  secret: string;
+  /** Tries per delivery within one tick (default 3). */
+  attempts?: number;
+  /** Wait before the second try; doubles each time (default 2000). */
+  backoffMs?: number;
+  /** Per request (default 10000). */
+  timeoutMs?: number;
+}
+
+export interface WebhookDeps {
+  sleep: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
+}
+
+/** `sha256=<hex>` of the body under the secret. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** For receivers (and tests): whether a signature header is the body's under the secret, in constant time. */
+export function verifySignature(secret: string, body: string, header: string | undefined): boolean {
+  const want = Buffer.from(signBody(secret, body));
+  const got = Buffer.from(header ?? '');
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** The JSON the webhook receives. */
+export function invoicePayload(inv: StoredInvoice): string {
+  return JSON.stringify({
+    type: 'invoice.finalized', number: inv.number, site: inv.site, period: inv.period, customer: inv.customer,
+    currency: inv.currency, total: inv.draft.total, finalizedAt: inv.finalizedAt, release: inv.release, invoice: inv.draft,
+  });
+}
+
+export function webhookDelivery(settings: WebhookSettings, deps: WebhookDeps): DeliverInvoice {
+  const attempts = settings.attempts ?? 3;
+  const backoffMs = settings.backoffMs ?? 2000;
+  const timeoutMs = settings.timeoutMs ?? 10_000;
+  const post = deps.fetch ?? fetch;
+  return async (inv): Promise<DeliveryResult> => {
+    const body = invoicePayload(inv);
+    let error = 'not tried';
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) await deps.sleep(backoffMs * 2 ** (i - 1));
+      try {
+        const res = await post(settings.url, {
+          method: 'POST', body, signal: AbortSignal.timeout(timeoutMs),
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(settings.secret, body), [DELIVERY_HEADER]: inv.number ?? String(inv.id) },
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        if (res.ok) return { ok: true, attempts: i + 1 };
+        error = `HTTP ${res.status}`;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+      }
+    }
+    return { ok: false, attempts, error };
+  };
+}

@@ -1,0 +1,58 @@
+// A small world for invoice-run tests: one site in Amsterdam, two customers with flat power, real drafts
+// priced by billing/price.ts from synthetic 15-minute counters. Tests change a customer's power in a month
+// (late data) or cut readings across a month's end (data held for review), and count the computations.
+import { heldPointsEnergy } from '../../central/energy/group.js';
+import { memorySeries } from '../../central/energy/memory-source.js';
+import { synthesize } from '../../central/energy/synthetic.js';
+import type { Period } from '../../central/energy/zone.js';
+import type { InvoiceDraft } from '../../central/billing/invoice.js';
+import { priceInvoice } from '../../central/billing/price.js';
+import { TariffVersion } from '../../central/billing/tariff.js';
+import type { ComputeDrafts, InvoiceOutputs, RunSite } from '../../central/billing/run/types.js';
+import type { InvoiceRun, StoredInvoice } from '../../central/storage/billing-types.js';
+
+const H = 3_600_000;
+export const AMS: RunSite = { id: 'ams1', timeZone: 'Europe/Amsterdam', since: '2026-06' };
+const TARIFF = [TariffVersion.parse({ version: 'v1', validFrom: '2026-01-01', currency: 'EUR', energyPricePerKwh: '0.20' })];
+
+export class World {
+  /** kW per customer; `${customer}@${period}` overrides one month (late data). */
+  readonly powerKw = new Map<string, number>([['acme', 1], ['globex', 2]]);
+  /** `${customer}@${period}`: no readings from 3 h before to 2 h after the month's end. */
+  readonly gaps = new Set<string>();
+  readonly calls: string[] = [];
+  /** Months whose computation fails (a tariff missing, say). */
+  readonly failing = new Set<string>();
+  /** Makes each computation slow, to hold a run lock while another instance tries. */
+  delayMs = 0;
+
+  readonly computeDrafts: ComputeDrafts = async (site, period, customer) => {
+    this.calls.push(`${site}/${period.label}${customer ? `/${customer}` : ''}`);
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (this.failing.has(period.label)) throw new Error(`no tariff version covers ${period.label}`);
+    const customers = ['acme', 'globex'].filter((c) => customer === undefined || c === customer);
+    return customers.map((c) => this.draft(site, period, c));
+  };
+
+  private draft(site: string, period: Period, customer: string): InvoiceDraft {
+    const key = `${customer}@${period.label}`;
+    const kW = this.powerKw.get(key) ?? this.powerKw.get(customer)!;
+    const s = synthesize({
+      stepMs: 15 * 60_000, fromMs: period.fromMs - H, toMs: period.toMs + H, startKwh: 1000, power: [{ fromMs: 0, powerW: kW * 1000 }],
+      ...(this.gaps.has(key) ? { outages: [{ fromMs: period.toMs - 3 * H, toMs: period.toMs + 2 * H }] } : {}),
+    });
+    const series = memorySeries({ seriesId: `${customer}/energy`, counters: s.counters, power: s.power, events: s.events });
+    return priceInvoice({ customer, site, period, versions: TARIFF, energy: heldPointsEnergy([{ pointId: `${customer}-p1`, series, held: [{ fromMs: 0 }] }]) });
+  }
+}
+
+/** Outputs that remember what they were given. */
+export function recordingOutputs(): InvoiceOutputs & { rendered: string[]; summaries: string[] } {
+  const rendered: string[] = [];
+  const summaries: string[] = [];
+  return {
+    rendered, summaries,
+    async invoice(inv: StoredInvoice) { rendered.push(inv.number!); },
+    async summary(run: InvoiceRun, invoices: readonly StoredInvoice[]) { summaries.push(`${run.period}:${invoices.length}`); },
+  };
+}

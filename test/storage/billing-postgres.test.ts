@@ -1,0 +1,40 @@
+// The billing storage contract against a real PostgreSQL (127.0.0.1:5432, database `test`), each fixture
+// in a fresh schema of this run, all dropped at the end.
+import pg from 'pg';
+import t from 'tap';
+import { needPeer, quietLog } from '../helpers/env.js';
+import { billingContract } from '../../central/storage/billing-contract.js';
+import { openPostgresBillingStore, type PostgresBillingStore } from '../../central/storage/postgres/billing.js';
+import { pgReachable, PG_URL, pgSchemas } from '../helpers/pg.js';
+
+const schemas = pgSchemas('jb_bill');
+
+t.test('PostgreSQL billing store', async (t) => {
+  if (!needPeer(t, await pgReachable(), `PostgreSQL at ${PG_URL}`)) return;
+  t.teardown(() => schemas.dropAll());
+
+  t.test('a pool of one connection is refused: the run lock would starve the run', async (t) => {
+    await t.rejects(openPostgresBillingStore({ connectionString: PG_URL, schema: schemas.next(), log: quietLog, maxConnections: 1 }), RangeError);
+  });
+
+  t.test('contract', async (t) => {
+    billingContract(t, {
+      fresh: async (now) => {
+        const schema = schemas.next();
+        const open = () => openPostgresBillingStore({ connectionString: PG_URL, schema, log: quietLog, now, maxConnections: 4 });
+        const store = await open();
+        const stores: PostgresBillingStore[] = [store];
+        const raw = new pg.Pool({ connectionString: PG_URL, max: 1 });
+        return {
+          store,
+          peer: async () => { const p = await open(); stores.push(p); return p; },
+          tamper: async (table, op, id) => {
+            if (op === 'update') await raw.query(`UPDATE "${schema}".${table} SET currency = 'USD' WHERE id = $1`, [id]);
+            else await raw.query(`DELETE FROM "${schema}".${table} WHERE id = $1`, [id]);
+          },
+          close: async () => { await Promise.all(stores.map((s) => s.close())); await raw.end(); },
+        };
+      },
+    });
+  });
+});
