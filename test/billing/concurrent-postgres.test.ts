@@ -3,7 +3,7 @@
 // the run again under it).
 import t, { type Test } from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
-import { pgReachable, PG_URL, pgSchemas } from '../helpers/pg.js';
+import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
 import { openPostgresBillingStore } from '../../central/storage/postgres/billing.js';
 import { AMS, recordingOutputs, World } from './world.js';

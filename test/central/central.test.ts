@@ -20,7 +20,7 @@ import { canConnect } from '../helpers/brokers.js';
 import { freePort, needPeer, quietLog } from '../helpers/env.js';
 import { demoConfig, runGateway, waitFor } from '../helpers/gateway.js';
 import { builtinProfiles } from '../helpers/modbus.js';
-import { dropSchemas, pgReachable, PG_URL, runPrefix } from '../helpers/postgres.js';
+import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 
 const FAST = { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 };
 
@@ -92,14 +92,14 @@ t.test('past one machine: Mosquitto on 1883 and PostgreSQL', async (t) => {
   const mosquittoUp = await canConnect(1883);
   const pgUp = await pgReachable();
   if (!needPeer(t, mosquittoUp && pgUp, 'Mosquitto at 127.0.0.1:1883 and PostgreSQL at 127.0.0.1:5432')) return;
-  const prefix = runPrefix('central');
-  t.teardown(() => dropSchemas(prefix));
+  const schemas = pgSchemas('jb_central');
+  t.teardown(() => schemas.dropAll());
   const site = `s${process.pid}`;
   const config = CentralConfig.parse({
     central: { id: `c${process.pid}` },
     dataDir: mkdtempSync(join(tmpdir(), 'jb-central-pg-')),
     broker: { external: { url: 'mqtt://127.0.0.1:1883', shareGroup: `g${process.pid}` } },
-    storage: { postgres: { url: PG_URL, schema: `${prefix}_a` } },
+    storage: { postgres: { url: PG_URL, schema: schemas.next() } },
   });
   const central = await startCentral({ config, clock: systemClock, log: quietLog });
   t.teardown(() => central.stop());

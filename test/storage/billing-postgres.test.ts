@@ -5,7 +5,7 @@ import t from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
 import { billingContract } from '../../central/storage/billing-contract.js';
 import { openPostgresBillingStore, type PostgresBillingStore } from '../../central/storage/postgres/billing.js';
-import { pgReachable, PG_URL, pgSchemas } from '../helpers/pg.js';
+import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 
 const schemas = pgSchemas('jb_bill');
 

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import t from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
-import { dropSchemas, pgReachable, PG_URL, runPrefix } from '../helpers/postgres.js';
+import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 import { storeContract } from '../../central/storage/contract.js';
 import { reading, readingsBatch, SITE, GW, T0 } from '../../central/storage/contract-fixtures.js';
 import { migratePostgres } from '../../central/storage/postgres/migrate.js';
@@ -13,13 +13,12 @@ import { BadSchemaNameError, pgTypes } from '../../central/storage/postgres/sql.
 import { openPostgresStore } from '../../central/storage/postgres/store.js';
 
 const URL = PG_URL;
-const RUN = runPrefix('test');
-let n = 0;
-const schema = () => `${RUN}_${++n}`;
+const schemas = pgSchemas('jb_test');
+const schema = () => schemas.next();
 
 t.test('PostgreSQL store', async (t) => {
   if (!needPeer(t, await pgReachable(), `PostgreSQL at ${URL}`)) return;
-  t.teardown(() => dropSchemas(RUN));
+  t.teardown(() => schemas.dropAll());
 
   t.test('contract', async (t) => {
     storeContract(t, { fresh: () => openPostgresStore({ connectionString: URL, schema: schema(), log: quietLog, maxConnections: 2 }), migrations: POSTGRES_MIGRATIONS.length });
