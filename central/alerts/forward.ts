@@ -2,9 +2,9 @@
 // dashboard) and to the configured webhooks. A sink decorator: the store decides what is new, so an
 // alert message replayed after a reconnect is not forwarded twice. Webhooks are best effort with retries;
 // a slow or dead webhook never holds ingest back (its queue is bounded and counted).
-import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Alert } from '../../protocol/wire.js';
+import { SIGNATURE_HEADER, signBody } from '../billing/run/webhook.js';
 import type { IngestBatch, IngestSink, StoreResult } from '../ingest/batch.js';
 
 export interface ForwardedAlert {
@@ -85,7 +85,7 @@ export class AlertForwarder implements IngestSink {
   private async deliver(hook: Webhook, body: string): Promise<void> {
     const send = this.deps.fetch ?? fetch;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (hook.secret) headers['x-joulebook-signature'] = createHmac('sha256', hook.secret).update(body).digest('hex');
+    if (hook.secret) headers[SIGNATURE_HEADER] = signBody(hook.secret, body);
     let pauseMs = this.deps.retryMs ?? 1000;
     for (let attempt = 1; attempt <= (this.deps.attempts ?? 5); attempt++) {
       try {

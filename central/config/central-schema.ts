@@ -50,7 +50,7 @@ export const CentralConfig = z.strictObject({
   alerts: z.strictObject({
     webhooks: z.array(z.strictObject({
       url: z.string().url(),
-      secret: z.string().optional().describe('signs each body: header x-joulebook-signature = hex HMAC-SHA256'),
+      secret: z.string().optional().describe('signs each body: header x-joulebook-signature = sha256=<hex HMAC-SHA256>'),
     })).default([]).describe('every alert raised or cleared is POSTed here as JSON'),
   }).prefault({}),
   log: z.strictObject({
