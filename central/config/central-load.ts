@@ -20,6 +20,7 @@ export function parseCentralConfig(text: string, file: string): CentralConfig {
   if (!doc.ok) throw new ConfigError(doc.issues);
   const parsed = CentralConfig.safeParse(doc.value ?? {});
   if (!parsed.success) throw new ConfigError(issuesFromZod(file, parsed.error));
+  if (parsed.data.billing && !parsed.data.inventory) throw new ConfigError([{ file, path: 'inventory', message: 'billing needs an inventory' }]);
   return parsed.data;
 }
 
@@ -31,5 +32,6 @@ export function resolvePaths(c: CentralConfig, base: string): CentralConfig {
     ? { embedded: { ...c.broker.embedded, credentials: abs(c.broker.embedded.credentials), ...(c.broker.embedded.tls ? { tls: { ...c.broker.embedded.tls, cert: abs(c.broker.embedded.tls.cert), key: abs(c.broker.embedded.tls.key), ...(c.broker.embedded.tls.ca ? { ca: abs(c.broker.embedded.tls.ca) } : {}) } } : {}) } }
     : c.broker;
   const storage = 'sqlite' in c.storage ? { sqlite: { file: abs(c.storage.sqlite.file, dataDir) } } : c.storage;
-  return { ...c, dataDir, broker, storage, ...(c.inventory ? { inventory: abs(c.inventory) } : {}) };
+  const billing = c.billing ? { ...c.billing, tariffs: abs(c.billing.tariffs), outputDir: abs(c.billing.outputDir, dataDir) } : undefined;
+  return { ...c, dataDir, broker, storage, ...(c.inventory ? { inventory: abs(c.inventory) } : {}), ...(billing ? { billing } : {}) };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 const Port = z.number().int().min(1).max(65535);
+const Month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, "a month as 'YYYY-MM'");
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "-", "." (up to 64)');
 
 export const EmbeddedBrokerConfig = z.strictObject({
@@ -53,6 +54,19 @@ export const CentralConfig = z.strictObject({
       secret: z.string().optional().describe('signs each body: header x-joulebook-signature = sha256=<hex HMAC-SHA256>'),
     })).default([]).describe('every alert raised or cleared is POSTed here as JSON'),
   }).prefault({}),
+  billing: z.strictObject({
+    tariffs: z.string().describe('tariff file (docs/tariffs.md; example config/tariffs.example.yaml); relative to this file'),
+    since: z.union([Month, z.record(z.string(), Month)]).describe("first month invoiced: 'YYYY-MM' for every site, or per site id; nothing earlier is caught up"),
+    graceHours: z.number().min(0).max(24 * 14).default(6).describe("after a period's local end, how long late gateway data may still arrive before the drafts are made"),
+    minMeasuredPct: z.number().min(0).max(100).default(99).describe('drafts with a smaller measured share of energy are held for review instead of being finalized'),
+    recheckMonths: z.number().int().min(0).max(24).default(2).describe('finalized months recomputed for late data; a change becomes a credit or debit note'),
+    schedule: z.string().default('7 * * * *').describe('cron expression (UTC) of the run ticks; the run catches up whatever is due, so the tick only triggers it'),
+    outputDir: z.string().default('invoices').describe('JSON, CSV and PDF of every finalized invoice; relative to dataDir'),
+    webhook: z.strictObject({
+      url: z.string().url(),
+      secret: z.string().describe('header x-joulebook-signature: sha256=<hex HMAC-SHA256 of the body>'),
+    }).optional().describe('every finalized invoice is POSTed here (retried until it is accepted)'),
+  }).optional().describe('monthly invoice runs; needs `inventory`'),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   }).prefault({}),
