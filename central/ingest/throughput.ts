@@ -15,6 +15,7 @@ import { GATEWAY_TOPICS_FILTER } from '../broker/topics.js';
 import type { IngestSink } from './batch.js';
 import { systemClock } from './clock.js';
 import { EmbeddedIngest } from './embedded-consumer.js';
+import { compileMessageChecks } from './message-checks.js';
 import { type IngestPipelineOptions, IngestPipeline } from './pipeline.js';
 import { readingsPayload } from './sample-messages.js';
 
@@ -61,7 +62,7 @@ export async function measureEmbeddedThroughput(deps: ThroughputDeps, o: Through
     for (let g = 0; g < o.publishers; g++) {
       await setUser(usersFile, { username: `gw-${g}`, password: `pw-${g}`, role: 'gateway', site: 'bench', gateway: `gw-${g}` }, { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 1 });
     }
-    const pipeline = new IngestPipeline({ sink: deps.sink, clock: systemClock, log: deps.log, options: o.pipeline ?? {} });
+    const pipeline = new IngestPipeline({ sink: deps.sink, clock: systemClock, log: deps.log, checks: compileMessageChecks(), options: o.pipeline ?? {} });
     const ingest = await phase(deps, o, usersFile, join(dir, 'ingest'), 1, new EmbeddedIngest({ pipeline }));
     const snap = pipeline.counters.snapshot();
     let delivered = 0;
