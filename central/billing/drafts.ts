@@ -10,9 +10,9 @@ import { StoreSources, type BridgeStats, type StoreSourcesDeps } from '../energy
 import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions } from '../energy/types.js';
 import { monthPeriod, type Period } from '../energy/zone.js';
 import type { InventoryModel } from '../model/types.js';
-import { billablePoints, type BillablePoints } from './billable.js';
+import { billablePoints, type BillablePoints } from '../energy/customer-points.js';
 import type { InvoiceDraft } from './invoice.js';
-import { netCustomerEnergy } from './net-energy.js';
+import { netCustomerEnergy } from '../energy/net.js';
 import { priceInvoice } from './price.js';
 import type { TariffBook } from './tariff-load.js';
 import { versionsIn } from './tariff.js';

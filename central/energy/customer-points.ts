@@ -2,7 +2,7 @@
 // point covers (model/cover.ts): a rack's branch circuit, not also its PDUs. Where such a point covers a
 // point someone else holds at the time (another customer's outlet in this customer's PDU), that point's
 // energy over those times is deducted, so nothing is billed twice. Pure.
-import type { HeldSpan } from '../energy/group.js';
+import type { HeldSpan } from './group.js';
 import { covers, topPoints } from '../model/cover.js';
 import { customerHoldings, holdersOf } from '../model/holders.js';
 import type { IntervalMs, InventoryModel, PointInfo } from '../model/types.js';
