@@ -50,6 +50,15 @@ export class BridgeError extends Error {
 }
 
 type Kind = 'counter' | 'power';
+
+/** Storage ids of the series of some sites, by site, gateway, device and channel. */
+export type SeriesIndex = ReadonlyMap<string, number>;
+
+export async function seriesIndex(store: StoreSourcesDeps['store'], sites: Iterable<string>): Promise<SeriesIndex> {
+  const ids = new Map<string, number>();
+  for (const site of sites) for (const s of await store.listSeries({ site })) ids.set(sourceKey(s.site, s.gateway, s.device, s.channel), s.id);
+  return ids;
+}
 interface Cached<T> { before: T | undefined; after: T | undefined }
 
 const seriesName = (r: PointSeriesRef): string => `${r.site}/${r.gateway}/${r.device}/${r.channel}/${ENERGY_MEASUREMENT}`;
@@ -123,13 +132,13 @@ export class StoreSources {
 
   private constructor(private readonly deps: StoreSourcesDeps) {}
 
-  /** Finds each point's series (one listSeries per site); a point with no stored series reads as empty. */
-  static async open(deps: StoreSourcesDeps, points: readonly PointSeriesRef[]): Promise<StoreSources> {
+  /**
+   * Finds each point's series (one listSeries per site, or the given index from seriesIndex, which a run
+   * over many chunks of points reads once); a point with no stored series reads as empty.
+   */
+  static async open(deps: StoreSourcesDeps, points: readonly PointSeriesRef[], index?: SeriesIndex): Promise<StoreSources> {
     const self = new StoreSources(deps);
-    const ids = new Map<string, number>();
-    for (const site of new Set(points.map((p) => p.site))) {
-      for (const s of await deps.store.listSeries({ site })) ids.set(sourceKey(s.site, s.gateway, s.device, s.channel), s.id);
-    }
+    const ids = index ?? await seriesIndex(deps.store, new Set(points.map((p) => p.site)));
     const onMiss = (s: PrefetchedSeries, kind: Kind | 'events', atMs: number): void => self.recordMiss(s, kind, atMs);
     for (const p of points) {
       if (!self.byPoint.has(p.pointId)) self.byPoint.set(p.pointId, new PrefetchedSeries(p, ids.get(sourceKey(p.site, p.gateway, p.device, p.channel)), onMiss));
