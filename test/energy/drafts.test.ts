@@ -67,8 +67,13 @@ t.test('October drafts of the example sites', async (t) => {
       t.comment(`${kind.name} sin1: ${JSON.stringify(sin.stats)}`);
 
       const ams = await computeSiteDrafts(deps, 'ams1', '2026-10');
-      t.same(ams.drafts.map((d) => d.customer).sort(), ['acme', 'nordwind']);
+      t.same(ams.drafts.map((d) => d.customer), ['acme', 'nordwind'], 'in the inventory\'s customer order');
       t.same(ams.failures, []);
+      const oneByOne = await computeSiteDrafts(deps, 'ams1', '2026-10', undefined, { chunkCustomers: 1 });
+      t.same(oneByOne.drafts, ams.drafts, 'customers fetched and priced one at a time: the same drafts');
+      t.same([oneByOne.stats.customers, oneByOne.stats.passes], [2, 1], 'each customer prefetched whole');
+      // Rack K11 changes hands on the 15th: its points are fetched for each of the two customers.
+      t.ok(oneByOne.stats.boundaryQueries > ams.stats.boundaryQueries, `${oneByOne.stats.boundaryQueries} pairs one by one, ${ams.stats.boundaryQueries} together`);
     });
   }
 });
