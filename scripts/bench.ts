@@ -1,6 +1,7 @@
 // One runner for every benchmark: `npm run bench -- <name> [--json]`.
 // With --json the last line on stdout is one JSON object with the figures.
 import { ingestBench } from './benches/ingest.js';
+import { invoiceBench } from './benches/invoice.js';
 import { modbusBench } from './benches/modbus.js';
 import { outboxBench } from './benches/outbox.js';
 import { snmpBench } from './benches/snmp.js';
@@ -11,7 +12,7 @@ export interface Bench {
   run(log: (line: string) => void): Promise<Record<string, number | string | boolean>>;
 }
 
-const benches = new Map<string, Bench>([modbusBench, snmpBench, outboxBench, ingestBench].map((b) => [b.name, b]));
+const benches = new Map<string, Bench>([modbusBench, snmpBench, outboxBench, ingestBench, invoiceBench].map((b) => [b.name, b]));
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

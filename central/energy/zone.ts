@@ -29,7 +29,21 @@ export interface ZoneClock {
   instantOf(year: number, month: number, day: number, hour?: number, minute?: number): number;
 }
 
+const clocks = new Map<string, ZoneClock>();
+/** Local fields memoized per instant: an invoice run asks the same month's edges and hours for every customer. */
+const FIELD_CACHE_MAX = 200_000;
+
+/** The clock of a zone; one per zone name, shared (it holds no state but a bounded cache of pure results). */
 export function zoneClock(timeZone: string): ZoneClock {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    clock = makeZoneClock(timeZone);
+    clocks.set(timeZone, clock);
+  }
+  return clock;
+}
+
+function makeZoneClock(timeZone: string): ZoneClock {
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-US', {
@@ -38,10 +52,16 @@ export function zoneClock(timeZone: string): ZoneClock {
   } catch {
     throw new PeriodError(`unknown time zone "${timeZone}" (an IANA name such as Europe/Amsterdam)`);
   }
+  const cache = new Map<number, Omit<LocalTime, 'isoWeekday'>>();
   const fields = (utcMs: number): Omit<LocalTime, 'isoWeekday'> => {
+    const hit = cache.get(utcMs);
+    if (hit) return hit;
     const f: Record<string, number> = {};
     for (const p of fmt.formatToParts(utcMs)) if (p.type !== 'literal') f[p.type] = Number(p.value);
-    return { year: f.year!, month: f.month!, day: f.day!, hour: f.hour!, minute: f.minute!, second: f.second! };
+    const out = Object.freeze({ year: f.year!, month: f.month!, day: f.day!, hour: f.hour!, minute: f.minute!, second: f.second! });
+    if (cache.size >= FIELD_CACHE_MAX) cache.clear();
+    cache.set(utcMs, out);
+    return out;
   };
   const offsetMs = (utcMs: number): number => {
     const l = fields(utcMs);

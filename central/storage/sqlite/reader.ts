@@ -46,18 +46,20 @@ type Stmts = { [K in keyof typeof SQL]: Database.Statement };
 
 export class SqliteReader {
   private readonly stmt: Stmts;
-  /** Boundary lookups on promoted measurements test their column; the others look into vals. */
-  private readonly promoted: Map<string, { before: Database.Statement; after: Database.Statement }>;
+  /**
+   * Boundary lookups on promoted measurements test their column; the others look into vals. Both sides in
+   * one statement, rows as arrays: an invoice run makes hundreds of thousands of them, and two statements
+   * with row objects cost about 1.5x as much (measured on 100,000 series).
+   */
+  private readonly promoted: Map<string, Database.Statement>;
 
   constructor(deps: { db: Database.Database }) {
     const db = deps.db;
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Stmts;
     this.promoted = new Map(PROMOTED.map((m) => {
-      const from = `FROM readings WHERE series_id = ? AND ${m} IS NOT NULL`;
-      return [m, {
-        before: db.prepare(`SELECT ${READING_COLS} ${from} AND ts <= ? ORDER BY ts DESC LIMIT 1`),
-        after: db.prepare(`SELECT ${READING_COLS} ${from} AND ts >= ? ORDER BY ts LIMIT 1`),
-      }];
+      const from = `FROM readings WHERE series_id = @id AND ${m} IS NOT NULL`;
+      return [m, db.prepare(`SELECT * FROM (SELECT 0, ${READING_COLS} ${from} AND ts <= @at ORDER BY ts DESC LIMIT 1)
+        UNION ALL SELECT * FROM (SELECT 1, ${READING_COLS} ${from} AND ts >= @at ORDER BY ts LIMIT 1)`).raw(true)];
     }));
   }
 
@@ -76,7 +78,14 @@ export class SqliteReader {
 
   boundary(q: BoundaryQuery): BoundaryPair {
     const p = this.promoted.get(q.measurement);
-    if (p) return { before: sample(p.before.get(q.seriesId, q.atMs), q.measurement), after: sample(p.after.get(q.seriesId, q.atMs), q.measurement) };
+    if (p) {
+      const pair: BoundaryPair = { before: undefined, after: undefined };
+      for (const [side, ts, energy_import_kwh, power_w, vals, flags, quality] of p.all({ id: q.seriesId, at: q.atMs }) as [0 | 1, ...RawReading][]) {
+        const s = sample({ ts, energy_import_kwh, power_w, vals, flags, quality }, q.measurement);
+        if (side === 0) pair.before = s; else pair.after = s;
+      }
+      return pair;
+    }
     const path = valuePath(q.measurement);
     return {
       before: sample(this.stmt.beforeJson.get(q.seriesId, q.atMs, path), q.measurement),
@@ -123,6 +132,8 @@ export class SqliteReader {
     return this.stmt.serials.all({ site, gateway, device: device ?? null }) as DeviceSerial[];
   }
 }
+
+type RawReading = [number, number | null, number | null, string | null, string | null, string];
 
 function sample(row: unknown, m: Measurement): BoundarySample | undefined {
   if (row === undefined) return undefined;

@@ -1,0 +1,107 @@
+// A customer's energy over any interval, grouped by rack, feed, phase, room, site or point, in every
+// site where it holds points: the points it is billed on less what others hold inside them
+// (customer-points.ts), read from storage through the bridge. Local dates are each site's own.
+import { parseTimeSpec, resolveTimeSpec } from '../model/time.js';
+import type { InventoryModel, PointInfo } from '../model/types.js';
+import { billablePoints } from './customer-points.js';
+import { PeriodError } from './errors.js';
+import { addEnergy, heldEnergyOverCuts, measuredShare, ZERO_ENERGY, type HeldPoint } from './group.js';
+import { StoreSources, type BridgeStats, type StoreSourcesDeps } from './store-source.js';
+import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions, type EnergyQuantity } from './types.js';
+
+export const GROUP_BY = ['site', 'room', 'rack', 'feed', 'phase', 'point'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+export interface EnergyReportDeps {
+  store: StoreSourcesDeps['store'];
+  model: InventoryModel;
+  energyOptions?: EnergyOptions;
+}
+
+export interface EnergyReportQuery {
+  customer: string;
+  /** Inclusive start: a local date (YYYY-MM-DD, midnight in each site's zone) or a timestamp with offset. */
+  from: string;
+  /** Exclusive end, in the same forms. */
+  to: string;
+  by: GroupBy;
+}
+
+export interface EnergyRow extends EnergyQuantity {
+  site: string;
+  /** The group's value (`ams1-r12`, `A`, `L2`, a point id); `-` for points without one (no rack, no feed). */
+  group: string;
+  fromMs: number;
+  toMs: number;
+  /** 0..1 */
+  measuredShare: number;
+  points: number;
+  /** Points of others' inside the group's points whose energy was taken off. */
+  deducted: number;
+}
+
+export interface EnergyReport {
+  customer: string;
+  by: GroupBy;
+  rows: EnergyRow[];
+  total: EnergyQuantity & { measuredShare: number };
+  stats: BridgeStats;
+}
+
+function groupOf(p: PointInfo, by: GroupBy): string {
+  const v = by === 'point' ? p.id : by === 'site' ? p.site : by === 'room' ? p.room : by === 'rack' ? p.rack : by === 'feed' ? p.feed : p.phase;
+  return v ?? '-';
+}
+
+function instantOf(text: string, timeZone: string, what: string): number {
+  const spec = parseTimeSpec(text);
+  const ms = spec ? resolveTimeSpec(spec, timeZone) : undefined;
+  if (ms === undefined) throw new PeriodError(`${what} "${text}" is neither a local date (YYYY-MM-DD) nor a timestamp with an offset`);
+  return ms;
+}
+
+export async function customerEnergyReport(deps: EnergyReportDeps, q: EnergyReportQuery): Promise<EnergyReport> {
+  if (!deps.model.customers.has(q.customer)) throw new PeriodError(`unknown customer "${q.customer}"`);
+  const opts = deps.energyOptions ?? DEFAULT_ENERGY_OPTIONS;
+  const plans = [...deps.model.sites.values()].map((site) => {
+    const fromMs = instantOf(q.from, site.timeZone, '--from');
+    const toMs = instantOf(q.to, site.timeZone, '--to');
+    if (!(toMs > fromMs)) throw new PeriodError(`--to ${q.to} is not after --from ${q.from}`);
+    return { site: site.id, fromMs, toMs, points: billablePoints(deps.model, q.customer, site.id, { fromMs, toMs }) };
+  }).filter((p) => p.points.plus.length > 0);
+  const all = plans.flatMap((p) => [...p.points.plus, ...p.points.minus]);
+  const sources = await StoreSources.open({ store: deps.store }, all.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })));
+  await sources.loadEvents(Math.min(...plans.map((p) => p.fromMs)) - opts.estimateWindowMs);
+  await sources.prefetch(plans.flatMap((p) => [...p.points.plus, ...p.points.minus].map((b) => ({
+    pointId: b.point.id,
+    instantsMs: b.held.flatMap((h) => [Math.max(p.fromMs, h.fromMs), Math.min(p.toMs, h.toMs ?? Infinity)]).filter((t) => t >= p.fromMs && t <= p.toMs),
+  }))));
+  const held = (list: typeof all): HeldPoint[] => list.map((b) => ({ pointId: b.point.id, series: sources.get(b.point.id), held: b.held }));
+  const results = await sources.settle(plans, (p) => ({
+    plus: heldEnergyOverCuts(held(p.points.plus), [p.fromMs, p.toMs], opts)[0]!.points,
+    minus: heldEnergyOverCuts(held(p.points.minus), [p.fromMs, p.toMs], opts)[0]!.points,
+  }));
+  const rows = new Map<string, EnergyRow & { plus: EnergyQuantity; minus: EnergyQuantity }>();
+  for (const p of plans) {
+    const r = results.get(p)!;
+    if ('error' in r) throw r.error;
+    const add = (pe: (typeof r.value.plus)[number], sign: 'plus' | 'minus') => {
+      const group = groupOf(deps.model.points.get(pe.pointId)!, q.by);
+      const key = `${p.site}\n${group}`;
+      const row = rows.get(key) ?? { site: p.site, group, fromMs: p.fromMs, toMs: p.toMs, ...ZERO_ENERGY, measuredShare: 1, points: 0, deducted: 0, plus: ZERO_ENERGY, minus: ZERO_ENERGY };
+      row[sign] = addEnergy(row[sign], pe);
+      if (sign === 'plus') row.points++; else row.deducted++;
+      rows.set(key, row);
+    };
+    for (const pe of r.value.plus) add(pe, 'plus');
+    for (const pe of r.value.minus) add(pe, 'minus');
+  }
+  const out: EnergyRow[] = [...rows.values()].map(({ plus, minus, ...row }) => {
+    const kWh = Math.max(0, plus.kWh - minus.kWh);
+    const estimatedKwh = Math.min(kWh, plus.estimatedKwh + minus.estimatedKwh);
+    const q2 = { kWh, estimatedKwh, measuredKwh: kWh - estimatedKwh, interpolatedKwh: Math.min(kWh - estimatedKwh, Math.max(0, plus.interpolatedKwh - minus.interpolatedKwh)) };
+    return { ...row, ...q2, measuredShare: measuredShare(q2) };
+  }).sort((a, b) => a.site.localeCompare(b.site) || a.group.localeCompare(b.group));
+  const total = out.reduce<EnergyQuantity>(addEnergy, ZERO_ENERGY);
+  return { customer: q.customer, by: q.by, rows: out, total: { ...total, measuredShare: measuredShare(total) }, stats: sources.stats };
+}

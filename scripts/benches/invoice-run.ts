@@ -1,0 +1,46 @@
+// The timed part of the invoice benchmark, as its own process so its peak RSS is the run's alone:
+// builds the model, opens the store the parent filled, makes every draft of every site for the month,
+// and prints one JSON line. Arguments: <spec json> sqlite <file> | postgres <url> <schema>.
+import { pino } from 'pino';
+import { streamSiteDrafts } from '../../central/billing/drafts.js';
+import { dec, sumDec } from '../../central/billing/money.js';
+import { buildModel } from '../../central/model/build.js';
+import { openPostgresStore } from '../../central/storage/postgres/store.js';
+import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import type { CentralStore } from '../../central/storage/types.js';
+import { invoiceInventory, invoiceTariffs, SITES, type InvoiceWorldSpec } from './invoice-data.js';
+
+const [specJson, kind, a, b] = process.argv.slice(2);
+const spec = JSON.parse(specJson!) as InvoiceWorldSpec;
+const log = pino({ level: 'silent' });
+const built = buildModel(invoiceInventory(spec));
+if (!built.ok) throw new Error(`bench inventory does not build: ${built.problems.slice(0, 3).map((p) => p.message).join('; ')}`);
+const model = built.model;
+const tariffs = invoiceTariffs(spec);
+const store: CentralStore = kind === 'sqlite' ? await openSqliteStore({ file: a!, log }) : await openPostgresStore({ connectionString: a!, schema: b!, log, maxConnections: 2 });
+
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+let drafts = 0;
+let failures = 0;
+const totals: Record<string, string> = {};
+const stats = { boundaryQueries: 0, boundaryCalls: 0, eventQueries: 0, passes: 0, misses: 0, points: 0, customers: 0, estimatedKwh: 0, lines: 0 };
+for (const site of SITES) {
+  // Each draft is handed over as it is made and let go, as an invoice run stores them.
+  let total = dec(0);
+  const r = await streamSiteDrafts({ store, model, tariffs }, site.id, spec.month, (d) => {
+    total = sumDec([total, d.total]);
+    stats.estimatedKwh += d.quality.estimatedKwh;
+    stats.lines += d.lines.length;
+  });
+  drafts += r.drafts;
+  failures += r.failures.length;
+  totals[site.currency] = total.toFixed(2);
+  for (const k of ['boundaryQueries', 'boundaryCalls', 'eventQueries', 'misses', 'points', 'customers'] as const) stats[k] += r.stats[k];
+  stats.passes = Math.max(stats.passes, r.stats.passes);
+}
+const runS = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuS = (cpu.user + cpu.system) / 1e6;
+await store.close();
+process.stdout.write(`${JSON.stringify({ runS, cpuS, peakRssMb: process.resourceUsage().maxRSS / 1024, drafts, failures, totals, ...stats })}\n`);
