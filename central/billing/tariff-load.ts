@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from '../../protocol/issues.js';
-import { parseYamlDoc, type LineOf } from '../config/yaml.js';
+import { parseYamlDoc, type LineOf } from '../../protocol/yaml.js';
 import type { InventoryModel } from '../model/types.js';
 import { SiteTariff } from './tariff.js';
 
