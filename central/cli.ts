@@ -6,6 +6,9 @@ import { readCentralConfig } from './config/central-load.js';
 import { systemClock } from './ingest/clock.js';
 import { centralLogger } from './log.js';
 import { openStore, startCentral } from './main.js';
+import { openBilling } from './billing/compose.js';
+import { invoiceCommand } from './billing/run/cli.js';
+import { energyCommand } from './energy/cli.js';
 import { readInventory } from './config/inventory-load.js';
 import { review, type Review } from './model/review.js';
 
@@ -56,4 +59,44 @@ function reviewText(r: Review): string {
   lines.push(`${r.unmapped.length} series read by no point of the inventory:`);
   for (const s of r.unmapped) lines.push(`  ${s.site}/${s.gateway} ${s.device} ${s.channel}`);
   return lines.join('\n');
+}
+
+/** Opens what central.yaml names: the readings store and the inventory model (for one command). */
+async function openCentral(file: string) {
+  const config = await readCentralConfig(file);
+  if (!config.inventory) throw new Error(`${file}: inventory: needed here`);
+  const { model } = await readInventory(config.inventory);
+  const log = centralLogger(config.log.level === 'info' ? 'warn' : config.log.level);
+  const store = await openStore(config, log);
+  return { config, model, store, log };
+}
+
+/** `joulebook energy ...` */
+export function energyCliCommand(): Command {
+  return energyCommand({
+    open: async (file) => {
+      const { model, store } = await openCentral(file);
+      return { store, model, close: () => store.close() };
+    },
+    write: (text) => process.stdout.write(text),
+  });
+}
+
+/** `joulebook invoice [-c central.yaml] run|list|show|release|recompute ...` */
+export function invoiceCliCommand(): Command {
+  const cmd: Command = invoiceCommand({
+    open: async () => {
+      const file = (cmd.opts() as { config: string }).config;
+      const { config, model, store, log } = await openCentral(file);
+      try {
+        const billing = await openBilling({ config, readings: store, model, log, clock: systemClock });
+        return { ...billing, close: async () => { await billing.close(); await store.close(); } };
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+    },
+    stdout: process.stdout,
+  });
+  return cmd.option('-c, --config <file>', 'central.yaml (before the subcommand)', 'central.yaml').enablePositionalOptions();
 }

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AlertForwarder } from './alerts/forward.js';
+import { openBilling, type Billing } from './billing/compose.js';
+import { startTickSchedule } from './billing/run/schedule.js';
 import { EmbeddedBroker } from './broker/broker.js';
 import { CredentialStore } from './broker/credential-store.js';
 import { BrokerSecurity } from './broker/security.js';
@@ -38,6 +40,8 @@ export interface RunningCentral {
   /** The embedded broker's refusals of connects, publishes and subscribes, counted by reason. */
   security?: BrokerSecurity;
   consumer?: MqttIngestConsumer;
+  /** Invoice runs, when central.yaml has a billing section. */
+  billing?: Billing;
   stop(): Promise<void>;
 }
 
@@ -58,6 +62,11 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   const running: RunningCentral = { store, pipeline, alerts, ...(inventory ? { inventory } : {}), stop: async () => undefined };
   const closers: (() => Promise<void>)[] = [];
   try {
+    if (config.billing && inventory) {
+      const billing = await openBilling({ config, readings: store, model: inventory.model, log, clock });
+      running.billing = billing;
+      closers.push(() => billing.close());
+    }
     if ('embedded' in config.broker) {
       const b = config.broker.embedded;
       const credentials = new CredentialStore({ file: b.credentials, log: log.child({ area: 'broker' }) });
@@ -97,8 +106,15 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       closers.push(() => publisher.endAsync());
     }
   } catch (err) {
+    await running.broker?.stop(0);
+    await running.billing?.close();
     await store.close();
     throw err;
+  }
+  if (running.billing) {
+    const billing = running.billing;
+    const schedule = startTickSchedule({ tick: () => billing.runner.tick(), log: log.child({ area: 'invoices' }), ...(config.billing ? { cron: config.billing.schedule } : {}) });
+    closers.unshift(() => schedule.stop());
   }
   log.info({ storage: 'sqlite' in config.storage ? 'sqlite' : 'postgres', broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size }, 'central node running');
   running.stop = async () => {

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../protocol/issues.js';
 import { EXIT_CONFIG, gatewayCommand } from '../gateway/cli.js';
 import { simCommand } from '../sim/cli.js';
-import { centralCommand } from '../central/cli.js';
+import { centralCommand, energyCliCommand, invoiceCliCommand } from '../central/cli.js';
 
 const program = new Command('joulebook')
   .description('Power metering and energy billing for colocation data centers')
@@ -11,6 +11,8 @@ const program = new Command('joulebook')
   .enablePositionalOptions()
   .addCommand(gatewayCommand())
   .addCommand(centralCommand())
+  .addCommand(invoiceCliCommand())
+  .addCommand(energyCliCommand())
   .addCommand(simCommand());
 
 try {

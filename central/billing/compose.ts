@@ -1,0 +1,90 @@
+// Builds the invoice runs from central.yaml: the billing tables beside the readings, the tariffs, drafts
+// computed from storage, outputs written as JSON, CSV and PDF, and the invoicing system's webhook.
+// Composition only (called from central/main.ts and the `invoice` command); the parts are tested alone.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { CentralConfig } from '../config/central-schema.js';
+import { localDateOf } from '../energy/zone.js';
+import type { InventoryModel } from '../model/types.js';
+import { openPostgresBillingStore } from '../storage/postgres/billing.js';
+import { openSqliteBillingStore } from '../storage/sqlite/billing.js';
+import type { BillingStore, StoredInvoice } from '../storage/billing-types.js';
+import type { CentralStore } from '../storage/types.js';
+import { computeDrafts } from './drafts.js';
+import type { InvoiceDocument } from './render/document.js';
+import { renderInvoiceCsv } from './render/csv.js';
+import { renderInvoiceJson } from './render/json.js';
+import { renderInvoicePdf } from './render/pdf.js';
+import { InvoiceRunner } from './run/runner.js';
+import { INVOICE_FORMATS, type RenderInvoice, type RunSite } from './run/types.js';
+import { webhookDelivery } from './run/webhook.js';
+import { readTariffs } from './tariff-load.js';
+
+export interface Billing {
+  runner: InvoiceRunner;
+  store: BillingStore & { close(): Promise<void> | void };
+  sites: RunSite[];
+  render: RenderInvoice;
+  close(): Promise<void>;
+}
+
+export interface BillingDeps {
+  config: CentralConfig;
+  readings: CentralStore;
+  model: InventoryModel;
+  log: Logger;
+  clock: { now(): number };
+}
+
+export async function openBilling(deps: BillingDeps): Promise<Billing> {
+  const { config, model, log } = deps;
+  const b = config.billing;
+  if (!b) throw new Error('central.yaml has no billing section');
+  const tariffs = await readTariffs([b.tariffs], model);
+  const store = 'sqlite' in config.storage
+    ? openSqliteBillingStore({ file: config.storage.sqlite.file, log: log.child({ area: 'billing' }) })
+    : await openPostgresBillingStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log: log.child({ area: 'billing' }) });
+  const sites = [...model.sites.values()].flatMap((s) => {
+    const since = typeof b.since === 'string' ? b.since : b.since[s.id];
+    return since && tariffs.has(s.id) ? [{ id: s.id, timeZone: s.timeZone, since }] : [];
+  });
+  const render: RenderInvoice = async (inv, format) => {
+    const doc = documentOf(inv, model);
+    if (format === 'json') return renderInvoiceJson(doc);
+    if (format === 'csv') return renderInvoiceCsv(doc);
+    return renderInvoicePdf(doc);
+  };
+  const runner = new InvoiceRunner({
+    store, sites, clock: deps.clock, log: log.child({ area: 'invoices' }), owner: config.central.id,
+    settings: { graceMs: b.graceHours * 3_600_000, minMeasuredShare: b.minMeasuredPct / 100, recheckMonths: b.recheckMonths },
+    computeDrafts: (site, period, customer) => computeDrafts({ store: deps.readings, model, tariffs }, site, period.label, customer),
+    outputs: {
+      invoice: async (inv) => {
+        const dir = join(b.outputDir, inv.site, inv.period);
+        await mkdir(dir, { recursive: true });
+        for (const f of INVOICE_FORMATS) await writeFile(join(dir, `${inv.number ?? `draft-${inv.id}`}.${f}`), await render(inv, f));
+      },
+      summary: async (run, invoices) => {
+        const dir = join(b.outputDir, run.site, run.period);
+        await mkdir(dir, { recursive: true });
+        const rows = invoices.map((i) => ({ number: i.number, customer: i.customer, status: i.status, total: i.total, currency: i.currency, review: i.review }));
+        await writeFile(join(dir, 'summary.json'), `${JSON.stringify({ site: run.site, period: run.period, state: run.state, invoices: rows }, null, 2)}\n`);
+      },
+    },
+    ...(b.webhook ? { deliver: webhookDelivery(b.webhook, { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }) } : {}),
+  });
+  return { runner, store, sites, render, close: async () => { await store.close(); } };
+}
+
+function documentOf(inv: StoredInvoice, model: InventoryModel): InvoiceDocument {
+  const customer = model.customers.get(inv.customer);
+  const site = model.sites.get(inv.site);
+  return {
+    draft: inv.draft,
+    ...(inv.number && inv.finalizedAt !== undefined ? { final: { number: inv.number, issuedOn: localDateOf(inv.finalizedAt, site?.timeZone ?? 'UTC') } } : {}),
+    ...(customer ? { customerName: customer.name } : {}),
+    ...(customer?.externalRef ? { customerRef: customer.externalRef } : {}),
+    ...(site ? { siteName: site.name } : {}),
+  };
+}
