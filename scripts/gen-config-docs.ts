@@ -2,6 +2,7 @@
 // schemas; `--check` fails if any is out of date (CI).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SiteTariff } from '../central/billing/tariff.js';
 import { CentralConfig } from '../central/config/central-schema.js';
 import { InventoryFile } from '../central/config/inventory-schema.js';
 import { GatewayConfig } from '../gateway/config/schema.js';
@@ -29,6 +30,12 @@ const docs = [
     file: 'docs/config-inventory.md',
     text: configReference('Inventory reference (central node)',
       (await readFile(join(PACKAGE_ROOT, 'central/config/inventory-concepts.md'), 'utf8')).trim(), InventoryFile),
+  },
+  {
+    file: 'docs/config-tariffs.md',
+    text: configReference('Tariff file reference (central node)',
+      'One YAML file per site, as below, or one file with every site: `tariffs:`, a list of entries as below; example: `config/tariffs.example.yaml`. Dates are local dates of the site; prices are decimals, best written as strings, used exactly as written (rounding rules: `central/billing/money.ts`). Every problem of every file is reported at once as `file: path: message (line N)`. See docs/invoices.md.',
+      SiteTariff),
   },
   {
     file: 'docs/profile-schema.md',

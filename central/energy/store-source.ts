@@ -186,7 +186,8 @@ export class StoreSources {
     for (const s of targets) {
       if (s.storeId === undefined) continue;
       const k = `${s.ref.site}\n${s.ref.gateway}`;
-      byGateway.set(k, [...(byGateway.get(k) ?? []), s]);
+      const list = byGateway.get(k);
+      if (list) list.push(s); else byGateway.set(k, [s]);
     }
     for (const list of byGateway.values()) {
       const { site, gateway } = list[0]!.ref;
@@ -197,7 +198,8 @@ export class StoreSources {
         if (e.type !== 'counter_epoch' || e.measurement !== ENERGY_MEASUREMENT) continue;
         const k = `${e.device}\n${e.channel}`;
         const ev: EpochEvent = { reason: e.reason, old: e.old, new: e.new, betweenKwh: e.betweenKwh, estimated: e.estimated };
-        byChannel.set(k, [...(byChannel.get(k) ?? []), ev]);
+        const list = byChannel.get(k);
+        if (list) list.push(ev); else byChannel.set(k, [ev]);
       }
       for (const s of list) s.setEvents(byChannel.get(`${s.ref.device}\n${s.ref.channel}`) ?? [], fromMs);
     }
@@ -223,7 +225,9 @@ export class StoreSources {
     for (const [s, p] of pending) {
       for (const t of p.counter) work.push([s, 'counter', t]);
       for (const t of p.power) work.push([s, 'power', t]);
-      if (p.eventsFromMs !== Infinity) eventsFor.set(p.eventsFromMs, [...(eventsFor.get(p.eventsFromMs) ?? []), s]);
+      if (p.eventsFromMs === Infinity) continue;
+      const list = eventsFor.get(p.eventsFromMs);
+      if (list) list.push(s); else eventsFor.set(p.eventsFromMs, [s]);
     }
     await this.fetchPairs(work);
     for (const [fromMs, list] of eventsFor) await this.loadEvents(fromMs, list);
