@@ -32,17 +32,24 @@ t.test('a device silent for 4 energy intervals is lost; its next reading clears 
   const { emitted, alerts } = await book(clock);
   const l = new Liveness(devices, { lostAfterPolls: 4, frozenAfterMs: 900_000 }, T0);
   l.observe(poll('bb1', 'energy', [reading('bb1', { energy_import_kwh: 1 })]), T0 + 50_000);
-  l.observe(poll('pdu-a', 'energy', []), T0 + 50_000);
+  for (let i = 0; i < 3; i++) l.observe(poll('pdu-a', 'energy', []), T0 + 15_000 * i);
+  l.observe({ ...poll('pdu-a', 'energy', []), skipped: 'backoff' }, T0 + 50_000);
+  alertLiveness(l, alerts, T0 + 60_001, devices);
+  t.same(emitted, [], 'three failed polls and a backoff pause: not lost yet');
+  l.observe(poll('pdu-a', 'energy', []), T0 + 60_000);
   alertLiveness(l, alerts, T0 + 60_000, devices);
-  t.same(emitted, [], 'at 60 s nobody is lost yet');
+  t.same(emitted, [], 'four failed polls, but 60 s of silence is not more than 4 intervals');
   alertLiveness(l, alerts, T0 + 60_001, devices);
   t.same(emitted.map((a) => `${a.state} ${a.id} ${a.values?.silentS}`), ['raised lost:pdu-a 60'], 'a device that never answered, from the start');
   alertLiveness(l, alerts, T0 + 120_000, devices);
   t.equal(emitted.filter((a) => a.id === 'lost:pdu-a').length, 1, 'raised once while it stays away');
+  t.notOk(emitted.some((a) => a.id === 'lost:bb1'), 'bb1 is silent for 70 s but was not polled in vain: not lost');
   l.observe(poll('pdu-a', 'full', [reading('pdu-a', { power_w: 10 })]), T0 + 121_000);
   alertLiveness(l, alerts, T0 + 121_000, devices);
-  t.same(emitted.map((a) => `${a.state} ${a.id}`), ['raised lost:pdu-a', 'raised lost:bb1', 'cleared lost:pdu-a']);
-  t.equal(emitted[2]!.message, 'pdu-a gives readings again');
+  t.same(emitted.map((a) => `${a.state} ${a.id}`), ['raised lost:pdu-a', 'cleared lost:pdu-a']);
+  t.equal(emitted[1]!.message, 'pdu-a gives readings again');
+  alertLiveness(l, alerts, T0 + 50_000 + 600_001, devices);
+  t.match(emitted.at(-1), { id: 'lost:bb1', state: 'raised' }, 'silent ten times too long, polled or not (a poller that stopped): lost');
 });
 
 t.test('identical readings under load are frozen; idle ones are not', async (t) => {

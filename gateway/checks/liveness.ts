@@ -1,5 +1,5 @@
-// Lost devices and frozen readings. A device is lost when no poll has brought a reading for a few of
-// its energy intervals. Its readings are frozen when full polls under load bring the very same power,
+// Lost devices and frozen readings. A device is lost when several polls in a row have brought nothing
+// and no reading came for a few of its energy intervals. Its readings are frozen when full polls under load bring the very same power,
 // current and voltage again and again for a long time (15 minutes by default): real meters always jitter in the last digit, a hung firmware or
 // a stale cache in a TCP gateway does not. Pure apart from memory.
 import type { Reading } from '../../protocol/reading.js';
@@ -21,12 +21,19 @@ const MIN_FROZEN_POLLS = 3;
 
 export class Liveness {
   private readonly lastOk = new Map<string, number>();
+  /** Polls in a row that brought nothing (a backoff pause is not a poll). */
+  private readonly failed = new Map<string, number>();
   private readonly repeats = new Map<string, { signature: string; count: number; sinceMs: number; lastMs: number }>();
 
   constructor(private readonly devices: readonly WatchedDevice[], private readonly o: LivenessOptions, private readonly sinceMs: number) {}
 
   observe(result: PollResult, nowMs: number): void {
-    if (result.readings.length === 0) return;
+    if (result.skipped) return;
+    if (result.readings.length === 0) {
+      this.failed.set(result.device, (this.failed.get(result.device) ?? 0) + 1);
+      return;
+    }
+    this.failed.set(result.device, 0);
     this.lastOk.set(result.device, nowMs);
     if (result.kind !== 'full') return;
     const signature = signatureOf(result.readings);
@@ -39,11 +46,17 @@ export class Liveness {
     this.repeats.set(result.device, { signature, count: same ? prev.count + 1 : 1, sinceMs: same ? prev.sinceMs : nowMs, lastMs: nowMs });
   }
 
-  /** Devices without a reading for too long, with how long they have been silent. */
+  /**
+   * Devices without a reading for too long, with how long they have been silent: after `lostAfterPolls`
+   * failed polls in a row (one slow answer on a busy line is not a lost meter, and a meter in backoff is
+   * not retried at once), or after ten times the silence whatever the polls say (a poller that stopped).
+   */
   lost(nowMs: number): { device: string; silentMs: number }[] {
     return this.devices.flatMap((d) => {
       const silentMs = nowMs - (this.lastOk.get(d.id) ?? this.sinceMs);
-      return silentMs > this.o.lostAfterPolls * d.energyIntervalMs ? [{ device: d.id, silentMs }] : [];
+      const limitMs = this.o.lostAfterPolls * d.energyIntervalMs;
+      const failedPolls = this.failed.get(d.id) ?? 0;
+      return silentMs > limitMs && (failedPolls >= this.o.lostAfterPolls || silentMs > 10 * limitMs) ? [{ device: d.id, silentMs }] : [];
     });
   }
 

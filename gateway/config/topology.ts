@@ -43,7 +43,7 @@ export const ChecksConfig = z.strictObject({
   loadWarnPct: z.number().min(1).default(80).describe('current against the rating that raises a warning'),
   loadCriticalPct: z.number().min(1).default(100).describe('current against the rating that raises a critical alert'),
   wiringWindows: z.number().int().min(4).max(1440).default(30).describe('windows kept per circuit for the wiring inference'),
-  lostAfterPolls: z.number().int().min(1).default(4).describe('a device without a reading for this many energy intervals is lost'),
+  lostAfterPolls: z.number().int().min(1).default(4).describe('a device is lost after this many failed polls in a row and as many energy intervals without a reading (or ten times that silence)'),
   frozenAfterMs: z.number().int().min(60_000).default(900_000).describe('identical power, current and voltage under load in every full poll for this long (and 3 polls at least): readings frozen'),
   eventAlertHoldMs: z.number().int().min(0).default(86_400_000).describe('how long a one-time alert (counter reset, device swap) stays active'),
 });

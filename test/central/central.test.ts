@@ -64,7 +64,8 @@ t.test('embedded defaults: authenticated gateways in, readings stored, alerts fo
   t.teardown(() => sim.close());
   sim.bank.meters.get(3)!.fault = { mode: 'dead' };
   const gwConfig = demoConfig(`mqtt://127.0.0.1:${port}`, simPort);
-  const gw = await runGateway({ ...gwConfig, mqtt: { ...gwConfig.mqtt, username: 'gw-test', password: 'pw-gw' } });
+  const devices = gwConfig.devices.map((d) => ({ ...d, backoffBaseMs: 100, backoffMaxMs: 400 })); // a dead meter is retried, and judged lost, within the test
+  const gw = await runGateway({ ...gwConfig, devices, mqtt: { ...gwConfig.mqtt, username: 'gw-test', password: 'pw-gw' } });
   t.teardown(() => gw.stop());
 
   t.ok(await waitFor(() => central.pipeline.counters.snapshot().readingsStored >= 30, 10_000), 'readings are stored');
