@@ -3,7 +3,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Test } from 'tap';
 import type { Reading } from '../../protocol/reading.js';
 import { SCHEMA_VERSION, type GatewayEvent } from '../../protocol/wire.js';
@@ -12,30 +11,9 @@ import { openPostgresStore } from '../../central/storage/postgres/store.js';
 import { openSqliteStore } from '../../central/storage/sqlite/store.js';
 import type { CentralStore, IngestBatch } from '../../central/storage/types.js';
 import { needPeer, quietLog } from '../helpers/env.js';
+import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 
-export const PG_URL = process.env.JB_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const RUN = `jb_energy_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-let n = 0;
-
-async function pgReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-async function dropRunSchemas(): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  const { rows } = await c.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [RUN]);
-  for (const r of rows) await c.query(`DROP SCHEMA "${r.nspname}" CASCADE`);
-  await c.end();
-}
+const schemas = pgSchemas('jb_energy');
 
 export interface StoreKind {
   name: 'sqlite' | 'postgres';
@@ -46,8 +24,8 @@ export interface StoreKind {
 export async function storeKinds(t: Test): Promise<StoreKind[]> {
   const kinds: StoreKind[] = [{ name: 'sqlite', open: () => openSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'jb-energy-')), 'central.db'), log: quietLog }) }];
   if (needPeer(t, await pgReachable(), `PostgreSQL at ${PG_URL}`)) {
-    t.teardown(dropRunSchemas);
-    kinds.push({ name: 'postgres', open: () => openPostgresStore({ connectionString: PG_URL, schema: `${RUN}_${++n}`, log: quietLog, maxConnections: 2 }) });
+    t.teardown(() => schemas.dropAll());
+    kinds.push({ name: 'postgres', open: () => openPostgresStore({ connectionString: PG_URL, schema: schemas.next(), log: quietLog, maxConnections: 2 }) });
   }
   return kinds;
 }
