@@ -90,7 +90,7 @@ export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => numbe
   await holder.load();
   const auth = new AuthService({ store: access, clock, log: quietLog, scrypt: FAST_SCRYPT, customerExists: (id) => holder.current().model.customers.has(id) });
 
-  const rows = (device: string, gateway: string, site: string, seq: number, kw: number) => readingsBatch(seq, Array.from({ length: 48 }, (_, i) => reading(device, 'total', OCT + i * 12 * HOUR + 1000,
+  const rows = (device: string, gateway: string, site: string, seq: number, kw: number) => readingsBatch(seq, Array.from({ length: 64 }, (_, i) => reading(device, 'total', OCT + i * 12 * HOUR + 1000,
     { energy_import_kwh: 1000 + kw * i * 12, power_w: kw * 1000, current_a: kw * 4.3 })), { site, gateway });
   await store.store([
     rows('pdu-acme-1', 'gw1', 'ams1', 1, 2), rows('pdu-shared', 'gw1', 'ams1', 2, 3), rows('pdu-beta-1', 'gw1', 'ams1', 3, 5), rows('bus-a', 'gw1', 'ams1', 4, 20),
