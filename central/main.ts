@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AlertForwarder } from './alerts/forward.js';
 import { authService, openAccessStore, openModelHolder, startApi } from './api/compose.js';
+import { cachedCustomerEnergy } from './api/energy-cache.js';
 import type { ApiDeps } from './api/types.js';
 import { openBilling, type Billing } from './billing/compose.js';
 import { startTickSchedule } from './billing/run/schedule.js';
@@ -130,7 +131,7 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       const models = running.models;
       const auth = authService(config, running.access, (id) => models.current().model.customers.has(id), apiLog, clock);
       running.api = await startApi({
-        store, models: running.models, editor: running.models, auth, clock, log: apiLog,
+        store, models: running.models, editor: running.models, auth, clock, log: apiLog, energy: cachedCustomerEnergy({ store, clock }),
         ...(running.billing ? { billing: running.billing } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.apiPlugins ? { plugins: deps.apiPlugins } : {}),
         ...(config.api.secureCookie !== undefined ? { secureCookie: config.api.secureCookie } : {}),
       }, { host: config.api.host, port: config.api.port, ...(config.api.tls ? { tls: config.api.tls } : {}) });

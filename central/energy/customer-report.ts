@@ -6,7 +6,7 @@ import type { InventoryModel, PointInfo } from '../model/types.js';
 import { billablePoints } from './customer-points.js';
 import { PeriodError } from './errors.js';
 import { addEnergy, heldEnergyOverCuts, measuredShare, ZERO_ENERGY, type HeldPoint } from './group.js';
-import { StoreSources, type BridgeStats, type StoreSourcesDeps } from './store-source.js';
+import { StoreSources, type BridgeStats, type SeriesIndex, type StoreSourcesDeps } from './store-source.js';
 import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions, type EnergyQuantity } from './types.js';
 
 export const GROUP_BY = ['site', 'room', 'rack', 'feed', 'phase', 'point'] as const;
@@ -16,6 +16,8 @@ export interface EnergyReportDeps {
   store: StoreSourcesDeps['store'];
   model: InventoryModel;
   energyOptions?: EnergyOptions;
+  /** Series ids by source (seriesIndex), when the caller keeps one; otherwise listed per site. */
+  seriesIndex?: SeriesIndex;
 }
 
 export interface EnergyReportQuery {
@@ -70,7 +72,7 @@ export async function customerEnergyReport(deps: EnergyReportDeps, q: EnergyRepo
     return { site: site.id, fromMs, toMs, points: billablePoints(deps.model, q.customer, site.id, { fromMs, toMs }) };
   }).filter((p) => p.points.plus.length > 0);
   const all = plans.flatMap((p) => [...p.points.plus, ...p.points.minus]);
-  const sources = await StoreSources.open({ store: deps.store }, all.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })));
+  const sources = await StoreSources.open({ store: deps.store }, all.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })), deps.seriesIndex);
   await sources.loadEvents(Math.min(...plans.map((p) => p.fromMs)) - opts.estimateWindowMs);
   await sources.prefetch(plans.flatMap((p) => [...p.points.plus, ...p.points.minus].map((b) => ({
     pointId: b.point.id,
