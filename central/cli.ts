@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { untilSignal } from '../cli/args.js';
 import { mkdir } from 'node:fs/promises';
-import { authService, openAccessStore } from './api/compose.js';
+import { authService, openAccessStore, openModelHolder } from './api/compose.js';
 import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
 import { brokerCommand } from './broker/cli.js';
 import { readCentralConfig } from './config/central-load.js';
@@ -83,22 +83,36 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Opens what central.yaml names: the readings store and the inventory model (for one command). */
+/**
+ * Opens what central.yaml names for one command: the readings store and the model, the operators' edits
+ * (made through the API) applied, so a command sees what the running node sees.
+ */
 async function openCentral(file: string) {
   const config = await readCentralConfig(file);
   if (!config.inventory) throw new Error(`${file}: inventory: needed here`);
-  const { model } = await readInventory(config.inventory);
+  const inventory = await readInventory(config.inventory);
   const log = centralLogger(config.log.level === 'info' ? 'warn' : config.log.level);
   const store = await openStore(config, log);
-  return { config, model, store, log };
+  try {
+    const access = await openAccessStore(config, log);
+    try {
+      const models = await openModelHolder({ config, inventory, access, log, clock: systemClock });
+      return { config, model: models.current().model, models, store, log, close: () => store.close() };
+    } finally {
+      await access.close();
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }
 
 /** `joulebook energy ...` */
 export function energyCliCommand(): Command {
   return energyCommand({
     open: async (file) => {
-      const { model, store } = await openCentral(file);
-      return { store, model, close: () => store.close() };
+      const { model, store, close } = await openCentral(file);
+      return { store, model, close };
     },
     write: (text) => process.stdout.write(text),
   });
@@ -109,12 +123,12 @@ export function invoiceCliCommand(): Command {
   const cmd: Command = invoiceCommand({
     open: async () => {
       const file = (cmd.opts() as { config: string }).config;
-      const { config, model, store, log } = await openCentral(file);
+      const { config, model, models, store, log, close } = await openCentral(file);
       try {
-        const billing = await openBilling({ config, readings: store, model, log, clock: systemClock });
-        return { ...billing, close: async () => { await billing.close(); await store.close(); } };
+        const billing = await openBilling({ config, readings: store, model, models, log, clock: systemClock });
+        return { ...billing, close: async () => { await billing.close(); await close(); } };
       } catch (err) {
-        await store.close();
+        await close();
         throw err;
       }
     },
