@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BucketError, bucketPlan, chooseStep, MAX_BUCKETS, powerBuckets } from './buckets.js';
+import { BucketError, bucketPlan, chooseStep, demandCuts, MAX_BUCKETS, peakOf, powerBuckets } from './buckets.js';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -73,4 +73,17 @@ t.test('mean power per bucket from its energy', async (t) => {
     { fromMs: H, toMs: 2 * H, kWh: 0, kW: 0, estimated: false, measuredShare: 1 },
   ]);
   t.equal(powerBuckets([{ fromMs: 5, toMs: 5, kWh: 1, estimatedKwh: 0 }])[0]!.kW, 0, 'an empty bucket has no power');
+});
+
+t.test('peak demand over whole 15-minute slots', async (t) => {
+  const from = ms('2026-10-01T00:05:00Z');
+  const cuts = demandCuts(from, from + H);
+  t.same(cuts.map((c) => new Date(c).toISOString().slice(11, 16)), ['00:15', '00:30', '00:45', '01:00'], 'whole slots only');
+  t.same(demandCuts(from, from + 60_000), [], 'none in a minute');
+  t.same(peakOf([
+    { fromMs: 0, toMs: H / 4, kWh: 0.5, estimatedKwh: 0 },
+    { fromMs: H / 4, toMs: H / 2, kWh: 0.75, estimatedKwh: 0.1 },
+    { fromMs: H / 2, toMs: 3 * H / 4, kWh: 0.6, estimatedKwh: 0 },
+  ]), { kW: 3, fromMs: H / 4, estimated: true });
+  t.equal(peakOf([]), undefined);
 });

@@ -119,3 +119,19 @@ export function powerBuckets(buckets: readonly BucketEnergy[]): PowerBucket[] {
     return { fromMs: b.fromMs, toMs: b.toMs, kWh: b.kWh, kW: hours > 0 ? b.kWh / hours : 0, estimated: b.estimatedKwh > 0, measuredShare };
   });
 }
+
+export const DEMAND_SLOT_MS = 15 * MIN_MS;
+
+/** Cuts on the 15-minute demand grid inside a period (only whole slots: a peak is a slot's mean power). */
+export function demandCuts(fromMs: number, toMs: number, slotMs = DEMAND_SLOT_MS): number[] {
+  const cuts: number[] = [];
+  for (let c = Math.ceil(fromMs / slotMs) * slotMs; c <= toMs; c += slotMs) cuts.push(c);
+  return cuts;
+}
+
+/** The highest mean power of a whole slot and when; undefined with no slot. */
+export function peakOf(slots: readonly BucketEnergy[]): { kW: number; fromMs: number; estimated: boolean } | undefined {
+  let best: BucketEnergy | undefined;
+  for (const s of slots) if (!best || s.kWh > best.kWh) best = s;
+  return best ? { kW: (best.kWh * HOUR_MS) / (best.toMs - best.fromMs), fromMs: best.fromMs, estimated: best.estimatedKwh > 0 } : undefined;
+}
