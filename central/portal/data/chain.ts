@@ -1,6 +1,6 @@
 // The power chain of a site as a tree, each node with its live power (its own top meters) and, where
 // its meters read current per phase, the phase balance against its rating (core/phase-balance.ts).
-import type { InventoryModel, NodeInfo, PointInfo } from '../../model/types.js';
+import type { NodeInfo, PointInfo } from '../../model/types.js';
 import { topPoints } from '../../model/cover.js';
 import { circuitBalance, type CircuitBalance, type LinePhase } from '../core/phase-balance.js';
 import { TargetError } from '../core/targets.js';

@@ -40,14 +40,14 @@ t.test('views over the example October', async (t) => {
     await t.rejects(history(deps, {}, { site: 'ams1', target: 'site', from: 'soon', to: '2026-10-02' }), { message: /from "soon" is neither/ });
     await t.rejects(history(deps, {}, { site: 'ams1', target: 'site', from: '2026-10-02', to: '2026-10-01' }), { message: 'the period must end after it starts' });
     await t.rejects(history(deps, {}, { site: 'ams1', target: 'site', range: '2y' as never }), { message: /range "2y" is one of 1h, 24h/ });
-    await t.rejects(history(deps, {}, { site: 'nowhere', target: 'site' }), { status: 404 });
+    await t.rejects(history(deps, {}, { site: 'nowhere', target: 'site' }), { name: 'TargetError', status: 404 });
   });
 
   t.test('history: a customer sees its own and nothing else', async (t) => {
     const acme = await history(deps, { customer: 'acme' }, { site: 'ams1', target: 'rack:ams1-r12', from: '2026-10-01', to: '2026-11-01' });
     t.ok(close(acme.total.kWh, 3 * 745, 1e-3));
     await t.rejects(history(deps, { customer: 'nordwind' }, { site: 'ams1', target: 'rack:ams1-r12', range: '24h' }), { message: 'no rack:ams1-r12 at ams1 among your points', status: 404 });
-    await t.rejects(history(deps, { customer: 'nordwind' }, { site: 'ams1', target: 'customer:acme', range: '24h' }), { status: 404 });
+    await t.rejects(history(deps, { customer: 'nordwind' }, { site: 'ams1', target: 'customer:acme', range: '24h' }), { name: 'TargetError', status: 404 });
   });
 
   t.test('compare: two months per rack, energy and 15-minute peak', async (t) => {
@@ -84,7 +84,7 @@ t.test('views over the example October', async (t) => {
     t.ok(close(mine.rows.find((r) => r.group === 'ams1-r14')?.kW, 0.3), 'its outlet draws 300 W');
     const later = await live({ ...deps, clock: { now: () => NOW + 60 * 86_400_000 } }, {}, { by: 'site' });
     t.same(later.rows.map((r) => [r.group, r.kW, r.points]), [['ams1', 0, 0], ['sin1', 0, 0]], 'nothing live two months later');
-    await t.rejects(live(deps, {}, { by: 'site', site: 'x' }), { status: 404 });
+    await t.rejects(live(deps, {}, { by: 'site', site: 'x' }), { name: 'TargetError', status: 404 });
 
     const c = await chain(deps, { site: 'ams1' });
     t.same(c.roots.map((n) => n.id), ['ams1-util-a', 'ams1-util-b']);
@@ -92,6 +92,6 @@ t.test('views over the example October', async (t) => {
     t.equal(bb.id, 'ams1-r101-bb-a');
     t.equal(bb.balance.status, 'unknown', 'no current read: balance unknown');
     t.ok(bb.kW !== undefined && bb.kW > 0);
-    await t.rejects(chain(deps, { site: 'x' }), { status: 404 });
+    await t.rejects(chain(deps, { site: 'x' }), { name: 'TargetError', status: 404 });
   });
 });
