@@ -20,7 +20,7 @@ export function html(strings, ...values) {
 }
 
 export function render(el, fragment) {
-  el.innerHTML = String(fragment);
+  el.innerHTML = Array.isArray(fragment) ? fragment.map(String).join('') : String(fragment);
 }
 
 export const badge = (status, text = status) => html`<span class="badge ${status}">${text}</span>`;

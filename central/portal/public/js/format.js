@@ -96,5 +96,6 @@ export function monthOf(ms, timeZone) {
 /** Share measured as text, and whether to mark the figure as estimated. */
 export function quality(measuredShare) {
   if (measuredShare === undefined || measuredShare >= 0.99995) return { estimated: false, text: 'measured' };
-  return { estimated: true, text: `${fmt(1).format(measuredShare * 100)} % measured` };
+  // Near 100 %, enough digits that an estimated figure never reads as 100.0 % measured.
+  return { estimated: true, text: `${fmt(measuredShare >= 0.999 ? 3 : 1).format(Math.floor(measuredShare * 1e5) / 1e3)} % measured` };
 }

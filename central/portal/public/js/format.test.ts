@@ -32,4 +32,5 @@ t.test('time in the site\'s zone', async (t) => {
   t.same([f.previousMonth('2026-10'), f.previousMonth('2026-01')], ['2026-09', '2025-12']);
   t.same(f.quality(1), { estimated: false, text: 'measured' });
   t.same(f.quality(0.98765), { estimated: true, text: '98.8 % measured' });
+  t.same(f.quality(0.99989), { estimated: true, text: '99.989 % measured' }, 'never rounded up to 100');
 });

@@ -27,7 +27,7 @@ export function mount(main, ctx) {
       render(main.querySelector('#site-cards'), sites.rows.map((r) => html`
         <div class="card" data-site="${r.site}"><div class="label">${ctx.site(r.site)?.name ?? r.site}</div>
         <div class="value live-value" data-key="site:${r.site}">${kW(r.kW)}</div>
-        <div class="note">${r.points} meters · ${clock(r.newestTs, r.timeZone)} ${tz(r.timeZone)}</div></div>`));
+        <div class="note">${r.points} meters · ${clock(r.newestTs, r.timeZone)} ${tz(r.timeZone, r.newestTs)}</div></div>`));
       main.querySelector('#by-name').textContent = GROUPS.find((g) => g[0] === by)[1].toLowerCase();
       main.querySelector('#group-head').textContent = GROUPS.find((g) => g[0] === by)[1];
       const next = new Map();
@@ -38,7 +38,7 @@ export function mount(main, ctx) {
         return html`<tr data-group="${r.group}" class="${changed ? 'pulse' : ''}">
           <td>${ctx.site(r.site)?.name ?? r.site}</td><td>${r.group === '-' ? html`<span class="muted">no ${by}</span>` : r.group}</td>
           <td class="num live-value" data-key="${key}">${kW(r.kW)}</td><td class="num">${r.points}${r.stale ? html` <span class="muted">(${r.stale} silent)</span>` : ''}</td>
-          <td>${r.newestTs ? `${clock(r.newestTs, r.timeZone)} ${tz(r.timeZone)}` : '–'} <span class="muted">${r.newestTs ? ago(r.newestTs, groups.nowMs) : ''}</span></td>
+          <td>${r.newestTs ? `${clock(r.newestTs, r.timeZone)} ${tz(r.timeZone, r.newestTs)}` : '–'} <span class="muted">${r.newestTs ? ago(r.newestTs, groups.nowMs) : ''}</span></td>
           <td>${r.group !== '-' && by !== 'phase' ? html`<a href="#/history?site=${r.site}&target=${by}:${r.group}">chart</a>` : ''}</td></tr>`;
       }));
       previous = next;
@@ -52,6 +52,7 @@ export function mount(main, ctx) {
   return () => clearInterval(timer);
 }
 
-function tz(timeZone) {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }).formatToParts(Date.now()).find((p) => p.type === 'timeZoneName')?.value ?? '';
+/** The zone's abbreviation at an instant (CEST in summer, CET in winter). */
+function tz(timeZone, atMs) {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }).formatToParts(atMs ?? Date.now()).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
