@@ -103,10 +103,12 @@ export const Mqtt = z.strictObject({
   clientId: z.string().min(1).max(64).optional().describe('stable and unique per gateway; defaults to joulebook-<gateway id>'),
   username: z.string().optional(),
   password: z.string().optional(),
+  passwordFile: z.string().optional()
+    .describe('file holding the password (its first line), instead of `password`: keeps the secret out of this file (mode 0600); relative to the config file'),
   tls: z.strictObject({
-    ca: z.string().optional().describe('CA certificate file (PEM)'),
-    cert: z.string().optional().describe('client certificate file (PEM)'),
-    key: z.string().optional().describe('client key file (PEM)'),
+    ca: z.string().optional().describe('CA certificate file (PEM) that signed the broker\'s certificate; relative to the config file'),
+    cert: z.string().optional().describe('client certificate file (PEM); relative to the config file'),
+    key: z.string().optional().describe('client key file (PEM); relative to the config file'),
   }).optional(),
   inFlight: z.number().int().min(1).max(1000).default(16).describe('messages awaiting PUBACK at once'),
   maxPayloadBytes: z.number().int().min(4096).max(131072).default(65536),
