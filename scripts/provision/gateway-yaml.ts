@@ -49,7 +49,8 @@ export function gatewayYaml(i: GatewayYamlInput): string {
   const prev = i.previous ?? {};
   const prevMqtt = (typeof prev.mqtt === 'object' && prev.mqtt !== null ? prev.mqtt : {}) as Record<string, unknown>;
   // Tuning of the connection an installer added stays; what provisioning owns is replaced.
-  const { url: _u, username: _n, password: _p, passwordFile: _f, tls: _t, ...mqttTuning } = prevMqtt;
+  const owned = new Set(['url', 'username', 'password', 'passwordFile', 'tls']);
+  const mqttTuning = Object.fromEntries(Object.entries(prevMqtt).filter(([k]) => !owned.has(k)));
   const prevSnmp = (typeof prev.snmp === 'object' && prev.snmp !== null ? prev.snmp : {}) as Record<string, unknown>;
   const doc: Record<string, unknown> = {
     ...prev,
