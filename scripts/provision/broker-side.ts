@@ -54,8 +54,10 @@ export async function brokerSide(o: BrokerSideOptions): Promise<BrokerSide> {
   if (secure) {
     const given = o.ca ? [{ file: o.ca, text: await readText(o.ca, '--ca') }] : [];
     if (tls) {
-      const candidates = [...given, ...(tls.ca ? [{ file: tls.ca, text: await readText(tls.ca, 'broker.embedded.tls.ca') }] : [])];
-      const choice = chooseCa({ file: tls.cert, text: await readText(tls.cert, 'broker.embedded.tls.cert') }, candidates);
+      // With a client CA the embedded broker demands client certificates (central/main.ts), and a bundle
+      // carries none: its gateway could never connect.
+      if (tls.ca) throw new ConfigError([{ file: o.centralConfig!, path: 'broker.embedded.tls.ca', message: 'central demands client certificates, and provisioning issues none: gateways authenticate with their password over TLS; remove tls.ca or provision the certificates by hand' }]);
+      const choice = chooseCa({ file: tls.cert, text: await readText(tls.cert, 'broker.embedded.tls.cert') }, given);
       if (!choice.ok) throw cli(choice.message);
       caPem = choice.pem;
       notes.push(`TLS: the gateway verifies the broker with ${choice.subject.replace(/\n/g, ', ')} from ${choice.from}`);
