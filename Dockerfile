@@ -34,7 +34,7 @@ COPY config config
 RUN mkdir -p /data /etc/joulebook && chown node:node /data
 VOLUME /data
 USER node
-# MQTT (embedded broker) and MQTT over TLS; the central API when it is enabled.
+# MQTT and MQTT over TLS of the embedded broker.
 EXPOSE 1883 8883
 ENTRYPOINT ["node", "/app/bin/joulebook.js"]
 CMD ["central", "-c", "/etc/joulebook/central.yaml"]
