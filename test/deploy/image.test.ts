@@ -44,7 +44,9 @@ function runImageCommand(args: string[], o: { until?: RegExp; env?: Record<strin
     const timer = setTimeout(() => p.kill('SIGTERM'), o.timeoutMs ?? 20_000);
     const seen = (d: Buffer) => {
       out += d.toString();
-      if (o.until?.test(out)) p.kill('SIGTERM');
+      // A moment's grace: the signal handlers go in right after the line is logged, and a SIGTERM
+      // before them would end the process by the default action.
+      if (o.until?.test(out)) setTimeout(() => p.kill('SIGTERM'), 300);
     };
     p.stdout.on('data', seen);
     p.stderr.on('data', seen);
