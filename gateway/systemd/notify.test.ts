@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { hasProgram, quietLog } from '../../test/helpers/env.js';
-import { notifyPlan, SystemdNotifier, systemdNotifyProgram } from './notify.js';
+import { intervalTimer, notifyPlan, SystemdNotifier, systemdNotifyProgram } from './notify.js';
 
 t.test('what the environment asks for', async (t) => {
   const cases: [Record<string, string>, number, ReturnType<typeof notifyPlan>][] = [
@@ -74,6 +74,13 @@ t.test('outside systemd nothing is sent; a failing sender is logged, never throw
   await failing.n.ping();
   await failing.n.stopping();
   t.pass('no throw');
+  let ticks = 0;
+  const stop = intervalTimer(5, () => { ticks++; });
+  await new Promise((r) => setTimeout(r, 40));
+  stop();
+  const seen = ticks;
+  await new Promise((r) => setTimeout(r, 20));
+  t.ok(seen > 0 && ticks === seen, `the interval timer ticks (${seen}) and stops`);
 });
 
 t.test('systemd-notify delivers WATCHDOG=1 to a notify socket', async (t) => {

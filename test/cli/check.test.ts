@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { systemClock } from '../../gateway/clock.js';
 import { checkTable, judge, reportOf, type CheckReport } from '../../gateway/check/report.js';
-import { runCheck } from '../../gateway/check/run-check.js';
+import { checkBroker, runCheck } from '../../gateway/check/run-check.js';
+import { GatewayConfig } from '../../gateway/config/schema.js';
 import { readGatewayConfig } from '../../gateway/config/load.js';
 import { loadCatalogFor } from '../../gateway/main.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
@@ -151,6 +152,8 @@ t.test('judging a poll, pure', async (t) => {
   t.same(partial.warnings, ['not available: total.power_w', 'refused registers: total.frequency_hz']);
   const many = judge({ ...base, result: { device: 'd', kind: 'full', readings: [reading({ energy_import_kwh: 1 }, Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((m) => [m, 'not_available' as const])))], durationMs: 5 } });
   t.match(many.warnings[0], /and 2 more$/);
+  const noCa = await checkBroker(GatewayConfig.parse({ gateway: { id: 'g', site: 's', room: 'r' }, mqtt: { url: 'mqtts://127.0.0.1:1', tls: { ca: '/nonexistent/ca.crt' } } }), 1000, systemClock);
+  t.match(noCa, { ok: false, error: /ENOENT.*ca\.crt/ }, 'a missing CA file is the broker line\'s error');
   t.match(checkTable(reportOf('gw', [])), /no devices configured[\s\S]*OK: 0 device/);
   t.match(checkTable(reportOf('gw', [partial], { url: 'mqtt://x', ok: false, error: 'refused' })), /warning: not available[\s\S]*FAILED: refused[\s\S]*broker unreachable/);
 });
