@@ -110,10 +110,8 @@ export function createGatewayMetrics(view: GatewayView, opts: GatewayMetricsOpti
   gauge('outbox_pending_items', 'poll results held in memory, not yet committed to disk', [], () => [[{}, view.outbox.pendingCount]]);
 
   gauge('mqtt_connected', '1 while connected to the broker', [], () => [[{}, view.publisher.connected ? 1 : 0]]);
-  gauge('mqtt_last_ack_timestamp_seconds', 'time the broker last acknowledged a message (Unix seconds)', [], () => {
-    const at = view.publisher.lastAckedAtMs;
-    return at === undefined ? [] : [[{}, at / 1000]];
-  });
+  gauge('mqtt_last_ack_timestamp_seconds', 'time the broker last acknowledged a message (Unix seconds; 0 before the first)', [],
+    () => [[{}, (view.publisher.lastAckedAtMs ?? 0) / 1000]]);
   for (const [name, key, help] of PUBLISH_COUNTERS) counter(name, help, [], () => [[{}, view.publisher.counters.get(key)]]);
 
   gauge('alerts_active', 'alerts raised and not cleared, by type and severity', ['type', 'severity'], () => {

@@ -17,6 +17,12 @@ export interface StatusServerDeps {
   log: Logger;
 }
 
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'is already in use (another gateway or program?)',
+  EACCES: 'may not be opened by this user (ports under 1024 need privileges)',
+  EADDRNOTAVAIL: 'is not an address of this machine',
+};
+
 export class StatusServerError extends Error {
   constructor(message: string, readonly code: string | undefined) {
     super(message);
@@ -35,9 +41,7 @@ export class StatusServer {
     const server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
-        const why = err.code === 'EADDRINUSE' ? 'is already in use (another gateway or program?)'
-          : err.code === 'EACCES' ? 'may not be opened by this user'
-            : err.code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' : `failed: ${err.message}`;
+        const why = LISTEN_ERRORS[err.code ?? ''] ?? `failed: ${err.message}`;
         reject(new StatusServerError(`status page: ${host}:${port} ${why}; change status.host or status.port in gateway.yaml, or set status.enabled: false`, err.code));
       });
       server.listen(port, host, () => resolve());
