@@ -8,7 +8,7 @@ import { startModbusSim } from '../../sim/modbus/start.js';
 import { startSnmpSim } from '../../sim/snmp/start.js';
 import { freeUdpPortRange } from '../../sim/wiring.js';
 import type { GatewayStatus } from '../../gateway/status/snapshot.js';
-import { freePort, hasProgram } from '../helpers/env.js';
+import { freePort, hasProgram, needPeer } from '../helpers/env.js';
 import { startAedes } from '../helpers/brokers.js';
 import { demoConfig, runGateway, waitFor } from '../helpers/gateway.js';
 import { builtinProfiles } from '../helpers/modbus.js';
@@ -121,7 +121,7 @@ t.test('a gateway with a good and a dead meter, a PDU and a broker outage, seen 
   t.ok(value(after, 'joulebook_gateway_mqtt_reconnects_total')! > 0, 'reconnects counted');
 
   t.test('curl as an outside client', async (t) => {
-    if (!hasProgram('curl')) return t.skip('curl is not installed');
+    if (!needPeer(t, hasProgram('curl'), 'curl')) return;
     // Not spawnSync: the server answering curl runs in this very process.
     const r = await promisify(execFile)('curl', ['-sS', '--max-time', '10', '-D', '-', `${url}/metrics`], { encoding: 'utf8' });
     t.match(r.stdout, /^HTTP\/1\.1 200 OK/);
