@@ -94,6 +94,9 @@ t.test('ingest, broker and alert metrics follow a real central node', async (t) 
   t.ok(value(m, 'joulebook_central_alerts_published_total')! >= 1, 'published on the central alert topic');
   t.equal(value(m, 'joulebook_central_alert_webhook_deliveries_total', { result: 'failed' }), 0);
   t.equal(m.get('joulebook_central_invoice_runs'), undefined, 'no billing section, no invoice metrics');
+  const wired = parsePrometheusText(await central.metrics.render());
+  t.equal(value(wired, 'joulebook_central_ingest_readings_stored_total'), snap.readingsStored, 'the registry central/main.ts builds reads the same counters');
+  t.equal(value(wired, 'joulebook_central_info', { central: config.central.id, version: 'unknown' }), 1, 'version "unknown" unless the caller gives one');
 });
 
 t.test('invoice runs by state from a real billing store; an external-broker consumer', async (t) => {
