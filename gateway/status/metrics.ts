@@ -68,10 +68,10 @@ export function createGatewayMetrics(view: GatewayView, opts: GatewayMetricsOpti
   }
 
   gauge('device_consecutive_failures', 'failed polls in a row (0 once a poll succeeds)', ['device', 'bus'],
-    () => [...busFor].map(([device, bus]) => [{ device, bus }, view.book.get(device)?.consecutiveFailures ?? 0]));
+    () => [...busFor].map(([device, bus]) => [{ device, bus }, view.book.get(device)!.consecutiveFailures]));
   gauge('device_last_reading_timestamp_seconds', 'time of the newest reading of the device (Unix seconds)', ['device', 'bus'],
     () => [...busFor].flatMap(([device, bus]): Sample[] => {
-      const at = view.book.get(device)?.lastReadingAtMs;
+      const at = view.book.get(device)!.lastReadingAtMs;
       return at === undefined ? [] : [[{ device, bus }, at / 1000]];
     }));
   counter('poll_overruns_total', 'scheduled poll ticks skipped because the previous poll ran over', [], () => [[{}, view.scheduler.overruns]]);
@@ -80,7 +80,7 @@ export function createGatewayMetrics(view: GatewayView, opts: GatewayMetricsOpti
     () => [...m].flatMap(([id, x]) => Object.entries(names).map(([n, error]): Sample => [{ ...label(id), error }, x.counters.get(n)]));
   const one = <T extends { counters: { get(n: string): number } }>(m: ReadonlyMap<string, T>, n: string, label: (id: string) => Labels) =>
     () => [...m].map(([id, x]): Sample => [label(id), x.counters.get(n)]);
-  const devLabels = (id: string) => ({ device: id, bus: busFor.get(id) ?? '' });
+  const devLabels = (id: string) => ({ device: id, bus: busFor.get(id)! });
   const busLabels = (id: string) => ({ bus: id });
   const pduLabels = (id: string) => ({ pdu: id });
   const snmp = new Map([...view.pdus].map(([id, a]) => [id, a.client]));
@@ -135,7 +135,7 @@ export function createGatewayMetrics(view: GatewayView, opts: GatewayMetricsOpti
     contentType: registry.contentType,
     render: () => registry.metrics(),
     observePoll: (r) => {
-      const bus = busFor.get(r.device) ?? '';
+      const bus = busFor.get(r.device) ?? ''; // never undefined: a label must be a string, and this runs in the poll path
       polls.inc({ device: r.device, bus, outcome: pollOutcome(r) });
       if (r.skipped) return;
       duration.observe({ device: r.device, bus, kind: r.kind }, r.durationMs / 1000);

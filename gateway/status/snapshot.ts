@@ -3,7 +3,8 @@ import type { Measurement } from '../../protocol/measurements.js';
 import type { Alert } from '../../protocol/wire.js';
 import { busOf, safeUrl, type GatewayView } from './view.js';
 
-const BUS_ERRORS = { timeout: 'timeouts', crc: 'crc_errors', exception: 'exceptions', garbage: 'garbage', link: 'link_errors', stale_frame: 'stale_frames', desync: 'desyncs' } as const;
+const DEVICE_ERRORS = { timeout: 'timeouts', crc: 'crc_errors', exception: 'exceptions', garbage: 'garbage', link: 'link_errors' } as const;
+const BUS_ERRORS = { ...DEVICE_ERRORS, stale_frame: 'stale_frames', desync: 'desyncs' } as const;
 const SNMP_ERRORS = { timeout: 'timeouts', error: 'errors', too_big: 'too_big', malformed: 'malformed', bad_value: 'bad_values', bad_row: 'bad_rows' } as const;
 
 export type DeviceState = 'ok' | 'failing' | 'waiting';
@@ -66,32 +67,31 @@ export function statusSnapshot(view: GatewayView): GatewayStatus {
   const p = view.publisher;
   const busFor = busOf(view);
   const device = (id: string, kind: DeviceStatus['kind'], profile: string, address: string, errors: Record<string, number>): DeviceStatus => {
-    const live = view.book.get(id);
-    const lastError = live?.lastError;
-    const state: DeviceState = !live?.lastOutcome ? 'waiting' : live.consecutiveFailures > 0 ? 'failing' : 'ok';
+    // The book and the driver maps are built from the same configuration: every configured id is in them.
+    const live = view.book.get(id)!;
+    const lastError = live.lastError;
+    const state: DeviceState = !live.lastOutcome ? 'waiting' : live.consecutiveFailures > 0 ? 'failing' : 'ok';
     return {
-      id, kind, profile, bus: busFor.get(id) ?? '', address, state,
-      identities: live?.identities ?? {}, values: live?.values ?? {},
-      ...opt('lastPollAt', iso(live?.lastPollAtMs)), ...opt('lastDurationMs', live?.lastDurationMs === undefined ? undefined : round(live.lastDurationMs)), ...opt('lastOutcome', live?.lastOutcome),
-      ...opt('lastReadingAt', iso(live?.lastReadingAtMs)), ...opt('failingSince', iso(live?.failingSinceMs)),
+      id, kind, profile, bus: busFor.get(id)!, address, state, identities: live.identities, values: live.values,
+      ...opt('lastPollAt', iso(live.lastPollAtMs)), ...opt('lastDurationMs', live.lastDurationMs === undefined ? undefined : round(live.lastDurationMs)), ...opt('lastOutcome', live.lastOutcome),
+      ...opt('lastReadingAt', iso(live.lastReadingAtMs)), ...opt('failingSince', iso(live.failingSinceMs)),
       ...(lastError ? { lastError: { kind: lastError.kind, ...opt('reason', lastError.reason), at: iso(lastError.atMs)! } } : {}),
-      consecutiveFailures: live?.consecutiveFailures ?? 0, polls: live?.polls ?? 0, failedPolls: live?.failedPolls ?? 0, errors,
+      consecutiveFailures: live.consecutiveFailures, polls: live.polls, failedPolls: live.failedPolls, errors,
     };
   };
   const devices = [
     ...view.config.devices.map((d) => {
-      const c = view.devices.get(d.id)?.counters;
-      const s = device(d.id, 'modbus', d.profile, `unit ${d.unit}`, c ? pick(BUS_ERRORS, (n) => c.get(n)) : {});
-      const l = c?.snapshot().latency;
-      if (l && l.count > 0) s.requestLatencyMs = { mean: round(l.meanMs), max: round(l.maxMs), last: round(l.lastMs) };
+      const c = view.devices.get(d.id)!.counters;
+      const s = device(d.id, 'modbus', d.profile, `unit ${d.unit}`, pick(DEVICE_ERRORS, (n) => c.get(n)));
+      const l = c.snapshot().latency;
+      if (l.count > 0) s.requestLatencyMs = { mean: round(l.meanMs), max: round(l.maxMs), last: round(l.lastMs) };
       return s;
     }),
     ...view.config.snmp.pdus.map((pdu) => {
-      const c = view.pdus.get(pdu.id)?.client.counters;
-      return device(pdu.id, 'snmp', pdu.profile, `${pdu.host}:${pdu.port}`, c ? pick(SNMP_ERRORS, (n) => c.get(n)) : {});
+      const c = view.pdus.get(pdu.id)!.client.counters;
+      return device(pdu.id, 'snmp', pdu.profile, `${pdu.host}:${pdu.port}`, pick(SNMP_ERRORS, (n) => c.get(n)));
     }),
   ];
-  for (const d of devices) if (d.kind === 'modbus') d.errors = withoutBusOnly(d.errors);
   return {
     gateway: { ...view.config.gateway, version: view.version, boot: view.boot },
     now: iso(now)!,
@@ -104,12 +104,12 @@ export function statusSnapshot(view: GatewayView): GatewayStatus {
       oldestAgeS: size.oldestTs === undefined ? 0 : Math.max(0, round((now - size.oldestTs) / 1000)),
     },
     buses: view.config.buses.map((b) => {
-      const bus = view.buses.get(b.id);
-      const c = bus?.counters;
-      const l = c?.snapshot().latency;
+      const bus = view.buses.get(b.id)!;
+      const c = bus.counters;
+      const l = c.snapshot().latency;
       return {
-        id: b.id, type: b.type, requests: c?.get('requests') ?? 0, errors: pick(BUS_ERRORS, (n) => c?.get(n) ?? 0),
-        reconnects: c?.get('reconnects') ?? 0, queueDepth: bus?.queueDepth ?? 0, latencyMs: { mean: round(l?.meanMs ?? 0), max: round(l?.maxMs ?? 0) },
+        id: b.id, type: b.type, requests: c.get('requests'), errors: pick(BUS_ERRORS, (n) => c.get(n)),
+        reconnects: c.get('reconnects'), queueDepth: bus.queueDepth, latencyMs: { mean: round(l.meanMs), max: round(l.maxMs) },
       };
     }),
     devices,
@@ -118,15 +118,10 @@ export function statusSnapshot(view: GatewayView): GatewayStatus {
   };
 }
 
-function withoutBusOnly(errors: Record<string, number>): Record<string, number> {
-  const copy = { ...errors };
-  delete copy.stale_frame;
-  delete copy.desync;
-  return copy;
-}
+const SEVERITY_RANK: Record<Alert['severity'], number> = { critical: 0, warning: 1, info: 2 };
 
 function severityRank(a: Alert): number {
-  return a.severity === 'critical' ? 0 : a.severity === 'warning' ? 1 : 2;
+  return SEVERITY_RANK[a.severity];
 }
 
 function round(x: number): number {

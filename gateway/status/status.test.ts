@@ -62,6 +62,7 @@ t.test('metrics read the parts at scrape time', async (t) => {
   const m = createGatewayMetrics(v, { processMetrics: false });
   m.observePoll({ device: 'busbar-b', kind: 'energy', readings: [], skipped: 'backoff', durationMs: 0 });
   m.observePoll({ device: 'busbar-a', kind: 'energy', readings: [], durationMs: 20 });
+  m.observePoll({ device: 'not-configured', kind: 'full', readings: [], durationMs: 5 });
   const text = await m.render();
   const f = parsePrometheusText(text);
   t.notOk([...f.keys()].some((k) => k.startsWith('process_') || k.startsWith('nodejs_')), 'no process metrics when asked not to');
@@ -71,6 +72,7 @@ t.test('metrics read the parts at scrape time', async (t) => {
   t.equal(value(f, 'joulebook_gateway_poll_duration_seconds_count', { device: 'busbar-b' }), undefined, 'skipped polls are not timed');
   t.equal(value(f, 'joulebook_gateway_poll_duration_seconds_sum', { device: 'busbar-a', kind: 'energy' }), 0.02, 'durations in seconds');
   t.equal(value(f, 'joulebook_gateway_readings_total', { device: 'busbar-a' }), 0, 'a poll without readings adds none');
+  t.equal(value(f, 'joulebook_gateway_polls_total', { device: 'not-configured', bus: '' }), 1, 'a result of an unknown device is counted, never thrown on');
   t.equal(value(f, 'joulebook_gateway_modbus_bus_errors_total', { bus: 'line1', error: 'stale_frame' }), 2);
   t.equal(value(f, 'joulebook_gateway_modbus_device_errors_total', { device: 'busbar-a', bus: 'line1', error: 'crc' }), 1);
   t.equal(value(f, 'joulebook_gateway_modbus_device_retries_total', { device: 'busbar-a' }), 1);
