@@ -65,6 +65,7 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   const alerts = new AlertForwarder({ sink: store, publish: (p) => publishAlert(p), webhooks: config.alerts.webhooks, log: log.child({ area: 'alerts' }) });
   const pipeline = new IngestPipeline({ sink: alerts, clock, log: log.child({ area: 'ingest' }), checks: compileMessageChecks(), options: { maxDelayMs: config.ingest.maxDelayMs, maxReadings: config.ingest.maxReadings } });
   const running: Omit<RunningCentral, 'metrics'> = { store, pipeline, alerts, ...(inventory ? { inventory } : {}), stop: async () => undefined };
+  const metrics = createCentralMetrics({ central: { id: config.central.id, version: deps.version ?? 'unknown' }, pipeline, alerts, parts: running });
   const closers: (() => Promise<void>)[] = [];
   try {
     if (config.billing && inventory) {
@@ -121,11 +122,6 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
     const schedule = startTickSchedule({ tick: () => billing.runner.tick(), log: log.child({ area: 'invoices' }), ...(config.billing ? { cron: config.billing.schedule } : {}) });
     closers.unshift(() => schedule.stop());
   }
-  const metrics = createCentralMetrics({
-    central: { id: config.central.id, version: deps.version ?? 'unknown' }, pipeline, alerts,
-    ...(running.security ? { security: running.security } : {}), ...(running.broker ? { broker: running.broker } : {}),
-    ...(running.consumer ? { consumer: running.consumer } : {}), ...(running.billing ? { billing: running.billing } : {}),
-  });
   log.info({ storage: 'sqlite' in config.storage ? 'sqlite' : 'postgres', broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size }, 'central node running');
   running.stop = async () => {
     await running.broker?.stop(10_000);

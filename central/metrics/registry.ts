@@ -8,18 +8,23 @@ import { SnapshotHistogram } from './snapshot-histogram.js';
 
 export const PREFIX = 'joulebook_central_';
 
-/** What the registry reads; each part optional where central may run without it. */
-export interface CentralMetricsDeps {
-  central: { id: string; version: string };
-  pipeline: { counters: { snapshot(): IngestCountersSnapshot }; pending: number };
+/** The parts a central node may run without; read at scrape time, so the registry can be built before them. */
+export interface CentralParts {
   /** The embedded broker's refusals by reason. */
   security?: { refusals(): Record<string, number> };
   /** The embedded broker's connected clients by role. */
   broker?: { connectedByRole(): Record<string, number> };
   /** The consumer of an external broker. */
   consumer?: { counters: { connects: number; messages: number; acksSent: number; acksDropped: number } };
-  alerts: { counters: { forwarded: number; published: number; publishFailed: number; webhookDelivered: number; webhookFailed: number; webhookDropped: number } };
   billing?: { store: { runs(): Promise<InvoiceRun[]> }; runner: { errorCount: { value: number } } };
+}
+
+export interface CentralMetricsDeps {
+  central: { id: string; version: string };
+  pipeline: { counters: { snapshot(): IngestCountersSnapshot }; pending: number };
+  alerts: { counters: { forwarded: number; published: number; publishFailed: number; webhookDelivered: number; webhookFailed: number; webhookDropped: number } };
+  /** Often the running node itself, whose optional parts are filled in as they start. */
+  parts: CentralParts;
   /** process_* and nodejs_* metrics of this process (off in tests that build many registries). */
   processMetrics?: boolean;
 }
@@ -70,21 +75,14 @@ export function createCentralMetrics(deps: CentralMetricsDeps): CentralMetrics {
   });
   gauge('ingest_pending_messages', 'messages received and not yet stored or refused', [], () => [[{}, deps.pipeline.pending]]);
 
-  const security = deps.security;
-  if (security) {
-    counter('broker_refusals_total', 'the embedded broker\'s refused connects, publishes and subscribes, by reason', ['reason'],
-      () => Object.entries(security.refusals()).map(([reason, n]): Sample => [{ reason }, n]));
-  }
-  const broker = deps.broker;
-  if (broker) {
-    gauge('broker_connected_clients', 'clients connected to the embedded broker by role (role="gateway": connected gateways)', ['role'],
-      () => Object.entries(broker.connectedByRole()).map(([role, n]): Sample => [{ role }, n]));
-  }
-  const consumer = deps.consumer;
-  if (consumer) {
-    counter('consumer_connects_total', 'connections of the ingest consumer to the external broker', [], one(() => consumer.counters.connects));
-    counter('consumer_acks_dropped_total', 'acknowledgements lost because the connection dropped first (the broker redelivers)', [], one(() => consumer.counters.acksDropped));
-  }
+  // A part the node runs without has no series (labelled families) or 0 (the label-less counters).
+  const p = deps.parts;
+  counter('broker_refusals_total', 'the embedded broker\'s refused connects, publishes and subscribes, by reason', ['reason'],
+    () => Object.entries(p.security?.refusals() ?? {}).map(([reason, n]): Sample => [{ reason }, n]));
+  gauge('broker_connected_clients', 'clients connected to the embedded broker by role (role="gateway": connected gateways)', ['role'],
+    () => Object.entries(p.broker?.connectedByRole() ?? {}).map(([role, n]): Sample => [{ role }, n]));
+  counter('consumer_connects_total', 'connections of the ingest consumer to an external broker', [], one(() => p.consumer?.counters.connects ?? 0));
+  counter('consumer_acks_dropped_total', 'acknowledgements lost because the connection dropped first (the broker redelivers)', [], one(() => p.consumer?.counters.acksDropped ?? 0));
 
   const a = deps.alerts.counters;
   counter('alerts_forwarded_total', 'new gateway alerts forwarded once stored', [], one(() => a.forwarded));
@@ -93,14 +91,12 @@ export function createCentralMetrics(deps: CentralMetricsDeps): CentralMetrics {
   counter('alert_webhook_deliveries_total', 'alert webhook deliveries by result: delivered, failed (after retries), dropped (queue full)', ['result'],
     () => [[{ result: 'delivered' }, a.webhookDelivered], [{ result: 'failed' }, a.webhookFailed], [{ result: 'dropped' }, a.webhookDropped]]);
 
-  const billing = deps.billing;
-  if (billing) {
-    gauge('invoice_runs', 'invoice runs (one per site and month) by state', ['state'], async () => {
-      const runs = await billing.store.runs();
-      return RUN_STATES.map((state): Sample => [{ state }, runs.filter((r) => r.state === state).length]);
-    });
-    counter('invoice_run_errors_total', 'invoice runs that failed (retried on the next tick)', [], one(() => billing.runner.errorCount.value));
-  }
+  gauge('invoice_runs', 'invoice runs (one per site and month) by state', ['state'], async () => {
+    if (!p.billing) return [];
+    const runs = await p.billing.store.runs();
+    return RUN_STATES.map((state): Sample => [{ state }, runs.filter((r) => r.state === state).length]);
+  });
+  counter('invoice_run_errors_total', 'invoice runs that failed (retried on the next tick)', [], one(() => p.billing?.runner.errorCount.value ?? 0));
 
   gauge('info', 'this central instance: id and software version (always 1)', ['central', 'version'], () => [[{ central: deps.central.id, version: deps.central.version }, 1]]);
   if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });

@@ -31,10 +31,7 @@ t.test('ingest, broker and alert metrics follow a real central node', async (t) 
   const config = resolvePaths(CentralConfig.parse({ broker: { embedded: { host: '127.0.0.1', port, credentials: 'credentials.yaml' } } }), dir);
   const central = await startCentral({ config, clock: systemClock, log: quietLog });
   t.teardown(() => central.stop());
-  const metrics = createCentralMetrics({
-    central: { id: config.central.id, version: 'test' }, pipeline: central.pipeline, alerts: central.alerts,
-    ...(central.security ? { security: central.security } : {}), ...(central.broker ? { broker: central.broker } : {}),
-  });
+  const metrics = createCentralMetrics({ central: { id: config.central.id, version: 'test' }, pipeline: central.pipeline, alerts: central.alerts, parts: central });
   const scrape = async () => parsePrometheusText(await metrics.render());
   t.equal(metrics.contentType, 'text/plain; version=0.0.4; charset=utf-8');
 
@@ -93,7 +90,8 @@ t.test('ingest, broker and alert metrics follow a real central node', async (t) 
   t.equal(value(m, 'joulebook_central_alerts_forwarded_total'), central.alerts.counters.forwarded);
   t.ok(value(m, 'joulebook_central_alerts_published_total')! >= 1, 'published on the central alert topic');
   t.equal(value(m, 'joulebook_central_alert_webhook_deliveries_total', { result: 'failed' }), 0);
-  t.equal(m.get('joulebook_central_invoice_runs'), undefined, 'no billing section, no invoice metrics');
+  t.equal(m.get('joulebook_central_invoice_runs')!.samples.length, 0, 'no billing section, no invoice runs');
+  t.equal(value(m, 'joulebook_central_consumer_connects_total'), 0, 'no external-broker consumer');
   const wired = parsePrometheusText(await central.metrics.render());
   t.equal(value(wired, 'joulebook_central_ingest_readings_stored_total'), snap.readingsStored, 'the registry central/main.ts builds reads the same counters');
   t.equal(value(wired, 'joulebook_central_info', { central: config.central.id, version: 'unknown' }), 1, 'version "unknown" unless the caller gives one');
@@ -113,10 +111,9 @@ t.test('invoice runs by state from a real billing store; an external-broker cons
   });
   const consumer = { counters: { connects: 2, messages: 10, acksSent: 9, acksDropped: 1 } };
   const metrics = createCentralMetrics({
-    central: { id: 'c1', version: 'test' }, processMetrics: false, consumer,
+    central: { id: 'c1', version: 'test' }, processMetrics: false, parts: { consumer, billing: { store, runner } },
     pipeline: { counters: { snapshot: () => ({ messagesIn: 0, messagesStored: 0, messagesAbandoned: 0, readingsStored: 0, otherItemsStored: 0, duplicates: 0, rejected: {} as never, storeCalls: 0, storeFailures: 0, storeLatency: { count: 0, sumMs: 0, maxMs: 0, buckets: [] } }) }, pending: 0 },
     alerts: { counters: { forwarded: 0, published: 0, publishFailed: 0, webhookDelivered: 3, webhookFailed: 1, webhookDropped: 0 } },
-    billing: { store, runner },
   });
   const empty = parsePrometheusText(await metrics.render());
   t.same(empty.get('joulebook_central_invoice_runs')!.samples.map((s) => [s.labels.state, s.value]), [['partial', 0], ['drafted', 0], ['finalized', 0], ['complete', 0]], 'every state, zero before any run');
@@ -133,5 +130,6 @@ t.test('invoice runs by state from a real billing store; an external-broker cons
   t.equal(value(m, 'joulebook_central_consumer_connects_total'), 2);
   t.equal(value(m, 'joulebook_central_consumer_acks_dropped_total'), 1);
   t.equal(value(m, 'joulebook_central_alert_webhook_deliveries_total', { result: 'delivered' }), 3);
-  t.equal(m.get('joulebook_central_broker_refusals_total'), undefined, 'no embedded broker, no refusals');
+  t.equal(m.get('joulebook_central_broker_refusals_total')!.samples.length, 0, 'no embedded broker, no refusals');
+  t.equal(m.get('joulebook_central_broker_connected_clients')!.samples.length, 0, 'nor its clients');
 });
