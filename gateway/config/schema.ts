@@ -126,6 +126,12 @@ export const OutboxConfig = z.strictObject({
   maxPendingItems: z.number().int().min(10).default(10_000).describe('poll results held in memory while the disk is full; beyond it the oldest go, with a gap event'),
 });
 
+export const StatusConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('serve the status page (/), /status.json and Prometheus /metrics'),
+  host: z.string().min(1).default('127.0.0.1').describe('address to listen on; 127.0.0.1 keeps it on the gateway itself, 0.0.0.0 opens it to the room network'),
+  port: Port.default(9180).describe('TCP port of the status page and /metrics'),
+});
+
 export const GatewayConfig = z.strictObject({
   gateway: z.strictObject({
     id: Id.describe('unique gateway id; the MQTT client id and topic level'),
@@ -135,6 +141,7 @@ export const GatewayConfig = z.strictObject({
   dataDir: z.string().default('./data').describe('outbox and state files; relative to the config file'),
   mqtt: Mqtt.prefault({}),
   outbox: OutboxConfig.prefault({}),
+  status: StatusConfig.prefault({}).describe('the local status page for installers and /metrics (docs/gateway-status.md)'),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   }).prefault({}),
