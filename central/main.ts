@@ -18,6 +18,7 @@ import type { Clock } from './ingest/clock.js';
 import { EmbeddedIngest } from './ingest/embedded-consumer.js';
 import { compileMessageChecks } from './ingest/message-checks.js';
 import { MqttIngestConsumer } from './ingest/mqtt-consumer.js';
+import { createCentralMetrics, type CentralMetrics } from './metrics/registry.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { openPostgresStore } from './storage/postgres/store.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
@@ -27,6 +28,8 @@ export interface CentralDeps {
   config: CentralConfig;
   clock: Clock;
   log: Logger;
+  /** Software version, for the metrics' info series. */
+  version?: string;
 }
 
 export interface RunningCentral {
@@ -42,6 +45,8 @@ export interface RunningCentral {
   consumer?: MqttIngestConsumer;
   /** Invoice runs, when central.yaml has a billing section. */
   billing?: Billing;
+  /** Prometheus metrics of this instance; the API serves render() at GET /metrics. */
+  metrics: CentralMetrics;
   stop(): Promise<void>;
 }
 
@@ -59,7 +64,8 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   let publishAlert: (payload: string) => Promise<void> = () => Promise.reject(new Error('no broker yet'));
   const alerts = new AlertForwarder({ sink: store, publish: (p) => publishAlert(p), webhooks: config.alerts.webhooks, log: log.child({ area: 'alerts' }) });
   const pipeline = new IngestPipeline({ sink: alerts, clock, log: log.child({ area: 'ingest' }), checks: compileMessageChecks(), options: { maxDelayMs: config.ingest.maxDelayMs, maxReadings: config.ingest.maxReadings } });
-  const running: RunningCentral = { store, pipeline, alerts, ...(inventory ? { inventory } : {}), stop: async () => undefined };
+  const running: Omit<RunningCentral, 'metrics'> = { store, pipeline, alerts, ...(inventory ? { inventory } : {}), stop: async () => undefined };
+  const metrics = createCentralMetrics({ central: { id: config.central.id, version: deps.version ?? 'unknown' }, pipeline, alerts, parts: running });
   const closers: (() => Promise<void>)[] = [];
   try {
     if (config.billing && inventory) {
@@ -126,5 +132,5 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
     await store.close();
     log.info('central node stopped');
   };
-  return running;
+  return Object.assign(running, { metrics });
 }
