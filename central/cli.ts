@@ -1,6 +1,9 @@
 // `joulebook central ...`: run the central node; manage its broker's users.
 import { Command } from 'commander';
 import { untilSignal } from '../cli/args.js';
+import { mkdir } from 'node:fs/promises';
+import { authService, openAccessStore } from './api/compose.js';
+import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
 import { brokerCommand } from './broker/cli.js';
 import { readCentralConfig } from './config/central-load.js';
 import { systemClock } from './ingest/clock.js';
@@ -50,6 +53,9 @@ export function centralCommand(): Command {
       }
     });
   cmd.addCommand(brokerCommand());
+  const authDeps: AuthCommandDeps = { open: openAuth, write: (text) => process.stdout.write(text), readStdin };
+  cmd.addCommand(userCommand(authDeps));
+  cmd.addCommand(tokenCommand(authDeps));
   return cmd;
 }
 
@@ -59,6 +65,22 @@ function reviewText(r: Review): string {
   lines.push(`${r.unmapped.length} series read by no point of the inventory:`);
   for (const s of r.unmapped) lines.push(`  ${s.site}/${s.gateway} ${s.device} ${s.channel}`);
   return lines.join('\n');
+}
+
+/** The API's users and tokens in the database central.yaml names; customers checked against the inventory. */
+async function openAuth(file: string) {
+  const config = await readCentralConfig(file);
+  const log = centralLogger('warn');
+  const model = config.inventory ? (await readInventory(config.inventory)).model : undefined;
+  await mkdir(config.dataDir, { recursive: true });
+  const access = await openAccessStore(config, log);
+  return { auth: authService(config, access, model ? (id) => model.customers.has(id) : undefined, log, systemClock), close: () => access.close() };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Opens what central.yaml names: the readings store and the inventory model (for one command). */

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AlertForwarder } from './alerts/forward.js';
+import { authService, openAccessStore, openModelHolder, startApi } from './api/compose.js';
+import type { ApiDeps } from './api/types.js';
 import { openBilling, type Billing } from './billing/compose.js';
 import { startTickSchedule } from './billing/run/schedule.js';
 import { EmbeddedBroker } from './broker/broker.js';
@@ -20,6 +22,8 @@ import { compileMessageChecks } from './ingest/message-checks.js';
 import { MqttIngestConsumer } from './ingest/mqtt-consumer.js';
 import { createCentralMetrics, type CentralMetrics } from './metrics/registry.js';
 import { IngestPipeline } from './ingest/pipeline.js';
+import type { ModelHolder } from './model/holder.js';
+import type { AccessStore } from './storage/access-types.js';
 import { openPostgresStore } from './storage/postgres/store.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
 import type { CentralStore } from './storage/types.js';
@@ -30,6 +34,8 @@ export interface CentralDeps {
   log: Logger;
   /** Software version, for the metrics' info series. */
   version?: string;
+  /** Registered on the API server (the portal's assets and pages). */
+  apiPlugins?: ApiDeps['plugins'];
 }
 
 export interface RunningCentral {
@@ -43,10 +49,16 @@ export interface RunningCentral {
   /** The embedded broker's refusals of connects, publishes and subscribes, counted by reason. */
   security?: BrokerSecurity;
   consumer?: MqttIngestConsumer;
+  /** API users, tokens, sessions and the model edits (with an inventory). */
+  access?: AccessStore;
   /** Invoice runs, when central.yaml has a billing section. */
   billing?: Billing;
   /** Prometheus metrics of this instance; the API serves render() at GET /metrics. */
   metrics: CentralMetrics;
+  /** The model with the operators' edits (with an inventory). */
+  models?: ModelHolder;
+  /** The REST API (docs/api.md), when enabled and an inventory is set. */
+  api?: { url: string; port: number; close(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -68,8 +80,14 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   const metrics = createCentralMetrics({ central: { id: config.central.id, version: deps.version ?? 'unknown' }, pipeline, alerts, parts: running });
   const closers: (() => Promise<void>)[] = [];
   try {
+    if (inventory) {
+      const access = await openAccessStore(config, log.child({ area: 'api' }));
+      closers.push(() => access.close());
+      running.access = access;
+      running.models = await openModelHolder({ config, inventory, access, log: log.child({ area: 'model' }), clock });
+    }
     if (config.billing && inventory) {
-      const billing = await openBilling({ config, readings: store, model: inventory.model, log, clock });
+      const billing = await openBilling({ config, readings: store, model: inventory.model, ...(running.models ? { models: running.models } : {}), log, clock });
       running.billing = billing;
       closers.push(() => billing.close());
     }
@@ -111,9 +129,21 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       publishAlert = async (payload) => { await publisher.publishAsync(CENTRAL_ALERTS_TOPIC, payload, { qos: 1 }); };
       closers.push(() => publisher.endAsync());
     }
+    if (running.models && running.access && config.api.enabled) {
+      const apiLog = log.child({ area: 'api' });
+      const models = running.models;
+      const auth = authService(config, running.access, (id) => models.current().model.customers.has(id), apiLog, clock);
+      running.api = await startApi({
+        store, models: running.models, editor: running.models, auth, clock, log: apiLog,
+        ...(running.billing ? { billing: running.billing } : {}), metrics, ...(deps.apiPlugins ? { plugins: deps.apiPlugins } : {}),
+        ...(config.api.secureCookie !== undefined ? { secureCookie: config.api.secureCookie } : {}),
+      }, { host: config.api.host, port: config.api.port, ...(config.api.tls ? { tls: config.api.tls } : {}) });
+    }
   } catch (err) {
+    await running.api?.close();
     await running.broker?.stop(0);
     await running.billing?.close();
+    await running.access?.close();
     await store.close();
     throw err;
   }
@@ -122,8 +152,9 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
     const schedule = startTickSchedule({ tick: () => billing.runner.tick(), log: log.child({ area: 'invoices' }), ...(config.billing ? { cron: config.billing.schedule } : {}) });
     closers.unshift(() => schedule.stop());
   }
-  log.info({ storage: 'sqlite' in config.storage ? 'sqlite' : 'postgres', broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size }, 'central node running');
+  log.info({ storage: 'sqlite' in config.storage ? 'sqlite' : 'postgres', broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size, api: running.api?.url }, 'central node running');
   running.stop = async () => {
+    await running.api?.close();
     await running.broker?.stop(10_000);
     await running.consumer?.stop(10_000);
     for (const close of closers) await close();

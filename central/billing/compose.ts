@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CentralConfig } from '../config/central-schema.js';
 import { localDateOf } from '../energy/zone.js';
+import { fixedModel, type ModelSource } from '../model/holder.js';
 import type { InventoryModel } from '../model/types.js';
 import { openPostgresBillingStore } from '../storage/postgres/billing.js';
 import { openSqliteBillingStore } from '../storage/sqlite/billing.js';
@@ -33,6 +34,8 @@ export interface BillingDeps {
   config: CentralConfig;
   readings: CentralStore;
   model: InventoryModel;
+  /** The running node's model and tariffs with the operators' edits; each draft and document reads current(). */
+  models?: ModelSource;
   log: Logger;
   clock: { now(): number };
 }
@@ -41,7 +44,8 @@ export async function openBilling(deps: BillingDeps): Promise<Billing> {
   const { config, model, log } = deps;
   const b = config.billing;
   if (!b) throw new Error('central.yaml has no billing section');
-  const tariffs = await readTariffs([b.tariffs], model);
+  const models = deps.models ?? fixedModel(model, await readTariffs([b.tariffs], model));
+  const tariffs = models.current().tariffs;
   const store = 'sqlite' in config.storage
     ? openSqliteBillingStore({ file: config.storage.sqlite.file, log: log.child({ area: 'billing' }) })
     : await openPostgresBillingStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log: log.child({ area: 'billing' }) });
@@ -50,7 +54,7 @@ export async function openBilling(deps: BillingDeps): Promise<Billing> {
     return since && tariffs.has(s.id) ? [{ id: s.id, timeZone: s.timeZone, since }] : [];
   });
   const render: RenderInvoice = async (inv, format) => {
-    const doc = documentOf(inv, model);
+    const doc = documentOf(inv, models.current().model);
     if (format === 'json') return renderInvoiceJson(doc);
     if (format === 'csv') return renderInvoiceCsv(doc);
     return renderInvoicePdf(doc);
@@ -58,7 +62,10 @@ export async function openBilling(deps: BillingDeps): Promise<Billing> {
   const runner = new InvoiceRunner({
     store, sites, clock: deps.clock, log: log.child({ area: 'invoices' }), owner: config.central.id,
     settings: { graceMs: b.graceHours * 3_600_000, minMeasuredShare: b.minMeasuredPct / 100, recheckMonths: b.recheckMonths },
-    computeDrafts: (site, period, customer) => computeDrafts({ store: deps.readings, model, tariffs }, site, period.label, customer),
+    computeDrafts: (site, period, customer) => {
+      const now = models.current();
+      return computeDrafts({ store: deps.readings, model: now.model, tariffs: now.tariffs }, site, period.label, customer);
+    },
     outputs: {
       invoice: async (inv) => {
         const dir = join(b.outputDir, inv.site, inv.period);

@@ -33,5 +33,6 @@ export function resolvePaths(c: CentralConfig, base: string): CentralConfig {
     : c.broker;
   const storage = 'sqlite' in c.storage ? { sqlite: { file: abs(c.storage.sqlite.file, dataDir) } } : c.storage;
   const billing = c.billing ? { ...c.billing, tariffs: abs(c.billing.tariffs), outputDir: abs(c.billing.outputDir, dataDir) } : undefined;
-  return { ...c, dataDir, broker, storage, ...(c.inventory ? { inventory: abs(c.inventory) } : {}), ...(billing ? { billing } : {}) };
+  const api = c.api.tls ? { ...c.api, tls: { cert: abs(c.api.tls.cert), key: abs(c.api.tls.key) } } : c.api;
+  return { ...c, dataDir, broker, storage, api, ...(c.inventory ? { inventory: abs(c.inventory) } : {}), ...(billing ? { billing } : {}) };
 }

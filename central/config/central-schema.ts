@@ -67,6 +67,17 @@ export const CentralConfig = z.strictObject({
       secret: z.string().describe('header x-joulebook-signature: sha256=<hex HMAC-SHA256 of the body>'),
     }).optional().describe('every finalized invoice is POSTed here (retried until it is accepted)'),
   }).optional().describe('monthly invoice runs; needs `inventory`'),
+  api: z.strictObject({
+    enabled: z.boolean().default(true).describe('serve the REST API (docs/api.md) when `inventory` is set'),
+    host: z.string().default('127.0.0.1').describe('address the API listens on'),
+    port: Port.default(8080),
+    tls: z.strictObject({
+      cert: z.string().describe('server certificate (PEM file); relative to this file'),
+      key: z.string().describe('server key (PEM file); relative to this file'),
+    }).optional().describe('serve HTTPS instead of HTTP'),
+    secureCookie: z.boolean().optional().describe('mark the session cookie Secure; default: on with tls (set it behind a TLS-terminating proxy)'),
+    sessionHours: z.number().min(0.1).max(24 * 30).default(12).describe('how long a sign-in lasts'),
+  }).prefault({}).describe('the REST API and the portal behind it: users, roles and tokens with `joulebook central user|token`'),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   }).prefault({}),

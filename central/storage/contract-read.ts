@@ -108,4 +108,20 @@ export function readSideContract(t: Test, withStore: WithStore): void {
     t.same((await store.gateways({ site: 'sin1' })).map((g) => g.gateway), ['gw-2']);
     t.equal(await store.gateway(SITE, 'gw-none'), undefined);
   });
+
+  withStore('latest readings: the newest of every series, late older readings do not replace it, by site', async (t, store) => {
+    await store.store([readingsBatch(1, [
+      reading('m1', 'total', T0 + 1000, { energy_import_kwh: 1, power_w: 100 }),
+      reading('m1', 'total', T0 + 3000, { energy_import_kwh: 3, power_w: 300, current_a: 1.5 }),
+      reading('m1', 'l1', T0 + 2000, { current_a: 2 }),
+    ])]);
+    await store.store([readingsBatch(2, [reading('m1', 'total', T0 + 2000, { energy_import_kwh: 2 })])]);
+    await store.store([readingsBatch(1, [reading('p1', 'outlet:1', T0 + 500, { power_w: 5 })], { site: 'sin1', gateway: 'gw-2' })]);
+    const all = await store.latestReadings();
+    t.same(all.map((r) => [r.site, r.device, r.channel, r.ts - T0]), [['ams1', 'm1', 'l1', 2000], ['ams1', 'm1', 'total', 3000], ['sin1', 'p1', 'outlet:1', 500]]);
+    t.strictSame(all[1], { seriesId: all[1]!.seriesId, site: SITE, gateway: GW, device: 'm1', channel: 'total', ts: T0 + 3000, values: { energy_import_kwh: 3, power_w: 300, current_a: 1.5 }, quality: 'good' },
+      'the whole reading with its series');
+    t.same((await store.latestReadings({ site: 'sin1' })).map((r) => r.device), ['p1']);
+    t.same(await store.latestReadings({ site: 'nyc1' }), []);
+  });
 }

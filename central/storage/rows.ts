@@ -1,6 +1,7 @@
 // Rows as both databases return them, turned back into the shapes of types.ts. Pure.
 import type { Alert, MetaMessage, StatusMessage } from '../../protocol/wire.js';
-import type { GatewayInfo, SeriesInfo, StoredAlert } from './types.js';
+import { decodeReading, type ReadingRowOut } from './encode.js';
+import type { GatewayInfo, LatestReading, SeriesInfo, StoredAlert } from './types.js';
 
 export interface SeriesRowOut {
   id: number;
@@ -61,4 +62,16 @@ export function gatewayFromRow(r: GatewayRowOut): GatewayInfo {
     status: r.status === null ? undefined : { message: JSON.parse(r.status) as StatusMessage, receivedAt: r.status_at! },
     meta: r.meta === null ? undefined : { message: JSON.parse(r.meta) as MetaMessage, receivedAt: r.meta_at! },
   };
+}
+
+export interface LatestRowOut extends ReadingRowOut {
+  series_id: number;
+  site: string;
+  gateway: string;
+  device: string;
+  channel: string;
+}
+
+export function latestFromRow(r: LatestRowOut): LatestReading {
+  return { seriesId: r.series_id, site: r.site, gateway: r.gateway, device: r.device, channel: r.channel, ...decodeReading(r) };
 }

@@ -65,6 +65,13 @@ export interface SeriesReader {
   boundary(q: BoundaryQuery): Promise<BoundaryPair>;
   /** Many boundaries in one call (one round trip per measurement on PostgreSQL); results in query order. */
   boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryPair[]>;
+  /** The newest reading of every series (of a site), in one query: what a live view shows. */
+  latestReadings(filter?: { site?: string }): Promise<LatestReading[]>;
+}
+
+/** A series' newest reading with its identity. */
+export interface LatestReading extends SeriesKey, SeriesReading {
+  seriesId: number;
 }
 
 export type CounterEpochEvent = Extract<GatewayEvent, { type: 'counter_epoch' }>;

@@ -124,4 +124,34 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 3,
+    name: 'api users, tokens, sessions, model edits',
+    sql: `
+      CREATE TABLE api_users (
+        username text PRIMARY KEY, role text NOT NULL CHECK (role IN ('operator', 'read-only', 'customer')),
+        customer text, password_hash text NOT NULL, created_at bigint NOT NULL, updated_at bigint NOT NULL,
+        CHECK ((role = 'customer') = (customer IS NOT NULL))
+      );
+      -- API tokens and sign-in sessions: only the SHA-256 of the secret is kept.
+      CREATE TABLE api_secrets (
+        kind text NOT NULL CHECK (kind IN ('token', 'session')), id text NOT NULL, username text NOT NULL,
+        hash text NOT NULL, label text, created_at bigint NOT NULL, expires_at bigint, revoked_at bigint,
+        PRIMARY KEY (kind, id)
+      );
+      CREATE INDEX api_secrets_by_user ON api_secrets (username);
+      -- Operators' edits of assignments and tariffs, applied over the inventory and tariff files in seq order.
+      CREATE TABLE model_edits (
+        seq integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind text NOT NULL CHECK (kind IN ('assignment', 'tariff')),
+        by_user text NOT NULL, at bigint NOT NULL, body text NOT NULL
+      );
+      CREATE FUNCTION refuse_edit_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+          RAISE EXCEPTION 'an edit is history: append a new version instead' USING ERRCODE = 'integrity_constraint_violation';
+        END
+      $fn$;
+      CREATE TRIGGER model_edits_append_only BEFORE UPDATE OR DELETE ON model_edits
+        FOR EACH ROW EXECUTE FUNCTION refuse_edit_change();
+    `,
+  },
 ];

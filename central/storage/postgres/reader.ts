@@ -4,9 +4,9 @@ import type pg from 'pg';
 import type { GatewayEvent } from '../../../protocol/wire.js';
 import { decodeReading, isPromoted, VALUE_CODES, type ReadingRowOut } from '../encode.js';
 import { gapsBetween } from '../ranges.js';
-import { alertFromRow, gatewayFromRow, seriesFromRow, type AlertRowOut, type GatewayRowOut, type SeriesRowOut } from '../rows.js';
+import { alertFromRow, gatewayFromRow, latestFromRow, seriesFromRow, type AlertRowOut, type GatewayRowOut, type LatestRowOut, type SeriesRowOut } from '../rows.js';
 import type {
-  AlertQuery, BoundaryPair, BoundaryQuery, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo, SeqRange, SeriesFilter,
+  AlertQuery, BoundaryPair, BoundaryQuery, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo, LatestReading, SeqRange, SeriesFilter,
   SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent,
 } from '../types.js';
 import { schemaIdent } from './sql.js';
@@ -121,6 +121,13 @@ export class PostgresReader {
       WHERE ($1::text IS NULL OR k.site = $1) AND ($2::text IS NULL OR k.gateway = $2) ORDER BY k.site, k.gateway`,
     [f.site ?? null, f.gateway ?? null]);
     return rows.map(gatewayFromRow);
+  }
+
+  async latestReadings(f: { site?: string } = {}): Promise<LatestReading[]> {
+    const rows = await this.rows<LatestRowOut>(`SELECT s.id AS series_id, s.site, s.gateway, s.device, s.channel, ${READING_COLS.map((c) => `r.${c}`).join(', ')}
+      FROM ${this.s}.series s JOIN ${this.s}.readings r ON r.series_id = s.id AND r.ts = s.last_ts
+      WHERE ($1::text IS NULL OR s.site = $1) ORDER BY s.site, s.gateway, s.device, s.channel`, [f.site ?? null]);
+    return rows.map(latestFromRow);
   }
 
   async deviceSerials(site: string, gateway: string, device?: string): Promise<DeviceSerial[]> {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { planWrite } from '../plan.js';
 import type {
   AlertQuery, BoundaryPair, BoundaryQuery, CentralStore, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo,
-  IngestBatch, MigrationReport, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
+  IngestBatch, LatestReading, MigrationReport, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
 } from '../types.js';
 import { migratePostgres } from './migrate.js';
 import { PostgresReader } from './reader.js';
@@ -88,6 +88,10 @@ export class PostgresStore implements CentralStore {
 
   boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryPair[]> {
     return this.reader.boundaries(qs);
+  }
+
+  latestReadings(filter?: { site?: string }): Promise<LatestReading[]> {
+    return this.reader.latestReadings(filter);
   }
 
   events(q: EventQuery): Promise<StoredEvent[]> {

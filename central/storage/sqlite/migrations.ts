@@ -132,4 +132,31 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    id: 3,
+    name: 'api users, tokens, sessions, model edits',
+    sql: `
+      CREATE TABLE api_users (
+        username TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('operator', 'read-only', 'customer')),
+        customer TEXT, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        CHECK ((role = 'customer') = (customer IS NOT NULL))
+      ) STRICT, WITHOUT ROWID;
+      -- API tokens and sign-in sessions: only the SHA-256 of the secret is kept.
+      CREATE TABLE api_secrets (
+        kind TEXT NOT NULL CHECK (kind IN ('token', 'session')), id TEXT NOT NULL, username TEXT NOT NULL,
+        hash TEXT NOT NULL, label TEXT, created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER,
+        PRIMARY KEY (kind, id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX api_secrets_by_user ON api_secrets (username);
+      -- Operators' edits of assignments and tariffs, applied over the inventory and tariff files in seq order.
+      CREATE TABLE model_edits (
+        seq INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('assignment', 'tariff')),
+        by_user TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER model_edits_no_update BEFORE UPDATE ON model_edits
+        BEGIN SELECT RAISE(ABORT, 'an edit is history: append a new version instead'); END;
+      CREATE TRIGGER model_edits_no_delete BEFORE DELETE ON model_edits
+        BEGIN SELECT RAISE(ABORT, 'an edit is history: append a new version instead'); END;
+    `,
+  },
 ];

@@ -4,9 +4,9 @@ import type { Measurement } from '../../../protocol/measurements.js';
 import type { GatewayEvent } from '../../../protocol/wire.js';
 import { decodeReading, PROMOTED, valuePath, type ReadingRowOut } from '../encode.js';
 import { gapsBetween } from '../ranges.js';
-import { alertFromRow, gatewayFromRow, seriesFromRow, type AlertRowOut, type GatewayRowOut, type SeriesRowOut } from '../rows.js';
+import { alertFromRow, gatewayFromRow, latestFromRow, seriesFromRow, type AlertRowOut, type GatewayRowOut, type LatestRowOut, type SeriesRowOut } from '../rows.js';
 import type {
-  AlertQuery, BoundaryPair, BoundaryQuery, BoundarySample, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo,
+  AlertQuery, BoundaryPair, BoundaryQuery, BoundarySample, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo, LatestReading,
   SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent,
 } from '../types.js';
 
@@ -38,6 +38,8 @@ const SQL = {
     LEFT JOIN gateway_status s ON s.site = k.site AND s.gateway = k.gateway
     LEFT JOIN gateway_meta m ON m.site = k.site AND m.gateway = k.gateway
     WHERE (@site IS NULL OR k.site = @site) AND (@gateway IS NULL OR k.gateway = @gateway) ORDER BY k.site, k.gateway`,
+  latest: `SELECT s.id AS series_id, s.site, s.gateway, s.device, s.channel, ${READING_COLS.split(', ').map((c) => `r.${c}`).join(', ')}
+    FROM series s JOIN readings r ON r.series_id = s.id AND r.ts = s.last_ts WHERE (@site IS NULL OR s.site = @site) ORDER BY s.site, s.gateway, s.device, s.channel`,
   serials: `SELECT site, gateway, device, serial, first_seen_ts AS firstSeenTs, last_seen_ts AS lastSeenTs FROM device_serials
     WHERE site = @site AND gateway = @gateway AND (@device IS NULL OR device = @device) ORDER BY device, first_seen_ts, serial`,
 } as const;
@@ -126,6 +128,10 @@ export class SqliteReader {
 
   gateways(f: { site?: string; gateway?: string } = {}): GatewayInfo[] {
     return (this.stmt.gateways.all({ site: f.site ?? null, gateway: f.gateway ?? null }) as GatewayRowOut[]).map(gatewayFromRow);
+  }
+
+  latestReadings(f: { site?: string } = {}): LatestReading[] {
+    return (this.stmt.latest.all({ site: f.site ?? null }) as LatestRowOut[]).map(latestFromRow);
   }
 
   deviceSerials(site: string, gateway: string, device?: string): DeviceSerial[] {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { planWrite } from '../plan.js';
 import type {
   AlertQuery, BoundaryPair, BoundaryQuery, CentralStore, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo,
-  IngestBatch, MigrationReport, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
+  IngestBatch, LatestReading, MigrationReport, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
 } from '../types.js';
 import { migrateSqlite } from './migrate.js';
 import { SqliteReader } from './reader.js';
@@ -85,6 +85,10 @@ export class SqliteStore implements CentralStore {
 
   async boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryPair[]> {
     return qs.map((q) => this.reader.boundary(q));
+  }
+
+  async latestReadings(filter?: { site?: string }): Promise<LatestReading[]> {
+    return this.reader.latestReadings(filter);
   }
 
   async events(q: EventQuery): Promise<StoredEvent[]> {

@@ -1,0 +1,49 @@
+// Builds what the API stands on from central.yaml: the access tables beside the readings, the model
+// holder (inventory and tariff files with the stored edits), the auth service; and starts the server.
+// Composition only (central/main.ts and the user/token commands); the parts are tested alone.
+import type { Logger } from 'pino';
+import { AuthService } from '../auth/service.js';
+import { readTariffs, type TariffBook } from '../billing/tariff-load.js';
+import type { CentralConfig } from '../config/central-schema.js';
+import type { LoadedInventory } from '../config/inventory-load.js';
+import { ModelHolder } from '../model/holder.js';
+import type { AccessStore } from '../storage/access-types.js';
+import { openPostgresAccessStore } from '../storage/postgres/access.js';
+import { openSqliteAccessStore } from '../storage/sqlite/access.js';
+import { buildApi, type ApiServer, type ApiTls } from './server.js';
+import type { ApiDeps } from './types.js';
+
+export async function openAccessStore(config: CentralConfig, log: Logger): Promise<AccessStore> {
+  return 'sqlite' in config.storage
+    ? openSqliteAccessStore({ file: config.storage.sqlite.file, log })
+    : openPostgresAccessStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log });
+}
+
+export async function openModelHolder(deps: { config: CentralConfig; inventory: LoadedInventory; access: AccessStore; log: Logger; clock: { now(): number } }): Promise<ModelHolder> {
+  const tariffs: TariffBook = deps.config.billing ? await readTariffs([deps.config.billing.tariffs], deps.inventory.model) : new Map();
+  const holder = new ModelHolder({ base: { inventory: deps.inventory.inventory, tariffs }, store: deps.access, clock: deps.clock, log: deps.log });
+  await holder.load();
+  return holder;
+}
+
+export function authService(config: CentralConfig, access: AccessStore, customerExists: ((id: string) => boolean) | undefined, log: Logger, clock: { now(): number }): AuthService {
+  return new AuthService({ store: access, clock, log, sessionTtlMs: config.api.sessionHours * 3_600_000, ...(customerExists ? { customerExists } : {}) });
+}
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  server: ApiServer;
+  close(): Promise<void>;
+}
+
+export async function startApi(deps: ApiDeps, listen: { host: string; port: number; tls?: ApiTls }): Promise<RunningApi> {
+  const server = await buildApi(deps, listen.tls ? { tls: listen.tls } : {});
+  await server.app.listen({ host: listen.host, port: listen.port });
+  const addr = server.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : listen.port;
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  const url = `${listen.tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  deps.log.info({ url }, 'API listening');
+  return { url, port, server, close: () => server.app.close() };
+}

@@ -1,0 +1,99 @@
+// The API's users, tokens, sessions and model edits on PostgreSQL, shared by every central instance; a
+// small pool of its own on the store's schema.
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { editFromRow, SECRET_COLS, secretFromRow, USER_COLS, userFromRow, type EditRow, type SecretRow, type UserRow } from '../access-rows.js';
+import type { AccessStore, EditKind, SecretKind, StoredEdit, StoredSecret, StoredUser } from '../access-types.js';
+import { migratePostgres } from './migrate.js';
+import { pgTypes, schemaIdent } from './sql.js';
+
+export async function openPostgresAccessStore(opts: { connectionString: string; schema: string; log: Logger; now?: () => number; maxConnections?: number }): Promise<PostgresAccessStore> {
+  schemaIdent(opts.schema);
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 3, types: pgTypes });
+  pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
+  try {
+    await migratePostgres({ pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now });
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return new PostgresAccessStore({ pool, schema: opts.schema });
+}
+
+export class PostgresAccessStore implements AccessStore {
+  private readonly s: string;
+
+  constructor(private readonly deps: { pool: pg.Pool; schema: string }) {
+    this.s = schemaIdent(deps.schema);
+  }
+
+  private async rows<T>(text: string, values: unknown[]): Promise<T[]> {
+    return (await this.deps.pool.query(text, values)).rows as T[];
+  }
+
+  async close(): Promise<void> {
+    await this.deps.pool.end();
+  }
+
+  async putUser(u: StoredUser): Promise<void> {
+    await this.rows(`INSERT INTO ${this.s}.api_users (${USER_COLS}) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (username) DO UPDATE SET role = excluded.role, customer = excluded.customer, password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+    [u.username, u.role, u.customer ?? null, u.passwordHash, u.createdAt, u.updatedAt]);
+  }
+
+  async user(username: string): Promise<StoredUser | undefined> {
+    const [r] = await this.rows<UserRow>(`SELECT ${USER_COLS} FROM ${this.s}.api_users WHERE username = $1`, [username]);
+    return r && userFromRow(r);
+  }
+
+  async users(): Promise<StoredUser[]> {
+    return (await this.rows<UserRow>(`SELECT ${USER_COLS} FROM ${this.s}.api_users ORDER BY username`, [])).map(userFromRow);
+  }
+
+  async removeUser(username: string, atMs: number): Promise<boolean> {
+    const c = await this.deps.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const gone = ((await c.query(`DELETE FROM ${this.s}.api_users WHERE username = $1`, [username])).rowCount ?? 0) > 0;
+      await c.query(`DELETE FROM ${this.s}.api_secrets WHERE kind = 'session' AND username = $1`, [username]);
+      await c.query(`UPDATE ${this.s}.api_secrets SET revoked_at = $2 WHERE kind = 'token' AND username = $1 AND revoked_at IS NULL`, [username, atMs]);
+      await c.query('COMMIT');
+      return gone;
+    } catch (err) {
+      await c.query('ROLLBACK');
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async addSecret(kind: SecretKind, x: StoredSecret): Promise<void> {
+    await this.rows(`INSERT INTO ${this.s}.api_secrets (kind, ${SECRET_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [kind, x.id, x.username, x.hash, x.label ?? null, x.createdAt, x.expiresAt ?? null, x.revokedAt ?? null]);
+  }
+
+  async secret(kind: SecretKind, id: string): Promise<StoredSecret | undefined> {
+    const [r] = await this.rows<SecretRow>(`SELECT ${SECRET_COLS} FROM ${this.s}.api_secrets WHERE kind = $1 AND id = $2`, [kind, id]);
+    return r && secretFromRow(r);
+  }
+
+  async secrets(kind: SecretKind, username?: string): Promise<StoredSecret[]> {
+    return (await this.rows<SecretRow>(`SELECT ${SECRET_COLS} FROM ${this.s}.api_secrets WHERE kind = $1 AND ($2::text IS NULL OR username = $2)
+      ORDER BY created_at, id`, [kind, username ?? null])).map(secretFromRow);
+  }
+
+  async revokeSecret(kind: SecretKind, id: string, atMs: number): Promise<boolean> {
+    const r = await this.deps.pool.query(`UPDATE ${this.s}.api_secrets SET revoked_at = $3 WHERE kind = $1 AND id = $2 AND revoked_at IS NULL`, [kind, id, atMs]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async appendEdit<T>(kind: EditKind, e: { by: string; at: number; body: T }): Promise<number> {
+    const [r] = await this.rows<{ seq: number }>(`INSERT INTO ${this.s}.model_edits (kind, by_user, at, body) VALUES ($1, $2, $3, $4) RETURNING seq`,
+      [kind, e.by, e.at, JSON.stringify(e.body)]);
+    return r!.seq;
+  }
+
+  async edits<T>(kind: EditKind): Promise<StoredEdit<T>[]> {
+    return (await this.rows<EditRow>(`SELECT seq, by_user, at, body FROM ${this.s}.model_edits WHERE kind = $1 ORDER BY seq`, [kind])).map((r) => editFromRow<T>(r));
+  }
+}

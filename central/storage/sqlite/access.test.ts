@@ -1,0 +1,37 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import t from 'tap';
+import { quietLog } from '../../../test/helpers/env.js';
+import { accessContract } from '../access-contract.js';
+import { openSqliteAccessStore } from './access.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jb-access-'));
+let n = 0;
+
+t.test('contract', async (t) => {
+  accessContract(t, async () => {
+    const file = join(dir, `central-${++n}.db`);
+    const store = openSqliteAccessStore({ file, log: quietLog });
+    return {
+      store,
+      tamper: async (op, seq) => {
+        const db = new Database(file);
+        try {
+          db.prepare(op === 'update' ? "UPDATE model_edits SET by_user = 'x' WHERE seq = ?" : 'DELETE FROM model_edits WHERE seq = ?').run(seq);
+        } finally {
+          db.close();
+        }
+      },
+      close: () => store.close(),
+    };
+  });
+});
+
+t.test('a file that is not a database is refused', async (t) => {
+  const file = join(dir, 'broken.db');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(file, 'not a database at all, but long enough to have a header of some sort'.repeat(100));
+  t.throws(() => openSqliteAccessStore({ file, log: quietLog }), { code: 'SQLITE_NOTADB' });
+});

@@ -1,0 +1,85 @@
+// The API's users, tokens, sessions and model edits on the embedded SQLite file, on a connection of its
+// own beside the readings store's (WAL lets them share the file).
+import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { editFromRow, SECRET_COLS, secretFromRow, USER_COLS, userFromRow, type EditRow, type SecretRow, type UserRow } from '../access-rows.js';
+import type { AccessStore, EditKind, SecretKind, StoredEdit, StoredSecret, StoredUser } from '../access-types.js';
+import { migrateSqlite } from './migrate.js';
+
+export function openSqliteAccessStore(opts: { file: string; log: Logger; now?: () => number }): SqliteAccessStore {
+  const db = new Database(opts.file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    migrateSqlite(db, { log: opts.log, now: opts.now ?? Date.now });
+    return new SqliteAccessStore({ db });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export class SqliteAccessStore implements AccessStore {
+  private readonly db: Database.Database;
+
+  constructor(deps: { db: Database.Database }) {
+    this.db = deps.db;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async putUser(u: StoredUser): Promise<void> {
+    this.db.prepare(`INSERT INTO api_users (${USER_COLS}) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (username) DO UPDATE SET role = excluded.role, customer = excluded.customer, password_hash = excluded.password_hash, updated_at = excluded.updated_at`)
+      .run(u.username, u.role, u.customer ?? null, u.passwordHash, u.createdAt, u.updatedAt);
+  }
+
+  async user(username: string): Promise<StoredUser | undefined> {
+    const r = this.db.prepare(`SELECT ${USER_COLS} FROM api_users WHERE username = ?`).get(username) as UserRow | undefined;
+    return r && userFromRow(r);
+  }
+
+  async users(): Promise<StoredUser[]> {
+    return (this.db.prepare(`SELECT ${USER_COLS} FROM api_users ORDER BY username`).all() as UserRow[]).map(userFromRow);
+  }
+
+  async removeUser(username: string, atMs: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const gone = this.db.prepare('DELETE FROM api_users WHERE username = ?').run(username).changes > 0;
+      this.db.prepare("DELETE FROM api_secrets WHERE kind = 'session' AND username = ?").run(username);
+      this.db.prepare("UPDATE api_secrets SET revoked_at = ? WHERE kind = 'token' AND username = ? AND revoked_at IS NULL").run(atMs, username);
+      return gone;
+    })();
+  }
+
+  async addSecret(kind: SecretKind, s: StoredSecret): Promise<void> {
+    this.db.prepare(`INSERT INTO api_secrets (kind, ${SECRET_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(kind, s.id, s.username, s.hash, s.label ?? null, s.createdAt, s.expiresAt ?? null, s.revokedAt ?? null);
+  }
+
+  async secret(kind: SecretKind, id: string): Promise<StoredSecret | undefined> {
+    const r = this.db.prepare(`SELECT ${SECRET_COLS} FROM api_secrets WHERE kind = ? AND id = ?`).get(kind, id) as SecretRow | undefined;
+    return r && secretFromRow(r);
+  }
+
+  async secrets(kind: SecretKind, username?: string): Promise<StoredSecret[]> {
+    const rows = this.db.prepare(`SELECT ${SECRET_COLS} FROM api_secrets WHERE kind = ? AND (? IS NULL OR username = ?) ORDER BY created_at, id`)
+      .all(kind, username ?? null, username ?? null) as SecretRow[];
+    return rows.map(secretFromRow);
+  }
+
+  async revokeSecret(kind: SecretKind, id: string, atMs: number): Promise<boolean> {
+    return this.db.prepare('UPDATE api_secrets SET revoked_at = ? WHERE kind = ? AND id = ? AND revoked_at IS NULL').run(atMs, kind, id).changes > 0;
+  }
+
+  async appendEdit<T>(kind: EditKind, e: { by: string; at: number; body: T }): Promise<number> {
+    return Number(this.db.prepare('INSERT INTO model_edits (kind, by_user, at, body) VALUES (?, ?, ?, ?)').run(kind, e.by, e.at, JSON.stringify(e.body)).lastInsertRowid);
+  }
+
+  async edits<T>(kind: EditKind): Promise<StoredEdit<T>[]> {
+    return (this.db.prepare('SELECT seq, by_user, at, body FROM model_edits WHERE kind = ? ORDER BY seq').all(kind) as EditRow[]).map((r) => editFromRow<T>(r));
+  }
+}

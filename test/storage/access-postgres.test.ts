@@ -1,0 +1,33 @@
+// The access storage contract (API users, tokens, sessions, model edits) against a real PostgreSQL.
+import pg from 'pg';
+import t from 'tap';
+import { needPeer, quietLog } from '../helpers/env.js';
+import { accessContract } from '../../central/storage/access-contract.js';
+import { openPostgresAccessStore } from '../../central/storage/postgres/access.js';
+import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
+
+const schemas = pgSchemas('jb_access');
+
+t.test('PostgreSQL access store', async (t) => {
+  if (!needPeer(t, await pgReachable(), `PostgreSQL at ${PG_URL}`)) return;
+  t.teardown(() => schemas.dropAll());
+
+  t.test('contract', async (t) => {
+    accessContract(t, async () => {
+      const schema = schemas.next();
+      const store = await openPostgresAccessStore({ connectionString: PG_URL, schema, log: quietLog });
+      const raw = new pg.Pool({ connectionString: PG_URL, max: 1 });
+      return {
+        store,
+        tamper: async (op, seq) => {
+          await raw.query(op === 'update' ? `UPDATE "${schema}".model_edits SET by_user = 'x' WHERE seq = $1` : `DELETE FROM "${schema}".model_edits WHERE seq = $1`, [seq]);
+        },
+        close: async () => { await store.close(); await raw.end(); },
+      };
+    });
+  });
+
+  t.test('an unreachable server is an error, not a crash', async (t) => {
+    await t.rejects(openPostgresAccessStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: 'x', log: quietLog }));
+  });
+});
