@@ -20,6 +20,7 @@ import type { Clock } from './ingest/clock.js';
 import { EmbeddedIngest } from './ingest/embedded-consumer.js';
 import { compileMessageChecks } from './ingest/message-checks.js';
 import { MqttIngestConsumer } from './ingest/mqtt-consumer.js';
+import { portalPlugin } from './portal/plugin.js';
 import { createCentralMetrics, type CentralMetrics } from './metrics/registry.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import type { ModelHolder } from './model/holder.js';
@@ -135,7 +136,7 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       const auth = authService(config, running.access, (id) => models.current().model.customers.has(id), apiLog, clock);
       running.api = await startApi({
         store, models: running.models, editor: running.models, auth, clock, log: apiLog,
-        ...(running.billing ? { billing: running.billing } : {}), metrics, ...(deps.apiPlugins ? { plugins: deps.apiPlugins } : {}),
+        ...(running.billing ? { billing: running.billing } : {}), metrics, plugins: [portalPlugin(), ...(deps.apiPlugins ?? [])],
         ...(config.api.secureCookie !== undefined ? { secureCookie: config.api.secureCookie } : {}),
       }, { host: config.api.host, port: config.api.port, ...(config.api.tls ? { tls: config.api.tls } : {}) });
     }
