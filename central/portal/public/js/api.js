@@ -21,7 +21,7 @@ async function call(method, path, body) {
   try { data = text ? JSON.parse(text) : undefined; } catch { data = undefined; }
   if (!res.ok) {
     if (res.status === 401 && path !== '/auth/login') window.dispatchEvent(new CustomEvent('jb:signed-out'));
-    throw new ApiError(res.status, (data && (data.message || data.error)) || `${res.status} ${res.statusText}`);
+    throw new ApiError(res.status, data?.error?.message ?? `${res.status} ${res.statusText}`);
   }
   return data;
 }
@@ -36,11 +36,11 @@ const qs = (params) => {
 export const api = {
   signIn: (username, password) => call('POST', '/auth/login', { username, password }),
   signOut: () => call('POST', '/auth/logout'),
-  me: () => call('GET', '/auth/me'),
+  me: () => call('GET', '/me'),
   sites: () => call('GET', '/sites'),
   alerts: (params = {}) => call('GET', `/alerts${qs(params)}`),
   invoices: (params = {}) => call('GET', `/invoices${qs(params)}`),
-  invoiceUrl: (invoice, format) => `${BASE}/invoices/${encodeURIComponent(invoice.number ?? invoice.id)}/${format}`,
+  invoiceUrl: (invoice, format) => `${BASE}/invoices/${encodeURIComponent(invoice.id)}/${format}`,
   targets: (site) => call('GET', `/portal/targets${qs({ site })}`),
   live: (params) => call('GET', `/portal/live${qs(params)}`),
   history: (params) => call('GET', `/portal/history${qs(params)}`),

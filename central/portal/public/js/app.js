@@ -48,8 +48,8 @@ async function start() {
   try {
     const me = await api.me();
     const sites = await api.sites();
-    const list = Array.isArray(sites) ? sites : sites.sites ?? [];
-    ctx = { me: me.user ?? me, sites: list, site: (id) => list.find((s) => s.id === id) ?? list[0] };
+    const list = sites;
+    ctx = { me, sites: list, site: (id) => list.find((s) => s.id === id) ?? list[0] };
   } catch {
     ctx = undefined;
   }

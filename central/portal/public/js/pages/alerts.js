@@ -29,7 +29,7 @@ export function mount(main, ctx) {
       })}</tbody></table>`);
   const load = async () => {
     try {
-      const [active, all] = await Promise.all([api.alerts({ state: 'active' }), api.alerts({ state: 'all' })]);
+      const [active, all] = await Promise.all([api.alerts({ state: 'active' }), api.alerts({ state: 'history' })]);
       render(main.querySelector('#active'), table(listOf(active), false));
       render(main.querySelector('#log'), table(listOf(all).slice().reverse(), true));
     } catch (err) {
@@ -41,4 +41,4 @@ export function mount(main, ctx) {
   return () => clearInterval(timer);
 }
 
-const listOf = (x) => (Array.isArray(x) ? x : x?.alerts ?? x?.items ?? []);
+const listOf = (x) => x;

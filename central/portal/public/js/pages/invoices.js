@@ -11,7 +11,7 @@ export function mount(main, ctx) {
   const load = async () => {
     try {
       const res = await api.invoices();
-      const list = Array.isArray(res) ? res : res.invoices ?? res.items ?? [];
+      const list = res;
       render(main.querySelector('#inv'), list.length === 0 ? html`<p class="muted">No invoices yet.</p>` : html`<table id="inv-table"><thead><tr>
         <th>Number</th><th>Site</th><th>Period</th><th>Customer</th><th>Status</th><th class="num">Total</th><th>Issued</th><th>Download</th></tr></thead><tbody>
         ${list.map((i) => html`<tr data-invoice="${i.number ?? i.id}"><td>${i.number ?? html`<span class="muted">draft #${i.id}</span>`}</td><td>${ctx.site(i.site)?.name ?? i.site}</td>
