@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BucketError, bucketPlan, chooseStep, demandCuts, MAX_BUCKETS, peakOf, powerBuckets } from './buckets.js';
+import { BucketError, bucketPlan, chooseStep, demandCuts, MAX_BUCKETS, peakOf, powerBuckets, sumSlots } from './buckets.js';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -86,4 +86,10 @@ t.test('peak demand over whole 15-minute slots', async (t) => {
     { fromMs: H / 2, toMs: 3 * H / 4, kWh: 0.6, estimatedKwh: 0 },
   ]), { kW: 3, fromMs: H / 4, estimated: true });
   t.equal(peakOf([]), undefined);
+  // Two racks peaking at different times: together they never draw the sum of their peaks.
+  const a = [{ fromMs: 0, toMs: H / 4, kWh: 1, estimatedKwh: 0 }, { fromMs: H / 4, toMs: H / 2, kWh: 0.25, estimatedKwh: 0 }];
+  const b = [{ fromMs: 0, toMs: H / 4, kWh: 0.25, estimatedKwh: 0.25 }, { fromMs: H / 4, toMs: H / 2, kWh: 1, estimatedKwh: 0 }];
+  t.same(sumSlots([a, b]), [{ fromMs: 0, toMs: H / 4, kWh: 1.25, estimatedKwh: 0.25 }, { fromMs: H / 4, toMs: H / 2, kWh: 1.25, estimatedKwh: 0 }]);
+  t.same(peakOf(sumSlots([a, b])), { kW: 5, fromMs: 0, estimated: true }, 'coincident peak 5 kW, not 4 + 4');
+  t.same(sumSlots([]), []);
 });

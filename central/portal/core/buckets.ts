@@ -135,3 +135,14 @@ export function peakOf(slots: readonly BucketEnergy[]): { kW: number; fromMs: nu
   for (const s of slots) if (!best || s.kWh > best.kWh) best = s;
   return best ? { kW: (best.kWh * HOUR_MS) / (best.toMs - best.fromMs), fromMs: best.fromMs, estimated: best.estimatedKwh > 0 } : undefined;
 }
+
+/** Bucket series over the same cuts, added bucket by bucket: their coincident peak is peakOf(the sum). */
+export function sumSlots(series: readonly (readonly BucketEnergy[])[]): BucketEnergy[] {
+  const [first] = series;
+  if (!first) return [];
+  return first.map((b, k) => ({
+    fromMs: b.fromMs, toMs: b.toMs,
+    kWh: series.reduce((x, s) => x + s[k]!.kWh, 0),
+    estimatedKwh: series.reduce((x, s) => x + s[k]!.estimatedKwh, 0),
+  }));
+}

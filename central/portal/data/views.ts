@@ -5,7 +5,7 @@
 import { monthPeriod } from '../../energy/zone.js';
 import { parseTimeSpec, resolveTimeSpec } from '../../model/time.js';
 import type { InventoryModel, PointInfo } from '../../model/types.js';
-import { bucketPlan, demandCuts, peakOf, powerBuckets, type BucketEnergy, type PowerBucket } from '../core/buckets.js';
+import { bucketPlan, demandCuts, peakOf, powerBuckets, sumSlots, type BucketEnergy, type PowerBucket } from '../core/buckets.js';
 import { comparePeriods, compareTotal, type ComparedRow, type PeriodFigures } from '../core/compare.js';
 import { customerLive, operatorLive, type LiveGroupBy, type LiveRow } from '../core/live.js';
 import { parseTarget, selectPoints, TargetError, targetText, type Selection, type Target, type Viewer } from '../core/targets.js';
@@ -130,13 +130,13 @@ async function periodFigures(deps: ViewDeps, viewer: Viewer, site: string, group
       if (!(err instanceof TargetError)) throw err; // a group not held in this period: absent there
     }
   }
-  const whole = selectPoints(deps.model, site, viewer.customer !== undefined ? { kind: 'customer', id: viewer.customer } : { kind: 'site', id: '' }, viewer, period);
   const cuts = demandCuts(period.fromMs, period.toMs);
-  const slots = await selectionsOverCuts(deps, [...selections, whole], cuts);
+  const slots = await selectionsOverCuts(deps, selections, cuts);
   const figure = (s: readonly BucketEnergy[]) => ({ kWh: s.reduce((x, b) => x + b.kWh, 0), estimatedKwh: s.reduce((x, b) => x + b.estimatedKwh, 0), peakKw: peakOf(s)?.kW });
   return {
     rows: selections.map((sel, i) => ({ group: sel.target.id, ...figure(slots[i]!) })),
-    peakKw: peakOf(slots[slots.length - 1]!)?.kW,
+    // The total row adds the groups shown, so its peak is theirs together, 15 minutes at a time.
+    peakKw: peakOf(sumSlots(slots))?.kW,
   };
 }
 

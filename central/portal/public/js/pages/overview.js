@@ -26,7 +26,7 @@ export function mount(main, ctx) {
       const [sites, groups] = await Promise.all([api.live({ by: 'site' }), api.live({ by })]);
       render(main.querySelector('#site-cards'), sites.rows.map((r) => html`
         <div class="card" data-site="${r.site}"><div class="label">${ctx.site(r.site)?.name ?? r.site}</div>
-        <div class="value live-value" data-key="site:${r.site}">${kW(r.kW)}</div>
+        <div class="value live-value" data-key="site:${r.site}">${r.points ? kW(r.kW) : '–'}</div>
         <div class="note">${r.points} meters · ${clock(r.newestTs, r.timeZone)} ${tz(r.timeZone, r.newestTs)}</div></div>`));
       main.querySelector('#by-name').textContent = GROUPS.find((g) => g[0] === by)[1].toLowerCase();
       main.querySelector('#group-head').textContent = GROUPS.find((g) => g[0] === by)[1];
@@ -37,7 +37,7 @@ export function mount(main, ctx) {
         const changed = previous.has(key) && previous.get(key) !== r.kW;
         return html`<tr data-group="${r.group}" class="${changed ? 'pulse' : ''}">
           <td>${ctx.site(r.site)?.name ?? r.site}</td><td>${r.group === '-' ? html`<span class="muted">no ${by}</span>` : r.group}</td>
-          <td class="num live-value" data-key="${key}">${kW(r.kW)}</td><td class="num">${r.points}${r.stale ? html` <span class="muted">(${r.stale} silent)</span>` : ''}</td>
+          <td class="num live-value" data-key="${key}">${r.points ? kW(r.kW) : html`<span class="muted" title="no meter read within the last minutes">–</span>`}</td><td class="num">${r.points}${r.stale ? html` <span class="muted">(${r.stale} silent)</span>` : ''}</td>
           <td>${r.newestTs ? `${clock(r.newestTs, r.timeZone)} ${tz(r.timeZone, r.newestTs)}` : '–'} <span class="muted">${r.newestTs ? ago(r.newestTs, groups.nowMs) : ''}</span></td>
           <td>${r.group !== '-' && by !== 'phase' ? html`<a href="#/history?site=${r.site}&target=${by}:${r.group}">chart</a>` : ''}</td></tr>`;
       }));
