@@ -23,7 +23,7 @@ export function mount(main, ctx) {
       <td class="num">${n.ratedCurrentA ? `${n.ratedCurrentA} A` : ''}${n.voltageV ? html` <span class="muted">${volts(n.voltageV)}</span>` : ''}</td>
       <td>${n.balance.phases.map((p) => html`<div>${p.phase} <span class="phasebar"><i class="${p.status}" style="width:${Math.min(100, p.loadPct ?? 0)}%"></i></span>${amps(p.currentA)}${p.loadPct !== undefined && p.loadPct !== null ? html` <span class="muted">${percent(p.loadPct, 0)}</span>` : ''}</div>`)}</td>
       <td class="num">${n.balance.imbalancePct === undefined || n.balance.imbalancePct === null ? '' : percent(n.balance.imbalancePct)}</td>
-      <td>${n.balance.status === 'unknown' ? html`<span class="muted">no current read</span>` : html`${badge(n.balance.status)} <span class="muted">${n.balance.reasons.join('; ')}</span>`}</td></tr>`,
+      <td>${n.balance.status === 'unknown' ? html`<span class="muted">${n.kW === undefined || n.kW === null ? 'no live reading' : 'power only: its meters read no phase currents'}</span>` : html`${badge(n.balance.status)} <span class="muted">${n.balance.reasons.join('; ')}</span>`}</td></tr>`,
     ...n.children.flatMap(rows)];
   const tick = async () => {
     try {
