@@ -28,13 +28,15 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The portal's pages and scripts, served as they are (no build step for the browser).
+COPY --from=build /app/central/portal/public central/portal/public
 COPY package.json ./
 COPY bin bin
 COPY config config
 RUN mkdir -p /data /etc/joulebook && chown node:node /data
 VOLUME /data
 USER node
-# MQTT and MQTT over TLS of the embedded broker.
-EXPOSE 1883 8883
+# MQTT and MQTT over TLS of the embedded broker; the API and portal.
+EXPOSE 1883 8883 8080
 ENTRYPOINT ["node", "/app/bin/joulebook.js"]
 CMD ["central", "-c", "/etc/joulebook/central.yaml"]
