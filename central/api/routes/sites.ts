@@ -3,11 +3,14 @@
 // racks, its points and the chain above them.
 import type { StoredAlert } from '../../storage/types.js';
 import type { PointInfo } from '../../model/types.js';
+import type { Scope } from '../scope.js';
 import type { RouteContext, RouteSpec } from '../types.js';
 import { ID, params, period, PERIOD_PROPS, query, zoneOf } from './common.js';
 
-export function alertVisible(points: readonly PointInfo[], a: StoredAlert): boolean {
-  return a.device !== undefined && points.some((p) => p.site === a.site && p.gateway === a.gateway && p.device === a.device && (a.channel === undefined || a.channel === p.channel));
+/** Whether a customer sees an alert: it names a device behind one of the points it held at `atMs`. */
+export function alertVisible(scope: Scope, points: readonly PointInfo[], a: StoredAlert, atMs: number): boolean {
+  return a.device !== undefined && points.some((p) => p.site === a.site && p.gateway === a.gateway && p.device === a.device
+    && (a.channel === undefined || a.channel === p.channel) && scope.seesPoint(p.id, { fromMs: atMs, toMs: atMs + 1 }));
 }
 
 export function siteTopology(ctx: RouteContext, site: string, points: readonly PointInfo[], alerts: readonly StoredAlert[]) {
@@ -29,7 +32,7 @@ export function siteTopology(ctx: RouteContext, site: string, points: readonly P
     racks,
     cages: cageIds.map((id) => m.cages.get(id)!),
     points: inSite,
-    alerts: alerts.filter((a) => staff || alertVisible(inSite, a)),
+    alerts: alerts.filter((a) => staff || alertVisible(ctx.scope, inSite, a, ctx.deps.clock.now())),
   };
 }
 

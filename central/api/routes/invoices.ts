@@ -1,0 +1,68 @@
+// Invoices: the list (by site, period, customer, status), one, and its JSON, CSV or PDF. A customer sees
+// its own final invoices only (drafts and held ones are the operators' work in progress).
+import type { StoredInvoice } from '../../storage/billing-types.js';
+import { ApiError, notFound } from '../errors.js';
+import type { RouteContext, RouteSpec } from '../types.js';
+import { ID, params, query } from './common.js';
+
+const MONTH = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } as const;
+const INVOICE_ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,12}$' } } } as const;
+const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', pdf: 'application/pdf' } as const;
+
+export function invoiceSummary(i: StoredInvoice) {
+  return {
+    id: i.id, number: i.number ?? null, site: i.site, period: i.period, customer: i.customer, status: i.status, currency: i.currency, total: i.total,
+    review: i.review, createdAt: i.createdAt, finalizedAt: i.finalizedAt ?? null, kWh: i.draft.quality.kWh, measuredShare: i.draft.quality.measuredShare,
+  };
+}
+
+async function invoiceOf(ctx: RouteContext): Promise<StoredInvoice> {
+  const { id } = params<{ id: string }>(ctx);
+  const inv = await ctx.deps.billing?.store.invoice(Number(id));
+  if (!inv) throw notFound(`invoice ${id}`);
+  return inv;
+}
+
+const guard = { guard: 'invoice', in: 'params', key: 'id' } as const;
+
+export const invoiceRoutes: RouteSpec[] = [
+  {
+    id: 'listInvoices', method: 'GET', url: '/invoices', summary: 'Invoices by site, period (YYYY-MM), customer and status; a customer sees its final ones', tags: ['invoices'],
+    access: { who: 'everyone', customer: 'filtered' },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { site: ID, period: MONTH, customer: ID, status: { type: 'string', enum: ['draft', 'held', 'final'] } } } },
+    handler: async (ctx) => {
+      const q = query<{ site?: string; period?: string; customer?: string; status?: StoredInvoice['status'] }>(ctx);
+      if (!ctx.deps.billing) return [];
+      const own = ctx.scope.customer;
+      if (own !== undefined && q.customer !== undefined && q.customer !== own) return [];
+      if (own !== undefined && q.status !== undefined && q.status !== 'final') return [];
+      const list = await ctx.deps.billing.store.invoices({
+        ...(q.site ? { site: q.site } : {}), ...(q.period ? { period: q.period } : {}),
+        ...(own ?? q.customer ? { customer: own ?? q.customer } : {}), ...(own !== undefined ? { status: 'final' as const } : q.status ? { status: q.status } : {}),
+      });
+      return list.map(invoiceSummary);
+    },
+  },
+  {
+    id: 'getInvoice', method: 'GET', url: '/invoices/:id', summary: 'One invoice with its lines, quality and trace', tags: ['invoices'],
+    access: { who: 'everyone', customer: guard },
+    schema: { params: INVOICE_ID },
+    handler: async (ctx) => {
+      const inv = await invoiceOf(ctx);
+      return { ...invoiceSummary(inv), draft: inv.draft, release: inv.release ?? null };
+    },
+  },
+  {
+    id: 'downloadInvoice', method: 'GET', url: '/invoices/:id/:format', summary: 'The invoice as a document: json, csv or pdf', tags: ['invoices'],
+    access: { who: 'everyone', customer: guard },
+    schema: { params: { ...INVOICE_ID, required: ['id', 'format'], properties: { ...INVOICE_ID.properties, format: { type: 'string', enum: Object.keys(TYPES) } } } },
+    handler: async (ctx) => {
+      const inv = await invoiceOf(ctx);
+      const { format } = params<{ format: keyof typeof TYPES }>(ctx);
+      if (!ctx.deps.billing) throw new ApiError('unavailable', 'billing is not configured');
+      const body = await ctx.deps.billing.render(inv, format);
+      const name = `${inv.number ?? `draft-${inv.id}`}.${format}`;
+      return ctx.reply.type(TYPES[format]).header('content-disposition', `attachment; filename="${name}"`).send(typeof body === 'string' ? body : Buffer.from(body));
+    },
+  },
+];
