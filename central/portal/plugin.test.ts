@@ -55,7 +55,7 @@ t.test('files and data routes', async (t) => {
   t.equal((await get('/api/v1/portal/chain?site=ams1', 'acme')).statusCode, 403, 'the chain is for staff');
   t.equal((await get('/api/v1/portal/chain?site=ams1', 'ro')).statusCode, 200);
   t.match((await get('/api/v1/portal/live?by=cage', 'op')).json(), { error: { code: 'bad_request', message: /by "cage" is one of site, room/ } });
-  t.match((await get('/api/v1/portal/history', 'op')).json(), { error: { message: 'query parameter "site" is required' } });
+  t.match((await get('/api/v1/portal/history', 'op')).json(), { error: { code: 'bad_request', message: "querystring must have required property 'site'" } });
   const r12 = await get('/api/v1/portal/history?site=ams1&target=rack:ams1-r12&from=2026-10-01&to=2026-10-02', 'acme');
   t.equal(r12.statusCode, 200);
   t.equal(r12.json().buckets.length, 288, 'a day in 5-minute buckets');

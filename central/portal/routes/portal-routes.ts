@@ -17,12 +17,15 @@ interface PortalRoute {
   url: string;
   summary: string;
   access: RouteAccess;
-  /** Query parameters accepted (all strings). */
+  /** Query parameters accepted (all strings), and those required. */
   query: readonly string[];
+  required?: readonly string[];
   handler(deps: ViewDeps, viewer: Viewer, query: Query): Promise<unknown>;
 }
 
 const ALL: RouteAccess = { who: 'everyone', customer: 'filtered' };
+/** A customer asking about a site where it holds nothing gets 404 before the figure is computed. */
+const OWN_SITE: RouteAccess = { who: 'everyone', customer: { guard: 'site', in: 'query', key: 'site' } };
 const STAFF: RouteAccess = { who: 'staff' };
 function need(q: Query, name: string): string {
   const v = q[name];
@@ -49,7 +52,7 @@ function targetsOf(deps: ViewDeps, viewer: Viewer, site: string) {
 
 const ROUTES: readonly PortalRoute[] = [
   {
-    id: 'portalTargets', url: '/portal/targets', summary: 'rooms, racks, feeds and phases the caller may chart at a site', access: ALL, query: ['site'],
+    id: 'portalTargets', url: '/portal/targets', summary: 'rooms, racks, feeds and phases the caller may chart at a site', access: OWN_SITE, query: ['site'], required: ['site'],
     handler: async (deps, viewer, q) => targetsOf(deps, viewer, need(q, 'site')),
   },
   {
@@ -57,14 +60,14 @@ const ROUTES: readonly PortalRoute[] = [
     handler: (deps, viewer, q) => live(deps, viewer, { by: by(q), ...(q.site ? { site: q.site } : {}) }),
   },
   {
-    id: 'portalHistory', url: '/portal/history', summary: 'mean power and energy per bucket (at most 400) from the energy counters', access: ALL, query: ['site', 'target', 'range', 'from', 'to'],
+    id: 'portalHistory', url: '/portal/history', summary: 'mean power and energy per bucket (at most 400) from the energy counters', access: OWN_SITE, query: ['site', 'target', 'range', 'from', 'to'], required: ['site'],
     handler: (deps, viewer, q) => history(deps, viewer, {
       site: need(q, 'site'), target: q.target ?? 'site',
       ...(q.range ? { range: q.range as HistoryRange } : {}), ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}),
     }),
   },
   {
-    id: 'portalCompare', url: '/portal/compare', summary: 'two months side by side per rack, feed or customer: kWh, 15-minute peak kW, change', access: ALL, query: ['site', 'by', 'a', 'b'],
+    id: 'portalCompare', url: '/portal/compare', summary: 'two months side by side per rack, feed or customer: kWh, 15-minute peak kW, change', access: OWN_SITE, query: ['site', 'by', 'a', 'b'], required: ['site', 'a', 'b'],
     handler: (deps, viewer, q) => compare(deps, viewer, { site: need(q, 'site'), by: (q.by ?? 'rack') as CompareBy, a: need(q, 'a'), b: need(q, 'b') }),
   },
   {
@@ -80,7 +83,7 @@ function viewDeps(ctx: RouteContext): ViewDeps {
 function toSpec(r: PortalRoute): RouteSpec {
   return {
     id: r.id, method: 'GET', url: r.url, summary: r.summary, tags: ['portal'], access: r.access,
-    schema: { querystring: { type: 'object', properties: Object.fromEntries(r.query.map((q) => [q, { type: 'string' }])), additionalProperties: false } },
+    schema: { querystring: { type: 'object', properties: Object.fromEntries(r.query.map((q) => [q, { type: 'string' }])), required: [...(r.required ?? [])], additionalProperties: false } },
     handler: async (ctx) => {
       const viewer: Viewer = ctx.principal?.role === 'customer' ? { customer: ctx.principal.customer ?? '\u0000none' } : {};
       try {
