@@ -53,6 +53,8 @@ export interface RunDeps {
   log: Logger;
   version: string;
   onReadings?: (readings: readonly Reading[]) => void;
+  /** Readings are taken from this instant on (default: the release date, gateway/clock-guard.ts); the demo's warped clock starts earlier. */
+  clockFloorMs?: number;
 }
 
 /** Keys of the channels whose energy counter a batch of readings carries. */
@@ -126,7 +128,7 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
   const statusServer = config.status.enabled
     ? new StatusServer({ options: config.status, routes: statusRoutes(view, metrics), log: log.child({ area: 'status' }) })
     : undefined;
-  const guard = new ClockGuard(clock);
+  const guard = new ClockGuard(clock, undefined, deps.clockFloorMs);
   let polling = false;
   const watchClock = () => {
     events.push(...guard.check());
