@@ -16,4 +16,9 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], rules: { 'no-restricted-syntax': 'off' } },
+  // The portal's browser modules (served as they are, no bundler).
+  {
+    files: ['central/portal/public/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', CustomEvent: 'readonly', Intl: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+  },
 );

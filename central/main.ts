@@ -21,6 +21,8 @@ import type { Clock } from './ingest/clock.js';
 import { EmbeddedIngest } from './ingest/embedded-consumer.js';
 import { compileMessageChecks } from './ingest/message-checks.js';
 import { MqttIngestConsumer } from './ingest/mqtt-consumer.js';
+import { portalPlugin } from './portal/plugin.js';
+import { createCentralMetrics, type CentralMetrics } from './metrics/registry.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import type { ModelHolder } from './model/holder.js';
 import type { AccessStore } from './storage/access-types.js';
@@ -32,8 +34,8 @@ export interface CentralDeps {
   config: CentralConfig;
   clock: Clock;
   log: Logger;
-  /** Served by the API at GET /metrics. */
-  metrics?: ApiDeps['metrics'];
+  /** Software version, for the metrics' info series. */
+  version?: string;
   /** Registered on the API server (the portal's assets and pages). */
   apiPlugins?: ApiDeps['plugins'];
 }
@@ -53,6 +55,8 @@ export interface RunningCentral {
   access?: AccessStore;
   /** Invoice runs, when central.yaml has a billing section. */
   billing?: Billing;
+  /** Prometheus metrics of this instance; the API serves render() at GET /metrics. */
+  metrics: CentralMetrics;
   /** The model with the operators' edits (with an inventory). */
   models?: ModelHolder;
   /** The REST API (docs/api.md), when enabled and an inventory is set. */
@@ -74,7 +78,8 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   let publishAlert: (payload: string) => Promise<void> = () => Promise.reject(new Error('no broker yet'));
   const alerts = new AlertForwarder({ sink: store, publish: (p) => publishAlert(p), webhooks: config.alerts.webhooks, log: log.child({ area: 'alerts' }) });
   const pipeline = new IngestPipeline({ sink: alerts, clock, log: log.child({ area: 'ingest' }), checks: compileMessageChecks(), options: { maxDelayMs: config.ingest.maxDelayMs, maxReadings: config.ingest.maxReadings } });
-  const running: RunningCentral = { store, pipeline, alerts, ...(inventory ? { inventory } : {}), stop: async () => undefined };
+  const running: Omit<RunningCentral, 'metrics'> = { store, pipeline, alerts, ...(inventory ? { inventory } : {}), stop: async () => undefined };
+  const metrics = createCentralMetrics({ central: { id: config.central.id, version: deps.version ?? 'unknown' }, pipeline, alerts, parts: running });
   const closers: (() => Promise<void>)[] = [];
   try {
     if (inventory) {
@@ -132,7 +137,7 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       const auth = authService(config, running.access, (id) => models.current().model.customers.has(id), apiLog, clock);
       running.api = await startApi({
         store, models: running.models, editor: running.models, auth, clock, log: apiLog, energy: cachedCustomerEnergy({ store, clock }),
-        ...(running.billing ? { billing: running.billing } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.apiPlugins ? { plugins: deps.apiPlugins } : {}),
+        ...(running.billing ? { billing: running.billing } : {}), metrics, plugins: [portalPlugin(), ...(deps.apiPlugins ?? [])],
         ...(config.api.secureCookie !== undefined ? { secureCookie: config.api.secureCookie } : {}),
       }, { host: config.api.host, port: config.api.port, ...(config.api.tls ? { tls: config.api.tls } : {}) });
     }
@@ -160,5 +165,5 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
     await store.close();
     log.info('central node stopped');
   };
-  return running;
+  return Object.assign(running, { metrics });
 }

@@ -4,6 +4,7 @@ import { ConfigError } from '../protocol/issues.js';
 import { EXIT_CONFIG, gatewayCommand } from '../gateway/cli.js';
 import { simCommand } from '../sim/cli.js';
 import { centralCommand, energyCliCommand, invoiceCliCommand } from '../central/cli.js';
+import { provisionCommand } from '../scripts/provision/cli.js';
 
 const program = new Command('joulebook')
   .description('Power metering and energy billing for colocation data centers')
@@ -13,6 +14,7 @@ const program = new Command('joulebook')
   .addCommand(centralCommand())
   .addCommand(invoiceCliCommand())
   .addCommand(energyCliCommand())
+  .addCommand(provisionCommand())
   .addCommand(simCommand());
 
 try {

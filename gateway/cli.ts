@@ -19,6 +19,9 @@ import { expandTargets, scanSnmp, type SnmpScanHit } from './drivers/snmp/scan.j
 import type { SnmpV3User } from './drivers/snmp/session.js';
 import { BUILTIN_PROFILES_DIR, PACKAGE_VERSION } from './paths.js';
 import { fmt, renderTable } from './status/table.js';
+import { checkTable, headline as headlineOf } from './check/report.js';
+import { runCheck } from './check/run-check.js';
+import { intervalTimer, SystemdNotifier, systemdNotifyProgram } from './systemd/notify.js';
 
 /** Exit code for configuration errors, distinct from runtime failures. */
 export const EXIT_CONFIG = 2;
@@ -39,8 +42,32 @@ export function gatewayCommand(): Command {
         onReadings: (rs) => { if (o.readings) for (const r of rs) process.stdout.write(`${JSON.stringify(r)}\n`); },
       });
       log.info({ gateway: config.gateway.id, buses: config.buses.length, devices: config.devices.length, pdus: config.snmp.pdus.length }, 'gateway running');
+      // Under systemd (Type=notify, WatchdogSec): ready once started, then the watchdog fed while the event loop turns.
+      const systemd = new SystemdNotifier({
+        env: process.env, pid: process.pid, send: systemdNotifyProgram(), every: intervalTimer, healthy: () => true, log: log.child({ area: 'systemd' }),
+      });
+      await systemd.ready();
       await untilSignal();
+      await systemd.stopping();
       await gw.stop();
+    });
+
+  cmd.command('check')
+    .description('validate gateway.yaml, try every device once, print what each answered; exit 1 if anything is wrong')
+    .requiredOption('-c, --config <file>', 'gateway.yaml')
+    .option('--deadline-ms <ms>', 'the most one device may take', intIn(100, 300_000), 15_000)
+    .option('--no-broker', 'do not try the MQTT broker')
+    .option('--broker-timeout-ms <ms>', 'time allowed to connect to the broker', intIn(100, 120_000), 10_000)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (o: { config: string; deadlineMs: number; broker: boolean; brokerTimeoutMs: number; json?: boolean }) => {
+      const config = await readGatewayConfig(o.config);
+      const profiles = await loadCatalogFor(config, o.config);
+      const log = createLogger(process.env.JB_LOG_LEVEL ?? 'error');
+      const report = await runCheck({
+        config, configFile: o.config, profiles, clock: systemClock, log, deviceDeadlineMs: o.deadlineMs, broker: o.broker, brokerTimeoutMs: o.brokerTimeoutMs,
+      });
+      process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${checkTable(report)}\n`);
+      if (!report.ok) process.exitCode = 1;
     });
 
   cmd.command('scan')
@@ -74,7 +101,8 @@ export function gatewayCommand(): Command {
         o.json ? undefined : (u) => process.stderr.write(`\rscanning unit ${u} of ${units[units.length - 1]}`));
       await modbus.close();
       if (!o.json) process.stderr.write('\n');
-      process.stdout.write(o.json ? `${JSON.stringify({ bus: bus.id, hits })}\n` : `${scanTable(hits)}\n`);
+      // The bus settings go along, so `joulebook provision --scan` can write the bus as it was scanned.
+      process.stdout.write(o.json ? `${JSON.stringify({ bus: bus.id, line: bus, hits })}\n` : `${scanTable(hits)}\n`);
     });
 
   return cmd;
@@ -98,9 +126,8 @@ function scanBusConfig(o: ScanOptions): Bus {
 }
 
 function headline(rs: readonly Reading[]): string {
-  const total = rs.filter((r) => r.channel === 'total' || r.channel === 'inlet:1');
-  const pick = (m: keyof Reading['values']) => total.find((r) => r.values[m] !== undefined)?.values[m];
-  return `${fmt(pick('energy_import_kwh'), 2)} kWh, ${fmt(pick('power_w'), 0)} W`;
+  const h = headlineOf(rs);
+  return `${fmt(h.energyKwh, 2)} kWh, ${fmt(h.powerW, 0)} W`;
 }
 
 export function scanTable(hits: readonly ScanHit[]): string {
@@ -119,7 +146,9 @@ async function scanPdus(o: ScanOptions): Promise<void> {
   const hits = await scanSnmp({ catalog, clock: systemClock, log }, hosts, {
     port: o.port, version: user ? '3' : '2c', community: o.community, ...(user ? { user } : {}), timeoutMs: o.timeoutMs, retries: 1, maxRepetitions: 25,
   });
-  process.stdout.write(o.json ? `${JSON.stringify({ hosts: hosts.length, hits })}\n` : `${pduTable(hits)}\n`);
+  // The SNMP settings go along (never the v3 keys), for `joulebook provision --scan`.
+  const snmp = { port: o.port, version: user ? '3' : '2c', ...(user ? { user: { name: user.name, level: user.level } } : { community: o.community }) };
+  process.stdout.write(o.json ? `${JSON.stringify({ hosts: hosts.length, snmp, hits })}\n` : `${pduTable(hits)}\n`);
 }
 
 export function pduTable(hits: readonly SnmpScanHit[]): string {

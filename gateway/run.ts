@@ -22,6 +22,10 @@ import type { Catalogs } from './profiles/load.js';
 import { Publisher, type PublisherOptions } from './publish/publisher.js';
 import type { DeviceIdentity } from './polling/result.js';
 import { StateStore } from './state/state.js';
+import { DeviceBook } from './status/devices.js';
+import { createGatewayMetrics, type GatewayMetrics } from './status/metrics.js';
+import { statusRoutes } from './status/routes.js';
+import { StatusServer } from './status/server.js';
 
 type MqttConfig = z.infer<typeof Mqtt>;
 
@@ -33,6 +37,11 @@ export interface RunningGateway {
   alerts: AlertBook;
   circuits: CircuitCheck;
   boot: string;
+  metrics: GatewayMetrics;
+  /** Each configured device's last poll, reading and error, as the status page shows them. */
+  book: DeviceBook;
+  /** The status page's address, or why it is not served (the gateway meters on without it). */
+  status: { url?: string; error?: string };
   stop(): Promise<void>;
 }
 
@@ -44,6 +53,8 @@ export interface RunDeps {
   log: Logger;
   version: string;
   onReadings?: (readings: readonly Reading[]) => void;
+  /** Readings are taken from this instant on (default: the release date, gateway/clock-guard.ts); the demo's warped clock starts earlier. */
+  clockFloorMs?: number;
 }
 
 /** Keys of the channels whose energy counter a batch of readings carries. */
@@ -97,10 +108,13 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
   const watched = [...config.devices, ...config.snmp.pdus];
   let liveness: Liveness | undefined;
   const events: GatewayEvent[] = [];
+  const book = new DeviceBook(watched.map((d) => d.id));
   const acquisition = buildGateway({
     config, configFile: deps.configFile, profiles: deps.profiles, clock, log,
     onReadings: (readings, result) => {
       for (const i of result.identities ?? []) identities.set(i.device, i);
+      book.observe(result, clock.now());
+      metrics.observePoll(result); // built below; polling starts after it
       liveness?.observe(result, clock.now());
       if (readings.length === 0) return;
       events.push(...counters.observe(result)); // flags doubted readings before they are stored
@@ -109,7 +123,12 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
       deps.onReadings?.(readings);
     },
   });
-  const guard = new ClockGuard(clock);
+  const view = { config, version: deps.version, boot, clock, ...acquisition, outbox, publisher, alerts, book };
+  const metrics = createGatewayMetrics(view);
+  const statusServer = config.status.enabled
+    ? new StatusServer({ options: config.status, routes: statusRoutes(view, metrics), log: log.child({ area: 'status' }) })
+    : undefined;
+  const guard = new ClockGuard(clock, undefined, deps.clockFloorMs);
   let polling = false;
   const watchClock = () => {
     events.push(...guard.check());
@@ -152,13 +171,15 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
   const timer = setInterval(commit, config.outbox.commitIntervalMs);
   const clockTimer = setInterval(watchClock, 1000);
   publisher.start();
+  const status = await startStatus(statusServer, log);
   watchClock();
   if (!polling) log.warn({ now: new Date(clock.now()).toISOString() }, 'clock not plausible yet; polling waits for it');
   log.info({ gateway: config.gateway.id, boot, outbox: outbox.size }, 'gateway started');
   return {
-    acquisition, outbox, publisher, state, boot, alerts, circuits,
+    acquisition, outbox, publisher, state, boot, alerts, circuits, metrics, book, status,
     stop: async () => {
       clearInterval(clockTimer);
+      await statusServer?.stop();
       await acquisition.stop();
       clearInterval(timer);
       commit();
@@ -180,6 +201,18 @@ export function publisherOptions(m: MqttConfig, ids: { site: string; gateway: st
     inFlight: m.inFlight, maxPayloadBytes: m.maxPayloadBytes, replayReadingsPerS: m.replayReadingsPerS, keepaliveS: m.keepaliveS,
     reconnectMinMs: m.reconnectMinMs, reconnectMaxMs: m.reconnectMaxMs, statusIntervalMs: m.statusIntervalMs,
   };
+}
+
+/** The status page is for people: a port in use is logged loudly, and metering goes on without it. */
+async function startStatus(server: StatusServer | undefined, log: Logger): Promise<{ url?: string; error?: string }> {
+  if (!server) return {};
+  try {
+    return await server.start();
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    log.error({ err: error }, 'status page not started; the gateway meters and publishes without it');
+    return { error };
+  }
 }
 
 function serialOf(i: DeviceIdentity | undefined): { serial?: string; model?: string } {

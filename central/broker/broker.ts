@@ -13,7 +13,7 @@ import { Aedes, type Client, type PublishPacket } from 'aedes';
 import persistenceLevel from 'aedes-persistence-level';
 import { Level } from 'level';
 import type { Logger } from 'pino';
-import type { Principal } from './acl.js';
+import { ROLES, type Principal, type Role } from './acl.js';
 import type { BrokerSecurity } from './security.js';
 
 export interface EmbeddedBrokerOptions {
@@ -72,6 +72,17 @@ export class EmbeddedBroker {
   get aedes(): Aedes {
     if (!this.running) throw new Error('broker not started');
     return this.running.aedes;
+  }
+
+  /** Clients connected now, by the role they authenticated as (for /metrics: connected gateways). */
+  connectedByRole(): Record<Role, number> {
+    const counts = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
+    const clients = (this.running?.aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients ?? {};
+    for (const c of Object.values(clients)) {
+      const p = this.principals.get(c);
+      if (p) counts[p.role]++;
+    }
+    return counts;
   }
 
   async start(): Promise<{ tcpPort?: number; tlsPort?: number }> {

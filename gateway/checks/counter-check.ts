@@ -42,7 +42,7 @@ export class CounterCheck {
           ...(id?.serial !== undefined ? { serial: id.serial } : {}),
           ...(id?.resetTime !== undefined ? { resetMarker: id.resetTime } : {}),
           ...(id?.uptimeS !== undefined ? { uptimeS: id.uptimeS } : {}),
-          ...(r.values.power_w !== undefined ? { powerW: r.values.power_w } : {}),
+          ...(r.values.power_w !== undefined ? { powerW: powerTowards(m, r.values.power_w) } : {}),
           ...maxPower(this.deps.maxPowerFor?.(r.device, r.channel)),
         });
         changes.push([key, next]);
@@ -104,4 +104,12 @@ export function counterSpec(c: { bits: number; resolutionKwh: number }, step: { 
   if (floating) return { resolutionKwh: c.resolutionKwh };
   const signed = step.type === 'i16' || step.type === 'i32' || step.type === 'i64';
   return { resolutionKwh: c.resolutionKwh, rolloverKwh: 2 ** (signed ? c.bits - 1 : c.bits) * Math.abs(step.scale) };
+}
+
+/**
+ * The power flowing the way a counter counts: an import counter moves with positive active power, an
+ * export counter with negative (a load's export counter stands still, rightly, while it draws power).
+ */
+export function powerTowards(m: Measurement, powerW: number): number {
+  return Math.max(0, m.includes('export') ? -powerW : powerW);
 }

@@ -14,8 +14,28 @@ export async function readGatewayConfig(file: string): Promise<GatewayConfig> {
     throw new ConfigError([{ file, path: '(file)', message: (err as Error).message }]);
   }
   const cfg = parseGatewayConfig(text, file);
-  // Relative folders are relative to the config file.
-  return { ...cfg, dataDir: resolve(dirname(file), cfg.dataDir), profiles: { dirs: cfg.profiles.dirs.map((d) => resolve(dirname(file), d)) } };
+  // Relative paths are relative to the config file.
+  const rel = (p: string) => resolve(dirname(file), p);
+  const tls = cfg.mqtt.tls;
+  const mqtt = {
+    ...cfg.mqtt,
+    ...(cfg.mqtt.passwordFile ? { passwordFile: rel(cfg.mqtt.passwordFile), password: await readSecret(file, rel(cfg.mqtt.passwordFile)) } : {}),
+    ...(tls ? { tls: { ...(tls.ca ? { ca: rel(tls.ca) } : {}), ...(tls.cert ? { cert: rel(tls.cert) } : {}), ...(tls.key ? { key: rel(tls.key) } : {}) } } : {}),
+  };
+  return { ...cfg, dataDir: rel(cfg.dataDir), mqtt, profiles: { dirs: cfg.profiles.dirs.map(rel) } };
+}
+
+/** The first line of a secret file; a missing or empty one is a configuration error naming both files. */
+async function readSecret(file: string, secretFile: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(secretFile, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, path: 'mqtt.passwordFile', message: (err as Error).message }]);
+  }
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (line === '') throw new ConfigError([{ file, path: 'mqtt.passwordFile', message: `${secretFile} is empty` }]);
+  return line;
 }
 
 export function parseGatewayConfig(text: string, file: string): GatewayConfig {
@@ -41,6 +61,7 @@ function crossCheck(cfg: GatewayConfig, file: string): ConfigIssue[] {
   dup(cfg.buses, 'buses');
   dup(cfg.devices, 'devices');
   dup(cfg.snmp.pdus, 'snmp.pdus');
+  if (cfg.mqtt.password !== undefined && cfg.mqtt.passwordFile !== undefined) issues.push({ file, path: 'mqtt.passwordFile', message: 'give password or passwordFile, not both' });
   const modbusIds = new Set(cfg.devices.map((d) => d.id));
   cfg.snmp.pdus.forEach((p, i) => {
     const path = `snmp.pdus[${i}]`;

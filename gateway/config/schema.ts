@@ -103,10 +103,12 @@ export const Mqtt = z.strictObject({
   clientId: z.string().min(1).max(64).optional().describe('stable and unique per gateway; defaults to joulebook-<gateway id>'),
   username: z.string().optional(),
   password: z.string().optional(),
+  passwordFile: z.string().optional()
+    .describe('file holding the password (its first line), instead of `password`: keeps the secret out of this file (mode 0600); relative to the config file'),
   tls: z.strictObject({
-    ca: z.string().optional().describe('CA certificate file (PEM)'),
-    cert: z.string().optional().describe('client certificate file (PEM)'),
-    key: z.string().optional().describe('client key file (PEM)'),
+    ca: z.string().optional().describe('CA certificate file (PEM) that signed the broker\'s certificate; relative to the config file'),
+    cert: z.string().optional().describe('client certificate file (PEM); relative to the config file'),
+    key: z.string().optional().describe('client key file (PEM); relative to the config file'),
   }).optional(),
   inFlight: z.number().int().min(1).max(1000).default(16).describe('messages awaiting PUBACK at once'),
   maxPayloadBytes: z.number().int().min(4096).max(131072).default(65536),
@@ -124,6 +126,12 @@ export const OutboxConfig = z.strictObject({
   maxPendingItems: z.number().int().min(10).default(10_000).describe('poll results held in memory while the disk is full; beyond it the oldest go, with a gap event'),
 });
 
+export const StatusConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('serve the status page (/), /status.json and Prometheus /metrics'),
+  host: z.string().min(1).default('127.0.0.1').describe('address to listen on; 127.0.0.1 keeps it on the gateway itself, 0.0.0.0 opens it to the room network'),
+  port: Port.default(9180).describe('TCP port of the status page and /metrics'),
+});
+
 export const GatewayConfig = z.strictObject({
   gateway: z.strictObject({
     id: Id.describe('unique gateway id; the MQTT client id and topic level'),
@@ -133,6 +141,7 @@ export const GatewayConfig = z.strictObject({
   dataDir: z.string().default('./data').describe('outbox and state files; relative to the config file'),
   mqtt: Mqtt.prefault({}),
   outbox: OutboxConfig.prefault({}),
+  status: StatusConfig.prefault({}).describe('the local status page for installers and /metrics (docs/gateway-status.md)'),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   }).prefault({}),

@@ -46,6 +46,8 @@ export class Publisher {
   readonly counters = new Counters<PublishCounter>();
   connected = false;
   lastError: string | undefined;
+  /** Wall time the broker last acknowledged a message (the status page's "last delivery"). */
+  lastAckedAtMs: number | undefined;
   private client: MqttClient | undefined;
   private readonly opt: PublisherOptions;
   private readonly deps: PublisherDeps;
@@ -180,6 +182,7 @@ export class Publisher {
     if (historical) this.counters.inc('historical_entries', msg.entries);
     this.client!.publishAsync(this.topic(msg.kind), msg.payload, { qos: 1 }).then(() => {
       this.deps.outbox.acked(msg.seq, msg.seqEnd);
+      this.lastAckedAtMs = this.deps.clock.now();
       this.counters.inc('acked');
       this.counters.inc('entries_acked', msg.entries);
       this.tickRate(msg.entries);

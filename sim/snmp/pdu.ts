@@ -191,10 +191,14 @@ export class SimPdu {
   }
 
   private lastRefreshMs = 0;
+  private lastRefreshSimMs = 0;
+  /** At most once a second of real time or of the simulator's clock (a demo's warped clock jumps hours). */
   private refreshIfStale(): void {
     const now = Date.now();
-    if (now - this.lastRefreshMs < 1000) return;
+    const sim = this.opt.now();
+    if (now - this.lastRefreshMs < 1000 && Math.abs(sim - this.lastRefreshSimMs) < 1000) return;
     this.lastRefreshMs = now;
+    this.lastRefreshSimMs = sim;
     this.refresh();
   }
 

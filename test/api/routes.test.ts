@@ -99,7 +99,7 @@ t.test('assignment and tariff edits: appended, applied at once, refused whole', 
   t.equal(w.holder.allAssignments().length, 6);
 
   const tv = { version: 'ams-2027', validFrom: '2027-01-01', currency: 'EUR', energyPricePerKwh: '0.25' };
-  t.match(await call(w, 'POST', '/api/v1/tariffs/ams1', { token: w.tokens.operator, body: tv }), { status: 201 });
+  t.match(await call(w, 'POST', '/api/v1/sites/ams1/tariffs', { token: w.tokens.operator, body: tv }), { status: 201 });
   const tariffs = (await call(w, 'GET', '/api/v1/tariffs?site=ams1', { token: w.tokens.readonly })).body as { versions: { version: string; validTo?: string }[] }[];
   t.same(tariffs[0]!.versions.map((v) => [v.version, v.validTo]), [['ams-2026', '2027-01-01'], ['ams-2027', undefined]]);
   for (const [site, body, why] of [
@@ -108,12 +108,12 @@ t.test('assignment and tariff edits: appended, applied at once, refused whole', 
     ['ams1', { ...tv, version: 'ams-2027', validFrom: '2027-03-01' }, /already/],
     ['ams1', { version: 'z' }, /validFrom/],
   ] as const) {
-    const r = await call(w, 'POST', `/api/v1/tariffs/${site}`, { token: w.tokens.operator, body });
+    const r = await call(w, 'POST', `/api/v1/sites/${site}/tariffs`, { token: w.tokens.operator, body });
     t.equal(r.status, 400);
     t.match(detailsOf(r.body), why);
   }
-  t.match(await call(w, 'POST', '/api/v1/tariffs/nowhere', { token: w.tokens.operator, body: tv }), { status: 404 });
-  t.match(await call(w, 'POST', '/api/v1/tariffs/ams1', { token: w.tokens.readonly, body: tv }), { status: 403 });
+  t.match(await call(w, 'POST', '/api/v1/sites/nowhere/tariffs', { token: w.tokens.operator, body: tv }), { status: 404 });
+  t.match(await call(w, 'POST', '/api/v1/sites/ams1/tariffs', { token: w.tokens.readonly, body: tv }), { status: 403 });
 
   // A restart reads the edits back from the database.
   const { ModelHolder } = await import('../../central/model/holder.js');

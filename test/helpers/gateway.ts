@@ -18,6 +18,7 @@ export function demoConfig(brokerUrl: string, simPort: number, extra: Record<str
     dataDir: mkdtempSync(join(tmpdir(), 'jb-gw-')),
     mqtt: { url: brokerUrl, reconnectMinMs: 200, reconnectMaxMs: 400, statusIntervalMs: 1000 },
     outbox: { commitIntervalMs: 100 },
+    status: { enabled: false },
     buses: [{ id: 'tcp', type: 'tcp', host: '127.0.0.1', port: simPort }],
     devices: [1, 2, 3].map((u) => ({ id: `m${u}`, bus: 'tcp', unit: u, profile: 'eastron-sdm630', energyIntervalMs: 100, fullIntervalMs: 300, timeoutMs: 300 })),
     ...extra,

@@ -76,7 +76,7 @@ export const modelRoutes: RouteSpec[] = [
     },
   },
   {
-    id: 'addTariffVersion', method: 'POST', url: '/tariffs/:site',
+    id: 'addTariffVersion', method: 'POST', url: '/sites/:site/tariffs',
     summary: 'A new tariff version of a site valid from a local date; the version before it ends there', tags: ['tariffs'],
     access: { who: 'operator' },
     schema: { params: { type: 'object', required: ['site'], properties: { site: ID } }, body: { type: 'object' } },

@@ -1,0 +1,76 @@
+// The central node's inventory and tariffs of the demo site, derived from site.ts: feeds A and B through
+// UPSs to a busbar per room and feed, branch circuits feeding racks, PDUs, two outlets with points of
+// their own; customers holding racks, a cage and those two outlets from `fromDate` on. Pure.
+import { CUSTOMERS, ROOMS, SITE, type DemoRoom } from './site.js';
+
+function roomNodes(room: DemoRoom): Record<string, unknown>[] {
+  const busbar = (feed: 'a' | 'b') => `ams1-${room.id}-bb-${feed}`;
+  const circuitOf = (rack: string, feed: 'a' | 'b') => room.meters.find((m) => m.rack === rack && m.feed === feed);
+  return [
+    ...(['a', 'b'] as const).map((f) => ({ id: busbar(f), kind: 'busbar', parent: `ams1-ups-${f}`, room: room.id, ratedCurrentA: 630 })),
+    ...room.meters.filter((m) => m.rack).map((m) => ({ id: m.node, kind: 'branch-circuit', parent: busbar(m.feed), rack: m.rack, ratedCurrentA: 32 })),
+    ...room.pdus.flatMap((p) => [
+      // A PDU hangs below the metered branch circuit of its rack and feed, if there is one, else on the busbar.
+      { id: p.node, kind: 'pdu', parent: circuitOf(p.rack, p.feed)?.node ?? busbar(p.feed), rack: p.rack, ratedCurrentA: 32 },
+      ...(p.meteredOutlets ?? []).map((o) => ({ id: `${p.node}-o${o}`, kind: 'outlet', parent: p.node })),
+    ]),
+  ];
+}
+
+function roomPoints(room: DemoRoom): Record<string, unknown>[] {
+  return [
+    ...room.meters.map((m) => ({ node: m.node, gateway: room.gateway, device: m.id, ...(m.rack ? {} : { infrastructure: true }) })),
+    ...room.pdus.flatMap((p) => [
+      { node: p.node, gateway: room.gateway, device: p.id, channel: p.channel },
+      ...(p.meteredOutlets ?? []).map((o) => ({ node: `${p.node}-o${o}`, gateway: room.gateway, device: p.id, channel: `outlet:${o}` })),
+    ]),
+  ];
+}
+
+/** The inventory file's content (docs/config-inventory.md). `fromDate`: local date the contracts start. */
+export function demoInventory(fromDate: string): Record<string, unknown> {
+  return {
+    sites: [{ ...SITE, rooms: ROOMS.map((r) => ({ id: r.id, name: r.name })) }],
+    gateways: ROOMS.map((r) => ({ id: r.gateway, site: SITE.id, room: r.id })),
+    cages: [{ id: 'ams1-c7', kind: 'cage', room: 'r102', name: 'Cage C7' }],
+    racks: [
+      { id: 'ams1-r12', room: 'r101' }, { id: 'ams1-r14', room: 'r101' }, { id: 'ams1-k11', room: 'r102', tags: ['high-density'] },
+      { id: 'ams1-c7-k01', room: 'r102', cage: 'ams1-c7' }, { id: 'ams1-c7-k02', room: 'r102', cage: 'ams1-c7' },
+    ],
+    nodes: [
+      { id: 'ams1-util-a', kind: 'utility-feed', site: SITE.id, feed: 'A', voltageV: 230 },
+      { id: 'ams1-ups-a', kind: 'ups', parent: 'ams1-util-a', ratedCurrentA: 1600 },
+      { id: 'ams1-util-b', kind: 'utility-feed', site: SITE.id, feed: 'B', voltageV: 230 },
+      { id: 'ams1-ups-b', kind: 'ups', parent: 'ams1-util-b', ratedCurrentA: 1600 },
+      ...ROOMS.flatMap(roomNodes),
+    ],
+    points: ROOMS.flatMap(roomPoints),
+    customers: CUSTOMERS.map((c) => ({ ...c })),
+    assignments: [
+      { id: 'acme-r12', customer: 'acme', rack: 'ams1-r12', from: fromDate },
+      { id: 'acme-k11', customer: 'acme', rack: 'ams1-k11', from: fromDate },
+      { id: 'nordwind-r14', customer: 'nordwind', rack: 'ams1-r14', from: fromDate },
+      // Two servers of Lumen's in Nordwind's rack: the outlet beats the rack.
+      { id: 'lumen-r14-o1', customer: 'lumen', outlet: 'ams1-r14-pdu-a-o1', from: fromDate },
+      { id: 'lumen-r14-o2', customer: 'lumen', outlet: 'ams1-r14-pdu-a-o2', from: fromDate },
+      { id: 'lumen-c7', customer: 'lumen', cage: 'ams1-c7', from: fromDate },
+    ],
+  };
+}
+
+/** The tariff file's content (docs/config-tariffs.md): time of use on weekdays, overhead, a fee, VAT. */
+export function demoTariffs(fromDate: string): Record<string, unknown> {
+  return {
+    tariffs: [{
+      site: SITE.id,
+      versions: [{
+        version: 'ams1-demo', validFrom: fromDate, currency: SITE.currency,
+        energyPricePerKwh: '0.1980',
+        touWindows: [{ name: 'peak', days: 'weekdays', fromHour: 8, toHour: 20, pricePerKwh: '0.2450' }],
+        overheadFactor: '1.35',
+        fixedFees: [{ name: 'Cross-connect and monitoring', amountPerMonth: '120.00' }],
+        taxes: [{ name: 'BTW', ratePct: '21' }],
+      }],
+    }],
+  };
+}

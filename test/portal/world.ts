@@ -1,0 +1,83 @@
+// A central node for the browser tests, as `joulebook central` runs it: embedded broker, SQLite, the
+// example inventory and tariffs, invoice runs and the API with the portal, on free ports. October 2026 is
+// in the store already (test/energy/example-data.ts, written through the store's ingest interface) and
+// invoiced by the real run; live readings then come over MQTT from a gateway with its own credentials.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { AuthService } from '../../central/auth/service.js';
+import { setUser } from '../../central/broker/credentials.js';
+import { resolvePaths } from '../../central/config/central-load.js';
+import { CentralConfig } from '../../central/config/central-schema.js';
+import { readInventory } from '../../central/config/inventory-load.js';
+import { systemClock } from '../../central/ingest/clock.js';
+import { startCentral, type RunningCentral } from '../../central/main.js';
+import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import { SCHEMA_VERSION, topicFor } from '../../protocol/wire.js';
+import { exampleSeries } from '../energy/example-data.js';
+import { ingest } from '../energy/stores.js';
+import { freePort, quietLog } from '../helpers/env.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const FAST = { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 };
+export const PASSWORDS = { ops: 'ops-pass-1', acme: 'acme-pass-1', nord: 'nord-pass-1' } as const;
+/** Rack ams1-k11 is acme's since 15 October; its PDU's inlet A is the live point of the tests. */
+export const LIVE_POINT = 'ams1-k11-pdu-a/total';
+
+export interface PortalWorld {
+  central: RunningCentral;
+  url: string;
+  /** Publishes one reading of the live point over MQTT, as its gateway; resolves once stored (PUBACK). */
+  publishLive(powerW: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPortalWorld(): Promise<PortalWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'jb-portal-e2e-'));
+  mkdirSync(join(dir, 'data'));
+  const inventoryFile = join(ROOT, 'config', 'inventory.example.yaml');
+  const { model } = await readInventory(inventoryFile);
+  const store = await openSqliteStore({ file: join(dir, 'data', 'joulebook.db'), log: quietLog });
+  await ingest(store, exampleSeries(model));
+  await store.close();
+  const live = model.points.get(LIVE_POINT)!;
+  await setUser(join(dir, 'credentials.yaml'), { username: 'gw-live', password: 'pw-live', role: 'gateway', site: live.site, gateway: live.gateway }, FAST);
+
+  const [mqttPort, apiPort] = [await freePort(), await freePort()];
+  const config = resolvePaths(CentralConfig.parse({
+    inventory: inventoryFile,
+    broker: { embedded: { host: '127.0.0.1', port: mqttPort, credentials: 'credentials.yaml' } },
+    billing: { tariffs: join(ROOT, 'config', 'tariffs.example.yaml'), since: '2026-10', minMeasuredPct: 90 },
+    api: { host: '127.0.0.1', port: apiPort },
+    log: { level: 'warn' },
+  }), dir);
+  const central = await startCentral({ config, clock: systemClock, log: quietLog });
+  const auth = new AuthService({ store: central.access!, clock: systemClock, log: quietLog, scrypt: FAST.scrypt });
+  await auth.addUser({ username: 'ops', role: 'operator', password: PASSWORDS.ops });
+  await auth.addUser({ username: 'acme-admin', role: 'customer', customer: 'acme', password: PASSWORDS.acme });
+  await auth.addUser({ username: 'nord-admin', role: 'customer', customer: 'nordwind', password: PASSWORDS.nord });
+  await central.billing!.runner.runPeriod('ams1', '2026-10');
+
+  let gw: MqttClient | undefined;
+  let seq = 0;
+  let energyKwh = 9000;
+  const publishLive = async (powerW: number) => {
+    gw ??= await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'gw-live', password: 'pw-live', clientId: 'gw-live-e2e', protocolVersion: 4 });
+    const ts = Date.now();
+    energyKwh += powerW / 1000 / 60;
+    seq++;
+    const message = {
+      v: SCHEMA_VERSION, gateway: live.gateway, boot: 'e2e', seq, seqEnd: seq, sentAt: ts, historical: false,
+      readings: [{ device: live.device, channel: live.channel, ts, values: { energy_import_kwh: energyKwh, power_w: powerW }, quality: 'good' }],
+    };
+    await gw.publishAsync(topicFor(live.site, live.gateway, 'readings'), JSON.stringify(message), { qos: 1 });
+  };
+  return {
+    central, url: central.api!.url, publishLive,
+    close: async () => {
+      await gw?.endAsync(true);
+      await central.stop();
+    },
+  };
+}
