@@ -47,6 +47,9 @@ t.test('users and tokens by command; the central node serves the API with them',
   const sites = await (await fetch(`${api}/sites`, { headers: { authorization: `Bearer ${token}` } })).json() as { id: string }[];
   t.ok(sites.length >= 1, 'acme sees its sites');
   t.equal((await fetch(`${api}/tariffs`, { headers: { authorization: `Bearer ${token}` } })).status, 403);
+  const metrics = await fetch(`http://127.0.0.1:${apiPort}/metrics`);
+  t.equal(metrics.status, 200, 'the node\'s metrics registry is served by the API');
+  t.match(await metrics.text(), /^joulebook_central_ingest_\w+/m);
   t.match((await runCli(['central', 'token', 'revoke', id, '-c', file])).stdout, /revoked/);
   t.equal((await fetch(`${api}/me`, { headers: { authorization: `Bearer ${token}` } })).status, 401, 'a revoked token is refused by the running node');
   t.match((await runCli(['central', 'user', 'passwd', 'ops', '-c', file])).stdout, /password of ops \(shown once\): \S{20,}/);
