@@ -1,0 +1,84 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { quietLog } from '../../test/helpers/env.js';
+import { openSqliteAccessStore } from '../storage/sqlite/access.js';
+import { FailureLimiter } from './limiter.js';
+import { newSecret, parseSecret, sameHash, sha256Hex } from './secrets.js';
+import { AuthError, AuthService } from './service.js';
+
+const FAST = { N: 1024, r: 8, p: 1 };
+
+t.test('secrets: format, parse, hash, constant-time compare', async (t) => {
+  const s = newSecret('jbt');
+  t.match(s.text, /^jbt_[A-Za-z0-9]{12}_[\w-]{43}$/);
+  t.same(parseSecret(s.text, 'jbt'), { id: s.id, hash: s.hash });
+  t.equal(parseSecret(s.text, 'jbs'), undefined, 'a token is not a session');
+  t.equal(parseSecret('Bearer nonsense', 'jbt'), undefined);
+  t.ok(sameHash(s.hash, s.hash));
+  t.notOk(sameHash(s.hash, sha256Hex('other')));
+  t.notOk(sameHash('abc', 'abc'), 'not a digest: never equal');
+});
+
+t.test('limiter: failures within the window block, then age out; success clears the name only', async (t) => {
+  const l = new FailureLimiter({ maxFailures: 2, windowMs: 1000 });
+  t.equal(l.retryAfterMs(['u', 'a'], 0), 0);
+  l.fail(['u', 'a'], 0);
+  l.fail(['u', 'a'], 100);
+  t.equal(l.retryAfterMs(['u'], 200), 800);
+  t.equal(l.retryAfterMs(['a'], 999), 1, 'blocked until the oldest failure leaves the window');
+  t.equal(l.retryAfterMs(['a'], 1050), 0, 'then one failure is left: free again');
+  l.fail(['u', 'a'], 2000);
+  l.fail(['u', 'a'], 2001);
+  l.succeed('u');
+  t.equal(l.retryAfterMs(['u'], 2002), 0);
+  t.ok(l.retryAfterMs(['a'], 2002) > 0, 'the address stays blocked');
+  t.equal(l.failedTotal, 4);
+  t.equal(l.refusedTotal, 3);
+});
+
+t.test('service: users, passwords, tokens, sessions expire', async (t) => {
+  let now = 1000;
+  const store = openSqliteAccessStore({ file: join(mkdtempSync(join(tmpdir(), 'jb-auth-')), 'a.db'), log: quietLog });
+  t.teardown(() => store.close());
+  const auth = new AuthService({ store, clock: { now: () => now }, log: quietLog, scrypt: FAST, sessionTtlMs: 500, customerExists: (id) => id === 'acme' });
+  await t.rejects(auth.addUser({ username: 'bad name', role: 'operator' }), AuthError);
+  await t.rejects(auth.addUser({ username: 'c', role: 'customer' }), /needs --customer/);
+  await t.rejects(auth.addUser({ username: 'c', role: 'operator', customer: 'acme' }), /only for role customer/);
+  await t.rejects(auth.addUser({ username: 'c', role: 'customer', customer: 'zzz' }), /unknown customer/);
+  const { password } = await auth.addUser({ username: 'c', role: 'customer', customer: 'acme' });
+  await t.rejects(auth.addUser({ username: 'c', role: 'operator' }), /exists/);
+  const login = await auth.login('c', password, '10.0.0.1');
+  t.match(login, { ok: true, principal: { username: 'c', role: 'customer', customer: 'acme', via: 'session' }, expiresAt: 1500 });
+  const session = login.ok ? login.session : '';
+  t.match(await auth.authenticate({ session }), { username: 'c' });
+  now = 1500;
+  t.equal(await auth.authenticate({ session }), undefined, 'expired');
+  now = 1600;
+  const again = await auth.login('c', password, '10.0.0.1');
+  const s2 = again.ok ? again.session : '';
+  const next = await auth.setPassword('c');
+  t.not(next, password);
+  t.equal(await auth.authenticate({ session: s2 }), undefined, 'a new password ends the sessions');
+  t.match(await auth.login('c', password, '10.0.0.2'), { ok: false, reason: 'invalid' });
+  t.match(await auth.login('c', next, '10.0.0.2'), { ok: true });
+  t.equal(await auth.setPassword('c', 'chosen-one'), 'chosen-one');
+  await t.rejects(auth.setPassword('nobody'), /no user/);
+  await t.rejects(auth.createToken('nobody'), /no user/);
+  const tok = await auth.createToken('c', 'ci');
+  t.match(await auth.authenticate({ bearer: tok.text }), { via: 'token', customer: 'acme' });
+  t.equal(await auth.authenticate({ bearer: tok.text.slice(0, -2) + 'xx' }), undefined, 'a wrong secret with a right id');
+  t.equal(await auth.authenticate({ session: tok.text }), undefined, 'a token is no session');
+  t.equal(await auth.authenticate({}), undefined);
+  t.same((await auth.tokens('c')).map((x) => x.label), ['ci']);
+  t.equal(await auth.revokeToken(tok.text), true, 'by the whole token');
+  t.equal(await auth.revokeToken(tok.token.id), false, 'once');
+  t.equal(await auth.authenticate({ bearer: tok.text }), undefined);
+  t.same((await auth.users()).map((u) => u.username), ['c']);
+  await auth.logout(s2);
+  await auth.logout('garbage');
+  t.equal(await auth.removeUser('c'), true);
+  t.match(await auth.login('c', 'chosen-one', '10.0.0.3'), { ok: false, reason: 'invalid' }, 'an unknown user fails the same way');
+  t.match(await auth.login('bad name!', 'x', '10.0.0.3'), { ok: false });
+});
