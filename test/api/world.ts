@@ -79,7 +79,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => number; listen?: boolean } = {}): Promise<World> {
+export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => number; listen?: boolean; energy?: (store: ApiDeps['store']) => NonNullable<ApiDeps['energy']> } = {}): Promise<World> {
   const file = join(mkdtempSync(join(tmpdir(), 'jb-api-')), 'central.db');
   const now = opts.now ?? (() => OCT + 40 * 24 * HOUR);
   const clock = { now };
@@ -119,6 +119,7 @@ export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => numbe
     },
     metrics: { contentType: 'text/plain; version=0.0.4', render: async () => 'jb_up 1\n' },
     ...(opts.plugins ? { plugins: opts.plugins } : {}),
+    ...(opts.energy ? { energy: opts.energy(store) } : {}),
   };
   const passwords = { operator: (await auth.addUser({ username: 'ops', role: 'operator' })).password, acme: (await auth.addUser({ username: 'acme-admin', role: 'customer', customer: 'acme' })).password };
   await auth.addUser({ username: 'auditor', role: 'read-only' });
