@@ -1,5 +1,6 @@
 // One runner for every benchmark: `npm run bench -- <name> [--json]`.
 // With --json the last line on stdout is one JSON object with the figures.
+import { apiBench } from './benches/api.js';
 import { ingestBench } from './benches/ingest.js';
 import { invoiceBench } from './benches/invoice.js';
 import { modbusBench } from './benches/modbus.js';
@@ -12,7 +13,7 @@ export interface Bench {
   run(log: (line: string) => void): Promise<Record<string, number | string | boolean>>;
 }
 
-const benches = new Map<string, Bench>([modbusBench, snmpBench, outboxBench, ingestBench, invoiceBench].map((b) => [b.name, b]));
+const benches = new Map<string, Bench>([modbusBench, snmpBench, outboxBench, ingestBench, invoiceBench, apiBench].map((b) => [b.name, b]));
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
