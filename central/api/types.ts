@@ -6,8 +6,6 @@ import type { Billing } from '../billing/compose.js';
 import type { AuthService, Principal } from '../auth/service.js';
 import type { ModelHolder, ModelSnapshot, ModelSource } from '../model/holder.js';
 import type { Scope } from './scope.js';
-import type { EnergyReport, EnergyReportQuery } from '../energy/customer-report.js';
-import type { InventoryModel } from '../model/types.js';
 import type { CentralStore } from '../storage/types.js';
 
 export interface ApiMetrics {
@@ -29,13 +27,9 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Registered after the API's routes: static assets, portal pages, extra routes (register through `routes`). */
   plugins?: readonly ApiPlugin[];
-  /** The customer energy report (energy/customer-report.ts) or a cache in front of it (energy-cache.ts). */
-  energy?: CustomerEnergy;
   /** Sets Secure on the session cookie (on by default with TLS). */
   secureCookie?: boolean;
 }
-
-export type CustomerEnergy = (args: { model: InventoryModel; version: number; query: EnergyReportQuery }) => Promise<EnergyReport>;
 
 export type ApiPlugin = (app: FastifyInstance, api: { routes: RouteRegistryLike; deps: ApiDeps }) => Promise<void> | void;
 

@@ -21,8 +21,7 @@ export const energyRoutes: RouteSpec[] = [
       const q = query<{ customer?: string; from: string; to: string; by: GroupBy }>(ctx);
       if (q.customer === undefined) throw notFound('customer: give ?customer=<id>');
       if (!ctx.snapshot.model.customers.has(q.customer)) throw notFound(`customer "${q.customer}"`);
-      const energy = ctx.deps.energy ?? ((args) => customerEnergyReport({ store: ctx.deps.store, model: args.model }, args.query));
-      return energy({ model: ctx.snapshot.model, version: ctx.snapshot.version, query: { customer: q.customer, from: q.from, to: q.to, by: q.by } });
+      return customerEnergyReport({ store: ctx.deps.store, model: ctx.snapshot.model }, { customer: q.customer, from: q.from, to: q.to, by: q.by });
     },
   },
   {
