@@ -67,7 +67,7 @@ export interface RunningCentral {
 export async function openStore(config: CentralConfig, log: Logger): Promise<CentralStore> {
   await mkdir(config.dataDir, { recursive: true });
   return 'sqlite' in config.storage
-    ? openSqliteStore({ file: config.storage.sqlite.file, log: log.child({ area: 'storage' }) })
+    ? openSqliteStore({ file: config.storage.sqlite.file, writerThread: config.storage.sqlite.writerThread, log: log.child({ area: 'storage' }) })
     : openPostgresStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log: log.child({ area: 'storage' }) });
 }
 

@@ -31,7 +31,7 @@ export function resolvePaths(c: CentralConfig, base: string): CentralConfig {
   const broker = 'embedded' in c.broker
     ? { embedded: { ...c.broker.embedded, credentials: abs(c.broker.embedded.credentials), ...(c.broker.embedded.tls ? { tls: { ...c.broker.embedded.tls, cert: abs(c.broker.embedded.tls.cert), key: abs(c.broker.embedded.tls.key), ...(c.broker.embedded.tls.ca ? { ca: abs(c.broker.embedded.tls.ca) } : {}) } } : {}) } }
     : c.broker;
-  const storage = 'sqlite' in c.storage ? { sqlite: { file: abs(c.storage.sqlite.file, dataDir) } } : c.storage;
+  const storage = 'sqlite' in c.storage ? { sqlite: { ...c.storage.sqlite, file: abs(c.storage.sqlite.file, dataDir) } } : c.storage;
   const billing = c.billing ? { ...c.billing, tariffs: abs(c.billing.tariffs), outputDir: abs(c.billing.outputDir, dataDir) } : undefined;
   const api = c.api.tls ? { ...c.api, tls: { cert: abs(c.api.tls.cert), key: abs(c.api.tls.key) } } : c.api;
   return { ...c, dataDir, broker, storage, api, ...(c.inventory ? { inventory: abs(c.inventory) } : {}), ...(billing ? { billing } : {}) };

@@ -29,7 +29,10 @@ export const ExternalBrokerConfig = z.strictObject({
 });
 
 export const StorageConfig = z.union([
-  z.strictObject({ sqlite: z.strictObject({ file: z.string().default('joulebook.db').describe('relative to dataDir') }) }),
+  z.strictObject({ sqlite: z.strictObject({
+    file: z.string().default('joulebook.db').describe('relative to dataDir'),
+    writerThread: z.boolean().default(true).describe('store readings on a thread of their own, beside parsing and the broker (false: on the main thread)'),
+  }) }),
   z.strictObject({ postgres: z.strictObject({ url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'), schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('joulebook') }) }),
 ]);
 
@@ -43,7 +46,7 @@ export const CentralConfig = z.strictObject({
     z.strictObject({ embedded: EmbeddedBrokerConfig.prefault({}) }),
     z.strictObject({ external: ExternalBrokerConfig }),
   ]).default({ embedded: EmbeddedBrokerConfig.parse({}) }).describe('`embedded` (default) runs the broker in this process; `external` consumes from any MQTT 3.1.1 broker'),
-  storage: StorageConfig.default({ sqlite: { file: 'joulebook.db' } }),
+  storage: StorageConfig.default({ sqlite: { file: 'joulebook.db', writerThread: true } }),
   ingest: z.strictObject({
     maxDelayMs: z.number().int().min(0).max(10_000).default(5).describe('a group of messages is stored at most this long after its first arrived'),
     maxReadings: z.number().int().min(1).default(10_000).describe('...or as soon as it holds this many readings'),

@@ -38,6 +38,26 @@ t.test('groups close at maxReadings or after maxDelayMs, and go to the sink in a
   t.equal(c.storeLatency.count, 2);
 });
 
+t.test('groups that closed while the sink was busy are stored together, within the limits', async (t) => {
+  const clock = new FakeClock(0);
+  const sink = new MemorySink();
+  sink.hold();
+  const p = new IngestPipeline({ sink, clock, log: capture().log, options: { maxReadings: 300, maxDelayMs: 10 } });
+  const outs: ReturnType<typeof track>[] = [];
+  for (const [seq, readings] of [[1, 100], [2, 100], [3, 100], [4, 150]] as const) {
+    outs.push(track(p.submit(T, msg(seq, readings))));
+    await tick();
+    await clock.advance(10, 10);
+  }
+  t.same(sink.calls, [1], 'the first group is with the sink; three more closed behind it');
+  sink.release();
+  await sink.storedAtLeast(4);
+  t.same(sink.calls, [1, 2, 1], 'the next two join (200 readings); the third would pass 300 and goes alone');
+  t.same(sink.stored.map((b) => b.kind === 'readings' && b.message.seq), [1, 2, 3, 4], 'in arrival order');
+  await tick();
+  t.ok(outs.every((o) => o.outcome?.status === 'stored'));
+});
+
 t.test('maxMessages closes a group of readingless messages', async (t) => {
   const sink = new MemorySink();
   const p = new IngestPipeline({ sink, clock: systemClock, log: capture().log, options: { maxMessages: 2, maxDelayMs: 60_000 } });

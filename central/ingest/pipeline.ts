@@ -1,5 +1,6 @@
 // The ingest pipeline: each MQTT message is validated, valid ones are gathered into small groups (up to
-// maxDelayMs or maxReadings) and handed to the sink one group at a time, in arrival order. A message's
+// maxDelayMs or maxReadings) and handed to the sink one group at a time, in arrival order; groups that
+// closed while the sink was busy go to it together, within the same limits. A message's
 // promise settles only after its group's store resolved, and the consumer acknowledges it to the broker
 // then. A failing sink is retried with backoff for as long as it takes: nothing is acknowledged meanwhile,
 // nothing is dropped, and a sender that went away has its unstored messages left to the broker's redelivery.
@@ -157,13 +158,29 @@ export class IngestPipeline implements IngestPort {
   private async drainReady(): Promise<void> {
     this.running = true;
     try {
-      for (let g = this.ready.shift(); g; g = this.ready.shift()) await this.storeGroup(g);
+      for (let g = this.takeReady(); g; g = this.takeReady()) await this.storeGroup(g);
     } finally {
       this.running = false;
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  /**
+   * The next group to store, joined with the groups that closed behind it while the sink was busy, as far
+   * as the limits allow: a busy sink then commits fewer, larger groups instead of falling further behind.
+   */
+  private takeReady(): Group | undefined {
+    const g = this.ready.shift();
+    if (!g) return undefined;
+    for (let next = this.ready[0]; next; next = this.ready[0]) {
+      if (g.readings + next.readings > this.opt.maxReadings || g.entries.length + next.entries.length > this.opt.maxMessages) break;
+      this.ready.shift();
+      g.entries.push(...next.entries);
+      g.readings += next.readings;
+    }
+    return g;
   }
 
   private async storeGroup(group: Group): Promise<void> {

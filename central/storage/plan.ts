@@ -2,19 +2,14 @@
 // alerts, the winning status and meta per gateway, device serials, and the sequence ranges received.
 // Duplicates inside one call are counted here; the database counts the ones already stored. Pure.
 import { createHash } from 'node:crypto';
-import type { Reading } from '../../protocol/reading.js';
 import type { Alert, GatewayEvent, MetaMessage, StatusMessage } from '../../protocol/wire.js';
 import { mergeRanges } from './ranges.js';
+import { readingColumns, type ReadingColumns, type ReadingsPart } from './reading-columns.js';
 import type { IngestBatch, SeqRange, StoreResult } from './types.js';
 
 export interface GatewayKey {
   site: string;
   gateway: string;
-}
-
-export interface ReadingsPart extends GatewayKey {
-  batch: number;
-  readings: readonly Reading[];
 }
 
 export interface EventRow extends GatewayKey {
@@ -59,7 +54,7 @@ export interface RangesRow extends GatewayKey {
 export interface WritePlan {
   /** One per batch, in batch order; in-call duplicates already counted. */
   results: StoreResult[];
-  readings: ReadingsPart[];
+  readings: ReadingColumns;
   events: EventRow[];
   alerts: AlertRow[];
   status: StatusRow[];
@@ -88,7 +83,8 @@ const SEP = '\u0000';
 const gwKey = (b: GatewayKey) => `${b.site}${SEP}${b.gateway}`;
 
 export function planWrite(batches: readonly IngestBatch[]): WritePlan {
-  const plan: WritePlan = { results: [], readings: [], events: [], alerts: [], status: [], meta: [], serials: [], ranges: [], gateways: [] };
+  const plan: WritePlan = { results: [], readings: readingColumns([]), events: [], alerts: [], status: [], meta: [], serials: [], ranges: [], gateways: [] };
+  const readings: ReadingsPart[] = [];
   const gateways = new Map<string, GatewayKey>();
   const ranges = new Map<string, SeqRange[]>();
   const eventSeen = new Set<string>();
@@ -104,7 +100,7 @@ export function planWrite(batches: readonly IngestBatch[]): WritePlan {
     const where = { site: b.site, gateway: b.gateway };
     switch (b.kind) {
       case 'readings':
-        plan.readings.push({ ...where, batch, readings: b.message.readings });
+        readings.push({ ...where, batch, readings: b.message.readings });
         break;
       case 'events':
         for (const e of b.message.events) {
@@ -154,6 +150,7 @@ export function planWrite(batches: readonly IngestBatch[]): WritePlan {
       ranges.set(g, list);
     }
   });
+  plan.readings = readingColumns(readings);
   for (const [g, list] of ranges) plan.ranges.push({ ...gateways.get(g)!, ranges: mergeRanges(list) });
   plan.status = [...status.values()];
   plan.meta = [...meta.values()];

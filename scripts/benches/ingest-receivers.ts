@@ -80,13 +80,16 @@ function centralReceiver(running: RunningCentral, url: string, gateways: Gateway
   };
 }
 
-/** (a) The central node as composed by default: embedded broker, ingest before each PUBACK, SQLite. */
-export async function embeddedCentral(env: ReceiverEnv): Promise<Receiver> {
+/**
+ * (a) The central node as composed by default: embedded broker, ingest before each PUBACK, SQLite written
+ * on its writer thread; with `inline`, written on the main thread instead (writerThread: false).
+ */
+export async function embeddedCentral(env: ReceiverEnv, inline = false): Promise<Receiver> {
   const users = await embeddedUsers(env);
   const config = CentralConfig.parse({
     dataDir: join(env.dir, 'central'),
     broker: { embedded: { host: '127.0.0.1', port: env.port, credentials: users.file } },
-    storage: { sqlite: { file: join(env.dir, 'central.db') } },
+    storage: { sqlite: { file: join(env.dir, 'central.db'), writerThread: !inline } },
   });
   const running = await startCentral({ config, clock: systemClock, log: env.log });
   return centralReceiver(running, `mqtt://127.0.0.1:${env.port}`, users.gateways, EMBEDDED_SITE, async () => undefined);
@@ -118,14 +121,19 @@ export async function mosquittoCentral(env: ReceiverEnv): Promise<Receiver> {
     // The consumer's session is persistent (clean:false); a clean connect ends it on the shared broker.
     const c = await mqtt.connectAsync(env.mosquittoUrl, { clientId, clean: true, reconnectPeriod: 0 });
     await c.endAsync();
-    const db = new pg.Client({ connectionString: env.pgUrl });
-    await db.connect();
-    try {
-      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await db.end();
-    }
+    await dropSchema(env.pgUrl, schema);
   });
+}
+
+/** Drops a benchmark's PostgreSQL schema and everything in it. */
+export async function dropSchema(pgUrl: string, schema: string): Promise<void> {
+  const db = new pg.Client({ connectionString: pgUrl });
+  await db.connect();
+  try {
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await db.end();
+  }
 }
 
 /** (d) Mosquitto's delivery of the same messages to an MQTT.js subscriber (QoS 1) that does nothing. */

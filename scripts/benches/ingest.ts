@@ -3,6 +3,8 @@
 //   (b) the embedded broker's own delivery rate of the same messages to an in-process subscriber doing nothing;
 //   (c) readings/s stored in PostgreSQL (a fresh schema, dropped after) consumed from the machine's Mosquitto;
 //   (d) Mosquitto's delivery rate of the same messages to an MQTT.js subscriber doing nothing.
+//   (a') as (a) with the store written on the main thread (writerThread: false), for the thread's gain;
+//   (f) each store alone (ingest-floor.ts): the same messages parsed beforehand, store() timed, nothing else.
 // Gateways are MQTT.js clients in a child process (ingest-gateways.ts): QoS 1, a window of 16 messages
 // awaiting PUBACK each, messages of 200 readings with 9 values (~62 KB). The rate of a case is all its
 // readings over the time from "go" to the last one taken by the receiver.
@@ -11,19 +13,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../central/ingest/pipeline.js';
+import { openPostgresStore } from '../../central/storage/postgres/store.js';
+import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import type { CentralStore } from '../../central/storage/types.js';
 import { PACKAGE_ROOT } from '../../gateway/paths.js';
 import { freePort } from '../../sim/wiring.js';
 import type { Bench } from '../bench.js';
+import { type FloorResult, storeFloor } from './ingest-floor.js';
 import type { FromGateways, ToGateways } from './ingest-gateways.js';
-import { embeddedBare, embeddedCentral, mosquittoBare, mosquittoCentral, type Receiver, type ReceiverEnv } from './ingest-receivers.js';
+import { dropSchema, embeddedBare, embeddedCentral, mosquittoBare, mosquittoCentral, type Receiver, type ReceiverEnv } from './ingest-receivers.js';
 import { round } from './round.js';
 
 const GATEWAYS = 8;
 const READINGS_PER_MESSAGE = 200;
 /** 1,200,000 readings per case; JB_BENCH_MESSAGES overrides (messages per gateway) for a quick look. */
 const MESSAGES_PER_GATEWAY = Number(process.env.JB_BENCH_MESSAGES ?? 750);
-/** JB_BENCH_ONLY=a,c runs only those cases (for profiling one); the figures of the others are then 0. */
-const ONLY = new Set((process.env.JB_BENCH_ONLY ?? 'a,b,c,d').split(','));
+/** JB_BENCH_ONLY=a,c runs only those cases (for profiling one; i is a'); the figures of the others are then 0. */
+const ONLY = new Set((process.env.JB_BENCH_ONLY ?? 'a,i,b,c,d,f').split(','));
+/** The pipeline's default group size, as the central node runs it. */
+const READINGS_PER_STORE_CALL = DEFAULT_PIPELINE_OPTIONS.maxReadings;
 const IN_FLIGHT = 16;
 /** Messages the publishers may be ahead of the receiver: under Mosquitto's default max_queued_messages (1000). */
 const MAX_AHEAD = 512;
@@ -65,6 +74,18 @@ function gatewaysProcess(): { child: ChildProcess; next: (type: FromGateways['ty
 }
 
 const SKIPPED: CaseResult = { readingsPerS: 0, seconds: 0, cpuS: 0, rssMb: 0 };
+const NO_FLOOR: FloorResult = { readingsPerS: 0, seconds: 0 };
+
+async function floor(name: string, open: () => Promise<CentralStore>, site: string, out: (l: string) => void): Promise<FloorResult> {
+  const store = await open();
+  try {
+    const r = await storeFloor(store, { gateways: GATEWAYS, messagesPerGateway: MESSAGES_PER_GATEWAY, readingsPerMessage: READINGS_PER_MESSAGE, readingsPerCall: READINGS_PER_STORE_CALL, site });
+    out(`${name} alone: ${Math.round(r.readingsPerS).toLocaleString('en')} readings/s (${r.seconds.toFixed(2)} s in store(), groups of ${READINGS_PER_STORE_CALL.toLocaleString('en')})`);
+    return r;
+  } finally {
+    await store.close();
+  }
+}
 
 async function measure(name: string, start: (env: ReceiverEnv) => Promise<Receiver>, env: ReceiverEnv, out: (l: string) => void): Promise<CaseResult> {
   const receiver = await start(env);
@@ -105,7 +126,7 @@ async function measure(name: string, start: (env: ReceiverEnv) => Promise<Receiv
 
 export const ingestBench: Bench = {
   name: 'ingest',
-  description: `${GATEWAYS} gateways x ${MESSAGES_PER_GATEWAY} messages of ${READINGS_PER_MESSAGE} readings (QoS 1, inFlight ${IN_FLIGHT}): SQLite via the embedded broker, PostgreSQL via Mosquitto, each against the broker's bare delivery`,
+  description: `${GATEWAYS} gateways x ${MESSAGES_PER_GATEWAY} messages of ${READINGS_PER_MESSAGE} readings (QoS 1, inFlight ${IN_FLIGHT}): SQLite via the embedded broker, PostgreSQL via Mosquitto, each against the broker's bare delivery and its store alone`,
   async run(out) {
     const dir = await mkdtemp(join(tmpdir(), 'jb-bench-ingest-'));
     const readingsPerCase = GATEWAYS * MESSAGES_PER_GATEWAY * READINGS_PER_MESSAGE;
@@ -115,15 +136,25 @@ export const ingestBench: Bench = {
       log: pino({ level: process.env.JB_BENCH_LOG ?? 'warn' }), runId: `${runId}_${sub}`, mosquittoUrl: MOSQUITTO_URL, pgUrl: PG_URL,
     });
     try {
-      const a = ONLY.has('a') ? await measure('embedded + SQLite', embeddedCentral, await env('a'), out) : SKIPPED;
+      const a = ONLY.has('a') ? await measure('embedded + SQLite (writer thread)', embeddedCentral, await env('a'), out) : SKIPPED;
+      const inline = ONLY.has('i') ? await measure('embedded + SQLite (written inline)', (e) => embeddedCentral(e, true), await env('i'), out) : SKIPPED;
       const b = ONLY.has('b') ? await measure('embedded broker, bare subscriber', embeddedBare, await env('b'), out) : SKIPPED;
       const c = ONLY.has('c') ? await measure('Mosquitto + PostgreSQL', mosquittoCentral, await env('c'), out) : SKIPPED;
       const d = ONLY.has('d') ? await measure('Mosquitto, bare subscriber', mosquittoBare, await env('d'), out) : SKIPPED;
+      const fs = ONLY.has('f') ? await floor('SQLite store', async () => openSqliteStore({ file: join((await env('fs')).dir, 'floor.db'), log: pino({ level: 'warn' }) }), 'bench', out) : NO_FLOOR;
+      const fpSchema = `${runId}_fp`;
+      const fp = ONLY.has('f') ? await floor('PostgreSQL store', () => openPostgresStore({ connectionString: PG_URL, schema: fpSchema, log: pino({ level: 'warn' }) }), 'bench', out).finally(() => dropSchema(PG_URL, fpSchema)) : NO_FLOOR;
       return {
         embedded_readings_per_s: Math.round(a.readingsPerS),
         postgres_readings_per_s: Math.round(c.readingsPerS),
         vs_broker_embedded: round(a.readingsPerS / (b.readingsPerS || 1), 3),
         vs_broker_mosquitto: round(c.readingsPerS / (d.readingsPerS || 1), 3),
+        embedded_inline_readings_per_s: Math.round(inline.readingsPerS),
+        writer_thread_gain: round(a.readingsPerS / (inline.readingsPerS || 1), 3),
+        sqlite_floor_readings_per_s: Math.round(fs.readingsPerS),
+        postgres_floor_readings_per_s: Math.round(fp.readingsPerS),
+        sqlite_floor_vs_broker_embedded: round(fs.readingsPerS / (b.readingsPerS || 1), 3),
+        postgres_floor_vs_broker_mosquitto: round(fp.readingsPerS / (d.readingsPerS || 1), 3),
         embedded_broker_readings_per_s: Math.round(b.readingsPerS),
         mosquitto_readings_per_s: Math.round(d.readingsPerS),
         readings_per_case: readingsPerCase,
@@ -138,7 +169,8 @@ export const ingestBench: Bench = {
         gateways: GATEWAYS,
         readings_per_message: READINGS_PER_MESSAGE,
         in_flight: IN_FLIGHT,
-        rss_mb: round(Math.max(a.rssMb, b.rssMb, c.rssMb, d.rssMb), 1),
+        readings_per_store_call_floor: READINGS_PER_STORE_CALL,
+        rss_mb: round(Math.max(a.rssMb, inline.rssMb, b.rssMb, c.rssMb, d.rssMb), 1),
       };
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -2,10 +2,10 @@
 // arrays and are unnested server-side), COMMIT before the promise resolves. Writers of the same gateway
 // take turns on an advisory lock, so concurrent central instances neither deadlock nor lose range merges.
 import type pg from 'pg';
-import { encodeReading } from '../encode.js';
 import type { GatewayKey, WritePlan } from '../plan.js';
 import { mergeInto } from '../ranges.js';
-import type { SeqRange, StoreResult } from '../types.js';
+import { orNull, seriesKey, splitSeriesKey } from '../reading-columns.js';
+import type { SeqRange, SeriesKey, StoreResult } from '../types.js';
 import { lockKey, schemaIdent } from './sql.js';
 import { writeSql, type WriteSql } from './write-sql.js';
 
@@ -63,39 +63,30 @@ export class PostgresWriter {
 
   /** Series ids for every reading's channel: from the cache, else found or created in one statement. */
   private async resolveSeries(client: pg.PoolClient, plan: WritePlan): Promise<Map<string, number>> {
-    const missing = new Map<string, [string, string, string, string]>();
-    for (const part of plan.readings) {
-      const prefix = `${part.site}${SEP}${part.gateway}${SEP}`;
-      for (const r of part.readings) {
-        const k = prefix + r.device + SEP + r.channel;
-        if (!this.seriesIds.has(k) && !missing.has(k)) missing.set(k, [part.site, part.gateway, r.device, r.channel]);
-      }
-    }
+    const missing = new Set<string>();
+    for (const k of plan.readings.series) if (!this.seriesIds.has(k)) missing.add(k);
     const created = new Map<string, number>();
     if (missing.size === 0) return created;
-    const keys = [...missing.values()];
-    const res = await client.query<{ id: number; site: string; gateway: string; device: string; channel: string }>(
-      this.sql.series, [0, 1, 2, 3].map((i) => keys.map((k) => k[i])));
-    for (const r of res.rows) created.set(`${r.site}${SEP}${r.gateway}${SEP}${r.device}${SEP}${r.channel}`, r.id);
+    const keys = [...missing].map(splitSeriesKey);
+    const res = await client.query<SeriesKey & { id: number }>(
+      this.sql.series, [keys.map((k) => k.site), keys.map((k) => k.gateway), keys.map((k) => k.device), keys.map((k) => k.channel)]);
+    for (const r of res.rows) created.set(seriesKey(r), r.id);
     return created;
   }
 
   private async readings(client: pg.PoolClient, plan: WritePlan, created: Map<string, number>): Promise<void> {
+    const c = plan.readings;
     const cols: [number[], number[], number[], (number | null)[], (number | null)[], (string | null)[], (string | null)[], string[]] = [[], [], [], [], [], [], [], []];
     const seen = new Set<string>();
-    for (const part of plan.readings) {
-      const prefix = `${part.site}${SEP}${part.gateway}${SEP}`;
-      for (const r of part.readings) {
-        const k = prefix + r.device + SEP + r.channel;
-        const id = this.seriesIds.get(k) ?? created.get(k)!;
-        // A reading twice in one call: the second is a duplicate here (the database would not say which).
-        const identity = `${id}:${r.ts}`;
-        if (seen.has(identity)) { plan.results[part.batch]!.duplicates++; continue; }
-        seen.add(identity);
-        const e = encodeReading(r);
-        cols[0].push(part.batch); cols[1].push(id); cols[2].push(r.ts); cols[3].push(e.energyImportKwh); cols[4].push(e.powerW);
-        cols[5].push(e.vals); cols[6].push(e.flags); cols[7].push(r.quality);
-      }
+    for (let i = 0; i < c.length; i++) {
+      const id = this.seriesIds.get(c.series[i]!) ?? created.get(c.series[i]!)!;
+      const b = c.batch[i]!;
+      // A reading twice in one call: the second is a duplicate here (the database would not say which).
+      const identity = `${id}:${c.ts[i]!}`;
+      if (seen.has(identity)) { plan.results[b]!.duplicates++; continue; }
+      seen.add(identity);
+      cols[0].push(b); cols[1].push(id); cols[2].push(c.ts[i]!); cols[3].push(orNull(c.energyImportKwh[i]!)); cols[4].push(orNull(c.powerW[i]!));
+      cols[5].push(c.vals[i]!); cols[6].push(c.flags[i]!); cols[7].push(c.quality[i]!);
     }
     if (cols[0].length === 0) return;
     const res = await client.query<{ b: number; n: number }>(this.sql.readings, cols);

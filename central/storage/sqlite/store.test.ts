@@ -19,6 +19,10 @@ t.test('contract', async (t) => {
   storeContract(t, { fresh: () => openSqliteStore({ file: file(), log: quietLog }), migrations: SQLITE_MIGRATIONS.length });
 });
 
+t.test('contract, writing on the writer thread', async (t) => {
+  storeContract(t, { fresh: () => openSqliteStore({ file: file(), log: quietLog, writerThread: true }), migrations: SQLITE_MIGRATIONS.length });
+});
+
 t.test('WAL and synchronous FULL; a reopened file keeps its data and applies nothing', async (t) => {
   const f = file();
   const store = await openSqliteStore({ file: f, log: quietLog, now: () => 42 });

@@ -1,6 +1,7 @@
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a store() that resolved
-// survives a power loss. The async interface wraps synchronous better-sqlite3 calls.
-import Database from 'better-sqlite3';
+// survives a power loss. Reads run on the caller's connection; writes too, or on a writer thread with a
+// connection of its own (writer-thread.ts), which lets ingest parse the next messages meanwhile.
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { planWrite } from '../plan.js';
 import type {
@@ -8,7 +9,9 @@ import type {
   IngestBatch, LatestReading, MigrationReport, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
 } from '../types.js';
 import { migrateSqlite } from './migrate.js';
+import { openSqliteFile } from './open.js';
 import { SqliteReader } from './reader.js';
+import { SqliteWriterThread } from './writer-thread.js';
 import { SqliteWriter } from './writer.js';
 
 export interface SqliteStoreDeps {
@@ -16,41 +19,44 @@ export interface SqliteStoreDeps {
   db: Database.Database;
   log: Logger;
   now: () => number;
+  /** Writes go to this thread (its own connection to the same file) instead of `db`. */
+  thread?: SqliteWriterThread;
 }
 
 export interface SqliteStoreOptions {
   file: string;
   log: Logger;
   now?: () => number;
+  /** Write on a thread of its own (writer-thread.ts), as the central node does; inline when false. */
+  writerThread?: boolean;
 }
 
 /** Opens (creating if needed) the database file, sets WAL + synchronous FULL, applies migrations. */
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
-  const db = new Database(opts.file);
+  const db = openSqliteFile(opts.file);
+  const log = opts.log;
+  let thread: SqliteWriterThread | undefined;
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    // Readings are written in bursts across many series; a larger page cache keeps their index leaves hot,
-    // and a longer WAL between checkpoints copies a leaf rewritten by many commits back once, not each time
-    // (64 MB of WAL: 1.6x the ingest rate of the 4 MB default, measured).
-    db.pragma('cache_size = -65536');
-    db.pragma('wal_autocheckpoint = 16384');
-    const deps = { db, log: opts.log, now: opts.now ?? Date.now };
+    const deps = { db, log, now: opts.now ?? Date.now };
     migrateSqlite(db, deps);
-    return new SqliteStore(deps);
+    if (opts.writerThread) {
+      thread = new SqliteWriterThread({ file: opts.file, log });
+      await thread.start();
+    }
+    return new SqliteStore({ ...deps, thread });
   } catch (err) {
+    await thread?.close();
     db.close();
     throw err;
   }
 }
 
 export class SqliteStore implements CentralStore {
-  private readonly writer: SqliteWriter;
+  private readonly writer: SqliteWriter | SqliteWriterThread;
   private readonly reader: SqliteReader;
 
   constructor(private readonly deps: SqliteStoreDeps) {
-    this.writer = new SqliteWriter({ db: deps.db });
+    this.writer = deps.thread ?? new SqliteWriter({ db: deps.db });
     this.reader = new SqliteReader({ db: deps.db });
   }
 
@@ -64,6 +70,7 @@ export class SqliteStore implements CentralStore {
   }
 
   async close(): Promise<void> {
+    await this.deps.thread?.close();
     this.deps.db.close();
   }
 

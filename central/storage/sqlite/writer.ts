@@ -1,12 +1,11 @@
 // The SQLite write path: one transaction per store() call, prepared statements, series ids cached.
-// Synchronous: better-sqlite3 does the work on the calling thread; the store wraps it in a promise.
+// Synchronous: better-sqlite3 does the work on the calling thread, the store's own or its writer thread
+// (writer-thread.ts).
 import type Database from 'better-sqlite3';
-import { encodeReading } from '../encode.js';
 import type { AlertRow, EventRow, MetaRow, RangesRow, SerialRow, StatusRow, WritePlan } from '../plan.js';
 import { mergeInto } from '../ranges.js';
+import { orNull, splitSeriesKey } from '../reading-columns.js';
 import type { SeqRange, StoreResult } from '../types.js';
-
-const SEP = '\u0000';
 
 const SQL = {
   seriesGet: 'SELECT id FROM series WHERE site = ? AND gateway = ? AND device = ? AND channel = ?',
@@ -88,35 +87,33 @@ export class SqliteWriter {
 
   private readings(plan: WritePlan): void {
     const ins = this.stmt.reading;
+    const c = plan.readings;
     const stats = new Map<number, SeriesStats>();
-    for (const part of plan.readings) {
-      const result = plan.results[part.batch]!;
-      const prefix = `${part.site}${SEP}${part.gateway}${SEP}`;
-      for (const r of part.readings) {
-        const id = this.seriesId(prefix, part.site, part.gateway, r.device, r.channel);
-        const e = encodeReading(r);
-        if (ins.run(id, r.ts, e.energyImportKwh, e.powerW, e.vals, e.flags, r.quality).changes === 0) {
-          result.duplicates++;
-          continue;
-        }
-        result.inserted++;
-        const s = stats.get(id);
-        if (!s) stats.set(id, { lo: r.ts, hi: r.ts, n: 1 });
-        else {
-          if (r.ts < s.lo) s.lo = r.ts;
-          if (r.ts > s.hi) s.hi = r.ts;
-          s.n++;
-        }
+    for (let i = 0; i < c.length; i++) {
+      const id = this.seriesId(c.series[i]!);
+      const ts = c.ts[i]!;
+      const result = plan.results[c.batch[i]!]!;
+      if (ins.run(id, ts, orNull(c.energyImportKwh[i]!), orNull(c.powerW[i]!), c.vals[i], c.flags[i], c.quality[i]).changes === 0) {
+        result.duplicates++;
+        continue;
+      }
+      result.inserted++;
+      const s = stats.get(id);
+      if (!s) stats.set(id, { lo: ts, hi: ts, n: 1 });
+      else {
+        if (ts < s.lo) s.lo = ts;
+        if (ts > s.hi) s.hi = ts;
+        s.n++;
       }
     }
     for (const [id, s] of stats) this.stmt.seriesStats.run({ ...s, id });
   }
 
-  private seriesId(prefix: string, site: string, gateway: string, device: string, channel: string): number {
-    const key = prefix + device + SEP + channel;
+  private seriesId(key: string): number {
     let id = this.seriesIds.get(key) ?? this.pendingIds.get(key);
     if (id !== undefined) return id;
-    const row = (this.stmt.seriesGet.get(site, gateway, device, channel) ?? this.stmt.seriesAdd.get(site, gateway, device, channel)) as { id: number };
+    const k = splitSeriesKey(key);
+    const row = (this.stmt.seriesGet.get(k.site, k.gateway, k.device, k.channel) ?? this.stmt.seriesAdd.get(k.site, k.gateway, k.device, k.channel)) as { id: number };
     id = row.id;
     this.pendingIds.set(key, id);
     return id;
