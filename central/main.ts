@@ -25,6 +25,7 @@ import { portalPlugin } from './portal/plugin.js';
 import { createCentralMetrics, type CentralMetrics } from './metrics/registry.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import type { ModelHolder } from './model/holder.js';
+import { startModelRefresh } from './model/refresh.js';
 import type { AccessStore } from './storage/access-types.js';
 import { openPostgresStore } from './storage/postgres/store.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
@@ -149,9 +150,15 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
     await store.close();
     throw err;
   }
+  if (running.models) {
+    const refresh = startModelRefresh({ models: running.models, everyMs: config.model.refreshS * 1000, clock, log: log.child({ area: 'model' }) });
+    closers.unshift(() => refresh.stop());
+  }
   if (running.billing) {
     const billing = running.billing;
-    const schedule = startTickSchedule({ tick: () => billing.runner.tick(), log: log.child({ area: 'invoices' }), ...(config.billing ? { cron: config.billing.schedule } : {}) });
+    // An invoice run bills with every stored edit, another instance's too.
+    const tick = async () => { await running.models?.refresh(); return billing.runner.tick(); };
+    const schedule = startTickSchedule({ tick, log: log.child({ area: 'invoices' }), ...(config.billing ? { cron: config.billing.schedule } : {}) });
     closers.unshift(() => schedule.stop());
   }
   log.info({ storage: 'sqlite' in config.storage ? 'sqlite' : 'postgres', broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size, api: running.api?.url }, 'central node running');

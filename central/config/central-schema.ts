@@ -51,6 +51,9 @@ export const CentralConfig = z.strictObject({
     maxDelayMs: z.number().int().min(0).max(10_000).default(5).describe('a group of messages is stored at most this long after its first arrived'),
     maxReadings: z.number().int().min(1).default(10_000).describe('...or as soon as it holds this many readings'),
   }).prefault({}),
+  model: z.strictObject({
+    refreshS: z.number().min(1).max(3600).default(10).describe('how often the node looks for assignment and tariff edits stored by other central instances on the same database'),
+  }).prefault({}),
   alerts: z.strictObject({
     webhooks: z.array(z.strictObject({
       url: z.string().url(),

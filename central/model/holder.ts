@@ -1,13 +1,17 @@
 // The model the running central node reads: the inventory and tariff files with the operators' edits
 // (stored append-only) applied. An accepted edit is stored, then the rebuilt model replaces the current
 // one; billing, energy and the API call current() for each piece of work, so they see it at once.
-// Edits are taken one at a time.
+// Edits are taken one at a time. Central instances sharing one database see each other's edits: refresh()
+// rebuilds when the store holds edits this holder has not applied (the node calls it on a timer and before
+// each invoice run), and an edit is checked against every stored edit and appended only on top of the
+// newest, so two instances can never accept edits that contradict each other.
 import type { Logger } from 'pino';
+import { ConfigError } from '../../protocol/issues.js';
 import type { TariffBook } from '../billing/tariff-load.js';
 import { TariffVersion } from '../billing/tariff.js';
 import { Assignment } from '../config/inventory-schema.js';
-import type { AccessStore } from '../storage/access-types.js';
-import { applyEdits, checkSupersedes, editsError, nextAssignmentVersion, type ModelBase, type TariffEdit } from './edits.js';
+import type { AccessStore, EditKind } from '../storage/access-types.js';
+import { applyEdits, checkSupersedes, editsError, nextAssignmentVersion, type EditedModel, type ModelBase, type TariffEdit } from './edits.js';
 import type { InventoryModel } from './types.js';
 
 export interface ModelSnapshot {
@@ -29,17 +33,32 @@ export function fixedModel(model: InventoryModel, tariffs: TariffBook = new Map(
 
 export interface ModelHolderDeps {
   base: ModelBase;
-  store: Pick<AccessStore, 'appendEdit' | 'edits'>;
+  store: Pick<AccessStore, 'appendEdit' | 'edits' | 'lastEditSeq'>;
   clock: { now(): number };
   log: Logger;
 }
 
-export type EditOutcome<T> = { ok: true; value: T; snapshot: ModelSnapshot } | { ok: false; problems: string[] };
+export type EditOutcome<T> =
+  | { ok: true; value: T; snapshot: ModelSnapshot }
+  /** conflict: the edit may be fine, but the stored edits moved on or no longer apply here; try again. */
+  | { ok: false; problems: string[]; conflict?: true };
+
+/** What an edit would make of the model, before it is stored. */
+type Planned<T> = { ok: true; value: T; built: EditedModel; applied: () => void } | { ok: false; problems: string[] };
+
+/** Appends lost to another instance before an edit gives up (each one is re-checked on the newer model). */
+const APPEND_ATTEMPTS = 5;
+
+const zodProblems = (issues: readonly { path: PropertyKey[]; message: string }[]) => issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
 
 export class ModelHolder implements ModelSource {
   private snapshot: ModelSnapshot | undefined;
   private assignments: Assignment[] = [];
   private tariffEdits: TariffEdit[] = [];
+  /** The newest stored edit the current model includes. */
+  private seq = 0;
+  /** The newest stored edit when the stored edits last failed to apply here, and why. */
+  private refused: { seq: number; problems: string[] } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: ModelHolderDeps) {}
@@ -51,17 +70,49 @@ export class ModelHolder implements ModelSource {
 
   /** Reads every stored edit and builds the model; throws ConfigError when stored edits no longer apply. */
   async load(): Promise<ModelSnapshot> {
-    const a = await this.deps.store.edits<Assignment>('assignment');
-    const t = await this.deps.store.edits<TariffEdit>('tariff');
-    const assignments = a.map((e) => Assignment.parse(e.body));
-    const tariffs = t.map((e) => ({ site: e.body.site, version: TariffVersion.parse(e.body.version) }));
-    const r = applyEdits(this.deps.base, assignments, tariffs);
-    if (!r.ok) throw editsError(r.problems);
-    this.assignments = assignments;
-    this.tariffEdits = tariffs;
-    this.snapshot = { ...r.value, version: (this.snapshot?.version ?? 0) + 1 };
-    this.deps.log.info({ assignmentEdits: assignments.length, tariffEdits: tariffs.length, version: this.snapshot.version }, 'model built');
-    return this.snapshot;
+    const { store } = this.deps;
+    // The two kinds are two reads: if an edit landed between them, read both again.
+    for (let seq = await store.lastEditSeq(); ;) {
+      const a = await store.edits<Assignment>('assignment');
+      const t = await store.edits<TariffEdit>('tariff');
+      const after = await store.lastEditSeq();
+      if (after !== seq) { seq = after; continue; }
+      const assignments = a.map((e) => Assignment.parse(e.body));
+      const tariffs = t.map((e) => ({ site: e.body.site, version: TariffVersion.parse(e.body.version) }));
+      const r = applyEdits(this.deps.base, assignments, tariffs);
+      if (!r.ok) throw editsError(r.problems);
+      this.assignments = assignments;
+      this.tariffEdits = tariffs;
+      this.seq = seq;
+      this.snapshot = { ...r.value, version: (this.snapshot?.version ?? 0) + 1 };
+      this.deps.log.info({ assignmentEdits: assignments.length, tariffEdits: tariffs.length, seq, version: this.snapshot.version }, 'model built');
+      return this.snapshot;
+    }
+  }
+
+  /**
+   * Rebuilds the model when the store holds edits it lacks (another instance's); true when it did. A
+   * stored edit that does not apply to this node's files (instances started with different files) keeps
+   * the current model and is logged once; it rejects only when the store cannot be read.
+   */
+  refresh(): Promise<boolean> {
+    return this.serial(async () => (await this.catchUp()).rebuilt);
+  }
+
+  /** Applies the stored edits this holder lacks; the problems when they do not apply here. */
+  private async catchUp(): Promise<{ rebuilt: boolean; problems: string[] }> {
+    const last = await this.deps.store.lastEditSeq();
+    if (last === this.seq) return { rebuilt: false, problems: [] };
+    if (this.refused?.seq === last) return { rebuilt: false, problems: this.refused.problems };
+    try {
+      await this.load();
+      return { rebuilt: true, problems: [] };
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      this.deps.log.error({ err: err.message, seq: last }, 'stored edits do not apply to this node\'s inventory and tariff files; the model stays as it was');
+      this.refused = { seq: last, problems: [`the stored edits do not apply to this node's inventory and tariff files: ${err.message}`] };
+      return { rebuilt: false, problems: this.refused.problems };
+    }
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -77,36 +128,56 @@ export class ModelHolder implements ModelSource {
 
   /** A new assignment (version 1) or a new version of an existing id, superseding from its `from`. */
   addAssignment(input: Omit<Assignment, 'version'>, by: string): Promise<EditOutcome<Assignment>> {
-    return this.serial(async () => {
+    return this.edit('assignment', by, (): Planned<Assignment> => {
       const all = this.allAssignments();
       const parsed = Assignment.safeParse({ ...input, version: nextAssignmentVersion(all, input.id) });
-      if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) };
+      if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error.issues) };
       const a = parsed.data;
       const order = checkSupersedes(all, a, this.current().model);
       if (order.length > 0) return { ok: false, problems: order };
       const r = applyEdits(this.deps.base, [...this.assignments, a], this.tariffEdits);
-      if (!r.ok) return { ok: false, problems: r.problems };
-      await this.deps.store.appendEdit('assignment', { by, at: this.deps.clock.now(), body: a });
-      this.assignments.push(a);
-      this.snapshot = { ...r.value, version: this.current().version + 1 };
-      this.deps.log.info({ id: a.id, version: a.version, customer: a.customer, by }, 'assignment version added');
-      return { ok: true, value: a, snapshot: this.snapshot };
+      if (!r.ok) return r;
+      return { ok: true, value: a, built: r.value, applied: () => {
+        this.assignments.push(a);
+        this.deps.log.info({ id: a.id, version: a.version, customer: a.customer, by }, 'assignment version added');
+      } };
     });
   }
 
   /** A new tariff version of a site from its validFrom on; the version before it ends there. */
   addTariffVersion(site: string, input: unknown, by: string): Promise<EditOutcome<TariffEdit>> {
-    return this.serial(async () => {
+    return this.edit('tariff', by, (): Planned<TariffEdit> => {
       const parsed = TariffVersion.safeParse(input);
-      if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) };
+      if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error.issues) };
       const edit = { site, version: parsed.data };
       const r = applyEdits(this.deps.base, this.assignments, [...this.tariffEdits, edit]);
-      if (!r.ok) return { ok: false, problems: r.problems };
-      await this.deps.store.appendEdit('tariff', { by, at: this.deps.clock.now(), body: edit });
-      this.tariffEdits.push(edit);
-      this.snapshot = { ...r.value, version: this.current().version + 1 };
-      this.deps.log.info({ site, version: parsed.data.version, validFrom: parsed.data.validFrom, by }, 'tariff version added');
-      return { ok: true, value: edit, snapshot: this.snapshot };
+      if (!r.ok) return r;
+      return { ok: true, value: edit, built: r.value, applied: () => {
+        this.tariffEdits.push(edit);
+        this.deps.log.info({ site, version: parsed.data.version, validFrom: parsed.data.validFrom, by }, 'tariff version added');
+      } };
+    });
+  }
+
+  /**
+   * Checks an edit against every stored edit and appends it on top of the newest. When another instance
+   * appended first, the model is rebuilt with its edit and this one checked again.
+   */
+  private edit<T>(kind: EditKind, by: string, plan: () => Planned<T>): Promise<EditOutcome<T>> {
+    return this.serial(async () => {
+      for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
+        const { problems } = await this.catchUp();
+        if (problems.length > 0) return { ok: false, problems, conflict: true };
+        const p = plan();
+        if (!p.ok) return p;
+        const seq = await this.deps.store.appendEdit(kind, { by, at: this.deps.clock.now(), body: p.value }, this.seq);
+        if (seq === undefined) continue;
+        p.applied();
+        this.seq = seq;
+        this.snapshot = { ...p.built, version: this.current().version + 1 };
+        return { ok: true, value: p.value, snapshot: this.snapshot };
+      }
+      return { ok: false, problems: [`other central instances kept adding edits (${APPEND_ATTEMPTS} tries); nothing changed, try again`], conflict: true };
     });
   }
 }

@@ -58,10 +58,16 @@ export interface AccessStore {
   /** Sets revokedAt once; false when unknown or revoked already. */
   revokeSecret(kind: SecretKind, id: string, atMs: number): Promise<boolean>;
 
-  /** Appends an edit; returns its seq (ascending). */
-  appendEdit<T>(kind: EditKind, edit: { by: string; at: number; body: T }): Promise<number>;
+  /**
+   * Appends an edit if the newest stored edit, of either kind, is still `ifLastSeq` (0: there is none),
+   * and returns its seq; undefined when another edit came first (another central instance on the same
+   * database). Appends are serialized, so seqs ascend in commit order.
+   */
+  appendEdit<T>(kind: EditKind, edit: { by: string; at: number; body: T }, ifLastSeq: number): Promise<number | undefined>;
   /** Every edit of the kind, in seq order. */
   edits<T>(kind: EditKind): Promise<StoredEdit<T>[]>;
+  /** The newest edit's seq, of either kind; 0 when there is none. */
+  lastEditSeq(): Promise<number>;
 
   close(): Promise<void>;
 }

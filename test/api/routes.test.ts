@@ -125,6 +125,15 @@ t.test('assignment and tariff edits: appended, applied at once, refused whole', 
   const snap = await again.load();
   t.equal(snap.model.assignments.filter((a) => a.id === 'as-acme-1').length, 2);
   t.equal(snap.tariffs.get('ams1')!.versions.length, 2);
+
+  // Another instance on the same database stores an edit this node's files cannot take (a customer only
+  // its files know): this node keeps its model and answers its own edits with 409 until that is resolved.
+  await access.appendEdit('assignment', { by: 'elsewhere', at: 1, body: { id: 'as-zeta', version: 1, customer: 'zeta', rack: 'rk-empty', from: '2026-12-01' } }, await access.lastEditSeq());
+  const inUse = w.holder.current().version;
+  const conflict = await call(w, 'POST', '/api/v1/assignments', { token: w.tokens.operator, body: { id: 'as-acme-9', customer: 'acme', rack: 'rk-empty', from: '2027-01-01' } });
+  t.equal(conflict.status, 409);
+  t.match(detailsOf(conflict.body), /do not apply to this node's inventory and tariff files/);
+  t.equal(w.holder.current().version, inUse, 'the model in use stays');
   await access.close();
 });
 

@@ -3,7 +3,7 @@ import pg from 'pg';
 import t from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
 import { accessContract } from '../../central/storage/access-contract.js';
-import { openPostgresAccessStore } from '../../central/storage/postgres/access.js';
+import { openPostgresAccessStore, type PostgresAccessStore } from '../../central/storage/postgres/access.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 
 const schemas = pgSchemas('jb_access');
@@ -17,12 +17,21 @@ t.test('PostgreSQL access store', async (t) => {
       const schema = schemas.next();
       const store = await openPostgresAccessStore({ connectionString: PG_URL, schema, log: quietLog });
       const raw = new pg.Pool({ connectionString: PG_URL, max: 1 });
+      const peers: PostgresAccessStore[] = [];
       return {
         store,
         tamper: async (op, seq) => {
           await raw.query(op === 'update' ? `UPDATE "${schema}".model_edits SET by_user = 'x' WHERE seq = $1` : `DELETE FROM "${schema}".model_edits WHERE seq = $1`, [seq]);
         },
-        close: async () => { await store.close(); await raw.end(); },
+        peer: async () => {
+          peers.push(await openPostgresAccessStore({ connectionString: PG_URL, schema, log: quietLog }));
+          return peers[peers.length - 1]!;
+        },
+        close: async () => {
+          for (const p of peers) await p.close();
+          await store.close();
+          await raw.end();
+        },
       };
     });
   });

@@ -1,9 +1,15 @@
 // Customers, assignments (every version) and tariffs, and the operators' edits of the last two: a new
 // assignment or assignment version, a new tariff version. An edit is appended, never applied to history;
-// one the model refuses (overlaps, unknown customer or target, bad dates) is a 400 and changes nothing.
+// one the model refuses (overlaps, unknown customer or target, bad dates) is a 400 and changes nothing;
+// one that lost a race with another central instance's edit (or found the stored edits unusable) is a 409.
 import { badRequest, notFound, ApiError } from '../errors.js';
 import type { RouteContext, RouteSpec } from '../types.js';
 import { body, ID, params, query, TIME } from './common.js';
+
+/** A refused edit: 400 with the model's problems, 409 when the stored edits moved on meanwhile. */
+function refused(message: string, r: { problems: string[]; conflict?: true }): ApiError {
+  return r.conflict ? new ApiError('conflict', message, r.problems) : badRequest(message, r.problems);
+}
 
 function editor(ctx: RouteContext) {
   if (!ctx.deps.editor) throw new ApiError('unavailable', 'edits need the central node\'s model holder');
@@ -61,7 +67,7 @@ export const modelRoutes: RouteSpec[] = [
     },
     handler: async (ctx) => {
       const r = await editor(ctx).addAssignment(body(ctx), ctx.principal!.username);
-      if (!r.ok) throw badRequest('the assignment was refused; nothing changed', r.problems);
+      if (!r.ok) throw refused('the assignment was refused; nothing changed', r);
       void ctx.reply.status(201);
       return { assignment: r.value, modelVersion: r.snapshot.version };
     },
@@ -84,7 +90,7 @@ export const modelRoutes: RouteSpec[] = [
       const { site } = params<{ site: string }>(ctx);
       if (!ctx.snapshot.model.sites.has(site)) throw notFound(`site "${site}"`);
       const r = await editor(ctx).addTariffVersion(site, body(ctx), ctx.principal!.username);
-      if (!r.ok) throw badRequest('the tariff version was refused; nothing changed', r.problems);
+      if (!r.ok) throw refused('the tariff version was refused; nothing changed', r);
       void ctx.reply.status(201);
       return { site, version: r.value.version, modelVersion: r.snapshot.version };
     },

@@ -22,9 +22,11 @@ export async function openPostgresAccessStore(opts: { connectionString: string; 
 
 export class PostgresAccessStore implements AccessStore {
   private readonly s: string;
+  private readonly lastSeqSql: string;
 
   constructor(private readonly deps: { pool: pg.Pool; schema: string }) {
     this.s = schemaIdent(deps.schema);
+    this.lastSeqSql = `SELECT coalesce(max(seq), 0)::int AS seq FROM ${this.s}.model_edits`;
   }
 
   private async rows<T>(text: string, values: unknown[]): Promise<T[]> {
@@ -87,10 +89,30 @@ export class PostgresAccessStore implements AccessStore {
     return (r.rowCount ?? 0) > 0;
   }
 
-  async appendEdit<T>(kind: EditKind, e: { by: string; at: number; body: T }): Promise<number> {
-    const [r] = await this.rows<{ seq: number }>(`INSERT INTO ${this.s}.model_edits (kind, by_user, at, body) VALUES ($1, $2, $3, $4) RETURNING seq`,
-      [kind, e.by, e.at, JSON.stringify(e.body)]);
-    return r!.seq;
+  async appendEdit<T>(kind: EditKind, e: { by: string; at: number; body: T }, ifLastSeq: number): Promise<number | undefined> {
+    const client = await this.deps.pool.connect();
+    let broken: Error | undefined;
+    try {
+      // The lock lets readers on and takes appends one at a time, so an edit's seq is given in commit
+      // order and an instance that read up to a seq has seen every edit before it.
+      await client.query(`BEGIN; LOCK TABLE ${this.s}.model_edits IN SHARE ROW EXCLUSIVE MODE`);
+      try {
+        const last = (await client.query<{ seq: number }>(this.lastSeqSql)).rows[0]!.seq;
+        const seq = last !== ifLastSeq ? undefined : (await client.query<{ seq: number }>(
+          `INSERT INTO ${this.s}.model_edits (kind, by_user, at, body) VALUES ($1, $2, $3, $4) RETURNING seq`, [kind, e.by, e.at, JSON.stringify(e.body)])).rows[0]!.seq;
+        await client.query('COMMIT');
+        return seq;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((x: Error) => { broken = x; });
+        throw err;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async lastEditSeq(): Promise<number> {
+    return (await this.rows<{ seq: number }>(this.lastSeqSql, []))[0]!.seq;
   }
 
   async edits<T>(kind: EditKind): Promise<StoredEdit<T>[]> {

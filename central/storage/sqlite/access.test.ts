@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { quietLog } from '../../../test/helpers/env.js';
 import { accessContract } from '../access-contract.js';
-import { openSqliteAccessStore } from './access.js';
+import { openSqliteAccessStore, type SqliteAccessStore } from './access.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jb-access-'));
 let n = 0;
@@ -14,6 +14,7 @@ t.test('contract', async (t) => {
   accessContract(t, async () => {
     const file = join(dir, `central-${++n}.db`);
     const store = openSqliteAccessStore({ file, log: quietLog });
+    const peers: SqliteAccessStore[] = [];
     return {
       store,
       tamper: async (op, seq) => {
@@ -24,7 +25,14 @@ t.test('contract', async (t) => {
           db.close();
         }
       },
-      close: () => store.close(),
+      peer: async () => {
+        peers.push(openSqliteAccessStore({ file, log: quietLog }));
+        return peers[peers.length - 1]!;
+      },
+      close: async () => {
+        for (const p of peers) await p.close();
+        await store.close();
+      },
     };
   });
 });

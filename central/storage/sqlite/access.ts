@@ -1,17 +1,15 @@
 // The API's users, tokens, sessions and model edits on the embedded SQLite file, on a connection of its
 // own beside the readings store's (WAL lets them share the file).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { editFromRow, SECRET_COLS, secretFromRow, USER_COLS, userFromRow, type EditRow, type SecretRow, type UserRow } from '../access-rows.js';
 import type { AccessStore, EditKind, SecretKind, StoredEdit, StoredSecret, StoredUser } from '../access-types.js';
 import { migrateSqlite } from './migrate.js';
+import { openSqliteFile } from './open.js';
 
 export function openSqliteAccessStore(opts: { file: string; log: Logger; now?: () => number }): SqliteAccessStore {
-  const db = new Database(opts.file);
+  const db = openSqliteFile(opts.file);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
     migrateSqlite(db, { log: opts.log, now: opts.now ?? Date.now });
     return new SqliteAccessStore({ db });
   } catch (err) {
@@ -75,8 +73,20 @@ export class SqliteAccessStore implements AccessStore {
     return this.db.prepare('UPDATE api_secrets SET revoked_at = ? WHERE kind = ? AND id = ? AND revoked_at IS NULL').run(atMs, kind, id).changes > 0;
   }
 
-  async appendEdit<T>(kind: EditKind, e: { by: string; at: number; body: T }): Promise<number> {
-    return Number(this.db.prepare('INSERT INTO model_edits (kind, by_user, at, body) VALUES (?, ?, ?, ?)').run(kind, e.by, e.at, JSON.stringify(e.body)).lastInsertRowid);
+  async appendEdit<T>(kind: EditKind, e: { by: string; at: number; body: T }, ifLastSeq: number): Promise<number | undefined> {
+    // IMMEDIATE: the check and the insert hold the file's write lock together, against other processes.
+    return this.db.transaction(() => {
+      if (this.lastSeq() !== ifLastSeq) return undefined;
+      return Number(this.db.prepare('INSERT INTO model_edits (kind, by_user, at, body) VALUES (?, ?, ?, ?)').run(kind, e.by, e.at, JSON.stringify(e.body)).lastInsertRowid);
+    }).immediate();
+  }
+
+  async lastEditSeq(): Promise<number> {
+    return this.lastSeq();
+  }
+
+  private lastSeq(): number {
+    return (this.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM model_edits').get() as { seq: number }).seq;
   }
 
   async edits<T>(kind: EditKind): Promise<StoredEdit<T>[]> {
