@@ -25,7 +25,6 @@ import { readTariffs } from './tariff-load.js';
 export interface Billing {
   runner: InvoiceRunner;
   store: BillingStore & { close(): Promise<void> | void };
-  sites: RunSite[];
   render: RenderInvoice;
   close(): Promise<void>;
 }
@@ -45,14 +44,17 @@ export async function openBilling(deps: BillingDeps): Promise<Billing> {
   const b = config.billing;
   if (!b) throw new Error('central.yaml has no billing section');
   const models = deps.models ?? fixedModel(model, await readTariffs([b.tariffs], model));
-  const tariffs = models.current().tariffs;
   const store = 'sqlite' in config.storage
     ? openSqliteBillingStore({ file: config.storage.sqlite.file, log: log.child({ area: 'billing' }) })
     : await openPostgresBillingStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log: log.child({ area: 'billing' }) });
-  const sites = [...model.sites.values()].flatMap((s) => {
-    const since = typeof b.since === 'string' ? b.since : b.since[s.id];
-    return since && tariffs.has(s.id) ? [{ id: s.id, timeZone: s.timeZone, since }] : [];
-  });
+  // Asked at each tick: a site whose first tariff version arrives through the API is invoiced from then on.
+  const sites = (): RunSite[] => {
+    const { model: m, tariffs } = models.current();
+    return [...m.sites.values()].flatMap((s) => {
+      const since = typeof b.since === 'string' ? b.since : b.since[s.id];
+      return since && tariffs.has(s.id) ? [{ id: s.id, timeZone: s.timeZone, since }] : [];
+    });
+  };
   const render: RenderInvoice = async (inv, format) => {
     const doc = documentOf(inv, models.current().model);
     if (format === 'json') return renderInvoiceJson(doc);
@@ -81,7 +83,7 @@ export async function openBilling(deps: BillingDeps): Promise<Billing> {
     },
     ...(b.webhook ? { deliver: webhookDelivery(b.webhook, { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }) } : {}),
   });
-  return { runner, store, sites, render, close: async () => { await store.close(); } };
+  return { runner, store, render, close: async () => { await store.close(); } };
 }
 
 function documentOf(inv: StoredInvoice, model: InventoryModel): InvoiceDocument {

@@ -28,13 +28,12 @@ t.test('invoice run, list, show, release, recompute', async (t) => {
     open: async () => {
       opened++;
       const store = openSqliteBillingStore({ file, log: quietLog, now: () => Date.UTC(2026, 10, 2) });
-      const sites = [AMS];
       const runner = new InvoiceRunner({
-        store, computeDrafts: world.computeDrafts, outputs: recordingOutputs(), clock: { now: () => Date.UTC(2026, 10, 2) }, log: quietLog, owner: 'cli', sites,
+        store, computeDrafts: world.computeDrafts, outputs: recordingOutputs(), clock: { now: () => Date.UTC(2026, 10, 2) }, log: quietLog, owner: 'cli', sites: [AMS],
         settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
       });
       return {
-        runner, store, sites,
+        runner, store,
         render: async (inv: { number: string | undefined }, format: InvoiceFormat) => {
           rendered.push([inv.number ?? '?', format]);
           return format === 'pdf' ? new Uint8Array(3) : `${format}:${inv.number}\n`;

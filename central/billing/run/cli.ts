@@ -6,12 +6,11 @@ import { oneOf } from '../../../cli/args.js';
 import type { BillingStore, InvoiceStatus, StoredInvoice } from '../../storage/billing-types.js';
 import { NothingToInvoiceError, type PeriodOutcome } from './period.js';
 import type { InvoiceRunner } from './runner.js';
-import { INVOICE_FORMATS, type InvoiceFormat, type RenderInvoice, type RunSite } from './types.js';
+import { INVOICE_FORMATS, type InvoiceFormat, type RenderInvoice } from './types.js';
 
 export interface InvoiceCliContext {
   runner: InvoiceRunner;
   store: BillingStore;
-  sites: readonly RunSite[];
   render: RenderInvoice;
   close(): Promise<void>;
 }
@@ -48,7 +47,7 @@ export function invoiceCommand(deps: InvoiceCliDeps): Command {
     .option('--customer <id>', 'one customer (the rest of the site stays for the scheduled run)')
     .option('--dry-run', 'compute and print the drafts; store nothing')
     .action((o: { period: string; site?: string; customer?: string; dryRun?: boolean }) => withContext(async (c) => {
-      const sites = o.site ? [c.runner.site(o.site)] : c.sites;
+      const sites = o.site ? [c.runner.site(o.site)] : c.runner.sites();
       for (const site of sites) {
         if (o.dryRun) {
           for (const d of await c.runner.preview(site.id, o.period, o.customer)) {

@@ -11,7 +11,10 @@ import { draftsFor, lockName, PeriodRun, type PeriodDeps, type PeriodOutcome } f
 import { recheckPeriod, type RecheckOutcome } from './recheck.js';
 import type { RunSite } from './types.js';
 
-export type InvoiceRunnerDeps = PeriodDeps & { sites: readonly RunSite[] };
+export type InvoiceRunnerDeps = PeriodDeps & {
+  /** The sites to invoice; a function is asked again at each tick (a site gains a tariff while the node runs). */
+  sites: readonly RunSite[] | (() => readonly RunSite[]);
+};
 
 export interface TickReport {
   runs: PeriodOutcome[];
@@ -48,8 +51,14 @@ export class InvoiceRunner {
     this.log = deps.log;
   }
 
+  /** The sites invoiced now. */
+  sites(): readonly RunSite[] {
+    const s = this.deps.sites;
+    return typeof s === 'function' ? s() : s;
+  }
+
   site(id: string): RunSite {
-    const s = this.deps.sites.find((x) => x.id === id);
+    const s = this.sites().find((x) => x.id === id);
     if (!s) throw new UnknownSiteError(id);
     return s;
   }
@@ -59,8 +68,9 @@ export class InvoiceRunner {
     this.ticking = true;
     try {
       const report: TickReport = { runs: [], notes: [], errors: [], skipped: false };
-      for (const site of this.deps.sites) await this.catchUpSite(site, report);
-      for (const site of this.deps.sites) await this.recheckSite(site, report);
+      const sites = this.sites();
+      for (const site of sites) await this.catchUpSite(site, report);
+      for (const site of sites) await this.recheckSite(site, report);
       return report;
     } finally {
       this.ticking = false;
