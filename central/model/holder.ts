@@ -70,9 +70,14 @@ export class ModelHolder implements ModelSource {
 
   /** Reads every stored edit and builds the model; throws ConfigError when stored edits no longer apply. */
   async load(): Promise<ModelSnapshot> {
+    return this.loadFrom(await this.deps.store.lastEditSeq());
+  }
+
+  /** load(), given the newest stored edit's seq as just read. */
+  private async loadFrom(lastSeq: number): Promise<ModelSnapshot> {
     const { store } = this.deps;
     // The two kinds are two reads: if an edit landed between them, read both again.
-    for (let seq = await store.lastEditSeq(); ;) {
+    for (let seq = lastSeq; ;) {
       const a = await store.edits<Assignment>('assignment');
       const t = await store.edits<TariffEdit>('tariff');
       const after = await store.lastEditSeq();
@@ -105,7 +110,7 @@ export class ModelHolder implements ModelSource {
     if (last === this.seq) return { rebuilt: false, problems: [] };
     if (this.refused?.seq === last) return { rebuilt: false, problems: this.refused.problems };
     try {
-      await this.load();
+      await this.loadFrom(last);
       return { rebuilt: true, problems: [] };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;

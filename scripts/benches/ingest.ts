@@ -29,7 +29,7 @@ const GATEWAYS = 8;
 const READINGS_PER_MESSAGE = 200;
 /** 1,200,000 readings per case; JB_BENCH_MESSAGES overrides (messages per gateway) for a quick look. */
 const MESSAGES_PER_GATEWAY = Number(process.env.JB_BENCH_MESSAGES ?? 750);
-/** JB_BENCH_ONLY=a,c runs only those cases (for profiling one; i is a'); the figures of the others are then 0. */
+/** JB_BENCH_ONLY=a,c runs only those cases (for profiling one; i is a'); the figures of the others, and ratios to them, are then 0. */
 const ONLY = new Set((process.env.JB_BENCH_ONLY ?? 'a,i,b,c,d,f').split(','));
 /** The pipeline's default group size, as the central node runs it. */
 const READINGS_PER_STORE_CALL = DEFAULT_PIPELINE_OPTIONS.maxReadings;
@@ -75,6 +75,8 @@ function gatewaysProcess(): { child: ChildProcess; next: (type: FromGateways['ty
 
 const SKIPPED: CaseResult = { readingsPerS: 0, seconds: 0, cpuS: 0, rssMb: 0 };
 const NO_FLOOR: FloorResult = { readingsPerS: 0, seconds: 0 };
+/** ours / base, or 0 when the base case was skipped (JB_BENCH_ONLY), like the skipped figures themselves. */
+const ratio = (ours: number, base: number): number => (base > 0 ? round(ours / base, 3) : 0);
 
 async function floor(name: string, open: () => Promise<CentralStore>, site: string, out: (l: string) => void): Promise<FloorResult> {
   const store = await open();
@@ -147,14 +149,14 @@ export const ingestBench: Bench = {
       return {
         embedded_readings_per_s: Math.round(a.readingsPerS),
         postgres_readings_per_s: Math.round(c.readingsPerS),
-        vs_broker_embedded: round(a.readingsPerS / (b.readingsPerS || 1), 3),
-        vs_broker_mosquitto: round(c.readingsPerS / (d.readingsPerS || 1), 3),
+        vs_broker_embedded: ratio(a.readingsPerS, b.readingsPerS),
+        vs_broker_mosquitto: ratio(c.readingsPerS, d.readingsPerS),
         embedded_inline_readings_per_s: Math.round(inline.readingsPerS),
-        writer_thread_gain: round(a.readingsPerS / (inline.readingsPerS || 1), 3),
+        writer_thread_gain: ratio(a.readingsPerS, inline.readingsPerS),
         sqlite_floor_readings_per_s: Math.round(fs.readingsPerS),
         postgres_floor_readings_per_s: Math.round(fp.readingsPerS),
-        sqlite_floor_vs_broker_embedded: round(fs.readingsPerS / (b.readingsPerS || 1), 3),
-        postgres_floor_vs_broker_mosquitto: round(fp.readingsPerS / (d.readingsPerS || 1), 3),
+        sqlite_floor_vs_broker_embedded: ratio(fs.readingsPerS, b.readingsPerS),
+        postgres_floor_vs_broker_mosquitto: ratio(fp.readingsPerS, d.readingsPerS),
         embedded_broker_readings_per_s: Math.round(b.readingsPerS),
         mosquitto_readings_per_s: Math.round(d.readingsPerS),
         readings_per_case: readingsPerCase,

@@ -1,6 +1,6 @@
 // Billing on the embedded SQLite file. Every change is one better-sqlite3 transaction (synchronous, so
 // nothing interleaves inside it); run locks are lease rows, since several processes may open the file.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NoteDraft } from '../../billing/notes.js';
 import {
@@ -12,6 +12,7 @@ import {
   draftColumns, INVOICE_ORDER, INVOICE_SELECT, invoiceWhere, toInvoice, toNote, toRun, type InvoiceRow, type NoteRow, type RunRow,
 } from '../billing-rows.js';
 import { migrateSqlite } from './migrate.js';
+import { openSqliteFile } from './open.js';
 
 export interface SqliteBillingDeps {
   /** An open database whose schema is current (openSqliteBillingStore does both). */
@@ -23,11 +24,8 @@ export interface SqliteBillingDeps {
 
 /** Opens its own connection to the central SQLite file (WAL lets it sit beside the store's). */
 export function openSqliteBillingStore(opts: { file: string; log: Logger; now?: () => number; leaseMs?: number }): SqliteBillingStore {
-  const db = new Database(opts.file);
+  const db = openSqliteFile(opts.file);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
     const now = opts.now ?? Date.now;
     migrateSqlite(db, { log: opts.log, now });
     return new SqliteBillingStore({ db, now, ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}) });

@@ -33,7 +33,7 @@ export interface SqliteStoreOptions {
 
 /** Opens (creating if needed) the database file, sets WAL + synchronous FULL, applies migrations. */
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
-  const db = openSqliteFile(opts.file);
+  const db = openSqliteFile(opts.file, { readings: true });
   const log = opts.log;
   let thread: SqliteWriterThread | undefined;
   try {

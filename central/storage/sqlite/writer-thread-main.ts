@@ -10,7 +10,7 @@ const port = parentPort!;
 const send = (r: ThreadReply) => port.postMessage(r);
 
 try {
-  const db = openSqliteFile((workerData as { file: string }).file);
+  const db = openSqliteFile((workerData as { file: string }).file, { readings: true });
   const writer = new SqliteWriter({ db });
   port.on('message', (m: ThreadRequest) => {
     if (m.type === 'close') {
