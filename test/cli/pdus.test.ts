@@ -29,7 +29,8 @@ t.test('sim snmp, gateway run with PDUs, control API', async (t) => {
     `    - { id: pdu-b, host: 127.0.0.1, port: ${port + 1}, profile: raritan-px, energyIntervalMs: 300, fullIntervalMs: 600 }`,
     '',
   ].join('\n'));
-  const gw = await run(['gateway', 'run', '-c', file, '--readings'], { until: /("device":"pdu-b\.u2"[\s\S]*){4}/ });
+  // Until both PDUs have answered a few polls: one agent may be slower to answer first on a busy machine.
+  const gw = await run(['gateway', 'run', '-c', file, '--readings'], { until: /^(?=([\s\S]*"device":"pdu-a\.u2"){4})(?=([\s\S]*"device":"pdu-b\.u2"){4})/ });
   const readings = gw.stdout.trim().split('\n').map((l) => Reading.parse(JSON.parse(l)));
   const devices = new Set(readings.map((r) => r.device));
   t.same([...devices].sort(), ['pdu-a', 'pdu-a.u2', 'pdu-b', 'pdu-b.u2'], 'two PDUs with two chained units each, four devices');
