@@ -44,6 +44,7 @@ t.test('operator and customer in Chromium', async (t) => {
 
   await t.test('operator', async (t) => {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+    await context.clock.install({ time: w.clock.now() });
     const page = await context.newPage();
     await page.goto(`${w.url}/`);
     await page.fill('input[name=username]', 'ops');
@@ -97,6 +98,7 @@ t.test('operator and customer in Chromium', async (t) => {
 
   await t.test('customer', async (t) => {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+    await context.clock.install({ time: w.clock.now() });
     const page = await context.newPage();
     await signIn(page, w.url, 'acme-admin', PASSWORDS.acme);
     t.ok(await page.locator('nav a[data-page="chain"]').isHidden(), 'no power chain for customers');

@@ -6,17 +6,18 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import type { Clock } from '../../central/ingest/clock.js';
 import { AuthService } from '../../central/auth/service.js';
 import { setUser } from '../../central/broker/credentials.js';
 import { resolvePaths } from '../../central/config/central-load.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { readInventory } from '../../central/config/inventory-load.js';
-import { systemClock } from '../../central/ingest/clock.js';
 import { startCentral, type RunningCentral } from '../../central/main.js';
 import { openSqliteStore } from '../../central/storage/sqlite/store.js';
 import { SCHEMA_VERSION, topicFor } from '../../protocol/wire.js';
 import { exampleSeries } from '../energy/example-data.js';
 import { ingest } from '../energy/stores.js';
+import { anchoredClock } from '../helpers/anchored-clock.js';
 import { freePort, quietLog } from '../helpers/env.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -24,10 +25,17 @@ const FAST = { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 };
 export const PASSWORDS = { ops: 'ops-pass-1', acme: 'acme-pass-1', nord: 'nord-pass-1' } as const;
 /** Rack ams1-k11 is acme's since 15 October; its PDU's inlet A is the live point of the tests. */
 export const LIVE_POINT = 'ams1-k11-pdu-a/total';
+/**
+ * The node's calendar: 5 November 2026, so October is the one closed month the billing tick drafts on any
+ * day the suite runs (on the real clock, December's runs would draft November too).
+ */
+export const WORLD_START_MS = Date.parse('2026-11-05T12:00:00Z');
 
 export interface PortalWorld {
   central: RunningCentral;
   url: string;
+  /** The node's clock: the browser contexts run on the same calendar. */
+  clock: Clock;
   /** Publishes one reading of the live point over MQTT, as its gateway; resolves once stored (PUBACK). */
   publishLive(powerW: number): Promise<void>;
   close(): Promise<void>;
@@ -52,8 +60,9 @@ export async function startPortalWorld(): Promise<PortalWorld> {
     api: { host: '127.0.0.1', port: apiPort },
     log: { level: 'warn' },
   }), dir);
-  const central = await startCentral({ config, clock: systemClock, log: quietLog });
-  const auth = new AuthService({ store: central.access!, clock: systemClock, log: quietLog, scrypt: FAST.scrypt });
+  const clock = anchoredClock(WORLD_START_MS);
+  const central = await startCentral({ config, clock, log: quietLog });
+  const auth = new AuthService({ store: central.access!, clock, log: quietLog, scrypt: FAST.scrypt });
   await auth.addUser({ username: 'ops', role: 'operator', password: PASSWORDS.ops });
   await auth.addUser({ username: 'acme-admin', role: 'customer', customer: 'acme', password: PASSWORDS.acme });
   await auth.addUser({ username: 'nord-admin', role: 'customer', customer: 'nordwind', password: PASSWORDS.nord });
@@ -64,7 +73,7 @@ export async function startPortalWorld(): Promise<PortalWorld> {
   let energyKwh = 9000;
   const publishLive = async (powerW: number) => {
     gw ??= await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'gw-live', password: 'pw-live', clientId: 'gw-live-e2e', protocolVersion: 4 });
-    const ts = Date.now();
+    const ts = clock.now();
     energyKwh += powerW / 1000 / 60;
     seq++;
     const message = {
@@ -74,7 +83,7 @@ export async function startPortalWorld(): Promise<PortalWorld> {
     await gw.publishAsync(topicFor(live.site, live.gateway, 'readings'), JSON.stringify(message), { qos: 1 });
   };
   return {
-    central, url: central.api!.url, publishLive,
+    central, url: central.api!.url, clock, publishLive,
     close: async () => {
       await gw?.endAsync(true);
       await central.stop();
