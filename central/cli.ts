@@ -6,7 +6,7 @@ import { authService, openAccessStore, openModelHolder } from './api/compose.js'
 import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
 import { brokerCommand } from './broker/cli.js';
 import { readCentralConfig } from './config/central-load.js';
-import { systemClock } from './ingest/clock.js';
+import { processClock } from './ingest/clock.js';
 import { centralLogger } from './log.js';
 import { openStore, startCentral } from './main.js';
 import { openBilling } from './billing/compose.js';
@@ -27,7 +27,7 @@ export function centralCommand(): Command {
       }
       const config = await readCentralConfig(o.config);
       const log = centralLogger(config.log.level);
-      const central = await startCentral({ config, clock: systemClock, log });
+      const central = await startCentral({ config, clock: processClock(), log });
       await untilSignal();
       await central.stop();
     });
@@ -43,7 +43,7 @@ export function centralCommand(): Command {
       const { model } = await readInventory(config.inventory);
       const store = await openStore(config, centralLogger('warn'));
       try {
-        const toMs = o.to ? Date.parse(o.to) : Date.now();
+        const toMs = o.to ? Date.parse(o.to) : processClock().now();
         const fromMs = o.from ? Date.parse(o.from) : toMs - 30 * 86_400_000;
         if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs >= toMs) throw new Error('--from and --to must be dates, --from before --to');
         const r = review(model, await store.listSeries(), { fromMs, toMs });
@@ -74,7 +74,7 @@ async function openAuth(file: string) {
   const model = config.inventory ? (await readInventory(config.inventory)).model : undefined;
   await mkdir(config.dataDir, { recursive: true });
   const access = await openAccessStore(config, log);
-  return { auth: authService(config, access, model ? (id) => model.customers.has(id) : undefined, log, systemClock), close: () => access.close() };
+  return { auth: authService(config, access, model ? (id) => model.customers.has(id) : undefined, log, processClock()), close: () => access.close() };
 }
 
 async function readStdin(): Promise<string> {
@@ -96,7 +96,7 @@ async function openCentral(file: string) {
   try {
     const access = await openAccessStore(config, log);
     try {
-      const models = await openModelHolder({ config, inventory, access, log, clock: systemClock });
+      const models = await openModelHolder({ config, inventory, access, log, clock: processClock() });
       return { config, model: models.current().model, models, store, log, close: () => store.close() };
     } finally {
       await access.close();
@@ -125,7 +125,7 @@ export function invoiceCliCommand(): Command {
       const file = (cmd.opts() as { config: string }).config;
       const { config, model, models, store, log, close } = await openCentral(file);
       try {
-        const billing = await openBilling({ config, readings: store, model, models, log, clock: systemClock });
+        const billing = await openBilling({ config, readings: store, model, models, log, clock: processClock() });
         return { ...billing, close: async () => { await billing.close(); await close(); } };
       } catch (err) {
         await close();

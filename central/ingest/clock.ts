@@ -22,3 +22,22 @@ export const systemClock: Clock = {
     signal?.addEventListener('abort', done, { once: true });
   }),
 };
+
+/** A real-time clock whose "now" starts at anchorMs and moves with the wall clock; timers run as usual. */
+export function anchoredClock(anchorMs: number): Clock {
+  const startMs = performance.now();
+  return { ...systemClock, now: () => anchorMs + Math.round(performance.now() - startMs) };
+}
+
+/**
+ * The clock of a `joulebook central` process: the system clock, or with JB_NOW=<ISO date-time> one that
+ * starts at that instant. It lets an operator rehearse a month's invoice run (which months are closed, the
+ * numbering year) and lets tests of the command run on the same calendar on any day.
+ */
+export function processClock(env: NodeJS.ProcessEnv = process.env): Clock {
+  const at = env.JB_NOW;
+  if (at === undefined || at === '') return systemClock;
+  const anchorMs = Date.parse(at);
+  if (!Number.isFinite(anchorMs)) throw new Error(`JB_NOW: "${at}" is not an ISO date-time (e.g. 2026-11-05T12:00:00Z)`);
+  return anchoredClock(anchorMs);
+}

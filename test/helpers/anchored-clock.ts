@@ -1,15 +1,10 @@
-// A real-time clock that starts at a chosen instant: timers and sleeps run as usual, but "now" begins at the
-// anchor and moves with the wall clock. A central node under test then sees the same calendar on any day the
-// suite runs (which months are closed, which invoices the billing tick drafts), while live traffic still
-// flows in real time.
-import type { Clock } from '../../central/ingest/clock.js';
-import { systemClock } from '../../central/ingest/clock.js';
+// A real-time clock that starts at a chosen instant (central/ingest/clock.ts): a central node under test sees
+// the same calendar on any day the suite runs (which months are closed, which invoices the billing tick
+// drafts, the numbering year), while live traffic still flows in real time.
+export { anchoredClock } from '../../central/ingest/clock.js';
 
-export function anchoredClock(anchorMs: number): Clock {
-  const startMs = performance.now();
-  return {
-    now: () => anchorMs + Math.round(performance.now() - startMs),
-    monotonicMs: () => performance.now(),
-    sleep: (ms, signal) => systemClock.sleep(ms, signal),
-  };
-}
+/** 5 November 2026: October is the closed month the example data covers, and its invoices are numbered 2026. */
+export const NOV_5_2026_MS = Date.parse('2026-11-05T12:00:00Z');
+
+/** The environment of a spawned `joulebook central ...` on that calendar. */
+export const ON_NOV_5_2026 = { JB_NOW: new Date(NOV_5_2026_MS).toISOString() } as const;

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/joulebook.js', import.meta.url));
 
-/** Runs `joulebook args...`; stops it when stdout matches `until` or after `timeoutMs`. */
-export function runCli(args: string[], opts: { timeoutMs?: number; until?: RegExp } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `joulebook args...` (with `env` added to this process's); stops it when stdout matches `until` or after `timeoutMs`. */
+export function runCli(args: string[], opts: { timeoutMs?: number; until?: RegExp; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => p.kill('SIGTERM'), opts.timeoutMs ?? 20_000);

@@ -17,7 +17,7 @@ import { openSqliteStore } from '../../central/storage/sqlite/store.js';
 import { SCHEMA_VERSION, topicFor } from '../../protocol/wire.js';
 import { exampleSeries } from '../energy/example-data.js';
 import { ingest } from '../energy/stores.js';
-import { anchoredClock } from '../helpers/anchored-clock.js';
+import { anchoredClock, NOV_5_2026_MS } from '../helpers/anchored-clock.js';
 import { freePort, quietLog } from '../helpers/env.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -25,11 +25,7 @@ const FAST = { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 };
 export const PASSWORDS = { ops: 'ops-pass-1', acme: 'acme-pass-1', nord: 'nord-pass-1' } as const;
 /** Rack ams1-k11 is acme's since 15 October; its PDU's inlet A is the live point of the tests. */
 export const LIVE_POINT = 'ams1-k11-pdu-a/total';
-/**
- * The node's calendar: 5 November 2026, so October is the one closed month the billing tick drafts on any
- * day the suite runs (on the real clock, December's runs would draft November too).
- */
-export const WORLD_START_MS = Date.parse('2026-11-05T12:00:00Z');
+
 
 export interface PortalWorld {
   central: RunningCentral;
@@ -60,7 +56,9 @@ export async function startPortalWorld(): Promise<PortalWorld> {
     api: { host: '127.0.0.1', port: apiPort },
     log: { level: 'warn' },
   }), dir);
-  const clock = anchoredClock(WORLD_START_MS);
+  // On 5 November 2026 October is the one closed month the billing tick drafts, whatever day the suite
+  // runs (on the real clock, December's ticks drafted November too).
+  const clock = anchoredClock(NOV_5_2026_MS);
   const central = await startCentral({ config, clock, log: quietLog });
   const auth = new AuthService({ store: central.access!, clock, log: quietLog, scrypt: FAST.scrypt });
   await auth.addUser({ username: 'ops', role: 'operator', password: PASSWORDS.ops });
