@@ -27,8 +27,10 @@ export function centralCommand(): Command {
       }
       const config = await readCentralConfig(o.config);
       const log = centralLogger(config.log.level);
+      // Listening before starting: a SIGTERM during start-up stops the node once it is up, never by the default action.
+      const signalled = untilSignal();
       const central = await startCentral({ config, clock: processClock(), log });
-      await untilSignal();
+      await signalled;
       await central.stop();
     });
   cmd.command('review')

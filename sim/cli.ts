@@ -43,12 +43,13 @@ export function simCommand(): Command {
       const wire: SimWire = o.tcp ? { kind: 'tcp', ...o.tcp }
         : o.rtuTcp ? { kind: 'rtu-over-tcp', ...o.rtuTcp, line, lineTiming: o.lineTiming ?? false }
           : { kind: 'serial', path: o.serial!, line, lineTiming: o.lineTiming ?? false };
+      const signalled = untilSignal();
       const sim = await startModbusSim({
         wire, meters: parseUnitList(o.units).map((unit) => ({ unit, profile })), turnaroundMs: o.turnaroundMs, speed: o.speed,
         ...(o.strict ? { strictAddresses: true } : {}), ...(o.control ? { control: o.control } : {}),
       });
       process.stdout.write(`simulating ${profile.id} units ${[...sim.bank.meters.keys()].join(',')} on ${sim.wire.address}${sim.control ? `; control http://${sim.control.address}` : ''}\n`);
-      await untilSignal();
+      await signalled;
       await sim.close();
     });
   cmd.command('snmp')
@@ -69,6 +70,7 @@ export function simCommand(): Command {
       const profile = catalog.snmp.get(o.profile);
       if (!profile) throw new Error(`unknown PDU profile "${o.profile}" (known: ${[...catalog.snmp.keys()].sort().join(', ')})`);
       if (o.v3User && (!o.authKey || !o.privKey)) throw new Error('--v3-user needs --auth-key and --priv-key (8 characters or more)');
+      const signalled = untilSignal();
       const sim = await startSnmpSim({
         profile, host: o.listen.host, port: o.listen.port, pdus: o.pdus, outlets: o.outlets, chained: o.chained, community: o.community, speed: o.speed,
         ...(o.v3User ? { user: { name: o.v3User, level: 'authPriv' as const, authProtocol: 'sha256' as const, authKey: o.authKey!, privProtocol: 'aes' as const, privKey: o.privKey! } } : {}),
@@ -76,7 +78,7 @@ export function simCommand(): Command {
       });
       const last = o.listen.port + o.pdus - 1;
       process.stdout.write(`simulating ${o.pdus} ${profile.id} PDU(s) with ${o.outlets} outlets on ${o.listen.host}:${o.listen.port}${o.pdus > 1 ? `-${last}` : ''}${sim.control ? `; control http://${sim.control.address}` : ''}\n`);
-      await untilSignal();
+      await signalled;
       await sim.close();
     });
   return cmd;
