@@ -16,6 +16,7 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], rules: { 'no-restricted-syntax': 'off' } },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   // The portal's browser modules (served as they are, no bundler).
   {
     files: ['central/portal/public/**/*.js'],
