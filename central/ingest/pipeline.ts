@@ -230,6 +230,9 @@ export class IngestPipeline implements IngestPort {
     entries.forEach((e, i) => {
       const r = results[i] ?? { inserted: 0, duplicates: 0 };
       if (e.batch.kind === 'readings') readings += r.inserted;
+      // A status or meta message is one item, kept as the gateway's latest or superseded: the store
+      // reports no rows inserted for it.
+      else if (e.batch.kind === 'status' || e.batch.kind === 'meta') other += 1;
       else other += r.inserted;
       duplicates += r.duplicates;
       e.settle({ status: 'stored', inserted: r.inserted, duplicates: r.duplicates });
