@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AlertForwarder } from './alerts/forward.js';
-import { authService, openAccessStore, openModelHolder, startApi } from './api/compose.js';
+import { authService, exposedMetrics, openAccessStore, openModelHolder, startApi } from './api/compose.js';
 import { cachedCustomerEnergy } from './api/energy-cache.js';
 import type { ApiDeps } from './api/types.js';
 import { openBilling, type Billing } from './billing/compose.js';
@@ -138,9 +138,13 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       const auth = authService(config, running.access, (id) => models.current().model.customers.has(id), apiLog, clock);
       running.api = await startApi({
         store, models: running.models, editor: running.models, auth, clock, log: apiLog, energy: cachedCustomerEnergy({ store, clock }),
-        ...(running.billing ? { billing: running.billing } : {}), metrics, plugins: [portalPlugin(), ...(deps.apiPlugins ?? [])],
+        ...(running.billing ? { billing: running.billing } : {}), plugins: [portalPlugin(), ...(deps.apiPlugins ?? [])],
+        ...(exposedMetrics(config, metrics) ? { metrics: exposedMetrics(config, metrics)! } : {}),
         ...(config.api.secureCookie !== undefined ? { secureCookie: config.api.secureCookie } : {}),
-      }, { host: config.api.host, port: config.api.port, ...(config.api.tls ? { tls: config.api.tls } : {}) });
+      }, {
+        host: config.api.host, port: config.api.port, ...(config.api.tls ? { tls: config.api.tls } : {}),
+        ...(config.api.trustProxy !== undefined ? { trustProxy: config.api.trustProxy } : {}),
+      });
     }
   } catch (err) {
     await running.api?.close();

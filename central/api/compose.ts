@@ -10,8 +10,8 @@ import { ModelHolder } from '../model/holder.js';
 import type { AccessStore } from '../storage/access-types.js';
 import { openPostgresAccessStore } from '../storage/postgres/access.js';
 import { openSqliteAccessStore } from '../storage/sqlite/access.js';
-import { buildApi, type ApiServer, type ApiTls } from './server.js';
-import type { ApiDeps } from './types.js';
+import { buildApi, type ApiServer, type ApiServerOptions } from './server.js';
+import type { ApiDeps, ApiMetrics } from './types.js';
 
 export async function openAccessStore(config: CentralConfig, log: Logger): Promise<AccessStore> {
   return 'sqlite' in config.storage
@@ -27,7 +27,15 @@ export async function openModelHolder(deps: { config: CentralConfig; inventory: 
 }
 
 export function authService(config: CentralConfig, access: AccessStore, customerExists: ((id: string) => boolean) | undefined, log: Logger, clock: { now(): number }): AuthService {
-  return new AuthService({ store: access, clock, log, sessionTtlMs: config.api.sessionHours * 3_600_000, ...(customerExists ? { customerExists } : {}) });
+  const s = config.api.signIn;
+  const limits = { perUsername: s.maxFailuresPerUsername, perAddress: s.maxFailuresPerAddress, windowMs: s.windowMinutes * 60_000 };
+  return new AuthService({ store: access, clock, log, limits, sessionTtlMs: config.api.sessionHours * 3_600_000, ...(customerExists ? { customerExists } : {}) });
+}
+
+/** The metrics as api.metrics exposes them: to staff (default) or anyone, or not at all. */
+export function exposedMetrics(config: CentralConfig, metrics: Omit<ApiMetrics, 'access'>): ApiMetrics | undefined {
+  const access = config.api.metrics;
+  return access === 'off' ? undefined : { contentType: metrics.contentType, render: () => metrics.render(), access };
 }
 
 export interface RunningApi {
@@ -37,8 +45,8 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(deps: ApiDeps, listen: { host: string; port: number; tls?: ApiTls }): Promise<RunningApi> {
-  const server = await buildApi(deps, listen.tls ? { tls: listen.tls } : {});
+export async function startApi(deps: ApiDeps, listen: { host: string; port: number } & ApiServerOptions): Promise<RunningApi> {
+  const server = await buildApi(deps, { ...(listen.tls ? { tls: listen.tls } : {}), ...(listen.trustProxy !== undefined ? { trustProxy: listen.trustProxy } : {}) });
   await server.app.listen({ host: listen.host, port: listen.port });
   const addr = server.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : listen.port;

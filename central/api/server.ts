@@ -2,12 +2,17 @@
 // Every route comes from the registry with its access declaration; authentication runs before the
 // schema check (401/403 first), the customer guard after it. Each request is a boundary: an error is
 // caught once here, counted by code, logged once, and answered in the one error shape (errors.ts).
+// Every answer carries the security headers (headers.ts); the client address is the socket's unless the
+// request comes through a trusted proxy (api.trustProxy), which sign-in limits and logs rely on.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { Principal } from '../auth/service.js';
+import { PeriodError } from '../energy/errors.js';
 import { ApiError, ERROR_SCHEMA, errorBody, type ErrorCode } from './errors.js';
 import { guardRequest } from './guard.js';
+import { addSecurityHeaders } from './headers.js';
+import { mountMetrics } from './metrics-route.js';
 import { RouteRegistry } from './registry.js';
 import { CORE_ROUTES } from './routes/index.js';
 import { Scope } from './scope.js';
@@ -32,28 +37,43 @@ export interface ApiTls {
   key: string;
 }
 
+export interface ApiServerOptions {
+  tls?: ApiTls;
+  /** Addresses or networks of reverse proxies whose X-Forwarded-For names the client; none by default. */
+  trustProxy?: readonly string[];
+}
+
+/** The largest request body (JSON): edits and sign-ins are a few hundred bytes. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
 }
 
-function toApiError(err: unknown): ApiError {
+function toApiError(err: unknown, req: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
-  const e = err as { validation?: unknown; statusCode?: number; message?: string; code?: string; name?: string };
+  if (err instanceof PeriodError) return new ApiError('bad_request', err.message);
+  if (err instanceof errorCodes.FST_ERR_CTP_BODY_TOO_LARGE) return new ApiError('payload_too_large', `the request body is larger than ${BODY_LIMIT_BYTES} bytes`);
+  if (err instanceof errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE) {
+    return new ApiError('unsupported_media_type', `send the body as JSON (content-type: application/json), not ${JSON.stringify((req.headers['content-type'] ?? '').slice(0, 100))}`);
+  }
+  const e = err as { validation?: unknown; statusCode?: number; message?: string };
   if (e.validation) return new ApiError('bad_request', e.message ?? 'invalid request', e.validation);
-  if (e.name === 'PeriodError') return new ApiError('bad_request', e.message ?? 'bad period');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    const code: ErrorCode = e.statusCode === 404 ? 'not_found' : e.statusCode === 429 ? 'too_many_requests' : 'bad_request';
+    const code: ErrorCode = e.statusCode === 404 ? 'not_found' : e.statusCode === 429 ? 'too_many_requests' : e.statusCode === 413 ? 'payload_too_large' : e.statusCode === 415 ? 'unsupported_media_type' : 'bad_request';
     return new ApiError(code, e.message ?? 'bad request');
   }
   return new ApiError('internal', 'internal error');
 }
 
-/** Builds the server (no I/O): routes of the registry, the OpenAPI document, /metrics when given. */
-export async function buildApi(deps: ApiDeps, opts: { tls?: ApiTls } = {}): Promise<ApiServer> {
+/** Builds the server (no I/O): routes of the registry, the OpenAPI document, /metrics when given (staff only unless public). */
+export async function buildApi(deps: ApiDeps, opts: ApiServerOptions = {}): Promise<ApiServer> {
   const app = Fastify({
     logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
     ...(opts.tls ? { https: { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } } : {}),
     ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
   }) as unknown as FastifyInstance;
@@ -76,8 +96,12 @@ export async function buildApi(deps: ApiDeps, opts: { tls?: ApiTls } = {}): Prom
   });
 
   app.addHook('onRequest', async () => { stats.requests++; });
+  addSecurityHeaders(app);
+  // Bodies are JSON only: fastify's text/plain parser would turn a form or a text into a string that then
+  // fails the schema as a 400, where the answer is 415 (send JSON).
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err, req, reply) => {
-    const e = toApiError(err);
+    const e = toApiError(err, req);
     stats.errors[e.code] = (stats.errors[e.code] ?? 0) + 1;
     const ctx = { method: req.method, url: req.url, user: req.principal?.username, code: e.code };
     if (e.status >= 500) log.error({ ...ctx, err: err instanceof Error ? err.stack : String(err) }, 'request failed');
@@ -94,10 +118,7 @@ export async function buildApi(deps: ApiDeps, opts: { tls?: ApiTls } = {}): Prom
   for (const spec of routes.all()) mount(app, spec, deps, opts);
 
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
-  if (deps.metrics) {
-    const m = deps.metrics;
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(m.contentType).send(await m.render()));
-  }
+  if (deps.metrics) mountMetrics(app, deps.metrics, (req) => authenticate(deps, req));
   return { app, routes, stats };
 }
 
@@ -111,7 +132,7 @@ async function authenticate(deps: ApiDeps, req: FastifyRequest): Promise<Princip
   return session === undefined ? undefined : deps.auth.authenticate({ session });
 }
 
-function mount(app: FastifyInstance, spec: RouteSpec, deps: ApiDeps, opts: { tls?: ApiTls }): void {
+function mount(app: FastifyInstance, spec: RouteSpec, deps: ApiDeps, opts: ApiServerOptions): void {
   const a = spec.access;
   const errors = Object.fromEntries([400, 401, 403, 404].map((s) => [s, ERROR_SCHEMA]));
   app.route({

@@ -13,6 +13,8 @@ import type { CentralStore } from '../storage/types.js';
 export interface ApiMetrics {
   contentType: string;
   render(): Promise<string>;
+  /** Who may read them: staff (a signed-in operator or read-only user, or their token; the default) or anyone. */
+  access?: 'staff' | 'public';
 }
 
 export interface ApiDeps {

@@ -1,10 +1,12 @@
 // Who is calling: users with scrypt-hashed passwords (the broker's hashing, central/broker/passwords.ts),
 // API tokens for scripts and sign-in sessions for browsers, both random secrets stored as SHA-256.
-// Constructed from deps, no I/O until called; failed sign-ins are counted and slowed (limiter.ts).
+// Constructed from deps, no I/O until called; failed sign-ins are limited per username and per client
+// address (limiter.ts), and an unknown name costs what a known one does (dummy-hash.ts).
 import type { Logger } from 'pino';
 import { DEFAULT_SCRYPT, generatePassword, hashPassword, verifyPassword, type ScryptParams } from '../broker/passwords.js';
 import type { AccessStore, Role, StoredSecret, StoredUser } from '../storage/access-types.js';
-import { FailureLimiter } from './limiter.js';
+import { commonShape, defaultShape, dummyHash } from './dummy-hash.js';
+import { FailureLimiter, type LimitedKey } from './limiter.js';
 import { newSecret, parseSecret, sameHash, SESSION_PREFIX, TOKEN_PREFIX } from './secrets.js';
 
 /** The caller of a request, as every route sees it. */
@@ -24,8 +26,20 @@ export interface AuthDeps {
   customerExists?: (id: string) => boolean;
   scrypt?: ScryptParams;
   sessionTtlMs?: number;
-  limiter?: FailureLimiter;
+  limits?: Partial<SignInLimits>;
 }
+
+/** How many failed sign-ins within the window a username, and a client address, may have before they wait. */
+export interface SignInLimits {
+  perUsername: number;
+  /** Higher than perUsername: behind a proxy every user may share one address. */
+  perAddress: number;
+  windowMs: number;
+}
+
+export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = { perUsername: 5, perAddress: 50, windowMs: 15 * 60_000 };
+/** How long the dummy hash's shape is kept before the stored hashes are looked at again. */
+const DUMMY_REFRESH_MS = 60_000;
 
 export class AuthError extends Error {
   constructor(message: string) {
@@ -44,34 +58,61 @@ const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
 
 export class AuthService {
   readonly limiter: FailureLimiter;
-  private dummyHash: Promise<string> | undefined;
+  readonly limits: SignInLimits;
+  private dummy: { hash: string; atMs: number } | undefined;
 
   constructor(private readonly deps: AuthDeps) {
-    this.limiter = deps.limiter ?? new FailureLimiter();
+    this.limits = { ...DEFAULT_SIGN_IN_LIMITS, ...deps.limits };
+    this.limiter = new FailureLimiter(this.limits.windowMs);
+  }
+
+  /** The hash an unknown username is checked against, shaped like the stored ones (refreshed every minute). */
+  async dummyHash(nowMs: number): Promise<string> {
+    if (!this.dummy || nowMs - this.dummy.atMs >= DUMMY_REFRESH_MS || nowMs < this.dummy.atMs) {
+      const shape = commonShape(await this.deps.store.users()) ?? defaultShape(this.deps.scrypt ?? DEFAULT_SCRYPT);
+      this.dummy = { hash: dummyHash(shape), atMs: nowMs };
+    }
+    return this.dummy.hash;
   }
 
   private principalOf(u: StoredUser, via: Principal['via']): Principal {
     return { username: u.username, role: u.role, ...(u.customer !== undefined ? { customer: u.customer } : {}), via };
   }
 
+  /** The limiter's keys of an attempt: the username (any letter case: one account) and the client address. */
+  private keysOf(username: string, client: string): LimitedKey[] {
+    return [{ key: `user:${username.toLowerCase()}`, max: this.limits.perUsername }, { key: `addr:${client}`, max: this.limits.perAddress }];
+  }
+
+  /**
+   * Checks a password. The attempt is reserved before anything is awaited and counted as a failure until it
+   * ends, so concurrent attempts never evaluate more passwords than the limits allow.
+   */
   async login(username: string, password: string, client: string): Promise<LoginResult> {
     const now = this.deps.clock.now();
-    const keys = [`user:${username}`, `addr:${client}`];
-    const wait = this.limiter.retryAfterMs(keys, now);
-    if (wait > 0) {
-      this.deps.log.warn({ username, client }, 'sign-in refused: too many failures');
-      return { ok: false, reason: 'blocked', retryAfterMs: wait };
+    const keys = this.keysOf(username, client);
+    const r = this.limiter.reserve(keys, now);
+    if (!r.ok) {
+      this.deps.log.warn({ username, client, refused: this.limiter.refusedTotal }, 'sign-in refused: too many failures');
+      return { ok: false, reason: 'blocked', retryAfterMs: r.retryAfterMs };
     }
-    const user = USERNAME.test(username) ? await this.deps.store.user(username) : undefined;
-    // An unknown user costs the same scrypt as a known one, so timing does not tell which names exist.
-    this.dummyHash ??= hashPassword(generatePassword(), this.deps.scrypt ?? DEFAULT_SCRYPT);
-    const good = await verifyPassword(password, user?.passwordHash ?? await this.dummyHash);
+    let user: StoredUser | undefined;
+    let good: boolean;
+    try {
+      // The dummy is looked up for every attempt alike, so its occasional refresh does not mark unknown names.
+      const dummy = await this.dummyHash(now);
+      user = USERNAME.test(username) ? await this.deps.store.user(username) : undefined;
+      good = await verifyPassword(password, user?.passwordHash ?? dummy);
+    } catch (err) {
+      r.attempt.release();
+      throw err;
+    }
     if (!user || !good) {
-      this.limiter.fail(keys, now);
+      r.attempt.fail(this.deps.clock.now());
       this.deps.log.warn({ username, client, failed: this.limiter.failedTotal }, 'sign-in failed');
       return { ok: false, reason: 'invalid' };
     }
-    this.limiter.succeed(keys[0]!);
+    r.attempt.release();
     const s = newSecret(SESSION_PREFIX);
     const expiresAt = now + (this.deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
     await this.deps.store.addSecret('session', { id: s.id, username, hash: s.hash, label: undefined, createdAt: now, expiresAt, revokedAt: undefined });
@@ -115,6 +156,7 @@ export class AuthService {
     const now = this.deps.clock.now();
     const user: StoredUser = { username: spec.username, role: spec.role, customer: spec.customer, passwordHash: await hashPassword(password, this.deps.scrypt ?? DEFAULT_SCRYPT), createdAt: now, updatedAt: now };
     await this.deps.store.putUser(user);
+    this.dummy = undefined;
     return { user, password };
   }
 
@@ -125,11 +167,13 @@ export class AuthService {
     const next = password ?? generatePassword();
     const now = this.deps.clock.now();
     await this.deps.store.putUser({ ...user, passwordHash: await hashPassword(next, this.deps.scrypt ?? DEFAULT_SCRYPT), updatedAt: now });
+    this.dummy = undefined;
     for (const s of await this.deps.store.secrets('session', username)) await this.deps.store.revokeSecret('session', s.id, now);
     return next;
   }
 
   async removeUser(username: string): Promise<boolean> {
+    this.dummy = undefined;
     return this.deps.store.removeUser(username, this.deps.clock.now());
   }
 

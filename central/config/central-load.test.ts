@@ -44,3 +44,20 @@ t.test('every problem at once, by file and path', async (t) => {
   }
   t.throws(() => parseCentralConfig('broker: [', 'c.yaml'), ConfigError, 'YAML syntax');
 });
+
+t.test('api: trusted proxies by address or network, sign-in limits, metrics exposure', async (t) => {
+  const c = parseCentralConfig('api: { trustProxy: [10.0.0.5, "fd00::/8", loopback] }\n', '/etc/central.yaml');
+  t.same(c.api.trustProxy, ['10.0.0.5', 'fd00::/8', 'loopback']);
+  t.same(c.api.signIn, { maxFailuresPerUsername: 5, maxFailuresPerAddress: 50, windowMinutes: 15 });
+  t.equal(c.api.metrics, 'staff', 'metrics for staff unless told otherwise');
+  t.equal(parseCentralConfig('{}', 'c.yaml').api.trustProxy, undefined, 'no proxy trusted by default');
+  try {
+    parseCentralConfig('api: { trustProxy: [nginx, 10.0.0.0/33], metrics: everyone }\n', '/etc/central.yaml');
+    t.fail('accepted');
+  } catch (err) {
+    const lines = (err as ConfigError).issues.map((i) => `${i.file}: ${i.path}: ${i.message}`);
+    t.match(lines.join('\n'), /\/etc\/central\.yaml: api\.trustProxy\[0\]: an IP address, a network in CIDR form/);
+    t.match(lines.join('\n'), /api\.trustProxy\[1\]: an IP address/);
+    t.match(lines.join('\n'), /api\.metrics: .*staff/);
+  }
+});

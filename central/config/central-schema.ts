@@ -1,9 +1,18 @@
 // central.yaml: one central node. The schema gives the types, the defaults and the generated reference
 // (docs/config-central.md, `npm run docs`). Embedded by default: an in-process broker and SQLite.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const Port = z.number().int().min(1).max(65535);
 const Month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, "a month as 'YYYY-MM'");
+/** An IPv4 or IPv6 address, a network in CIDR form (10.0.0.0/8, fd00::/8), or a name proxy-addr knows. */
+const AddressOrCidr = z.string().refine((s) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(s)) return true;
+  const [addr = '', bits, extra] = s.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}, 'an IP address, a network in CIDR form (10.0.0.0/8, fd00::/8), or one of loopback, linklocal, uniquelocal');
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "-", "." (up to 64)');
 
 export const EmbeddedBrokerConfig = z.strictObject({
@@ -83,6 +92,15 @@ export const CentralConfig = z.strictObject({
     }).optional().describe('serve HTTPS instead of HTTP'),
     secureCookie: z.boolean().optional().describe('mark the session cookie Secure; default: on with tls (set it behind a TLS-terminating proxy)'),
     sessionHours: z.number().min(0.1).max(24 * 30).default(12).describe('how long a sign-in lasts'),
+    trustProxy: z.array(AddressOrCidr).min(1).optional()
+      .describe('the reverse proxies in front of the API, by address or network (or `loopback`, `linklocal`, `uniquelocal`): a client address is taken from X-Forwarded-For only when the request comes from one of them. Default: none (the socket address counts; every client behind a proxy then shares its address)'),
+    signIn: z.strictObject({
+      maxFailuresPerUsername: z.number().int().min(1).max(1000).default(5).describe('failed sign-ins of one username (from any address) before it waits'),
+      maxFailuresPerAddress: z.number().int().min(1).max(100_000).default(50).describe('failed sign-ins from one client address (any usernames) before it waits; keep it above the per-username limit, since users behind one proxy share its address unless trustProxy names it'),
+      windowMinutes: z.number().min(1).max(24 * 60).default(15).describe('how long a failure counts'),
+    }).prefault({}).describe('failed sign-ins are limited per username and per client address; the attempt is counted before the password is checked'),
+    metrics: z.enum(['staff', 'public', 'off']).default('staff')
+      .describe('who may read GET /metrics: `staff` (a signed-in operator or read-only user, or their API token), `public` (anyone who reaches the API), `off` (not served)'),
   }).prefault({}).describe('the REST API and the portal behind it: users, roles and tokens with `joulebook central user|token`'),
   log: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

@@ -48,7 +48,7 @@ export function readyText(f: ReadyFacts): string {
   if (f.portalUrl) {
     lines.push(`Portal: ${f.portalUrl}`);
     for (const l of f.logins) lines.push(`  ${l.role.padEnd(10)} ${l.username} / ${l.password}`);
-    lines.push(`  API: ${f.portalUrl}/api/v1/openapi.json; metrics: ${f.portalUrl}/metrics`);
+    lines.push(`  API: ${f.portalUrl}/api/v1/openapi.json; metrics (staff: signed in as the operator, or a token): ${f.portalUrl}/metrics`);
     lines.push('');
   }
   if (f.statusPages?.length) {

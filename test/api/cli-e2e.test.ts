@@ -23,6 +23,7 @@ t.test('users and tokens by command; the central node serves the API with them',
   t.not(bad.code, 0);
   t.match(bad.stderr, /unknown customer "nobody"/);
   t.match((await runCli(['central', 'user', 'add', 'ops', '--role', 'operator', '-c', file])).stdout, /added \(operator\)/);
+  const opsToken = (await runCli(['central', 'token', 'create', 'ops', '--label', 'prometheus', '-c', file])).stdout.trim().split('\n').pop()!;
   const list = JSON.parse((await runCli(['central', 'user', 'list', '--json', '-c', file])).stdout) as { username: string; role: string }[];
   t.same(list.map((u) => [u.username, u.role]), [['acme-portal', 'customer'], ['ops', 'operator']]);
   t.notMatch(JSON.stringify(list), /scrypt/, 'never a hash');
@@ -47,8 +48,10 @@ t.test('users and tokens by command; the central node serves the API with them',
   const sites = await (await fetch(`${api}/sites`, { headers: { authorization: `Bearer ${token}` } })).json() as { id: string }[];
   t.ok(sites.length >= 1, 'acme sees its sites');
   t.equal((await fetch(`${api}/tariffs`, { headers: { authorization: `Bearer ${token}` } })).status, 403);
-  const metrics = await fetch(`http://127.0.0.1:${apiPort}/metrics`);
-  t.equal(metrics.status, 200, 'the node\'s metrics registry is served by the API');
+  t.equal((await fetch(`http://127.0.0.1:${apiPort}/metrics`)).status, 401, 'the metrics are for staff (api.metrics defaults to staff)');
+  t.equal((await fetch(`http://127.0.0.1:${apiPort}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status, 403, 'not for a customer');
+  const metrics = await fetch(`http://127.0.0.1:${apiPort}/metrics`, { headers: { authorization: `Bearer ${opsToken}` } });
+  t.equal(metrics.status, 200, 'the node\'s metrics registry is served by the API to staff');
   t.match(await metrics.text(), /^joulebook_central_ingest_\w+/m);
   t.match((await runCli(['central', 'token', 'revoke', id, '-c', file])).stdout, /revoked/);
   t.equal((await fetch(`${api}/me`, { headers: { authorization: `Bearer ${token}` } })).status, 401, 'a revoked token is refused by the running node');

@@ -7,9 +7,10 @@ import { startApi } from '../../central/api/compose.js';
 import { makeTlsFiles } from '../helpers/tls.js';
 import { makeWorld } from './world.js';
 
-function https(url: string, ca: Buffer, o: { method?: string; body?: unknown; cookie?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+function https(url: string, ca: Buffer, o: { method?: string; body?: unknown; cookie?: string; token?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: o.method ?? 'GET', ca, headers: { ...(o.body ? { 'content-type': 'application/json' } : {}), ...(o.cookie ? { cookie: o.cookie } : {}) } }, (res) => {
+    const headers = { ...(o.body ? { 'content-type': 'application/json' } : {}), ...(o.cookie ? { cookie: o.cookie } : {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
+    const req = request(url, { method: o.method ?? 'GET', ca, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
     });
@@ -37,7 +38,8 @@ t.test('HTTPS, cookie sign-in, metrics', async (t) => {
   t.match(cookie, /SameSite=Strict/i);
   const me = await https(`${api.url}/api/v1/me`, ca, { cookie: cookie.split(';')[0]! });
   t.match(JSON.parse(me.text), { username: 'ops', role: 'operator' }, 'the cookie opens the next request');
-  const metrics = await https(`${api.url}/metrics`, ca);
+  t.equal((await https(`${api.url}/metrics`, ca)).status, 401, 'the metrics are for staff');
+  const metrics = await https(`${api.url}/metrics`, ca, { token: w.tokens.readonly });
   t.equal(metrics.status, 200);
   t.match(metrics.text, /jb_up 1/, 'the metrics renderer is served');
   t.match(JSON.parse((await https(`${api.url}/api/v1/openapi.json`, ca)).text), { openapi: '3.0.3' });

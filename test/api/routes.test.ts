@@ -63,7 +63,7 @@ t.test('readings, live, energy, alerts, invoices', async (t) => {
   t.match(await call(w, 'GET', `/api/v1/invoices/${w.invoices.acme}`, { token: w.tokens.acme }), { status: 200, body: { customer: 'acme', draft: { total: '12.00' } } });
   t.match(await call(w, 'GET', '/api/v1/invoices/999999', { token: w.tokens.operator }), { status: 404 });
   t.match(await call(w, 'GET', '/api/v1/customers/acme', { token: w.tokens.acme }), { status: 200, body: { racks: ['rk-acme-1'] } });
-  t.match(await call(w, 'GET', '/metrics'), { status: 200, text: 'jb_up 1\n' });
+  t.match(await call(w, 'GET', '/metrics', { token: w.tokens.readonly }), { status: 200, text: 'jb_up 1\n' }, 'metrics for staff');
   t.match(await call(w, 'GET', '/api/v1/nothing'), { status: 404, body: { error: { code: 'not_found' } } });
   t.match(await call(w, 'GET', '/api/v1/me', { token: 'jbt_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), { status: 401 });
   t.match(w.server.stats, { errors: { not_found: 5 } });

@@ -3,9 +3,11 @@
 // of every role with a token. Every identifier of beta's contains "beta" or is in BETA_ONLY, so a leak
 // to acme is found by looking for them in any answer.
 import { mkdtempSync } from 'node:fs';
+import type { Logger } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthService } from '../../central/auth/service.js';
+import { AuthService, type SignInLimits } from '../../central/auth/service.js';
+import type { ScryptParams } from '../../central/broker/passwords.js';
 import { renderInvoiceCsv } from '../../central/billing/render/csv.js';
 import { renderInvoiceJson } from '../../central/billing/render/json.js';
 import { renderInvoicePdf } from '../../central/billing/render/pdf.js';
@@ -79,7 +81,19 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => number; listen?: boolean; energy?: (store: ApiDeps['store']) => NonNullable<ApiDeps['energy']> } = {}): Promise<World> {
+export interface WorldOptions {
+  plugins?: ApiPlugin[];
+  now?: () => number;
+  listen?: boolean;
+  energy?: (store: ApiDeps['store']) => NonNullable<ApiDeps['energy']>;
+  /** Sign-in limits, the scrypt cost of the node's new hashes (the users here are hashed at FAST_SCRYPT), its log. */
+  auth?: { limits?: Partial<SignInLimits>; scrypt?: ScryptParams; log?: Logger };
+  trustProxy?: string[];
+  /** As api.metrics: staff (the default), public, or off (not served). */
+  metricsAccess?: 'staff' | 'public' | 'off';
+}
+
+export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
   const file = join(mkdtempSync(join(tmpdir(), 'jb-api-')), 'central.db');
   const now = opts.now ?? (() => OCT + 40 * 24 * HOUR);
   const clock = { now };
@@ -88,7 +102,8 @@ export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => numbe
   const access = openSqliteAccessStore({ file, log: quietLog });
   const holder = new ModelHolder({ base: { inventory: INVENTORY, tariffs: TARIFFS }, store: access, clock, log: quietLog });
   await holder.load();
-  const auth = new AuthService({ store: access, clock, log: quietLog, scrypt: FAST_SCRYPT, customerExists: (id) => holder.current().model.customers.has(id) });
+  const customerExists = (id: string) => holder.current().model.customers.has(id);
+  const auth = new AuthService({ store: access, clock, log: quietLog, scrypt: FAST_SCRYPT, customerExists });
 
   const rows = (device: string, gateway: string, site: string, seq: number, kw: number) => readingsBatch(seq, Array.from({ length: 64 }, (_, i) => reading(device, 'total', OCT + i * 12 * HOUR + 1000,
     { energy_import_kwh: 1000 + kw * i * 12, power_w: kw * 1000, current_a: kw * 4.3 })), { site, gateway });
@@ -117,7 +132,7 @@ export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => numbe
         return format === 'json' ? renderInvoiceJson(doc) : format === 'csv' ? renderInvoiceCsv(doc) : renderInvoicePdf(doc);
       },
     },
-    metrics: { contentType: 'text/plain; version=0.0.4', render: async () => 'jb_up 1\n' },
+    ...(opts.metricsAccess === 'off' ? {} : { metrics: { contentType: 'text/plain; version=0.0.4', render: async () => 'jb_up 1\n', ...(opts.metricsAccess ? { access: opts.metricsAccess } : {}) } }),
     ...(opts.plugins ? { plugins: opts.plugins } : {}),
     ...(opts.energy ? { energy: opts.energy(store) } : {}),
   };
@@ -128,7 +143,11 @@ export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => numbe
     operator: (await auth.createToken('ops')).text, readonly: (await auth.createToken('auditor')).text,
     acme: (await auth.createToken('acme-admin')).text, beta: (await auth.createToken('beta-admin')).text,
   };
-  const server = await buildApi(deps);
+  if (opts.auth) {
+    // The node as configured: its own service over the same users (hashed at FAST_SCRYPT above).
+    deps.auth = new AuthService({ store: access, clock, log: opts.auth.log ?? quietLog, customerExists, ...(opts.auth.scrypt ? { scrypt: opts.auth.scrypt } : { scrypt: FAST_SCRYPT }), ...(opts.auth.limits ? { limits: opts.auth.limits } : {}) });
+  }
+  const server = await buildApi(deps, opts.trustProxy ? { trustProxy: opts.trustProxy } : {});
   let url = '';
   if (opts.listen !== false) {
     await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -143,13 +162,14 @@ export async function makeWorld(opts: { plugins?: ApiPlugin[]; now?: () => numbe
 }
 
 /** A request over HTTP with a token (or none), JSON in and out. */
-export async function call(w: World, method: string, path: string, o: { token?: string; body?: unknown; cookie?: string } = {}): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
+export async function call(w: World, method: string, path: string, o: { token?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
   const res = await fetch(`${w.url}${path}`, {
     method,
     headers: {
       ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
       ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(o.cookie ? { cookie: o.cookie } : {}),
+      ...o.headers,
     },
     ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
   });

@@ -1,9 +1,10 @@
 // The portal's data routes, declared for the API's route registry (central/api/registry.ts) like every
 // other route: customers may call all but the chain, and each handler confines a customer to its own
-// points through the viewer (core/targets.ts). A request's errors are TargetError (400 or 404), answered
-// in the API's error shape. The routes: GET /api/v1/portal/{targets,live,history,compare,chain}.
+// points through the viewer (core/targets.ts). A request's errors are TargetError (400 or 404) and
+// BucketError (a period longer than a history covers: 400), answered in the API's error shape. The routes: GET /api/v1/portal/{targets,live,history,compare,chain}.
 import { ApiError } from '../../api/errors.js';
 import type { RouteAccess, RouteContext, RouteSpec } from '../../api/types.js';
+import { BucketError } from '../core/buckets.js';
 import { LIVE_GROUP_BY, type LiveGroupBy } from '../core/live.js';
 import { TargetError, type Viewer } from '../core/targets.js';
 import { chain } from '../data/chain.js';
@@ -90,6 +91,7 @@ function toSpec(r: PortalRoute): RouteSpec {
         return await r.handler(viewDeps(ctx), viewer, ctx.req.query as Query);
       } catch (err) {
         if (err instanceof TargetError) throw new ApiError(err.status === 404 ? 'not_found' : 'bad_request', err.message);
+        if (err instanceof BucketError) throw new ApiError('bad_request', err.message);
         throw err;
       }
     },

@@ -19,8 +19,13 @@ export function html(strings, ...values) {
   return raw(out);
 }
 
+/**
+ * Puts a fragment into an element. Sizes computed by a page travel as data-width and are set through the
+ * CSSOM here: the Content-Security-Policy (style-src 'self') refuses style attributes in markup.
+ */
 export function render(el, fragment) {
   el.innerHTML = Array.isArray(fragment) ? fragment.map(String).join('') : String(fragment);
+  el.querySelectorAll('[data-width]').forEach((e) => { e.style.width = e.dataset.width; });
 }
 
 export const badge = (status, text = status) => html`<span class="badge ${status}">${text}</span>`;

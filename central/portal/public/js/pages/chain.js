@@ -17,11 +17,11 @@ export function mount(main, ctx) {
     </div>`);
   const tbody = main.querySelector('#chain-table tbody');
   const rows = (n) => [html`<tr data-node="${n.id}">
-      <td><span class="indent" style="width:${n.depth * 18}px"></span>${n.name ?? n.id} <span class="kind">${n.kind}${n.rack ? ` · ${n.rack}` : ''}</span></td>
+      <td><span class="indent" data-width="${n.depth * 18}px"></span>${n.name ?? n.id} <span class="kind">${n.kind}${n.rack ? ` · ${n.rack}` : ''}</span></td>
       <td>${n.feed ?? ''}</td><td>${n.phase}</td>
       <td class="num" title="${n.ts ? clock(n.ts, ctx.site(site).timeZone) : ''}">${n.kW === undefined || n.kW === null ? html`<span class="muted">–</span>` : kW(n.kW)}</td>
       <td class="num">${n.ratedCurrentA ? `${n.ratedCurrentA} A` : ''}${n.voltageV ? html` <span class="muted">${volts(n.voltageV)}</span>` : ''}</td>
-      <td>${n.balance.phases.map((p) => html`<div>${p.phase} <span class="phasebar"><i class="${p.status}" style="width:${Math.min(100, p.loadPct ?? 0)}%"></i></span>${amps(p.currentA)}${p.loadPct !== undefined && p.loadPct !== null ? html` <span class="muted">${percent(p.loadPct, 0)}</span>` : ''}</div>`)}</td>
+      <td>${n.balance.phases.map((p) => html`<div>${p.phase} <span class="phasebar"><i class="${p.status}" data-width="${Math.min(100, p.loadPct ?? 0)}%"></i></span>${amps(p.currentA)}${p.loadPct !== undefined && p.loadPct !== null ? html` <span class="muted">${percent(p.loadPct, 0)}</span>` : ''}</div>`)}</td>
       <td class="num">${n.balance.imbalancePct === undefined || n.balance.imbalancePct === null ? '' : percent(n.balance.imbalancePct)}</td>
       <td>${n.balance.status === 'unknown' ? html`<span class="muted">${n.kW === undefined || n.kW === null ? 'no live reading' : 'power only: its meters read no phase currents'}</span>` : html`${badge(n.balance.status)} <span class="muted">${n.balance.reasons.join('; ')}</span>`}</td></tr>`,
     ...n.children.flatMap(rows)];

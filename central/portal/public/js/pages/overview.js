@@ -14,7 +14,7 @@ export function mount(main, ctx) {
     <p class="sub" id="live-sub">Latest readings, refreshed every ${REFRESH_MS / 1000} s.</p>
     <div class="cards" id="site-cards"></div>
     <div class="panel">
-      <div class="bar"><h2 style="margin:0;flex:1">Power by <span id="by-name"></span></h2><div id="by-pick"></div></div>
+      <div class="bar"><h2 class="bar-title">Power by <span id="by-name"></span></h2><div id="by-pick"></div></div>
       <table id="live-table"><thead><tr><th>Site</th><th id="group-head">Rack</th><th class="num">Power</th><th class="num">Meters</th><th>Last reading</th><th></th></tr></thead><tbody></tbody></table>
     </div>`);
   const tbody = main.querySelector('#live-table tbody');
