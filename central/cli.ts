@@ -1,7 +1,6 @@
 // `joulebook central ...`: run the central node; manage its broker's users.
 import { Command } from 'commander';
 import { untilSignal } from '../cli/args.js';
-import { mkdir } from 'node:fs/promises';
 import { authService, openAccessStore, openModelHolder } from './api/compose.js';
 import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
 import { brokerCommand } from './broker/cli.js';
@@ -20,14 +19,15 @@ export function centralCommand(): Command {
     .description('the central node: ingest from every gateway, store, account energy, invoice')
     .enablePositionalOptions()
     .option('-c, --config <file>', 'central.yaml')
-    .action(async (o: { config?: string }) => {
+    .option('--new-database', 'start a new, empty database where none is, or in an empty SQLite file (never over a database)')
+    .action(async (o: { config?: string; newDatabase?: boolean }) => {
       if (!o.config) {
         cmd.help({ error: true });
         return;
       }
       const config = await readCentralConfig(o.config);
       const log = centralLogger(config.log.level);
-      const central = await startCentral({ config, clock: systemClock, log });
+      const central = await startCentral({ config, clock: systemClock, log, ...(o.newDatabase ? { newDatabase: true } : {}) });
       await untilSignal();
       await central.stop();
     });
@@ -72,7 +72,8 @@ async function openAuth(file: string) {
   const config = await readCentralConfig(file);
   const log = centralLogger('warn');
   const model = config.inventory ? (await readInventory(config.inventory)).model : undefined;
-  await mkdir(config.dataDir, { recursive: true });
+  // The database's checks and storage.*.create first, as when the node starts; then the users' tables.
+  await (await openStore(config, log, { writerThread: false })).close();
   const access = await openAccessStore(config, log);
   return { auth: authService(config, access, model ? (id) => model.customers.has(id) : undefined, log, systemClock), close: () => access.close() };
 }
