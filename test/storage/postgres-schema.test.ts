@@ -50,6 +50,6 @@ t.test('PostgreSQL schema checks', async (t) => {
     await (await openers(schema, 'never').billing()).close();
     t.ok((await tables(schema)).includes('document_counters'), 'made once asked; opened with never afterwards');
     await raw.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await t.rejects(openers(schema, 'never').store(), { problem: 'missing' }, 'a dropped schema is refused, not made again');
+    await t.rejects(openers(schema, 'never').store(), { name: 'DatabaseRefusedError', problem: 'missing' }, 'a dropped schema is refused, not made again');
   });
 });

@@ -33,7 +33,7 @@ async function realDatabase(t: Test): Promise<Buffer> {
   const rows = Array.from({ length: 3000 }, (_, i) => reading(`m${i % 30}`, 'total', T0 + i * 60_000, { energy_import_kwh: i, power_w: 5 }));
   await store.store([readingsBatch(1, rows)]);
   const access = openSqliteAccessStore({ file, log: quietLog });
-  await access.putUser({ username: 'ops', role: 'operator', passwordHash: 'scrypt$x', createdAt: 1, updatedAt: 1 });
+  await access.putUser({ username: 'ops', role: 'operator', customer: undefined, passwordHash: 'scrypt$x', createdAt: 1, updatedAt: 1 });
   await access.close();
   await store.close();
   t.notOk(existsSync(`${file}-wal`), 'a clean close leaves no WAL');
@@ -103,7 +103,7 @@ t.test('a database that lost tables its migrations made is refused; nothing is r
   db.exec('DROP TABLE document_counters; DROP TABLE api_users');
   db.close();
   for (const open of Object.values(openers)) {
-    await t.rejects(open(file), SchemaTablesMissingError);
+    await t.rejects(open(file) as Promise<unknown>, SchemaTablesMissingError);
   }
   const err = await openSqliteStore({ file, log: quietLog }).catch((e: unknown) => e as Error);
   t.match(err, { message: `${file}: the schema records 3 migration(s), but table(s) document_counters, api_users are missing` });
@@ -168,6 +168,6 @@ t.test('create: never refuses a missing file; a new database only when asked, an
   const random = join(folder(), 'joulebook.db');
   const bytes = randomBytes(8192);
   writeFileSync(random, bytes);
-  await t.rejects(openSqliteStore({ file: random, log: quietLog, newDatabase: true }), { problem: 'damaged' }, 'a damaged file is not replaced even when asked');
+  await t.rejects(openSqliteStore({ file: random, log: quietLog, newDatabase: true }), { name: 'DatabaseRefusedError', problem: 'damaged' }, 'a damaged file is not replaced even when asked');
   t.ok(readFileSync(random).equals(bytes));
 });
