@@ -90,10 +90,14 @@ t.test('an empty, random, truncated or foreign file is refused by every opener, 
   }
 });
 
-t.test('a directory at the path is refused by name', async (t) => {
+t.test('a directory at the path, or a path through a file, is refused by name', async (t) => {
   const file = join(folder(), 'joulebook.db');
   mkdirSync(file);
   await t.rejects(openSqliteStore({ file, log: quietLog }), { name: 'DatabaseRefusedError', problem: 'unreadable', message: `${file}: not a file (a directory)` });
+  const plain = join(folder(), 'plain');
+  writeFileSync(plain, 'x');
+  const through = join(plain, 'joulebook.db');
+  await t.rejects(openSqliteStore({ file: through, log: quietLog }), { name: 'DatabaseRefusedError', problem: 'unreadable', message: `${through}: cannot look at it (ENOTDIR` });
 });
 
 t.test('a database that lost tables its migrations made is refused; nothing is recreated over them', async (t) => {
