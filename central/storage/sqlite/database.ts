@@ -30,8 +30,8 @@ export interface SqliteDatabaseOptions {
   checkMode?: boolean;
 }
 
-export const DATABASE_FILE_MODE = 0o600;
-export const DATABASE_DIR_MODE = 0o700;
+const DATABASE_FILE_MODE = 0o600;
+const DATABASE_DIR_MODE = 0o700;
 
 /** Opens the database with its schema current, refusing an empty, damaged or foreign file by name. */
 export function openSqliteDatabase(o: SqliteDatabaseOptions): Database.Database {
