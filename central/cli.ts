@@ -1,7 +1,6 @@
 // `joulebook central ...`: run the central node; manage its broker's users.
 import { Command } from 'commander';
 import { untilSignal } from '../cli/args.js';
-import { mkdir } from 'node:fs/promises';
 import { authService, openAccessStore, openModelHolder } from './api/compose.js';
 import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
 import { brokerCommand } from './broker/cli.js';
@@ -20,7 +19,8 @@ export function centralCommand(): Command {
     .description('the central node: ingest from every gateway, store, account energy, invoice')
     .enablePositionalOptions()
     .option('-c, --config <file>', 'central.yaml')
-    .action(async (o: { config?: string }) => {
+    .option('--new-database', 'start a new, empty database where none is, or in an empty SQLite file (never over a database)')
+    .action(async (o: { config?: string; newDatabase?: boolean }) => {
       if (!o.config) {
         cmd.help({ error: true });
         return;
@@ -29,7 +29,7 @@ export function centralCommand(): Command {
       const log = centralLogger(config.log.level);
       // Listening before starting: a SIGTERM during start-up stops the node once it is up, never by the default action.
       const signalled = untilSignal();
-      const central = await startCentral({ config, clock: processClock(), log });
+      const central = await startCentral({ config, clock: processClock(), log, ...(o.newDatabase ? { newDatabase: true } : {}) });
       await signalled;
       await central.stop();
     });
@@ -74,7 +74,8 @@ async function openAuth(file: string) {
   const config = await readCentralConfig(file);
   const log = centralLogger('warn');
   const model = config.inventory ? (await readInventory(config.inventory)).model : undefined;
-  await mkdir(config.dataDir, { recursive: true });
+  // The database's checks and storage.*.create first, as when the node starts; then the users' tables.
+  await (await openStore(config, log, { writerThread: false })).close();
   const access = await openAccessStore(config, log);
   return { auth: authService(config, access, model ? (id) => model.customers.has(id) : undefined, log, processClock()), close: () => access.close() };
 }

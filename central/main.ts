@@ -39,6 +39,8 @@ export interface CentralDeps {
   version?: string;
   /** Registered on the API server (the portal's assets and pages). */
   apiPlugins?: ApiDeps['plugins'];
+  /** The operator asked for a new database (`--new-database`): made where none is, or on an empty SQLite file. */
+  newDatabase?: boolean;
 }
 
 export interface RunningCentral {
@@ -65,17 +67,27 @@ export interface RunningCentral {
   stop(): Promise<void>;
 }
 
-export async function openStore(config: CentralConfig, log: Logger): Promise<CentralStore> {
-  await mkdir(config.dataDir, { recursive: true });
-  return 'sqlite' in config.storage
-    ? openSqliteStore({ file: config.storage.sqlite.file, writerThread: config.storage.sqlite.writerThread, log: log.child({ area: 'storage' }) })
-    : openPostgresStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log: log.child({ area: 'storage' }) });
+/**
+ * The readings store central.yaml names; the first store a command opens, so the database's checks (an
+ * empty or damaged file, `create: never`) and a new database's making happen here. dataDir holds the
+ * SQLite file by default: a new one is made 0700.
+ */
+export async function openStore(config: CentralConfig, log: Logger, opts: { newDatabase?: boolean; writerThread?: boolean } = {}): Promise<CentralStore> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const storeLog = log.child({ area: 'storage' });
+  const asked = opts.newDatabase ? { newDatabase: true } : {};
+  if ('sqlite' in config.storage) {
+    const s = config.storage.sqlite;
+    return openSqliteStore({ file: s.file, writerThread: opts.writerThread ?? s.writerThread, create: s.create, ...asked, log: storeLog });
+  }
+  const p = config.storage.postgres;
+  return openPostgresStore({ connectionString: p.url, schema: p.schema, create: opts.newDatabase ? 'if-missing' : p.create, log: storeLog });
 }
 
 export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   const { config, clock, log } = deps;
   const inventory = config.inventory ? await readInventory(config.inventory) : undefined;
-  const store = await openStore(config, log);
+  const store = await openStore(config, log, deps.newDatabase ? { newDatabase: true } : {});
   let publishAlert: (payload: string) => Promise<void> = () => Promise.reject(new Error('no broker yet'));
   const alerts = new AlertForwarder({ sink: store, publish: (p) => publishAlert(p), webhooks: config.alerts.webhooks, log: log.child({ area: 'alerts' }) });
   const pipeline = new IngestPipeline({ sink: alerts, clock, log: log.child({ area: 'ingest' }), checks: compileMessageChecks(), options: { maxDelayMs: config.ingest.maxDelayMs, maxReadings: config.ingest.maxReadings } });

@@ -11,16 +11,18 @@ t.test('embedded defaults, paths relative to the file', async (t) => {
   writeFileSync(join(dir, 'central.yaml'), 'inventory: inv.yaml\n');
   const c = await readCentralConfig(join(dir, 'central.yaml'));
   t.same(c.broker, { embedded: { host: '0.0.0.0', port: 1883, credentials: join(dir, 'credentials.yaml') } });
-  t.same(c.storage, { sqlite: { file: join(dir, 'data', 'joulebook.db'), writerThread: true } });
+  t.same(c.storage, { sqlite: { file: join(dir, 'data', 'joulebook.db'), writerThread: true, create: 'if-missing' } });
   t.equal(c.inventory, join(dir, 'inv.yaml'));
   t.same(c.alerts.webhooks, []);
 });
 
 t.test('a SQLite file of its own keeps its other options', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-cc-'));
-  writeFileSync(join(dir, 'central.yaml'), 'storage: { sqlite: { file: meters.db, writerThread: false } }\n');
+  writeFileSync(join(dir, 'central.yaml'), 'storage: { sqlite: { file: meters.db, writerThread: false, create: never } }\n');
   const c = await readCentralConfig(join(dir, 'central.yaml'));
-  t.same(c.storage, { sqlite: { file: join(dir, 'data', 'meters.db'), writerThread: false } });
+  t.same(c.storage, { sqlite: { file: join(dir, 'data', 'meters.db'), writerThread: false, create: 'never' } });
+  t.same(parseCentralConfig('storage: { postgres: { url: "postgres://db/x" } }\n', '/etc/c.yaml').storage, { postgres: { url: 'postgres://db/x', schema: 'joulebook', create: 'if-missing' } });
+  t.throws(() => parseCentralConfig('storage: { sqlite: { create: always } }\n', '/etc/c.yaml'), ConfigError, 'create is if-missing or never');
 });
 
 t.test('the shipped example loads', async (t) => {

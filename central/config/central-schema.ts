@@ -37,12 +37,22 @@ export const ExternalBrokerConfig = z.strictObject({
   tls: z.strictObject({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional(),
 });
 
+/** Where no database is yet: make one (first start), or refuse so a deleted file or unmounted volume does not start empty. */
+const Create = z.enum(['if-missing', 'never']);
+
 export const StorageConfig = z.union([
   z.strictObject({ sqlite: z.strictObject({
-    file: z.string().default('joulebook.db').describe('relative to dataDir'),
+    file: z.string().default('joulebook.db').describe('relative to dataDir; made mode 0600 (its folder 0700 when the node makes it)'),
     writerThread: z.boolean().default(true).describe('store readings on a thread of their own, beside parsing and the broker (false: on the main thread)'),
+    create: Create.default('if-missing').describe('`if-missing`: make a new database where no file is; `never`: refuse to start without the file '
+      + '(set it once the database exists). An empty, damaged or foreign file is always refused; `joulebook central --new-database` starts a new one on an empty file'),
   }) }),
-  z.strictObject({ postgres: z.strictObject({ url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'), schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('joulebook') }) }),
+  z.strictObject({ postgres: z.strictObject({
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('joulebook'),
+    create: Create.default('if-missing').describe('`if-missing`: make the schema and its tables where they are not; `never`: refuse to start without them '
+      + '(a dropped schema or a wrong database would otherwise start empty, invoice numbers from 000001); `joulebook central --new-database` makes them once'),
+  }) }),
 ]);
 
 export const CentralConfig = z.strictObject({
@@ -55,7 +65,10 @@ export const CentralConfig = z.strictObject({
     z.strictObject({ embedded: EmbeddedBrokerConfig.prefault({}) }),
     z.strictObject({ external: ExternalBrokerConfig }),
   ]).default({ embedded: EmbeddedBrokerConfig.parse({}) }).describe('`embedded` (default) runs the broker in this process; `external` consumes from any MQTT 3.1.1 broker'),
-  storage: StorageConfig.default({ sqlite: { file: 'joulebook.db', writerThread: true } }),
+  storage: StorageConfig.default({ sqlite: { file: 'joulebook.db', writerThread: true, create: 'if-missing' } })
+    .describe('`sqlite: {file, writerThread, create}` or `postgres: {url, schema, create}`. `create: if-missing` (default) makes a new database where none is; '
+      + '`create: never` refuses to start without it (a deleted file, an unmounted volume, a dropped schema). An empty, damaged or foreign SQLite file is always '
+      + 'refused, named, and left as it is; `joulebook central --new-database` starts a new database there once. A new SQLite file is mode 0600'),
   ingest: z.strictObject({
     maxDelayMs: z.number().int().min(0).max(10_000).default(5).describe('a group of messages is stored at most this long after its first arrived'),
     maxReadings: z.number().int().min(1).default(10_000).describe('...or as soon as it holds this many readings'),

@@ -3,7 +3,7 @@
 import type { Test } from 'tap';
 import type { InvoiceDraft } from '../billing/invoice.js';
 import type { NoteDraft } from '../billing/notes.js';
-import { InvoiceImmutableError, InvoiceNotFoundError, type BillingStore } from './billing-types.js';
+import { DocumentCounterBehindError, InvoiceImmutableError, InvoiceNotFoundError, type BillingStore } from './billing-types.js';
 
 export interface BillingFixture {
   store: BillingStore;
@@ -11,6 +11,8 @@ export interface BillingFixture {
   peer(): Promise<BillingStore>;
   /** Runs a raw UPDATE or DELETE of a row of the table, bypassing the interface. */
   tamper(table: 'invoices' | 'invoice_notes', op: 'update' | 'delete', id: number): Promise<void>;
+  /** Runs raw SQL on the store's tables (unqualified names), bypassing the interface. */
+  raw(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,39 @@ export function billingContract(t: Test, target: BillingTarget): void {
     t.match(await store.invoiceByNumber('AMS1-2026-000002'), { id: b!.id, customer: 'b' });
     t.equal(await store.invoiceByNumber('AMS1-2026-999999'), undefined);
     await t.rejects(store.finalize(9999, { atMs: 1, year: 2026 }), InvoiceNotFoundError);
+  });
+
+  withStore('the last draft of a drafted run finalized moves the run to finalized in the same transaction', async (t, { store }) => {
+    const run = await store.ensureRun('ams1', '2026-10', 'drafted', 1);
+    await store.addDrafts(run.id, [{ draft: draftOf('acme'), review: [] }, { draft: draftOf('globex'), review: [] }, { draft: draftOf('initech'), review: ['held'] }], 1);
+    const [acme, globex, initech] = await store.invoices({ runId: run.id });
+    await store.finalize(acme!.id, { atMs: 5, year: 2026 });
+    t.match(await store.run('ams1', '2026-10'), { state: 'drafted', updatedAt: 1 }, 'a draft is left: still drafted');
+    await store.finalize(globex!.id, { atMs: 6, year: 2026 });
+    t.match(await store.run('ams1', '2026-10'), { state: 'finalized', updatedAt: 6 }, 'the last draft: finalized with it (a held one does not count)');
+    await store.finalize(initech!.id, { atMs: 7, year: 2026, release: { by: 'ops', reason: 'checked' } });
+    t.match(await store.run('ams1', '2026-10'), { state: 'finalized', updatedAt: 6 }, 'a later release leaves a finalized run as it is');
+    const partial = await store.ensureRun('ams1', '2026-11', 'partial', 1);
+    await store.addDrafts(partial.id, [{ draft: draftOf('acme', '1.00', 'ams1', '2026-11'), review: [] }], 1);
+    await store.finalize((await store.invoices({ runId: partial.id }))[0]!.id, { atMs: 8, year: 2026 });
+    t.match(await store.run('ams1', '2026-11'), { state: 'partial' }, 'a partial run waits for the other customers\' drafts');
+  });
+
+  withStore('a counter behind the numbers issued (rows lost) is refused: no number twice, nothing numbered', async (t, { store, raw }) => {
+    const run = await store.ensureRun('ams1', '2026-10', 'drafted', 1);
+    await store.addDrafts(run.id, ['a', 'b', 'c'].map((c) => ({ draft: draftOf(c), review: [] })), 1);
+    const [a, b, c] = await store.invoices({ runId: run.id });
+    await store.finalize(a!.id, { atMs: 2, year: 2026 });
+    await store.finalize(b!.id, { atMs: 2, year: 2026 });
+    const credit = await store.addNote(noteOf('AMS1-2026-000001', 'credit', '-1.00'), { fingerprint: 'f1', atMs: 3, year: 2026 });
+    await raw('DELETE FROM document_counters');
+    await t.rejects(store.finalize(c!.id, { atMs: 4, year: 2026 }), DocumentCounterBehindError);
+    const err = await store.finalize(c!.id, { atMs: 4, year: 2026 }).then(() => undefined, (e: unknown) => e as Error);
+    t.match(err?.message, /^document number AMS1-2026-000001 was issued already, but its counter drew it again: the database lost rows of document_counters\. Restore the database from a backup/);
+    await t.rejects(store.addNote(noteOf('AMS1-2026-000002', 'credit', '-1.00'), { fingerprint: 'f2', atMs: 4, year: 2026 }), { name: 'DocumentCounterBehindError', number: credit.note.number });
+    t.match(await store.invoice(c!.id), { status: 'draft', number: undefined }, 'the draft is not numbered');
+    await raw("INSERT INTO document_counters (site, series, year, last) VALUES ('ams1', 'INV', 2026, 2), ('ams1', 'CN', 2026, 1)");
+    t.equal((await store.finalize(c!.id, { atMs: 5, year: 2026 })).number, 'AMS1-2026-000003', 'the counter set right: numbering goes on without a gap');
   });
 
   withStore('two instances finalizing at once: every draft numbered once, no gap, no duplicate', async (t, { store, peer }) => {

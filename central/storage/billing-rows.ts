@@ -97,3 +97,16 @@ export function invoiceWhere(f: InvoiceFilter, param: (i: number) => string): { 
 }
 
 export const INVOICE_ORDER = 'ORDER BY i.site, i.period, i.customer';
+
+/**
+ * In finalize's transaction, after the invoice is final: its run, when `drafted` and without drafts left,
+ * becomes `finalized` (the machine's next state) in the same commit, so a crash between the last
+ * finalize and a separate state change cannot leave the run drafted. Parameters: atMs, invoice id.
+ */
+export const finalizeRunSql = (param: (i: number) => string): string => `UPDATE invoice_runs SET state = 'finalized', updated_at = ${param(1)}
+  WHERE id = (SELECT run_id FROM invoices WHERE id = ${param(2)}) AND state = 'drafted'
+    AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.run_id = invoice_runs.id AND i.status = 'draft')`;
+
+/** Finds an issued document by number: an invoice (series INV) or a note. Parameter: the number. */
+export const issuedSql = (series: string, param: (i: number) => string): string =>
+  `SELECT 1 AS taken FROM ${series === 'INV' ? 'invoices' : 'invoice_notes'} WHERE number = ${param(1)}`;

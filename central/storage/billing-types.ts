@@ -110,7 +110,10 @@ export interface BillingStore {
   addDrafts(runId: number, drafts: readonly NewDraft[], atMs: number): Promise<number>;
   /** Replaces a draft or held invoice with a recomputation; InvoiceImmutableError for a final one. */
   replaceDraft(id: number, next: NewDraft): Promise<StoredInvoice>;
-  /** Numbers and finalizes a draft or held invoice in one transaction; InvoiceImmutableError when final. */
+  /**
+   * Numbers and finalizes a draft or held invoice in one transaction; InvoiceImmutableError when final.
+   * The last draft of a `drafted` run finalized moves the run to `finalized` in that same transaction.
+   */
   finalize(id: number, opts: FinalizeOptions): Promise<StoredInvoice>;
   /** Ordered by site, period, customer. */
   invoices(filter?: InvoiceFilter): Promise<StoredInvoice[]>;
@@ -136,6 +139,18 @@ export class InvoiceNotFoundError extends Error {
   constructor(readonly what: string) {
     super(`no invoice ${what}`);
     this.name = 'InvoiceNotFoundError';
+  }
+}
+
+/**
+ * A counter drew a number that was issued already: the database lost counter rows (a partial restore, a
+ * table emptied by hand). Nothing is numbered until the counter is right again; numbers are never reused.
+ */
+export class DocumentCounterBehindError extends Error {
+  constructor(readonly number: string) {
+    super(`document number ${number} was issued already, but its counter drew it again: the database lost rows of document_counters. `
+      + 'Restore the database from a backup (or set the counter to the highest number issued); nothing was numbered');
+    this.name = 'DocumentCounterBehindError';
   }
 }
 

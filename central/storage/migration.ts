@@ -35,3 +35,27 @@ export function pendingMigrations(known: readonly Migration[], recorded: readonl
   const done = new Set(recorded.map((r) => r.id));
   return known.filter((m) => !done.has(m.id));
 }
+
+const TABLE_DDL = /\b(CREATE|DROP)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
+
+/** The tables the recorded migrations leave behind, read from their CREATE and DROP TABLE statements. */
+export function tablesOf(known: readonly Migration[], recorded: readonly RecordedMigration[]): string[] {
+  const done = new Set(recorded.map((r) => r.id));
+  const tables = new Set<string>();
+  for (const m of known.filter((k) => done.has(k.id))) {
+    for (const [, verb, name] of m.sql.matchAll(TABLE_DDL)) {
+      if (verb!.toUpperCase() === 'CREATE') tables.add(name!.toLowerCase());
+      else tables.delete(name!.toLowerCase());
+    }
+  }
+  return [...tables];
+}
+
+/**
+ * Tables the recorded migrations made that the database lacks: it lost them (dropped, a partial restore).
+ * Nothing would recreate them (their migrations count as applied), so the store refuses to open.
+ */
+export function missingTables(known: readonly Migration[], recorded: readonly RecordedMigration[], present: readonly string[]): string[] {
+  const have = new Set(present.map((p) => p.toLowerCase()));
+  return tablesOf(known, recorded).filter((t) => !have.has(t));
+}

@@ -184,3 +184,25 @@ export class SchemaMismatchError extends Error {
     this.name = 'SchemaMismatchError';
   }
 }
+
+/** Tables the recorded migrations made are gone (dropped, a partial restore); nothing is recreated over them. */
+export class SchemaTablesMissingError extends Error {
+  constructor(readonly where: string, readonly missing: readonly string[], readonly recorded: number) {
+    super(`${where}: the schema records ${recorded} migration(s), but table(s) ${missing.join(', ')} are missing: the database lost tables `
+      + '(dropped, or a partial restore). Restore it from a backup; nothing was created in their place, so invoice numbers do not start again');
+    this.name = 'SchemaTablesMissingError';
+  }
+}
+
+/**
+ * What is wrong with the configured database: an empty, damaged, unreadable or foreign SQLite file, a
+ * missing one where it must exist. The message names the file (or schema), the problem and what to do.
+ */
+export type DatabaseProblem = 'missing' | 'empty' | 'blank' | 'damaged' | 'unreadable' | 'foreign';
+
+export class DatabaseRefusedError extends Error {
+  constructor(readonly where: string, readonly problem: DatabaseProblem, message: string) {
+    super(message);
+    this.name = 'DatabaseRefusedError';
+  }
+}

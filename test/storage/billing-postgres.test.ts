@@ -32,6 +32,7 @@ t.test('PostgreSQL billing store', async (t) => {
             if (op === 'update') await raw.query(`UPDATE "${schema}".${table} SET currency = 'USD' WHERE id = $1`, [id]);
             else await raw.query(`DELETE FROM "${schema}".${table} WHERE id = $1`, [id]);
           },
+          raw: async (sql) => { await raw.query(`SET search_path TO "${schema}"; ${sql}`); },
           close: async () => { await Promise.all(stores.map((s) => s.close())); await raw.end(); },
         };
       },

@@ -62,6 +62,11 @@ t.test('state after an action', async (t) => {
     ['drafted', 'finalize', 'site', 'finalized'],
     ['partial', 'finalize', 'customer', 'partial'],
     ['finalized', 'render', 'site', 'finalized'],
+    // A finalize whose state change was lost (stopped between the two): rendering shows it finalized.
+    ['drafted', 'render', 'site', 'finalized'],
+    ['drafted', 'deliver', 'site', 'finalized'],
+    ['drafted', 'render', 'customer', 'drafted'],
+    ['partial', 'render', 'site', 'partial'],
     ['finalized', 'deliver', 'site', 'finalized'],
     ['finalized', 'done', 'site', 'complete'],
     ['partial', 'done', 'customer', 'partial'],

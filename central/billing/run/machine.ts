@@ -72,6 +72,9 @@ export type RunScope = 'site' | 'customer';
 /**
  * The run's state once an action succeeded. One customer's run leaves the site's run partial, so the
  * scheduled run still drafts everyone else; the site is complete only when nothing is left to do.
+ * A site's run still `drafted` when the machine asks to render or deliver has no draft left and a final
+ * invoice: it was finalized, but the state change was lost (a stop between the last finalize and it), so
+ * it moves on now instead of staying drafted for good.
  */
 export function stateAfter(state: RunState | undefined, action: RunAction, scope: RunScope): RunState | undefined {
   switch (action) {
@@ -79,9 +82,10 @@ export function stateAfter(state: RunState | undefined, action: RunAction, scope
       return scope === 'site' ? (state === undefined || state === 'partial' ? 'drafted' : state) : (state ?? 'partial');
     case 'finalize':
       return state === 'drafted' ? 'finalized' : state;
+    case 'render':
+    case 'deliver':
+      return scope === 'site' && state === 'drafted' ? 'finalized' : state;
     case 'done':
       return state === 'finalized' ? 'complete' : state;
-    default:
-      return state;
   }
 }

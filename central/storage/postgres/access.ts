@@ -7,12 +7,12 @@ import type { AccessStore, EditKind, SecretKind, StoredEdit, StoredSecret, Store
 import { migratePostgres } from './migrate.js';
 import { pgTypes, schemaIdent } from './sql.js';
 
-export async function openPostgresAccessStore(opts: { connectionString: string; schema: string; log: Logger; now?: () => number; maxConnections?: number }): Promise<PostgresAccessStore> {
+export async function openPostgresAccessStore(opts: { connectionString: string; schema: string; log: Logger; now?: () => number; maxConnections?: number; create?: 'if-missing' | 'never' }): Promise<PostgresAccessStore> {
   schemaIdent(opts.schema);
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 3, types: pgTypes });
   pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   try {
-    await migratePostgres({ pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now });
+    await migratePostgres({ pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now, ...(opts.create ? { create: opts.create } : {}) });
   } catch (err) {
     await pool.end();
     throw err;

@@ -5,12 +5,12 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { NoteDraft } from '../../billing/notes.js';
 import {
-  documentNumber, InvoiceImmutableError, InvoiceNotFoundError, NOTE_SERIES,
+  DocumentCounterBehindError, documentNumber, InvoiceImmutableError, InvoiceNotFoundError, NOTE_SERIES,
   type BillingStore, type FinalizeOptions, type InvoiceFilter, type InvoiceRun, type LockResult, type NewDraft, type NoteSeries,
   type RunState, type StoredInvoice, type StoredNote,
 } from '../billing-types.js';
 import {
-  draftColumns, INVOICE_ORDER, INVOICE_SELECT, invoiceWhere, toInvoice, toNote, toRun, type InvoiceRow, type NoteRow, type RunRow,
+  draftColumns, finalizeRunSql, INVOICE_ORDER, INVOICE_SELECT, invoiceWhere, issuedSql, toInvoice, toNote, toRun, type InvoiceRow, type NoteRow, type RunRow,
 } from '../billing-rows.js';
 import { migratePostgres } from './migrate.js';
 import { lockKey, pgTypes, schemaIdent } from './sql.js';
@@ -23,14 +23,14 @@ export interface PostgresBillingDeps {
 }
 
 /** Makes a pool of its own on the store's schema and applies migrations (a no-op when current). */
-export async function openPostgresBillingStore(opts: { connectionString: string; schema: string; log: Logger; now?: () => number; maxConnections?: number }): Promise<PostgresBillingStore> {
+export async function openPostgresBillingStore(opts: { connectionString: string; schema: string; log: Logger; now?: () => number; maxConnections?: number; create?: 'if-missing' | 'never' }): Promise<PostgresBillingStore> {
   schemaIdent(opts.schema);
   // A run holds one connection for its lock while its work uses others: one alone would wait forever.
   if (opts.maxConnections !== undefined && opts.maxConnections < 2) throw new RangeError('the billing store needs at least 2 connections (one holds the run lock)');
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 4, types: pgTypes });
   pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   try {
-    await migratePostgres({ pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now });
+    await migratePostgres({ pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now, ...(opts.create ? { create: opts.create } : {}) });
   } catch (err) {
     await pool.end();
     throw err;
@@ -138,11 +138,16 @@ export class PostgresBillingStore implements BillingStore {
     return (await this.invoice(id))!;
   }
 
-  /** The next number of a series; the counter row stays locked until the transaction ends. */
-  private async draw(c: Client, site: string, series: NoteSeries | 'INV', year: number): Promise<number> {
+  /**
+   * The next number of a series; the counter row stays locked until the transaction ends. Refused when it
+   * was issued already (counter rows lost).
+   */
+  private async draw(c: Client, site: string, series: NoteSeries | 'INV', year: number): Promise<string> {
     const r = await c.query<{ last: number }>(`INSERT INTO document_counters (site, series, year, last) VALUES ($1, $2, $3, 1)
       ON CONFLICT (site, series, year) DO UPDATE SET last = document_counters.last + 1 RETURNING last`, [site, series, year]);
-    return r.rows[0]!.last;
+    const number = documentNumber(site, year, r.rows[0]!.last, series === 'INV' ? undefined : series);
+    if ((await c.query(issuedSql(series, (i) => `$${i}`), [number])).rows.length > 0) throw new DocumentCounterBehindError(number);
+    return number;
   }
 
   async finalize(id: number, opts: FinalizeOptions): Promise<StoredInvoice> {
@@ -150,13 +155,14 @@ export class PostgresBillingStore implements BillingStore {
       const cur = (await c.query<Pick<InvoiceRow, 'site' | 'status' | 'number'>>('SELECT site, status, number FROM invoices WHERE id = $1', [id])).rows[0];
       if (!cur) throw new InvoiceNotFoundError(`#${id}`);
       if (cur.status === 'final') throw new InvoiceImmutableError(id, cur.number ?? undefined);
-      const number = documentNumber(cur.site, opts.year, await this.draw(c, cur.site, 'INV', opts.year));
+      const number = await this.draw(c, cur.site, 'INV', opts.year);
       // Re-checked under the counter's lock: a concurrent finalizer of the same draft updates nothing and
       // rolls back, number included.
       const r = await c.query("UPDATE invoices SET status = 'final', number = $1, finalized_at = $2, released_by = $3, release_reason = $4 WHERE id = $5 AND status <> 'final'",
         [number, opts.atMs, opts.release?.by ?? null, opts.release?.reason ?? null, id]);
       if (r.rowCount === 0) throw new InvoiceImmutableError(id, undefined);
       await c.query('INSERT INTO invoice_delivery (invoice_id) VALUES ($1) ON CONFLICT DO NOTHING', [id]);
+      await c.query(finalizeRunSql((i) => `$${i}`), [opts.atMs, id]);
     });
     return (await this.invoice(id))!;
   }
@@ -195,7 +201,7 @@ export class PostgresBillingStore implements BillingStore {
       // The counter row lock serializes notes of a site; a second maker of the same note waits for it, then
       // finds the first one (READ COMMITTED: a fresh snapshot per statement) and gives its number back.
       await c.query('SAVEPOINT draw');
-      const seq = await this.draw(c, inv.site, series, opts.year);
+      const number = await this.draw(c, inv.site, series, opts.year);
       const had = await find(c);
       if (had) {
         await c.query('ROLLBACK TO SAVEPOINT draw');
@@ -203,7 +209,7 @@ export class PostgresBillingStore implements BillingStore {
       }
       await c.query(`INSERT INTO invoice_notes (number, invoice_number, kind, currency, total_delta, fingerprint, body, created_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [documentNumber(inv.site, opts.year, seq, series), note.invoiceNumber, note.kind, note.currency, note.totalDelta, opts.fingerprint, JSON.stringify(note), opts.atMs]);
+      [number, note.invoiceNumber, note.kind, note.currency, note.totalDelta, opts.fingerprint, JSON.stringify(note), opts.atMs]);
       return { note: toNote((await find(c))!), created: true };
     });
   }

@@ -1,9 +1,11 @@
 // Applies pending PostgreSQL migrations in one transaction under an advisory lock, so central instances
-// starting together take turns: the first applies, the others find the schema current.
+// starting together take turns: the first applies, the others find the schema current. A schema whose
+// recorded migrations made tables it no longer has is refused (nothing is recreated, so invoice numbers
+// never start again over lost rows); with create 'never', so is a schema that is not there at all.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { pendingMigrations, type Migration, type RecordedMigration } from '../migration.js';
-import type { MigrationReport } from '../types.js';
+import { missingTables, pendingMigrations, type Migration, type RecordedMigration } from '../migration.js';
+import { DatabaseRefusedError, SchemaTablesMissingError, type MigrationReport } from '../types.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { lockKey, schemaIdent } from './sql.js';
 
@@ -12,6 +14,25 @@ export interface PostgresMigrateDeps {
   schema: string;
   log: Logger;
   now: () => number;
+  /** Where the schema holds no migrations table: make it (default), or refuse (a dropped schema, a wrong database). */
+  create?: 'if-missing' | 'never';
+}
+
+/** Where the store lives, for messages: schema and database, never the password. */
+export function whereOf(pool: pg.Pool, schema: string): string {
+  const o = pool.options;
+  let { database, host, port } = o;
+  try {
+    if (o.connectionString) {
+      const u = new URL(o.connectionString);
+      database = decodeURIComponent(u.pathname.slice(1)) || database;
+      host = u.hostname || host;
+      port = Number(u.port) || port;
+    }
+  } catch {
+    // Not a URL (a libpq key=value string): the parts pg was given separately, if any.
+  }
+  return `PostgreSQL schema "${schema}" of database "${database ?? '?'}" at ${host ?? 'localhost'}:${port ?? 5432}`;
 }
 
 export async function migratePostgres(deps: PostgresMigrateDeps, list: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<MigrationReport> {
@@ -22,11 +43,15 @@ export async function migratePostgres(deps: PostgresMigrateDeps, list: readonly 
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey(deps.schema, 'migrate')]);
+      if (deps.create === 'never') await mustExist(client, deps);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`);
       await client.query(`SET LOCAL search_path TO ${ident}`);
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)');
       const recorded = (await client.query<RecordedMigration>('SELECT id, name FROM schema_migrations ORDER BY id')).rows;
       const pending = pendingMigrations(list, recorded);
+      const present = (await client.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [deps.schema])).rows;
+      const missing = missingTables(list, recorded, present.map((r) => r.name));
+      if (missing.length > 0) throw new SchemaTablesMissingError(whereOf(deps.pool, deps.schema), missing, recorded.length);
       for (const m of pending) {
         await client.query(m.sql);
         await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [m.id, m.name, deps.now()]);
@@ -42,4 +67,12 @@ export async function migratePostgres(deps: PostgresMigrateDeps, list: readonly 
   } finally {
     client.release(broken);
   }
+}
+
+async function mustExist(client: pg.PoolClient, deps: PostgresMigrateDeps): Promise<void> {
+  const found = (await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${schemaIdent(deps.schema)}.schema_migrations`])).rows[0]?.t;
+  if (found) return;
+  const where = whereOf(deps.pool, deps.schema);
+  throw new DatabaseRefusedError(where, 'missing', `${where}: no central node tables there, and storage.postgres.create is "never": `
+    + 'restore the schema from a backup or check storage.postgres.url and schema; to start a new, empty store there, start the central node once with --new-database');
 }

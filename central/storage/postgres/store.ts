@@ -30,6 +30,8 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** Pool size (default 10). */
   maxConnections?: number;
+  /** Where the schema holds no tables of the central node: make them (default), or refuse (migrate.ts). */
+  create?: 'if-missing' | 'never';
 }
 
 /** Makes the pool (with int8 read as numbers), applies migrations, and returns the store. */
@@ -40,7 +42,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   const deps: PostgresStoreDeps = { pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now, ownsPool: true };
   try {
-    await migratePostgres(deps);
+    await migratePostgres({ ...deps, ...(opts.create ? { create: opts.create } : {}) });
   } catch (err) {
     await pool.end();
     throw err;

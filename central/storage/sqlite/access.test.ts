@@ -41,5 +41,5 @@ t.test('a file that is not a database is refused', async (t) => {
   const file = join(dir, 'broken.db');
   const { writeFileSync } = await import('node:fs');
   writeFileSync(file, 'not a database at all, but long enough to have a header of some sort'.repeat(100));
-  t.throws(() => openSqliteAccessStore({ file, log: quietLog }), { code: 'SQLITE_NOTADB' });
+  t.throws(() => openSqliteAccessStore({ file, log: quietLog }), { name: 'DatabaseRefusedError', problem: 'damaged', message: `${file}: not a SQLite database` });
 });

@@ -4,18 +4,12 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { editFromRow, SECRET_COLS, secretFromRow, USER_COLS, userFromRow, type EditRow, type SecretRow, type UserRow } from '../access-rows.js';
 import type { AccessStore, EditKind, SecretKind, StoredEdit, StoredSecret, StoredUser } from '../access-types.js';
-import { migrateSqlite } from './migrate.js';
-import { openSqliteFile } from './open.js';
+import { openSqliteDatabase, type SqliteCreate } from './database.js';
 
-export function openSqliteAccessStore(opts: { file: string; log: Logger; now?: () => number }): SqliteAccessStore {
-  const db = openSqliteFile(opts.file);
-  try {
-    migrateSqlite(db, { log: opts.log, now: opts.now ?? Date.now });
-    return new SqliteAccessStore({ db });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+/** Its own connection; the file is checked, made where none is, and migrated as for the readings store. */
+export function openSqliteAccessStore(opts: { file: string; log: Logger; now?: () => number; create?: SqliteCreate }): SqliteAccessStore {
+  const db = openSqliteDatabase({ file: opts.file, log: opts.log, now: opts.now ?? Date.now, ...(opts.create ? { create: opts.create } : {}) });
+  return new SqliteAccessStore({ db });
 }
 
 export class SqliteAccessStore implements AccessStore {

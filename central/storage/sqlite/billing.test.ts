@@ -35,6 +35,14 @@ t.test('contract', async (t) => {
             db.close();
           }
         },
+        raw: async (sql) => {
+          const db = new Database(file);
+          try {
+            db.exec(sql);
+          } finally {
+            db.close();
+          }
+        },
         close: async () => { for (const p of peers) p.close(); },
       };
     },

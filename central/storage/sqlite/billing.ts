@@ -4,15 +4,14 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NoteDraft } from '../../billing/notes.js';
 import {
-  documentNumber, InvoiceImmutableError, InvoiceNotFoundError, NOTE_SERIES,
+  DocumentCounterBehindError, documentNumber, InvoiceImmutableError, InvoiceNotFoundError, NOTE_SERIES,
   type BillingStore, type FinalizeOptions, type InvoiceFilter, type InvoiceRun, type LockResult, type NewDraft, type NoteSeries,
   type RunState, type StoredInvoice, type StoredNote,
 } from '../billing-types.js';
 import {
-  draftColumns, INVOICE_ORDER, INVOICE_SELECT, invoiceWhere, toInvoice, toNote, toRun, type InvoiceRow, type NoteRow, type RunRow,
+  draftColumns, finalizeRunSql, INVOICE_ORDER, INVOICE_SELECT, invoiceWhere, issuedSql, toInvoice, toNote, toRun, type InvoiceRow, type NoteRow, type RunRow,
 } from '../billing-rows.js';
-import { migrateSqlite } from './migrate.js';
-import { openSqliteFile } from './open.js';
+import { openSqliteDatabase, type SqliteCreate } from './database.js';
 
 export interface SqliteBillingDeps {
   /** An open database whose schema is current (openSqliteBillingStore does both). */
@@ -22,17 +21,11 @@ export interface SqliteBillingDeps {
   leaseMs?: number;
 }
 
-/** Opens its own connection to the central SQLite file (WAL lets it sit beside the store's). */
-export function openSqliteBillingStore(opts: { file: string; log: Logger; now?: () => number; leaseMs?: number }): SqliteBillingStore {
-  const db = openSqliteFile(opts.file);
-  try {
-    const now = opts.now ?? Date.now;
-    migrateSqlite(db, { log: opts.log, now });
-    return new SqliteBillingStore({ db, now, ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}) });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+/** Opens its own connection to the central SQLite file (WAL lets it sit beside the store's), checked as the store's. */
+export function openSqliteBillingStore(opts: { file: string; log: Logger; now?: () => number; leaseMs?: number; create?: SqliteCreate }): SqliteBillingStore {
+  const now = opts.now ?? Date.now;
+  const db = openSqliteDatabase({ file: opts.file, log: opts.log, now, ...(opts.create ? { create: opts.create } : {}) });
+  return new SqliteBillingStore({ db, now, ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}) });
 }
 
 export class SqliteBillingStore implements BillingStore {
@@ -105,10 +98,13 @@ export class SqliteBillingStore implements BillingStore {
     return (await this.invoice(id))!;
   }
 
-  private draw(site: string, series: NoteSeries | 'INV', year: number): number {
+  /** The next number of a series, refused when it was issued already (counter rows lost). */
+  private draw(site: string, series: NoteSeries | 'INV', year: number): string {
     const r = this.db.prepare(`INSERT INTO document_counters (site, series, year, last) VALUES (?, ?, ?, 1)
       ON CONFLICT (site, series, year) DO UPDATE SET last = last + 1 RETURNING last`).get(site, series, year) as { last: number };
-    return r.last;
+    const number = documentNumber(site, year, r.last, series === 'INV' ? undefined : series);
+    if (this.db.prepare(issuedSql(series, () => '?')).get(number)) throw new DocumentCounterBehindError(number);
+    return number;
   }
 
   async finalize(id: number, opts: FinalizeOptions): Promise<StoredInvoice> {
@@ -116,10 +112,11 @@ export class SqliteBillingStore implements BillingStore {
       const cur = this.db.prepare('SELECT site, status, number FROM invoices WHERE id = ?').get(id) as Pick<InvoiceRow, 'site' | 'status' | 'number'> | undefined;
       if (!cur) throw new InvoiceNotFoundError(`#${id}`);
       if (cur.status === 'final') throw new InvoiceImmutableError(id, cur.number ?? undefined);
-      const number = documentNumber(cur.site, opts.year, this.draw(cur.site, 'INV', opts.year));
+      const number = this.draw(cur.site, 'INV', opts.year);
       this.db.prepare("UPDATE invoices SET status = 'final', number = ?, finalized_at = ?, released_by = ?, release_reason = ? WHERE id = ?")
         .run(number, opts.atMs, opts.release?.by ?? null, opts.release?.reason ?? null, id);
       this.db.prepare('INSERT INTO invoice_delivery (invoice_id) VALUES (?) ON CONFLICT DO NOTHING').run(id);
+      this.db.prepare(finalizeRunSql(() => '?')).run(opts.atMs, id);
     }).immediate();
     return (await this.invoice(id))!;
   }
@@ -156,7 +153,7 @@ export class SqliteBillingStore implements BillingStore {
       const inv = this.db.prepare("SELECT site FROM invoices WHERE number = ? AND status = 'final'").get(note.invoiceNumber) as { site: string } | undefined;
       if (!inv) throw new InvoiceNotFoundError(note.invoiceNumber);
       const series = NOTE_SERIES[note.kind];
-      const number = documentNumber(inv.site, opts.year, this.draw(inv.site, series, opts.year), series);
+      const number = this.draw(inv.site, series, opts.year);
       this.db.prepare(`INSERT INTO invoice_notes (number, invoice_number, kind, currency, total_delta, fingerprint, body, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(number, note.invoiceNumber, note.kind, note.currency, note.totalDelta, opts.fingerprint, JSON.stringify(note), opts.atMs);
       return true;

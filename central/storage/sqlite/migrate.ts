@@ -1,9 +1,10 @@
 // Applies pending SQLite migrations in one IMMEDIATE transaction (the write lock is taken first, so a
-// second process opening the same file waits instead of racing).
+// second process opening the same file waits instead of racing). Tables the recorded migrations made
+// must still be there: a database that lost some is refused, not half recreated.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { pendingMigrations, type Migration, type RecordedMigration } from '../migration.js';
-import type { MigrationReport } from '../types.js';
+import { missingTables, pendingMigrations, type Migration, type RecordedMigration } from '../migration.js';
+import { SchemaTablesMissingError, type MigrationReport } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export function migrateSqlite(db: Database.Database, deps: { log: Logger; now: () => number }, list: readonly Migration[] = SQLITE_MIGRATIONS): MigrationReport {
@@ -11,6 +12,9 @@ export function migrateSqlite(db: Database.Database, deps: { log: Logger; now: (
   const run = db.transaction((): MigrationReport => {
     const recorded = db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all() as RecordedMigration[];
     const pending = pendingMigrations(list, recorded);
+    const present = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    const missing = missingTables(list, recorded, present);
+    if (missing.length > 0) throw new SchemaTablesMissingError(db.name, missing, recorded.length);
     const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
     for (const m of pending) {
       db.exec(m.sql);

@@ -41,7 +41,7 @@ t.test('WAL and synchronous FULL; a reopened file keeps its data and applies not
 t.test('a file that is not a database is refused with an error', async (t) => {
   const f = file();
   writeFileSync(f, 'not a database at all, but long enough to have a header of some sort'.repeat(100));
-  await t.rejects(openSqliteStore({ file: f, log: quietLog }), { code: 'SQLITE_NOTADB' });
+  await t.rejects(openSqliteStore({ file: f, log: quietLog }), { name: 'DatabaseRefusedError', problem: 'damaged', message: `${f}: not a SQLite database` });
 });
 
 t.test('a later migration is applied once, in order, inside the transaction', async (t) => {

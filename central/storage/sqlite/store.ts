@@ -8,8 +8,8 @@ import type {
   AlertQuery, BoundaryPair, BoundaryQuery, CentralStore, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo,
   IngestBatch, LatestReading, MigrationReport, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
 } from '../types.js';
+import { openSqliteDatabase, type SqliteCreate } from './database.js';
 import { migrateSqlite } from './migrate.js';
-import { openSqliteFile } from './open.js';
 import { SqliteReader } from './reader.js';
 import { SqliteWriterThread } from './writer-thread.js';
 import { SqliteWriter } from './writer.js';
@@ -29,16 +29,26 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Write on a thread of its own (writer-thread.ts), as the central node does; inline when false. */
   writerThread?: boolean;
+  /** Where no file is: make a new database (default) or refuse (database.ts). */
+  create?: SqliteCreate;
+  /** The operator asked for a new database: also on an empty file (never over a database). */
+  newDatabase?: boolean;
 }
 
-/** Opens (creating if needed) the database file, sets WAL + synchronous FULL, applies migrations. */
+/**
+ * Opens the database file (made where none is, mode 0600; an empty, damaged or foreign file refused by
+ * name), sets WAL + synchronous FULL, applies migrations.
+ */
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
-  const db = openSqliteFile(opts.file, { readings: true });
   const log = opts.log;
+  const now = opts.now ?? Date.now;
+  const db = openSqliteDatabase({
+    file: opts.file, log, now, readings: true, checkMode: true,
+    ...(opts.create ? { create: opts.create } : {}), ...(opts.newDatabase ? { newDatabase: true } : {}),
+  });
   let thread: SqliteWriterThread | undefined;
   try {
-    const deps = { db, log, now: opts.now ?? Date.now };
-    migrateSqlite(db, deps);
+    const deps = { db, log, now };
     if (opts.writerThread) {
       thread = new SqliteWriterThread({ file: opts.file, log });
       await thread.start();
