@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { readInventory } from '../../central/config/inventory-load.js';
 import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import { localDateOf } from '../../central/energy/zone.js';
 import { runCli } from '../helpers/cli.js';
 import { quietLog } from '../helpers/env.js';
 import { exampleSeries } from '../energy/example-data.js';
@@ -14,7 +15,8 @@ import { ingest } from '../energy/stores.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-t.test('invoice run, list, show; energy', async (t) => {
+/** A central.yaml on the example inventory and tariffs, its SQLite store holding October's example readings. */
+async function exampleCentral(): Promise<{ dir: string; config: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-invoice-cli-'));
   mkdirSync(join(dir, 'data'));
   const { model } = await readInventory(join(ROOT, 'config', 'inventory.example.yaml'));
@@ -27,6 +29,11 @@ t.test('invoice run, list, show; energy', async (t) => {
     `billing: { tariffs: ${join(ROOT, 'config', 'tariffs.example.yaml')}, since: '2026-10', minMeasuredPct: 90 }`,
     '',
   ].join('\n'));
+  return { dir, config };
+}
+
+t.test('invoice run, list, show; energy', async (t) => {
+  const { dir, config } = await exampleCentral();
 
   const run = await runCli(['invoice', '-c', config, 'run', '--period', '2026-10', '--site', 'ams1'], { timeoutMs: 60_000 });
   t.equal(run.code, 0, run.stderr);
@@ -53,4 +60,39 @@ t.test('invoice run, list, show; energy', async (t) => {
   t.equal(energy.code, 0, energy.stderr);
   const report = JSON.parse(energy.stdout) as { rows: { site: string; kWh: number }[] };
   t.same(report.rows.map((r) => r.site).sort(), ['ams1', 'sin1'], 'acme holds points in both sites');
+});
+
+// issue 17: `invoice run --period 2099-01` stored drafts that `release` then numbered, the month in progress
+// was drafted, and `--period 1900-01` printed nothing and exited 0. The command runs on the real clock (it
+// takes none), so the open month is the one Amsterdam is in now: never closed on any day, as its 6 h grace
+// period runs after its end (a month that ends while the test runs is still within it).
+t.test('invoice run refuses a future month, the month in progress and a month before billing began; nothing is stored', async (t) => {
+  const { config } = await exampleCentral();
+  const future = await runCli(['invoice', '-c', config, 'run', '--period', '2099-01']);
+  t.equal(future.code, 1, 'exit 1');
+  t.equal(future.stdout, '', 'nothing run');
+  t.match(future.stderr, /^joulebook: nothing was run: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Europe\/Amsterdam\).*; sin1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Asia\/Singapore\)/);
+  const one = await runCli(['invoice', '-c', config, 'run', '--period', '2099-01', '--site', 'ams1']);
+  t.equal(one.code, 1);
+  t.equal(one.stderr, 'joulebook: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month\'s end and the grace period (billing.graceHours); the schedule invoices it then by itself\n');
+  const dry = await runCli(['invoice', '-c', config, 'run', '--period', '2099-01', '--site', 'ams1', '--dry-run']);
+  t.equal(dry.code, 1, 'a dry run of it too');
+  t.match(dry.stderr, /has not closed yet/);
+
+  const current = localDateOf(Date.now(), 'Europe/Amsterdam').slice(0, 7);
+  const open = await runCli(['invoice', '-c', config, 'run', '--period', current, '--site', 'ams1']);
+  t.equal(open.code, 1, `the month in progress (${current}) is refused`);
+  t.match(open.stderr, new RegExp(`^joulebook: ams1 ${current} has not closed yet: it can be invoiced from \\d{4}-\\d{2}-01 06:00 \\(Europe/Amsterdam\\)`));
+
+  const early = await runCli(['invoice', '-c', config, 'run', '--period', '1900-01']);
+  t.equal(early.code, 1, '1900-01: exit 1');
+  t.match(early.stderr, /ams1 1900-01 is before billing began \(billing\.since: 2026-10\); months from 2026-10 on can be invoiced/);
+  t.match(early.stderr, /sin1 1900-01 is before billing began/, 'both sites named');
+
+  const list = await runCli(['invoice', '-c', config, 'list']);
+  t.equal(list.code, 0, list.stderr);
+  t.equal(list.stdout, '', 'no run stored anything: no draft, no held draft, no invoice');
+  const release = await runCli(['invoice', '-c', config, 'release', 'ams1/2099-01/acme', '--by', 'ops', '--reason', 'x']);
+  t.equal(release.code, 1, 'nothing to release');
+  t.match(release.stderr, /2099-01/);
 });
