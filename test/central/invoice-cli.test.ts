@@ -96,3 +96,26 @@ t.test('invoice run refuses a future month, the month in progress and a month be
   t.equal(release.code, 1, 'nothing to release');
   t.match(release.stderr, /2099-01/);
 });
+
+// issue 17: `joulebook energy` with --to past the newest reading extrapolated energy not yet used as
+// "estimated" (up to 7 days) or answered 0 kWh at 100 % measured (beyond). The example data ends a day
+// after October at each site: 1 Nov 23:00Z in Amsterdam, 1 Nov 16:00Z in Singapore.
+t.test('energy with --to in the future ends at the newest reading and says so', async (t) => {
+  const { config } = await exampleCentral();
+  const json = await runCli(['energy', '-c', config, '--customer', 'acme', '--from', '2026-10-25', '--to', '2099-01-01', '--json']);
+  t.equal(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout) as { rows: { site: string; kWh: number; estimatedKwh: number; measuredShare: number; clippedToMs: number | null }[]; clipped: { site: string; clippedToMs: number }[]; total: { kWh: number; estimatedKwh: number; measuredShare: number } };
+  t.same(report.clipped, [{ site: 'ams1', clippedToMs: Date.UTC(2026, 10, 1, 23) }, { site: 'sin1', clippedToMs: Date.UTC(2026, 10, 1, 16) }], 'where each site\'s data ends');
+  // ams1 from local midnight of the 25th (24 Oct 22:00Z, the clocks go back that night): 193 h × 8.7 kW;
+  // sin1 from 24 Oct 16:00Z: 192 h × 0.2 kW. Nothing after the newest readings, nothing estimated.
+  t.equal(report.total.kWh.toFixed(3), (193 * 8.7 + 192 * 0.2).toFixed(3));
+  t.equal(report.total.estimatedKwh, 0);
+  t.ok(report.total.measuredShare > 0 && report.total.measuredShare < 0.001, `measured ${(report.total.measuredShare * 100).toFixed(4)} % of a period to 2099, not 100 %`);
+  t.ok(report.rows.every((r) => r.clippedToMs !== null), 'every row says where its energy stops');
+
+  const table = await runCli(['energy', '-c', config, '--customer', 'acme', '--from', '2026-10-25', '--to', '2026-11-05']);
+  t.equal(table.code, 0, table.stderr);
+  t.match(table.stdout, /^total\s+1717\.500\s+1717\.500\s+0\.000\s+\d+\.\d\d%$/m, 'within 7 days of the newest reading: no extrapolated energy either');
+  t.match(table.stdout, /^ams1: no reading after 2026-11-02 00:00 \(Europe\/Amsterdam\); energy counted until then, the rest of the period counts as not measured$/m);
+  t.match(table.stdout, /^sin1: no reading after 2026-11-02 00:00 \(Asia\/Singapore\); energy counted until then/m);
+});
