@@ -15,13 +15,13 @@ import { ingest } from '../energy/stores.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** A central.yaml on the example inventory and tariffs, its SQLite store holding October's example readings. */
-async function exampleCentral(): Promise<{ dir: string; config: string }> {
+/** A central.yaml on the example inventory and tariffs, its SQLite store holding October's example readings (or none). */
+async function exampleCentral(opts: { readings?: boolean } = {}): Promise<{ dir: string; config: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-invoice-cli-'));
   mkdirSync(join(dir, 'data'));
   const { model } = await readInventory(join(ROOT, 'config', 'inventory.example.yaml'));
   const store = await openSqliteStore({ file: join(dir, 'data', 'joulebook.db'), log: quietLog });
-  await ingest(store, exampleSeries(model));
+  if (opts.readings !== false) await ingest(store, exampleSeries(model));
   await store.close();
   const config = join(dir, 'central.yaml');
   writeFileSync(config, [
@@ -67,7 +67,7 @@ t.test('invoice run, list, show; energy', async (t) => {
 // takes none), so the open month is the one Amsterdam is in now: never closed on any day, as its 6 h grace
 // period runs after its end (a month that ends while the test runs is still within it).
 t.test('invoice run refuses a future month, the month in progress and a month before billing began; nothing is stored', async (t) => {
-  const { config } = await exampleCentral();
+  const { config } = await exampleCentral({ readings: false });
   const future = await runCli(['invoice', '-c', config, 'run', '--period', '2099-01']);
   t.equal(future.code, 1, 'exit 1');
   t.equal(future.stdout, '', 'nothing run');
@@ -75,9 +75,6 @@ t.test('invoice run refuses a future month, the month in progress and a month be
   const one = await runCli(['invoice', '-c', config, 'run', '--period', '2099-01', '--site', 'ams1']);
   t.equal(one.code, 1);
   t.equal(one.stderr, 'joulebook: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month\'s end and the grace period (billing.graceHours); the schedule invoices it then by itself\n');
-  const dry = await runCli(['invoice', '-c', config, 'run', '--period', '2099-01', '--site', 'ams1', '--dry-run']);
-  t.equal(dry.code, 1, 'a dry run of it too');
-  t.match(dry.stderr, /has not closed yet/);
 
   const current = localDateOf(Date.now(), 'Europe/Amsterdam').slice(0, 7);
   const open = await runCli(['invoice', '-c', config, 'run', '--period', current, '--site', 'ams1']);
@@ -91,10 +88,7 @@ t.test('invoice run refuses a future month, the month in progress and a month be
 
   const list = await runCli(['invoice', '-c', config, 'list']);
   t.equal(list.code, 0, list.stderr);
-  t.equal(list.stdout, '', 'no run stored anything: no draft, no held draft, no invoice');
-  const release = await runCli(['invoice', '-c', config, 'release', 'ams1/2099-01/acme', '--by', 'ops', '--reason', 'x']);
-  t.equal(release.code, 1, 'nothing to release');
-  t.match(release.stderr, /2099-01/);
+  t.equal(list.stdout, '', 'no run stored anything: no draft, no held draft, no invoice (dry runs, release and recompute: test/billing/runner.test.ts)');
 });
 
 // issue 17: `joulebook energy` with --to past the newest reading extrapolated energy not yet used as
