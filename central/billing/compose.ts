@@ -17,6 +17,7 @@ import type { InvoiceDocument } from './render/document.js';
 import { renderInvoiceCsv } from './render/csv.js';
 import { renderInvoiceJson } from './render/json.js';
 import { renderInvoicePdf } from './render/pdf.js';
+import { billedPointsOf, customerDocument } from './render/redact.js';
 import { InvoiceRunner } from './run/runner.js';
 import { INVOICE_FORMATS, type RenderInvoice, type RunSite } from './run/types.js';
 import { webhookDelivery } from './run/webhook.js';
@@ -55,8 +56,10 @@ export async function openBilling(deps: BillingDeps): Promise<Billing> {
       return since && tariffs.has(s.id) ? [{ id: s.id, timeZone: s.timeZone, since }] : [];
     });
   };
-  const render: RenderInvoice = async (inv, format) => {
-    const doc = documentOf(inv, models.current().model);
+  const render: RenderInvoice = async (inv, format, audience = 'operator') => {
+    const model = models.current().model;
+    const full = documentOf(inv, model);
+    const doc = audience === 'customer' ? customerDocument(full, billedPointsOf(model, inv.draft)) : full;
     if (format === 'json') return renderInvoiceJson(doc);
     if (format === 'csv') return renderInvoiceCsv(doc);
     return renderInvoicePdf(doc);

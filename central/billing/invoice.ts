@@ -10,6 +10,8 @@ export type LineUnit = 'kWh' | 'kW' | 'month' | 'amount';
 export interface PointShare extends EnergyQuantity {
   pointId: string;
   seriesId: string;
+  /** Another customer's point inside this customer's (negative figures); never shown to the customer. */
+  deducted?: true;
 }
 
 export interface EnergyLineTrace extends EnergyQuantity {
@@ -17,6 +19,11 @@ export interface EnergyLineTrace extends EnergyQuantity {
   /** The local-time intervals this window covered within the version's span. */
   intervals: [number, number][];
   points: PointShare[];
+  /**
+   * Only in the customer's copy (billing/render/redact.ts): the deducted points of others, summed (negative
+   * figures), in place of their entries in `points`.
+   */
+  othersDeducted?: EnergyQuantity;
 }
 
 export interface InvoiceLine {
@@ -40,6 +47,8 @@ export interface InvoiceLine {
 export interface PointTrace {
   pointId: string;
   seriesId: string;
+  /** Another customer's point whose energy was deducted (see PointShare). */
+  deducted?: true;
   /** Held pieces, contiguous ones merged: counter (with epoch, serial, method) at each end. */
   pieces: { fromMs: number; toMs: number; start: BoundaryTrace; end: BoundaryTrace }[];
   events: EventUse[];
@@ -84,7 +93,7 @@ export function traceOf(version: string, fromMs: number, toMs: number, intervals
     for (const p of iv.points) {
       let pt = byPoint.get(p.pointId);
       if (!pt) {
-        pt = { pointId: p.pointId, seriesId: p.seriesId, pieces: [], events: [], estimatedBoundaries: [], anomalies: [] };
+        pt = { pointId: p.pointId, seriesId: p.seriesId, ...(p.deducted ? { deducted: true as const } : {}), pieces: [], events: [], estimatedBoundaries: [], anomalies: [] };
         byPoint.set(p.pointId, pt);
       }
       for (const e of p.pieces) {

@@ -66,7 +66,7 @@ function byWindow(tou: ReturnType<typeof touIntervals>, energies: readonly Inter
     w.q = addEnergy(w.q, e);
     w.intervals.push([iv.fromMs, iv.toMs]);
     for (const p of e.points) {
-      const prev = w.points.get(p.pointId) ?? { pointId: p.pointId, seriesId: p.seriesId, ...ZERO_ENERGY };
+      const prev = w.points.get(p.pointId) ?? { pointId: p.pointId, seriesId: p.seriesId, ...(p.deducted ? { deducted: true as const } : {}), ...ZERO_ENERGY };
       w.points.set(p.pointId, { ...prev, ...addEnergy(prev, p) });
     }
   });

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import type { InventoryModel } from '../model/types.js';
 import { customerEnergyReport, GROUP_BY, type EnergyReport, type GroupBy } from './customer-report.js';
 import type { StoreSourcesDeps } from './store-source.js';
-import { localDateOf } from './zone.js';
+import { localDateOf, zoneClock } from './zone.js';
 
 export interface OpenedCentral {
   store: StoreSourcesDeps['store'];
@@ -22,6 +22,18 @@ export interface EnergyCommandDeps {
 const kwh = (n: number): string => n.toFixed(3);
 const pct = (share: number): string => `${(Math.floor(share * 10_000) / 100).toFixed(2)}%`;
 
+function localMinute(ms: number, timeZone: string): string {
+  const l = zoneClock(timeZone).local(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${localDateOf(ms, timeZone)} ${p(l.hour)}:${p(l.minute)}`;
+}
+
+/** One line per site whose data ends before the period does: energy was counted up to there, no further. */
+export function clippedNotes(r: Pick<EnergyReport, 'clipped'>, timeZoneOf: (site: string) => string): string {
+  return r.clipped.map((c) => `${c.site}: no reading after ${localMinute(c.clippedToMs, timeZoneOf(c.site))} (${timeZoneOf(c.site)}); `
+    + 'energy counted until then, the rest of the period counts as not measured\n').join('');
+}
+
 export function formatEnergyTable(r: EnergyReport, timeZoneOf: (site: string) => string): string {
   const head = ['site', r.by, 'from', 'until', 'kWh', 'measured', 'estimated', 'measured share', 'points'];
   const body = r.rows.map((x) => [x.site, x.group, localDateOf(x.fromMs, timeZoneOf(x.site)), localDateOf(x.toMs, timeZoneOf(x.site)), kwh(x.kWh), kwh(x.measuredKwh), kwh(x.estimatedKwh), pct(x.measuredShare), x.deducted > 0 ? `${x.points} (-${x.deducted})` : String(x.points)]);
@@ -29,7 +41,7 @@ export function formatEnergyTable(r: EnergyReport, timeZoneOf: (site: string) =>
   const rows = [head, ...body, total];
   const widths = head.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const numeric = (i: number) => i >= 4;
-  return `${rows.map((row) => row.map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')}\n`;
+  return `${rows.map((row) => row.map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')}\n${clippedNotes(r, timeZoneOf)}`;
 }
 
 export function energyCommand(deps: EnergyCommandDeps): Command {

@@ -50,6 +50,8 @@ export interface HeldPoint {
 export interface PointEnergy extends EnergyQuantity {
   pointId: string;
   seriesId: string;
+  /** Someone else's point inside the customer's, its energy taken off (net.ts): the figures are negative. */
+  deducted?: true;
   /** The series' energy over each held piece of the interval, with its trace. */
   pieces: SeriesEnergy[];
 }

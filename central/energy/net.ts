@@ -5,7 +5,7 @@ import { DEMAND_SLOT_MS, heldEnergyOverCuts, heldPointsEnergy, type CustomerEner
 import type { EnergyOptions } from './types.js';
 import { DEFAULT_ENERGY_OPTIONS } from './types.js';
 
-const negate = (p: PointEnergy): PointEnergy => ({ ...p, kWh: -p.kWh, measuredKwh: -p.measuredKwh, estimatedKwh: -p.estimatedKwh, interpolatedKwh: -p.interpolatedKwh });
+const negate = (p: PointEnergy): PointEnergy => ({ ...p, kWh: -p.kWh, measuredKwh: -p.measuredKwh, estimatedKwh: -p.estimatedKwh, interpolatedKwh: -p.interpolatedKwh, deducted: true });
 
 /**
  * plus − minus over one interval. Energy below zero (meters disagreeing within their tolerance) is

@@ -106,11 +106,52 @@ t.test('one customer first, the rest of the site by the schedule; --customer for
   t.same(rest.finalized, ['AMS1-2026-000002']);
   t.same((await store.invoices({ period: '2026-10' })).map((i) => [i.customer, i.number]), [['acme', 'AMS1-2026-000002'], ['globex', 'AMS1-2026-000001']]);
   t.equal((await store.run('ams1', '2026-10'))?.state, 'complete');
-  const preview = await runner.preview('ams1', '2026-11');
+  const preview = await runner.preview('ams1', '2026-09');
   t.same(preview.map((d) => d.draft.customer), ['acme', 'globex'], 'a dry run computes');
-  t.equal(await store.run('ams1', '2026-11'), undefined, 'and stores nothing');
+  t.equal(await store.run('ams1', '2026-09'), undefined, 'and stores nothing');
   await t.rejects(runner.runPeriod('nyc1', '2026-10'), { name: 'UnknownSiteError' });
   await t.rejects(runner.runPeriod('ams1', '2026-13'), { name: 'PeriodLabelError' });
+});
+
+// issue 17: `invoice run --period 2099-01` stored drafts that `release` numbered; the month in progress was
+// drafted; 1900-01 ran silently. The clock here stands 1 Nov 2026 04:59Z: October ended 23:00Z, its 6 h
+// grace ends at 05:00Z.
+t.test('a month not closed yet, or before billing began, is refused at every entry point; the last closed month runs', async (t) => {
+  const { clock, store, world, runner } = setup(t, { startMs: Date.UTC(2026, 10, 1, 4, 59) });
+  for (const period of ['2099-01', '2026-11', '2026-10']) {
+    await t.rejects(runner.runPeriod('ams1', period), { name: 'PeriodNotClosedError', period }, `run ${period}: refused`);
+    await t.rejects(runner.runPeriod('ams1', period, { customer: 'acme' }), { name: 'PeriodNotClosedError' }, `run ${period} for one customer: refused`);
+    await t.rejects(runner.preview('ams1', period), { name: 'PeriodNotClosedError' }, `dry run ${period}: refused`);
+  }
+  await t.rejects(runner.runPeriod('ams1', '2099-01'), { message: 'ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month\'s end and the grace period (billing.graceHours); the schedule invoices it then by itself' });
+  await t.rejects(runner.runPeriod('ams1', '2026-10'), /can be invoiced from 2026-11-01 06:00 \(Europe\/Amsterdam\)/, 'the month just ended waits for its grace period');
+  await t.rejects(runner.runPeriod('ams1', '1900-01'), { name: 'PeriodBeforeBillingError', message: 'ams1 1900-01 is before billing began (billing.since: 2026-06); months from 2026-06 on can be invoiced' });
+  await t.rejects(runner.runPeriod('ams1', '2026-05'), { name: 'PeriodBeforeBillingError' }, 'the month before since');
+  await t.rejects(runner.preview('ams1', '1900-01'), { name: 'PeriodBeforeBillingError' });
+  t.same(world.calls, [], 'nothing was computed');
+  t.same(await store.runs(), [], 'nothing was stored');
+  t.same(await store.invoices(), []);
+
+  const sep = await runner.runPeriod('ams1', '2026-09');
+  t.same(sep.finalized, ['AMS1-2026-000001', 'AMS1-2026-000002'], 'the last closed month runs');
+  clock.t = Date.UTC(2026, 10, 1, 5);
+  const oct = await runner.runPeriod('ams1', '2026-10');
+  t.same(oct.finalized, ['AMS1-2026-000003', 'AMS1-2026-000004'], 'October runs once its grace period is over');
+  await t.rejects(runner.runPeriod('ams1', '2026-11'), { name: 'PeriodNotClosedError' }, 'November is still in progress');
+  t.same((await runner.tick()).runs.map((r) => r.period), ['2026-06', '2026-07', '2026-08'], 'the schedule catches up the closed months only');
+});
+
+t.test('a held draft of an open month, stored before months were checked, is neither released nor recomputed', async (t) => {
+  const { clock, store, world, runner } = setup(t, { startMs: Date.UTC(2026, 10, 15) });
+  const period = { label: '2099-01', timeZone: 'Europe/Amsterdam', fromMs: Date.UTC(2098, 11, 31, 23), toMs: Date.UTC(2099, 0, 31, 23), days: 31 };
+  const run = await store.ensureRun('ams1', '2099-01', 'drafted', clock.t);
+  const drafts = await world.computeDrafts('ams1', period, 'acme');
+  await store.addDrafts(run.id, drafts.map((draft) => ({ draft, review: ['a month not closed'] })), clock.t);
+  await t.rejects(runner.release('ams1/2099-01/acme', { by: 'ops', reason: 'looks fine' }), { name: 'PeriodNotClosedError' });
+  await t.rejects(runner.recompute('ams1/2099-01/acme'), { name: 'PeriodNotClosedError' });
+  const [held] = await store.invoices({ period: '2099-01' });
+  t.match(held, { status: 'held', number: undefined }, 'still a held draft without a number');
+  t.same((await store.invoices({ status: 'final' })).length, 0, 'no invoice numbered');
 });
 
 t.test('late data after finalizing: one debit note, then nothing; back again: a credit note', async (t) => {

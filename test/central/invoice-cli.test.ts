@@ -17,12 +17,13 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** The command on 5 November 2026, so October's invoices are numbered 2026 whatever day the suite runs. */
 const cli = (args: string[], opts: { timeoutMs?: number } = {}) => runCli(args, { ...opts, env: ON_NOV_5_2026 });
 
-t.test('invoice run, list, show; energy', async (t) => {
+/** A central.yaml on the example inventory and tariffs, its SQLite store holding October's example readings (or none). */
+async function exampleCentral(opts: { readings?: boolean } = {}): Promise<{ dir: string; config: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-invoice-cli-'));
   mkdirSync(join(dir, 'data'));
   const { model } = await readInventory(join(ROOT, 'config', 'inventory.example.yaml'));
   const store = await openSqliteStore({ file: join(dir, 'data', 'joulebook.db'), log: quietLog });
-  await ingest(store, exampleSeries(model));
+  if (opts.readings !== false) await ingest(store, exampleSeries(model));
   await store.close();
   const config = join(dir, 'central.yaml');
   writeFileSync(config, [
@@ -30,6 +31,11 @@ t.test('invoice run, list, show; energy', async (t) => {
     `billing: { tariffs: ${join(ROOT, 'config', 'tariffs.example.yaml')}, since: '2026-10', minMeasuredPct: 90 }`,
     '',
   ].join('\n'));
+  return { dir, config };
+}
+
+t.test('invoice run, list, show; energy', async (t) => {
+  const { dir, config } = await exampleCentral();
 
   const run = await cli(['invoice', '-c', config, 'run', '--period', '2026-10', '--site', 'ams1'], { timeoutMs: 60_000 });
   t.equal(run.code, 0, run.stderr);
@@ -56,4 +62,54 @@ t.test('invoice run, list, show; energy', async (t) => {
   t.equal(energy.code, 0, energy.stderr);
   const report = JSON.parse(energy.stdout) as { rows: { site: string; kWh: number }[] };
   t.same(report.rows.map((r) => r.site).sort(), ['ams1', 'sin1'], 'acme holds points in both sites');
+});
+
+// issue 17: `invoice run --period 2099-01` stored drafts that `release` then numbered, the month in progress
+// was drafted, and `--period 1900-01` printed nothing and exited 0. The command runs on 5 November 2026
+// (JB_NOW), so November is the month in progress.
+t.test('invoice run refuses a future month, the month in progress and a month before billing began; nothing is stored', async (t) => {
+  const { config } = await exampleCentral({ readings: false });
+  const future = await cli(['invoice', '-c', config, 'run', '--period', '2099-01']);
+  t.equal(future.code, 1, 'exit 1');
+  t.equal(future.stdout, '', 'nothing run');
+  t.match(future.stderr, /^joulebook: nothing was run: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Europe\/Amsterdam\).*; sin1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Asia\/Singapore\)/);
+  const one = await cli(['invoice', '-c', config, 'run', '--period', '2099-01', '--site', 'ams1']);
+  t.equal(one.code, 1);
+  t.equal(one.stderr, 'joulebook: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month\'s end and the grace period (billing.graceHours); the schedule invoices it then by itself\n');
+
+  const open = await cli(['invoice', '-c', config, 'run', '--period', '2026-11', '--site', 'ams1']);
+  t.equal(open.code, 1, 'the month in progress (2026-11) is refused');
+  t.match(open.stderr, /^joulebook: ams1 2026-11 has not closed yet: it can be invoiced from 2026-12-01 06:00 \(Europe\/Amsterdam\)/);
+
+  const early = await cli(['invoice', '-c', config, 'run', '--period', '1900-01']);
+  t.equal(early.code, 1, '1900-01: exit 1');
+  t.match(early.stderr, /ams1 1900-01 is before billing began \(billing\.since: 2026-10\); months from 2026-10 on can be invoiced/);
+  t.match(early.stderr, /sin1 1900-01 is before billing began/, 'both sites named');
+
+  const list = await cli(['invoice', '-c', config, 'list']);
+  t.equal(list.code, 0, list.stderr);
+  t.equal(list.stdout, '', 'no run stored anything: no draft, no held draft, no invoice (dry runs, release and recompute: test/billing/runner.test.ts)');
+});
+
+// issue 17: `joulebook energy` with --to past the newest reading extrapolated energy not yet used as
+// "estimated" (up to 7 days) or answered 0 kWh at 100 % measured (beyond). The example data ends a day
+// after October at each site: 1 Nov 23:00Z in Amsterdam, 1 Nov 16:00Z in Singapore.
+t.test('energy with --to in the future ends at the newest reading and says so', async (t) => {
+  const { config } = await exampleCentral();
+  const json = await runCli(['energy', '-c', config, '--customer', 'acme', '--from', '2026-10-25', '--to', '2099-01-01', '--json']);
+  t.equal(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout) as { rows: { site: string; kWh: number; estimatedKwh: number; measuredShare: number; clippedToMs: number | null }[]; clipped: { site: string; clippedToMs: number }[]; total: { kWh: number; estimatedKwh: number; measuredShare: number } };
+  t.same(report.clipped, [{ site: 'ams1', clippedToMs: Date.UTC(2026, 10, 1, 23) }, { site: 'sin1', clippedToMs: Date.UTC(2026, 10, 1, 16) }], 'where each site\'s data ends');
+  // ams1 from local midnight of the 25th (24 Oct 22:00Z, the clocks go back that night): 193 h × 8.7 kW;
+  // sin1 from 24 Oct 16:00Z: 192 h × 0.2 kW. Nothing after the newest readings, nothing estimated.
+  t.equal(report.total.kWh.toFixed(3), (193 * 8.7 + 192 * 0.2).toFixed(3));
+  t.equal(report.total.estimatedKwh, 0);
+  t.ok(report.total.measuredShare > 0 && report.total.measuredShare < 0.001, `measured ${(report.total.measuredShare * 100).toFixed(4)} % of a period to 2099, not 100 %`);
+  t.ok(report.rows.every((r) => r.clippedToMs !== null), 'every row says where its energy stops');
+
+  const table = await runCli(['energy', '-c', config, '--customer', 'acme', '--from', '2026-10-25', '--to', '2026-11-05']);
+  t.equal(table.code, 0, table.stderr);
+  t.match(table.stdout, /^total\s+1717\.500\s+1717\.500\s+0\.000\s+\d+\.\d\d%$/m, 'within 7 days of the newest reading: no extrapolated energy either');
+  t.match(table.stdout, /^ams1: no reading after 2026-11-02 00:00 \(Europe\/Amsterdam\); energy counted until then, the rest of the period counts as not measured$/m);
+  t.match(table.stdout, /^sin1: no reading after 2026-11-02 00:00 \(Asia\/Singapore\); energy counted until then/m);
 });

@@ -66,3 +66,15 @@ t.test('bad input: a clear error, the store still closed', async (t) => {
   await t.rejects(run(['--customer', 'acme', '--from', '2026-11-01', '--to', '2026-10-01']), /is not after/);
   await t.rejects(run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'moon']), /Allowed choices are site, room, rack, feed, phase, point/);
 });
+
+// Another customer's point inside acme's is deducted from the acme point containing it: by point, it is no
+// row of its own (its id is not acme's to see, and a row of its own lost the deduction from the total).
+t.test('by point: Nordwind\'s outlet in r14 is taken off the acme point containing it', async (t) => {
+  const byPoint = JSON.parse((await run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'point', '--json'])).out) as EnergyReport;
+  t.notOk(byPoint.rows.some((r) => r.group === 'ams1-r14-a-o1'), 'no row of the outlet');
+  const branch = byPoint.rows.filter((r) => r.deducted > 0);
+  t.equal(branch.length, 1, 'one acme point carries the deduction');
+  t.equal(model.points.get(branch[0]!.group)?.rack, 'ams1-r14', `the r14 point containing it: ${branch[0]!.group}`);
+  t.equal(byPoint.total.kWh.toFixed(3), '5286.300', 'the same total as by rack');
+  t.equal(byPoint.rows.reduce((s, r) => s + r.kWh, 0).toFixed(3), '5286.300', 'and the rows add up to it');
+});

@@ -1,5 +1,8 @@
 // Invoices: the list (by site, period, customer, status), one, and its JSON, CSV or PDF. A customer sees
-// its own final invoices only (drafts and held ones are the operators' work in progress).
+// its own final invoices only (drafts and held ones are the operators' work in progress), and its own
+// copy of each: other customers' equipment inside its racks summed into one deduction, never by id with
+// kWh and counters (billing/render/redact.ts); staff see the full trace.
+import { billedPointsOf, customerDraft } from '../../billing/render/redact.js';
 import type { StoredInvoice } from '../../storage/billing-types.js';
 import { ApiError, notFound } from '../errors.js';
 import type { RouteContext, RouteSpec } from '../types.js';
@@ -49,7 +52,8 @@ export const invoiceRoutes: RouteSpec[] = [
     schema: { params: INVOICE_ID },
     handler: async (ctx) => {
       const inv = await invoiceOf(ctx);
-      return { ...invoiceSummary(inv), draft: inv.draft, release: inv.release ?? null };
+      const draft = ctx.scope.customer === undefined ? inv.draft : customerDraft(inv.draft, billedPointsOf(ctx.snapshot.model, inv.draft));
+      return { ...invoiceSummary(inv), draft, release: inv.release ?? null };
     },
   },
   {
@@ -60,7 +64,7 @@ export const invoiceRoutes: RouteSpec[] = [
       const inv = await invoiceOf(ctx);
       const { format } = params<{ format: keyof typeof TYPES }>(ctx);
       if (!ctx.deps.billing) throw new ApiError('unavailable', 'billing is not configured');
-      const body = await ctx.deps.billing.render(inv, format);
+      const body = await ctx.deps.billing.render(inv, format, ctx.scope.customer === undefined ? 'operator' : 'customer');
       const name = `${inv.number ?? `draft-${inv.id}`}.${format}`;
       return ctx.reply.type(TYPES[format]).header('content-disposition', `attachment; filename="${name}"`).send(typeof body === 'string' ? body : Buffer.from(body));
     },

@@ -1,13 +1,14 @@
 // An invoice as CSV (RFC 4180: comma, CRLF, quotes doubled): one row per line with the trace behind it,
-// points, start and end counters, measured and estimated kWh and the tariff version, so a spreadsheet
-// can check every figure. parseCsv reads it back (and any RFC 4180 text).
+// points, start and end counters, measured and estimated kWh, the energy of others' equipment inside the
+// customer's points that was deducted (deducted_others_kwh; in the customer's copy the only trace of those
+// points) and the tariff version, so a spreadsheet can check every figure. parseCsv reads it back.
 import type { InvoiceLine } from '../invoice.js';
 import { lineTrace, localPeriod, status, type InvoiceDocument } from './document.js';
 
 export const CSV_COLUMNS = [
   'invoice', 'status', 'customer', 'site', 'period_first_day', 'period_last_day', 'currency',
   'line', 'kind', 'description', 'tariff_version', 'quantity', 'unit', 'unit_price', 'prorate_days', 'amount',
-  'points', 'start_counters_kwh', 'end_counters_kwh', 'measured_kwh', 'estimated_kwh',
+  'points', 'start_counters_kwh', 'end_counters_kwh', 'measured_kwh', 'estimated_kwh', 'deducted_others_kwh',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
@@ -27,6 +28,7 @@ export function renderInvoiceCsv(doc: InvoiceDocument): string {
       quantity: l.quantity, unit: l.unit, unit_price: l.unitPrice, prorate_days: l.prorate ? `${l.prorate.days}/${l.prorate.daysInPeriod}` : '', amount: l.amount,
       points: tr?.points.join(' ') ?? '', start_counters_kwh: tr?.startCounters.join(' ') ?? '', end_counters_kwh: tr?.endCounters.join(' ') ?? '',
       measured_kwh: tr ? tr.measuredKwh.toFixed(3) : '', estimated_kwh: tr ? tr.estimatedKwh.toFixed(3) : '',
+      deducted_others_kwh: tr?.deductedKwh !== undefined ? (tr.deductedKwh + 0).toFixed(3) : '',
     };
   };
   const lines = [CSV_COLUMNS.join(','), ...draft.lines.map((l) => { const r = row(l); return CSV_COLUMNS.map((c) => cell(r[c])).join(','); })];

@@ -1,7 +1,7 @@
 // What every output format renders: an invoice draft, and once finalized its number and issue date, with
 // the names to print. Helpers shared by the formats: local dates of the period, per-line trace figures.
 import { localDateOf } from '../../energy/zone.js';
-import type { InvoiceDraft, InvoiceLine, PointTrace } from '../invoice.js';
+import type { EnergyLineTrace, InvoiceDraft, InvoiceLine, PointShare, PointTrace } from '../invoice.js';
 
 export interface InvoiceDocument {
   draft: InvoiceDraft;
@@ -24,18 +24,36 @@ export interface LineTrace {
   endCounters: string[];
   measuredKwh: number;
   estimatedKwh: number;
+  /** The energy of others' equipment inside the customer's points taken off the line (negative); undefined: none. */
+  deductedKwh: number | undefined;
+}
+
+/** The kWh deducted for others' equipment on an energy line (negative), from its points or the customer's summed figure. */
+export function deductedKwhOf(e: EnergyLineTrace): number | undefined {
+  if (e.othersDeducted) return e.othersDeducted.kWh;
+  const deducted = e.points.filter(isDeducted);
+  return deducted.length === 0 ? undefined : deducted.reduce((s, p) => s + p.kWh, 0);
+}
+
+/** The kWh deducted for others' equipment over one tariff version (its energy lines, one per time-of-use window). */
+export function versionDeductedKwh(draft: InvoiceDraft, version: string): number | undefined {
+  const per = draft.lines.filter((l) => l.kind === 'energy' && l.version === version && l.energy).map((l) => deductedKwhOf(l.energy!));
+  return per.every((x) => x === undefined) ? undefined : per.reduce<number>((s, x) => s + (x ?? 0), 0);
 }
 
 const counter = (b: PointTrace['pieces'][number]['start']): string => (b.valueKwh === undefined ? '?' : `${b.estimated ? '~' : ''}${b.valueKwh.toFixed(3)}`);
+
+/** A share deducted for someone else: marked by the energy core; drafts stored before the mark have negative kWh. */
+export const isDeducted = (p: Pick<PointShare, 'deducted' | 'kWh'>): boolean => p.deducted === true || p.kWh < 0;
 
 /** The points, counters and quality behind an energy or overhead line (undefined for other lines). */
 export function lineTrace(draft: InvoiceDraft, line: InvoiceLine): LineTrace | undefined {
   if (!line.energy) return undefined;
   const trace = draft.trace.find((v) => v.version === line.version);
   const byPoint = new Map(trace?.points.map((p) => [p.pointId, p]) ?? []);
-  const out: LineTrace = { points: [], startCounters: [], endCounters: [], measuredKwh: line.energy.measuredKwh, estimatedKwh: line.energy.estimatedKwh };
+  const out: LineTrace = { points: [], startCounters: [], endCounters: [], measuredKwh: line.energy.measuredKwh, estimatedKwh: line.energy.estimatedKwh, deductedKwh: deductedKwhOf(line.energy) };
   for (const share of line.energy.points) {
-    out.points.push(share.kWh < 0 ? `-${share.pointId}` : share.pointId);
+    out.points.push(isDeducted(share) ? `-${share.pointId}` : share.pointId);
     for (const piece of byPoint.get(share.pointId)?.pieces ?? []) {
       out.startCounters.push(`${share.pointId}=${counter(piece.start)}`);
       out.endCounters.push(`${share.pointId}=${counter(piece.end)}`);

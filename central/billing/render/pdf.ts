@@ -1,10 +1,12 @@
 // An invoice as PDF (pdfkit, A4, the standard Helvetica fonts, nothing to install): customer, site, the
 // period in local dates, the lines, taxes and total, the data quality with estimated figures marked, and
-// a trace appendix (each point's counters at the start and end, epochs crossed) on the following pages.
+// a trace appendix (each point's counters at the start and end, epochs crossed, the energy of others'
+// equipment inside the customer's points deducted) on the following pages.
 import PDFDocument from 'pdfkit';
 import { zoneClock } from '../../energy/zone.js';
 import type { InvoiceDraft, InvoiceLine } from '../invoice.js';
-import { localPeriod, type InvoiceDocument } from './document.js';
+import { localPeriod, versionDeductedKwh, type InvoiceDocument } from './document.js';
+import { OTHERS_DEDUCTED_LABEL } from './redact.js';
 
 export interface PdfOptions {
   /** Deflate the page streams (default true; tests read the text of uncompressed ones). */
@@ -99,7 +101,7 @@ function appendix(w: Writer, d: InvoiceDraft): void {
   for (const v of d.trace) {
     w.line([[`Tariff version ${v.version}: ${localTime(v.fromMs, tz)} to ${localTime(v.toMs, tz)}`, [MARGIN, 495], 'left']], true);
     for (const p of v.points) {
-      w.line([[`${p.pointId}  (${p.seriesId})`, [MARGIN + 8, 487], 'left']], true);
+      w.line([[`${p.pointId}  (${p.seriesId})${p.deducted ? '  another customer\'s, deducted' : ''}`, [MARGIN + 8, 487], 'left']], true);
       for (const piece of p.pieces) {
         const b = (x: typeof piece.start) => `${x.valueKwh === undefined ? 'none' : x.valueKwh.toFixed(3)} kWh ${x.method}${x.estimated ? ' (estimated)' : ''}`;
         w.line([[`${localTime(piece.fromMs, tz)}  ${b(piece.start)}   ->   ${localTime(piece.toMs, tz)}  ${b(piece.end)}`, [MARGIN + 16, 479], 'left']]);
@@ -109,6 +111,8 @@ function appendix(w: Writer, d: InvoiceDraft): void {
       }
       for (const a of p.anomalies) w.line([[`anomaly: ${a.kind} ${localTime(a.fromMs, tz)} to ${localTime(a.toMs, tz)}`, [MARGIN + 16, 479], 'left']]);
     }
+    const deducted = versionDeductedKwh(d, v.version);
+    if (deducted !== undefined) w.line([[`${OTHERS_DEDUCTED_LABEL}: ${(deducted + 0).toFixed(3)} kWh (deducted from the energy above)`, [MARGIN + 8, 487], 'left']], true);
     w.gap(6);
   }
 }

@@ -14,6 +14,9 @@ import { CSV_COLUMNS, parseCsv, renderInvoiceCsv } from './csv.js';
 import type { InvoiceDocument } from './document.js';
 import { renderInvoiceJson } from './json.js';
 import { renderInvoicePdf } from './pdf.js';
+import { customerDocument, customerDraft } from './redact.js';
+import { netCustomerEnergy } from '../../energy/net.js';
+import type { InvoiceDraft } from '../invoice.js';
 
 const H = 3_600_000;
 const period = monthPeriod('2026-10', 'Europe/Amsterdam');
@@ -92,4 +95,65 @@ t.test('PDF: a valid document with the total, the quality and the trace', async 
   writeFileSync(file, pdf);
   const out = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
   t.ok(out.stdout.includes(draft.total), 'pdftotext finds the total');
+});
+
+// issue 17: a rack holder's invoice traced another customer's outlet in its rack by id, kWh and counters.
+// The rack draws 3 kW, the outlet (someone else's) 0.4 kW: 745 h in October (the clocks go back).
+const rack = synthesize({ fromMs: period.fromMs - H, toMs: period.toMs + H, stepMs: 15 * 60_000, startKwh: 7000, power: [{ fromMs: 0, powerW: 3000 }] });
+const outlet = synthesize({ fromMs: period.fromMs - H, toMs: period.toMs + H, stepMs: 15 * 60_000, startKwh: 4321.5, power: [{ fromMs: 0, powerW: 400 }] });
+const holder = priceInvoice({
+  customer: 'acme', site: 'ams1', period, versions,
+  energy: netCustomerEnergy(
+    [{ pointId: 'r14-branch', series: memorySeries({ seriesId: 'ams1/gw1/bcm/r14/energy_import_kwh', ...rack }), held: [{ fromMs: 0 }] }],
+    [{ pointId: 'nordwind-o1', series: memorySeries({ seriesId: 'ams1/gw1/pdu-r14/outlet:1/energy_import_kwh', ...outlet }), held: [{ fromMs: 0 }] }],
+  ),
+});
+const holderDoc: InvoiceDocument = { draft: holder, final: { number: 'AMS1-2026-000043', issuedOn: '2026-11-03' } };
+const outletCounters = holder.trace.flatMap((v) => v.points).filter((p) => p.pointId === 'nordwind-o1').flatMap((p) => p.pieces.flatMap((x) => [x.start.valueKwh!, x.end.valueKwh!]));
+/** The outlet's id, series and counters, as JSON writes them and as CSV and PDF print them. */
+const OTHERS = ['nordwind-o1', 'pdu-r14/outlet:1', ...outletCounters.map(String), ...outletCounters.map((v) => v.toFixed(3))];
+
+t.test('the customer\'s copy: others\' equipment summed into one deduction, nothing of theirs by id or counter', async (t) => {
+  t.equal(outletCounters.length, 2, 'the outlet\'s counters at the start and end of the month');
+  t.ok(OTHERS.slice(0, 2 + outletCounters.length).every((s) => JSON.stringify(holder).includes(s)), 'the full draft traces the outlet');
+  t.ok(outletCounters.every((v) => renderInvoiceCsv(holderDoc).includes(`nordwind-o1=${v.toFixed(3)}`)), 'the operator\'s CSV prints them');
+  const mine = customerDraft(holder);
+  const text = JSON.stringify(mine);
+  for (const s of OTHERS) t.notOk(text.includes(s), `the customer's draft does not hold "${s}"`);
+  t.same(mine.lines.map((l) => [l.key, l.quantity, l.amount]), holder.lines.map((l) => [l.key, l.quantity, l.amount]), 'the same lines');
+  t.same([mine.subtotal, mine.taxTotal, mine.total, mine.quality], [holder.subtotal, holder.taxTotal, holder.total, holder.quality], 'the same totals and quality');
+  const energy = mine.lines.filter((l) => l.kind === 'energy');
+  t.ok(energy.length >= 2, 'one energy line per time-of-use window');
+  t.equal(energy.reduce((s, l) => s + l.energy!.othersDeducted!.kWh, 0).toFixed(3), (-0.4 * 745).toFixed(3), 'the windows\' deductions add up to the outlet\'s energy');
+  for (const l of energy) t.equal((l.energy!.points[0]!.kWh + l.energy!.othersDeducted!.kWh).toFixed(6), l.energy!.kWh.toFixed(6), `${l.key}: own point less the deduction is the line`);
+  t.same(mine.trace.flatMap((v) => v.points.map((p) => p.pointId)), ['r14-branch'], 'the trace keeps the customer\'s own point');
+
+  const csv = parseCsv(renderInvoiceCsv(customerDocument(holderDoc)));
+  const row = csv.find((r) => r.line === 'energy:v1:standard')!;
+  t.same([row.points, row.start_counters_kwh!.startsWith('r14-branch='), Number(row.deducted_others_kwh) < 0], ['r14-branch', true, true], 'CSV: own point, its counters, the deduction');
+  t.equal(parseCsv(renderInvoiceCsv(holderDoc)).find((r) => r.line === 'energy:v1:standard')!.points, 'r14-branch -nordwind-o1', 'the operator\'s CSV lists the outlet');
+  const pdf = pdfText(await renderInvoicePdf(customerDocument(holderDoc), { compress: false }));
+  t.match(pdf, new RegExp(`Equipment of others in your racks: ${(-0.4 * 745).toFixed(3)} kWh \\(deducted from the energy above\\)`));
+  for (const s of OTHERS) t.notOk(pdf.includes(s), `the customer's PDF does not hold "${s}"`);
+  const opsPdf = pdfText(await renderInvoicePdf(holderDoc, { compress: false }));
+  t.ok(opsPdf.includes('nordwind-o1') && opsPdf.includes('another customer\'s, deducted'), 'the operator\'s PDF traces the outlet');
+});
+
+t.test('a draft stored before deductions were marked: negative shares are others\'; the model fences zero ones', async (t) => {
+  const unmark = (d: InvoiceDraft): InvoiceDraft => JSON.parse(JSON.stringify(d, (k, v: unknown) => (k === 'deducted' ? undefined : v))) as InvoiceDraft;
+  const old = unmark(holder);
+  t.notOk(JSON.stringify(old).includes('deducted'), 'no mark left');
+  const text = JSON.stringify(customerDraft(old));
+  for (const s of OTHERS) t.notOk(text.includes(s), `hidden by its negative kWh: "${s}"`);
+  // An outlet of someone else's that drew nothing: 0 kWh, so only the customer's billed points tell it apart.
+  const idle = unmark(priceInvoice({
+    customer: 'acme', site: 'ams1', period, versions,
+    energy: netCustomerEnergy(
+      [{ pointId: 'r14-branch', series: memorySeries({ seriesId: 'ams1/gw1/bcm/r14/energy_import_kwh', ...rack }), held: [{ fromMs: 0 }] }],
+      [{ pointId: 'nordwind-o2', series: memorySeries({ seriesId: 'ams1/gw1/pdu-r14/outlet:2/energy_import_kwh', counters: [{ ts: period.fromMs - H, valueKwh: 55 }, { ts: period.toMs + H, valueKwh: 55 }] }), held: [{ fromMs: 0 }] }],
+    ),
+  }));
+  t.ok(JSON.stringify(customerDraft(idle)).includes('nordwind-o2'), 'without the model, a zero share looks like the customer\'s own');
+  t.notOk(JSON.stringify(customerDraft(idle, new Set(['r14-branch']))).includes('nordwind-o2'), 'with the customer\'s billed points, it is hidden');
+  t.same(customerDraft(idle, new Set(['r14-branch'])).total, idle.total);
 });

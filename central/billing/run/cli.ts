@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { oneOf } from '../../../cli/args.js';
 import type { BillingStore, InvoiceStatus, StoredInvoice } from '../../storage/billing-types.js';
+import { PeriodBeforeBillingError, PeriodNotClosedError } from './invoiceable.js';
 import { NothingToInvoiceError, type PeriodOutcome } from './period.js';
 import type { InvoiceRunner } from './runner.js';
 import { INVOICE_FORMATS, type InvoiceFormat, type RenderInvoice } from './types.js';
@@ -28,6 +29,32 @@ const outcomeLine = (o: PeriodOutcome): string => !o.locked
   : `${o.site} ${o.period}${o.customer ? ` ${o.customer}` : ''}: ${o.finalized.length ? `finalized ${o.finalized.join(', ')}` : 'nothing new to finalize'}`
     + `${o.held ? `; ${o.held} held for review` : ''}${o.undelivered ? `; ${o.undelivered} webhook deliveries pending` : ''}`;
 
+/** Throws the site's own error for one site; for several, one error naming each refused site. */
+function refuseUnlessInvoiceable(runner: InvoiceRunner, sites: readonly string[], period: string): void {
+  const refused: Error[] = [];
+  for (const site of sites) {
+    try {
+      runner.checkInvoiceable(site, period);
+    } catch (err) {
+      if (!(err instanceof PeriodNotClosedError || err instanceof PeriodBeforeBillingError)) throw err;
+      refused.push(err);
+    }
+  }
+  if (refused.length === 1 && sites.length === 1) throw refused[0]!;
+  if (refused.length > 0) {
+    const more = refused.length < sites.length ? '; run the others with --site' : '';
+    throw new InvoicePeriodRefusedError(`nothing was run: ${refused.map((e) => e.message).join('; ')}${more}`);
+  }
+}
+
+/** `invoice run` refused the month at one or more sites; nothing was stored. */
+export class InvoicePeriodRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvoicePeriodRefusedError';
+  }
+}
+
 export function invoiceCommand(deps: InvoiceCliDeps): Command {
   const print = (s: string) => deps.stdout.write(`${s}\n`);
   const withContext = async (fn: (c: InvoiceCliContext) => Promise<void>) => {
@@ -48,6 +75,8 @@ export function invoiceCommand(deps: InvoiceCliDeps): Command {
     .option('--dry-run', 'compute and print the drafts; store nothing')
     .action((o: { period: string; site?: string; customer?: string; dryRun?: boolean }) => withContext(async (c) => {
       const sites = o.site ? [c.runner.site(o.site)] : c.runner.sites();
+      // Every site is checked before any runs: a month still open somewhere runs nowhere (name a --site).
+      refuseUnlessInvoiceable(c.runner, sites.map((s) => s.id), o.period);
       for (const site of sites) {
         if (o.dryRun) {
           for (const d of await c.runner.preview(site.id, o.period, o.customer)) {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { monthPeriod, zoneClock } from '../../energy/zone.js';
 import type { BillingStore, InvoiceRun, NewDraft, StoredInvoice } from '../../storage/billing-types.js';
 import { reviewReasons } from '../price.js';
+import { assertInvoiceable } from './invoiceable.js';
 import { nextAction, stateAfter, type RunAction, type RunScope, type RunView } from './machine.js';
 import type { ComputeDrafts, DeliverInvoice, InvoiceOutputs, RunClock, RunSettings, RunSite } from './types.js';
 
@@ -75,6 +76,8 @@ export class PeriodRun {
   }
 
   async execute(): Promise<PeriodOutcome> {
+    // Every way into a run passes here: an open or future month is refused before anything is stored.
+    assertInvoiceable(this.site, this.period, this.deps.clock.now(), this.deps.settings.graceMs);
     const res = await this.deps.store.withLock(lockName(this.site.id, this.period), this.deps.owner, () => this.steps());
     return res.acquired ? res.value : { ...this.outcome, locked: false };
   }

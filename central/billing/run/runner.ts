@@ -7,6 +7,7 @@ import { zoneClock } from '../../energy/zone.js';
 import type { NewDraft, StoredInvoice } from '../../storage/billing-types.js';
 import { InvoiceNotFoundError } from '../../storage/billing-types.js';
 import { closedPeriods, parseMonth, periodsToRun, recheckPeriods } from './machine.js';
+import { assertInvoiceable } from './invoiceable.js';
 import { draftsFor, lockName, PeriodRun, type PeriodDeps, type PeriodOutcome } from './period.js';
 import { recheckPeriod, type RecheckOutcome } from './recheck.js';
 import type { RunSite } from './types.js';
@@ -110,15 +111,24 @@ export class InvoiceRunner {
     }
   }
 
-  /** One month of one site (or of one customer there), now; the grace period is the caller's call. */
-  async runPeriod(siteId: string, period: string, opts: { customer?: string } = {}): Promise<PeriodOutcome> {
+  /**
+   * Throws unless the month of the site may be invoiced now: closed (its local end plus the grace period
+   * passed) and not before billing.since. PeriodNotClosedError and PeriodBeforeBillingError say which.
+   */
+  checkInvoiceable(siteId: string, period: string): void {
     parseMonth(period);
+    assertInvoiceable(this.site(siteId), period, this.deps.clock.now(), this.deps.settings.graceMs);
+  }
+
+  /** One month of one site (or of one customer there), now: a closed month only, before the schedule gets to it. */
+  async runPeriod(siteId: string, period: string, opts: { customer?: string } = {}): Promise<PeriodOutcome> {
+    this.checkInvoiceable(siteId, period);
     return new PeriodRun(this.deps, this.site(siteId), period, opts.customer).execute();
   }
 
-  /** The drafts a run would make, with review reasons; nothing is stored. */
+  /** The drafts a run would make, with review reasons; nothing is stored. Closed months only, as a run. */
   async preview(siteId: string, period: string, customer?: string): Promise<NewDraft[]> {
-    parseMonth(period);
+    this.checkInvoiceable(siteId, period);
     return draftsFor(this.deps, this.site(siteId), period, customer);
   }
 
@@ -141,6 +151,8 @@ export class InvoiceRunner {
     if (!who.by.trim() || !who.reason.trim()) throw new Error('a release needs --by and --reason');
     const inv = await this.find(ref);
     const site = this.site(inv.site);
+    // A draft of a month that has not closed (stored before months were checked) is never numbered.
+    this.checkInvoiceable(inv.site, inv.period);
     const res = await this.deps.store.withLock(lockName(inv.site, inv.period), this.deps.owner, async () => {
       const now = this.deps.clock.now();
       return this.deps.store.finalize(inv.id, { atMs: now, year: zoneClock(site.timeZone).local(now).year, release: { by: who.by, reason: who.reason } });
@@ -155,6 +167,7 @@ export class InvoiceRunner {
   async recompute(ref: InvoiceRef): Promise<StoredInvoice> {
     const inv = await this.find(ref);
     const site = this.site(inv.site);
+    this.checkInvoiceable(inv.site, inv.period);
     const [next] = await draftsFor(this.deps, site, inv.period, inv.customer);
     if (!next) throw new InvoiceNotFoundError(`${ref}: the customer has nothing to invoice any more`);
     const replaced = await this.deps.store.replaceDraft(inv.id, next);

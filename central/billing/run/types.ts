@@ -18,8 +18,11 @@ export type ComputeDrafts = (site: string, period: Period, customer?: string) =>
 export type InvoiceFormat = 'json' | 'csv' | 'pdf';
 export const INVOICE_FORMATS: readonly InvoiceFormat[] = ['json', 'csv', 'pdf'];
 
-/** One invoice in one format (JSON and CSV as text, PDF as bytes). */
-export type RenderInvoice = (invoice: StoredInvoice, format: InvoiceFormat) => Promise<string | Uint8Array>;
+/** Operators (and the stored outputs) get the full trace; a customer its own points, others' summed (render/redact.ts). */
+export type InvoiceAudience = 'operator' | 'customer';
+
+/** One invoice in one format (JSON and CSV as text, PDF as bytes), for operators unless told otherwise. */
+export type RenderInvoice = (invoice: StoredInvoice, format: InvoiceFormat, audience?: InvoiceAudience) => Promise<string | Uint8Array>;
 
 /** Where finalized invoices go once numbered: files in every format, and a summary per run. */
 export interface InvoiceOutputs {

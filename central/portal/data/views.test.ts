@@ -75,6 +75,29 @@ t.test('views over the example October', async (t) => {
     await t.rejects(compare(deps, {}, { site: 'ams1', by: 'rack', a: '2026-13', b: '2026-10' }), { message: '"2026-13" is not a month (YYYY-MM)' });
   });
 
+  // issue 17: a period past the newest reading (the example data ends 1 Nov 23:00Z in Amsterdam) was
+  // extrapolated for up to 7 days as "estimated", then 0. Now the buckets stop at the newest reading.
+  t.test('history and compare past the newest reading: the figures stop there and say so', async (t) => {
+    const end = Date.UTC(2026, 10, 1, 23);
+    const h = await history(deps, {}, { site: 'ams1', target: 'rack:ams1-r12', from: '2026-10-25', to: '2026-11-10' });
+    t.equal(h.clippedToMs, end, 'the data ends at the newest reading');
+    t.equal(h.buckets[h.buckets.length - 1]!.toMs, end, 'the last bucket ends there');
+    t.notOk(h.buckets.some((b) => b.estimated), 'nothing extrapolated');
+    const hours = (end - Date.UTC(2026, 9, 24, 22)) / 3_600_000;
+    t.ok(close(h.total.kWh, 3 * hours, 1e-3), `3 kW × ${hours} h = ${h.total.kWh} kWh`);
+    t.ok(close(h.total.measuredShare, (end - h.fromMs) / (h.toMs - h.fromMs)), `measured ${(h.total.measuredShare * 100).toFixed(2)} % of the period asked for`);
+    const after = await history(deps, {}, { site: 'ams1', target: 'rack:ams1-r12', from: '2026-12-01', to: '2026-12-02' });
+    t.same([after.buckets.length, after.total.kWh, after.total.measuredShare, after.clippedToMs], [0, 0, 0, after.fromMs], 'a day after the data: no buckets, 0 kWh at 0 % measured');
+    const full = await history(deps, {}, { site: 'ams1', target: 'rack:ams1-r12', from: '2026-10-01', to: '2026-11-01' });
+    t.equal(full.clippedToMs, null, 'a period the data covers is not clipped');
+
+    const c = await compare(deps, {}, { site: 'ams1', by: 'rack', a: '2026-10', b: '2026-11' });
+    t.same([c.a.clippedToMs, c.b.clippedToMs], [null, end], 'November stops at the newest reading');
+    const r12 = c.rows.find((r) => r.group === 'ams1-r12')!;
+    t.ok(close(r12.b.kWh, 3 * 24, 1e-3) && !r12.b.estimated, `November so far: 3 kW × 24 h, measured (${r12.b.kWh} kWh)`);
+    t.ok(close(r12.b.peakKw, 3, 1e-3), 'its peak from whole slots');
+  });
+
   t.test('live and the chain', async (t) => {
     const racks = await live(deps, {}, { by: 'rack', site: 'ams1' });
     t.ok(close(racks.rows.find((r) => r.group === 'ams1-r12')?.kW, 3), 'rack r12 draws 3 kW now');

@@ -5,13 +5,14 @@
 import { monthPeriod } from '../../energy/zone.js';
 import { parseTimeSpec, resolveTimeSpec } from '../../model/time.js';
 import type { InventoryModel, PointInfo } from '../../model/types.js';
-import { bucketPlan, demandCuts, peakOf, powerBuckets, sumSlots, type BucketEnergy, type PowerBucket } from '../core/buckets.js';
+import { bucketPlan, DEMAND_SLOT_MS, demandCuts, peakOf, powerBuckets, sumSlots, type BucketEnergy, type PowerBucket } from '../core/buckets.js';
 import { comparePeriods, compareTotal, type ComparedRow, type PeriodFigures } from '../core/compare.js';
 import { customerLive, operatorLive, type LiveGroupBy, type LiveRow } from '../core/live.js';
 import { parseTarget, selectPoints, TargetError, targetText, type Selection, type Target, type Viewer } from '../core/targets.js';
 import { selectionsOverCuts, type EnergyDeps } from './energy.js';
 import { latestValues } from './latest.js';
 import { billablePoints } from '../../energy/customer-points.js';
+import { coverage, measuredShareOver } from '../../energy/data-end.js';
 
 export interface ViewDeps extends EnergyDeps {
   model: InventoryModel;
@@ -53,7 +54,10 @@ export interface History {
   toMs: number;
   step: string;
   buckets: PowerBucket[];
+  /** Over [fromMs, toMs): the time past clippedToMs counts as not measured. */
   total: { kWh: number; estimatedKwh: number; measuredShare: number };
+  /** null: the data reaches toMs. Otherwise no reading is newer: the buckets stop here, nothing is extrapolated. */
+  clippedToMs: number | null;
   /** The highest bucket mean (not a 15-minute peak unless the buckets are 15 minutes or shorter). */
   maxKw: number;
 }
@@ -76,13 +80,14 @@ export async function history(deps: ViewDeps, viewer: Viewer, q: HistoryQuery): 
   if (!(toMs > fromMs)) throw new TargetError('the period must end after it starts', 400);
   const plan = bucketPlan(fromMs, toMs, site.timeZone);
   const selection = selectPoints(deps.model, site.id, target, viewer, { fromMs, toMs });
-  const [energy] = await selectionsOverCuts(deps, [selection], plan.cutsMs);
+  const { buckets: [energy], clippedToMs } = await selectionsOverCuts(deps, [selection], plan.cutsMs);
   const buckets = powerBuckets(energy!);
   const kWh = energy!.reduce((s, b) => s + b.kWh, 0);
   const estimatedKwh = energy!.reduce((s, b) => s + b.estimatedKwh, 0);
+  const measuredShare = measuredShareOver({ kWh, estimatedKwh, measuredKwh: kWh - estimatedKwh, interpolatedKwh: 0 }, coverage(fromMs, toMs, clippedToMs));
   return {
     site: site.id, timeZone: site.timeZone, target: targetText(target), fromMs, toMs, step: plan.step, buckets,
-    total: { kWh, estimatedKwh, measuredShare: kWh > 0 ? (kWh - estimatedKwh) / kWh : 1 },
+    total: { kWh, estimatedKwh, measuredShare }, clippedToMs: clippedToMs ?? null,
     maxKw: buckets.reduce((m, b) => Math.max(m, b.kW), 0),
   };
 }
@@ -102,8 +107,9 @@ export interface Comparison {
   site: string;
   timeZone: string;
   by: CompareBy;
-  a: { label: string; fromMs: number; toMs: number };
-  b: { label: string; fromMs: number; toMs: number };
+  /** clippedToMs: null when the data reaches the month's end; otherwise the month's figures stop there (a month in progress). */
+  a: { label: string; fromMs: number; toMs: number; clippedToMs: number | null };
+  b: { label: string; fromMs: number; toMs: number; clippedToMs: number | null };
   rows: ComparedRow[];
   total: ComparedRow;
 }
@@ -121,7 +127,7 @@ function groupsOf(deps: ViewDeps, viewer: Viewer, site: string, by: CompareBy, i
   return [...ids].sort().map((id) => ({ kind: by, id }));
 }
 
-async function periodFigures(deps: ViewDeps, viewer: Viewer, site: string, groups: readonly Target[], period: { fromMs: number; toMs: number }): Promise<{ rows: PeriodFigures[]; peakKw: number | undefined }> {
+async function periodFigures(deps: ViewDeps, viewer: Viewer, site: string, groups: readonly Target[], period: { fromMs: number; toMs: number }): Promise<{ rows: PeriodFigures[]; peakKw: number | undefined; clippedToMs: number | null }> {
   const selections: Selection[] = [];
   for (const g of groups) {
     try {
@@ -131,12 +137,15 @@ async function periodFigures(deps: ViewDeps, viewer: Viewer, site: string, group
     }
   }
   const cuts = demandCuts(period.fromMs, period.toMs);
-  const slots = await selectionsOverCuts(deps, selections, cuts);
-  const figure = (s: readonly BucketEnergy[]) => ({ kWh: s.reduce((x, b) => x + b.kWh, 0), estimatedKwh: s.reduce((x, b) => x + b.estimatedKwh, 0), peakKw: peakOf(s)?.kW });
+  const { buckets: slots, clippedToMs } = await selectionsOverCuts(deps, selections, cuts);
+  // A slot cut short by the end of the data counts for energy, not for the peak (a peak is a whole slot's mean).
+  const whole = (s: readonly BucketEnergy[]) => s.filter((b) => b.toMs - b.fromMs === DEMAND_SLOT_MS);
+  const figure = (s: readonly BucketEnergy[]) => ({ kWh: s.reduce((x, b) => x + b.kWh, 0), estimatedKwh: s.reduce((x, b) => x + b.estimatedKwh, 0), peakKw: peakOf(whole(s))?.kW });
   return {
     rows: selections.map((sel, i) => ({ group: sel.target.id, ...figure(slots[i]!) })),
     // The total row adds the groups shown, so its peak is theirs together, 15 minutes at a time.
-    peakKw: peakOf(sumSlots(slots))?.kW,
+    peakKw: peakOf(whole(sumSlots(slots)))?.kW,
+    clippedToMs: clippedToMs ?? null,
   };
 }
 
@@ -157,7 +166,7 @@ export async function compare(deps: ViewDeps, viewer: Viewer, q: CompareQuery): 
   const rows = comparePeriods(fa.rows, fb.rows);
   return {
     site: site.id, timeZone: site.timeZone, by: q.by,
-    a: { label: pa.label, fromMs: pa.fromMs, toMs: pa.toMs }, b: { label: pb.label, fromMs: pb.fromMs, toMs: pb.toMs },
+    a: { label: pa.label, fromMs: pa.fromMs, toMs: pa.toMs, clippedToMs: fa.clippedToMs }, b: { label: pb.label, fromMs: pb.fromMs, toMs: pb.toMs, clippedToMs: fb.clippedToMs },
     rows, total: compareTotal(rows, fa.peakKw, fb.peakKw),
   };
 }

@@ -1,7 +1,7 @@
 // Two months side by side per rack, feed or (operators) customer: energy, 15-minute peak, and the change.
 import { api } from '../api.js';
 import { estMark, errorBox, html, options, render } from '../dom.js';
-import { kW, kWh, monthLabel, monthOf, percent, previousMonth, signed } from '../format.js';
+import { dateTime, kW, kWh, monthLabel, monthOf, percent, previousMonth, signed } from '../format.js';
 
 export function mount(main, ctx) {
   const site = ctx.site(ctx.params.get('site'));
@@ -39,7 +39,8 @@ export function mount(main, ctx) {
       render(out, html`<table id="cmp-table"><thead>
         <tr><th>${BY.find((x) => x[0] === c.by)[1]}</th><th class="num">${A}</th><th class="num">${B}</th><th class="num">Change</th><th class="num">Change %</th><th class="num">Peak ${A}</th><th class="num">Peak ${B}</th><th class="num">Peak change</th></tr></thead>
         <tbody>${c.rows.map((r) => row(r))}${row(c.total, 'total')}</tbody></table>
-        <p class="muted">Peak: the highest mean power over a 15-minute interval. <span class="est">est.</span> marks energy that rests partly on estimates.</p>`);
+        <p class="muted">Peak: the highest mean power over a 15-minute interval. <span class="est">est.</span> marks energy that rests partly on estimates.</p>
+        ${[c.a, c.b].filter((p) => p.clippedToMs !== null && p.clippedToMs !== undefined).map((p) => html`<p class="muted clipped">${monthLabel(p.label)}: data until ${dateTime(p.clippedToMs, c.timeZone)}; nothing after it is counted.</p>`)}`);
     } catch (err) {
       render(out, errorBox(err));
     }

@@ -44,7 +44,7 @@ export async function mount(main, ctx) {
       render(main.querySelector('#hist-cards'), html`
         <div class="card"><div class="label">Energy</div><div class="value" id="hist-kwh">${kWh(h.total.kWh)}${q.estimated ? estMark(q.text) : ''}</div><div class="note">${q.text}</div></div>
         <div class="card"><div class="label">Highest interval mean</div><div class="value">${kW(h.maxKw)}</div><div class="note">intervals of ${h.step}</div></div>
-        <div class="card"><div class="label">From</div><div class="value small">${dateTime(h.fromMs, h.timeZone)}</div><div class="note">to ${dateTime(h.toMs, h.timeZone)}</div></div>`);
+        <div class="card"><div class="label">From</div><div class="value small">${dateTime(h.fromMs, h.timeZone)}</div><div class="note">to ${dateTime(h.toMs, h.timeZone)}${h.clippedToMs !== null && h.clippedToMs !== undefined ? html`<br><span id="hist-clipped">data until ${dateTime(h.clippedToMs, h.timeZone)}: nothing after it is counted</span>` : ''}</div></div>`);
       powerChart(chartEl, h);
       chartEl.dataset.points = String(h.buckets.length);
     } catch (err) {
