@@ -29,8 +29,8 @@ interface Kind {
   raw(sql: string): Promise<void>;
 }
 
-/** The store as seen by a process killed right after the last draft of a run was finalized (committed). */
-function killedAfterLastFinalize(store: BillingStore): { store: BillingStore; killed: () => boolean } {
+/** The store as seen by a process killed right after a call that `diesAfter` names had committed. */
+function killedAfter(store: BillingStore, diesAfter: (prop: string | symbol, out: unknown) => Promise<boolean>, why: string): { store: BillingStore; killed: () => boolean } {
   let dead = false;
   const proxy = new Proxy(store, {
     get(target, prop, receiver) {
@@ -39,18 +39,21 @@ function killedAfterLastFinalize(store: BillingStore): { store: BillingStore; ki
       return async (...args: unknown[]) => {
         if (dead) throw new Error('the process is gone');
         const out: unknown = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        if (prop === 'finalize') {
-          const fin = out as StoredInvoice;
-          if ((await target.invoices({ runId: fin.runId, status: 'draft' })).length === 0) {
-            dead = true;
-            throw new Error('killed right after the last finalize');
-          }
+        if (await diesAfter(prop, out)) {
+          dead = true;
+          throw new Error(why);
         }
         return out;
       };
     },
   });
   return { store: proxy, killed: () => dead };
+}
+
+/** Killed right after the last draft of a run was finalized (committed). */
+function killedAfterLastFinalize(store: BillingStore): { store: BillingStore; killed: () => boolean } {
+  return killedAfter(store, async (prop, out) => prop === 'finalize' && (await store.invoices({ runId: (out as StoredInvoice).runId, status: 'draft' })).length === 0,
+    'killed right after the last finalize');
 }
 
 function runner(store: BillingStore, world: World, clock: { now(): number }) {
@@ -92,6 +95,27 @@ function crashWindow(t: Test, fresh: () => Kind): void {
     ], 'numbering gap-free through the kill and the next month');
     t.same((await restarted.runs()).map((r) => [r.period, r.state]), [['2026-10', 'complete'], ['2026-11', 'complete']]);
     t.same(world.calls, ['ams1/2026-10', 'ams1/2026-11'], 'October computed once');
+  });
+
+  t.test('killed between making the run and storing its drafts, the month is still invoiced', async (t) => {
+    const kind = fresh();
+    const world = new World();
+    const clock = { t: Date.UTC(2026, 10, 1, 6), now() { return this.t; } };
+    const first = await kind.open();
+    const dying = killedAfter(first, async (prop) => prop === 'ensureRun', 'killed right after the run was made');
+    const report = await runner(dying.store, world, clock).runner.tick();
+    t.match(report.errors, [{ site: 'ams1', period: '2026-10', error: 'killed right after the run was made' }]);
+    await first.close();
+
+    const restarted = await kind.open();
+    t.teardown(() => restarted.close());
+    t.match(await restarted.run('ams1', '2026-10'), { state: 'partial' }, 'a run without its drafts yet is partial, not drafted');
+    const after = runner(restarted, world, clock);
+    t.same((await after.runner.tick()).errors, []);
+    t.match(await restarted.run('ams1', '2026-10'), { state: 'complete' });
+    t.same((await restarted.invoices()).map((i) => [i.customer, i.number, i.status]), [['acme', 'AMS1-2026-000001', 'final'], ['globex', 'AMS1-2026-000002', 'final']],
+      'every customer invoiced once, numbered gap-free');
+    t.same(after.outputs.rendered, ['AMS1-2026-000001', 'AMS1-2026-000002']);
   });
 
   t.test('a run an older version left drafted with every draft final moves on at the next tick', async (t) => {

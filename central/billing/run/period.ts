@@ -115,7 +115,9 @@ export class PeriodRun {
     if (action === 'compute') {
       const drafts = await draftsFor(this.deps, this.site, this.period, this.customer);
       if (this.customer !== undefined && drafts.length === 0) throw new NothingToInvoiceError(this.site.id, this.period, this.customer);
-      const made = await store.ensureRun(this.site.id, this.period, this.scope === 'site' ? 'drafted' : 'partial', clock.now());
+      // Made partial and moved to drafted only once its drafts are stored (stateAfter): a stop between the
+      // two leaves a run the next tick drafts again, never a drafted run without its invoices.
+      const made = await store.ensureRun(this.site.id, this.period, 'partial', clock.now());
       const added = await store.addDrafts(made.id, drafts, clock.now());
       log.info({ ...ctx, drafts: drafts.length, added, held: drafts.filter((d) => d.review.length > 0).length }, 'invoice drafts computed');
     } else if (action === 'finalize') {
