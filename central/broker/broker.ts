@@ -117,7 +117,8 @@ export class EmbeddedBroker {
       persistence,
       concurrency: o.concurrency ?? 100,
       drainTimeout: o.drainTimeoutMs ?? 30_000,
-      connectTimeout: connectTimeoutMs,
+      // Ours (connection-guard.ts) closes first and counts; aedes' own only covers the wait for CONNECT.
+      connectTimeout: connectTimeoutMs + 1000,
       ...(o.heartbeatIntervalMs ? { heartbeatInterval: o.heartbeatIntervalMs } : {}),
       preConnect: (client, packet, done) => {
         this.connects.set(client, packet);
