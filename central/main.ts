@@ -110,11 +110,15 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       const b = config.broker.embedded;
       const credentials = new CredentialStore({ file: b.credentials, log: log.child({ area: 'broker' }) });
       await credentials.load();
-      const security = new BrokerSecurity({ credentials, log: log.child({ area: 'broker' }) });
+      const t = b.signInThrottle;
+      const security = new BrokerSecurity({
+        credentials, log: log.child({ area: 'broker' }), nowMs: () => clock.monotonicMs(),
+        throttle: { windowMs: t.windowS * 1000, maxFailuresPerUserAddress: t.maxFailuresPerUserAddress, maxFailuresPerAddress: t.maxFailuresPerAddress, maxFailuresPerUser: t.maxFailuresPerUser },
+      });
       running.security = security;
       const broker = new EmbeddedBroker({
         options: {
-          dataDir: `${config.dataDir}/broker`, tcp: { host: b.host, port: b.port },
+          dataDir: `${config.dataDir}/broker`, tcp: { host: b.host, port: b.port }, maxPacketBytes: b.maxPacketBytes, connectTimeoutMs: b.connectTimeoutS * 1000,
           ...(b.tls ? { tls: { host: b.tls.host, port: b.tls.port, certFile: b.tls.cert, keyFile: b.tls.key, ...(b.tls.ca ? { caFile: b.tls.ca, requestClientCert: true } : {}) } } : {}),
         },
         security,

@@ -26,6 +26,12 @@ export function parseTopic(topic: string): { site: string; gateway: string; kind
 /** Largest payload a gateway sends; brokers commonly allow far more (Mosquitto: 256 MB), proxies less. */
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
 
+/**
+ * Largest MQTT packet a gateway sends: a payload of MAX_PAYLOAD_BYTES with its topic, packet id and headers,
+ * or a CONNECT with credentials and a will. The embedded broker closes a connection announcing more.
+ */
+export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 4096;
+
 const Envelope = {
   v: z.literal(SCHEMA_VERSION),
   gateway: TopicLevel,

@@ -5,16 +5,23 @@
 // (security.ts). Gateways' publishes pass through a gate before aedes acknowledges them: aedes writes the
 // QoS 1 PUBACK *before* it delivers to subscribers (lib/handlers/publish.js, enqueuePublish), so a slow
 // in-process subscriber cannot hold the PUBACK back; authorizePublish runs before it and can.
+// Every connection is guarded before aedes parses it (packet size, time to sign in: connection-guard.ts);
+// sessions and wills are bound to the user who made them (client-owners.ts, stale-wills.ts).
+import type { EventEmitter } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import { Aedes, type Client, type PublishPacket } from 'aedes';
-import persistenceLevel from 'aedes-persistence-level';
+import { Aedes, type Client, type ConnectPacket, type PublishPacket } from 'aedes';
+import persistenceLevel, { type LevelPersistence, type StoredWill } from 'aedes-persistence-level';
 import { Level } from 'level';
 import type { Logger } from 'pino';
+import { MAX_PACKET_BYTES } from '../../protocol/wire.js';
 import { ROLES, type Principal, type Role } from './acl.js';
+import { ClientOwners } from './client-owners.js';
+import { guardConnection, type ConnectionGuard } from './connection-guard.js';
 import type { BrokerSecurity } from './security.js';
+import { sweepStaleWills } from './stale-wills.js';
 
 export interface EmbeddedBrokerOptions {
   /** Sessions, subscriptions, retained and queued messages live here (a level database). */
@@ -25,6 +32,12 @@ export interface EmbeddedBrokerOptions {
   drainTimeoutMs?: number;
   /** Messages aedes routes at once (mqemitter concurrency). */
   concurrency?: number;
+  /** A connection announcing a larger packet is closed before it is read (default: the wire contract's). */
+  maxPacketBytes?: number;
+  /** A connection that has not signed in (CONNECT answered) within this is closed. */
+  connectTimeoutMs?: number;
+  /** aedes' heartbeat; wills of clients of an earlier run are published 4 heartbeats after start. */
+  heartbeatIntervalMs?: number;
 }
 
 /** A gateway's publish, between the ACL and the broker's acknowledgement. */
@@ -53,14 +66,20 @@ export interface EmbeddedBrokerDeps {
 
 interface Running {
   aedes: Aedes;
-  persistence: { destroy(): Promise<void> };
+  persistence: LevelPersistence;
+  owners: ClientOwners;
   servers: Server[];
   sockets: Set<Socket>;
 }
 
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 export class EmbeddedBroker {
   private running: Running | undefined;
   private readonly principals = new WeakMap<Client, Principal>();
+  /** What each connecting client asked for, between preConnect and authenticate. */
+  private readonly connects = new WeakMap<Client, ConnectPacket>();
+  private readonly guards = new WeakMap<object, ConnectionGuard>();
   /** Payloads the gate dropped: acknowledged to the gateway but never forwarded. */
   private readonly dropped = new WeakSet<Buffer>();
   /** Gated publishes not yet answered; stop() waits for them so their PUBACKs go out first. */
@@ -89,13 +108,22 @@ export class EmbeddedBroker {
     if (this.running) throw new Error('broker already started');
     const o = this.deps.options;
     await mkdir(o.dataDir, { recursive: true });
-    const db = new Level(join(o.dataDir, 'aedes'));
+    const db = new Level<string, unknown>(join(o.dataDir, 'aedes'));
     await db.open();
     const persistence = persistenceLevel(db);
+    const owners = await ClientOwners.open(db);
+    const connectTimeoutMs = o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const aedes = await Aedes.createBroker({
       persistence,
       concurrency: o.concurrency ?? 100,
       drainTimeout: o.drainTimeoutMs ?? 30_000,
+      // Ours (connection-guard.ts) closes first and counts; aedes' own only covers the wait for CONNECT.
+      connectTimeout: connectTimeoutMs + 1000,
+      ...(o.heartbeatIntervalMs ? { heartbeatInterval: o.heartbeatIntervalMs } : {}),
+      preConnect: (client, packet, done) => {
+        this.connects.set(client, packet);
+        done(null, true);
+      },
       authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.authorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => {
@@ -106,20 +134,40 @@ export class EmbeddedBroker {
     });
     aedes.on('clientError', (client, err) => this.deps.log.debug({ clientId: client.id, err: err.message }, 'client error'));
     aedes.on('connectionError', (_client, err) => this.deps.log.debug({ err: err.message }, 'connection error'));
-    const sockets = new Set<Socket>();
+    // aedes emits 'error' when publishing an earlier run's wills fails (e.g. one refused here); unhandled, it would end the process.
+    (aedes as unknown as EventEmitter).on('error', (err: Error) => this.deps.log.warn({ err: err.message }, 'broker error'));
+    aedes.on('connackSent', (_packet, client) => this.guards.get(client.conn)?.signedIn());
+    aedes.on('clientReady', (client) => {
+      // A clean session without a will leaves nothing under the client id: it is free again.
+      if (client.clean && !(client as unknown as { will: unknown }).will) void owners.release(client.id, this.principals.get(client)?.username ?? '').catch((err: unknown) => this.deps.log.error({ clientId: client.id, err: String(err) }, 'releasing a client id failed'));
+    });
+    this.running = { aedes, persistence, owners, servers: [], sockets: new Set() };
+    try {
+      await sweepStaleWills({ persistence, owners, security: this.deps.security, log: this.deps.log });
+    } catch (err) {
+      await this.stop(0);
+      throw err;
+    }
+    const sockets = this.running.sockets;
+    const guard = { maxPacketBytes: o.maxPacketBytes ?? MAX_PACKET_BYTES, connectTimeoutMs };
     const handle = (s: Socket) => {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
       s.on('error', () => undefined);
+      const address = s.remoteAddress;
+      this.guards.set(s, guardConnection(s, {
+        options: guard,
+        refuse: (reason, fields) => this.deps.security.refuseConnection(reason, fields),
+        describe: () => ({ address, clientId: (s as unknown as { client?: Client }).client?.id ?? undefined }),
+      }));
       aedes.handle(s);
     };
-    this.running = { aedes, persistence, servers: [], sockets };
     const ports: { tcpPort?: number; tlsPort?: number } = {};
     try {
       if (o.tcp) ports.tcpPort = await this.listen(createTcpServer(handle), o.tcp);
       if (o.tls) {
         const [cert, key, ca] = await Promise.all([readFile(o.tls.certFile), readFile(o.tls.keyFile), o.tls.caFile ? readFile(o.tls.caFile) : undefined]);
-        const server = createTlsServer({ cert, key, ...(ca ? { ca } : {}), requestCert: o.tls.requestClientCert ?? false, rejectUnauthorized: o.tls.requestClientCert ?? false }, handle);
+        const server = createTlsServer({ cert, key, ...(ca ? { ca } : {}), handshakeTimeout: connectTimeoutMs, requestCert: o.tls.requestClientCert ?? false, rejectUnauthorized: o.tls.requestClientCert ?? false }, handle);
         server.on('tlsClientError', (err) => this.deps.log.debug({ err: err.message }, 'TLS handshake failed'));
         ports.tlsPort = await this.listen(server, o.tls);
       }
@@ -161,27 +209,60 @@ export class EmbeddedBroker {
   }
 
   private authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void): void {
-    const holderOf = (id: string) => {
-      const holder = (this.running?.aedes as unknown as { clients: Record<string, Client> } | undefined)?.clients[id];
-      return holder ? this.principals.get(holder)?.username ?? '' : undefined;
-    };
-    this.deps.security.connect(client.id, username, password, holderOf).then((d) => {
-      if (d.ok) {
-        this.principals.set(client, d.principal);
-        done(null, true);
-      } else {
+    const r = this.running;
+    const packet = this.connects.get(client);
+    this.connects.delete(client);
+    if (!r || !packet) {
+      done(Object.assign(new Error('refused: broker stopping'), { returnCode: 3 }), false);
+      return;
+    }
+    const clients = (r.aedes as unknown as { clients: Record<string, Client> }).clients;
+    this.deps.security.connect(
+      { clientId: client.id, username, password, address: (client.conn as Socket).remoteAddress, clean: packet.clean ?? true, will: packet.will ? { topic: packet.will.topic } : undefined },
+      {
+        holderOf: (id) => {
+          const holder = clients[id];
+          return holder ? this.principals.get(holder)?.username ?? '' : undefined;
+        },
+        ownerOf: (id) => r.owners.ownerOf(id),
+        hasSession: async (id) => (await r.persistence.subscriptionsByClient({ id })).length > 0,
+      },
+    ).then(async (d) => {
+      if (!d.ok) {
         done(Object.assign(new Error(`refused: ${d.reason}`), { returnCode: d.returnCode }), false);
+        return;
       }
-    }, (err: unknown) => done(Object.assign(new Error(String(err)), { returnCode: 3 }), false));
+      if (d.discardSession) {
+        // aedes reads the clean flag after authenticate (fetchSubs, emptyQueue): the stored session is dropped.
+        packet.clean = true;
+        (client as { clean: boolean }).clean = true;
+      }
+      // Bound before aedes stores the session or will, so a crash in between leaves no state without an owner.
+      if (!packet.clean || packet.will || d.discardSession) await r.owners.bind(client.id, d.principal.username);
+      this.principals.set(client, d.principal);
+      done(null, true);
+    }).catch((err: unknown) => done(Object.assign(new Error(String(err)), { returnCode: 3 }), false));
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
-    // client is null only for a stored Last Will whose client is long gone; it was checked when set.
-    const principal = client ? this.principals.get(client) : undefined;
-    if (client && (!principal || !this.deps.security.publish(principal, client.id, packet.topic))) {
-      // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection (MQTT-3.3.5-2).
-      done(new Error('publish not permitted'));
-      return;
+    let principal: Principal | undefined;
+    if (client) {
+      principal = this.principals.get(client);
+      if (!principal || !this.deps.security.publish(principal, client.id, packet.topic)) {
+        // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection (MQTT-3.3.5-2).
+        done(new Error('publish not permitted'));
+        return;
+      }
+    } else {
+      // No client: a Last Will of an earlier run (aedes _clearWills). Checked against the user who set it.
+      const will = packet as PublishPacket & Partial<StoredWill>;
+      const clientId = will.clientId ?? '';
+      principal = this.deps.security.staleWill(clientId, packet.topic, this.running?.owners.ownerOf(clientId));
+      if (!principal) {
+        void this.running?.persistence.delWill({ id: clientId }).catch(() => undefined);
+        done(new Error(`Last Will of ${clientId} not permitted`));
+        return;
+      }
     }
     const gate = this.deps.gate;
     if (!gate || (principal && principal.role !== 'gateway')) {
@@ -190,7 +271,7 @@ export class EmbeddedBroker {
     }
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     packet.payload = payload;
-    const answered = gate.admit({ clientId: client?.id, principal, topic: packet.topic, payload, gone: () => client?.closed ?? false }).then((d) => {
+    const answered = gate.admit({ clientId: client?.id ?? (packet as Partial<StoredWill>).clientId, principal, topic: packet.topic, payload, gone: () => client?.closed ?? false }).then((d) => {
       if (d === 'drop') {
         // Acknowledged, so the gateway does not resend it forever, but neither forwarded nor retained.
         this.dropped.add(payload);

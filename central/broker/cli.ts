@@ -55,13 +55,18 @@ export function brokerCommand(io: BrokerCliIo = processIo): Command {
     });
 
   cmd.command('mosquitto-files')
-    .description('write a Mosquitto password_file and acl_file equivalent to the embedded broker')
+    .description('write Mosquitto password and ACL files equivalent to the embedded broker: one pair for the listener of gateways and subscribers, one for the central node\'s own')
     .requiredOption('--credentials <file>', 'broker credentials file')
-    .requiredOption('--password-file <file>', 'Mosquitto password_file to write')
-    .requiredOption('--acl-file <file>', 'Mosquitto acl_file to write')
-    .action(async (o: { credentials: string; passwordFile: string; aclFile: string }) => {
-      const r = await writeMosquittoFiles({ credentialsFile: o.credentials, passwordFile: o.passwordFile, aclFile: o.aclFile });
-      io.out(`wrote ${r.users} user(s) to ${o.passwordFile} and ${o.aclFile}`);
+    .requiredOption('--password-file <file>', 'password_file of the listener with use_username_as_clientid true (gateways, subscribers)')
+    .requiredOption('--acl-file <file>', 'acl_file of that listener')
+    .option('--central-password-file <file>', 'password_file of the central node\'s own listener (central users)')
+    .option('--central-acl-file <file>', 'acl_file of that listener')
+    .action(async (o: { credentials: string; passwordFile: string; aclFile: string; centralPasswordFile?: string; centralAclFile?: string }) => {
+      if (!o.centralPasswordFile || !o.centralAclFile) {
+        throw new Error('give --central-password-file and --central-acl-file too: the central node\'s users sign in on a listener of their own, gateways and subscribers on one with use_username_as_clientid true (docs/deploy.md, "External Mosquitto")');
+      }
+      const r = await writeMosquittoFiles({ credentialsFile: o.credentials, passwordFile: o.passwordFile, aclFile: o.aclFile, centralPasswordFile: o.centralPasswordFile, centralAclFile: o.centralAclFile });
+      io.out(`wrote ${r.users} user(s) to ${o.passwordFile} and ${o.aclFile}, ${r.centralUsers} central user(s) to ${o.centralPasswordFile} and ${o.centralAclFile}`);
     });
   return cmd;
 }

@@ -44,6 +44,12 @@ export class CredentialStore {
     return ok ? { ok: true, principal: principalOf(user) } : { ok: false, reason: 'bad_password' };
   }
 
+  /** The user as the file had it at the last sign-in (re-read then); undefined once removed. */
+  principalOf(username: string): Principal | undefined {
+    const user = this.users.get(username);
+    return user ? principalOf(user) : undefined;
+  }
+
   private refresh(): Promise<void> {
     return (this.refreshing ??= this.reloadIfChanged().finally(() => { this.refreshing = undefined; }));
   }

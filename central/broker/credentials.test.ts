@@ -138,10 +138,17 @@ t.test('Mosquitto files from the credentials, and the CLI that writes them', asy
     'user gw-a1', 'topic write joulebook/v1/fra1/a1/#', '',
     'user noc', 'topic read joulebook/v1/#', 'topic read joulebook/v1/central/alerts', '',
   ].join('\n'));
-  await cli(['mosquitto-files', '--credentials', file, '--password-file', join(d, 'passwd'), '--acl-file', join(d, 'acl')]);
-  t.equal(readFileSync(join(d, 'passwd'), 'utf8'), renderMosquittoPasswordFile(c));
-  t.match(lines[2], /wrote 2 user\(s\)/);
+  const files = ['--password-file', join(d, 'passwd'), '--acl-file', join(d, 'acl')];
+  await t.rejects(cli(['mosquitto-files', '--credentials', file, ...files]), /give --central-password-file and --central-acl-file too: the central node's users sign in on a listener of their own/);
+  await cli(['user', 'set', '--credentials', file, '--username', 'central-1', '--role', 'central', '--password-stdin'], 'central-pw\n');
+  await cli(['mosquitto-files', '--credentials', file, ...files, '--central-password-file', join(d, 'central.passwd'), '--central-acl-file', join(d, 'central.acl')]);
+  t.equal(readFileSync(join(d, 'passwd'), 'utf8'), renderMosquittoPasswordFile(c), 'gateways and subscribers');
+  const central = (await readCredentials(file)).users.find((u) => u.username === 'central-1')!;
+  t.equal(readFileSync(join(d, 'central.passwd'), 'utf8'), `central-1:${central.mosquitto}\n`, 'the central user only, in its own file');
+  t.match(readFileSync(join(d, 'central.acl'), 'utf8'), /^user central-1\ntopic readwrite joulebook\/v1\/#\n$/m);
+  t.notMatch(readFileSync(join(d, 'acl'), 'utf8'), /central-1/);
+  t.match(lines.at(-1), /wrote 2 user\(s\) to .*passwd and .*acl, 1 central user\(s\) to .*central\.passwd and .*central\.acl/);
   await cli(['user', 'remove', '--credentials', file, '--username', 'noc']);
-  t.equal(lines[3], 'removed noc');
-  t.same(await writeMosquittoFiles({ credentialsFile: file, passwordFile: join(d, 'p2'), aclFile: join(d, 'a2'), mode: 0o644 }), { users: 1 });
+  t.equal(lines.at(-1), 'removed noc');
+  t.same(await writeMosquittoFiles({ credentialsFile: file, passwordFile: join(d, 'p2'), aclFile: join(d, 'a2'), centralPasswordFile: join(d, 'cp2'), centralAclFile: join(d, 'ca2'), mode: 0o644 }), { users: 1, centralUsers: 1 });
 });

@@ -10,7 +10,10 @@ t.test('embedded defaults, paths relative to the file', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-cc-'));
   writeFileSync(join(dir, 'central.yaml'), 'inventory: inv.yaml\n');
   const c = await readCentralConfig(join(dir, 'central.yaml'));
-  t.same(c.broker, { embedded: { host: '0.0.0.0', port: 1883, credentials: join(dir, 'credentials.yaml') } });
+  t.same(c.broker, { embedded: {
+    host: '0.0.0.0', port: 1883, credentials: join(dir, 'credentials.yaml'), maxPacketBytes: 135_168, connectTimeoutS: 10,
+    signInThrottle: { windowS: 300, maxFailuresPerUserAddress: 5, maxFailuresPerAddress: 30, maxFailuresPerUser: 100 },
+  } });
   t.same(c.storage, { sqlite: { file: join(dir, 'data', 'joulebook.db'), writerThread: true, create: 'if-missing' } });
   t.equal(c.inventory, join(dir, 'inv.yaml'));
   t.same(c.alerts.webhooks, []);

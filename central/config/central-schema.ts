@@ -2,6 +2,7 @@
 // (docs/config-central.md, `npm run docs`). Embedded by default: an in-process broker and SQLite.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES } from '../../protocol/wire.js';
 
 const Port = z.number().int().min(1).max(65535);
 const Month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, "a month as 'YYYY-MM'");
@@ -26,6 +27,15 @@ export const EmbeddedBrokerConfig = z.strictObject({
     ca: z.string().optional().describe('CA for client certificates (PEM file)'),
   }).optional().describe('a TLS listener beside the plain one'),
   credentials: z.string().default('credentials.yaml').describe('users of the broker with hashed passwords (`joulebook central broker user add`); relative to this file'),
+  maxPacketBytes: z.number().int().min(MAX_PAYLOAD_BYTES + 1024).max(268_435_455).default(MAX_PACKET_BYTES)
+    .describe(`a connection announcing a larger MQTT packet is closed before the packet is read (gateways send payloads of at most ${MAX_PAYLOAD_BYTES} bytes)`),
+  connectTimeoutS: z.number().min(1).max(300).default(10).describe('a connection that has not signed in (CONNECT answered) within this is closed'),
+  signInThrottle: z.strictObject({
+    windowS: z.number().min(1).max(86_400).default(300).describe('failed sign-ins count for this long'),
+    maxFailuresPerUserAddress: z.number().int().min(1).default(5).describe('failed sign-ins of one username from one address per window; further ones are refused without checking the password'),
+    maxFailuresPerAddress: z.number().int().min(1).default(30).describe('failed sign-ins from one address per window, whatever the username'),
+    maxFailuresPerUser: z.number().int().min(1).default(100).describe('failed sign-ins of one username per window from addresses it never signed in from; its known addresses are still checked'),
+  }).prefault({}).describe('refused sign-ins answer "server unavailable" (3) until the window lets them through again'),
 });
 
 export const ExternalBrokerConfig = z.strictObject({

@@ -1,7 +1,7 @@
 // 100,000 malformed or hostile messages through the embedded broker of a running central node, beside
 // a gateway's valid traffic: bad JSON, wrong types, huge batches, foreign topics, payloads that speak for
-// another gateway, and publishes under another gateway's prefix. No crash; every one rejected and
-// counted by reason; every valid reading stored.
+// another gateway, publishes under another gateway's prefix, and packets beyond the broker's size bound. No
+// crash; every one rejected and counted by reason; every valid reading stored.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,20 +73,30 @@ t.test(`${HOSTILE.toLocaleString('en')} hostile messages while valid traffic flo
   let x = 42;
   const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const expected = new Map<string, number>();
-  const hostileCount = HOSTILE - 200;
+  const hostileCount = HOSTILE - 210;
   function* messages(): Generator<[string, Buffer | string]> {
     for (let i = 0; i < hostileCount; i++) {
       const [topic, payload, reason] = hostile(i, rnd);
       expected.set(reason, (expected.get(reason) ?? 0) + 1);
       yield [topic, payload];
     }
-    // Huge batches: over the payload bound.
+    // Huge batches: over the payload bound (about 133 KB of 128 KiB), within the broker's packet bound.
     for (let i = 0; i < 100; i++) {
       expected.set('too_large', (expected.get('too_large') ?? 0) + 1);
-      yield ['joulebook/v1/ams1/gw-f/readings', JSON.stringify(readingsMessage({ gateway: 'gw-f', seq: 1 + i * 3000, readings: 3000 }))];
+      yield ['joulebook/v1/ams1/gw-f/readings', JSON.stringify(readingsMessage({ gateway: 'gw-f', seq: 1 + i * 3000, readings: 424 }))];
     }
   }
   await publishAll(f, messages());
+
+  // Beyond the packet bound (about 940 KB): the broker closes the connection before reading the packet.
+  for (let i = 0; i < 10; i++) {
+    const rogue = await mqtt.connectAsync(url, { clientId: `gw-f-huge-${i}`, username: 'gw-f', password: 'pw', reconnectPeriod: 0 });
+    rogue.on('error', () => undefined);
+    const closed = new Promise<void>((r) => rogue.once('close', () => r()));
+    rogue.publish('joulebook/v1/ams1/gw-f/readings', JSON.stringify(readingsMessage({ gateway: 'gw-f', seq: 1 + i * 3000, readings: 3000 })), { qos: 1 });
+    await closed;
+    await rogue.endAsync(true);
+  }
 
   // A gateway writing as another: refused by the ACL; the broker closes that connection each time.
   for (let i = 0; i < 100; i++) {
@@ -102,7 +112,8 @@ t.test(`${HOSTILE.toLocaleString('en')} hostile messages while valid traffic flo
   const c = central.pipeline.counters.snapshot();
   const refusals = central.security!.refusals();
   t.same(Object.fromEntries(Object.entries(c.rejected).filter(([, n]) => n > 0)), Object.fromEntries([...expected].sort()), 'every hostile message rejected and counted by its reason');
-  t.equal(Object.values(c.rejected).reduce((a, b) => a + b, 0) + refusals.publish_not_permitted, HOSTILE, `${HOSTILE} in all`);
+  t.equal(Object.values(c.rejected).reduce((a, b) => a + b, 0) + refusals.publish_not_permitted + refusals.packet_too_large, HOSTILE, `${HOSTILE} in all`);
+  t.equal(refusals.packet_too_large, 10, 'packets beyond the bound closed their connections');
   t.equal(refusals.publish_not_permitted, 100, 'publishes under another gateway refused by the ACL');
   t.ok(validSent > 20, `${validSent} valid messages sent meanwhile`);
   t.ok(await waitFor(() => central.pipeline.counters.snapshot().readingsStored === validSent * 20, 5000), 'every valid reading stored');

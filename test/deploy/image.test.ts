@@ -79,7 +79,7 @@ t.test('Dockerfile: two stages, native build, every copied path exists, non-root
 });
 
 t.test('compose example: parses, its mounts exist, its central.yaml loads, mosquitto reads the mounted files', async (t) => {
-  const compose = parse(read('deploy/compose.yaml')) as { services: Record<string, { image?: string; command?: string[]; volumes?: string[]; depends_on?: Record<string, unknown>; environment?: Record<string, string> }> };
+  const compose = parse(read('deploy/compose.yaml')) as { services: Record<string, { image?: string; command?: string[]; ports?: string[]; volumes?: string[]; depends_on?: Record<string, unknown>; environment?: Record<string, string> }> };
   t.same(Object.keys(compose.services).sort(), ['central', 'mosquitto', 'postgres']);
   const central = compose.services.central!;
   t.same(central.command, ['central', '-c', '/etc/joulebook/central.yaml']);
@@ -92,10 +92,13 @@ t.test('compose example: parses, its mounts exist, its central.yaml loads, mosqu
     }
   }
   const config = parseCentralConfig(read('deploy/central.yaml'), 'deploy/central.yaml');
-  t.match(config, { dataDir: '/data', broker: { external: { url: 'mqtt://mosquitto:1883', shareGroup: 'joulebook' } }, storage: { postgres: { url: 'postgres://joulebook@postgres:5432/joulebook' } } });
+  t.match(config, { dataDir: '/data', broker: { external: { url: 'mqtt://mosquitto:1884', shareGroup: 'joulebook' } }, storage: { postgres: { url: 'postgres://joulebook@postgres:5432/joulebook' } } });
   const conf = read('deploy/mosquitto/mosquitto.conf');
   t.match(conf, /^allow_anonymous false$/m);
   t.match(conf, /^password_file \/mosquitto\/auth\/passwd$/m);
+  t.match(conf, /^per_listener_settings true\n\nlistener 1883\nuse_username_as_clientid true\n/m, 'client ids bound to usernames where gateways sign in');
+  t.match(conf, /^listener 1884\nallow_anonymous false\npassword_file \/mosquitto\/auth\/central\.passwd\nacl_file \/mosquitto\/auth\/central\.acl$/m, 'the central node on a listener of its own');
+  t.same(compose.services.mosquitto!.ports, ['1883:1883'], 'only the gateways\' listener is published');
   t.ok(compose.services.mosquitto!.volumes!.includes('./mosquitto/auth:/mosquitto/auth:ro'));
 });
 
@@ -113,7 +116,7 @@ t.test('the image commands on the built tree: --help, central on the compose con
     const file = join(dir, 'central.yaml');
     // The compose file's central.yaml, only the addresses changed: the services' names become this machine's.
     writeFileSync(file, read('deploy/central.yaml')
-      .replace('mqtt://mosquitto:1883', 'mqtt://127.0.0.1:1883')
+      .replace('mqtt://mosquitto:1884', 'mqtt://127.0.0.1:1883')
       .replace('postgres://joulebook@postgres:5432/joulebook', PG_URL)
       .replace('schema: joulebook', `schema: ${schemas.next()}`)
       .replace('dataDir: /data', `dataDir: ${dir}`));

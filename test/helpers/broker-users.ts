@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { EmbeddedBroker, type EmbeddedBrokerOptions, type PublishGate } from '../../central/broker/broker.js';
 import { CredentialStore } from '../../central/broker/credential-store.js';
 import { setUser } from '../../central/broker/credentials.js';
-import { BrokerSecurity } from '../../central/broker/security.js';
+import { type Authenticator, BrokerSecurity } from '../../central/broker/security.js';
+import type { SignInThrottleOptions } from '../../central/broker/sign-in-throttle.js';
 import { freePort, quietLog } from './env.js';
 
 export const USERS = {
@@ -31,14 +32,30 @@ export interface TestEmbedded {
   dataDir: string;
 }
 
-export async function startEmbedded(o: { gate?: PublishGate; dataDir?: string; usersFile?: string; log?: Logger; port?: number; tls?: EmbeddedBrokerOptions['tls'] } = {}): Promise<TestEmbedded> {
+export interface StartEmbeddedOptions {
+  gate?: PublishGate;
+  dataDir?: string;
+  usersFile?: string;
+  log?: Logger;
+  port?: number;
+  /** Listen on this address (default 127.0.0.1; 0.0.0.0 lets clients come from 127.0.0.2 as a second address). */
+  host?: string;
+  tls?: EmbeddedBrokerOptions['tls'];
+  /** Wraps the credentials (e.g. to count password checks). */
+  credentials?: (store: CredentialStore) => Authenticator;
+  nowMs?: () => number;
+  throttle?: SignInThrottleOptions;
+  broker?: Pick<EmbeddedBrokerOptions, 'maxPacketBytes' | 'connectTimeoutMs' | 'heartbeatIntervalMs'>;
+}
+
+export async function startEmbedded(o: StartEmbeddedOptions = {}): Promise<TestEmbedded> {
   const log = o.log ?? quietLog;
-  const credentials = new CredentialStore({ file: o.usersFile ?? await writeUsers(), log });
-  await credentials.load();
-  const security = new BrokerSecurity({ credentials, log });
+  const store = new CredentialStore({ file: o.usersFile ?? await writeUsers(), log });
+  await store.load();
+  const security = new BrokerSecurity({ credentials: o.credentials?.(store) ?? store, log, ...(o.nowMs ? { nowMs: o.nowMs } : {}), ...(o.throttle ? { throttle: o.throttle } : {}) });
   const port = o.port ?? await freePort();
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'jb-broker-'));
-  const broker = new EmbeddedBroker({ options: { dataDir, tcp: { host: '127.0.0.1', port }, ...(o.tls ? { tls: o.tls } : {}) }, security, ...(o.gate ? { gate: o.gate } : {}), log });
+  const broker = new EmbeddedBroker({ options: { dataDir, tcp: { host: o.host ?? '127.0.0.1', port }, ...(o.tls ? { tls: o.tls } : {}), ...o.broker }, security, ...(o.gate ? { gate: o.gate } : {}), log });
   await broker.start();
   return { broker, security, url: `mqtt://127.0.0.1:${port}`, port, dataDir };
 }

@@ -9,9 +9,13 @@ import { Aedes } from 'aedes';
 import { hasProgram } from './env.js';
 
 export const hasMosquitto = () => hasProgram('mosquitto', ['-h']) || hasProgram('/usr/sbin/mosquitto', ['-h']);
+/** Debian puts mosquitto in /usr/sbin, outside a normal user's PATH. */
+export const mosquittoBin = () => (hasProgram('mosquitto', ['-h']) ? 'mosquitto' : '/usr/sbin/mosquitto');
 
 export interface TestBroker {
   url: string;
+  /** With `auth.central`: the central node's own listener. */
+  centralUrl?: string;
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
@@ -19,20 +23,32 @@ export interface TestBroker {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export interface MosquittoAuth {
+  passwordFile: string;
+  aclFile: string;
+  /** The listener of the central node's own users (docs/deploy.md): the main listener then binds client ids to usernames. */
+  central?: { passwordFile: string; aclFile: string; port: number };
+}
+
 /**
- * `auth` switches anonymous access off and adds a password_file and acl_file (readable by mosquitto's user).
+ * `auth` switches anonymous access off and adds a password_file and acl_file (readable by mosquitto's user);
+ * with `auth.central`, the two listeners of docs/deploy.md ("External Mosquitto").
  * `maxQueuedMessages` defaults to 0 (unbounded); note Mosquitto 2.0.11 with 0 drops a client right after
  * acknowledging a publish its ACL denied, so ACL tests pass a bound.
  */
-export async function startMosquitto(port: number, o: { auth?: { passwordFile: string; aclFile: string }; maxQueuedMessages?: number } = {}): Promise<TestBroker> {
+export async function startMosquitto(port: number, o: { auth?: MosquittoAuth; maxQueuedMessages?: number } = {}): Promise<TestBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-mosq-'));
   const conf = join(dir, 'mosquitto.conf');
-  const access = o.auth ? ['allow_anonymous false', `password_file ${o.auth.passwordFile}`, `acl_file ${o.auth.aclFile}`] : ['allow_anonymous true'];
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, ...access, 'persistence true', `persistence_location ${dir}/`, `max_queued_messages ${o.maxQueuedMessages ?? 0}`, 'log_dest none', ''].join('\n'));
+  const a = o.auth;
+  const listeners = !a ? [`listener ${port} 127.0.0.1`, 'allow_anonymous true']
+    : !a.central ? [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${a.passwordFile}`, `acl_file ${a.aclFile}`]
+      : ['per_listener_settings true',
+        `listener ${port} 127.0.0.1`, 'use_username_as_clientid true', 'allow_anonymous false', `password_file ${a.passwordFile}`, `acl_file ${a.aclFile}`,
+        `listener ${a.central.port} 127.0.0.1`, 'allow_anonymous false', `password_file ${a.central.passwordFile}`, `acl_file ${a.central.aclFile}`];
+  writeFileSync(conf, [...listeners, 'persistence true', `persistence_location ${dir}/`, `max_queued_messages ${o.maxQueuedMessages ?? 0}`, 'log_dest none', ''].join('\n'));
   let proc: ChildProcess | undefined;
   const up = async () => {
-    const bin = hasProgram('mosquitto', ['-h']) ? 'mosquitto' : '/usr/sbin/mosquitto';
-    proc = spawn(bin, ['-c', conf], { stdio: 'ignore' });
+    proc = spawn(mosquittoBin(), ['-c', conf], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (await canConnect(port)) return;
       await sleep(30);
@@ -46,7 +62,7 @@ export async function startMosquitto(port: number, o: { auth?: { passwordFile: s
     await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGTERM'); });
   };
   await up();
-  return { url: `mqtt://127.0.0.1:${port}`, up, down, close: down };
+  return { url: `mqtt://127.0.0.1:${port}`, ...(a?.central ? { centralUrl: `mqtt://127.0.0.1:${a.central.port}` } : {}), up, down, close: down };
 }
 
 export function canConnect(port: number): Promise<boolean> {
