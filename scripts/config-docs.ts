@@ -37,6 +37,15 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void
     rows.push({ path, type: typeOf(s), required, def: s.default === undefined ? '' : `\`${JSON.stringify(s.default)}\``, text: s.description ?? '' });
   }
   for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, path ? `${path}.${k}` : k, s.required?.includes(k) ?? false, rows);
+  // A setting of one of several shapes (e.g. `broker`: `embedded` or `external`): the settings of each shape.
+  // Which shape is the file's choice, so none of their settings is marked required; a setting two shapes
+  // share is listed once.
+  for (const alt of s.anyOf ?? s.oneOf ?? []) {
+    for (const [k, v] of Object.entries(alt.properties ?? {})) {
+      const at = path ? `${path}.${k}` : k;
+      if (!rows.some((r) => r.path === at)) walk(v, at, false, rows);
+    }
+  }
   if (s.items?.properties) walk({ ...s.items, description: undefined, default: undefined }, `${path}[]`, false, rows);
   for (const variant of s.items?.oneOf ?? []) {
     const kind = variant.properties?.type?.const;

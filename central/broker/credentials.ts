@@ -117,7 +117,7 @@ export async function removeUser(file: string, username: string): Promise<boolea
 }
 
 export function renderCredentials(c: CredentialsFile): string {
-  return `# Broker credentials: written by \`joulebook broker user set\`; hashes only (docs/deploy.md).\n${stringify(c)}`;
+  return `# Broker credentials: written by \`joulebook central broker user set\`; hashes only (docs/deploy.md).\n${stringify(c)}`;
 }
 
 async function readOrEmpty(file: string): Promise<CredentialsFile> {

@@ -26,7 +26,7 @@ export const EmbeddedBrokerConfig = z.strictObject({
     key: z.string().describe('server key (PEM file)'),
     ca: z.string().optional().describe('CA for client certificates (PEM file)'),
   }).optional().describe('a TLS listener beside the plain one'),
-  credentials: z.string().default('credentials.yaml').describe('users of the broker with hashed passwords (`joulebook central broker user add`); relative to this file'),
+  credentials: z.string().default('credentials.yaml').describe('users of the broker with hashed passwords (`joulebook central broker user set`); relative to this file'),
   maxPacketBytes: z.number().int().min(MAX_PAYLOAD_BYTES + 1024).max(268_435_455).default(MAX_PACKET_BYTES)
     .describe(`a connection announcing a larger MQTT packet is closed before the packet is read (gateways send payloads of at most ${MAX_PAYLOAD_BYTES} bytes)`),
   connectTimeoutS: z.number().min(1).max(300).default(10).describe('a connection that has not signed in (CONNECT answered) within this is closed'),
@@ -93,7 +93,7 @@ export const CentralConfig = z.strictObject({
     })).default([]).describe('every alert raised or cleared is POSTed here as JSON'),
   }).prefault({}),
   billing: z.strictObject({
-    tariffs: z.string().describe('tariff file (docs/tariffs.md; example config/tariffs.example.yaml); relative to this file'),
+    tariffs: z.string().describe('tariff file (docs/config-tariffs.md; example config/tariffs.example.yaml); relative to this file'),
     since: z.union([Month, z.record(z.string(), Month)]).describe("first month invoiced: 'YYYY-MM' for every site, or per site id; nothing earlier is caught up"),
     graceHours: z.number().min(0).max(24 * 14).default(6).describe("after a period's local end, how long late gateway data may still arrive before the drafts are made"),
     minMeasuredPct: z.number().min(0).max(100).default(99).describe('drafts with a smaller measured share of energy are held for review instead of being finalized'),
