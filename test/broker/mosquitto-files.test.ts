@@ -2,7 +2,8 @@
 // docs/deploy.md: a gateway publishes under its own prefix only, a wrong password is refused, a subscriber
 // reads, the central user consumes through a shared subscription on its own listener. Client ids are bound
 // to usernames where gateways sign in (issue 17): a gateway naming another's client id kicks nobody and
-// resumes no one's session, and the central node, two connections under one user, still runs.
+// resumes no one's session, and the central node, two connections under one user, still runs. The compose
+// file's packet limit closes a connection that sends more than the wire contract allows.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -157,5 +158,17 @@ t.test('the compose example\'s mosquitto.conf runs on the generated files', asyn
   await sleep(300);
   t.equal(kicked, false, 'a gateway naming another\'s client id kicks nobody');
   t.equal(central.connected, true, 'the central user signs in on 1884');
+
+  // max_packet_size: the wire contract's largest payload passes, a larger packet closes the connection.
+  const got = collect(central);
+  await central.subscribeAsync('joulebook/v1/fra1/gw-b2/#', { qos: 1 });
+  await b2.publishAsync('joulebook/v1/fra1/gw-b2/readings', Buffer.alloc(128 * 1024, 'a'), { qos: 1 });
+  t.ok(await waitFor(() => got.length === 1, 5000), 'a 128 KiB payload is delivered');
+  let b2Closed = false;
+  b2.on('close', () => { b2Closed = true; });
+  b2.publish('joulebook/v1/fra1/gw-b2/readings', Buffer.alloc(200 * 1024, 'a'), { qos: 1 });
+  t.ok(await waitFor(() => b2Closed, 5000), 'a 200 KiB packet closes the connection');
+  await sleep(200);
+  t.equal(got.length, 1, 'and is not delivered');
   await Promise.all([a1.endAsync(true), b2.endAsync(true), central.endAsync(true)]);
 });
