@@ -12,6 +12,17 @@ export const CSV_COLUMNS = [
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
+/** Columns of text an operator typed (names, descriptions, ids); the others are numbers and dates. */
+const TEXT_COLUMNS: ReadonlySet<CsvColumn> = new Set(['invoice', 'customer', 'site', 'line', 'kind', 'description', 'tariff_version', 'unit', 'points']);
+
+/**
+ * Text that a spreadsheet would run as a formula (=, +, -, @, or a tab or CR first) gets a leading
+ * apostrophe, so a description typed as `=HYPERLINK(...)` stays text (OWASP, CSV injection).
+ */
+export function guardFormula(v: string): string {
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
 function cell(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
@@ -31,7 +42,7 @@ export function renderInvoiceCsv(doc: InvoiceDocument): string {
       deducted_others_kwh: tr?.deductedKwh !== undefined ? (tr.deductedKwh + 0).toFixed(3) : '',
     };
   };
-  const lines = [CSV_COLUMNS.join(','), ...draft.lines.map((l) => { const r = row(l); return CSV_COLUMNS.map((c) => cell(r[c])).join(','); })];
+  const lines = [CSV_COLUMNS.join(','), ...draft.lines.map((l) => { const r = row(l); return CSV_COLUMNS.map((c) => cell(TEXT_COLUMNS.has(c) ? guardFormula(r[c]) : r[c])).join(','); })];
   return `${lines.join('\r\n')}\r\n`;
 }
 

@@ -10,7 +10,7 @@ import { monthPeriod } from '../../energy/zone.js';
 import { sumDec } from '../money.js';
 import { priceInvoice } from '../price.js';
 import { TariffVersion } from '../tariff.js';
-import { CSV_COLUMNS, parseCsv, renderInvoiceCsv } from './csv.js';
+import { CSV_COLUMNS, guardFormula, parseCsv, renderInvoiceCsv } from './csv.js';
 import type { InvoiceDocument } from './document.js';
 import { renderInvoiceJson } from './json.js';
 import { renderInvoicePdf } from './pdf.js';
@@ -67,6 +67,18 @@ t.test('CSV: one row per line, amounts round-trip, trace columns filled', async 
   t.same([energy.invoice, energy.status, energy.tariff_version, energy.period_first_day], ['AMS1-2026-000042', 'final', 'v1', '2026-10-01']);
   t.same(parseCsv('a,b\r\n"x ""y""",\n1,2'), [{ a: 'x "y"', b: '' }, { a: '1', b: '2' }]);
   t.throws(() => parseCsv('a\n"open'), /quoted field/);
+});
+
+t.test('CSV: text an operator typed never runs as a spreadsheet formula; negative amounts stay numbers', async (t) => {
+  for (const [typed, cell] of [['=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'], ['+1+1', '\'+1+1'], ['-2+3', '\'-2+3'], ['@SUM(A1)', '\'@SUM(A1)'], ['\tx', '\'\tx'], ['Power', 'Power'], ['a=b', 'a=b']]) {
+    t.equal(guardFormula(typed!), cell, JSON.stringify(typed));
+  }
+  const fee = { ...draft.lines.find((l) => l.kind === 'fixed_fee')!, description: '=cmd|\' /C calc\'!A0', amount: '-5.00' };
+  const evil: InvoiceDocument = { ...final, draft: { ...draft, customer: '@acme', lines: [fee] } };
+  const [row] = parseCsv(renderInvoiceCsv(evil));
+  t.equal(row!.description, '\'=cmd|\' /C calc\'!A0', 'the description is text');
+  t.equal(row!.customer, '\'@acme', 'so is the customer id');
+  t.equal(row!.amount, '-5.00', 'a negative amount is left as the number it is');
 });
 
 /** The text of an uncompressed pdfkit page stream: its hex strings in TJ arrays (WinAnsi ≈ Latin-1 here). */
