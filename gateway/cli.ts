@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Reading } from '../protocol/reading.js';
 import { ConfigError } from '../protocol/issues.js';
-import { hostPort, intIn, oneOf, untilSignal } from '../cli/args.js';
+import { hostPort, intIn, oneOf } from '../cli/args.js';
 import { systemClock } from './clock.js';
 import { readGatewayConfig } from './config/load.js';
 import type { Bus } from './config/schema.js';
@@ -14,6 +14,7 @@ import { scanBus, type ScanHit } from './drivers/modbus/scan.js';
 import { createLogger } from './log.js';
 import { loadCatalogFor } from './main.js';
 import { startGateway } from './run.js';
+import { stopOnSignal } from './shutdown.js';
 import { loadCatalogs, loadProfiles } from './profiles/load.js';
 import { expandTargets, scanSnmp, type SnmpScanHit } from './drivers/snmp/scan.js';
 import type { SnmpV3User } from './drivers/snmp/session.js';
@@ -34,6 +35,8 @@ export function gatewayCommand(): Command {
     .requiredOption('-c, --config <file>', 'gateway.yaml')
     .option('--readings', 'print every reading as a JSON line on stdout')
     .action(async (o: { config: string; readings?: boolean }) => {
+      // Listening from the start: a SIGTERM while the gateway starts stops it as soon as it has started.
+      const stopWhenSignalled = stopOnSignal({ monotonicMs: () => systemClock.monotonicMs(), exit: (code) => process.exit(code) });
       const config = await readGatewayConfig(o.config);
       const profiles = await loadCatalogFor(config, o.config);
       const log = createLogger(config.log.level);
@@ -47,9 +50,7 @@ export function gatewayCommand(): Command {
         env: process.env, pid: process.pid, send: systemdNotifyProgram(), every: intervalTimer, healthy: () => true, log: log.child({ area: 'systemd' }),
       });
       await systemd.ready();
-      await untilSignal();
-      await systemd.stopping();
-      await gw.stop();
+      await stopWhenSignalled(gw, { log: log.child({ area: 'stop' }), alongside: () => gw.stopSteps.run('systemd', () => systemd.stopping()) });
     });
 
   cmd.command('check')
