@@ -85,7 +85,9 @@ export function stopOnSignal(deps: SignalStopDeps): (target: Stoppable, how: Sig
     const elapsed = () => Math.round(deps.monotonicMs() - t0);
     log.info({ signal, deadlineMs }, 'signal received; stopping');
     let stopped = false;
+    let deadline: NodeJS.Timeout | undefined;
     const giveUp = (why: string) => {
+      clearTimeout(deadline);
       if (stopped) {
         log.warn({ stopMs: elapsed(), stillRunning: process.getActiveResourcesInfo() }, 'stopped, but something still held the process; exiting');
         deps.exit(0);
@@ -97,7 +99,7 @@ export function stopOnSignal(deps: SignalStopDeps): (target: Stoppable, how: Sig
       deps.exit(1);
     };
     again = (s) => giveUp(`second signal (${s}) while stopping`);
-    const deadline = setTimeout(() => giveUp(`stop deadline of ${deadlineMs} ms passed`), deadlineMs);
+    deadline = setTimeout(() => giveUp(`stop deadline of ${deadlineMs} ms passed`), deadlineMs);
     await Promise.all([alongside?.(), target.stop()]);
     stopped = true;
     log.info({ signal, stopMs: elapsed(), waitedMs: target.stopSteps.waitedMs }, 'gateway stopped');
