@@ -9,7 +9,7 @@ import { Counters } from '../../status/counters.js';
 import {
   encodeMbap, encodeRtu, parseMbapFrame, parseReadResponsePdu, parseRtuResponse, readPdu, type ReadRequest,
 } from './frames.js';
-import type { Link } from './links.js';
+import { LinkError, type Link } from './links.js';
 import { counterFor, type CounterName, type Outcome } from './outcome.js';
 import { frameWireMs, interFrameSilenceMs, readFrameBytes, type LineSettings } from './timing.js';
 
@@ -89,6 +89,19 @@ export class ModbusBus {
     if (!this.opt.line) return 0;
     const f = readFrameBytes(count);
     return frameWireMs(f.request + f.response, this.opt.line);
+  }
+
+  /** Opens the link now (a scan's first step); throws a LinkError naming the link and why it cannot be opened. */
+  async open(): Promise<void> {
+    if (this.link.isOpen) return;
+    try {
+      await this.link.open(this.opt.connectTimeoutMs);
+    } catch (err) {
+      const why = (err instanceof Error ? err.message : String(err)).replace(/^Error: /, '');
+      throw new LinkError(`${this.link.name} cannot be opened: ${why}`, { cause: err });
+    }
+    this.wasOpened = true;
+    this.lastActivityMs = this.clock.monotonicMs();
   }
 
   /** Ends the bus for good: the read in flight and those queued come back as link faults at once. */

@@ -90,7 +90,8 @@ export class SerialLink implements Link {
       if (port.isOpen) port.close(() => undefined);
     };
     const opened = new Promise<void>((resolve, reject) => port.open((err) => {
-      if (err) return reject(new LinkError(err.message, { cause: err }));
+      // serialport says "Error: No such file or directory, cannot open /dev/ttyX": the OS error, kept whole.
+      if (err) return reject(new LinkError(err.message.replace(/^Error: /, ''), { cause: err }));
       if (given) port.close(() => undefined);
       resolve();
     }));
