@@ -9,7 +9,7 @@ t.test('SNMP targets that are not an IPv4 address, block or resolvable name are 
     ['garbage', /"garbage" is not an IPv4 address or block, and no host of that name resolves to IPv4 \((?:ENOTFOUND|EAI_AGAIN|EAI_NODATA|no answer)/],
     ['fe80::/64', /"fe80::\/64": IPv6 is not supported, the gateway polls SNMP over IPv4 \(and a \/64 block holds 2\^64 addresses, a scan covers 4094\)/],
     ['10.0.0.0/8', /"10\.0\.0\.0\/8" is too large: 16777214 hosts; a scan covers \/20 \(4094 hosts\) to \/32/],
-    ['10.0.0.0/abc', /"10\.0\.0\.0\/abc" (?:is not an IPv4 address or block|a block must be IPv4)/],
+    ['10.0.0.0/abc', /"10\.0\.0\.0\/abc": the prefix after "\/" is a number, \/20 to \/32/],
   ];
   for (const [spec, message] of cases) {
     const r = await run(['gateway', 'scan', '--snmp', spec, '--timeout-ms', '100']);

@@ -33,6 +33,7 @@ export function parseTargets(raw: string): ScanTargets {
   }
   const m = IPV4.exec(spec);
   if (m) return { hosts: expandBlock(spec, m) };
+  if (bits !== undefined && IPV4.test(address)) throw new TargetError(`"${spec}": the prefix after "/" is a number, /${MIN_PREFIX_BITS} to /32`);
   if (/^[\d./]+$/.test(spec)) throw new TargetError(`"${spec}" is not an IPv4 address or block: ${WANTED}`);
   if (spec.includes('/')) throw new TargetError(`"${spec}": a block must be IPv4, such as 10.1.2.0/24`);
   if (!HOST_NAME.test(spec)) throw new TargetError(`"${spec}" is not an address or a host name: ${WANTED}`);
