@@ -85,7 +85,6 @@ export function stopOnSignal(deps: SignalStopDeps): (target: Stoppable, how: Sig
     const elapsed = () => Math.round(deps.monotonicMs() - t0);
     log.info({ signal, deadlineMs }, 'signal received; stopping');
     let stopped = false;
-    let deadline: NodeJS.Timeout | undefined;
     const giveUp = (why: string) => {
       clearTimeout(deadline);
       if (stopped) {
@@ -94,12 +93,16 @@ export function stopOnSignal(deps: SignalStopDeps): (target: Stoppable, how: Sig
         return;
       }
       const waitingFor = target.stopSteps.waitingFor;
-      target.abandon();
-      log.error({ stopMs: elapsed(), waitingFor, waitedMs: target.stopSteps.waitedMs }, `${why}: outbox committed and closed, the rest abandoned`);
+      try {
+        target.abandon();
+        log.error({ stopMs: elapsed(), waitingFor, waitedMs: target.stopSteps.waitedMs }, `${why}: outbox committed and closed, the rest abandoned`);
+      } catch (err) {
+        log.error({ stopMs: elapsed(), waitingFor, err: String(err) }, `${why}: the outbox could not be closed cleanly (SQLite recovers it at the next start)`);
+      }
       deps.exit(1);
     };
+    const deadline = setTimeout(() => giveUp(`stop deadline of ${deadlineMs} ms passed`), deadlineMs);
     again = (s) => giveUp(`second signal (${s}) while stopping`);
-    deadline = setTimeout(() => giveUp(`stop deadline of ${deadlineMs} ms passed`), deadlineMs);
     await Promise.all([alongside?.(), target.stop()]);
     stopped = true;
     log.info({ signal, stopMs: elapsed(), waitedMs: target.stopSteps.waitedMs }, 'gateway stopped');
