@@ -1,8 +1,8 @@
 // `joulebook gateway ...`: run a room's gateway, scan a bus.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { Reading } from '../protocol/reading.js';
 import { ConfigError } from '../protocol/issues.js';
-import { hostPort, intIn, oneOf, untilSignal } from '../cli/args.js';
+import { hostPort, intIn, oneOf } from '../cli/args.js';
 import { systemClock } from './clock.js';
 import { readGatewayConfig } from './config/load.js';
 import type { Bus } from './config/schema.js';
@@ -14,8 +14,10 @@ import { scanBus, type ScanHit } from './drivers/modbus/scan.js';
 import { createLogger } from './log.js';
 import { loadCatalogFor } from './main.js';
 import { startGateway } from './run.js';
+import { stopOnSignal } from './shutdown.js';
 import { loadCatalogs, loadProfiles } from './profiles/load.js';
-import { expandTargets, scanSnmp, type SnmpScanHit } from './drivers/snmp/scan.js';
+import { scanSnmp, type SnmpScanHit } from './drivers/snmp/scan.js';
+import { parseTargets, resolveTargets, type ScanTargets } from './drivers/snmp/targets.js';
 import type { SnmpV3User } from './drivers/snmp/session.js';
 import { BUILTIN_PROFILES_DIR, PACKAGE_VERSION } from './paths.js';
 import { fmt, renderTable } from './status/table.js';
@@ -34,6 +36,8 @@ export function gatewayCommand(): Command {
     .requiredOption('-c, --config <file>', 'gateway.yaml')
     .option('--readings', 'print every reading as a JSON line on stdout')
     .action(async (o: { config: string; readings?: boolean }) => {
+      // Listening from the start: a SIGTERM while the gateway starts stops it as soon as it has started.
+      const stopWhenSignalled = stopOnSignal({ monotonicMs: () => systemClock.monotonicMs(), exit: (code) => process.exit(code) });
       const config = await readGatewayConfig(o.config);
       const profiles = await loadCatalogFor(config, o.config);
       const log = createLogger(config.log.level);
@@ -47,9 +51,7 @@ export function gatewayCommand(): Command {
         env: process.env, pid: process.pid, send: systemdNotifyProgram(), every: intervalTimer, healthy: () => true, log: log.child({ area: 'systemd' }),
       });
       await systemd.ready();
-      await untilSignal();
-      await systemd.stopping();
-      await gw.stop();
+      await stopWhenSignalled(gw, { log: log.child({ area: 'stop' }), alongside: () => gw.stopSteps.run('systemd', () => systemd.stopping()) });
     });
 
   cmd.command('check')
@@ -80,7 +82,7 @@ export function gatewayCommand(): Command {
     .option('--rtu-tcp <host:port>', 'serial device server (RTU over TCP)', hostPort())
     .option('--units <list>', 'unit ids, e.g. 1-10,20', '1-247')
     .option('--timeout-ms <ms>', 'answer timeout per request', intIn(20, 30000), 300)
-    .option('--snmp <host|cidr>', 'scan for PDUs over SNMP: one host or an IPv4 block such as 10.1.2.0/24')
+    .option('--snmp <host|cidr>', 'scan for PDUs over SNMP: one host or an IPv4 block such as 10.1.2.0/24 (/20 to /32)', snmpTargets)
     .option('--port <n>', 'SNMP port', intIn(1, 65535), 161)
     .option('--community <c>', 'SNMP v2c community', 'public')
     .option('--v3-user <name>', 'SNMP v3 user (authPriv)')
@@ -97,6 +99,7 @@ export function gatewayCommand(): Command {
       const profiles = await loadProfiles([BUILTIN_PROFILES_DIR]);
       const kind = busKinds.get(bus.type);
       const modbus = new ModbusBus({ options: kind.options(bus), link: kind.link(bus), clock: systemClock, log });
+      await modbus.open(); // a port that cannot be opened is an error, not a bus where nobody answered
       const hits = await scanBus({ bus: modbus, profiles, clock: systemClock, log }, units, o.timeoutMs,
         o.json ? undefined : (u) => process.stderr.write(`\rscanning unit ${u} of ${units[units.length - 1]}`));
       await modbus.close();
@@ -109,11 +112,19 @@ export function gatewayCommand(): Command {
 }
 
 interface ScanOptions {
-  snmp?: string; port: number; community: string; v3User?: string; authProtocol: SnmpV3User['authProtocol']; authKey?: string;
+  snmp?: ScanTargets; port: number; community: string; v3User?: string; authProtocol: SnmpV3User['authProtocol']; authKey?: string;
   privProtocol: SnmpV3User['privProtocol']; privKey?: string;
   serial?: string; baud: number; parity: 'none' | 'even' | 'odd'; stopBits: number;
   tcp?: { host: string; port: number }; rtuTcp?: { host: string; port: number };
   units: string; timeoutMs: number; json?: boolean;
+}
+
+function snmpTargets(v: string): ScanTargets {
+  try {
+    return parseTargets(v);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 function scanBusConfig(o: ScanOptions): Bus {
@@ -137,7 +148,7 @@ export function scanTable(hits: readonly ScanHit[]): string {
 }
 
 async function scanPdus(o: ScanOptions): Promise<void> {
-  const hosts = expandTargets(o.snmp!);
+  const hosts = await resolveTargets(o.snmp!);
   const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
   const catalog = (await loadCatalogs([BUILTIN_PROFILES_DIR])).snmp;
   const user: SnmpV3User | undefined = o.v3User

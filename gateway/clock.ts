@@ -4,11 +4,21 @@ export interface Clock {
   now(): number;
   /** Monotonic milliseconds with sub-millisecond resolution, for latencies and silences. */
   monotonicMs(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after ms, or at once when the signal aborts (so stopping leaves no timer behind). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonicMs: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  sleep: (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  }),
 };

@@ -95,10 +95,12 @@ export function buildGateway(deps: GatewayDeps): Gateway {
   return {
     buses, devices, pdus, scheduler,
     start: () => scheduler.start(),
+    // The polls in flight end because their buses and sessions close under them, not by timing out.
     stop: async () => {
-      await scheduler.stop();
+      const polls = scheduler.stop();
       await Promise.all([...buses.values()].map((b) => b.close()));
       for (const p of pdus.values()) p.client.close();
+      await polls;
     },
   };
 }

@@ -1,5 +1,6 @@
 // A running gateway: acquisition (gateway/main.ts) feeding the outbox, the outbox feeding MQTT.
-// Composition only; every part is built here or in buildGateway, and stopped in reverse order.
+// Composition only; every part is built here or in buildGateway, and stopped in reverse order, each step
+// timed (gateway/shutdown.ts bounds the whole stop and logs it).
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { Outbox } from './outbox/outbox.js';
 import type { Catalogs } from './profiles/load.js';
 import { Publisher, type PublisherOptions } from './publish/publisher.js';
 import type { DeviceIdentity } from './polling/result.js';
+import { StopSteps, type Stoppable } from './shutdown.js';
 import { StateStore } from './state/state.js';
 import { DeviceBook } from './status/devices.js';
 import { createGatewayMetrics, type GatewayMetrics } from './status/metrics.js';
@@ -29,7 +31,7 @@ import { StatusServer } from './status/server.js';
 
 type MqttConfig = z.infer<typeof Mqtt>;
 
-export interface RunningGateway {
+export interface RunningGateway extends Stoppable {
   acquisition: Gateway;
   outbox: Outbox;
   publisher: Publisher;
@@ -42,7 +44,6 @@ export interface RunningGateway {
   book: DeviceBook;
   /** The status page's address, or why it is not served (the gateway meters on without it). */
   status: { url?: string; error?: string };
-  stop(): Promise<void>;
 }
 
 export interface RunDeps {
@@ -175,18 +176,34 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
   watchClock();
   if (!polling) log.warn({ now: new Date(clock.now()).toISOString() }, 'clock not plausible yet; polling waits for it');
   log.info({ gateway: config.gateway.id, boot, outbox: outbox.size }, 'gateway started');
+  const stopSteps = new StopSteps(() => clock.monotonicMs());
+  let outboxOpen = true;
+  const closeOutbox = () => {
+    if (!outboxOpen) return;
+    outboxOpen = false;
+    const lost = outbox.close();
+    if (lost > 0) log.error({ lost }, 'poll results could not be written at shutdown (disk full)');
+  };
   return {
-    acquisition, outbox, publisher, state, boot, alerts, circuits, metrics, book, status,
+    acquisition, outbox, publisher, state, boot, alerts, circuits, metrics, book, status, stopSteps,
     stop: async () => {
       clearInterval(clockTimer);
-      await statusServer?.stop();
-      await acquisition.stop();
+      // Polling and the status page stop side by side; neither waits on the other.
+      await Promise.all([stopSteps.run('status page', () => statusServer?.stop()), stopSteps.run('polls', () => acquisition.stop())]);
       clearInterval(timer);
-      commit();
-      await publisher.stop();
-      const lost = outbox.close();
-      if (lost > 0) log.error({ lost }, 'poll results could not be written at shutdown (disk full)');
-      await state.flush();
+      await stopSteps.run('outbox commit', () => commit());
+      await stopSteps.run('broker', () => publisher.stop());
+      await stopSteps.run('outbox close', closeOutbox);
+      await stopSteps.run('state', () => state.flush());
+    },
+    abandon: () => {
+      clearInterval(clockTimer);
+      clearInterval(timer);
+      try {
+        if (outboxOpen) commit();
+      } finally {
+        closeOutbox();
+      }
     },
   };
 }

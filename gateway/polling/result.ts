@@ -24,7 +24,8 @@ export interface PollResult {
   kind: PollKind;
   readings: Reading[];
   fault?: PollFault;
-  skipped?: 'backoff';
+  /** Not polled (a failing device's pause), or cut short because polling stopped. */
+  skipped?: 'backoff' | 'stopping';
   durationMs: number;
   identities?: DeviceIdentity[];
 }

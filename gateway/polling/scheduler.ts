@@ -1,12 +1,15 @@
 // Runs each device's polls on its own schedule. Devices never wait for each other here; devices on one
 // bus are serialised by that bus's queue, and a failing device backs off inside its driver.
+// Stopping aborts one signal: the sleeps end at once and every poll in flight is told to give up, so a
+// stop never waits out an interval, a backoff or a dead meter's timeouts.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { advance, dueKind, type Due, type PollKind } from './schedule.js';
 
 export interface PollTarget<R> {
   id: string;
-  poll(kind: PollKind): Promise<R>;
+  /** `signal` aborts when polling stops: return soon with what was read, without retries or backoff. */
+  poll(kind: PollKind, signal?: AbortSignal): Promise<R>;
 }
 
 export interface ScheduledTarget<R> {
@@ -23,47 +26,45 @@ export interface SchedulerDeps<R> {
 }
 
 export class PollScheduler<R> {
-  private running = false;
-  private wake: (() => void) | undefined;
+  private stopping: AbortController | undefined;
   private loops: Promise<void>[] = [];
   overruns = 0;
 
   constructor(private readonly deps: SchedulerDeps<R>) {}
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loops = this.deps.targets.map((t) => this.loop(t));
+    if (this.stopping) return;
+    const stopping = new AbortController();
+    this.stopping = stopping;
+    this.loops = this.deps.targets.map((t) => this.loop(t, stopping.signal));
   }
 
+  /** Ends every loop; resolves once the polls in flight have returned (their results still delivered). */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
+    this.stopping?.abort();
+    this.stopping = undefined;
     await Promise.all(this.loops);
+    this.loops = [];
   }
 
-  private async loop(t: ScheduledTarget<R>): Promise<void> {
+  private async loop(t: ScheduledTarget<R>, signal: AbortSignal): Promise<void> {
     const { clock, log } = this.deps;
     const intervals = { energyMs: t.energyIntervalMs, fullMs: t.fullIntervalMs };
     let due: Due = { energyAtMs: clock.now(), fullAtMs: clock.now() }; // first poll at once, full
-    const stopped = new Promise<void>((resolve) => {
-      const prev = this.wake;
-      this.wake = () => { prev?.(); resolve(); };
-    });
-    while (this.running) {
+    while (!signal.aborted) {
       const now = clock.now();
       const kind = dueKind(due, now);
       if (!kind) {
-        await Promise.race([clock.sleep(Math.min(due.energyAtMs, due.fullAtMs) - now), stopped]);
+        await clock.sleep(Math.min(due.energyAtMs, due.fullAtMs) - now, signal);
         continue;
       }
       try {
-        this.deps.onResult(await t.target.poll(kind));
+        this.deps.onResult(await t.target.poll(kind, signal));
       } catch (err) {
         log.error({ err, device: t.target.id }, 'poll failed unexpectedly');
       }
       const next = advance(due, kind, clock.now(), intervals);
-      if (next.missed > 0) {
+      if (next.missed > 0 && !signal.aborted) {
         this.overruns += next.missed;
         log.warn({ device: t.target.id, kind, missed: next.missed }, 'poll took longer than its interval; ticks skipped');
       }

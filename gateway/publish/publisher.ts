@@ -1,6 +1,8 @@
 // Publishes the outbox to MQTT: QoS 1 on a persistent session, a bounded window of messages awaiting
 // PUBACK, each item deleted from the outbox only once the broker has it. Oldest first, so every channel
 // arrives in order; items older than the connection are flagged historical and replayed at a set rate.
+// Stopping never waits on the broker for long: a broker that vanished with our offline status unacknowledged
+// would otherwise hold the stop forever while MQTT.js reconnects (the status waits for that reconnect).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { type Alert, MAX_PAYLOAD_BYTES, type MetaMessage, type StatusMessage, SCHEMA_VERSION, topicFor, type TopicKind } from '../../protocol/wire.js';
@@ -38,6 +40,9 @@ export interface PublisherDeps {
   /** The alerts raised now, published retained on every connection and whenever they change. */
   activeAlerts?: () => Alert[];
 }
+
+/** How long a stop waits for the broker to acknowledge the offline status; the retained will covers the rest. */
+export const OFFLINE_ACK_WAIT_MS = 500;
 
 export const PUBLISH_COUNTERS = ['messages', 'acked', 'entries_acked', 'rejected', 'reconnects', 'historical_entries'] as const;
 type PublishCounter = (typeof PUBLISH_COUNTERS)[number];
@@ -87,6 +92,7 @@ export class Publisher {
     const client = mqtt.connect(o.url, options);
     this.client = client;
     client.on('connect', () => {
+      if (this.stopping) return;
       this.connected = true;
       this.connectedAtMs = this.deps.clock.now();
       this.reconnectMs = o.reconnectMinMs;
@@ -115,14 +121,36 @@ export class Publisher {
     this.timers.push(setInterval(() => { if (this.connected) this.publishRetained('status', this.status('online')); }, o.statusIntervalMs));
   }
 
-  /** Publishes the offline status (the will covers a crash) and closes, leaving unsent items in the outbox. */
-  async stop(): Promise<void> {
+  /**
+   * Publishes the offline status (the will covers a crash) and closes at once, leaving unsent items in the
+   * outbox. Says whether the broker acknowledged the status (undefined: not connected, nothing sent).
+   */
+  async stop(): Promise<{ offlineAcked?: boolean }> {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     const c = this.client;
-    if (!c) return;
-    if (this.connected) await c.publishAsync(this.topic('status'), JSON.stringify(this.status('offline')), { qos: 1, retain: true }).catch(() => undefined);
+    if (!c) return {};
+    let offlineAcked: boolean | undefined;
+    if (this.connected) {
+      const status = c.publishAsync(this.topic('status'), JSON.stringify(this.status('offline')), { qos: 1, retain: true }).then(() => true, () => false);
+      // Not acknowledged in time, or the connection dropped (the broker went away with it): waited enough.
+      let timer: NodeJS.Timeout | undefined;
+      let dropped: (() => void) | undefined;
+      const late = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), OFFLINE_ACK_WAIT_MS);
+        dropped = () => resolve(false);
+        c.once('close', dropped);
+      });
+      offlineAcked = await Promise.race([status, late]).finally(() => {
+        clearTimeout(timer);
+        c.off('close', dropped!);
+      });
+      if (!offlineAcked) this.deps.log.warn({ waitedMs: OFFLINE_ACK_WAIT_MS }, 'the broker did not acknowledge the offline status; its retained will says offline instead');
+    }
+    // Forced: in-flight messages are not waited for (the outbox keeps them) and no reconnect is armed again.
     await c.endAsync(true);
+    this.connected = false;
+    return offlineAcked === undefined ? {} : { offlineAcked };
   }
 
   status(state: 'online' | 'offline'): StatusMessage {

@@ -16,6 +16,8 @@ export interface TestBroker {
   url: string;
   /** With `auth.central`: the central node's own listener. */
   centralUrl?: string;
+  /** Sends a signal and returns at once (SIGKILL: gone; SIGSTOP: frozen with its connections open). */
+  signal?(sig: NodeJS.Signals): void;
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
@@ -55,14 +57,20 @@ export async function startMosquitto(port: number, o: { auth?: MosquittoAuth; ma
     }
     throw new Error('mosquitto did not start');
   };
+  let frozen = false;
   const down = async () => {
     const p = proc;
     if (!p) return;
     proc = undefined;
-    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGTERM'); });
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill(frozen ? 'SIGKILL' : 'SIGTERM'); });
+  };
+  const signal = (sig: NodeJS.Signals) => {
+    if (sig === 'SIGSTOP') frozen = true;
+    proc?.kill(sig);
   };
   await up();
-  return { url: `mqtt://127.0.0.1:${port}`, ...(a?.central ? { centralUrl: `mqtt://127.0.0.1:${a.central.port}` } : {}), up, down, close: down };
+  return { url: `mqtt://127.0.0.1:${port}`, ...(a?.central ? { centralUrl: `mqtt://127.0.0.1:${a.central.port}` } : {}), signal, up, down, close: down };
 }
 
 export function canConnect(port: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 // Runs the installed `joulebook` command as a user would, as a separate process.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/joulebook.js', import.meta.url));
@@ -21,10 +21,10 @@ export function runCli(args: string[], opts: { timeoutMs?: number; until?: RegEx
 }
 
 /** Starts `joulebook sim ...` as its own process; resolves once it says it is serving. */
-export function startSimProcess(args: string[]): Promise<{ stop: () => void }> {
+export function startSimProcess(args: string[]): Promise<{ stop: () => void; proc: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [BIN, 'sim', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    p.stdout.on('data', (d: Buffer) => { if (d.toString().includes('simulating')) resolve({ stop: () => p.kill('SIGTERM') }); });
+    p.stdout.on('data', (d: Buffer) => { if (d.toString().includes('simulating')) resolve({ stop: () => p.kill('SIGTERM'), proc: p }); });
     p.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
 }

@@ -17,8 +17,16 @@ export class FakeClock implements Clock {
     return this.t;
   }
 
-  sleep(ms: number): Promise<void> {
-    return new Promise((wake) => this.sleepers.push({ until: this.t + Math.max(0, ms), wake }));
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((wake) => {
+      if (signal?.aborted) return wake();
+      const sleeper = { until: this.t + Math.max(0, ms), wake };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        wake();
+      }, { once: true });
+    });
   }
 
   /** Moves time forward step by step, letting woken tasks run before the next step. */

@@ -1,5 +1,6 @@
 // A whole gateway (acquisition, outbox, publisher) against simulated meters, and a subscriber that plays
-// the central node, for store-and-forward tests.
+// the central node, for store-and-forward tests; and the gateway as its own process.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { loadCatalogFor } from '../../gateway/main.js';
 import { startGateway, type RunningGateway } from '../../gateway/run.js';
 import type { Reading } from '../../protocol/reading.js';
 import { ReadingsMessage } from '../../protocol/wire.js';
+import { BIN } from './cli.js';
 import { quietLog } from './env.js';
 
 export function demoConfig(brokerUrl: string, simPort: number, extra: Record<string, unknown> = {}) {
@@ -54,4 +56,36 @@ export async function waitFor(check: () => boolean, ms: number): Promise<boolean
     await new Promise((r) => setTimeout(r, 50));
   }
   return check();
+}
+
+/** `joulebook gateway run` as its own process, its output kept, for tests of how it starts and stops. */
+export interface GatewayProcess {
+  proc: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** JSON log lines on stderr with this message. */
+  logged: (msg: string) => Record<string, unknown>[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Signals the process; resolves with its exit and the milliseconds from the signal to the exit (killed after `killAfterMs`). */
+  stop: (signal?: NodeJS.Signals, killAfterMs?: number) => Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+}
+
+export function spawnGateway(config: string, args: string[] = []): GatewayProcess {
+  const proc = spawn(process.execPath, [BIN, 'gateway', 'run', '-c', config, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  const logged = (msg: string) => err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
+  return {
+    proc, exited, logged, stdout: () => out, stderr: () => err,
+    stop: async (signal = 'SIGTERM', killAfterMs = 10_000) => {
+      const t0 = performance.now();
+      proc.kill(signal);
+      const ms = await Promise.race([exited.then(() => performance.now() - t0), new Promise<number>((r) => setTimeout(() => r(performance.now() - t0), killAfterMs))]);
+      proc.kill('SIGKILL'); // a no-op when it has ended
+      return { ...(await exited), ms: Math.round(ms) };
+    },
+  };
 }

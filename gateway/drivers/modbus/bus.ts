@@ -1,13 +1,15 @@
 // One scheduler per physical bus (an RS-485 line, a serial device server, a Modbus TCP endpoint):
 // one transaction in flight, the inter-frame silence kept, a timeout on every request, input flushed
 // after a fault, stale TCP transaction ids discarded and a desynchronised connection reopened.
+// Closing ends at once what is on the wire, a connect in progress and every read still queued: a stop
+// never waits out a dead meter's timeouts or a connect to a host that is gone.
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import { Counters } from '../../status/counters.js';
 import {
   encodeMbap, encodeRtu, parseMbapFrame, parseReadResponsePdu, parseRtuResponse, readPdu, type ReadRequest,
 } from './frames.js';
-import type { Link } from './links.js';
+import { LinkError, type Link } from './links.js';
 import { counterFor, type CounterName, type Outcome } from './outcome.js';
 import { frameWireMs, interFrameSilenceMs, readFrameBytes, type LineSettings } from './timing.js';
 
@@ -33,6 +35,7 @@ export interface BusDeps {
 }
 
 const MAX_RECONNECT_DELAY_MS = 30_000;
+const CLOSED = 'bus closed';
 
 export class ModbusBus {
   readonly name: string;
@@ -52,6 +55,7 @@ export class ModbusBus {
   private nextOpenAtMs = 0;
   private wasOpened = false;
   private queued = 0;
+  private closed = false;
 
   constructor(deps: BusDeps) {
     this.opt = deps.options;
@@ -87,17 +91,36 @@ export class ModbusBus {
     return frameWireMs(f.request + f.response, this.opt.line);
   }
 
+  /** Opens the link now (a scan's first step); throws a LinkError naming the link and why it cannot be opened. */
+  async open(): Promise<void> {
+    if (this.link.isOpen) return;
+    try {
+      await this.link.open(this.opt.connectTimeoutMs);
+    } catch (err) {
+      const why = (err instanceof Error ? err.message : String(err)).replace(/^Error: /, '');
+      throw new LinkError(`${this.link.name} cannot be opened: ${why}`, { cause: err });
+    }
+    this.wasOpened = true;
+    this.lastActivityMs = this.clock.monotonicMs();
+  }
+
+  /** Ends the bus for good: the read in flight and those queued come back as link faults at once. */
   async close(): Promise<void> {
+    this.closed = true;
+    this.onClosed?.(CLOSED);
+    await this.link.close(); // also abandons an open in progress
     await this.chain;
     await this.link.close();
   }
 
   private async transact(req: ReadRequest, timeoutMs: number): Promise<Outcome> {
+    if (this.closed) return { kind: 'link', reason: CLOSED };
     if (!this.link.isOpen) {
       const down = await this.ensureOpen();
-      if (down) return this.count(down);
+      if (down) return this.closed ? down : this.count(down);
     }
     await this.waitForSilence();
+    if (this.closed) return { kind: 'link', reason: CLOSED };
     this.rx = Buffer.alloc(0);
     const pdu = readPdu(req.fn, req.address, req.count);
     const tid = this.nextTid;
@@ -112,6 +135,7 @@ export class ModbusBus {
       this.counters.observeLatency(latencyMs);
       return this.count({ ...outcome, latencyMs });
     }
+    if (this.closed) return outcome; // not the meter's fault: the gateway is stopping
     await this.recover(outcome);
     return this.count(outcome);
   }
@@ -216,6 +240,7 @@ export class ModbusBus {
       this.log.info({ bus: this.name, link: this.link.name }, 'link open');
       return undefined;
     } catch (err) {
+      if (this.closed) return { kind: 'link', reason: CLOSED };
       this.openFailures++;
       const delayMs = Math.min(MAX_RECONNECT_DELAY_MS, 250 * 2 ** Math.min(this.openFailures, 10));
       this.nextOpenAtMs = this.clock.monotonicMs() + delayMs;

@@ -1,5 +1,6 @@
 // One meter on a bus: its read plan, retries, backoff and decoding into readings.
 // A failing meter costs the bus at most its own timeout budget per poll, then backs off.
+// When polling stops, a poll returns what it has read so far: no further reads, retries or backoff.
 import type { Logger } from 'pino';
 import type { Reading } from '../../../protocol/reading.js';
 import { isCounter } from '../../../protocol/measurements.js';
@@ -80,7 +81,7 @@ export class ModbusDevice {
     return this.plans[kind];
   }
 
-  async poll(kind: PollKind): Promise<PollResult> {
+  async poll(kind: PollKind, signal?: AbortSignal): Promise<PollResult> {
     const started = this.clock.monotonicMs();
     if (!this.backoff.ready(started)) {
       this.counters.inc('skipped_backoff');
@@ -91,9 +92,13 @@ export class ModbusDevice {
     const readings: Reading[] = [];
     let fault: Outcome | undefined;
     while (queue.length > 0) {
+      if (signal?.aborted) {
+        kept.push(...queue);
+        break;
+      }
       const read = queue.shift()!;
       const ts = this.clock.now();
-      const o = await this.readWithRetries(read);
+      const o = await this.readWithRetries(read, signal);
       if (o.kind === 'data') {
         kept.push(read);
         readings.push(...this.decode(read, o.words, ts));
@@ -117,6 +122,7 @@ export class ModbusDevice {
       }
     }
     this.plans[kind] = kept;
+    if (signal?.aborted) return { device: this.id, kind, readings, durationMs: this.clock.monotonicMs() - started, skipped: 'stopping' };
     this.settle(fault);
     // The serial on every full poll: a meter exchanged between two polls shows as a new identity.
     const serial = kind === 'full' && !fault && this.profile.serial.length > 0 ? await this.readSerial() : undefined;
@@ -138,7 +144,7 @@ export class ModbusDevice {
     return undefined;
   }
 
-  private async readWithRetries(read: Pick<PlannedRead, 'fn' | 'address' | 'count'>): Promise<Outcome> {
+  private async readWithRetries(read: Pick<PlannedRead, 'fn' | 'address' | 'count'>, signal?: AbortSignal): Promise<Outcome> {
     const req = { unit: this.opt.unit, fn: fnCode(read), address: read.address, count: read.count };
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) this.counters.inc('retries');
@@ -150,7 +156,7 @@ export class ModbusDevice {
         return o;
       }
       this.lastFault = o;
-      if (attempt >= this.opt.retries || o.kind === 'link') return o;
+      if (attempt >= this.opt.retries || o.kind === 'link' || signal?.aborted) return o;
     }
   }
 

@@ -1,6 +1,7 @@
 // Byte links under a Modbus bus: a serial port (RS-485 adapter) or a TCP socket (Modbus TCP gateway or
 // serial device server). Opening and closing are bounded in time: serialport's close() on a dead port
-// may never call back, and nothing here may wait forever.
+// may never call back, and nothing here may wait forever. close() during an open abandons the open at
+// once (a stopping gateway does not wait out the connect timeout).
 import { Socket } from 'node:net';
 import { SerialPort } from 'serialport';
 import type { LineSettings } from './timing.js';
@@ -33,6 +34,26 @@ function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** An open that close() can abandon: it rejects at once, and `undo` releases what was half opened. */
+class PendingOpen {
+  private abandon: ((err: Error) => void) | undefined;
+
+  run<T>(p: Promise<T>, timeoutMs: number, what: string, undo: () => void): Promise<T> {
+    const abandoned = new Promise<never>((_, reject) => {
+      this.abandon = (err) => {
+        undo();
+        reject(err);
+      };
+    });
+    return bounded(Promise.race([p, abandoned]), timeoutMs, what).finally(() => { this.abandon = undefined; });
+  }
+
+  /** Abandons the open in progress, if any. */
+  cancel(what: string): void {
+    this.abandon?.(new LinkError(`${what}: closed while opening`));
+  }
+}
+
 type Handlers = { data: (chunk: Buffer) => void; closed: (reason: string) => void };
 const noHandlers: Handlers = { data: () => {}, closed: () => {} };
 
@@ -40,6 +61,7 @@ export class SerialLink implements Link {
   readonly name: string;
   private port: SerialPort | undefined;
   private handlers: Handlers = noHandlers;
+  private readonly opening = new PendingOpen();
 
   constructor(private readonly path: string, private readonly line: LineSettings) {
     this.name = `serial:${path}`;
@@ -61,11 +83,29 @@ export class SerialLink implements Link {
     port.on('data', (chunk: Buffer) => this.handlers.data(chunk));
     port.on('close', (err?: Error) => this.handlers.closed(err ? err.message : 'port closed'));
     port.on('error', (err: Error) => this.handlers.closed(err.message));
-    await bounded(new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(new LinkError(err.message, { cause: err })) : resolve()))), timeoutMs, `open ${this.path}`);
+    let given = false; // up: an open that completes after we stopped waiting is closed again
+    const release = () => {
+      given = true;
+      port.removeAllListeners('data');
+      if (port.isOpen) port.close(() => undefined);
+    };
+    const opened = new Promise<void>((resolve, reject) => port.open((err) => {
+      // serialport says "Error: No such file or directory, cannot open /dev/ttyX": the OS error, kept whole.
+      if (err) return reject(new LinkError(err.message.replace(/^Error: /, ''), { cause: err }));
+      if (given) port.close(() => undefined);
+      resolve();
+    }));
+    try {
+      await this.opening.run(opened, timeoutMs, `open ${this.path}`, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
     this.port = port;
   }
 
   async close(): Promise<void> {
+    this.opening.cancel(this.path);
     const port = this.port;
     this.port = undefined;
     if (!port) return;
@@ -93,6 +133,7 @@ export class TcpLink implements Link {
   readonly name: string;
   private socket: Socket | undefined;
   private handlers: Handlers = noHandlers;
+  private readonly opening = new PendingOpen();
 
   constructor(private readonly host: string, private readonly port: number) {
     this.name = `tcp:${host}:${port}`;
@@ -116,7 +157,7 @@ export class TcpLink implements Link {
     });
     socket.connect({ host: this.host, port: this.port });
     try {
-      await bounded(connected, timeoutMs, `connect ${this.host}:${this.port}`);
+      await this.opening.run(connected, timeoutMs, `connect ${this.host}:${this.port}`, () => socket.destroy());
     } catch (err) {
       socket.destroy();
       throw err;
@@ -131,6 +172,7 @@ export class TcpLink implements Link {
   }
 
   async close(): Promise<void> {
+    this.opening.cancel(this.name);
     const s = this.socket;
     this.socket = undefined;
     if (!s) return;

@@ -1,5 +1,6 @@
 // One PDU's SNMP agent: identity, then GETBULK walks of only the columns the profile needs, within a time
 // budget of its own, under a limit on how many agents are polled at once. Chained units are separate devices.
+// A poll in flight when polling stops gives up at once, neither counted as the PDU's fault nor backed off.
 import type { Logger } from 'pino';
 import type { Reading } from '../../../protocol/reading.js';
 import { isCounter } from '../../../protocol/measurements.js';
@@ -71,7 +72,7 @@ export class SnmpAgent {
     return unit === this.profile.snmp.primaryUnit ? this.id : `${this.id}.u${unit}`;
   }
 
-  async poll(kind: PollKind): Promise<PollResult> {
+  async poll(kind: PollKind, signal?: AbortSignal): Promise<PollResult> {
     const { clock, limiter, log } = this.deps;
     if (!this.backoff.ready(clock.monotonicMs())) {
       this.client.counters.inc('skipped_backoff');
@@ -83,10 +84,15 @@ export class SnmpAgent {
     return lane(async () => {
       const started = clock.monotonicMs();
       let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
       const budget = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new SnmpError(`no complete answer within the ${this.opt.budgetMs} ms budget`, 'timeout')), this.opt.budgetMs);
+        // Polling stopped: what is outstanding is abandoned (the gateway closes the session next).
+        onAbort = () => reject(new SnmpError('polling stopped', 'error'));
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
       try {
+        if (signal?.aborted) return { device: this.id, kind, readings: [], skipped: 'stopping', durationMs: 0 };
         const r = await Promise.race([this.fetch(kind), budget]);
         this.backoff.succeeded();
         this.lastFault = undefined;
@@ -94,6 +100,7 @@ export class SnmpAgent {
         if (durationMs > this.opt.budgetMs / 2) log.warn({ agent: this.id, durationMs, budgetMs: this.opt.budgetMs }, 'slow PDU: poll used over half its budget');
         return { device: this.id, kind, ...r, durationMs };
       } catch (err) {
+        if (signal?.aborted) return { device: this.id, kind, readings: [], skipped: 'stopping', durationMs: clock.monotonicMs() - started };
         const fault = { kind: err instanceof SnmpError ? err.kind : 'error', reason: err instanceof Error ? err.message : String(err) };
         if (fault.kind === 'timeout') this.client.reset(); // abandon what is still outstanding
         this.lastFault = fault;
@@ -103,6 +110,7 @@ export class SnmpAgent {
         return { device: this.id, kind, readings: [], fault, durationMs };
       } finally {
         clearTimeout(timer);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
       }
     });
   }

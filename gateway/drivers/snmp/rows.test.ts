@@ -1,7 +1,6 @@
 import t from 'tap';
 import { SnmpTable } from '../../profiles/snmp-schema.js';
 import { identityRows, mergeReadings, splitIndex, tableReadings, type RowProblems } from './rows.js';
-import { expandTargets } from './scan.js';
 import { oidUnder, snmpNumber, snmpText } from './values.js';
 
 const outletTable = SnmpTable.parse({
@@ -94,13 +93,6 @@ t.test('identity rows, merging, index shapes, CIDR blocks', async (t) => {
   ]);
   t.same(splitIndex('1.2.8', ['a', 'b', 'c']), { a: 1, b: 2, c: 8 });
   t.equal(splitIndex('1.2', ['a']), undefined);
-  t.same(expandTargets('127.0.0.1'), ['127.0.0.1']);
-  t.same(expandTargets('10.1.2.0/30'), ['10.1.2.1', '10.1.2.2']);
-  t.same(expandTargets('10.1.2.7/31'), ['10.1.2.6', '10.1.2.7']);
-  t.equal(expandTargets('10.1.0.0/20').length, 4094);
-  t.same(expandTargets('pdu-r12.example'), ['pdu-r12.example'], 'a name is one host');
-  t.throws(() => expandTargets('10.0.0.0/8'), /20 to \/32/);
-  t.throws(() => expandTargets('10.0.0.300'), /not an IPv4/);
 });
 
 t.test('request ids read from raw SNMP messages', async (t) => {

@@ -29,26 +29,6 @@ export interface SnmpScanHit {
   units: SnmpScanUnit[];
 }
 
-/** Hosts of "10.1.2.3" or an IPv4 CIDR block such as "10.1.2.0/24" (at most /20: 4094 hosts). */
-export function expandTargets(spec: string): string[] {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(spec.trim());
-  if (!m) return [spec.trim()];
-  const octets = m.slice(1, 5).map(Number);
-  if (octets.some((o) => o > 255)) throw new Error(`${spec} is not an IPv4 address`);
-  const bits = m[5] === undefined ? 32 : Number(m[5]);
-  if (bits < 20 || bits > 32) throw new Error(`${spec}: a scan covers /20 to /32`);
-  const base = (((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0) & ((~0 << (32 - bits)) >>> 0);
-  const size = 2 ** (32 - bits);
-  const first = size > 2 ? 1 : 0;
-  const last = size > 2 ? size - 2 : size - 1;
-  const out: string[] = [];
-  for (let i = first; i <= last; i++) {
-    const a = (base + i) >>> 0;
-    out.push([a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.'));
-  }
-  return out;
-}
-
 export function profileBySysObjectId(catalog: SnmpCatalog, sysObjectId: string): ResolvedSnmpProfile | undefined {
   return [...catalog.values()].find((p) => p.snmp.sysObjectIds.some((prefix) => oidUnder(sysObjectId, prefix)));
 }
