@@ -1,5 +1,6 @@
 // `joulebook central ...`: run the central node; manage its broker's users.
 import { Command } from 'commander';
+import type { Logger } from 'pino';
 import { untilSignal } from '../cli/args.js';
 import { authService, openAccessStore, openModelHolder } from './api/compose.js';
 import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
@@ -7,7 +8,8 @@ import { brokerCommand } from './broker/cli.js';
 import { readCentralConfig } from './config/central-load.js';
 import { processClock } from './ingest/clock.js';
 import { centralLogger } from './log.js';
-import { openStore, startCentral } from './main.js';
+import { openStore, startCentral, type RunningCentral } from './main.js';
+import { CENTRAL_STOP_BUDGET_MS } from './shutdown.js';
 import { openBilling } from './billing/compose.js';
 import { invoiceCommand } from './billing/run/cli.js';
 import { energyCommand } from './energy/cli.js';
@@ -27,11 +29,10 @@ export function centralCommand(): Command {
       }
       const config = await readCentralConfig(o.config);
       const log = centralLogger(config.log.level);
-      // Listening before starting: a SIGTERM during start-up stops the node once it is up, never by the default action.
+      // Listening before starting: a SIGTERM during start-up stops the node too, never by the default action.
       const signalled = untilSignal();
-      const central = await startCentral({ config, clock: processClock(), log, ...(o.newDatabase ? { newDatabase: true } : {}) });
-      await signalled;
-      await central.stop();
+      const starting = startCentral({ config, clock: processClock(), log, ...(o.newDatabase ? { newDatabase: true } : {}) });
+      await runUntilSignal(starting, signalled, log);
     });
   cmd.command('review')
     .description('points no customer holds, and series no point of the inventory reads, over a period')
@@ -59,6 +60,35 @@ export function centralCommand(): Command {
   cmd.addCommand(userCommand(authDeps));
   cmd.addCommand(tokenCommand(authDeps));
   return cmd;
+}
+
+/** A wait that never keeps the process alive by itself. */
+const sleep = (ms: number) => new Promise<undefined>((resolve) => { setTimeout(() => resolve(undefined), Math.max(0, ms)).unref(); });
+
+/**
+ * Runs the node until SIGTERM or SIGINT, then stops it within 2 s whatever its broker and clients do: a
+ * start-up still waiting (a broker that does not answer) gets a moment and is then abandoned; a stop is
+ * given CENTRAL_STOP_BUDGET_MS; whatever still holds the process after that does not keep it alive.
+ */
+async function runUntilSignal(starting: Promise<RunningCentral>, signalled: Promise<void>, log: Logger): Promise<void> {
+  const first = await Promise.race([starting, signalled.then(() => undefined)]);
+  const signalMs = first === undefined ? performance.now() : await signalled.then(() => performance.now());
+  log.info('signal received; stopping');
+  const central = first ?? await Promise.race([starting.catch(() => undefined), sleep(300)]);
+  if (central === undefined) {
+    log.warn('start-up had not finished; exiting without it');
+    process.exit(1);
+  }
+  const stopped = await Promise.race([central.stop(CENTRAL_STOP_BUDGET_MS).then(() => true), sleep(1800 - (performance.now() - signalMs))]);
+  if (!stopped) {
+    log.warn({ tookMs: Math.round(performance.now() - signalMs) }, 'the stop did not finish in time; exiting');
+    process.exit(1);
+  }
+  // A client or timer that outlives the stop must not hold the process: it has done all it had to do.
+  setTimeout(() => {
+    log.warn('something still held the process after the stop; exiting');
+    process.exit(0);
+  }, 150).unref();
 }
 
 function reviewText(r: Review): string {

@@ -30,6 +30,8 @@ import type { AccessStore } from './storage/access-types.js';
 import { openPostgresStore } from './storage/postgres/store.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
 import type { CentralStore } from './storage/types.js';
+import { endMqttClient } from './broker/end-client.js';
+import { StopBudget } from './shutdown.js';
 
 export interface CentralDeps {
   config: CentralConfig;
@@ -64,7 +66,8 @@ export interface RunningCentral {
   models?: ModelHolder;
   /** The REST API (docs/api.md), when enabled and an inventory is set. */
   api?: { url: string; port: number; close(): Promise<void> };
-  stop(): Promise<void>;
+  /** Stops within budgetMs (default 10 s; `joulebook central` gives CENTRAL_STOP_BUDGET_MS), leaving behind what does not answer in time. */
+  stop(budgetMs?: number): Promise<void>;
 }
 
 /**
@@ -146,7 +149,7 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       const publisher = await mqtt.connectAsync(x.url, { clientId: `${clientId}-alerts`, protocolVersion: 4, ...auth, ...(tls ?? {}) });
       publisher.on('error', (err) => log.warn({ err: err.message }, 'alert publisher error'));
       publishAlert = async (payload) => { await publisher.publishAsync(CENTRAL_ALERTS_TOPIC, payload, { qos: 1 }); };
-      closers.push(() => publisher.endAsync());
+      closers.push(() => endMqttClient(publisher, 500));
     }
     if (running.models && running.access && config.api.enabled) {
       const apiLog = log.child({ area: 'api' });
@@ -182,15 +185,19 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
     closers.unshift(() => schedule.stop());
   }
   log.info({ storage: 'sqlite' in config.storage ? 'sqlite' : 'postgres', broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size, api: running.api?.url }, 'central node running');
-  running.stop = async () => {
-    await running.api?.close();
-    await running.broker?.stop(10_000);
-    await running.consumer?.stop(10_000);
-    for (const close of closers) await close();
-    await pipeline.stop(10_000);
-    await alerts.drain(5000);
+  running.stop = async (budgetMs = 10_000) => {
+    // Every step within one budget: what is received is stored and acknowledged if the store keeps up,
+    // and a broker or client that stopped answering is left behind rather than waited for.
+    const startedMs = performance.now();
+    const budget = new StopBudget(budgetMs, log);
+    if (running.api) await budget.step('api', () => running.api!.close());
+    if (running.broker) await budget.step('embedded broker', () => running.broker!.stop(budget.leftMs(50)));
+    if (running.consumer) await budget.step('broker consumer', () => running.consumer!.stop(budget.leftMs(50), Math.min(500, budget.leftMs(50))));
+    for (const close of closers) await budget.step('closing', close);
+    await budget.step('ingest', () => pipeline.stop(budget.leftMs(50)));
+    await budget.step('alerts', () => alerts.drain(Math.min(500, budget.leftMs(0))));
     await store.close();
-    log.info('central node stopped');
+    log.info({ tookMs: Math.round(performance.now() - startedMs), leftPending: budget.late }, 'central node stopped');
   };
   return Object.assign(running, { metrics });
 }

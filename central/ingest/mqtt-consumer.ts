@@ -13,6 +13,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import type { Logger } from 'pino';
 import { GATEWAY_TOPICS_FILTER } from '../broker/topics.js';
 import type { IngestPort } from './pipeline.js';
+import { endMqttClient } from '../broker/end-client.js';
 
 export interface MqttConsumerOptions {
   url: string;
@@ -83,12 +84,16 @@ export class MqttIngestConsumer {
     await subscribed;
   }
 
-  /** Stores what was received (so its PUBACKs go out), then disconnects. */
-  async stop(timeoutMs = 10_000): Promise<void> {
+  /**
+   * Stores what was received (so its PUBACKs go out), then disconnects: politely when the broker answers
+   * within disconnectMs, else by dropping the connection (a frozen broker never answers a DISCONNECT).
+   */
+  async stop(timeoutMs = 10_000, disconnectMs = 500): Promise<void> {
     await this.deps.pipeline.stop?.(timeoutMs);
     await new Promise((resolve) => setImmediate(resolve));
-    await this.client?.endAsync();
+    const client = this.client;
     this.client = undefined;
+    if (client) await endMqttClient(client, disconnectMs);
   }
 
   /** Drops the connection at once, acknowledging nothing more: what a crash of this instance looks like. */
