@@ -68,16 +68,19 @@ t.test('maxMessages closes a group of readingless messages', async (t) => {
 });
 
 t.test('a message settles only after its store resolved', async (t) => {
+  const clock = new FakeClock(0);
   const sink = new MemorySink();
   sink.hold();
-  const p = new IngestPipeline({ sink, clock: systemClock, log: capture().log, options: { maxDelayMs: 1 } });
+  const p = new IngestPipeline({ sink, clock, log: capture().log, options: { maxDelayMs: 1 } });
   const o = track(p.submit(T, msg(1)));
-  await new Promise((r) => setTimeout(r, 30));
-  t.same(sink.calls, [1], 'handed to the sink');
-  t.equal(o.outcome, undefined, 'not settled while the store is pending');
+  await clock.advance(1, 1);
+  t.same(sink.calls, [1], 'handed to the sink when its window closed');
+  await clock.advance(1000);
+  t.equal(o.outcome, undefined, 'not settled while the store is pending, however long it takes');
   t.equal(p.pending, 0, 'no longer queued, in the sink');
   sink.release();
-  await new Promise((r) => setTimeout(r, 5));
+  await sink.storedAtLeast(1);
+  await tick();
   t.same(o.outcome, { status: 'stored', inserted: 10, duplicates: 0 });
 });
 
@@ -174,9 +177,12 @@ t.test('stop stores what is queued; with a hung sink it gives up after the timeo
 
   const hung = new MemorySink();
   hung.hold();
-  const q = new IngestPipeline({ sink: hung, clock: systemClock, log: capture().log, options: { maxDelayMs: 1 } });
+  const clock = new FakeClock(0);
+  const q = new IngestPipeline({ sink: hung, clock, log: capture().log, options: { maxDelayMs: 1 } });
   const h = track(q.submit(T, msg(1)));
-  await new Promise((r) => setTimeout(r, 10));
+  await clock.advance(1, 1);
+  t.same(hung.calls, [1], 'the group is with the hung sink');
+  // stop's timeout is real time (it bounds a shutdown), not the injected clock.
   const started = Date.now();
   await q.stop(50);
   t.ok(Date.now() - started < 1000, 'stop returned');

@@ -14,6 +14,7 @@ import { topicFor } from '../../protocol/wire.js';
 import { BIN } from '../helpers/cli.js';
 import { freePort, quietLog } from '../helpers/env.js';
 import { waitFor } from '../helpers/gateway.js';
+import { seededRandom } from '../helpers/seed.js';
 
 const KILLS = 20;
 const READINGS_PER_MESSAGE = 50;
@@ -31,6 +32,7 @@ function startCentralProcess(config: string): Promise<ChildProcess> {
 }
 
 t.test(`kill -9 the central node ${KILLS} times during ingest`, async (t) => {
+  const random = seededRandom(t);
   const dir = mkdtempSync(join(tmpdir(), 'jb-central-crash-'));
   const port = await freePort();
   await setUser(join(dir, 'credentials.yaml'), { username: 'gw-crash', password: 'pw', role: 'gateway', site: 'ams1', gateway: 'gw-crash' }, { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 });
@@ -77,7 +79,8 @@ t.test(`kill -9 the central node ${KILLS} times during ingest`, async (t) => {
   for (let i = 0; i < KILLS; i++) {
     const central = await startCentralProcess(config);
     started++;
-    await new Promise((r) => setTimeout(r, 200 + Math.random() * 500));
+    // The kill moment: random (seeded: JB_TEST_SEED replays it), not a wait for anything.
+    await new Promise((r) => setTimeout(r, 200 + random() * 500));
     central.kill('SIGKILL');
     await new Promise((r) => central.once('exit', r));
     ackedAtKill.push(acked.size);

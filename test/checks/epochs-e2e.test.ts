@@ -3,6 +3,7 @@
 // third-party subscriber (Debian's mosquitto_sub) with the right identities and numbers, the retained
 // set of active alerts says what is wrong now, and the gateway state remembers it all.
 import { spawn } from 'node:child_process';
+import mqtt from 'mqtt';
 import t from 'tap';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { startSnmpSim } from '../../sim/snmp/start.js';
@@ -13,8 +14,12 @@ import { hasMosquitto, startMosquitto } from '../helpers/brokers.js';
 import { demoConfig, runGateway, waitFor } from '../helpers/gateway.js';
 import { builtinProfiles } from '../helpers/modbus.js';
 import { builtinCatalogs } from '../helpers/snmp.js';
+import { waitFor as waitUntil } from '../helpers/wait.js';
 
 type Epoch = Extract<GatewayEvent, { type: 'counter_epoch' }>;
+
+/** A topic mosquitto_sub listens to that no gateway here uses. */
+const PROBE_TOPIC = 'joulebook/v1/probe/probe/events';
 
 t.test('a meter reset and a PDU swap while the gateway runs', async (t) => {
   if (!needPeer(t, hasMosquitto() && hasProgram('mosquitto_sub', ['--help']), 'mosquitto and mosquitto_sub')) return;
@@ -26,6 +31,7 @@ t.test('a meter reset and a PDU swap while the gateway runs', async (t) => {
   const epochs: Epoch[] = [];
   const alerts: Alert[] = [];
   let active: Alert[] = [];
+  let probed = false;
   let buf = '';
   sub.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
@@ -33,13 +39,21 @@ t.test('a meter reset and a PDU swap while the gateway runs', async (t) => {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
       const space = line.indexOf(' ');
+      if (line.slice(0, space) === PROBE_TOPIC) { probed = true; continue; }
       const [topic, payload] = [line.slice(0, space), JSON.parse(line.slice(space + 1)) as unknown];
       if (topic.endsWith('/events')) for (const e of EventsMessage.parse(payload).events) if (e.type === 'counter_epoch') epochs.push(e);
       if (topic.endsWith('/alerts')) alerts.push(...AlertsMessage.parse(payload).alerts);
       if (topic.endsWith('/active')) active = ActiveAlertsMessage.parse(payload).alerts;
     }
   });
-  await new Promise((r) => setTimeout(r, 300));
+  // mosquitto_sub is subscribed once it prints a probe published on one of its topics (a fixed sleep was
+  // either too short under load or too long).
+  const probe = await mqtt.connectAsync(broker.url, { clientId: 'epochs-probe', reconnectPeriod: 0 });
+  await waitUntil(async () => {
+    await probe.publishAsync(PROBE_TOPIC, '{}', { qos: 1 });
+    return probed;
+  }, { timeoutMs: 10_000, what: 'mosquitto_sub to print a probe message (subscribed)', intervalMs: 100 });
+  await probe.endAsync();
 
   const simPort = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;

@@ -12,9 +12,11 @@ import { readingsPayload } from '../../central/ingest/sample-messages.js';
 import { freePort, quietLog } from '../helpers/env.js';
 import { MemorySink } from '../helpers/memory-sink.js';
 import { startEmbedded, USERS, writeUsers } from '../helpers/broker-users.js';
+import { waitFor } from '../helpers/wait.js';
 
 const T = 'joulebook/v1/fra1/gw-a1/readings';
 const gw = (clientId: string) => ({ clientId, username: USERS.a1.username, password: USERS.a1.password, reconnectPeriod: 0, clean: false });
+// Only before negative asserts (no PUBACK yet, nothing retained): positives use waitFor.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function ingest(sink: MemorySink) {
@@ -54,7 +56,8 @@ t.test('ack after store: the publish resolves only after the slow sink stored it
   sink.hold();
   let acked = false;
   const pub = c.publishAsync(T, readingsPayload({ gateway: 'gw-a1', seq: 1, readings: 200 }), { qos: 1 }).then(() => { acked = true; });
-  await sleep(300);
+  await waitFor(() => sink.calls.length >= 1, { timeoutMs: 10_000, what: 'the message at the sink' });
+  await sleep(300); // negative assert: a PUBACK sent too early would have arrived by now
   t.same(sink.calls, [1], 'the message reached the sink');
   t.equal(acked, false, 'no PUBACK while the store is pending (300 ms)');
   t.equal(sink.readings, 0);
@@ -97,7 +100,8 @@ t.test('an invalid message is acknowledged (no resend loop), counted, and not fo
   await c.publishAsync(T, '{"not": "a readings message"}', { qos: 1, retain: true });
   await c.publishAsync(T, readingsPayload({ gateway: 'gw-b2', seq: 1, readings: 1 }), { qos: 1 });
   await c.publishAsync(T, readingsPayload({ gateway: 'gw-a1', seq: 1, readings: 1 }), { qos: 1 });
-  await sleep(100);
+  // The valid message was published last: once it is here, an invalid one forwarded before it would be too.
+  await waitFor(() => got.length >= 1, { timeoutMs: 10_000, what: 'the valid message at the subscriber' });
   t.equal(got.length, 1, 'only the valid message was forwarded');
   t.match(pipeline.counters.snapshot().rejected, { schema: 1, gateway_mismatch: 1 });
   t.equal(c.connected, true, 'the gateway stays connected');
@@ -105,7 +109,7 @@ t.test('an invalid message is acknowledged (no resend loop), counted, and not fo
   const retained: string[] = [];
   late.on('message', (topic) => retained.push(topic));
   await late.subscribeAsync(T, { qos: 1 });
-  await sleep(100);
+  await sleep(100); // negative assert: a retained message comes right after the SUBACK, if there is one
   t.same(retained, [], 'the invalid retained message was not kept');
   await late.endAsync(true);
 });
@@ -128,7 +132,7 @@ t.test('sessions and queued QoS 1 messages survive a broker restart (level persi
   back.on('message', (_t, p) => got.push((JSON.parse(p.toString()) as { ts: number }).ts));
   const connack = await new Promise<{ sessionPresent: boolean }>((r) => back.once('connect', r));
   t.equal(connack.sessionPresent, true, 'the session was kept');
-  for (let i = 0; i < 50 && got.length < 3; i++) await sleep(20);
+  await waitFor(() => got.length >= 3, { timeoutMs: 10_000, what: () => `3 queued messages after the restart (${got.length})` });
   t.same(got, [1, 2, 3], 'the three queued messages were delivered after the restart');
   await back.endAsync();
 });
@@ -141,9 +145,10 @@ t.test('stop lets an admitted publish be stored and acknowledged before closing'
   const c = await mqtt.connectAsync(b.url, gw('joulebook-gw-a1'));
   let acked = false;
   const pub = c.publishAsync(T, readingsPayload({ gateway: 'gw-a1', seq: 1, readings: 5 }), { qos: 1 }).then(() => { acked = true; });
-  await sleep(50);
+  await waitFor(() => sink.calls.length >= 1, { timeoutMs: 10_000, what: 'the publish admitted and at the sink' });
   await b.broker.stop(2000);
-  await Promise.race([pub, sleep(500)]);
+  await waitFor(() => acked, { timeoutMs: 10_000, what: 'the PUBACK of the admitted publish' });
+  await pub;
   t.equal(acked, true, 'acknowledged during stop');
   t.equal(sink.readings, 5);
   await c.endAsync(true);

@@ -10,7 +10,9 @@ import { readingsPayload } from '../../central/ingest/sample-messages.js';
 import { hasMosquitto, startMosquitto } from '../helpers/brokers.js';
 import { freePort, needPeer, quietLog } from '../helpers/env.js';
 import { MemorySink } from '../helpers/memory-sink.js';
+import { waitFor } from '../helpers/wait.js';
 
+// Only for the negative asserts below (nothing acknowledged, nothing redelivered): positives use waitFor.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const topic = (gw: string) => `joulebook/v1/fra1/${gw}/readings`;
 
@@ -36,7 +38,7 @@ t.test('two instances in one $share group split the messages; each stored exactl
   const pub = await mqtt.connectAsync(broker.url, { clientId: 'gw-pub', reconnectPeriod: 0 });
   const N = 400;
   for (let i = 0; i < N; i++) await pub.publishAsync(topic(`gw-${i % 4}`), readingsPayload({ gateway: `gw-${i % 4}`, seq: i + 1, readings: 20 }), { qos: 1 });
-  for (let i = 0; i < 100 && sinkA.stored.length + sinkB.stored.length < N; i++) await sleep(50);
+  await waitFor(() => sinkA.stored.length + sinkB.stored.length >= N, { timeoutMs: 20_000, what: () => `${N} messages stored (A ${sinkA.stored.length}, B ${sinkB.stored.length})` });
   await pub.endAsync();
   const all = [...seqs(sinkA), ...seqs(sinkB)];
   t.equal(all.length, N, `${N} messages stored in all (A ${sinkA.stored.length}, B ${sinkB.stored.length})`);
@@ -59,9 +61,9 @@ t.test('killed before its store resolved: the unacknowledged messages come again
   await first.c.start();
   const pub = await mqtt.connectAsync(broker.url, { clientId: 'gw-pub', reconnectPeriod: 0 });
   for (let i = 1; i <= 5; i++) await pub.publishAsync(topic('gw-a1'), readingsPayload({ gateway: 'gw-a1', seq: i, readings: 3 }), { qos: 1 });
-  for (let i = 0; i < 100 && first.c.counters.messages < 5; i++) await sleep(20);
+  await waitFor(() => first.c.counters.messages >= 5, { timeoutMs: 10_000, what: () => `5 messages at the instance (${first.c.counters.messages})` });
   t.equal(first.c.counters.messages, 5, 'all five reached the instance');
-  for (let i = 0; i < 100 && hung.calls.length === 0; i++) await sleep(10);
+  await waitFor(() => hung.calls.length >= 1, { timeoutMs: 10_000, what: 'a store call to the hung sink' });
   t.ok(hung.calls.length >= 1, 'and its sink, which never finishes');
   t.equal(first.c.counters.acksSent, 0, 'nothing acknowledged');
   await first.c.abort();
@@ -71,7 +73,7 @@ t.test('killed before its store resolved: the unacknowledged messages come again
   await again.c.start();
   await sink.storedAtLeast(5);
   t.same(seqs(sink).sort(), ['gw-a1:1', 'gw-a1:2', 'gw-a1:3', 'gw-a1:4', 'gw-a1:5'], 'redelivered to the same session and stored');
-  await sleep(100);
+  await waitFor(() => again.c.counters.acksSent >= 5, { timeoutMs: 10_000, what: () => `5 PUBACKs (${again.c.counters.acksSent})` });
   t.equal(again.c.counters.acksSent, 5);
   await again.c.stop(1000);
   hung.release();
@@ -89,18 +91,19 @@ t.test('the PUBACK to the broker waits for the store: an unacknowledged message 
   await a.c.start();
   const pub = await mqtt.connectAsync(broker.url, { clientId: 'gw-pub2', reconnectPeriod: 0 });
   await pub.publishAsync(topic('gw-a1'), readingsPayload({ gateway: 'gw-a1', seq: 1, readings: 1 }), { qos: 1 });
-  await sleep(200);
+  await waitFor(() => sink.calls.length >= 1, { timeoutMs: 10_000, what: 'the message at the sink' });
+  await sleep(200); // negative assert: give a wrong early PUBACK time to show
   t.equal(a.c.counters.acksSent, 0, 'no PUBACK while the store is pending');
   sink.release();
   await sink.storedAtLeast(1);
-  await sleep(50);
+  await waitFor(() => a.c.counters.acksSent >= 1, { timeoutMs: 10_000, what: 'the PUBACK after the store' });
   t.equal(a.c.counters.acksSent, 1, 'PUBACK once stored');
   // Stopped and started again on the same session: nothing is redelivered, it was acknowledged.
   await a.c.stop(1000);
   const sink2 = new MemorySink();
   const b = consumer(broker.url, 'central-solo', sink2);
   await b.c.start();
-  await sleep(300);
+  await sleep(300); // negative assert: time for a redelivery to arrive, if there were one
   t.equal(sink2.stored.length, 0, 'the acknowledged message is not delivered again');
   await b.c.stop(1000);
   await pub.endAsync();

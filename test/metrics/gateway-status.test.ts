@@ -12,6 +12,7 @@ import { freePort, hasProgram, needPeer } from '../helpers/env.js';
 import { startAedes } from '../helpers/brokers.js';
 import { demoConfig, runGateway, waitFor } from '../helpers/gateway.js';
 import { builtinProfiles } from '../helpers/modbus.js';
+import { waitFor as waitUntil } from '../helpers/wait.js';
 import { builtinCatalogs } from '../helpers/snmp.js';
 import { parsePrometheusText, sum, value, type Family } from '../helpers/prom-text.js';
 
@@ -99,7 +100,10 @@ t.test('a gateway with a good and a dead meter, a PDU and a broker outage, seen 
   await broker.down();
   t.ok(await waitFor(() => !gw.publisher.connected, 5000), 'the gateway sees the broker go');
   const atDown = value(await scrape(), 'joulebook_gateway_outbox_entries')!;
-  await new Promise((r) => setTimeout(r, 1200));
+  const oldestAgeMs = () => Date.now() - (gw.outbox.size.oldestTs ?? Date.now());
+  await waitUntil(() => gw.outbox.size.entries > atDown && oldestAgeMs() >= 1000, {
+    timeoutMs: 10_000, what: () => `the outbox to grow past ${atDown} entries (${gw.outbox.size.entries}) and its oldest to age 1 s (${oldestAgeMs()} ms)`,
+  });
   const during = await scrape();
   const grown = value(during, 'joulebook_gateway_outbox_entries')!;
   t.equal(value(during, 'joulebook_gateway_mqtt_connected'), 0, 'mqtt_connected is 0 during the outage');

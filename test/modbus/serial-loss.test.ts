@@ -8,8 +8,7 @@ import t from 'tap';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { hasSocat, needPeer } from '../helpers/env.js';
 import { builtinProfiles, makeBus, makeDevice } from '../helpers/modbus.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { waitFor } from '../helpers/wait.js';
 
 function socat(a: string, b: string) {
   const p = spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
@@ -17,7 +16,7 @@ function socat(a: string, b: string) {
 }
 
 async function appear(paths: string[]): Promise<void> {
-  for (let i = 0; i < 100 && !paths.every(existsSync); i++) await sleep(20);
+  await waitFor(() => paths.every(existsSync), { timeoutMs: 10_000, what: `socat's pty links ${paths.join(', ')}` });
 }
 
 t.test('serial port lost and back', async (t) => {
@@ -36,7 +35,7 @@ t.test('serial port lost and back', async (t) => {
 
   await sim.close();
   pair.kill();
-  for (let i = 0; i < 50 && existsSync(b); i++) await sleep(20);
+  await waitFor(() => !existsSync(b), { timeoutMs: 10_000, what: `the pty link ${b} to go (adapter unplugged)` });
   const started = performance.now();
   const lost = await device.poll('energy');
   t.ok(lost.fault?.kind === 'link' || lost.fault?.kind === 'timeout', `fault while unplugged: ${lost.fault?.kind}`);
@@ -46,11 +45,11 @@ t.test('serial port lost and back', async (t) => {
   await appear([a, b]);
   sim = await startModbusSim({ wire: { kind: 'serial', path: a, line }, meters: [{ unit: 1, profile: sdm }] });
   let back = false;
-  for (let i = 0; i < 60 && !back; i++) {
-    await sleep(100);
+  await waitFor(async () => {
     const p = await device.poll('energy');
     back = !p.fault && !p.skipped && p.readings.length > 0;
-  }
+    return back;
+  }, { timeoutMs: 15_000, what: 'a good poll after the port came back', intervalMs: 100 });
   t.ok(back, 'reads again after the port came back');
   t.ok(bus.counters.get('link_errors') >= 1, `${bus.counters.get('link_errors')} link errors counted`);
   t.ok(bus.counters.get('reconnects') >= 1, 'port reopened');

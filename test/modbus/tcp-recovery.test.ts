@@ -4,6 +4,7 @@ import t from 'tap';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { freePort } from '../helpers/env.js';
 import { builtinProfiles, compareWithTruth, makeBus, makeDevice } from '../helpers/modbus.js';
+import { waitFor } from '../helpers/wait.js';
 
 const FROZEN_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
 
@@ -64,11 +65,11 @@ t.test('a server that goes away and comes back', async (t) => {
   sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port }, meters: [{ unit: 1, profile: sdm }] });
   t.teardown(() => sim.close());
   let recovered = false;
-  for (let i = 0; i < 40 && !recovered; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+  await waitFor(async () => {
     const p = await device.poll('energy');
     recovered = !p.fault && !p.skipped && p.readings.length > 0;
-  }
+    return recovered;
+  }, { timeoutMs: 15_000, what: 'a good poll once the server is back', intervalMs: 100 });
   t.ok(recovered, 'reads again once the server is back');
   t.ok(bus.counters.get('reconnects') >= 1);
 });

@@ -11,6 +11,7 @@ import { freePort, needPeer } from '../helpers/env.js';
 import { hasMosquitto, startMosquitto } from '../helpers/brokers.js';
 import { BIN, startSimProcess } from '../helpers/cli.js';
 import { identity, subscribe, waitFor } from '../helpers/gateway.js';
+import { seededRandom } from '../helpers/seed.js';
 
 const KILLS = 50;
 
@@ -39,6 +40,7 @@ function committed(file: string): Reading[] {
 
 t.test(`kill -9 the gateway ${KILLS} times`, async (t) => {
   if (!needPeer(t, hasMosquitto(), 'mosquitto')) return;
+  const random = seededRandom(t);
   const broker = await startMosquitto(await freePort());
   t.teardown(() => broker.close());
   const simPort = await freePort();
@@ -66,7 +68,8 @@ t.test(`kill -9 the gateway ${KILLS} times`, async (t) => {
   for (let i = 0; i < KILLS; i++) {
     const gw = await startGatewayProcess(config);
     opened++;
-    await new Promise((r) => setTimeout(r, 150 + Math.random() * 600));
+    // The kill moment: random (seeded: JB_TEST_SEED replays it), not a wait for anything.
+    await new Promise((r) => setTimeout(r, 150 + random() * 600));
     gw.kill('SIGKILL');
     await new Promise((r) => gw.once('exit', r));
     if (existsSync(outbox)) for (const r of committed(outbox)) everCommitted.set(identity(r), r);

@@ -8,10 +8,11 @@ import t from 'tap';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { ReadingsMessage } from '../../protocol/wire.js';
 import { freePort, hasProgram, needPeer } from '../helpers/env.js';
-import { hasMosquitto } from '../helpers/brokers.js';
+import { canConnect, hasMosquitto } from '../helpers/brokers.js';
 import { demoConfig, runGateway, waitFor } from '../helpers/gateway.js';
 import { builtinProfiles } from '../helpers/modbus.js';
 import { makeTlsFiles } from '../helpers/tls.js';
+import { waitFor as waitUntil } from '../helpers/wait.js';
 
 t.test('mqtts with client certificate and password', async (t) => {
   if (!needPeer(t, hasMosquitto() && hasProgram('openssl', ['version']), 'mosquitto and openssl')) return;
@@ -28,7 +29,7 @@ t.test('mqtts with client certificate and password', async (t) => {
   ].join('\n'));
   const broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   t.teardown(() => broker.kill());
-  await new Promise((r) => setTimeout(r, 400));
+  await waitUntil(() => canConnect(port), { timeoutMs: 10_000, what: `mosquitto listening on 127.0.0.1:${port}` });
 
   const url = `mqtts://127.0.0.1:${port}`;
   const creds = { ca: readFileSync(tls.ca), cert: readFileSync(tls.clientCert), key: readFileSync(tls.clientKey), username: 'gw-tls', password: 's3cret-pass' };
