@@ -1,7 +1,7 @@
 // MQTT brokers for tests: a private Mosquitto process (sessions persisted across its restarts) and an
 // in-process aedes whose listener can go away and come back while its sessions stay.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,9 @@ export interface MosquittoAuth {
  */
 export async function startMosquitto(port: number, o: { auth?: MosquittoAuth; maxQueuedMessages?: number } = {}): Promise<TestBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-mosq-'));
+  // Run as root, Mosquitto drops to its own user and could not save its sessions in a 0700 folder of
+  // root's: a restarted broker came back without them (queued messages lost).
+  chmodSync(dir, 0o777);
   const conf = join(dir, 'mosquitto.conf');
   const a = o.auth;
   const listeners = !a ? [`listener ${port} 127.0.0.1`, 'allow_anonymous true']

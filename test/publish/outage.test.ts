@@ -10,11 +10,9 @@ import { builtinProfiles } from '../helpers/modbus.js';
 import { waitFor as waitUntil } from '../helpers/wait.js';
 
 /**
- * How long the broker is away at least. Not shorter: Mosquitto from test/helpers/brokers.ts keeps no session
- * across a restart when the suite runs as root (it cannot write its persistence file into the 0700 temporary
- * folder), so the subscriber's queued messages and subscription are gone, and with an outage of ~0.2 s the
- * gateway republishes before the subscriber has resubscribed: readings lost (7 of 12 runs). With persistence
- * working (the folder made writable for mosquitto), 0.2 s passed 6 of 6.
+ * How long the broker is away: the scenario, long enough for the gateway to poll and queue a backlog. (A
+ * restarted Mosquitto keeps the subscriber's session now that its persistence folder is writable for it, see
+ * test/helpers/brokers.ts; before, an outage of ~0.2 s lost readings in 7 of 12 runs.)
  */
 const OUTAGE_MS = 1500;
 
