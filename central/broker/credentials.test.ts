@@ -56,23 +56,23 @@ t.test('our $7$ computation equals what mosquitto_passwd writes for the same sal
 
 t.test('setUser adds and rotates, both hashes from one password; files are 0600 and valid', async (t) => {
   const file = join(dir(), 'broker-users.yaml');
-  await setUser(file, { username: 'gw-a1', password: 'one', role: 'gateway', site: 'fra1', gateway: 'a1' }, fast);
-  await setUser(file, { username: 'noc', password: 'two', role: 'subscriber' }, fast);
+  await setUser(file, { username: 'gw-a1', password: 'pw-one!', role: 'gateway', site: 'fra1', gateway: 'a1' }, fast);
+  await setUser(file, { username: 'noc', password: 'pw-two!', role: 'subscriber' }, fast);
   const before = await readCredentials(file);
   t.equal(before.users.length, 2);
   t.equal(statSync(file).mode & 0o777, 0o600);
   const gw = before.users[0]!;
-  t.ok(await verifyPassword('one', gw.scrypt));
-  t.ok(await verifyMosquittoHash('one', gw.mosquitto));
-  t.notMatch(readFileSync(file, 'utf8'), /one|two/, 'no plaintext in the file');
+  t.ok(await verifyPassword('pw-one!', gw.scrypt));
+  t.ok(await verifyMosquittoHash('pw-one!', gw.mosquitto));
+  t.notMatch(readFileSync(file, 'utf8'), /pw-one!|pw-two!/, 'no plaintext in the file ("!" is in no hash alphabet, so no hash can match by chance)');
 
-  await setUser(file, { username: 'gw-a1', password: 'three', role: 'gateway', site: 'fra1', gateway: 'a1' }, { ...fast, now: () => new Date(0) });
+  await setUser(file, { username: 'gw-a1', password: 'pw-three!', role: 'gateway', site: 'fra1', gateway: 'a1' }, { ...fast, now: () => new Date(0) });
   const after = await readCredentials(file);
   const rotated = after.users.find((u) => u.username === 'gw-a1')!;
   t.equal(after.users.length, 2);
   t.equal(rotated.updatedAt, '1970-01-01T00:00:00.000Z');
-  t.notOk(await verifyPassword('one', rotated.scrypt), 'old password no longer works');
-  t.ok(await verifyPassword('three', rotated.scrypt));
+  t.notOk(await verifyPassword('pw-one!', rotated.scrypt), 'old password no longer works');
+  t.ok(await verifyPassword('pw-three!', rotated.scrypt));
 
   await t.rejects(setUser(file, { username: 'gw-b', password: 'x', role: 'gateway', site: 'fra1', gateway: 'a1' }, fast), /already has a user/);
   await t.rejects(setUser(file, { username: 'bad:name', password: 'x', role: 'subscriber' }, fast), ConfigError);
