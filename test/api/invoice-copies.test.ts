@@ -5,24 +5,16 @@
 // invoices October by itself; acme's downloads must show one summed deduction and nothing of Nordwind's,
 // the operator's the full trace, and both the same figures.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { AuthService } from '../../central/auth/service.js';
 import { parseCsv } from '../../central/billing/render/csv.js';
-import { resolvePaths } from '../../central/config/central-load.js';
-import { CentralConfig } from '../../central/config/central-schema.js';
-import { readInventory } from '../../central/config/inventory-load.js';
 import { systemClock } from '../../central/ingest/clock.js';
-import { startCentral } from '../../central/main.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
-import { exampleSeries } from '../energy/example-data.js';
-import { ingest } from '../energy/stores.js';
-import { freePort, hasProgram, quietLog } from '../helpers/env.js';
+import { hasProgram, quietLog } from '../helpers/env.js';
+import { startExampleCentral } from '../helpers/example-central.js';
 import { pdfText } from '../helpers/pdf.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const OTHER = 'ams1-r14-a-o1';
 const NOW = Date.UTC(2026, 10, 2, 9); // 2 Nov 2026: October is closed at both sites
 
@@ -34,25 +26,9 @@ interface InvoiceJson {
 }
 
 t.test('a rack holder downloads one summed deduction for others\' equipment; operators the full trace', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'jb-invoice-copies-'));
-  mkdirSync(join(dir, 'data'));
-  const inventoryFile = join(ROOT, 'config', 'inventory.example.yaml');
-  const { model } = await readInventory(inventoryFile);
-  const store = await openSqliteStore({ file: join(dir, 'data', 'joulebook.db'), log: quietLog });
-  await ingest(store, exampleSeries(model));
-  await store.close();
-  writeFileSync(join(dir, 'credentials.yaml'), 'version: 1\nusers: []\n');
-  const [mqttPort, apiPort] = [await freePort(), await freePort()];
-  const config = resolvePaths(CentralConfig.parse({
-    inventory: inventoryFile,
-    broker: { embedded: { host: '127.0.0.1', port: mqttPort, credentials: 'credentials.yaml' } },
-    billing: { tariffs: join(ROOT, 'config', 'tariffs.example.yaml'), since: '2026-10', minMeasuredPct: 90 },
-    api: { host: '127.0.0.1', port: apiPort },
-    log: { level: 'warn' },
-  }), dir);
   // Time stands still at NOW for the node's clock (the invoice run, sign-in); timers still run.
   const clock = { ...systemClock, now: () => NOW };
-  const central = await startCentral({ config, clock, log: quietLog });
+  const { central, dir } = await startExampleCentral({ clock, credentials: (file) => writeFileSync(file, 'version: 1\nusers: []\n') });
   t.teardown(() => central.stop());
   const auth = new AuthService({ store: central.access!, clock, log: quietLog, scrypt: { N: 1024, r: 8, p: 1 } });
   await auth.addUser({ username: 'ops', role: 'operator' });

@@ -12,7 +12,9 @@ import type { Truth } from '../../sim/modbus/physics.js';
 import { encodeValue } from '../../sim/modbus/encode.js';
 import { decodeNumeric } from '../../gateway/drivers/modbus/decode.js';
 import type { ResolvedProfile } from '../../gateway/profiles/resolve.js';
-import { quietLog } from './env.js';
+import type { Test } from 'tap';
+import { startModbusSim, type ModbusSim } from '../../sim/modbus/start.js';
+import { ptyPair, quietLog, type PtyPair } from './env.js';
 
 let catalog: Promise<ProfileCatalog> | undefined;
 export function builtinProfiles(): Promise<ProfileCatalog> {
@@ -55,4 +57,15 @@ export function compareWithTruth(readings: readonly Reading[], profile: Resolved
     if (r.values[f.measurement] !== want) mismatches.push(`${f.key}: got ${r.values[f.measurement]}, truth ${want}`);
   }
   return { checked, mismatches };
+}
+
+/** An ABB B23 simulator at `unit` on an RS-485 line (a socat pty pair, 19200 8E1), frozen at nowMs; the client end is `pty.b`. */
+export async function abbB23OnPty(t: Test, unit: number, nowMs: number): Promise<{ pty: PtyPair; sim: ModbusSim }> {
+  const pty = await ptyPair();
+  t.teardown(() => pty.close());
+  const abb = (await builtinProfiles()).get('abb-b23')!;
+  const line = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
+  const sim = await startModbusSim({ wire: { kind: 'serial', path: pty.a, line }, meters: [{ unit, profile: abb }], now: () => nowMs });
+  t.teardown(() => sim.close());
+  return { pty, sim };
 }

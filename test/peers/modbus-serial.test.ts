@@ -5,8 +5,8 @@ import t, { type Test } from 'tap';
 import { systemClock } from '../../gateway/clock.js';
 import { scanBus } from '../../gateway/drivers/modbus/scan.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
-import { freePort, hasSocat, needPeer, ptyPair, quietLog } from '../helpers/env.js';
-import { builtinProfiles, makeBus, makeDevice } from '../helpers/modbus.js';
+import { freePort, hasSocat, needPeer, quietLog } from '../helpers/env.js';
+import { abbB23OnPty, builtinProfiles, makeBus, makeDevice } from '../helpers/modbus.js';
 import { B23_SERIAL, B23_VALUES, CLIENT_TIMEOUT_MS, ModbusRTU, exceptionOf, serveB23, shutClient, type ModbusClient } from './modbus-serial-peer.js';
 
 const FROZEN_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -46,12 +46,7 @@ t.test('modbus-serial reads our SDM630 simulator over TCP at the datasheet addre
 
 t.test('modbus-serial reads our ABB B23 simulator over RTU on a pty pair, even parity', async (t) => {
   if (!needPeer(t, hasSocat(), 'socat')) return;
-  const pty = await ptyPair();
-  t.teardown(() => pty.close());
-  const abb = (await builtinProfiles()).get('abb-b23')!;
-  const line = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
-  const sim = await startModbusSim({ wire: { kind: 'serial', path: pty.a, line }, meters: [{ unit: 5, profile: abb }], now: () => FROZEN_MS });
-  t.teardown(() => sim.close());
+  const { pty, sim } = await abbB23OnPty(t, 5, FROZEN_MS);
   const meter = sim.bank.meters.get(5)!;
   const truth = meter.truth(FROZEN_MS);
   const serialLine = { baudRate: 19200, parity: 'even', dataBits: 8, stopBits: 1 } as const;

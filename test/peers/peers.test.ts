@@ -8,8 +8,8 @@ import t from 'tap';
 import { systemClock } from '../../gateway/clock.js';
 import { scanBus } from '../../gateway/drivers/modbus/scan.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
-import { freePort, hasProgram, hasSocat, needPeer, ptyPair, quietLog } from '../helpers/env.js';
-import { builtinProfiles, makeBus, makeDevice } from '../helpers/modbus.js';
+import { freePort, hasProgram, hasSocat, needPeer, quietLog } from '../helpers/env.js';
+import { abbB23OnPty, builtinProfiles, makeBus, makeDevice } from '../helpers/modbus.js';
 
 const FROZEN_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
 const PYTHON = '/usr/bin/python3';
@@ -60,12 +60,7 @@ t.test('mbpoll reads our SDM630 simulator at the datasheet addresses', async (t)
 
 t.test('mbpoll reads our simulator over RTU on a pty pair', async (t) => {
   if (!needPeer(t, hasProgram('mbpoll', ['-V']), 'mbpoll') || !needPeer(t, hasSocat(), 'socat')) return;
-  const pty = await ptyPair();
-  t.teardown(() => pty.close());
-  const abb = (await builtinProfiles()).get('abb-b23')!;
-  const line = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
-  const sim = await startModbusSim({ wire: { kind: 'serial', path: pty.a, line }, meters: [{ unit: 5, profile: abb }], now: () => FROZEN_MS });
-  t.teardown(() => sim.close());
+  const { pty, sim } = await abbB23OnPty(t, 5, FROZEN_MS);
   // ABB B23: import energy at 0x5000 as u64 in 0.01 kWh, read here as four raw registers.
   const words = await mbpoll(['-m', 'rtu', '-b', '19200', '-P', 'even', '-s', '1', '-a', '5', '-0', '-t', '4', '-r', String(0x5000), '-c', '4', pty.b]);
   const raw = words.reduce((acc, w) => acc * 65536n + BigInt(w), 0n);

@@ -2,25 +2,17 @@
 // example inventory and tariffs, invoice runs and the API with the portal, on free ports. October 2026 is
 // in the store already (test/energy/example-data.ts, written through the store's ingest interface) and
 // invoiced by the real run; live readings then come over MQTT from a gateway with its own credentials.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Clock } from '../../central/ingest/clock.js';
 import { AuthService } from '../../central/auth/service.js';
 import { setUser } from '../../central/broker/credentials.js';
-import { resolvePaths } from '../../central/config/central-load.js';
-import { CentralConfig } from '../../central/config/central-schema.js';
-import { readInventory } from '../../central/config/inventory-load.js';
-import { startCentral, type RunningCentral } from '../../central/main.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import type { RunningCentral } from '../../central/main.js';
+import type { PointInfo } from '../../central/model/types.js';
 import { SCHEMA_VERSION, topicFor } from '../../protocol/wire.js';
-import { exampleSeries } from '../energy/example-data.js';
-import { ingest } from '../energy/stores.js';
 import { anchoredClock, NOV_5_2026_MS } from '../helpers/anchored-clock.js';
-import { freePort, quietLog } from '../helpers/env.js';
+import { quietLog } from '../helpers/env.js';
+import { startExampleCentral } from '../helpers/example-central.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const FAST = { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 };
 export const PASSWORDS = { ops: 'ops-pass-1', acme: 'acme-pass-1', nord: 'nord-pass-1' } as const;
 /** Rack ams1-k11 is acme's since 15 October; its PDU's inlet A is the live point of the tests. */
@@ -38,28 +30,17 @@ export interface PortalWorld {
 }
 
 export async function startPortalWorld(): Promise<PortalWorld> {
-  const dir = mkdtempSync(join(tmpdir(), 'jb-portal-e2e-'));
-  mkdirSync(join(dir, 'data'));
-  const inventoryFile = join(ROOT, 'config', 'inventory.example.yaml');
-  const { model } = await readInventory(inventoryFile);
-  const store = await openSqliteStore({ file: join(dir, 'data', 'joulebook.db'), log: quietLog });
-  await ingest(store, exampleSeries(model));
-  await store.close();
-  const live = model.points.get(LIVE_POINT)!;
-  await setUser(join(dir, 'credentials.yaml'), { username: 'gw-live', password: 'pw-live', role: 'gateway', site: live.site, gateway: live.gateway }, FAST);
-
-  const [mqttPort, apiPort] = [await freePort(), await freePort()];
-  const config = resolvePaths(CentralConfig.parse({
-    inventory: inventoryFile,
-    broker: { embedded: { host: '127.0.0.1', port: mqttPort, credentials: 'credentials.yaml' } },
-    billing: { tariffs: join(ROOT, 'config', 'tariffs.example.yaml'), since: '2026-10', minMeasuredPct: 90 },
-    api: { host: '127.0.0.1', port: apiPort },
-    log: { level: 'warn' },
-  }), dir);
   // On 5 November 2026 October is the one closed month the billing tick drafts, whatever day the suite
   // runs (on the real clock, December's ticks drafted November too).
   const clock = anchoredClock(NOV_5_2026_MS);
-  const central = await startCentral({ config, clock, log: quietLog });
+  let live!: PointInfo;
+  const { central, mqttPort } = await startExampleCentral({
+    clock,
+    credentials: async (file, model) => {
+      live = model.points.get(LIVE_POINT)!;
+      await setUser(file, { username: 'gw-live', password: 'pw-live', role: 'gateway', site: live.site, gateway: live.gateway }, FAST);
+    },
+  });
   const auth = new AuthService({ store: central.access!, clock, log: quietLog, scrypt: FAST.scrypt });
   await auth.addUser({ username: 'ops', role: 'operator', password: PASSWORDS.ops });
   await auth.addUser({ username: 'acme-admin', role: 'customer', customer: 'acme', password: PASSWORDS.acme });

@@ -4,6 +4,7 @@ import { normalizeHex } from '../../profiles/resolve.js';
 import type { ValueType } from '../../profiles/schema.js';
 import { TYPE_WORDS } from '../../profiles/schema.js';
 import { canonicalBytes, decodeAscii, decodeNumeric, decodeRaw, pf4Quadrant, rawHex, type NumericSpec } from './decode.js';
+import { mulberry32 } from '../../../test/helpers/seed.js';
 
 type Order = 'big' | 'little';
 const loc = (type: ValueType, wordOrder: Order = 'big', byteOrder: Order = 'big') => ({ type, wordOrder, byteOrder });
@@ -172,18 +173,6 @@ t.test('pf4Quadrant folds values beyond ±1 back and keeps the sign', async (t) 
   const plain = decodeNumeric(f32(1.25), spec('f32'));
   t.same(plain, { ok: true, value: 1.25 }, 'without the transform 1.25 stays 1.25');
 });
-
-/** Deterministic pseudo-random numbers in [0, 1), so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ORDERS: [Order, Order][] = [['big', 'big'], ['little', 'big'], ['big', 'little'], ['little', 'little']];
 
