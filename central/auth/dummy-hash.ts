@@ -5,7 +5,7 @@
 // configured default when none is stored. Its salt and key are random: nothing matches it, and building
 // it costs nothing. Pure but for randomBytes.
 import { randomBytes } from 'node:crypto';
-import { SCRYPT_FORMAT, type ScryptParams } from '../broker/passwords.js';
+import { SCRYPT_FORMAT, SCRYPT_KEY_BYTES, SCRYPT_SALT_BYTES, type ScryptParams } from '../broker/passwords.js';
 
 export interface HashShape extends ScryptParams {
   saltBytes: number;
@@ -39,7 +39,7 @@ export function dummyHash(shape: HashShape): string {
   return `scrypt$${shape.N}$${shape.r}$${shape.p}$${randomBytes(shape.saltBytes).toString('base64')}$${randomBytes(shape.keyBytes).toString('base64')}`;
 }
 
-/** The shape hashPassword gives with these parameters (16-byte salt, 32-byte key). */
+/** The shape hashPassword gives with these parameters. */
 export function defaultShape(params: ScryptParams): HashShape {
-  return { ...params, saltBytes: 16, keyBytes: 32 };
+  return { ...params, saltBytes: SCRYPT_SALT_BYTES, keyBytes: SCRYPT_KEY_BYTES };
 }

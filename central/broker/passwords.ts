@@ -16,8 +16,8 @@ export interface ScryptParams {
   p: number;
 }
 export const DEFAULT_SCRYPT: ScryptParams = { N: 16384, r: 8, p: 1 };
-const SCRYPT_KEY_BYTES = 32;
-const SCRYPT_SALT_BYTES = 16;
+export const SCRYPT_KEY_BYTES = 32;
+export const SCRYPT_SALT_BYTES = 16;
 
 export const MOSQUITTO_SALT_BYTES = 12;
 export const MOSQUITTO_HASH_BYTES = 64;
