@@ -1,15 +1,15 @@
 // `joulebook central ...`: run the central node; manage its broker's users.
 import { Command } from 'commander';
 import type { Logger } from 'pino';
-import { untilSignal } from '../cli/args.js';
+import { untilSignal } from '../common/cli-args.js';
 import { authService, openAccessStore, openModelHolder } from './api/compose.js';
 import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
 import { brokerCommand } from './broker/cli.js';
 import { readCentralConfig } from './config/central-load.js';
-import { processClock } from './ingest/clock.js';
+import { processClock } from '../common/clock.js';
 import { centralLogger } from './log.js';
 import { openStore, startCentral, type RunningCentral } from './main.js';
-import { CENTRAL_STOP_BUDGET_MS } from './shutdown.js';
+import { CENTRAL_STOP_BUDGET_MS } from '../common/stop-budget.js';
 import { openBilling } from './billing/compose.js';
 import { invoiceCommand } from './billing/run/cli.js';
 import { energyCommand } from './energy/cli.js';

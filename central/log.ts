@@ -1,8 +1,7 @@
-// The central node's logger: one pino per process, children per area; secrets are censored.
-import { pino, type Logger } from 'pino';
+// The central node's logger: the one logger of common/log.ts, each line marked as the central node's.
+import type { Logger } from 'pino';
+import { createLogger } from '../common/log.js';
 
-const SECRETS = ['password', '*.password', 'secret', '*.secret', 'token', '*.token', 'url'];
-
-export function centralLogger(level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
-  return pino({ level, redact: { paths: SECRETS, censor: '[redacted]' }, base: { node: 'central' } }, destination as pino.DestinationStream);
+export function centralLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return createLogger(level, { base: { node: 'central' }, ...(destination ? { destination } : {}) });
 }

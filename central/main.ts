@@ -17,7 +17,7 @@ import { BrokerSecurity } from './broker/security.js';
 import { CENTRAL_ALERTS_TOPIC } from './broker/topics.js';
 import type { CentralConfig } from './config/central-schema.js';
 import { readInventory, type LoadedInventory } from './config/inventory-load.js';
-import type { Clock } from './ingest/clock.js';
+import type { Clock } from '../common/clock.js';
 import { EmbeddedIngest } from './ingest/embedded-consumer.js';
 import { compileMessageChecks } from './ingest/message-checks.js';
 import { MqttIngestConsumer } from './ingest/mqtt-consumer.js';
@@ -31,7 +31,7 @@ import { openPostgresStore } from './storage/postgres/store.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
 import type { CentralStore } from './storage/types.js';
 import { endMqttClient } from './broker/end-client.js';
-import { StopBudget } from './shutdown.js';
+import { StopBudget } from '../common/stop-budget.js';
 
 export interface CentralDeps {
   config: CentralConfig;

@@ -1,6 +1,6 @@
 // The `joulebook` command: every subcommand registers here.
 import { Command } from 'commander';
-import { ConfigError } from '../protocol/issues.js';
+import { ConfigError } from '../common/issues.js';
 import { EXIT_CONFIG, gatewayCommand } from '../gateway/cli.js';
 import { simCommand } from '../sim/cli.js';
 import { centralCommand, energyCliCommand, invoiceCliCommand } from '../central/cli.js';

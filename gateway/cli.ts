@@ -1,9 +1,9 @@
 // `joulebook gateway ...`: run a room's gateway, scan a bus.
 import { Command, InvalidArgumentError } from 'commander';
 import type { Reading } from '../protocol/reading.js';
-import { ConfigError } from '../protocol/issues.js';
-import { hostPort, intIn, oneOf } from '../cli/args.js';
-import { systemClock } from './clock.js';
+import { ConfigError } from '../common/issues.js';
+import { hostPort, intIn, oneOf } from '../common/cli-args.js';
+import { systemClock } from '../common/clock.js';
 import { readGatewayConfig } from './config/load.js';
 import type { Bus } from './config/schema.js';
 import { Bus as BusSchema } from './config/schema.js';
@@ -11,7 +11,7 @@ import { ModbusBus } from './drivers/modbus/bus.js';
 import { busKinds } from './drivers/modbus/bus-kinds.js';
 import { parseUnitList } from './drivers/modbus/identify.js';
 import { scanBus, type ScanHit } from './drivers/modbus/scan.js';
-import { createLogger } from './log.js';
+import { createLogger } from '../common/log.js';
 import { loadCatalogFor } from './main.js';
 import { startGateway } from './run.js';
 import { stopOnSignal } from './shutdown.js';

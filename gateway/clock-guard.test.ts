@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { Clock } from './clock.js';
+import type { Clock } from '../common/clock.js';
 import { ClockGuard, RELEASE_EPOCH_MS, systemdTimeSynced } from './clock-guard.js';
 
 function manualClock(wall: number) {

@@ -3,7 +3,7 @@
 // tell), so no reading is ever stamped with a wrong date; jumps of the wall clock are reported as events.
 import { existsSync } from 'node:fs';
 import type { GatewayEvent } from '../protocol/wire.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../common/clock.js';
 
 /** No reading can be older than the software that takes it. */
 export const RELEASE_EPOCH_MS = Date.UTC(2026, 10, 1);

@@ -1,8 +1,8 @@
 // The gateway's composition root: the only place that constructs and wires.
 import type { Logger } from 'pino';
 import type { Reading } from '../protocol/reading.js';
-import { ConfigError } from '../protocol/issues.js';
-import type { Clock } from './clock.js';
+import { ConfigError } from '../common/issues.js';
+import type { Clock } from '../common/clock.js';
 import { checkProfiles } from './config/load.js';
 import { checkTopologyChannels } from './config/topology-check.js';
 import type { GatewayConfig, Pdu } from './config/schema.js';

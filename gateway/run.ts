@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { isCounter } from '../protocol/measurements.js';
 import type { Reading } from '../protocol/reading.js';
 import type { Alert, GatewayEvent } from '../protocol/wire.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../common/clock.js';
 import type { GatewayConfig, Mqtt } from './config/schema.js';
 import { ClockGuard } from './clock-guard.js';
 import { AlertBook } from './checks/alerts.js';

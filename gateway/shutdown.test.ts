@@ -3,13 +3,13 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import t from 'tap';
-import { createLogger } from './log.js';
+import { createLogger } from '../common/log.js';
 import { StopSteps, stopOnSignal, type Stoppable } from './shutdown.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } });
-  return { log: createLogger('info', stream), lines };
+  return { log: createLogger('info', { destination: stream }), lines };
 }
 
 function target(stop: () => Promise<void>) {

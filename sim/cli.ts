@@ -1,8 +1,8 @@
 // `joulebook sim modbus ...`: serve any meter profile over Modbus TCP, RTU over TCP, or RTU on a serial port.
 import { Command } from 'commander';
-import { hostPort, intIn, oneOf } from '../cli/args.js';
+import { hostPort, intIn, oneOf } from '../common/cli-args.js';
 import { parseUnitList } from '../gateway/drivers/modbus/identify.js';
-import { untilSignal } from '../cli/args.js';
+import { untilSignal } from '../common/cli-args.js';
 import { loadCatalogs, loadProfiles } from '../gateway/profiles/load.js';
 import { BUILTIN_PROFILES_DIR } from '../gateway/paths.js';
 import { startModbusSim, type SimWire } from './modbus/start.js';

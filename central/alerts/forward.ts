@@ -4,8 +4,9 @@
 // a slow or dead webhook never holds ingest back (its queue is bounded and counted).
 import type { Logger } from 'pino';
 import type { Alert } from '../../protocol/wire.js';
-import { SIGNATURE_HEADER, signBody } from '../billing/run/webhook.js';
+import { SIGNATURE_HEADER, signBody } from '../../common/signed-body.js';
 import type { IngestBatch, IngestSink, StoreResult } from '../ingest/batch.js';
+import { doublingDelayMs } from '../../common/backoff.js';
 
 export interface ForwardedAlert {
   site: string;
@@ -86,7 +87,6 @@ export class AlertForwarder implements IngestSink {
     const send = this.deps.fetch ?? fetch;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (hook.secret) headers[SIGNATURE_HEADER] = signBody(hook.secret, body);
-    let pauseMs = this.deps.retryMs ?? 1000;
     for (let attempt = 1; attempt <= (this.deps.attempts ?? 5); attempt++) {
       try {
         const res = await send(hook.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
@@ -98,8 +98,7 @@ export class AlertForwarder implements IngestSink {
       } catch (err) {
         this.deps.log.warn({ url: hook.url, err: String(err), attempt }, 'alert webhook failed');
       }
-      await new Promise((r) => setTimeout(r, pauseMs));
-      pauseMs *= 2;
+      await new Promise((r) => setTimeout(r, doublingDelayMs(this.deps.retryMs ?? 1000, attempt)));
     }
     this.counters.webhookFailed++;
   }

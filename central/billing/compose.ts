@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CentralConfig } from '../config/central-schema.js';
-import { localDateOf } from '../energy/zone.js';
+import { localDateOf } from '../../common/local-time.js';
 import { fixedModel, type ModelSource } from '../model/holder.js';
 import type { InventoryModel } from '../model/types.js';
 import { openPostgresBillingStore } from '../storage/postgres/billing.js';

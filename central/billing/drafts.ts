@@ -8,7 +8,7 @@ import type { HeldPoint } from '../energy/group.js';
 import { DEMAND_SLOT_MS } from '../energy/group.js';
 import { seriesIndex, StoreSources, type BridgeStats, type SeriesIndex, type StoreSourcesDeps } from '../energy/store-source.js';
 import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions } from '../energy/types.js';
-import { monthPeriod, type Period } from '../energy/zone.js';
+import { monthPeriod, type Period } from '../../common/local-time.js';
 import type { InventoryModel } from '../model/types.js';
 import { billablePoints, type BillablePoints } from '../energy/customer-points.js';
 import type { InvoiceDraft } from './invoice.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { CustomerEnergy } from '../energy/group.js';
-import { monthPeriod } from '../energy/zone.js';
+import { monthPeriod } from '../../common/local-time.js';
 import { priceInvoice, PricingError, reviewReasons } from './price.js';
 import { TariffVersion } from './tariff.js';
 

@@ -4,8 +4,8 @@
 import type { CustomerEnergy, IntervalEnergy } from '../energy/group.js';
 import { addEnergy, measuredShare, sumEnergy, ZERO_ENERGY } from '../energy/group.js';
 import type { EnergyQuantity } from '../energy/types.js';
-import type { Period } from '../energy/zone.js';
-import { zoneClock } from '../energy/zone.js';
+import type { Period } from '../../common/local-time.js';
+import { zoneClock } from '../../common/local-time.js';
 import { traceOf, type EnergyLineTrace, type InvoiceDraft, type InvoiceLine, type PointShare, type VersionTrace } from './invoice.js';
 import { dec, type Dec, formatMoney, formatQuantity, roundMoney, roundQuantity, sumDec } from './money.js';
 import { STANDARD_WINDOW, versionsIn, type TariffVersion, type VersionSpan } from './tariff.js';

@@ -4,7 +4,7 @@ import t from 'tap';
 import { heldPointsEnergy, type HeldPoint } from '../energy/group.js';
 import { memorySeries } from '../energy/memory-source.js';
 import { synthesize, type SyntheticSpec } from '../energy/synthetic.js';
-import { monthPeriod, type Period } from '../energy/zone.js';
+import { monthPeriod, type Period } from '../../common/local-time.js';
 import type { InvoiceDraft, InvoiceLine } from './invoice.js';
 import { noteFor } from './notes.js';
 import { priceInvoice, reviewReasons } from './price.js';

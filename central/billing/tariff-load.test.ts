@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import t from 'tap';
-import { ConfigError } from '../../protocol/issues.js';
+import { ConfigError } from '../../common/issues.js';
 import { readInventory } from '../config/inventory-load.js';
 import { readTariffs } from './tariff-load.js';
 

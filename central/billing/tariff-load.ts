@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue, formatPath } from '../../protocol/issues.js';
-import { parseYamlDoc, type LineOf } from '../../protocol/yaml.js';
+import { ConfigError, type ConfigIssue, formatPath } from '../../common/issues.js';
+import { parseYamlDoc, type LineOf } from '../../common/yaml.js';
 import type { InventoryModel } from '../model/types.js';
 import { SiteTariff } from './tariff.js';
 

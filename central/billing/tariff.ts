@@ -1,8 +1,8 @@
 // Tariffs: per site, versioned price lists, each valid over [validFrom, validTo) in the site's local
 // dates. Prices are decimals written as strings or numbers and are used exactly as written (money.ts).
 import { z } from 'zod';
-import { ConfigError, issuesFromZod } from '../../protocol/issues.js';
-import { localMidnight, parseLocalDate } from '../energy/zone.js';
+import { ConfigError, issuesFromZod } from '../../common/issues.js';
+import { localMidnight, parseLocalDate } from '../../common/local-time.js';
 import { MINOR_UNITS } from './money.js';
 
 const DECIMAL = /^\d+(\.\d+)?$/;

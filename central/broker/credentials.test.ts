@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { pino } from 'pino';
-import { ConfigError } from '../../protocol/issues.js';
+import { ConfigError } from '../../common/issues.js';
 import { CredentialStore } from './credential-store.js';
 import { parseCredentials, readCredentials, removeUser, setUser } from './credentials.js';
 import { renderMosquittoAclFile, renderMosquittoPasswordFile, writeMosquittoFiles } from './mosquitto-files.js';

@@ -3,7 +3,7 @@
 // credentials (credential-store.ts), the pure ACL (acl.ts) and the sign-in throttle (sign-in-throttle.ts);
 // this file applies them in order and keeps the books.
 import type { Logger } from 'pino';
-import { RateLimitedLog } from '../ingest/rate-limited-log.js';
+import { RateLimitedLog } from '../../common/rate-limited-log.js';
 import { ACL_REFUSALS, canPublish, canSubscribe, type Principal } from './acl.js';
 import type { GuardRefusal } from './connection-guard.js';
 import type { AuthResult } from './credential-store.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { ConfigError } from '../../protocol/issues.js';
+import { ConfigError } from '../../common/issues.js';
 import { parseCentralConfig, readCentralConfig } from './central-load.js';
 
 t.test('embedded defaults, paths relative to the file', async (t) => {

@@ -1,9 +1,9 @@
 // central.yaml from disk: YAML, schema, paths made absolute; every problem at once as `file: path: message`.
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, issuesFromZod } from '../../protocol/issues.js';
+import { ConfigError, issuesFromZod } from '../../common/issues.js';
 import { CentralConfig } from './central-schema.js';
-import { parseYamlDoc } from '../../protocol/yaml.js';
+import { parseYamlDoc } from '../../common/yaml.js';
 
 export async function readCentralConfig(file: string): Promise<CentralConfig> {
   let text: string;

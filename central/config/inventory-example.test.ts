@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import t from 'tap';
 import { customerHoldings, holdersOf, unassignedPoints } from '../model/holders.js';
 import { selectPoints } from '../model/select.js';
-import { startOfLocalDayMs } from '../model/time.js';
+import { localMidnight } from '../../common/local-time.js';
 import { readInventory } from './inventory-load.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const { model, files } = await readInventory(join(ROOT, 'config', 'inventory.example.yaml'));
-const ams = (date: string) => startOfLocalDayMs(date, 'Europe/Amsterdam');
-const sin = (date: string) => startOfLocalDayMs(date, 'Asia/Singapore');
+const ams = (date: string) => localMidnight(date, 'Europe/Amsterdam');
+const sin = (date: string) => localMidnight(date, 'Asia/Singapore');
 const OCT_AMS = { fromMs: ams('2026-10-01'), toMs: ams('2026-11-01') };
 
 t.test('it loads from three files: two sites, three customers', async (t) => {

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { ConfigError, type ConfigIssue } from '../../protocol/issues.js';
+import { ConfigError, type ConfigIssue } from '../../common/issues.js';
 import { type InventoryReadDeps, readInventory } from './inventory-load.js';
 
 /** Files in memory, by absolute path. */

@@ -2,11 +2,11 @@
 // built into the model; every problem of every file reported at once as `file: path: message (line N)`.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, type ConfigIssue, formatPath } from '../../protocol/issues.js';
+import { ConfigError, type ConfigIssue, formatPath } from '../../common/issues.js';
 import { buildModel } from '../model/build.js';
 import type { InventoryModel } from '../model/types.js';
 import { INVENTORY_LISTS, type Inventory, InventoryFile, type InventoryList } from './inventory-schema.js';
-import { type LineOf, parseYamlDoc } from '../../protocol/yaml.js';
+import { type LineOf, parseYamlDoc } from '../../common/yaml.js';
 
 export interface LoadedInventory {
   inventory: Inventory;

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { Channel } from '../../protocol/measurements.js';
 import { TopicLevel } from '../../protocol/wire.js';
-import { isCurrency, isTimeZone, parseTimeSpec } from '../model/time.js';
+import { isCurrency, isTimeZone } from '../../common/local-time.js';
+import { parseTimeSpec } from '../model/time.js';
 
 /** Inventory ids: the characters of an MQTT topic level, unique per kind across all files. */
 const Id = TopicLevel;

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import type { InventoryModel } from '../model/types.js';
 import { customerEnergyReport, GROUP_BY, type EnergyReport, type GroupBy } from './customer-report.js';
 import type { StoreSourcesDeps } from './store-source.js';
-import { localDateOf, zoneClock } from './zone.js';
+import { localDateOf, zoneClock } from '../../common/local-time.js';
 
 export interface OpenedCentral {
   store: StoreSourcesDeps['store'];

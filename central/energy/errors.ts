@@ -11,10 +11,5 @@ export class EnergyInputError extends Error {
   }
 }
 
-/** An IANA time zone name Intl does not know, or a malformed date or month. */
-export class PeriodError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PeriodError';
-  }
-}
+/** A bad time zone, date or month: local time's error (common/local-time.ts), thrown by the energy core too. */
+export { PeriodError } from '../../common/local-time.js';

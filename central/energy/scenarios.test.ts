@@ -5,7 +5,7 @@ import { groupEnergy, heldEnergyOverCuts } from './group.js';
 import { memorySeries } from './memory-source.js';
 import { seriesEnergy } from './series.js';
 import { synthesize, type SyntheticSpec } from './synthetic.js';
-import { localMidnight, monthPeriod, zoneClock } from './zone.js';
+import { localMidnight, monthPeriod, zoneClock } from '../../common/local-time.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;

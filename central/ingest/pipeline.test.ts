@@ -2,7 +2,7 @@ import t from 'tap';
 import { pino } from 'pino';
 import { FakeClock } from '../../test/helpers/fake-clock.js';
 import { MemorySink } from '../../test/helpers/memory-sink.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../../common/clock.js';
 import { type IngestOutcome, IngestPipeline } from './pipeline.js';
 import { readingsPayload } from './sample-messages.js';
 

@@ -6,11 +6,12 @@
 // nothing is dropped, and a sender that went away has its unstored messages left to the broker's redelivery.
 import type { Logger } from 'pino';
 import type { IngestBatch, IngestSink, StoreResult } from './batch.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../common/clock.js';
 import { IngestCounters } from './counters.js';
 import type { MessageChecks } from './message-checks.js';
-import { RateLimitedLog } from './rate-limited-log.js';
+import { RateLimitedLog } from '../../common/rate-limited-log.js';
 import { type RejectReason, validateMessage } from './validate.js';
+import { doublingDelayMs } from '../../common/backoff.js';
 
 export interface IngestPipelineOptions {
   /** A group is handed to the sink at most this long after its first message. */
@@ -215,7 +216,7 @@ export class IngestPipeline implements IngestPort {
   private async afterFailure(err: unknown, messages: number): Promise<void> {
     this.counters.storeFailed();
     this.consecutiveFailures++;
-    const delayMs = Math.min(this.opt.retryMaxMs, this.opt.retryMinMs * 2 ** Math.min(30, this.consecutiveFailures - 1));
+    const delayMs = doublingDelayMs(this.opt.retryMinMs, this.consecutiveFailures, this.opt.retryMaxMs);
     this.rejectLog.error('store_failed', { err: err instanceof Error ? err.message : String(err), messages, attempt: this.consecutiveFailures, retryInMs: delayMs }, 'storing a group failed; retrying, nothing acknowledged');
     await Promise.race([this.deps.clock.sleep(delayMs, this.retryTimers.signal), this.abortSignal]);
   }

@@ -13,7 +13,7 @@ import { setUser } from '../broker/credentials.js';
 import { BrokerSecurity } from '../broker/security.js';
 import { GATEWAY_TOPICS_FILTER } from '../broker/topics.js';
 import type { IngestSink } from './batch.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../../common/clock.js';
 import { EmbeddedIngest } from './embedded-consumer.js';
 import { compileMessageChecks } from './message-checks.js';
 import { type IngestPipelineOptions, IngestPipeline } from './pipeline.js';

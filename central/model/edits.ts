@@ -1,7 +1,7 @@
 // Operators' edits over the inventory and tariff files: assignment versions and tariff versions appended
 // through the API, applied in order, the model rebuilt from the result. Pure: an edit that would make the
 // model or a tariff invalid comes back as problems and the caller keeps what it had.
-import { ConfigError } from '../../protocol/issues.js';
+import { ConfigError } from '../../common/issues.js';
 import type { TariffBook } from '../billing/tariff-load.js';
 import { SiteTariff, type TariffVersion } from '../billing/tariff.js';
 import type { Assignment, Inventory } from '../config/inventory-schema.js';

@@ -6,7 +6,7 @@
 // each invoice run), and an edit is checked against every stored edit and appended only on top of the
 // newest, so two instances can never accept edits that contradict each other.
 import type { Logger } from 'pino';
-import { ConfigError } from '../../protocol/issues.js';
+import { ConfigError } from '../../common/issues.js';
 import type { TariffBook } from '../billing/tariff-load.js';
 import { TariffVersion } from '../billing/tariff.js';
 import { Assignment } from '../config/inventory-schema.js';

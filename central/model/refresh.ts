@@ -3,7 +3,7 @@
 // when they differ (one small query when nothing changed). A store that cannot be read is logged and
 // tried again next time; the model in use stays.
 import type { Logger } from 'pino';
-import type { Clock } from '../ingest/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { ModelHolder } from './holder.js';
 
 export interface ModelRefreshDeps {

@@ -4,7 +4,7 @@
 // one MQTT connection with the configured credentials.
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { buildGateway } from '../main.js';
 import type { Catalogs } from '../profiles/load.js';

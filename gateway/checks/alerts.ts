@@ -2,7 +2,7 @@
 // gateway state meanwhile, so a restart neither forgets an active alert nor raises it again. Every raise
 // and clear goes out on the alerts topic (through the outbox); the set of active ones is retained.
 import type { Alert } from '../../protocol/wire.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { StateStore } from '../state/state.js';
 
 export interface ActiveAlert extends Alert {

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { ConfigError, type ConfigIssue } from '../../protocol/issues.js';
+import { ConfigError, type ConfigIssue } from '../../common/issues.js';
 import { checkProfiles, parseGatewayConfig } from './load.js';
 
 const FILE = '/etc/joulebook/gateway.yaml';

@@ -1,10 +1,10 @@
 // gateway.yaml from disk: YAML, schema, then the references between entries; every problem at once.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, type ConfigIssue, issuesFromZod } from '../../protocol/issues.js';
+import { ConfigError, type ConfigIssue, issuesFromZod } from '../../common/issues.js';
 import { GatewayConfig } from './schema.js';
 import { crossCheckTopology } from './topology-check.js';
-import { parseYamlDoc } from '../../protocol/yaml.js';
+import { parseYamlDoc } from '../../common/yaml.js';
 
 export async function readGatewayConfig(file: string): Promise<GatewayConfig> {
   let text: string;

@@ -1,6 +1,6 @@
 // The topology's references: every meter and load must be a configured device, every load counted once,
 // and (with the profiles loaded) every Modbus channel one its profile reads. Problems as `file: path: message`.
-import type { ConfigIssue } from '../../protocol/issues.js';
+import type { ConfigIssue } from '../../common/issues.js';
 import type { Catalogs } from '../profiles/load.js';
 import type { GatewayConfig } from './schema.js';
 import { PHASE_CHANNEL, PHASES } from './topology.js';

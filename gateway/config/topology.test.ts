@@ -1,7 +1,7 @@
 // The topology section of gateway.yaml: references to devices and phases that do not exist, loads counted
 // twice and channels a meter does not read are all reported at once, by file and path.
 import t, { type Test } from 'tap';
-import { ConfigError, type ConfigIssue } from '../../protocol/issues.js';
+import { ConfigError, type ConfigIssue } from '../../common/issues.js';
 import { builtinCatalogs } from '../../test/helpers/snmp.js';
 import { parseGatewayConfig } from './load.js';
 import { checkTopologyChannels, configuredDevice } from './topology-check.js';

@@ -5,7 +5,7 @@ import { existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { GatewayEvent } from '../../protocol/wire.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type ItemKind = 'readings' | 'events' | 'alerts';
 

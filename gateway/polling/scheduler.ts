@@ -3,7 +3,7 @@
 // Stopping aborts one signal: the sleeps end at once and every poll in flight is told to give up, so a
 // stop never waits out an interval, a backoff or a dead meter's timeouts.
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 import { advance, dueKind, type Due, type PollKind } from './schedule.js';
 
 export interface PollTarget<R> {

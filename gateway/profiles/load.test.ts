@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { isCounter } from '../../protocol/measurements.js';
-import { ConfigError } from '../../protocol/issues.js';
+import { ConfigError } from '../../common/issues.js';
 import { loadProfiles, parseProfile } from './load.js';
 
 const BUILTIN = fileURLToPath(new URL('../../config/profiles/', import.meta.url));

@@ -3,9 +3,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue, issuesFromZod } from '../../protocol/issues.js';
-import { parseYamlDoc } from '../../protocol/yaml.js';
-import { Registry } from '../registry.js';
+import { ConfigError, type ConfigIssue, issuesFromZod } from '../../common/issues.js';
+import { parseYamlDoc } from '../../common/yaml.js';
+import { Registry } from '../../common/registry.js';
 import { resolveProfile, type ResolvedProfile } from './resolve.js';
 import { ModbusProfile } from './schema.js';
 import { resolveSnmpProfile, type ResolvedSnmpProfile } from './snmp-resolve.js';

@@ -1,7 +1,7 @@
 // Turns a validated profile into fully specified register locations and checks what zod cannot:
 // source references, string lengths, counters on energy fields, overlaps, device read limits.
 import { isCounter, type Measurement } from '../../protocol/measurements.js';
-import type { ConfigIssue } from '../../protocol/issues.js';
+import type { ConfigIssue } from '../../common/issues.js';
 import { TYPE_WORDS, type Field, type ModbusProfile, type Probe, type RegisterFunction, type ValueType } from './schema.js';
 
 export interface ValueLocation {

@@ -1,7 +1,7 @@
 // Checks of an SNMP profile that the schema cannot make: source references, counters on energy values,
 // template variables, table names. The validated profile is used as it is.
 import { isCounter } from '../../protocol/measurements.js';
-import type { ConfigIssue } from '../../protocol/issues.js';
+import type { ConfigIssue } from '../../common/issues.js';
 import type { SnmpProfile } from './snmp-schema.js';
 
 export type ResolvedSnmpProfile = SnmpProfile;

@@ -6,10 +6,11 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { type Alert, MAX_PAYLOAD_BYTES, type MetaMessage, type StatusMessage, SCHEMA_VERSION, topicFor, type TopicKind } from '../../protocol/wire.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { Outbox, OutboxItem } from '../outbox/outbox.js';
 import { Counters } from '../status/counters.js';
 import { batchItems, buildMessage, checkPayload } from './message.js';
+import { doublingDelayMs } from '../../common/backoff.js';
 
 export interface PublisherOptions {
   url: string;
@@ -62,7 +63,8 @@ export class Publisher {
   private connectedAtMs = 0;
   private tokens = 0;
   private tokensAtMs = 0;
-  private reconnectMs: number;
+  /** Reconnect attempts since the broker last accepted us: MQTT.js retries at a fixed period, widened here. */
+  private reconnects = 0;
   private timers: NodeJS.Timeout[] = [];
   private rate = { at: 0, acked: 0, perS: 0 };
   /** Items found to fail the wire schema: skipped until their deletion is committed. */
@@ -72,7 +74,6 @@ export class Publisher {
   constructor(deps: PublisherDeps) {
     this.deps = deps;
     this.opt = deps.options;
-    this.reconnectMs = deps.options.reconnectMinMs;
   }
 
   topic(kind: TopicKind): string {
@@ -95,8 +96,8 @@ export class Publisher {
       if (this.stopping) return;
       this.connected = true;
       this.connectedAtMs = this.deps.clock.now();
-      this.reconnectMs = o.reconnectMinMs;
-      client.options.reconnectPeriod = this.reconnectMs;
+      this.reconnects = 0;
+      client.options.reconnectPeriod = o.reconnectMinMs;
       this.deps.log.info({ url: o.url, clientId: o.clientId }, 'connected to the broker');
       this.publishRetained('meta', { v: SCHEMA_VERSION, gateway: o.gateway, boot: o.boot, ts: this.deps.clock.now(), ...this.deps.meta() });
       this.publishRetained('status', this.status('online'));
@@ -110,8 +111,7 @@ export class Publisher {
     client.on('reconnect', () => {
       this.counters.inc('reconnects');
       // MQTT.js retries at a fixed period; widen it while the broker stays away.
-      this.reconnectMs = Math.min(o.reconnectMaxMs, this.reconnectMs * 2);
-      client.options.reconnectPeriod = this.reconnectMs;
+      client.options.reconnectPeriod = doublingDelayMs(o.reconnectMinMs, ++this.reconnects + 1, o.reconnectMaxMs);
     });
     client.on('error', (err) => {
       this.lastError = err.message;

@@ -1,7 +1,7 @@
 // What the status page and /metrics read of a running gateway: the parts' own counters and state, never a
 // copy. Narrow structural types, so the readers can be tested on plain objects.
 import type { Alert } from '../../protocol/wire.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { OutboxStats } from '../outbox/outbox.js';
 import type { Counters } from './counters.js';

@@ -11,7 +11,7 @@ import { setUser } from '../../central/broker/credentials.js';
 import { BrokerSecurity } from '../../central/broker/security.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import type { IngestCountersSnapshot } from '../../central/ingest/counters.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { startCentral, type RunningCentral } from '../../central/main.js';
 import type { GatewaySpec } from './ingest-gateways.js';
 

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { ModbusBus } from '../../gateway/drivers/modbus/bus.js';
 import { ModbusDevice } from '../../gateway/drivers/modbus/device.js';
 import { SerialLink } from '../../gateway/drivers/modbus/links.js';

@@ -2,7 +2,7 @@
 // can count the fsyncs it makes. Arguments: <broker url> <seconds> <readings per second> <data dir>.
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { Outbox } from '../../gateway/outbox/outbox.js';
 import { Publisher } from '../../gateway/publish/publisher.js';
 import { Mqtt } from '../../gateway/config/schema.js';

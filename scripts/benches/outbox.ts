@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { PACKAGE_ROOT } from '../../gateway/paths.js';
 import { Outbox } from '../../gateway/outbox/outbox.js';
 import { Publisher } from '../../gateway/publish/publisher.js';

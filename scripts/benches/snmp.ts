@@ -5,7 +5,7 @@ import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { SnmpAgent } from '../../gateway/drivers/snmp/agent.js';
 import { SnmpClient } from '../../gateway/drivers/snmp/session.js';
 import { PACKAGE_ROOT, BUILTIN_PROFILES_DIR } from '../../gateway/paths.js';

@@ -7,11 +7,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { untilSignal } from '../../cli/args.js';
+import { untilSignal } from '../../common/cli-args.js';
 import { readCentralConfig } from '../../central/config/central-load.js';
 import { centralLogger } from '../../central/log.js';
 import { startCentral } from '../../central/main.js';
-import { createLogger } from '../../gateway/log.js';
+import { createLogger } from '../../common/log.js';
 import { BUILTIN_PROFILES_DIR, PACKAGE_VERSION } from '../../gateway/paths.js';
 import { loadCatalogs } from '../../gateway/profiles/load.js';
 import { startGateway, type RunningGateway } from '../../gateway/run.js';

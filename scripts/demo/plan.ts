@@ -3,7 +3,7 @@
 // (its local end plus the grace), before which everything polled must have reached the central node, as
 // on a real site where the gateways deliver within seconds. Pure.
 import { addMonths } from '../../central/billing/run/machine.js';
-import { localDateOf, monthPeriod } from '../../central/energy/zone.js';
+import { localDateOf, monthPeriod } from '../../common/local-time.js';
 
 export interface HistoryPlan {
   /** The month the demo invoices: the previous one, 'YYYY-MM'. */

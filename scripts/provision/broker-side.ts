@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { readCentralConfig } from '../../central/config/central-load.js';
 import { readCredentials, setUser, type SetUserOptions } from '../../central/broker/credentials.js';
-import { ConfigError } from '../../protocol/issues.js';
+import { ConfigError } from '../../common/issues.js';
 import { chooseCa } from './tls.js';
 
 export interface BrokerSideOptions {

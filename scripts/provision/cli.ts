@@ -1,6 +1,6 @@
 // `joulebook provision --site <s> --room <r> ...`: the thin command over provision.ts.
 import { Command } from 'commander';
-import { intIn } from '../../cli/args.js';
+import { intIn } from '../../common/cli-args.js';
 import { listTemplates, provision, type ProvisionDeps, type ProvisionResult } from './provision.js';
 
 export interface ProvisionIo {

@@ -2,7 +2,7 @@
 // an SNMP scan) or from a room template. Pure: parsed JSON in, the config sections out, with a note for
 // everything left out. Names are stable (same scan, same names) so re-provisioning changes nothing.
 import { z } from 'zod';
-import { ConfigError, type ConfigIssue, issuesFromZod } from '../../protocol/issues.js';
+import { ConfigError, type ConfigIssue, issuesFromZod } from '../../common/issues.js';
 
 export interface DeviceSections {
   buses: Record<string, unknown>[];

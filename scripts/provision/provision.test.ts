@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { parse } from 'yaml';
-import { ConfigError } from '../../protocol/issues.js';
+import { ConfigError } from '../../common/issues.js';
 import { makeTlsFiles } from '../../test/helpers/tls.js';
 import { hostnameOf, metaData, userData } from './cloud-init.js';
 import { fromScans, fromTemplate } from './devices.js';

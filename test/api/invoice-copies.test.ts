@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { AuthService } from '../../central/auth/service.js';
 import { parseCsv } from '../../central/billing/render/csv.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { hasProgram, quietLog } from '../helpers/env.js';
 import { startExampleCentral } from '../helpers/example-central.js';
 import { pdfText } from '../helpers/pdf.js';

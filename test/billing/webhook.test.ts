@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { freePort, quietLog } from '../helpers/env.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody, verifySignature, webhookDelivery } from '../../central/billing/run/webhook.js';
+import { DELIVERY_HEADER, webhookDelivery } from '../../central/billing/run/webhook.js';
+import { SIGNATURE_HEADER, signBody, verifySignature } from '../../common/signed-body.js';
 import { openSqliteBillingStore } from '../../central/storage/sqlite/billing.js';
 import { AMS, recordingOutputs, World } from './world.js';
 

@@ -4,7 +4,7 @@
 import { heldPointsEnergy } from '../../central/energy/group.js';
 import { memorySeries } from '../../central/energy/memory-source.js';
 import { synthesize } from '../../central/energy/synthetic.js';
-import type { Period } from '../../central/energy/zone.js';
+import type { Period } from '../../common/local-time.js';
 import type { InvoiceDraft } from '../../central/billing/invoice.js';
 import { priceInvoice } from '../../central/billing/price.js';
 import { TariffVersion } from '../../central/billing/tariff.js';

@@ -13,7 +13,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { writeMosquittoFiles } from '../../central/broker/mosquitto-files.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { resolvePaths } from '../../central/config/central-load.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { readingsPayload } from '../../central/ingest/sample-messages.js';
 import { startCentral } from '../../central/main.js';
 import { canConnect, hasMosquitto, mosquittoBin, startMosquitto, type TestBroker } from '../helpers/brokers.js';

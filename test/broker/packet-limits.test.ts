@@ -12,7 +12,7 @@ import t, { type Test } from 'tap';
 import { setUser } from '../../central/broker/credentials.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { resolvePaths } from '../../central/config/central-load.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { startCentral, type RunningCentral } from '../../central/main.js';
 import { MAX_PAYLOAD_BYTES } from '../../protocol/wire.js';
 import { freePort, quietLog } from '../helpers/env.js';

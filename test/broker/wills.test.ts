@@ -10,7 +10,7 @@ import t from 'tap';
 import { removeUser } from '../../central/broker/credentials.js';
 import { EmbeddedIngest } from '../../central/ingest/embedded-consumer.js';
 import { IngestPipeline } from '../../central/ingest/pipeline.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { readingsMessage } from '../../central/ingest/sample-messages.js';
 import { startEmbedded, USERS, writeUsers } from '../helpers/broker-users.js';
 import { kill9, startBareAedesProcess, startCentralProcess, storedWills } from '../helpers/broker-processes.js';

@@ -14,7 +14,7 @@ import { setUser } from '../../central/broker/credentials.js';
 import { resolvePaths } from '../../central/config/central-load.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { InventoryFile } from '../../central/config/inventory-schema.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { startCentral } from '../../central/main.js';
 import { ModelHolder } from '../../central/model/holder.js';
 import type { AccessStore } from '../../central/storage/access-types.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { checkTable, judge, reportOf, type CheckReport } from '../../gateway/check/report.js';
 import { checkBroker, runCheck } from '../../gateway/check/run-check.js';
 import { GatewayConfig } from '../../gateway/config/schema.js';

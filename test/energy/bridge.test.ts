@@ -8,7 +8,7 @@ import { memorySeries } from '../../central/energy/memory-source.js';
 import { StoreSources, type PointSeriesRef } from '../../central/energy/store-source.js';
 import { synthesize, type SyntheticSeries, type SyntheticSpec } from '../../central/energy/synthetic.js';
 import { DEFAULT_ENERGY_OPTIONS } from '../../central/energy/types.js';
-import { monthPeriod } from '../../central/energy/zone.js';
+import { monthPeriod } from '../../common/local-time.js';
 import { ingest, storeKinds, type SeriesToIngest } from './stores.js';
 
 const MIN = 60_000;

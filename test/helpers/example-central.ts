@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { resolvePaths } from '../../central/config/central-load.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { readInventory } from '../../central/config/inventory-load.js';
-import type { Clock } from '../../central/ingest/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { startCentral, type RunningCentral } from '../../central/main.js';
 import type { InventoryModel } from '../../central/model/types.js';
 import { openSqliteStore } from '../../central/storage/sqlite/store.js';

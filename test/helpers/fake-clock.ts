@@ -1,5 +1,5 @@
 // A clock that moves only when the test says so; sleepers wake in time order.
-import type { Clock } from '../../gateway/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export class FakeClock implements Clock {
   private t: number;

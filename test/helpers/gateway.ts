@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { GatewayConfig } from '../../gateway/config/schema.js';
 import { loadCatalogFor } from '../../gateway/main.js';
 import { startGateway, type RunningGateway } from '../../gateway/run.js';

@@ -1,5 +1,5 @@
 // Builds a gateway-side bus and devices against a simulator, the way gateway/main.ts does.
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import type { Bus } from '../../gateway/config/schema.js';
 import { Bus as BusSchema } from '../../gateway/config/schema.js';
 import { ModbusBus } from '../../gateway/drivers/modbus/bus.js';

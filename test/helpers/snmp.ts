@@ -1,5 +1,5 @@
 // Builds a gateway-side SNMP agent poller the way gateway/main.ts does.
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { SnmpAgent } from '../../gateway/drivers/snmp/agent.js';
 import { SnmpClient, type SnmpTarget } from '../../gateway/drivers/snmp/session.js';
 import { loadCatalogs, type Catalogs } from '../../gateway/profiles/load.js';

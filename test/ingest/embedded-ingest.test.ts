@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { Aedes } from 'aedes';
 import { EmbeddedIngest } from '../../central/ingest/embedded-consumer.js';
 import { IngestPipeline } from '../../central/ingest/pipeline.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { readingsPayload } from '../../central/ingest/sample-messages.js';
 import { freePort, quietLog } from '../helpers/env.js';
 import { MemorySink } from '../helpers/memory-sink.js';

@@ -3,7 +3,7 @@
 // unacknowledged messages again after it reconnects; the PUBACK waits for the store.
 import t from 'tap';
 import mqtt from 'mqtt';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { MqttIngestConsumer } from '../../central/ingest/mqtt-consumer.js';
 import { IngestPipeline } from '../../central/ingest/pipeline.js';
 import { readingsPayload } from '../../central/ingest/sample-messages.js';

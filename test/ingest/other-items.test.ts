@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { IngestPipeline } from '../../central/ingest/pipeline.js';
 import { openSqliteStore } from '../../central/storage/sqlite/store.js';
 import { SCHEMA_VERSION } from '../../protocol/wire.js';

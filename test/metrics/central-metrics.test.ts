@@ -10,7 +10,7 @@ import { setUser } from '../../central/broker/credentials.js';
 import { resolvePaths } from '../../central/config/central-load.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { startCentral } from '../../central/main.js';
 import { createCentralMetrics } from '../../central/metrics/registry.js';
 import { openSqliteBillingStore } from '../../central/storage/sqlite/billing.js';

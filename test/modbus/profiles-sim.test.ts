@@ -2,7 +2,7 @@
 // the serial comes back, and scan names every meter's profile when all of them share one bus.
 import t from 'tap';
 import { scanBus } from '../../gateway/drivers/modbus/scan.js';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { freePort, quietLog } from '../helpers/env.js';
 import { builtinProfiles, compareWithTruth, makeBus, makeDevice } from '../helpers/modbus.js';

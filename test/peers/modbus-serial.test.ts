@@ -2,7 +2,7 @@
 // its client reads our simulator over TCP and over RTU on a pty pair; our client and scan read its ServerTCP.
 // Addresses are the datasheets', written here by hand, so a slip in a profile or in our framing shows up.
 import t, { type Test } from 'tap';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { scanBus } from '../../gateway/drivers/modbus/scan.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { freePort, hasSocat, needPeer, quietLog } from '../helpers/env.js';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { scanBus } from '../../gateway/drivers/modbus/scan.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { freePort, hasProgram, hasSocat, needPeer, quietLog } from '../helpers/env.js';

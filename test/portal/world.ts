@@ -3,7 +3,7 @@
 // in the store already (test/energy/example-data.ts, written through the store's ingest interface) and
 // invoiced by the real run; live readings then come over MQTT from a gateway with its own credentials.
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Clock } from '../../central/ingest/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { AuthService } from '../../central/auth/service.js';
 import { setUser } from '../../central/broker/credentials.js';
 import type { RunningCentral } from '../../central/main.js';

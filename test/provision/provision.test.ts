@@ -11,7 +11,7 @@ import mqtt from 'mqtt';
 import t from 'tap';
 import { parse } from 'yaml';
 import { readCentralConfig } from '../../central/config/central-load.js';
-import { systemClock } from '../../central/ingest/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { startCentral } from '../../central/main.js';
 import { readGatewayConfig } from '../../gateway/config/load.js';
 import { provisionCommand } from '../../scripts/provision/cli.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import t from 'tap';
-import { systemClock } from '../../gateway/clock.js';
+import { systemClock } from '../../common/clock.js';
 import { Outbox } from '../../gateway/outbox/outbox.js';
 import { batchItems, buildMessage, checkPayload } from '../../gateway/publish/message.js';
 import { Publisher } from '../../gateway/publish/publisher.js';

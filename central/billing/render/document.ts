@@ -1,6 +1,6 @@
 // What every output format renders: an invoice draft, and once finalized its number and issue date, with
 // the names to print. Helpers shared by the formats: local dates of the period, per-line trace figures.
-import { localDateOf } from '../../energy/zone.js';
+import { localDateOf } from '../../../common/local-time.js';
 import type { EnergyLineTrace, InvoiceDraft, InvoiceLine, PointShare, PointTrace } from '../invoice.js';
 
 export interface InvoiceDocument {

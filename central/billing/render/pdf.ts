@@ -3,7 +3,7 @@
 // a trace appendix (each point's counters at the start and end, epochs crossed, the energy of others'
 // equipment inside the customer's points deducted) on the following pages.
 import PDFDocument from 'pdfkit';
-import { zoneClock } from '../../energy/zone.js';
+import { zoneClock } from '../../../common/local-time.js';
 import type { InvoiceDraft, InvoiceLine } from '../invoice.js';
 import { localPeriod, versionDeductedKwh, type InvoiceDocument } from './document.js';
 import { OTHERS_DEDUCTED_LABEL } from './redact.js';

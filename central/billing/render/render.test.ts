@@ -6,7 +6,7 @@ import t from 'tap';
 import { heldPointsEnergy } from '../../energy/group.js';
 import { memorySeries } from '../../energy/memory-source.js';
 import { synthesize } from '../../energy/synthetic.js';
-import { monthPeriod } from '../../energy/zone.js';
+import { monthPeriod } from '../../../common/local-time.js';
 import { sumDec } from '../money.js';
 import { priceInvoice } from '../price.js';
 import { TariffVersion } from '../tariff.js';

@@ -2,7 +2,7 @@
 // draft. The factory does no I/O; `open` is called when a subcommand runs (the integration opens the
 // store and builds the runner there).
 import { Command } from 'commander';
-import { oneOf } from '../../../cli/args.js';
+import { oneOf } from '../../../common/cli-args.js';
 import type { BillingStore, InvoiceStatus, StoredInvoice } from '../../storage/billing-types.js';
 import { PeriodBeforeBillingError, PeriodNotClosedError } from './invoiceable.js';
 import { NothingToInvoiceError, type PeriodOutcome } from './period.js';

@@ -2,7 +2,7 @@
 // the rule the schedule follows in machine.ts closedPeriods) from the month billing began. The runner
 // checks it at every entry point that computes, stores or finalizes a month (run, dry run, release,
 // recompute), so a month that has not happened yet can never become a numbered, immutable invoice.
-import { monthPeriod, zoneClock } from '../../energy/zone.js';
+import { monthPeriod, zoneClock } from '../../../common/local-time.js';
 import { parseMonth } from './machine.js';
 import type { RunSite } from './types.js';
 

@@ -2,7 +2,7 @@
 // machine for the next action, do it, record the state, repeat until done. Everything it does is
 // idempotent against the store, so an instance that dies half way leaves work the next tick resumes.
 import type { Logger } from 'pino';
-import { monthPeriod, zoneClock } from '../../energy/zone.js';
+import { monthPeriod, zoneClock } from '../../../common/local-time.js';
 import type { BillingStore, InvoiceRun, NewDraft, StoredInvoice } from '../../storage/billing-types.js';
 import { reviewReasons } from '../price.js';
 import { assertInvoiceable } from './invoiceable.js';

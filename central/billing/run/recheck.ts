@@ -3,7 +3,7 @@
 // with the invoice as its earlier notes already corrected it, so a recheck that finds nothing new issues
 // nothing, and two instances rechecking at once issue one note (the store keys notes by fingerprint).
 import { createHash } from 'node:crypto';
-import { zoneClock } from '../../energy/zone.js';
+import { zoneClock } from '../../../common/local-time.js';
 import type { StoredInvoice, StoredNote } from '../../storage/billing-types.js';
 import type { InvoiceDraft, InvoiceLine } from '../invoice.js';
 import { dec, formatMoney, sumDec } from '../money.js';

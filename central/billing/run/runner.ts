@@ -3,7 +3,7 @@
 // (schedule.ts); machine.ts decides. Each site is a boundary: an error is logged and counted there, and
 // the other sites go on. A site stops at its first failing month, so its months are invoiced in order.
 import type { Logger } from 'pino';
-import { zoneClock } from '../../energy/zone.js';
+import { zoneClock } from '../../../common/local-time.js';
 import type { NewDraft, StoredInvoice } from '../../storage/billing-types.js';
 import { InvoiceNotFoundError } from '../../storage/billing-types.js';
 import { closedPeriods, parseMonth, periodsToRun, recheckPeriods } from './machine.js';

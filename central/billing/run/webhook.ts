@@ -1,11 +1,11 @@
 // Posts each finalized invoice to the invoicing system: JSON, signed with HMAC-SHA256 over the exact body
 // bytes, retried with doubling backoff. A delivery that still fails is reported, never thrown: the invoice
 // stays final and the next tick tries again. The receiver deduplicates by the delivery header (the number).
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { StoredInvoice } from '../../storage/billing-types.js';
 import type { DeliverInvoice, DeliveryResult } from './types.js';
+import { doublingDelayMs } from '../../../common/backoff.js';
+import { SIGNATURE_HEADER, signBody } from '../../../common/signed-body.js';
 
-export const SIGNATURE_HEADER = 'x-joulebook-signature';
 export const DELIVERY_HEADER = 'x-joulebook-delivery';
 
 export interface WebhookSettings {
@@ -22,18 +22,6 @@ export interface WebhookSettings {
 export interface WebhookDeps {
   sleep: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
-}
-
-/** `sha256=<hex>` of the body under the secret. */
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-/** For receivers (and tests): whether a signature header is the body's under the secret, in constant time. */
-export function verifySignature(secret: string, body: string, header: string | undefined): boolean {
-  const want = Buffer.from(signBody(secret, body));
-  const got = Buffer.from(header ?? '');
-  return got.length === want.length && timingSafeEqual(got, want);
 }
 
 /** The JSON the webhook receives. */
@@ -53,7 +41,7 @@ export function webhookDelivery(settings: WebhookSettings, deps: WebhookDeps): D
     const body = invoicePayload(inv);
     let error = 'not tried';
     for (let i = 0; i < attempts; i++) {
-      if (i > 0) await deps.sleep(backoffMs * 2 ** (i - 1));
+      if (i > 0) await deps.sleep(doublingDelayMs(backoffMs, i));
       try {
         const res = await post(settings.url, {
           method: 'POST', body, signal: AbortSignal.timeout(timeoutMs),

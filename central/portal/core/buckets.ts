@@ -2,7 +2,7 @@
 // minutes), and each bucket's energy from the counters turned into mean power. Buckets of an hour or more
 // start on the site's local wall clock (midnight, 06:00, …), so a day on a chart is a local day even
 // across a DST change (a 23- or 25-hour day has a shorter or longer last bucket). Pure.
-import { zoneClock } from '../../energy/zone.js';
+import { zoneClock } from '../../../common/local-time.js';
 
 const MIN_MS = 60_000;
 const HOUR_MS = 3_600_000;

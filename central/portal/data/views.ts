@@ -2,7 +2,7 @@
 // per group and the power chain with phase balance. Each takes the viewer (an operator, or a customer
 // confined to its own points) and reads storage through the energy bridge; the figures come from the
 // pure cores (../core). Thin: no HTTP here (routes/ adapts these to the API's route registry).
-import { monthPeriod } from '../../energy/zone.js';
+import { monthPeriod } from '../../../common/local-time.js';
 import { parseTimeSpec, resolveTimeSpec } from '../../model/time.js';
 import type { InventoryModel, PointInfo } from '../../model/types.js';
 import { bucketPlan, DEMAND_SLOT_MS, demandCuts, peakOf, powerBuckets, sumSlots, type BucketEnergy, type PowerBucket } from '../core/buckets.js';

@@ -1,6 +1,6 @@
 // How each configured bus type becomes a link and a framing.
 import type { Bus } from '../../config/schema.js';
-import { Registry } from '../../registry.js';
+import { Registry } from '../../../common/registry.js';
 import type { BusOptions } from './bus.js';
 import { SerialLink, TcpLink, type Link } from './links.js';
 

@@ -4,7 +4,7 @@
 // Closing ends at once what is on the wire, a connect in progress and every read still queued: a stop
 // never waits out a dead meter's timeouts or a connect to a host that is gone.
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../../common/clock.js';
 import { Counters } from '../../status/counters.js';
 import {
   encodeMbap, encodeRtu, parseMbapFrame, parseReadResponsePdu, parseRtuResponse, readPdu, type ReadRequest,
@@ -12,6 +12,7 @@ import {
 import { LinkError, type Link } from './links.js';
 import { counterFor, type CounterName, type Outcome } from './outcome.js';
 import { frameWireMs, interFrameSilenceMs, readFrameBytes, type LineSettings } from './timing.js';
+import { doublingDelayMs } from '../../../common/backoff.js';
 
 export interface BusOptions {
   name: string;
@@ -242,7 +243,7 @@ export class ModbusBus {
     } catch (err) {
       if (this.closed) return { kind: 'link', reason: CLOSED };
       this.openFailures++;
-      const delayMs = Math.min(MAX_RECONNECT_DELAY_MS, 250 * 2 ** Math.min(this.openFailures, 10));
+      const delayMs = doublingDelayMs(500, this.openFailures, MAX_RECONNECT_DELAY_MS);
       this.nextOpenAtMs = this.clock.monotonicMs() + delayMs;
       this.log.warn({ bus: this.name, link: this.link.name, err: String(err), retryInMs: delayMs }, 'link open failed');
       return { kind: 'link', reason: String(err) };

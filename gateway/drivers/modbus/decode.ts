@@ -1,7 +1,7 @@
 // Register words to values: the pure core of reading a meter. No I/O.
 // Word order: `big` = most significant register first (Modbus default), `little` = LSW first (Carlo Gavazzi).
 // Byte order swaps the two bytes inside each register (rare, some gateways).
-import { scaled } from '../../../protocol/scale.js';
+import { scaled } from '../../../common/scale.js';
 import type { ValueLocation } from '../../profiles/resolve.js';
 
 export type Raw = number | bigint | string;

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Reading } from '../../../protocol/reading.js';
 import { isCounter } from '../../../protocol/measurements.js';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../../common/clock.js';
 import type { ResolvedField, ResolvedProfile, ValueLocation } from '../../profiles/resolve.js';
 import { Counters } from '../../status/counters.js';
 import type { ModbusBus } from './bus.js';
@@ -12,7 +12,7 @@ import { decodeNumeric, decodeRaw } from './decode.js';
 import { FC_READ_HOLDING, FC_READ_INPUT } from './frames.js';
 import { counterFor, type CounterName, type Outcome } from './outcome.js';
 import { planReads, sliceWords, splitRead, type PlannedRead } from './plan.js';
-import { Backoff } from '../../polling/backoff.js';
+import { Backoff } from '../../../common/backoff.js';
 import type { PollResult } from '../../polling/result.js';
 import type { PollKind } from '../../polling/schedule.js';
 

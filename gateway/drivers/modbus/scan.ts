@@ -2,7 +2,7 @@
 // An absent unit costs one timeout; a present one answers every probe (with data or an exception).
 import type { Logger } from 'pino';
 import type { Reading } from '../../../protocol/reading.js';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../../common/clock.js';
 import type { ProfileCatalog } from '../../profiles/load.js';
 import type { ResolvedProfile } from '../../profiles/resolve.js';
 import type { ModbusBus } from './bus.js';

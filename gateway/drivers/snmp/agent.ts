@@ -4,8 +4,8 @@
 import type { Logger } from 'pino';
 import type { Reading } from '../../../protocol/reading.js';
 import { isCounter } from '../../../protocol/measurements.js';
-import type { Clock } from '../../clock.js';
-import { Backoff } from '../../polling/backoff.js';
+import type { Clock } from '../../../common/clock.js';
+import { Backoff } from '../../../common/backoff.js';
 import type { Limiter } from '../../polling/limiter.js';
 import type { DeviceIdentity, PollResult } from '../../polling/result.js';
 import type { PollKind } from '../../polling/schedule.js';

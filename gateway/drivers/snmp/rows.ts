@@ -1,7 +1,7 @@
 // Table rows of a PDU profile to readings, one device per daisy-chained unit. Pure.
 import type { Measurement } from '../../../protocol/measurements.js';
 import type { Reading } from '../../../protocol/reading.js';
-import { scaled } from '../../../protocol/scale.js';
+import { scaled } from '../../../common/scale.js';
 import type { SnmpTable } from '../../profiles/snmp-schema.js';
 import { snmpNumber, snmpText } from './values.js';
 

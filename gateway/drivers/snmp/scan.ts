@@ -2,7 +2,7 @@
 // one family answers. Hosts are scanned in parallel under a bound; a silent host costs one timeout.
 import type { Logger } from 'pino';
 import type { Reading } from '../../../protocol/reading.js';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../../common/clock.js';
 import { Limiter } from '../../polling/limiter.js';
 import type { SnmpCatalog } from '../../profiles/load.js';
 import type { ResolvedSnmpProfile } from '../../profiles/snmp-resolve.js';

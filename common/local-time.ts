@@ -1,9 +1,16 @@
 // Local time in a site's IANA time zone, with Intl only (no date library: offsets at an instant are all
 // that is needed, and Intl has them). Periods are [fromMs, toMs) between local midnights, so a month in
 // Amsterdam and one in Singapore end at different instants, and DST months have 743 or 745 hours.
-import { PeriodError } from './errors.js';
 
 const DAY_MS = 86_400_000;
+
+/** An IANA time zone name Intl does not know, or a malformed date or month. */
+export class PeriodError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PeriodError';
+  }
+}
 
 export interface LocalTime {
   year: number;
@@ -84,6 +91,24 @@ function makeZoneClock(timeZone: string): ZoneClock {
       return fits[0] ?? wall - before;
     },
   };
+}
+
+/** True for a zone name Intl knows (`Europe/Amsterdam`, `UTC`); offsets such as `+01:00` are not zones. */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
+  try {
+    zoneClock(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 code that Intl knows (`EUR`, `SGD`). */
+export function isCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);
 }
 
 export function isoWeekday(year: number, month: number, day: number): number {

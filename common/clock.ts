@@ -1,4 +1,5 @@
-// Time for ingest, injected so grouping windows and retry backoff can be tested with a fake clock.
+// Time is injected (ARCHITECTURE: "an injected clock everywhere") so schedules, backoff, grouping windows and
+// billing months can be tested with a fake clock, and a whole process can run on a chosen calendar (JB_NOW).
 export interface Clock {
   /** Wall-clock epoch milliseconds (receivedAt). */
   now(): number;

@@ -1,10 +1,6 @@
 import t from 'tap';
 import { pino } from 'pino';
 import { RateLimitedLog } from './rate-limited-log.js';
-import { EmbeddedIngest, NotStoredError } from './embedded-consumer.js';
-import { IngestPipeline } from './pipeline.js';
-import { systemClock } from './clock.js';
-import { readingsPayload } from './sample-messages.js';
 
 t.test('a burst per key per window, then one summary line with the suppressed count', async (t) => {
   const lines: { msg: string; key: string; suppressed?: number; level: number }[] = [];
@@ -21,14 +17,4 @@ t.test('a burst per key per window, then one summary line with the suppressed co
   t.match(lines[3], { key: 'bad_json', suppressed: 8, msg: '8 more like this were not logged' });
   t.match(lines[4], { key: 'bad_json', msg: 'rejected' });
   t.equal(lines.filter((l) => l.level === 50).length, 1, 'errors at error level');
-});
-
-t.test('the embedded gate refuses (no PUBACK) what a stopped pipeline did not store, drops what it rejected', async (t) => {
-  const pipeline = new IngestPipeline({ sink: { store: async (b) => b.map(() => ({ inserted: 1, duplicates: 0 })) }, clock: systemClock, log: pino({ level: 'silent' }) });
-  const gate = new EmbeddedIngest({ pipeline });
-  const p = { clientId: 'c', principal: undefined, gone: () => false };
-  t.equal(await gate.admit({ ...p, topic: 'joulebook/v1/s/g/readings', payload: Buffer.from('nope') }), 'drop');
-  t.equal(await gate.admit({ ...p, topic: 'joulebook/v1/s/g/readings', payload: readingsPayload({ gateway: 'g', seq: 1, readings: 1 }) }), 'forward');
-  await gate.stop(100);
-  await t.rejects(gate.admit({ ...p, topic: 'joulebook/v1/s/g/readings', payload: readingsPayload({ gateway: 'g', seq: 2, readings: 1 }) }), NotStoredError);
 });
