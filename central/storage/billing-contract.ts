@@ -1,8 +1,7 @@
 // The billing storage contract: every BillingStore implementation runs this suite (sqlite/billing.test.ts,
 // test/storage/billing-postgres.test.ts). Each subtest gets a fresh, empty schema of its own.
 import type { Test } from 'tap';
-import type { InvoiceDraft } from '../billing/invoice.js';
-import type { NoteDraft } from '../billing/notes.js';
+import type { InvoiceDraft, NoteDraft } from '../billing/types.js';
 import { DocumentCounterBehindError, InvoiceImmutableError, InvoiceNotFoundError, type BillingStore } from './billing-types.js';
 
 export interface BillingFixture {

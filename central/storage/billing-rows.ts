@@ -1,7 +1,6 @@
 // Row shapes of the billing tables and their mapping to the interface types, shared by both dialects
 // (SQLite returns integers as numbers; the PostgreSQL pool parses int8 as numbers too: postgres/sql.ts).
-import type { InvoiceDraft } from '../billing/invoice.js';
-import type { NoteDraft } from '../billing/notes.js';
+import type { InvoiceDraft, NoteDraft } from '../billing/types.js';
 import type { InvoiceFilter, InvoiceRun, NewDraft, RunState, StoredInvoice, StoredNote } from './billing-types.js';
 
 export interface RunRow {

@@ -2,8 +2,7 @@
 // debit notes, number counters and run locks. Two implementations (sqlite/billing.ts, postgres/billing.ts)
 // pass one contract suite (billing-contract.ts). A final invoice is immutable: this interface has no call
 // that changes one, and both schemas refuse an UPDATE or DELETE of a final row with a trigger.
-import type { InvoiceDraft } from '../billing/invoice.js';
-import type { NoteDraft } from '../billing/notes.js';
+import type { InvoiceDraft, NoteDraft } from '../billing/types.js';
 
 /**
  * partial: only some customers were invoiced (a run with --customer); drafted: every customer has a

@@ -3,7 +3,7 @@
 // numbers are drawn from a counter row inside the finalizing transaction, so they are gap-free and unique.
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { NoteDraft } from '../../billing/notes.js';
+import type { NoteDraft } from '../../billing/types.js';
 import {
   DocumentCounterBehindError, documentNumber, InvoiceImmutableError, InvoiceNotFoundError, NOTE_SERIES,
   type BillingStore, type FinalizeOptions, type InvoiceFilter, type InvoiceRun, type LockResult, type NewDraft, type NoteSeries,

@@ -2,7 +2,7 @@
 // nothing interleaves inside it); run locks are lease rows, since several processes may open the file.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { NoteDraft } from '../../billing/notes.js';
+import type { NoteDraft } from '../../billing/types.js';
 import {
   DocumentCounterBehindError, documentNumber, InvoiceImmutableError, InvoiceNotFoundError, NOTE_SERIES,
   type BillingStore, type FinalizeOptions, type InvoiceFilter, type InvoiceRun, type LockResult, type NewDraft, type NoteSeries,
