@@ -1,5 +1,6 @@
 // How many readings per second a store takes, in batches shaped like real traffic: messages of ~200
-// readings with every measurement (9 values), 10 messages per store() call. For benchmarks, not tests.
+// readings with every measurement (9 values), 10 messages per store() call. A
+// benchmark harness; test/storage/throughput.test.ts keeps it working.
 import { MEASUREMENTS } from '../../protocol/measurements.js';
 import type { Reading } from '../../protocol/reading.js';
 import { SCHEMA_VERSION } from '../../protocol/wire.js';

@@ -1,4 +1,4 @@
-// Realistic readings messages, used by the throughput measure and by tests: n readings of every canonical
+// Realistic readings messages, used by tests and the ingest benchmarks: n readings of every canonical
 // measurement, from devices of one gateway, with a distinct (device, channel, ts) for each reading.
 import { MEASUREMENTS } from '../../protocol/measurements.js';
 import { SCHEMA_VERSION, type ReadingsMessage } from '../../protocol/wire.js';

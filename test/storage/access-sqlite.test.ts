@@ -1,3 +1,4 @@
+// The access and model edit storage contracts against the embedded SQLite file.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// The billing storage contract against the embedded SQLite file, and its document numbers.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

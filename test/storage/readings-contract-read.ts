@@ -1,4 +1,4 @@
-// The read side of the storage contract: boundaries, epochs, alerts, gateway status and meta.
+// The read side of the readings storage contract: boundaries, epochs, alerts, gateway status and meta.
 import type { Test } from 'tap';
 import { alert, alertsBatch, epoch, eventsBatch, gap, GW, metaBatch, reading, readingsBatch, SITE, statusBatch, T0 } from './readings-fixtures.js';
 import type { CentralStore } from '../../central/storage/readings/types.js';

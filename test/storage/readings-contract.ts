@@ -1,5 +1,5 @@
-// The storage contract: every CentralStore implementation runs this suite (sqlite/store.test.ts,
-// test/storage/postgres.test.ts). Each subtest gets a fresh, empty store from the target.
+// The readings storage contract: every CentralStore implementation runs this suite (sqlite.test.ts,
+// postgres.test.ts). Each subtest gets a fresh, empty store from the target.
 import type { Test } from 'tap';
 import {
   alert, alertsBatch, epoch, eventsBatch, gap, GW, metaBatch, ODD_READINGS, reading, readingsBatch, SITE, statusBatch, T0,

@@ -1,4 +1,4 @@
-// Batches for the storage contract suite, shaped as ingest hands them over (validated wire messages).
+// Batches for the readings storage contract suite (and the unit tests beside central/storage/readings/), shaped as ingest hands them over (validated wire messages).
 import type { Reading } from '../../protocol/reading.js';
 import { SCHEMA_VERSION, type Alert, type GatewayEvent, type MetaMessage, type StatusMessage } from '../../protocol/wire.js';
 import type { CounterEpochEvent, IngestBatch } from '../../central/storage/readings/types.js';

@@ -1,3 +1,4 @@
+// The SQLite writer thread: writes on a connection of its own, errors and shutdown carried back.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,5 @@
+// The readings storage contract against the embedded SQLite store, inline and on its writer thread, and
+// what only SQLite does: WAL and synchronous FULL, a file that is no database refused, migrations.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// The store throughput harness (scripts/benches/store-throughput.ts) still measures: a small run on SQLite.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

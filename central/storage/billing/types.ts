@@ -1,6 +1,6 @@
 // What billing stores: invoice runs (one per site and month), invoices (draft, held, final), credit and
-// debit notes, number counters and run locks. Two implementations (sqlite/billing.ts, postgres/billing.ts)
-// pass one contract suite (billing-contract.ts). A final invoice is immutable: this interface has no call
+// debit notes, number counters and run locks. Two implementations (sqlite.ts, postgres.ts) pass one
+// contract suite (test/storage/billing-contract.ts). A final invoice is immutable: this interface has no call
 // that changes one, and both schemas refuse an UPDATE or DELETE of a final row with a trigger.
 import type { InvoiceDraft, NoteDraft } from '../../billing/types.js';
 

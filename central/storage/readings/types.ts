@@ -157,7 +157,7 @@ export interface GatewayReader {
   deviceSerials(site: string, gateway: string, device?: string): Promise<DeviceSerial[]>;
 }
 
-/** Everything central stores; both implementations pass contract.ts. */
+/** Everything ingest stores, and its reads; both implementations pass test/storage/readings-contract.ts. */
 export interface CentralStore extends IngestSink, SeriesReader, EventReader, AlertReader, GatewayReader {
   /** Applies pending migrations (also done when the store opens); a no-op when current. */
   migrate(): Promise<MigrationReport>;

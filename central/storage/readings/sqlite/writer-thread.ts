@@ -1,6 +1,6 @@
 // The embedded store's writes on a thread of their own. better-sqlite3 works on the calling thread, so
 // inline every insert held up the broker, JSON parsing and validation; here those go on while the
-// previous group commits, on the second core. Plans cross as columns (../reading-columns.ts), their
+// previous group commits, on the second core. Plans cross as columns (../columns.ts), their
 // typed arrays transferred, not copied. A thread that dies fails what it held (ingest retries, nothing
 // was acknowledged) and the next write starts a new one.
 import { extname } from 'node:path';
