@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Logger } from 'pino';
 import { untilSignal } from '../common/cli-args.js';
-import { authService, openAccessStore, openModelHolder } from './api/compose.js';
+import { authService, openModelHolder } from './api/compose.js';
 import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
 import { brokerCommand } from './broker/cli.js';
 import { readCentralConfig } from './config/central-load.js';
@@ -15,6 +15,7 @@ import { invoiceCommand } from './billing/run/cli.js';
 import { energyCommand } from './energy/cli.js';
 import { readInventory } from './config/inventory-load.js';
 import { review, type Review } from './model/review.js';
+import { storageBackend } from './storage/backends.js';
 
 export function centralCommand(): Command {
   const cmd = new Command('central')
@@ -105,8 +106,9 @@ async function openAuth(file: string) {
   const log = centralLogger('warn');
   const model = config.inventory ? (await readInventory(config.inventory)).model : undefined;
   // The database's checks and storage.*.create first, as when the node starts; then the users' tables.
-  await (await openStore(config, log, { writerThread: false })).close();
-  const access = await openAccessStore(config, log);
+  const storage = storageBackend(config.storage);
+  await (await openStore(config, log, { writerThread: false }, storage)).close();
+  const access = await storage.openAccess(log);
   return { auth: authService(config, access, model ? (id) => model.customers.has(id) : undefined, log, processClock()), close: () => access.close() };
 }
 
@@ -125,12 +127,13 @@ async function openCentral(file: string) {
   if (!config.inventory) throw new Error(`${file}: inventory: needed here`);
   const inventory = await readInventory(config.inventory);
   const log = centralLogger(config.log.level === 'info' ? 'warn' : config.log.level);
-  const store = await openStore(config, log);
+  const storage = storageBackend(config.storage);
+  const store = await openStore(config, log, {}, storage);
   try {
-    const access = await openAccessStore(config, log);
+    const access = await storage.openAccess(log);
     try {
-      const models = await openModelHolder({ config, inventory, access, log, clock: processClock() });
-      return { config, model: models.current().model, models, store, log, close: () => store.close() };
+      const models = await openModelHolder({ config, inventory, edits: access, log, clock: processClock() });
+      return { config, storage, model: models.current().model, models, store, log, close: () => store.close() };
     } finally {
       await access.close();
     }
@@ -156,9 +159,10 @@ export function invoiceCliCommand(): Command {
   const cmd: Command = invoiceCommand({
     open: async () => {
       const file = (cmd.opts() as { config: string }).config;
-      const { config, model, models, store, log, close } = await openCentral(file);
+      const { config, storage, model, models, store, log, close } = await openCentral(file);
       try {
-        const billing = await openBilling({ config, readings: store, model, models, log, clock: processClock() });
+        const billingStore = await storage.openBilling(log.child({ area: 'billing' }));
+        const billing = await openBilling({ config, readings: store, store: billingStore, model, models, log, clock: processClock() });
         return { ...billing, close: async () => { await billing.close(); await close(); } };
       } catch (err) {
         await close();

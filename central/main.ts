@@ -1,12 +1,13 @@
-// The central node: a store (SQLite or PostgreSQL), the ingest pipeline in front of it, alerts forwarded
-// once stored, and either the embedded broker (ingest runs before each PUBACK) or a consumer of an
-// external broker. Composition only; every part is built here and stopped in reverse order.
+// The central node: a store (SQLite or PostgreSQL, picked once from storage/backends.ts), the ingest
+// pipeline in front of it, alerts forwarded once stored, and either the embedded broker (ingest runs before
+// each PUBACK) or a consumer of an external broker. Composition only; every part is built here (the stores
+// opened here and passed to the API and billing) and stopped in reverse order.
 import mqtt from 'mqtt';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AlertForwarder } from './alerts/forward.js';
-import { authService, exposedMetrics, openAccessStore, openModelHolder, startApi } from './api/compose.js';
+import { authService, exposedMetrics, openModelHolder, startApi } from './api/compose.js';
 import { cachedCustomerEnergy } from './api/energy-cache.js';
 import type { ApiDeps } from './api/types.js';
 import { openBilling, type Billing } from './billing/compose.js';
@@ -26,10 +27,9 @@ import { createCentralMetrics, type CentralMetrics } from './metrics/registry.js
 import { IngestPipeline } from './ingest/pipeline.js';
 import type { ModelHolder } from './model/holder.js';
 import { startModelRefresh } from './model/refresh.js';
-import type { AccessStore } from './storage/access-types.js';
-import { openPostgresStore } from './storage/postgres/store.js';
-import { openSqliteStore } from './storage/sqlite/store.js';
-import type { CentralStore } from './storage/types.js';
+import type { AccessStore } from './storage/access/types.js';
+import { storageBackend, type ReadingsOpenOptions, type StorageBackend } from './storage/backends.js';
+import type { CentralStore } from './storage/readings/types.js';
 import { endMqttClient } from './broker/end-client.js';
 import { StopBudget } from '../common/stop-budget.js';
 
@@ -56,7 +56,7 @@ export interface RunningCentral {
   /** The embedded broker's refusals of connects, publishes and subscribes, counted by reason. */
   security?: BrokerSecurity;
   consumer?: MqttIngestConsumer;
-  /** API users, tokens, sessions and the model edits (with an inventory). */
+  /** API users, tokens and sessions (with an inventory); its connection keeps the model edits too. */
   access?: AccessStore;
   /** Invoice runs, when central.yaml has a billing section. */
   billing?: Billing;
@@ -75,22 +75,16 @@ export interface RunningCentral {
  * empty or damaged file, `create: never`) and a new database's making happen here. dataDir holds the
  * SQLite file by default: a new one is made 0700.
  */
-export async function openStore(config: CentralConfig, log: Logger, opts: { newDatabase?: boolean; writerThread?: boolean } = {}): Promise<CentralStore> {
+export async function openStore(config: CentralConfig, log: Logger, opts: ReadingsOpenOptions = {}, storage: StorageBackend = storageBackend(config.storage)): Promise<CentralStore> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const storeLog = log.child({ area: 'storage' });
-  const asked = opts.newDatabase ? { newDatabase: true } : {};
-  if ('sqlite' in config.storage) {
-    const s = config.storage.sqlite;
-    return openSqliteStore({ file: s.file, writerThread: opts.writerThread ?? s.writerThread, create: s.create, ...asked, log: storeLog });
-  }
-  const p = config.storage.postgres;
-  return openPostgresStore({ connectionString: p.url, schema: p.schema, create: opts.newDatabase ? 'if-missing' : p.create, log: storeLog });
+  return storage.openReadings(log.child({ area: 'storage' }), opts);
 }
 
 export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   const { config, clock, log } = deps;
   const inventory = config.inventory ? await readInventory(config.inventory) : undefined;
-  const store = await openStore(config, log, deps.newDatabase ? { newDatabase: true } : {});
+  const storage = storageBackend(config.storage);
+  const store = await openStore(config, log, deps.newDatabase ? { newDatabase: true } : {}, storage);
   let publishAlert: (payload: string) => Promise<void> = () => Promise.reject(new Error('no broker yet'));
   const alerts = new AlertForwarder({ sink: store, publish: (p) => publishAlert(p), webhooks: config.alerts.webhooks, log: log.child({ area: 'alerts' }) });
   const pipeline = new IngestPipeline({ sink: alerts, clock, log: log.child({ area: 'ingest' }), checks: compileMessageChecks(), options: { maxDelayMs: config.ingest.maxDelayMs, maxReadings: config.ingest.maxReadings } });
@@ -99,13 +93,14 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
   const closers: (() => Promise<void>)[] = [];
   try {
     if (inventory) {
-      const access = await openAccessStore(config, log.child({ area: 'api' }));
+      const access = await storage.openAccess(log.child({ area: 'api' }));
       closers.push(() => access.close());
       running.access = access;
-      running.models = await openModelHolder({ config, inventory, access, log: log.child({ area: 'model' }), clock });
+      running.models = await openModelHolder({ config, inventory, edits: access, log: log.child({ area: 'model' }), clock });
     }
     if (config.billing && inventory) {
-      const billing = await openBilling({ config, readings: store, model: inventory.model, ...(running.models ? { models: running.models } : {}), log, clock });
+      const billingStore = await storage.openBilling(log.child({ area: 'billing' }));
+      const billing = await openBilling({ config, readings: store, store: billingStore, model: inventory.model, ...(running.models ? { models: running.models } : {}), log, clock });
       running.billing = billing;
       closers.push(() => billing.close());
     }
@@ -184,7 +179,7 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
     const schedule = startTickSchedule({ tick, log: log.child({ area: 'invoices' }), ...(config.billing ? { cron: config.billing.schedule } : {}) });
     closers.unshift(() => schedule.stop());
   }
-  log.info({ storage: 'sqlite' in config.storage ? 'sqlite' : 'postgres', broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size, api: running.api?.url }, 'central node running');
+  log.info({ storage: storage.kind, broker: 'embedded' in config.broker ? running.ports : 'external', points: inventory?.model.points.size, api: running.api?.url }, 'central node running');
   running.stop = async (budgetMs = 10_000) => {
     // Every step within one budget: what is received is stored and acknowledged if the store keeps up,
     // and a broker or client that stopped answering is left behind rather than waited for.

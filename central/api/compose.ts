@@ -1,27 +1,20 @@
-// Builds what the API stands on from central.yaml: the access tables beside the readings, the model
-// holder (inventory and tariff files with the stored edits), the auth service; and starts the server.
-// Composition only (central/main.ts and the user/token commands); the parts are tested alone.
+// Builds what the API stands on from central.yaml and the stores the caller opened (storage/backends.ts):
+// the model holder (inventory and tariff files with the stored edits), the auth service; and starts the
+// server. Composition only (central/main.ts and the user/token commands); the parts are tested alone.
 import type { Logger } from 'pino';
 import { AuthService } from '../auth/service.js';
 import { readTariffs, type TariffBook } from '../billing/tariff-load.js';
 import type { CentralConfig } from '../config/central-schema.js';
 import type { LoadedInventory } from '../config/inventory-load.js';
 import { ModelHolder } from '../model/holder.js';
-import type { AccessStore } from '../storage/access-types.js';
-import { openPostgresAccessStore } from '../storage/postgres/access.js';
-import { openSqliteAccessStore } from '../storage/sqlite/access.js';
+import type { AccessStore } from '../storage/access/types.js';
+import type { EditStore } from '../storage/edits/types.js';
 import { buildApi, type ApiServer, type ApiServerOptions } from './server.js';
 import type { ApiDeps, ApiMetrics } from './types.js';
 
-export async function openAccessStore(config: CentralConfig, log: Logger): Promise<AccessStore> {
-  return 'sqlite' in config.storage
-    ? openSqliteAccessStore({ file: config.storage.sqlite.file, log })
-    : openPostgresAccessStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log });
-}
-
-export async function openModelHolder(deps: { config: CentralConfig; inventory: LoadedInventory; access: AccessStore; log: Logger; clock: { now(): number } }): Promise<ModelHolder> {
+export async function openModelHolder(deps: { config: CentralConfig; inventory: LoadedInventory; edits: EditStore; log: Logger; clock: { now(): number } }): Promise<ModelHolder> {
   const tariffs: TariffBook = deps.config.billing ? await readTariffs([deps.config.billing.tariffs], deps.inventory.model) : new Map();
-  const holder = new ModelHolder({ base: { inventory: deps.inventory.inventory, tariffs }, store: deps.access, clock: deps.clock, log: deps.log });
+  const holder = new ModelHolder({ base: { inventory: deps.inventory.inventory, tariffs }, store: deps.edits, clock: deps.clock, log: deps.log });
   await holder.load();
   return holder;
 }

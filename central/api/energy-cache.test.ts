@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildModel } from '../model/build.js';
-import type { SeriesInfo } from '../storage/types.js';
+import type { SeriesInfo } from '../storage/readings/types.js';
 import { cachedCustomerEnergy } from './energy-cache.js';
 
 // One customer with one point and no readings stored: the report is empty but real, so the cache's

@@ -8,7 +8,7 @@ import type { ModelHolder, ModelSnapshot, ModelSource } from '../model/holder.js
 import type { Scope } from './scope.js';
 import type { EnergyReport, EnergyReportQuery } from '../energy/customer-report.js';
 import type { InventoryModel } from '../model/types.js';
-import type { CentralStore } from '../storage/types.js';
+import type { CentralStore } from '../storage/readings/types.js';
 
 export interface ApiMetrics {
   contentType: string;

@@ -2,7 +2,7 @@
 // API's users and tokens in the central database. A generated password or a token is printed once and
 // never stored in clear. Built from deps (how to open the auth service), no I/O of its own but output.
 import { Command, Option } from 'commander';
-import { ROLES, type Role } from '../storage/access-types.js';
+import { ROLES, type Role } from '../storage/access/types.js';
 import type { AuthService } from './service.js';
 
 export interface AuthCommandDeps {

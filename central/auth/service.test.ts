@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { quietLog } from '../../test/helpers/env.js';
-import { openSqliteAccessStore } from '../storage/sqlite/access.js';
+import { openSqliteAccessStore } from '../storage/access/sqlite.js';
 import { DEFAULT_SCRYPT } from '../broker/passwords.js';
 import { commonShape, defaultShape, dummyHash, shapeOf } from './dummy-hash.js';
 import { FailureLimiter } from './limiter.js';

@@ -4,7 +4,7 @@
 // address (limiter.ts), and an unknown name costs what a known one does (dummy-hash.ts).
 import type { Logger } from 'pino';
 import { DEFAULT_SCRYPT, generatePassword, hashPassword, verifyPassword, type ScryptParams } from '../broker/passwords.js';
-import type { AccessStore, Role, StoredSecret, StoredUser } from '../storage/access-types.js';
+import type { AccessStore, Role, StoredSecret, StoredUser } from '../storage/access/types.js';
 import { commonShape, defaultShape, dummyHash } from './dummy-hash.js';
 import { FailureLimiter, type LimitedKey } from './limiter.js';
 import { newSecret, parseSecret, sameHash, SESSION_PREFIX, TOKEN_PREFIX } from './secrets.js';

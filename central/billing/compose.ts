@@ -1,6 +1,7 @@
-// Builds the invoice runs from central.yaml: the billing tables beside the readings, the tariffs, drafts
-// computed from storage, outputs written as JSON, CSV and PDF, and the invoicing system's webhook.
-// Composition only (called from central/main.ts and the `invoice` command); the parts are tested alone.
+// Builds the invoice runs from central.yaml and the stores the caller opened (storage/backends.ts): the
+// tariffs, drafts computed from the readings, outputs written as JSON, CSV and PDF, and the invoicing
+// system's webhook. Composition only (called from central/main.ts and the `invoice` command); the parts
+// are tested alone.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -8,10 +9,8 @@ import type { CentralConfig } from '../config/central-schema.js';
 import { localDateOf } from '../../common/local-time.js';
 import { fixedModel, type ModelSource } from '../model/holder.js';
 import type { InventoryModel } from '../model/types.js';
-import { openPostgresBillingStore } from '../storage/postgres/billing.js';
-import { openSqliteBillingStore } from '../storage/sqlite/billing.js';
-import type { BillingStore, StoredInvoice } from '../storage/billing-types.js';
-import type { CentralStore } from '../storage/types.js';
+import type { BillingStore, StoredInvoice } from '../storage/billing/types.js';
+import type { CentralStore } from '../storage/readings/types.js';
 import { computeDrafts } from './drafts.js';
 import type { InvoiceDocument } from './render/document.js';
 import { renderInvoiceCsv } from './render/csv.js';
@@ -33,6 +32,8 @@ export interface Billing {
 export interface BillingDeps {
   config: CentralConfig;
   readings: CentralStore;
+  /** The billing tables; the Billing built here owns it from then on (its close() closes it). */
+  store: BillingStore & { close(): Promise<void> | void };
   model: InventoryModel;
   /** The running node's model and tariffs with the operators' edits; each draft and document reads current(). */
   models?: ModelSource;
@@ -41,13 +42,19 @@ export interface BillingDeps {
 }
 
 export async function openBilling(deps: BillingDeps): Promise<Billing> {
-  const { config, model, log } = deps;
+  try {
+    return await composeBilling(deps);
+  } catch (err) {
+    await deps.store.close();
+    throw err;
+  }
+}
+
+async function composeBilling(deps: BillingDeps): Promise<Billing> {
+  const { config, model, log, store } = deps;
   const b = config.billing;
   if (!b) throw new Error('central.yaml has no billing section');
   const models = deps.models ?? fixedModel(model, await readTariffs([b.tariffs], model));
-  const store = 'sqlite' in config.storage
-    ? openSqliteBillingStore({ file: config.storage.sqlite.file, log: log.child({ area: 'billing' }) })
-    : await openPostgresBillingStore({ connectionString: config.storage.postgres.url, schema: config.storage.postgres.schema, log: log.child({ area: 'billing' }) });
   // Asked at each tick: a site whose first tariff version arrives through the API is invoiced from then on.
   const sites = (): RunSite[] => {
     const { model: m, tariffs } = models.current();

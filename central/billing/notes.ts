@@ -1,44 +1,10 @@
 // Credit and debit notes: a finalized invoice is never edited. When a recomputation (late gateway data,
 // a corrected counter) differs, the difference becomes a note against the invoice, line by line. The
 // differences are of rounded amounts, so invoice + note = recomputation to the minor unit (money.ts rule 6).
-import type { InvoiceDraft, InvoiceLine } from './invoice.js';
 import { dec, formatMoney, sumDec } from './money.js';
+import type { FinalizedInvoice, InvoiceDraft, NoteDraft, NoteLine } from './types.js';
 
-/** A draft once finalized: numbered and immutable (the run's state machine does that). */
-export interface FinalizedInvoice extends InvoiceDraft {
-  number: string;
-}
-
-export interface NoteLine {
-  key: string;
-  kind: InvoiceLine['kind'];
-  description: string;
-  version?: string;
-  unit: InvoiceLine['unit'];
-  unitPrice: string;
-  /** As invoiced and as recomputed ("0" when the line is new or gone). */
-  was: { quantity: string; amount: string };
-  now: { quantity: string; amount: string };
-  quantityDelta: string;
-  /** Signed: positive is owed by the customer, negative is credited. */
-  amountDelta: string;
-}
-
-export interface NoteDraft {
-  /** credit: the total is negative (the customer is owed); debit: positive; adjustment: lines moved, total unchanged. */
-  kind: 'credit' | 'debit' | 'adjustment';
-  invoiceNumber: string;
-  customer: string;
-  site: string;
-  currency: string;
-  period: InvoiceDraft['period'];
-  lines: NoteLine[];
-  subtotalDelta: string;
-  taxDelta: string;
-  totalDelta: string;
-  /** Data quality of the recomputation the note is based on. */
-  quality: InvoiceDraft['quality'];
-}
+export type { FinalizedInvoice, NoteDraft, NoteLine } from './types.js';
 
 export class NoteError extends Error {
   constructor(message: string) {

@@ -5,7 +5,7 @@
 // one more batch, and the computation run again: the core is pure, so a pass without a miss gives exactly
 // what it would give on a source holding every reading. The cost grows with the instants, not the
 // sampling rate: a typical period needs one pass.
-import type { BoundaryPair, BoundaryQuery, EventReader, SeriesReader } from '../storage/types.js';
+import type { BoundaryPair, BoundaryQuery, EventReader, SeriesReader } from '../storage/readings/types.js';
 import type { CounterReading, EpochEvent, PowerReading, SeriesSource } from './types.js';
 
 export const ENERGY_MEASUREMENT = 'energy_import_kwh';

@@ -3,7 +3,7 @@
 // nothing is counted twice. The API serves render() at GET /metrics. Names and labels: docs/metrics.md.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { IngestCountersSnapshot } from '../ingest/counters.js';
-import { RUN_STATES, type InvoiceRun } from '../storage/billing-types.js';
+import { RUN_STATES, type InvoiceRun } from '../storage/billing/types.js';
 import { SnapshotHistogram } from './snapshot-histogram.js';
 
 export const PREFIX = 'joulebook_central_';

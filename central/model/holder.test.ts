@@ -1,11 +1,11 @@
 import t from 'tap';
 import { inventoryOf } from '../../test/helpers/inventory.js';
 import { quietLog } from '../../test/helpers/env.js';
-import type { AccessStore, EditKind, StoredEdit } from '../storage/access-types.js';
+import type { EditKind, EditStore, StoredEdit } from '../storage/edits/types.js';
 import { ModelHolder } from './holder.js';
 
 /** Edits in memory; `before` runs ahead of each call, as another instance acting in between would. */
-class MemoryEdits implements Pick<AccessStore, 'appendEdit' | 'edits' | 'lastEditSeq'> {
+class MemoryEdits implements EditStore {
   rows: (StoredEdit<unknown> & { kind: EditKind })[] = [];
   before: { appendEdit?: () => void; edits?: (kind: EditKind) => void } = {};
 

@@ -10,7 +10,7 @@ import { ConfigError } from '../../common/issues.js';
 import type { TariffBook } from '../billing/tariff-load.js';
 import { TariffVersion } from '../billing/tariff.js';
 import { Assignment } from '../config/inventory-schema.js';
-import type { AccessStore, EditKind } from '../storage/access-types.js';
+import type { EditKind, EditStore } from '../storage/edits/types.js';
 import { applyEdits, checkSupersedes, editsError, nextAssignmentVersion, type EditedModel, type ModelBase, type TariffEdit } from './edits.js';
 import type { InventoryModel } from './types.js';
 
@@ -33,7 +33,7 @@ export function fixedModel(model: InventoryModel, tariffs: TariffBook = new Map(
 
 export interface ModelHolderDeps {
   base: ModelBase;
-  store: Pick<AccessStore, 'appendEdit' | 'edits' | 'lastEditSeq'>;
+  store: EditStore;
   clock: { now(): number };
   log: Logger;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { readInventory } from '../config/inventory-load.js';
-import { openSqliteStore } from '../storage/sqlite/store.js';
+import { openSqliteStore } from '../storage/readings/sqlite/store.js';
 import { quietLog } from '../../test/helpers/env.js';
 import { exampleSeries } from '../../test/energy/example-data.js';
 import { ingest } from '../../test/energy/stores.js';
@@ -13,8 +13,8 @@ import { portalPlugin } from './plugin.js';
 import { buildApi } from '../api/server.js';
 import { AuthService } from '../auth/service.js';
 import { ModelHolder } from '../model/holder.js';
-import { openSqliteAccessStore } from '../storage/sqlite/access.js';
-import type { CentralStore } from '../storage/types.js';
+import { openSqliteAccessStore } from '../storage/access/sqlite.js';
+import type { CentralStore } from '../storage/readings/types.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

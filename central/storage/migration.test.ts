@@ -1,6 +1,6 @@
 import t from 'tap';
 import { checkMigrationList, missingTables, pendingMigrations, tablesOf, type Migration } from './migration.js';
-import { SchemaMismatchError, SchemaTooNewError } from './types.js';
+import { SchemaMismatchError, SchemaTooNewError } from './errors.js';
 
 const list: Migration[] = [{ id: 1, name: 'base', sql: '' }, { id: 2, name: 'tariffs', sql: '' }, { id: 3, name: 'invoices', sql: '' }];
 

@@ -1,6 +1,13 @@
 // Numbered schema migrations, the same rules for both databases: applied in id order inside one
 // transaction, each recorded in schema_migrations. Adding one is appending an entry to the dialect's list.
-import { SchemaMismatchError, SchemaTooNewError } from './types.js';
+import { SchemaMismatchError, SchemaTooNewError } from './errors.js';
+
+export interface MigrationReport {
+  /** Ids applied by this run, in order; empty when the schema was current. */
+  applied: number[];
+  /** The highest id now recorded. */
+  current: number;
+}
 
 export interface Migration {
   /** 1, 2, 3, ... with no holes: the order they are applied in. */

@@ -3,7 +3,7 @@
 // No broker, no MQTT, no JSON: the rate no ingest into that store can pass on this machine, to read the
 // broker-relative figures against.
 import { validateMessage } from '../../central/ingest/validate.js';
-import type { CentralStore, IngestBatch } from '../../central/storage/types.js';
+import type { CentralStore, IngestBatch } from '../../central/storage/readings/types.js';
 import { payloadWriter } from './ingest-gateways.js';
 
 export interface FloorSpec {

@@ -8,7 +8,7 @@ import type { Inventory } from '../../central/config/inventory-schema.js';
 import type { TariffBook } from '../../central/billing/tariff-load.js';
 import { TariffVersion } from '../../central/billing/tariff.js';
 import { localMidnight, monthPeriod, type Period } from '../../common/local-time.js';
-import type { IngestBatch } from '../../central/storage/types.js';
+import type { IngestBatch } from '../../central/storage/readings/types.js';
 import type { Reading } from '../../protocol/reading.js';
 import { SCHEMA_VERSION, type GatewayEvent } from '../../protocol/wire.js';
 

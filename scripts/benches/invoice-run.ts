@@ -5,9 +5,9 @@ import { pino } from 'pino';
 import { streamSiteDrafts } from '../../central/billing/drafts.js';
 import { dec, sumDec } from '../../central/billing/money.js';
 import { buildModel } from '../../central/model/build.js';
-import { openPostgresStore } from '../../central/storage/postgres/store.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
-import type { CentralStore } from '../../central/storage/types.js';
+import { openPostgresStore } from '../../central/storage/readings/postgres/store.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
+import type { CentralStore } from '../../central/storage/readings/types.js';
 import { invoiceInventory, invoiceTariffs, SITES, type InvoiceWorldSpec } from './invoice-data.js';
 
 const [specJson, kind, a, b] = process.argv.slice(2);

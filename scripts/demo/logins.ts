@@ -3,7 +3,7 @@
 // passwords are set anew.
 import type { Logger } from 'pino';
 import { AuthService } from '../../central/auth/service.js';
-import type { AccessStore } from '../../central/storage/access-types.js';
+import type { AccessStore } from '../../central/storage/access/types.js';
 import type { DemoLogin } from './report.js';
 import { CUSTOMERS } from './site.js';
 

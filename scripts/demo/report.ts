@@ -2,7 +2,7 @@
 // live line per room. Pure: text from plain values.
 import { join } from 'node:path';
 import { renderTable } from '../../gateway/status/table.js';
-import type { StoredInvoice } from '../../central/storage/billing-types.js';
+import type { StoredInvoice } from '../../central/storage/billing/types.js';
 
 export interface DemoLogin {
   role: 'operator' | 'customer';

@@ -117,7 +117,7 @@ t.test('assignment and tariff edits: appended, applied at once, refused whole', 
 
   // A restart reads the edits back from the database.
   const { ModelHolder } = await import('../../central/model/holder.js');
-  const { openSqliteAccessStore } = await import('../../central/storage/sqlite/access.js');
+  const { openSqliteAccessStore } = await import('../../central/storage/access/sqlite.js');
   const { INVENTORY, TARIFFS } = await import('./world.js');
   const { quietLog } = await import('../helpers/env.js');
   const access = openSqliteAccessStore({ file: w.file, log: quietLog });

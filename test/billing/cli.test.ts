@@ -11,7 +11,7 @@ import { invoiceCommand } from '../../central/billing/run/cli.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
 import { startTickSchedule, CronExpressionError } from '../../central/billing/run/schedule.js';
 import type { InvoiceFormat } from '../../central/billing/run/types.js';
-import { openSqliteBillingStore } from '../../central/storage/sqlite/billing.js';
+import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
 import { AMS, recordingOutputs, World } from './world.js';
 
 const H = 3_600_000;

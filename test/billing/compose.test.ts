@@ -8,6 +8,7 @@ import t from 'tap';
 import { openBilling } from '../../central/billing/compose.js';
 import { resolvePaths } from '../../central/config/central-load.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
+import { storageBackend } from '../../central/storage/backends.js';
 import { makeWorld } from '../api/world.js';
 import { quietLog } from '../helpers/env.js';
 
@@ -20,7 +21,8 @@ t.test('a site that gains its first tariff while the node runs is invoiced at th
     // Not read: the node's model holder brings the tariffs.
     billing: { tariffs: 'tariffs.yaml', since: '2026-10' },
   }), dir);
-  const billing = await openBilling({ config, readings: w.deps.store, model: w.holder.current().model, models: w.holder, log: quietLog, clock: { now: () => Date.UTC(2026, 10, 2, 12) } });
+  const store = await storageBackend(config.storage).openBilling(quietLog);
+  const billing = await openBilling({ config, readings: w.deps.store, store, model: w.holder.current().model, models: w.holder, log: quietLog, clock: { now: () => Date.UTC(2026, 10, 2, 12) } });
   t.teardown(() => billing.close());
   t.same(billing.runner.sites().map((s) => s.id), ['ams1'], 'sin9 has no tariff yet');
 

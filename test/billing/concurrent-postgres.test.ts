@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
-import { openPostgresBillingStore } from '../../central/storage/postgres/billing.js';
+import { openPostgresBillingStore } from '../../central/storage/billing/postgres.js';
 import { AMS, recordingOutputs, World } from './world.js';
 
 const schemas = pgSchemas('jb_runs');

@@ -12,9 +12,9 @@ import t, { type Test } from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
-import type { BillingStore, StoredInvoice } from '../../central/storage/billing-types.js';
-import { openPostgresBillingStore } from '../../central/storage/postgres/billing.js';
-import { openSqliteBillingStore } from '../../central/storage/sqlite/billing.js';
+import type { BillingStore, StoredInvoice } from '../../central/storage/billing/types.js';
+import { openPostgresBillingStore } from '../../central/storage/billing/postgres.js';
+import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
 import { AMS, recordingOutputs, World } from './world.js';
 
 const H = 3_600_000;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { quietLog } from '../helpers/env.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
-import { openSqliteBillingStore } from '../../central/storage/sqlite/billing.js';
+import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
 import { AMS, recordingOutputs, World } from './world.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jb-runs-'));

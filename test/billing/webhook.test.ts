@@ -10,7 +10,7 @@ import { freePort, quietLog } from '../helpers/env.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
 import { DELIVERY_HEADER, webhookDelivery } from '../../central/billing/run/webhook.js';
 import { SIGNATURE_HEADER, signBody, verifySignature } from '../../common/signed-body.js';
-import { openSqliteBillingStore } from '../../central/storage/sqlite/billing.js';
+import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
 import { AMS, recordingOutputs, World } from './world.js';
 
 const SECRET = 'whsec-test-1';

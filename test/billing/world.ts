@@ -9,7 +9,7 @@ import type { InvoiceDraft } from '../../central/billing/invoice.js';
 import { priceInvoice } from '../../central/billing/price.js';
 import { TariffVersion } from '../../central/billing/tariff.js';
 import type { ComputeDrafts, InvoiceOutputs, RunSite } from '../../central/billing/run/types.js';
-import type { InvoiceRun, StoredInvoice } from '../../central/storage/billing-types.js';
+import type { InvoiceRun, StoredInvoice } from '../../central/storage/billing/types.js';
 
 const H = 3_600_000;
 export const AMS: RunSite = { id: 'ams1', timeZone: 'Europe/Amsterdam', since: '2026-06' };

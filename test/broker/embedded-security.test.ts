@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { freePort } from '../helpers/env.js';
 import { makeTlsFiles } from '../helpers/tls.js';
 import { startEmbedded, USERS } from '../helpers/broker-users.js';
-import { readingsPayload } from '../../central/ingest/sample-messages.js';
+import { readingsPayload } from '../helpers/sample-messages.js';
 
 const opts = (u: { username: string; password: string }, clientId: string) => ({ clientId, username: u.username, password: u.password, reconnectPeriod: 0, connectTimeout: 5000, clean: true });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

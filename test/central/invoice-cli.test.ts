@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { readInventory } from '../../central/config/inventory-load.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { ON_NOV_5_2026 } from '../helpers/anchored-clock.js';
 import { runCli } from '../helpers/cli.js';
 import { quietLog } from '../helpers/env.js';

@@ -17,26 +17,27 @@ import { InventoryFile } from '../../central/config/inventory-schema.js';
 import { systemClock } from '../../common/clock.js';
 import { startCentral } from '../../central/main.js';
 import { ModelHolder } from '../../central/model/holder.js';
-import type { AccessStore } from '../../central/storage/access-types.js';
-import { openPostgresAccessStore } from '../../central/storage/postgres/access.js';
-import { openSqliteAccessStore } from '../../central/storage/sqlite/access.js';
+import type { AccessStore } from '../../central/storage/access/types.js';
+import type { EditStore } from '../../central/storage/edits/types.js';
+import { openPostgresAccessStore } from '../../central/storage/access/postgres.js';
+import { openSqliteAccessStore } from '../../central/storage/access/sqlite.js';
 import { INVENTORY, OCT, TARIFFS } from '../api/world.js';
 import { freePort, needPeer, quietLog } from '../helpers/env.js';
 import { waitFor } from '../helpers/gateway.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 
 /** A new empty database; each call of what it returns opens one more store on it (one instance's). */
-type FreshDatabase = () => () => Promise<AccessStore>;
+type FreshDatabase = () => () => Promise<AccessStore & EditStore>;
 
 const clock = { now: () => OCT };
-const holder = (store: AccessStore, inventory = INVENTORY, log = quietLog) => new ModelHolder({ base: { inventory, tariffs: TARIFFS }, store, clock, log });
+const holder = (store: EditStore, inventory = INVENTORY, log = quietLog) => new ModelHolder({ base: { inventory, tariffs: TARIFFS }, store, clock, log });
 const onEmpty = (id: string, customer: string, from = '2026-11-01') => ({ id, customer, rack: 'rk-empty', from });
 const holdersOfEmpty = (h: ModelHolder) => h.current().model.assignments.filter((a) => a.target === 'rack:rk-empty').map((a) => `${a.id}@${a.version}:${a.customer}`);
 
 function instances(t: Test, freshDatabase: FreshDatabase): void {
   const two = async (t: Test) => {
     const open = freshDatabase();
-    const opened: AccessStore[] = [];
+    const opened: (AccessStore & EditStore)[] = [];
     const openStore = async () => { opened.push(await open()); return opened[opened.length - 1]!; };
     t.teardown(async () => { for (const s of opened) await s.close(); });
     const [sa, sb] = [await openStore(), await openStore()];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { computeSiteDrafts } from '../../central/billing/drafts.js';
 import { buildModel } from '../../central/model/build.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { invoiceInventory, invoiceTariffs, rackBatches, sequenceCounter, SITES, type InvoiceWorldSpec } from '../../scripts/benches/invoice-data.js';
 import { quietLog } from '../helpers/env.js';
 

@@ -7,7 +7,7 @@ import t from 'tap';
 import { energyCommand } from '../../central/energy/cli.js';
 import type { EnergyReport } from '../../central/energy/customer-report.js';
 import { readInventory } from '../../central/config/inventory-load.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { quietLog } from '../helpers/env.js';
 import { exampleSeries } from './example-data.js';
 import { ingest } from './stores.js';

@@ -7,9 +7,9 @@ import type { Test } from 'tap';
 import type { Reading } from '../../protocol/reading.js';
 import { SCHEMA_VERSION, type GatewayEvent } from '../../protocol/wire.js';
 import type { SyntheticSeries } from '../../central/energy/synthetic.js';
-import { openPostgresStore } from '../../central/storage/postgres/store.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
-import type { CentralStore, IngestBatch } from '../../central/storage/types.js';
+import { openPostgresStore } from '../../central/storage/readings/postgres/store.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
+import type { CentralStore, IngestBatch } from '../../central/storage/readings/types.js';
 import { needPeer, quietLog } from '../helpers/env.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 

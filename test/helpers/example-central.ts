@@ -10,7 +10,7 @@ import { readInventory } from '../../central/config/inventory-load.js';
 import type { Clock } from '../../common/clock.js';
 import { startCentral, type RunningCentral } from '../../central/main.js';
 import type { InventoryModel } from '../../central/model/types.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { exampleSeries } from '../energy/example-data.js';
 import { ingest } from '../energy/stores.js';
 import { freePort, quietLog } from './env.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { systemClock } from '../../common/clock.js';
 import { IngestPipeline } from '../../central/ingest/pipeline.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { SCHEMA_VERSION } from '../../protocol/wire.js';
 import { quietLog } from '../helpers/env.js';
 

@@ -1,6 +1,6 @@
 // The throughput measure runs and reports consistent figures (small run: this is not the benchmark).
 import t from 'tap';
-import { measureEmbeddedThroughput } from '../../central/ingest/throughput.js';
+import { measureEmbeddedThroughput } from '../../scripts/benches/ingest-throughput.js';
 import { freePort, quietLog } from '../helpers/env.js';
 import { MemorySink } from '../helpers/memory-sink.js';
 

@@ -13,7 +13,7 @@ import { InvoiceRunner } from '../../central/billing/run/runner.js';
 import { systemClock } from '../../common/clock.js';
 import { startCentral } from '../../central/main.js';
 import { createCentralMetrics } from '../../central/metrics/registry.js';
-import { openSqliteBillingStore } from '../../central/storage/sqlite/billing.js';
+import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { AMS, recordingOutputs, World } from '../billing/world.js';
 import { freePort, quietLog } from '../helpers/env.js';

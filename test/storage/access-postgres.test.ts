@@ -1,9 +1,11 @@
-// The access storage contract (API users, tokens, sessions, model edits) against a real PostgreSQL.
+// The access and model edit storage contracts (API users, tokens, sessions; model edits) against a real
+// PostgreSQL.
 import pg from 'pg';
 import t from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
-import { accessContract } from '../../central/storage/access-contract.js';
-import { openPostgresAccessStore, type PostgresAccessStore } from '../../central/storage/postgres/access.js';
+import { accessContract, type AccessFixture } from './access-contract.js';
+import { editsContract, type EditFixture } from './edits-contract.js';
+import { openPostgresAccessStore, type PostgresAccessStore } from '../../central/storage/access/postgres.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 
 const schemas = pgSchemas('jb_access');
@@ -13,7 +15,7 @@ t.test('PostgreSQL access store', async (t) => {
   t.teardown(() => schemas.dropAll());
 
   t.test('contract', async (t) => {
-    accessContract(t, async () => {
+    const fresh = async (): Promise<AccessFixture & EditFixture> => {
       const schema = schemas.next();
       const store = await openPostgresAccessStore({ connectionString: PG_URL, schema, log: quietLog });
       const raw = new pg.Pool({ connectionString: PG_URL, max: 1 });
@@ -33,7 +35,9 @@ t.test('PostgreSQL access store', async (t) => {
           await raw.end();
         },
       };
-    });
+    };
+    accessContract(t, fresh);
+    editsContract(t, fresh);
   });
 
   t.test('an unreachable server is an error, not a crash', async (t) => {

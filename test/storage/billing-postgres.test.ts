@@ -3,8 +3,8 @@
 import pg from 'pg';
 import t from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
-import { billingContract } from '../../central/storage/billing-contract.js';
-import { openPostgresBillingStore, type PostgresBillingStore } from '../../central/storage/postgres/billing.js';
+import { billingContract } from './billing-contract.js';
+import { openPostgresBillingStore, type PostgresBillingStore } from '../../central/storage/billing/postgres.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 
 const schemas = pgSchemas('jb_bill');

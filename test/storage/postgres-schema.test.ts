@@ -5,10 +5,10 @@ import pg from 'pg';
 import t from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
-import { openPostgresAccessStore } from '../../central/storage/postgres/access.js';
-import { openPostgresBillingStore } from '../../central/storage/postgres/billing.js';
-import { openPostgresStore } from '../../central/storage/postgres/store.js';
-import { DatabaseRefusedError, SchemaTablesMissingError } from '../../central/storage/types.js';
+import { openPostgresAccessStore } from '../../central/storage/access/postgres.js';
+import { openPostgresBillingStore } from '../../central/storage/billing/postgres.js';
+import { openPostgresStore } from '../../central/storage/readings/postgres/store.js';
+import { DatabaseRefusedError, SchemaTablesMissingError } from '../../central/storage/errors.js';
 
 const schemas = pgSchemas('jb_schema');
 

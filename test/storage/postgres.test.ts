@@ -5,12 +5,12 @@ import pg from 'pg';
 import t from 'tap';
 import { needPeer, quietLog } from '../helpers/env.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
-import { storeContract } from '../../central/storage/contract.js';
-import { reading, readingsBatch, SITE, GW, T0 } from '../../central/storage/contract-fixtures.js';
+import { storeContract } from './readings-contract.js';
+import { reading, readingsBatch, SITE, GW, T0 } from './readings-fixtures.js';
 import { migratePostgres } from '../../central/storage/postgres/migrate.js';
 import { POSTGRES_MIGRATIONS } from '../../central/storage/postgres/migrations.js';
 import { BadSchemaNameError, pgTypes } from '../../central/storage/postgres/sql.js';
-import { openPostgresStore } from '../../central/storage/postgres/store.js';
+import { openPostgresStore } from '../../central/storage/readings/postgres/store.js';
 
 const URL = PG_URL;
 const schemas = pgSchemas('jb_test');

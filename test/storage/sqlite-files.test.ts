@@ -11,11 +11,11 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import t, { type Test } from 'tap';
 import { quietLog } from '../helpers/env.js';
-import { reading, readingsBatch, T0 } from '../../central/storage/contract-fixtures.js';
-import { openSqliteAccessStore } from '../../central/storage/sqlite/access.js';
-import { openSqliteBillingStore } from '../../central/storage/sqlite/billing.js';
-import { openSqliteStore } from '../../central/storage/sqlite/store.js';
-import { DatabaseRefusedError, SchemaTablesMissingError } from '../../central/storage/types.js';
+import { reading, readingsBatch, T0 } from './readings-fixtures.js';
+import { openSqliteAccessStore } from '../../central/storage/access/sqlite.js';
+import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
+import { DatabaseRefusedError, SchemaTablesMissingError } from '../../central/storage/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'jb-sqlite-files-'));
 let n = 0;

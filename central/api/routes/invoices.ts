@@ -3,7 +3,7 @@
 // copy of each: other customers' equipment inside its racks summed into one deduction, never by id with
 // kWh and counters (billing/render/redact.ts); staff see the full trace.
 import { billedPointsOf, customerDraft } from '../../billing/render/redact.js';
-import type { StoredInvoice } from '../../storage/billing-types.js';
+import type { StoredInvoice } from '../../storage/billing/types.js';
 import { ApiError, notFound } from '../errors.js';
 import type { RouteContext, RouteSpec } from '../types.js';
 import { ID, params, query } from './common.js';

@@ -1,7 +1,7 @@
 // Sites and their topology: rooms, the power chain with phase, feed and ratings, racks, cages, points,
 // and the alerts active there. A customer sees the sites where it holds points, and of a site only its
 // racks, its points and the chain above them.
-import type { StoredAlert } from '../../storage/types.js';
+import type { StoredAlert } from '../../storage/readings/types.js';
 import type { PointInfo } from '../../model/types.js';
 import type { Scope } from '../scope.js';
 import type { RouteContext, RouteSpec } from '../types.js';

@@ -3,7 +3,7 @@
 // store and builds the runner there).
 import { Command } from 'commander';
 import { oneOf } from '../../../common/cli-args.js';
-import type { BillingStore, InvoiceStatus, StoredInvoice } from '../../storage/billing-types.js';
+import type { BillingStore, InvoiceStatus, StoredInvoice } from '../../storage/billing/types.js';
 import { PeriodBeforeBillingError, PeriodNotClosedError } from './invoiceable.js';
 import { NothingToInvoiceError, type PeriodOutcome } from './period.js';
 import type { InvoiceRunner } from './runner.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { RunState } from '../../storage/billing-types.js';
+import type { RunState } from '../../storage/billing/types.js';
 import {
   addMonths, closedPeriods, nextAction, PeriodLabelError, periodsToRun, recheckPeriods, stateAfter, type RunAction, type RunScope, type RunView,
 } from './machine.js';

@@ -3,7 +3,7 @@
 // first, which step comes next. A node that was down at midnight finds the months it missed on its next
 // tick; a month that is complete is never touched again (issue 7, "Invoice runs").
 import { monthPeriod } from '../../../common/local-time.js';
-import type { RunState } from '../../storage/billing-types.js';
+import type { RunState } from '../../storage/billing/types.js';
 
 const MONTH = /^(\d{4})-(\d{2})$/;
 

@@ -3,7 +3,7 @@
 // idempotent against the store, so an instance that dies half way leaves work the next tick resumes.
 import type { Logger } from 'pino';
 import { monthPeriod, zoneClock } from '../../../common/local-time.js';
-import type { BillingStore, InvoiceRun, NewDraft, StoredInvoice } from '../../storage/billing-types.js';
+import type { BillingStore, InvoiceRun, NewDraft, StoredInvoice } from '../../storage/billing/types.js';
 import { reviewReasons } from '../price.js';
 import { assertInvoiceable } from './invoiceable.js';
 import { nextAction, stateAfter, type RunAction, type RunScope, type RunView } from './machine.js';

@@ -4,7 +4,7 @@
 // nothing, and two instances rechecking at once issue one note (the store keys notes by fingerprint).
 import { createHash } from 'node:crypto';
 import { zoneClock } from '../../../common/local-time.js';
-import type { StoredInvoice, StoredNote } from '../../storage/billing-types.js';
+import type { StoredInvoice, StoredNote } from '../../storage/billing/types.js';
 import type { InvoiceDraft, InvoiceLine } from '../invoice.js';
 import { dec, formatMoney, sumDec } from '../money.js';
 import { noteFor, type FinalizedInvoice } from '../notes.js';

@@ -4,8 +4,8 @@
 // the other sites go on. A site stops at its first failing month, so its months are invoiced in order.
 import type { Logger } from 'pino';
 import { zoneClock } from '../../../common/local-time.js';
-import type { NewDraft, StoredInvoice } from '../../storage/billing-types.js';
-import { InvoiceNotFoundError } from '../../storage/billing-types.js';
+import type { NewDraft, StoredInvoice } from '../../storage/billing/types.js';
+import { InvoiceNotFoundError } from '../../storage/billing/types.js';
 import { closedPeriods, parseMonth, periodsToRun, recheckPeriods } from './machine.js';
 import { assertInvoiceable } from './invoiceable.js';
 import { draftsFor, lockName, PeriodRun, type PeriodDeps, type PeriodOutcome } from './period.js';

@@ -1,7 +1,7 @@
 // The seams of the invoice run: what the integration provides (drafts of a site and period, outputs,
 // a clock) and the run's own settings. The run codes against these function types only.
 import type { Period } from '../../../common/local-time.js';
-import type { InvoiceRun, StoredInvoice } from '../../storage/billing-types.js';
+import type { InvoiceRun, StoredInvoice } from '../../storage/billing/types.js';
 import type { InvoiceDraft } from '../invoice.js';
 
 /** A site as the run sees it: its zone, and the first month it invoices (nothing before is caught up). */

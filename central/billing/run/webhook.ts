@@ -1,7 +1,7 @@
 // Posts each finalized invoice to the invoicing system: JSON, signed with HMAC-SHA256 over the exact body
 // bytes, retried with doubling backoff. A delivery that still fails is reported, never thrown: the invoice
 // stays final and the next tick tries again. The receiver deduplicates by the delivery header (the number).
-import type { StoredInvoice } from '../../storage/billing-types.js';
+import type { StoredInvoice } from '../../storage/billing/types.js';
 import type { DeliverInvoice, DeliveryResult } from './types.js';
 import { doublingDelayMs } from '../../../common/backoff.js';
 import { SIGNATURE_HEADER, signBody } from '../../../common/signed-body.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { readInventory } from '../../config/inventory-load.js';
-import { openSqliteStore } from '../../storage/sqlite/store.js';
+import { openSqliteStore } from '../../storage/readings/sqlite/store.js';
 import { quietLog } from '../../../test/helpers/env.js';
 import { exampleSeries } from '../../../test/energy/example-data.js';
 import { ingest } from '../../../test/energy/stores.js';

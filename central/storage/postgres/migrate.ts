@@ -4,8 +4,8 @@
 // never start again over lost rows); with create 'never', so is a schema that is not there at all.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { missingTables, pendingMigrations, type Migration, type RecordedMigration } from '../migration.js';
-import { DatabaseRefusedError, SchemaTablesMissingError, type MigrationReport } from '../types.js';
+import { missingTables, pendingMigrations, type Migration, type MigrationReport, type RecordedMigration } from '../migration.js';
+import { DatabaseRefusedError, SchemaTablesMissingError } from '../errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { lockKey, schemaIdent } from './sql.js';
 

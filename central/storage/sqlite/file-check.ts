@@ -3,7 +3,7 @@
 // otherwise start again as a fresh store, readings, users and invoice counters gone and numbering back
 // at 000001. The header checks follow the file format (sqlite.org/fileformat2.html, "The Database Header").
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { DatabaseRefusedError, type DatabaseProblem } from '../types.js';
+import { DatabaseRefusedError, type DatabaseProblem } from '../errors.js';
 
 export type FileState = { kind: 'missing' } | { kind: 'empty'; mode: number } | { kind: 'database'; mode: number };
 

@@ -3,8 +3,8 @@
 // must still be there: a database that lost some is refused, not half recreated.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { missingTables, pendingMigrations, type Migration, type RecordedMigration } from '../migration.js';
-import { SchemaTablesMissingError, type MigrationReport } from '../types.js';
+import { missingTables, pendingMigrations, type Migration, type MigrationReport, type RecordedMigration } from '../migration.js';
+import { SchemaTablesMissingError } from '../errors.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 export function migrateSqlite(db: Database.Database, deps: { log: Logger; now: () => number }, list: readonly Migration[] = SQLITE_MIGRATIONS): MigrationReport {

@@ -1,0 +1,124 @@
+// The documents billing makes and storage keeps: an invoice draft with its lines and trace, and a credit or
+// debit note. Plain JSON (amounts and quantities as decimal strings), so outputs (JSON, CSV, PDF) and the
+// database store them as they are. Types only: storage/billing/ names them without importing billing's
+// logic (invoice.ts builds the traces, notes.ts the notes). Every energy line carries what it was computed
+// from: the tariff version, the points, measured and estimated kWh, the intervals.
+import type { PeakDemand } from '../energy/group.js';
+import type { BoundaryTrace, EnergyAnomaly, EnergyQuantity, EventUse } from '../energy/types.js';
+
+export type LineKind = 'energy' | 'overhead' | 'fixed_fee' | 'overage' | 'minimum_topup' | 'tax';
+export type LineUnit = 'kWh' | 'kW' | 'month' | 'amount';
+
+export interface PointShare extends EnergyQuantity {
+  pointId: string;
+  seriesId: string;
+  /** Another customer's point inside this customer's (negative figures); never shown to the customer. */
+  deducted?: true;
+}
+
+export interface EnergyLineTrace extends EnergyQuantity {
+  window: string;
+  /** The local-time intervals this window covered within the version's span. */
+  intervals: [number, number][];
+  points: PointShare[];
+  /**
+   * Only in the customer's copy (billing/render/redact.ts): the deducted points of others, summed (negative
+   * figures), in place of their entries in `points`.
+   */
+  othersDeducted?: EnergyQuantity;
+}
+
+export interface InvoiceLine {
+  /** Stable identity across recomputations (notes match lines by it): kind, version, name. */
+  key: string;
+  kind: LineKind;
+  description: string;
+  /** The tariff version that priced it; absent on tax lines, which sum over versions. */
+  version?: string;
+  quantity: string;
+  unit: LineUnit;
+  unitPrice: string;
+  /** A monthly amount for part of the period: amount = quantity × unitPrice × days / daysInPeriod. */
+  prorate?: { days: number; daysInPeriod: number };
+  amount: string;
+  energy?: EnergyLineTrace;
+  demand?: PeakDemand & { committedKw: string };
+}
+
+/** One point's energy over a version's span: the counters it starts and ends at, the epochs crossed. */
+export interface PointTrace {
+  pointId: string;
+  seriesId: string;
+  /** Another customer's point whose energy was deducted (see PointShare). */
+  deducted?: true;
+  /** Held pieces, contiguous ones merged: counter (with epoch, serial, method) at each end. */
+  pieces: { fromMs: number; toMs: number; start: BoundaryTrace; end: BoundaryTrace }[];
+  events: EventUse[];
+  /** Boundaries inside the span (time-of-use cuts included) whose counter was estimated. */
+  estimatedBoundaries: BoundaryTrace[];
+  anomalies: EnergyAnomaly[];
+}
+
+export interface VersionTrace {
+  version: string;
+  fromMs: number;
+  toMs: number;
+  points: PointTrace[];
+}
+
+export interface DataQuality extends EnergyQuantity {
+  /** measuredKwh / kWh, 0..1 (1 when there is no energy). */
+  measuredShare: number;
+  estimatedBoundaries: number;
+  anomalies: number;
+}
+
+export interface InvoiceDraft {
+  customer: string;
+  site: string;
+  currency: string;
+  period: { label: string; timeZone: string; fromMs: number; toMs: number; days: number };
+  versions: string[];
+  lines: InvoiceLine[];
+  subtotal: string;
+  taxTotal: string;
+  total: string;
+  quality: DataQuality;
+  trace: VersionTrace[];
+}
+
+/** A draft once finalized: numbered and immutable (the run's state machine does that). */
+export interface FinalizedInvoice extends InvoiceDraft {
+  number: string;
+}
+
+export interface NoteLine {
+  key: string;
+  kind: InvoiceLine['kind'];
+  description: string;
+  version?: string;
+  unit: InvoiceLine['unit'];
+  unitPrice: string;
+  /** As invoiced and as recomputed ("0" when the line is new or gone). */
+  was: { quantity: string; amount: string };
+  now: { quantity: string; amount: string };
+  quantityDelta: string;
+  /** Signed: positive is owed by the customer, negative is credited. */
+  amountDelta: string;
+}
+
+export interface NoteDraft {
+  /** credit: the total is negative (the customer is owed); debit: positive; adjustment: lines moved, total unchanged. */
+  kind: 'credit' | 'debit' | 'adjustment';
+  invoiceNumber: string;
+  customer: string;
+  site: string;
+  currency: string;
+  period: InvoiceDraft['period'];
+  lines: NoteLine[];
+  subtotalDelta: string;
+  taxDelta: string;
+  totalDelta: string;
+  /** Data quality of the recomputation the note is based on. */
+  quality: InvoiceDraft['quality'];
+}

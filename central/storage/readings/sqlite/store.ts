@@ -1,0 +1,147 @@
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a store() that resolved
+// survives a power loss. Reads run on the caller's connection; writes too, or on a writer thread with a
+// connection of its own (writer-thread.ts), which lets ingest parse the next messages meanwhile.
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { planWrite } from '../plan.js';
+import type { MigrationReport } from '../../migration.js';
+import type {
+  AlertQuery, BoundaryPair, BoundaryQuery, CentralStore, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo,
+  IngestBatch, LatestReading, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
+} from '../types.js';
+import { openSqliteDatabase, type SqliteCreate } from '../../sqlite/database.js';
+import { migrateSqlite } from '../../sqlite/migrate.js';
+import { SqliteReader } from './reader.js';
+import { SqliteWriterThread } from './writer-thread.js';
+import { SqliteWriter } from './writer.js';
+
+export interface SqliteStoreDeps {
+  /** An open database whose schema is current (openSqliteStore does both). */
+  db: Database.Database;
+  log: Logger;
+  now: () => number;
+  /** Writes go to this thread (its own connection to the same file) instead of `db`. */
+  thread?: SqliteWriterThread;
+}
+
+export interface SqliteStoreOptions {
+  file: string;
+  log: Logger;
+  now?: () => number;
+  /** Write on a thread of its own (writer-thread.ts), as the central node does; inline when false. */
+  writerThread?: boolean;
+  /** Where no file is: make a new database (default) or refuse (database.ts). */
+  create?: SqliteCreate;
+  /** The operator asked for a new database: also on an empty file (never over a database). */
+  newDatabase?: boolean;
+}
+
+/**
+ * Opens the database file (made where none is, mode 0600; an empty, damaged or foreign file refused by
+ * name), sets WAL + synchronous FULL, applies migrations.
+ */
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
+  const log = opts.log;
+  const now = opts.now ?? Date.now;
+  const db = openSqliteDatabase({
+    file: opts.file, log, now, readings: true, checkMode: true,
+    ...(opts.create ? { create: opts.create } : {}), ...(opts.newDatabase ? { newDatabase: true } : {}),
+  });
+  let thread: SqliteWriterThread | undefined;
+  try {
+    const deps = { db, log, now };
+    if (opts.writerThread) {
+      thread = new SqliteWriterThread({ file: opts.file, log });
+      await thread.start();
+    }
+    return new SqliteStore({ ...deps, thread });
+  } catch (err) {
+    await thread?.close();
+    db.close();
+    throw err;
+  }
+}
+
+export class SqliteStore implements CentralStore {
+  private readonly writer: SqliteWriter | SqliteWriterThread;
+  private readonly reader: SqliteReader;
+
+  constructor(private readonly deps: SqliteStoreDeps) {
+    this.writer = deps.thread ?? new SqliteWriter({ db: deps.db });
+    this.reader = new SqliteReader({ db: deps.db });
+  }
+
+  async store(batches: readonly IngestBatch[]): Promise<StoreResult[]> {
+    if (batches.length === 0) return [];
+    return this.writer.write(planWrite(batches));
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    return migrateSqlite(this.deps.db, this.deps);
+  }
+
+  async close(): Promise<void> {
+    await this.deps.thread?.close();
+    this.deps.db.close();
+  }
+
+  async listSeries(filter?: SeriesFilter): Promise<SeriesInfo[]> {
+    return this.reader.listSeries(filter);
+  }
+
+  async findSeries(key: SeriesKey): Promise<SeriesInfo | undefined> {
+    return this.reader.findSeries(key);
+  }
+
+  async readings(seriesId: number, fromMs: number, toMs: number, opts?: { limit?: number }): Promise<SeriesReading[]> {
+    return this.reader.readings(seriesId, fromMs, toMs, opts?.limit);
+  }
+
+  async boundary(q: BoundaryQuery): Promise<BoundaryPair> {
+    return this.reader.boundary(q);
+  }
+
+  async boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryPair[]> {
+    return qs.map((q) => this.reader.boundary(q));
+  }
+
+  async latestReadings(filter?: { site?: string }): Promise<LatestReading[]> {
+    return this.reader.latestReadings(filter);
+  }
+
+  async events(q: EventQuery): Promise<StoredEvent[]> {
+    return this.reader.events(q);
+  }
+
+  async epochEvents(seriesId: number, fromMs: number, toMs: number): Promise<CounterEpochEvent[]> {
+    return this.reader.epochEvents(seriesId, fromMs, toMs);
+  }
+
+  async sequenceRanges(site: string, gateway: string): Promise<SeqRange[]> {
+    return this.reader.sequenceRanges(site, gateway);
+  }
+
+  async sequenceGaps(site: string, gateway: string): Promise<SeqRange[]> {
+    return this.reader.sequenceGaps(site, gateway);
+  }
+
+  async activeAlerts(filter?: { site?: string; gateway?: string }): Promise<StoredAlert[]> {
+    return this.reader.activeAlerts(filter);
+  }
+
+  async alertHistory(q?: AlertQuery): Promise<StoredAlert[]> {
+    return this.reader.alertHistory(q);
+  }
+
+  async gateways(filter?: { site?: string }): Promise<GatewayInfo[]> {
+    return this.reader.gateways(filter);
+  }
+
+  async gateway(site: string, gateway: string): Promise<GatewayInfo | undefined> {
+    return this.reader.gateways({ site, gateway })[0];
+  }
+
+  async deviceSerials(site: string, gateway: string, device?: string): Promise<DeviceSerial[]> {
+    return this.reader.deviceSerials(site, gateway, device);
+  }
+}
