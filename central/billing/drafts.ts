@@ -14,9 +14,8 @@ import { billablePoints, type BillablePoints } from '../energy/customer-points.j
 import type { InvoiceDraft } from './invoice.js';
 import { netCustomerEnergy } from '../energy/net.js';
 import { priceInvoice } from './price.js';
-import type { TariffBook } from './tariff-load.js';
-import { versionsIn, type SiteTariff } from './tariff.js';
-import { touIntervals } from './tou.js';
+import { versionsIn, type SiteTariff, type TariffBook } from '../model/tariffs/tariff.js';
+import { touIntervals } from '../model/tariffs/tou.js';
 
 export interface DraftDeps {
   store: StoreSourcesDeps['store'];

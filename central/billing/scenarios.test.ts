@@ -8,7 +8,7 @@ import { monthPeriod, type Period } from '../../common/local-time.js';
 import type { InvoiceDraft, InvoiceLine } from './invoice.js';
 import { noteFor } from './notes.js';
 import { priceInvoice, reviewReasons } from './price.js';
-import { TariffVersion } from './tariff.js';
+import { TariffVersion } from '../model/tariffs/tariff.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;

@@ -7,8 +7,7 @@
 // newest, so two instances can never accept edits that contradict each other.
 import type { Logger } from 'pino';
 import { ConfigError } from '../../common/issues.js';
-import type { TariffBook } from '../billing/tariff-load.js';
-import { TariffVersion } from '../billing/tariff.js';
+import { TariffVersion, type TariffBook } from './tariffs/tariff.js';
 import { Assignment } from '../config/inventory-schema.js';
 import type { AccessStore, EditKind } from '../storage/access-types.js';
 import { applyEdits, checkSupersedes, editsError, nextAssignmentVersion, type EditedModel, type ModelBase, type TariffEdit } from './edits.js';

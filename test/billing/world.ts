@@ -7,7 +7,7 @@ import { synthesize } from '../../central/energy/synthetic.js';
 import type { Period } from '../../common/local-time.js';
 import type { InvoiceDraft } from '../../central/billing/invoice.js';
 import { priceInvoice } from '../../central/billing/price.js';
-import { TariffVersion } from '../../central/billing/tariff.js';
+import { TariffVersion } from '../../central/model/tariffs/tariff.js';
 import type { ComputeDrafts, InvoiceOutputs, RunSite } from '../../central/billing/run/types.js';
 import type { InvoiceRun, StoredInvoice } from '../../central/storage/billing-types.js';
 

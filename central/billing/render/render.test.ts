@@ -9,7 +9,7 @@ import { synthesize } from '../../energy/synthetic.js';
 import { monthPeriod } from '../../../common/local-time.js';
 import { sumDec } from '../money.js';
 import { priceInvoice } from '../price.js';
-import { TariffVersion } from '../tariff.js';
+import { TariffVersion } from '../../model/tariffs/tariff.js';
 import { CSV_COLUMNS, guardFormula, parseCsv, renderInvoiceCsv } from './csv.js';
 import type { InvoiceDocument } from './document.js';
 import { renderInvoiceJson } from './json.js';
