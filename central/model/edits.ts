@@ -3,7 +3,7 @@
 // model or a tariff invalid comes back as problems and the caller keeps what it had.
 import { ConfigError } from '../../common/issues.js';
 import { SiteTariff, type TariffBook, type TariffVersion } from './tariffs/tariff.js';
-import type { Assignment, Inventory } from '../config/inventory-schema.js';
+import type { Assignment, Inventory } from './inventory-types.js';
 import { buildModel } from './build.js';
 import { parseTimeSpec, resolveTimeSpec } from './time.js';
 import type { InventoryModel } from './types.js';

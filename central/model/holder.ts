@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { ConfigError } from '../../common/issues.js';
 import { TariffVersion, type TariffBook } from './tariffs/tariff.js';
-import { Assignment } from '../config/inventory-schema.js';
+import { Assignment } from './assignment-schema.js';
 import type { AccessStore, EditKind } from '../storage/access-types.js';
 import { applyEdits, checkSupersedes, editsError, nextAssignmentVersion, type EditedModel, type ModelBase, type TariffEdit } from './edits.js';
 import type { InventoryModel } from './types.js';
