@@ -95,6 +95,12 @@ export interface Holding {
   toMs: number;
 }
 
+/** An interval during which a holder holds a point; toMs undefined: still held. */
+export interface HeldSpan {
+  fromMs: number;
+  toMs?: number;
+}
+
 /** Over [fromMs, toMs) the point belongs to this customer through this assignment version. */
 export interface HolderSegment {
   fromMs: number;

@@ -15,7 +15,7 @@ import type { InvoiceDocument } from './document.js';
 import { renderInvoiceJson } from './json.js';
 import { renderInvoicePdf } from './pdf.js';
 import { customerDocument, customerDraft } from './redact.js';
-import { netCustomerEnergy } from '../../energy/net.js';
+import { netCustomerEnergy } from '../net.js';
 import type { InvoiceDraft } from '../invoice.js';
 
 const H = 3_600_000;
