@@ -2,7 +2,7 @@
 // schemas; `--check` fails if any is out of date (CI).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SiteTariff } from '../central/billing/tariff.js';
+import { SiteTariff } from '../central/model/tariffs/tariff.js';
 import { CentralConfig } from '../central/config/central-schema.js';
 import { InventoryFile } from '../central/config/inventory-schema.js';
 import { GatewayConfig } from '../gateway/config/schema.js';

@@ -3,7 +3,8 @@
 // server. Composition only (central/main.ts and the user/token commands); the parts are tested alone.
 import type { Logger } from 'pino';
 import { AuthService } from '../auth/service.js';
-import { readTariffs, type TariffBook } from '../billing/tariff-load.js';
+import { readTariffs } from '../config/tariff-load.js';
+import type { TariffBook } from '../model/tariffs/tariff.js';
 import type { CentralConfig } from '../config/central-schema.js';
 import type { LoadedInventory } from '../config/inventory-load.js';
 import { ModelHolder } from '../model/holder.js';

@@ -20,7 +20,7 @@ import { billedPointsOf, customerDocument } from './render/redact.js';
 import { InvoiceRunner } from './run/runner.js';
 import { INVOICE_FORMATS, type RenderInvoice, type RunSite } from './run/types.js';
 import { webhookDelivery } from './run/webhook.js';
-import { readTariffs } from './tariff-load.js';
+import { readTariffs } from '../config/tariff-load.js';
 
 export interface Billing {
   runner: InvoiceRunner;

@@ -1,5 +1,5 @@
 // Invoice drafts of one site for one month: for each customer holding points there, the energy of the
-// points it is billed on (billable.ts), split at changes of holder, tariff versions and time-of-use
+// points it is billed on (model/customer-points.ts), split at changes of holder, tariff versions and time-of-use
 // windows, the 15-minute peak where the tariff commits power, priced by priceInvoice. The readings come
 // from storage through the bridge (energy/store-source.ts): every instant the run will ask is fetched in
 // batches first, so the run costs a few index seeks per point and instant, whatever the sampling rate.
@@ -10,13 +10,12 @@ import { seriesIndex, StoreSources, type BridgeStats, type SeriesIndex, type Sto
 import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions } from '../energy/types.js';
 import { monthPeriod, type Period } from '../../common/local-time.js';
 import type { InventoryModel } from '../model/types.js';
-import { billablePoints, type BillablePoints } from '../energy/customer-points.js';
+import { billablePoints, type BillablePoints } from '../model/customer-points.js';
 import type { InvoiceDraft } from './invoice.js';
-import { netCustomerEnergy } from '../energy/net.js';
+import { netCustomerEnergy } from './net.js';
 import { priceInvoice } from './price.js';
-import type { TariffBook } from './tariff-load.js';
-import { versionsIn, type SiteTariff } from './tariff.js';
-import { touIntervals } from './tou.js';
+import { versionsIn, type SiteTariff, type TariffBook } from '../model/tariffs/tariff.js';
+import { touIntervals } from '../model/tariffs/tou.js';
 
 export interface DraftDeps {
   store: StoreSourcesDeps['store'];

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { CustomerEnergy } from '../energy/group.js';
 import { monthPeriod } from '../../common/local-time.js';
 import { priceInvoice, PricingError, reviewReasons } from './price.js';
-import { TariffVersion } from './tariff.js';
+import { TariffVersion } from '../model/tariffs/tariff.js';
 
 const period = monthPeriod('2026-10', 'Asia/Tokyo');
 /** Energy in proportion to time: 1 kWh per hour, half of it estimated. */

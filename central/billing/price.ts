@@ -8,8 +8,8 @@ import type { Period } from '../../common/local-time.js';
 import { zoneClock } from '../../common/local-time.js';
 import { traceOf, type EnergyLineTrace, type InvoiceDraft, type InvoiceLine, type PointShare, type VersionTrace } from './invoice.js';
 import { dec, type Dec, formatMoney, formatQuantity, roundMoney, roundQuantity, sumDec } from './money.js';
-import { STANDARD_WINDOW, versionsIn, type TariffVersion, type VersionSpan } from './tariff.js';
-import { touIntervals } from './tou.js';
+import { STANDARD_WINDOW, versionsIn, type TariffVersion, type VersionSpan } from '../model/tariffs/tariff.js';
+import { touIntervals } from '../model/tariffs/tou.js';
 
 /** A period that no tariff version covers, or versions in more than one currency. */
 export class PricingError extends Error {

@@ -2,13 +2,13 @@
 // worked out by hand in the comment above it (kW × h, kWh × price, rounding per money.ts).
 import t from 'tap';
 import { heldPointsEnergy, type HeldPoint } from '../energy/group.js';
-import { memorySeries } from '../energy/memory-source.js';
-import { synthesize, type SyntheticSpec } from '../energy/synthetic.js';
+import { memorySeries } from '../../test/helpers/memory-source.js';
+import { synthesize, type SyntheticSpec } from '../../test/helpers/synthetic.js';
 import { monthPeriod, type Period } from '../../common/local-time.js';
 import type { InvoiceDraft, InvoiceLine } from './invoice.js';
 import { noteFor } from './notes.js';
 import { priceInvoice, reviewReasons } from './price.js';
-import { TariffVersion } from './tariff.js';
+import { TariffVersion } from '../model/tariffs/tariff.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;

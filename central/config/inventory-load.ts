@@ -5,7 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, formatPath } from '../../common/issues.js';
 import { buildModel } from '../model/build.js';
 import type { InventoryModel } from '../model/types.js';
-import { INVENTORY_LISTS, type Inventory, InventoryFile, type InventoryList } from './inventory-schema.js';
+import type { Inventory } from '../model/inventory-types.js';
+import { INVENTORY_LISTS, InventoryFile, type InventoryList } from './inventory-schema.js';
 import { type LineOf, parseYamlDoc } from '../../common/yaml.js';
 
 export interface LoadedInventory {

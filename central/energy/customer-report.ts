@@ -1,12 +1,12 @@
 // A customer's energy over any interval, grouped by rack, feed, phase, room, site or point, in every
 // site where it holds points: the points it is billed on less what others hold inside them
-// (customer-points.ts), read from storage through the bridge. Local dates are each site's own. Others'
+// (model/customer-points.ts), read from storage through the bridge. Local dates are each site's own. Others'
 // points are grouped with the customer's point that contains them, never shown as groups of their own.
 // Energy stops at the newest reading of the site's series (data-end.ts); the rows say where.
 import { covers } from '../model/cover.js';
 import { parseTimeSpec, resolveTimeSpec } from '../model/time.js';
 import type { InventoryModel, PointInfo } from '../model/types.js';
-import { billablePoints, type BillablePoint } from './customer-points.js';
+import { billablePoints, type BillablePoint } from '../model/customer-points.js';
 import { clipToNewestReading, combinedMeasuredShare, coverage, measuredShareOver } from './data-end.js';
 import { PeriodError } from './errors.js';
 import { addEnergy, heldEnergyOverCuts, ZERO_ENERGY, type HeldPoint, type PointEnergy } from './group.js';

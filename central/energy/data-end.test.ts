@@ -4,7 +4,7 @@
 // clip, and a closed month's invoice still needs its estimate to the edge.
 import t from 'tap';
 import { clipToNewestReading, combinedMeasuredShare, coverage, measuredShareOver } from './data-end.js';
-import { memorySeries } from './memory-source.js';
+import { memorySeries } from '../../test/helpers/memory-source.js';
 import { seriesEnergy } from './series.js';
 import type { CounterReading } from './types.js';
 

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { EnergyInputError } from './errors.js';
 import { heldEnergyOverCuts, measuredShare, peakDemand, sumEnergy } from './group.js';
-import { memorySeries } from './memory-source.js';
-import { synthesize } from './synthetic.js';
+import { memorySeries } from '../../test/helpers/memory-source.js';
+import { synthesize } from '../../test/helpers/synthetic.js';
 
 const MIN = 60_000;
 const H = 60 * MIN;

@@ -1,6 +1,7 @@
 // Energy of groupings: the sum of their series (A and B feeds simply add, so a failover that moves the
 // load from one side to the other is counted once), and of points held by someone only part of the time:
 // a change of holder is one more cut, split from the counters at that instant, never pro rata by days.
+import type { HeldSpan } from '../model/types.js';
 import { EnergyInputError } from './errors.js';
 import { checkCuts, seriesEnergy, seriesEnergyOverCuts } from './series.js';
 import type { EnergyOptions, EnergyQuantity, SeriesEnergy, SeriesSource } from './types.js';
@@ -34,12 +35,6 @@ export function groupEnergy(sources: readonly SeriesSource[], fromMs: number, to
   return { ...sumEnergy(series), series };
 }
 
-/** An interval during which a holder holds a point; toMs undefined: still held. */
-export interface HeldSpan {
-  fromMs: number;
-  toMs?: number;
-}
-
 /** A metered point with its counter series and when the holder in question held it (from the model). */
 export interface HeldPoint {
   pointId: string;
@@ -50,7 +45,7 @@ export interface HeldPoint {
 export interface PointEnergy extends EnergyQuantity {
   pointId: string;
   seriesId: string;
-  /** Someone else's point inside the customer's, its energy taken off (net.ts): the figures are negative. */
+  /** Someone else's point inside the customer's, its energy taken off (billing/net.ts): the figures are negative. */
   deducted?: true;
   /** The series' energy over each held piece of the interval, with its trace. */
   pieces: SeriesEnergy[];

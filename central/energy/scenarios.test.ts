@@ -2,9 +2,9 @@
 // out by hand in the comment above it, from the power steps of the scenario (kW × hours).
 import t from 'tap';
 import { groupEnergy, heldEnergyOverCuts } from './group.js';
-import { memorySeries } from './memory-source.js';
+import { memorySeries } from '../../test/helpers/memory-source.js';
 import { seriesEnergy } from './series.js';
-import { synthesize, type SyntheticSpec } from './synthetic.js';
+import { synthesize, type SyntheticSpec } from '../../test/helpers/synthetic.js';
 import { localMidnight, monthPeriod, zoneClock } from '../../common/local-time.js';
 
 const MIN = 60_000;

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { EnergyInputError } from './errors.js';
-import { memorySeries } from './memory-source.js';
+import { memorySeries } from '../../test/helpers/memory-source.js';
 import { seriesEnergy, seriesEnergyOverCuts } from './series.js';
 import type { CounterReading, EpochEvent, PowerReading, SeriesEnergy } from './types.js';
 

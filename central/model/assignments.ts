@@ -1,7 +1,7 @@
 // Assignments: who holds which target when. Resolves targets and instants, applies versions (a later
 // version takes over from its `from` on), rejects two customers on one target at once, and lists for each
 // point the assignments that can reach it with their precedence. Pure.
-import { FEED_KINDS, type Assignment, type NodeKind } from '../config/inventory-schema.js';
+import { FEED_KINDS, type Assignment, type NodeKind } from './inventory-types.js';
 import { isoOf, parseTimeSpec, resolveTimeSpec } from './time.js';
 import type {
   AssignmentVersion, CageInfo, HoldLevel, Holding, ModelProblem, NodeInfo, PointInfo, RackInfo, SiteInfo,

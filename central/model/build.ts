@@ -1,6 +1,6 @@
 // Builds the indexed model from a schema-valid inventory and reports every reference problem at once:
 // unknown or duplicate ids, chain cycles and phase/feed conflicts, points bound twice, overlapping holders.
-import type { Inventory } from '../config/inventory-schema.js';
+import type { Inventory } from './inventory-types.js';
 import { resolveAssignments } from './assignments.js';
 import { resolveChain } from './chain.js';
 import { resolvePoints } from './points.js';

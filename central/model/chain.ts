@@ -1,6 +1,6 @@
 // The power chain: each node's parent, and what it inherits from above (site, room, rack, phase, feed side)
 // resolved and checked. Pure.
-import type { ChainNode } from '../config/inventory-schema.js';
+import type { ChainNode } from './inventory-types.js';
 import type { ModelProblem, NodeInfo, RackInfo, RoomInfo } from './types.js';
 
 interface Context {

@@ -2,9 +2,8 @@
 // through the API, applied in order, the model rebuilt from the result. Pure: an edit that would make the
 // model or a tariff invalid comes back as problems and the caller keeps what it had.
 import { ConfigError } from '../../common/issues.js';
-import type { TariffBook } from '../billing/tariff-load.js';
-import { SiteTariff, type TariffVersion } from '../billing/tariff.js';
-import type { Assignment, Inventory } from '../config/inventory-schema.js';
+import { SiteTariff, type TariffBook, type TariffVersion } from './tariffs/tariff.js';
+import type { Assignment, Inventory } from './inventory-types.js';
 import { buildModel } from './build.js';
 import { parseTimeSpec, resolveTimeSpec } from './time.js';
 import type { InventoryModel } from './types.js';

@@ -7,9 +7,8 @@
 // newest, so two instances can never accept edits that contradict each other.
 import type { Logger } from 'pino';
 import { ConfigError } from '../../common/issues.js';
-import type { TariffBook } from '../billing/tariff-load.js';
-import { TariffVersion } from '../billing/tariff.js';
-import { Assignment } from '../config/inventory-schema.js';
+import { TariffVersion, type TariffBook } from './tariffs/tariff.js';
+import { Assignment } from './assignment-schema.js';
 import type { EditKind, EditStore } from '../storage/edits/types.js';
 import { applyEdits, checkSupersedes, editsError, nextAssignmentVersion, type EditedModel, type ModelBase, type TariffEdit } from './edits.js';
 import type { InventoryModel } from './types.js';

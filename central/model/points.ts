@@ -1,6 +1,6 @@
 // Metering points: a reading source (gateway, device, channel) bound to a chain node, with the phase, feed
 // side and chain path it inherits. Pure.
-import type { Point } from '../config/inventory-schema.js';
+import type { Point } from './inventory-types.js';
 import type { ChannelScope, GatewayInfo, ModelProblem, NodeInfo, Phase, PointInfo, RackInfo } from './types.js';
 import { sourceKey } from './types.js';
 

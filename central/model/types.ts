@@ -1,9 +1,9 @@
 // The indexed inventory model: what energy accounting, billing and the API read. Built once from a
 // validated inventory by build.ts; immutable. All instants are epoch ms, intervals [fromMs, toMs).
-import type { FeedSide, NodeKind, Phase } from '../config/inventory-schema.js';
+import type { FeedSide, NodeKind, Phase } from './inventory-types.js';
 import type { IntervalMs } from './time.js';
 
-export type { FeedSide, NodeKind, Phase } from '../config/inventory-schema.js';
+export type { FeedSide, NodeKind, Phase } from './inventory-types.js';
 export type { IntervalMs } from './time.js';
 
 /** A problem found while building, at a path in the merged inventory (`['racks', 3, 'room']`). */
@@ -93,6 +93,12 @@ export interface Holding {
   rank: number;
   fromMs: number;
   toMs: number;
+}
+
+/** An interval during which a holder holds a point; toMs undefined: still held. */
+export interface HeldSpan {
+  fromMs: number;
+  toMs?: number;
 }
 
 /** Over [fromMs, toMs) the point belongs to this customer through this assignment version. */

@@ -4,9 +4,8 @@
 // apart. Either every minute of the month is stored (`full`), or only a window of minutes around every
 // instant the invoice run looks up (period edges, the tariff change, holder changes, the swaps' old and new
 // readings): the run asks storage for nothing else, so its result and its lookups are the same on both.
-import type { Inventory } from '../../central/config/inventory-schema.js';
-import type { TariffBook } from '../../central/billing/tariff-load.js';
-import { TariffVersion } from '../../central/billing/tariff.js';
+import type { Inventory } from '../../central/model/inventory-types.js';
+import { TariffVersion, type TariffBook } from '../../central/model/tariffs/tariff.js';
 import { localMidnight, monthPeriod, type Period } from '../../common/local-time.js';
 import type { IngestBatch } from '../../central/storage/readings/types.js';
 import type { Reading } from '../../protocol/reading.js';

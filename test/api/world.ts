@@ -11,7 +11,7 @@ import type { ScryptParams } from '../../central/broker/passwords.js';
 import { renderInvoiceCsv } from '../../central/billing/render/csv.js';
 import { renderInvoiceJson } from '../../central/billing/render/json.js';
 import { renderInvoicePdf } from '../../central/billing/render/pdf.js';
-import { TariffVersion } from '../../central/billing/tariff.js';
+import { TariffVersion } from '../../central/model/tariffs/tariff.js';
 import { InventoryFile } from '../../central/config/inventory-schema.js';
 import { ModelHolder } from '../../central/model/holder.js';
 import { draftOf } from '../storage/billing-fixtures.js';

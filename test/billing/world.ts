@@ -2,12 +2,12 @@
 // priced by billing/price.ts from synthetic 15-minute counters. Tests change a customer's power in a month
 // (late data) or cut readings across a month's end (data held for review), and count the computations.
 import { heldPointsEnergy } from '../../central/energy/group.js';
-import { memorySeries } from '../../central/energy/memory-source.js';
-import { synthesize } from '../../central/energy/synthetic.js';
+import { memorySeries } from '../helpers/memory-source.js';
+import { synthesize } from '../helpers/synthetic.js';
 import type { Period } from '../../common/local-time.js';
 import type { InvoiceDraft } from '../../central/billing/invoice.js';
 import { priceInvoice } from '../../central/billing/price.js';
-import { TariffVersion } from '../../central/billing/tariff.js';
+import { TariffVersion } from '../../central/model/tariffs/tariff.js';
 import type { ComputeDrafts, InvoiceOutputs, RunSite } from '../../central/billing/run/types.js';
 import type { InvoiceRun, StoredInvoice } from '../../central/storage/billing/types.js';
 

@@ -4,9 +4,9 @@
 // reset, a rollover, a gap across the month boundary, suspect readings at a boundary, a change of holder.
 import t from 'tap';
 import { heldEnergyOverCuts, peakDemand, type HeldPoint } from '../../central/energy/group.js';
-import { memorySeries } from '../../central/energy/memory-source.js';
+import { memorySeries } from '../helpers/memory-source.js';
 import { StoreSources, type PointSeriesRef } from '../../central/energy/store-source.js';
-import { synthesize, type SyntheticSeries, type SyntheticSpec } from '../../central/energy/synthetic.js';
+import { synthesize, type SyntheticSeries, type SyntheticSpec } from '../helpers/synthetic.js';
 import { DEFAULT_ENERGY_OPTIONS } from '../../central/energy/types.js';
 import { monthPeriod } from '../../common/local-time.js';
 import { ingest, storeKinds, type SeriesToIngest } from './stores.js';

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { computeDrafts, computeSiteDrafts, DraftsError } from '../../central/billing/drafts.js';
-import { readTariffs } from '../../central/billing/tariff-load.js';
+import { readTariffs } from '../../central/config/tariff-load.js';
 import { readInventory } from '../../central/config/inventory-load.js';
 import { exampleSeries } from './example-data.js';
 import { ingest, storeKinds } from './stores.js';

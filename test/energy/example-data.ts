@@ -1,6 +1,6 @@
 // Readings for every point of the example inventory around October 2026: constant power per point (the
 // figures the tests work out by hand), a meter exchanged on branch a1-01, readings every 15 minutes.
-import { synthesize } from '../../central/energy/synthetic.js';
+import { synthesize } from '../helpers/synthetic.js';
 import { monthPeriod } from '../../common/local-time.js';
 import type { InventoryModel } from '../../central/model/types.js';
 import type { SeriesToIngest } from './stores.js';

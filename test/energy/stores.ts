@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import type { Reading } from '../../protocol/reading.js';
 import { SCHEMA_VERSION, type GatewayEvent } from '../../protocol/wire.js';
-import type { SyntheticSeries } from '../../central/energy/synthetic.js';
+import type { SyntheticSeries } from '../helpers/synthetic.js';
 import { openPostgresStore } from '../../central/storage/readings/postgres/store.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import type { CentralStore, IngestBatch } from '../../central/storage/readings/types.js';

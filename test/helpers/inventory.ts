@@ -1,6 +1,7 @@
 // A small inventory for model tests: two sites, A/B feeds, a cage, a suite, outlets, a single-phase circuit.
 import type { z } from 'zod';
-import { type Inventory, InventoryFile } from '../../central/config/inventory-schema.js';
+import { InventoryFile } from '../../central/config/inventory-schema.js';
+import type { Inventory } from '../../central/model/inventory-types.js';
 import { buildModel } from '../../central/model/build.js';
 import type { InventoryModel, ModelProblem } from '../../central/model/types.js';
 

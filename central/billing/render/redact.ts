@@ -1,10 +1,10 @@
 // The customer's copy of an invoice. A rack holder is billed on its rack's meter less the equipment that
-// other customers hold inside the rack (energy/customer-points.ts); the draft traces every such point by id
+// other customers hold inside the rack (model/customer-points.ts); the draft traces every such point by id
 // with its kWh and counters, which is the operators' to see, not the rack holder's. The customer's copy
 // keeps the customer's own points and shows the others' as one summed deduction per line ("Equipment of
 // others in your racks: -108.543 kWh"); amounts, quantities and totals are the same. Operators, the
 // stored outputs and the webhook keep the full draft. Pure.
-import { billablePoints } from '../../energy/customer-points.js';
+import { billablePoints } from '../../model/customer-points.js';
 import { addEnergy, ZERO_ENERGY } from '../../energy/group.js';
 import type { EnergyQuantity } from '../../energy/types.js';
 import type { InventoryModel } from '../../model/types.js';

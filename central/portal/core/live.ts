@@ -1,7 +1,7 @@
 // Live power of groups (site, room, rack, feed, phase) from the latest power reading of each point. A
 // group sums the points nothing else in the group covers (model/cover.ts), among those read recently:
 // when a top meter falls silent, the meters below it stand in. A customer's live power is its billed
-// points less the points of others' inside them (energy/customer-points.ts). Pure.
+// points less the points of others' inside them (model/customer-points.ts). Pure.
 import { topPoints } from '../../model/cover.js';
 import type { InventoryModel, PointInfo } from '../../model/types.js';
 

@@ -1,11 +1,10 @@
 // What a portal figure is about: a site, room, rack, feed side, phase, point or customer, seen by an
 // operator (every meter, summed without double counting) or by a customer (only the points it is billed
-// on, less the points of others' inside them: energy/customer-points.ts). A customer asking for anything
+// on, less the points of others' inside them: model/customer-points.ts). A customer asking for anything
 // outside its own points gets nothing: the selection is empty, which the routes answer with 404. Pure.
-import { billablePoints } from '../../energy/customer-points.js';
-import type { HeldSpan } from '../../energy/group.js';
+import { billablePoints } from '../../model/customer-points.js';
 import { covers, topPoints } from '../../model/cover.js';
-import type { IntervalMs, InventoryModel, PointInfo } from '../../model/types.js';
+import type { HeldSpan, IntervalMs, InventoryModel, PointInfo } from '../../model/types.js';
 
 export const TARGET_KINDS = ['site', 'room', 'rack', 'feed', 'phase', 'point', 'customer'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];

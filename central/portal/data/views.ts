@@ -11,7 +11,7 @@ import { customerLive, operatorLive, type LiveGroupBy, type LiveRow } from '../c
 import { parseTarget, selectPoints, TargetError, targetText, type Selection, type Target, type Viewer } from '../core/targets.js';
 import { selectionsOverCuts, type EnergyDeps } from './energy.js';
 import { latestValues } from './latest.js';
-import { billablePoints } from '../../energy/customer-points.js';
+import { billablePoints } from '../../model/customer-points.js';
 import { coverage, measuredShareOver } from '../../energy/data-end.js';
 
 export interface ViewDeps extends EnergyDeps {

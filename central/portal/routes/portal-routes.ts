@@ -9,7 +9,7 @@ import { LIVE_GROUP_BY, type LiveGroupBy } from '../core/live.js';
 import { TargetError, type Viewer } from '../core/targets.js';
 import { chain } from '../data/chain.js';
 import { compare, history, live, type CompareBy, type HistoryRange, type ViewDeps } from '../data/views.js';
-import { billablePoints } from '../../energy/customer-points.js';
+import { billablePoints } from '../../model/customer-points.js';
 
 type Query = Record<string, string | undefined>;
 

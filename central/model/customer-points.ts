@@ -1,11 +1,11 @@
 // Which points bill a customer at a site, and when. Of the points the customer holds, those no other held
-// point covers (model/cover.ts): a rack's branch circuit, not also its PDUs. Where such a point covers a
-// point someone else holds at the time (another customer's outlet in this customer's PDU), that point's
-// energy over those times is deducted, so nothing is billed twice. Pure.
-import type { HeldSpan } from './group.js';
-import { covers, topPoints } from '../model/cover.js';
-import { customerHoldings, holdersOf } from '../model/holders.js';
-import type { IntervalMs, InventoryModel, PointInfo } from '../model/types.js';
+// point covers (cover.ts): a rack's branch circuit, not also its PDUs. Where such a point covers a point
+// someone else holds at the time (another customer's outlet in this customer's PDU), that point's energy
+// over those times is deducted, so nothing is billed twice. Pure, from holdings and topology alone: the
+// customer's energy report (energy/), its invoices (billing/) and the portal all start from it.
+import { covers, topPoints } from './cover.js';
+import { customerHoldings, holdersOf } from './holders.js';
+import type { HeldSpan, IntervalMs, InventoryModel, PointInfo } from './types.js';
 
 export interface BillablePoint {
   point: PointInfo;

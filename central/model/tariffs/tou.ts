@@ -1,7 +1,7 @@
 // Time-of-use: the instants where a tariff version's price changes within a span, in local time. Each
 // local day is cut at its windows' hours (DST days included: a window's hours are wall-clock hours, so
 // on the night the clocks go back a 02:00-03:00 window lasts two hours, and one going forward, none).
-import { nextDay, zoneClock, type LocalDate } from '../../common/local-time.js';
+import { nextDay, zoneClock, type LocalDate } from '../../../common/local-time.js';
 import { STANDARD_WINDOW, windowDays, type TariffVersion } from './tariff.js';
 
 export interface TouInterval {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { monthPeriod, zoneClock } from '../../common/local-time.js';
+import { monthPeriod, zoneClock } from '../../../common/local-time.js';
 import { TariffVersion } from './tariff.js';
 import { touIntervals } from './tou.js';
 

@@ -1,9 +1,9 @@
 // A customer's energy at a site as pricing asks for it (CustomerEnergy): the points it is billed on,
-// less the points inside them that someone else held at the time (billable.ts). The deducted points
+// less the points inside them that someone else held at the time (model/customer-points.ts). The deducted points
 // appear in the figures' point lists with negative kWh, so the trace shows what was taken off. Pure.
-import { DEMAND_SLOT_MS, heldEnergyOverCuts, heldPointsEnergy, type CustomerEnergy, type HeldPoint, type IntervalEnergy, type PeakDemand, type PointEnergy } from './group.js';
-import type { EnergyOptions } from './types.js';
-import { DEFAULT_ENERGY_OPTIONS } from './types.js';
+import { DEMAND_SLOT_MS, heldEnergyOverCuts, heldPointsEnergy, type CustomerEnergy, type HeldPoint, type IntervalEnergy, type PeakDemand, type PointEnergy } from '../energy/group.js';
+import type { EnergyOptions } from '../energy/types.js';
+import { DEFAULT_ENERGY_OPTIONS } from '../energy/types.js';
 
 const negate = (p: PointEnergy): PointEnergy => ({ ...p, kWh: -p.kWh, measuredKwh: -p.measuredKwh, estimatedKwh: -p.estimatedKwh, interpolatedKwh: -p.interpolatedKwh, deducted: true });
 

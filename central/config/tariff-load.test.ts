@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { ConfigError } from '../../common/issues.js';
-import { readInventory } from '../config/inventory-load.js';
+import { readInventory } from './inventory-load.js';
 import { readTariffs } from './tariff-load.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

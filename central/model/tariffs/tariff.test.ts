@@ -1,6 +1,6 @@
 import t from 'tap';
-import { ConfigError } from '../../common/issues.js';
-import { monthPeriod } from '../../common/local-time.js';
+import { ConfigError } from '../../../common/issues.js';
+import { monthPeriod } from '../../../common/local-time.js';
 import { parseSiteTariff, TariffVersion, versionsIn } from './tariff.js';
 
 const base = { version: 'v1', validFrom: '2026-01-01', currency: 'EUR', energyPricePerKwh: '0.20' };

@@ -1,7 +1,7 @@
 // A SeriesSource over arrays in memory, answering each lookup by binary search as an index would, and
-// counting the lookups (tests use the count to show the cost does not grow with the sampling rate;
-// benchmarks and tools can use it without a database).
-import type { CounterReading, EpochEvent, PowerReading, SeriesSource } from './types.js';
+// counting the lookups (tests use the count to show the cost does not grow with the sampling rate). The
+// energy core's tests run on it without a database; the product reads storage (central/energy/store-source.ts).
+import type { CounterReading, EpochEvent, PowerReading, SeriesSource } from '../../central/energy/types.js';
 
 export interface MemorySeriesData {
   seriesId: string;

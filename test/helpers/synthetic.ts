@@ -1,8 +1,8 @@
 // Synthetic counter series with a known truth: piecewise-constant power, readings on a fixed step, and
 // optionally device swaps or resets, a counter that wraps, and outages with no readings. The epoch events
-// are made as the gateway makes them (docs/checks.md). Scenario tests and benchmarks use it; the expected
-// figures in the tests are computed by hand from the same power steps, not from this code.
-import type { CounterReading, EpochEvent, PowerReading } from './types.js';
+// are made as the gateway makes them (docs/checks.md). Scenario tests use it; the expected figures in the
+// tests are computed by hand from the same power steps, not from this code.
+import type { CounterReading, EpochEvent, PowerReading } from '../../central/energy/types.js';
 
 export interface SyntheticRestart {
   /** The old epoch's last reading is at atMs; the new epoch's first reading gapMs later reads startKwh. */

@@ -7,10 +7,7 @@ import { z } from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from '../../common/issues.js';
 import { parseYamlDoc, type LineOf } from '../../common/yaml.js';
 import type { InventoryModel } from '../model/types.js';
-import { SiteTariff } from './tariff.js';
-
-/** Site id to its tariff. */
-export type TariffBook = ReadonlyMap<string, SiteTariff>;
+import { SiteTariff, type TariffBook } from '../model/tariffs/tariff.js';
 
 export const TariffFile = z.union([
   z.strictObject({ tariffs: z.array(SiteTariff).min(1).describe('one entry per site') }),

@@ -1,9 +1,11 @@
 // Tariffs: per site, versioned price lists, each valid over [validFrom, validTo) in the site's local
-// dates. Prices are decimals written as strings or numbers and are used exactly as written (money.ts).
+// dates. Prices are decimals written as strings or numbers and are used exactly as written (billing/money.ts
+// rounds only the amounts). Part of the model: config/tariff-load.ts reads the files into it, and the
+// operators' tariff edits (model/edits.ts) are checked against the same schema.
 import { z } from 'zod';
-import { ConfigError, issuesFromZod } from '../../common/issues.js';
-import { localMidnight, parseLocalDate } from '../../common/local-time.js';
-import { MINOR_UNITS } from './money.js';
+import { ConfigError, issuesFromZod } from '../../../common/issues.js';
+import { localMidnight, parseLocalDate } from '../../../common/local-time.js';
+import { MINOR_UNITS } from './currencies.js';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 /** A non-negative decimal: `0.215`, "0.2150". Strings keep every digit a YAML float might not. */
@@ -24,7 +26,7 @@ export const TariffVersion = z.strictObject({
   version: z.string().min(1).describe('name of this version, printed on every line it priced'),
   validFrom: LocalDate.describe('first local date it applies'),
   validTo: LocalDate.optional().describe('first local date it no longer applies; absent: until further notice'),
-  currency: z.string().refine((c) => MINOR_UNITS[c] !== undefined, 'an ISO 4217 code with a rounding rule (central/billing/money.ts MINOR_UNITS)'),
+  currency: z.string().refine((c) => MINOR_UNITS[c] !== undefined, 'an ISO 4217 code with a rounding rule (central/model/tariffs/currencies.ts MINOR_UNITS)'),
   energyPricePerKwh: Amount.describe('price per kWh outside any time-of-use window'),
   touWindows: z.array(TouWindow).default([]).describe('time-of-use windows; hours outside all of them use energyPricePerKwh'),
   overheadFactor: Amount.default('1').refine((v) => num(v) >= 1, 'at least 1').describe('PUE or overhead: energy is billed again × (factor - 1) as overhead'),
@@ -69,6 +71,9 @@ export const SiteTariff = z.strictObject({
   });
 });
 export type SiteTariff = z.infer<typeof SiteTariff>;
+
+/** Site id to its tariff. */
+export type TariffBook = ReadonlyMap<string, SiteTariff>;
 
 /** The name of the hours outside every time-of-use window. */
 export const STANDARD_WINDOW = 'standard';
