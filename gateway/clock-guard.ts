@@ -43,3 +43,29 @@ export class ClockGuard {
     return events;
   }
 }
+
+export interface ClockGateDeps {
+  guard: Pick<ClockGuard, 'check' | 'plausible'>;
+  /** Where the guard's events go (a jump, the clock becoming plausible). */
+  events: (events: readonly GatewayEvent[]) => void;
+  /** Called once, the first time the clock is plausible: polling starts. */
+  onPlausible: () => void;
+}
+
+/** Checked every second: passes the guard's events on, and opens once the clock is plausible. */
+export class ClockGate {
+  private opened = false;
+
+  constructor(private readonly deps: ClockGateDeps) {}
+
+  get open(): boolean {
+    return this.opened;
+  }
+
+  check(): void {
+    this.deps.events(this.deps.guard.check());
+    if (this.opened || !this.deps.guard.plausible()) return;
+    this.opened = true;
+    this.deps.onPlausible();
+  }
+}

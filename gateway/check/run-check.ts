@@ -6,10 +6,10 @@ import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../common/clock.js';
 import type { GatewayConfig } from '../config/schema.js';
-import { buildGateway } from '../main.js';
+import { buildAcquisition } from '../builders/acquisition.js';
 import type { Catalogs } from '../profiles/load.js';
 import type { PollResult } from '../polling/result.js';
-import { publisherOptions } from '../run.js';
+import { publisherOptions } from '../publish/options.js';
 import { type Attempt, type BrokerCheck, judge, type CheckReport, reportOf } from './report.js';
 
 export interface CheckDeps {
@@ -27,7 +27,7 @@ export interface CheckDeps {
 
 export async function runCheck(deps: CheckDeps): Promise<CheckReport> {
   const { config } = deps;
-  const gw = buildGateway({ config, configFile: deps.configFile, profiles: deps.profiles, clock: deps.clock, log: deps.log });
+  const gw = buildAcquisition({ config, profiles: deps.profiles, clock: deps.clock, log: deps.log });
   const brokerCheck = deps.broker ? checkBroker(config, deps.brokerTimeoutMs, deps.clock) : undefined;
   try {
     const attempts = await Promise.all([

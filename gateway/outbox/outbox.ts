@@ -60,8 +60,8 @@ export class Outbox {
     insert: Database.Statement; latest: Database.Statement; take: Database.Statement; del: Database.Statement;
     oldest: Database.Statement; trim: Database.Statement; rangeSize: Database.Statement; first: Database.Statement;
   };
-  /** Called with the gap events bounds enforcement produced; they are appended by the caller's policy. */
-  gaps: GatewayEvent[] = [];
+  /** Gap events (what bounds, a full disk or a lost file cost) not yet taken for publishing. */
+  private readonly gaps: GatewayEvent[] = [];
   commits = 0;
 
   private constructor(db: Database.Database, private readonly opt: OutboxOptions, private readonly clock: Clock) {
@@ -94,8 +94,16 @@ export class Outbox {
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(opt.file + suffix)) renameSync(opt.file + suffix, movedTo + suffix);
       log.error({ err: String(err), file: opt.file, movedTo }, 'outbox unreadable; moved aside, starting a fresh one');
       onReset(String(err), movedTo);
-      return new Outbox(openDb(opt), opt, clock);
+      const fresh = new Outbox(openDb(opt), opt, clock);
+      // What the lost file held is unknown beyond its sequence range: the whole range is announced as a gap.
+      fresh.gaps.push({ type: 'gap', ts: clock.now(), reason: 'outbox_reset', fromSeq: 0, toSeq: opt.seqFloor ?? 0, fromTs: 0, toTs: clock.now(), readings: 0 });
+      return fresh;
     }
+  }
+
+  /** The gap events since the last call, oldest first; the caller publishes them. */
+  takeGaps(): GatewayEvent[] {
+    return this.gaps.splice(0);
   }
 
   /** Queues an item; it is durable (and publishable) after the next commit. `keys` name the counters it holds. */
@@ -171,6 +179,11 @@ export class Outbox {
     this.stats.items += items;
     this.stats.entries += entries;
     this.stats.bytes += bytes;
+  }
+
+  /** False once closed. */
+  get isOpen(): boolean {
+    return this.db.open;
   }
 
   /** Commits what it can and closes; returns the items that could not be written (a full disk). */

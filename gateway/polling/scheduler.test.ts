@@ -28,9 +28,9 @@ t.test('energy and full polls on their own aligned cadences', async (t) => {
   const results: unknown[] = [];
   const s = new PollScheduler({
     targets: [{ target: a.target, energyIntervalMs: 1000, fullIntervalMs: 5000 }, { target: b.target, energyIntervalMs: 2000, fullIntervalMs: 2000 }],
-    clock, log: quietLog, onResult: (r) => results.push(r),
+    clock, log: quietLog,
   });
-  s.start();
+  s.start((r) => results.push(r));
   await clock.advance(10_000);
   await Promise.all([s.stop(), clock.advance(200)]);
   t.same(a.polls.filter((p) => p.kind === 'full').map((p) => p.at), [0, 5000, 10_000], 'a: full set at start and every 5 s');
@@ -43,8 +43,8 @@ t.test('energy and full polls on their own aligned cadences', async (t) => {
 t.test('a poll longer than its interval skips ticks and counts them', async (t) => {
   const clock = new FakeClock(START);
   const slow = target(clock, 'slow', 2500);
-  const s = new PollScheduler({ targets: [{ target: slow.target, energyIntervalMs: 1000, fullIntervalMs: 60_000 }], clock, log: quietLog, onResult: () => {} });
-  s.start();
+  const s = new PollScheduler({ targets: [{ target: slow.target, energyIntervalMs: 1000, fullIntervalMs: 60_000 }], clock, log: quietLog });
+  s.start(() => {});
   await clock.advance(8000);
   const stopped = s.stop();
   await clock.advance(3000);
@@ -58,9 +58,9 @@ t.test('a poll that throws is logged and the schedule goes on', async (t) => {
   let calls = 0;
   const s = new PollScheduler({
     targets: [{ target: { id: 'x', poll: async () => { calls++; throw new Error('boom'); } }, energyIntervalMs: 1000, fullIntervalMs: 1000 }],
-    clock, log: quietLog, onResult: () => {},
+    clock, log: quietLog,
   });
-  s.start();
+  s.start(() => {});
   await clock.advance(3000);
   await Promise.all([s.stop(), clock.advance(100)]);
   t.equal(calls, 4, 'polled at 0, 1, 2 and 3 s despite the failures');

@@ -22,7 +22,6 @@ export interface SchedulerDeps<R> {
   targets: readonly ScheduledTarget<R>[];
   clock: Clock;
   log: Logger;
-  onResult: (result: R) => void;
 }
 
 export class PollScheduler<R> {
@@ -32,11 +31,12 @@ export class PollScheduler<R> {
 
   constructor(private readonly deps: SchedulerDeps<R>) {}
 
-  start(): void {
+  /** Starts every target's loop; each poll's result goes to `onResult`. */
+  start(onResult: (result: R) => void): void {
     if (this.stopping) return;
     const stopping = new AbortController();
     this.stopping = stopping;
-    this.loops = this.deps.targets.map((t) => this.loop(t, stopping.signal));
+    this.loops = this.deps.targets.map((t) => this.loop(t, stopping.signal, onResult));
   }
 
   /** Ends every loop; resolves once the polls in flight have returned (their results still delivered). */
@@ -47,7 +47,7 @@ export class PollScheduler<R> {
     this.loops = [];
   }
 
-  private async loop(t: ScheduledTarget<R>, signal: AbortSignal): Promise<void> {
+  private async loop(t: ScheduledTarget<R>, signal: AbortSignal, onResult: (result: R) => void): Promise<void> {
     const { clock, log } = this.deps;
     const intervals = { energyMs: t.energyIntervalMs, fullMs: t.fullIntervalMs };
     let due: Due = { energyAtMs: clock.now(), fullAtMs: clock.now() }; // first poll at once, full
@@ -59,7 +59,7 @@ export class PollScheduler<R> {
         continue;
       }
       try {
-        this.deps.onResult(await t.target.poll(kind, signal));
+        onResult(await t.target.poll(kind, signal));
       } catch (err) {
         log.error({ err, device: t.target.id }, 'poll failed unexpectedly');
       }

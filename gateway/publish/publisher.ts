@@ -51,7 +51,7 @@ type PublishCounter = (typeof PUBLISH_COUNTERS)[number];
 export class Publisher {
   readonly counters = new Counters<PublishCounter>();
   connected = false;
-  lastError: string | undefined;
+  private error: string | undefined;
   /** Wall time the broker last acknowledged a message (the status page's "last delivery"). */
   lastAckedAtMs: number | undefined;
   private client: MqttClient | undefined;
@@ -74,6 +74,16 @@ export class Publisher {
   constructor(deps: PublisherDeps) {
     this.deps = deps;
     this.opt = deps.options;
+  }
+
+  /** The last thing that went wrong (the broker's or, through `noteError`, the outbox's), as the status says it. */
+  get lastError(): string | undefined {
+    return this.error;
+  }
+
+  /** Something the publisher does not see went wrong (a failed outbox commit); the status carries it as the last error. */
+  noteError(message: string): void {
+    this.error = message;
   }
 
   topic(kind: TopicKind): string {
@@ -114,7 +124,7 @@ export class Publisher {
       client.options.reconnectPeriod = doublingDelayMs(o.reconnectMinMs, ++this.reconnects + 1, o.reconnectMaxMs);
     });
     client.on('error', (err) => {
-      this.lastError = err.message;
+      this.error = err.message;
       this.deps.log.warn({ err: err.message }, 'broker error');
     });
     this.timers.push(setInterval(() => this.pump(), 200));
@@ -160,7 +170,7 @@ export class Publisher {
       v: SCHEMA_VERSION, gateway: this.opt.gateway, boot: this.opt.boot, state, ts: now,
       outbox: { depth: size.entries, oldestAgeS: size.oldestTs === undefined ? 0 : Math.max(0, (now - size.oldestTs) / 1000), bytes: size.bytes },
       publishedPerS: this.rate.perS,
-      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.error ? { lastError: this.error } : {}),
     };
   }
 
@@ -216,7 +226,7 @@ export class Publisher {
       this.tickRate(msg.entries);
     }, (err: unknown) => {
       // The client was closed with the message unacknowledged: the outbox still has it for next time.
-      this.lastError = String(err);
+      this.error = String(err);
     }).finally(() => {
       this.inflight--;
       this.pump();
@@ -237,7 +247,7 @@ export class Publisher {
       this.deps.log.error({ kind, problem }, 'retained message fails the wire schema; not sent');
       return;
     }
-    this.client?.publishAsync(this.topic(kind), payload, { qos: 1, retain: true }).catch((err: unknown) => { this.lastError = String(err); });
+    this.client?.publishAsync(this.topic(kind), payload, { qos: 1, retain: true }).catch((err: unknown) => { this.error = String(err); });
   }
 
   private takeTokens(n: number): boolean {

@@ -1,6 +1,6 @@
 // What the status page and /metrics know about each configured device beyond the drivers' counters: the
 // last poll, the last good reading and its headline values, the last error and since when it fails.
-// Fed at the poll boundary (gateway/run.ts) with every PollResult. Pure state, no I/O.
+// Fed at the poll boundary (gateway/polling/intake.ts) with every PollResult. Pure state, no I/O.
 import type { Measurement } from '../../protocol/measurements.js';
 import type { Reading } from '../../protocol/reading.js';
 import type { DeviceIdentity, PollResult } from '../polling/result.js';
@@ -58,6 +58,8 @@ function rank(channel: string): number {
 
 export class DeviceBook {
   private readonly live = new Map<string, DeviceLive>();
+  /** Serial and model per reading device, in the order the devices were first heard of. */
+  private readonly seen = new Map<string, { serial?: string; model?: string }>();
 
   constructor(ids: readonly string[]) {
     for (const id of ids) this.live.set(id, { polls: 0, failedPolls: 0, consecutiveFailures: 0, values: {}, identities: {} });
@@ -67,7 +69,10 @@ export class DeviceBook {
   observe(r: PollResult, nowMs: number): void {
     const d = this.live.get(r.device);
     if (!d) return;
-    for (const i of r.identities ?? []) d.identities[i.device] = identityOf(i);
+    for (const i of r.identities ?? []) {
+      d.identities[i.device] = identityOf(i);
+      this.seen.set(i.device, identityOf(i));
+    }
     if (r.skipped) return;
     d.polls++;
     d.lastPollAtMs = nowMs;
@@ -91,6 +96,11 @@ export class DeviceBook {
 
   get(id: string): DeviceLive | undefined {
     return this.live.get(id);
+  }
+
+  /** Who each reading device says it is (a PDU's chained units included), in the order they were first heard of. */
+  identities(): ReadonlyMap<string, { serial?: string; model?: string }> {
+    return this.seen;
   }
 }
 

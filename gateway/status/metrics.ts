@@ -1,5 +1,5 @@
 // The gateway's Prometheus metrics: one Registry per gateway. Polls are observed at the poll boundary
-// (observePoll, called by gateway/run.ts); everything else is read at scrape time from the counters the
+// (observePoll, called by gateway/polling/intake.ts); everything else is read at scrape time from the counters the
 // drivers, outbox and publisher already keep, so nothing is counted twice. Names and labels: docs/metrics.md.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PollResult } from '../polling/result.js';

@@ -21,7 +21,7 @@ export interface GatewayView {
   outbox: { size: OutboxStats; pendingCount: number };
   publisher: {
     connected: boolean;
-    lastError: string | undefined;
+    readonly lastError: string | undefined;
     lastAckedAtMs: number | undefined;
     counters: CounterSource;
     status(state: 'online'): { publishedPerS?: number };

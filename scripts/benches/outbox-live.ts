@@ -6,7 +6,7 @@ import { systemClock } from '../../common/clock.js';
 import { Outbox } from '../../gateway/outbox/outbox.js';
 import { Publisher } from '../../gateway/publish/publisher.js';
 import { Mqtt } from '../../gateway/config/schema.js';
-import { publisherOptions } from '../../gateway/run.js';
+import { publisherOptions } from '../../gateway/publish/options.js';
 import { fakeReadings } from './outbox-data.js';
 
 const [url, seconds, perS, dir] = process.argv.slice(2);

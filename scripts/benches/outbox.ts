@@ -12,7 +12,7 @@ import { PACKAGE_ROOT } from '../../gateway/paths.js';
 import { Outbox } from '../../gateway/outbox/outbox.js';
 import { Publisher } from '../../gateway/publish/publisher.js';
 import { Mqtt } from '../../gateway/config/schema.js';
-import { publisherOptions } from '../../gateway/run.js';
+import { publisherOptions } from '../../gateway/publish/options.js';
 import { freePort } from '../../sim/wiring.js';
 import type { Bench } from '../bench.js';
 import { fakeReadings } from './outbox-data.js';

@@ -1,11 +1,11 @@
 // The accelerated history, through the real chain. The simulators, the gateways and the central node all
-// read one WarpClock (clock.ts). The real gateways (gateway/run.ts: scheduler, drivers, counter checks,
+// read one WarpClock (clock.ts). The real gateways (gateway/main.ts: scheduler, drivers, counter checks,
 // outbox, publisher) poll the simulators over Modbus TCP, the RS-485 line and SNMP once an hour of
 // simulated time; after each round of polls, when every poll loop sleeps until its next hour, the clock
 // jumps to that hour. Readings reach the central node over MQTT with the gateways' own broker users and
 // are stored by its ingest like any others. Before a jump makes a month invoiceable, the gateways'
 // outboxes are drained, as a real site delivers within seconds. Only the waiting between polls is skipped.
-import type { RunningGateway } from '../../gateway/run.js';
+import type { RunningGateway } from '../../gateway/main.js';
 import type { WarpClock } from './clock.js';
 import { mustDrain, stepsOf, type HistoryPlan } from './plan.js';
 

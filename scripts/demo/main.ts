@@ -14,7 +14,7 @@ import { startCentral } from '../../central/main.js';
 import { createLogger } from '../../common/log.js';
 import { BUILTIN_PROFILES_DIR, PACKAGE_VERSION } from '../../gateway/paths.js';
 import { loadCatalogs } from '../../gateway/profiles/load.js';
-import { startGateway, type RunningGateway } from '../../gateway/run.js';
+import { startGateway, type RunningGateway } from '../../gateway/main.js';
 import { freePort, socatAvailable } from '../../sim/wiring.js';
 import { parseDemoArgs } from './args.js';
 import { WarpClock } from './clock.js';

@@ -8,7 +8,7 @@ import type { SetUserOptions } from '../../central/broker/credentials.js';
 import { writeAtomically } from '../../central/broker/credentials.js';
 import { generatePassword } from '../../central/broker/passwords.js';
 import { parseGatewayConfig } from '../../gateway/config/load.js';
-import { loadCatalogFor } from '../../gateway/main.js';
+import { loadCatalogFor } from '../../gateway/config/catalogs.js';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../gateway/paths.js';
 import { ConfigError } from '../../common/issues.js';
 import { parseYamlDoc } from '../../common/yaml.js';

@@ -11,7 +11,7 @@ import { checkTable, judge, reportOf, type CheckReport } from '../../gateway/che
 import { checkBroker, runCheck } from '../../gateway/check/run-check.js';
 import { GatewayConfig } from '../../gateway/config/schema.js';
 import { readGatewayConfig } from '../../gateway/config/load.js';
-import { loadCatalogFor } from '../../gateway/main.js';
+import { loadCatalogFor } from '../../gateway/config/catalogs.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { startSnmpSim } from '../../sim/snmp/start.js';
 import { freeUdpPortRange } from '../../sim/wiring.js';

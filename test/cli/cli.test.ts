@@ -48,7 +48,7 @@ t.test('a config with several mistakes names file, path and problem for each, an
 t.test('the shipped example config is valid', async (t) => {
   const example = fileURLToPath(new URL('../../config/gateway.example.yaml', import.meta.url));
   const { readGatewayConfig } = await import('../../gateway/config/load.js');
-  const { loadCatalogFor } = await import('../../gateway/main.js');
+  const { loadCatalogFor } = await import('../../gateway/config/catalogs.js');
   const cfg = await readGatewayConfig(example);
   const catalog = await loadCatalogFor(cfg, example);
   t.equal(cfg.devices.length, 8);

@@ -1,4 +1,4 @@
-// Builds a gateway-side bus and devices against a simulator, the way gateway/main.ts does.
+// Builds a gateway-side bus and devices against a simulator, the way gateway/builders/acquisition.ts does.
 import { systemClock } from '../../common/clock.js';
 import type { Bus } from '../../gateway/config/schema.js';
 import { Bus as BusSchema } from '../../gateway/config/schema.js';

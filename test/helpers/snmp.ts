@@ -1,4 +1,4 @@
-// Builds a gateway-side SNMP agent poller the way gateway/main.ts does.
+// Builds a gateway-side SNMP agent poller the way gateway/builders/acquisition.ts does.
 import { systemClock } from '../../common/clock.js';
 import { SnmpAgent } from '../../gateway/drivers/snmp/agent.js';
 import { SnmpClient, type SnmpTarget } from '../../gateway/drivers/snmp/session.js';
