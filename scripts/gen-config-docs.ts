@@ -12,6 +12,7 @@ import { SnmpProfile } from '../gateway/profiles/snmp-schema.js';
 import { z } from 'zod';
 import { MESSAGE_SCHEMAS, SCHEMA_VERSION } from '../protocol/wire.js';
 import { configReference } from './config-docs.js';
+import { layoutTable, scanFolders, withLayout } from './layout.js';
 
 const docs = [
   {
@@ -60,8 +61,16 @@ for (const [kind, schema] of Object.entries(MESSAGE_SCHEMAS)) {
   });
 }
 
+// The layout table of docs/development.md, from the tree (scripts/layout.ts).
+const layout = layoutTable(scanFolders(PACKAGE_ROOT));
+for (const problem of layout.problems) process.stderr.write(`${problem}\n`);
+const developmentDoc = await readFile(join(PACKAGE_ROOT, 'docs/development.md'), 'utf8');
+const withTable = withLayout(developmentDoc, layout.text);
+if (withTable === undefined) process.stderr.write('docs/development.md: the layout markers are missing\n');
+docs.push({ file: 'docs/development.md', text: withTable ?? developmentDoc });
+
 const check = process.argv.includes('--check');
-let stale = 0;
+let stale = layout.problems.length + (withTable === undefined ? 1 : 0);
 for (const d of docs) {
   const path = join(PACKAGE_ROOT, d.file);
   const current = await readFile(path, 'utf8').catch(() => '');

@@ -15,9 +15,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'gateway/config': 'gateway.yaml: schema, loader, topology checks',
   'gateway/drivers/modbus': 'Modbus RTU and TCP: frames, links, the bus scheduler, device polling, bus scan',
   'gateway/drivers/snmp': 'SNMP agents: sessions, BER, table rows, targets, scan',
-  'gateway/outbox': 'every reading on local disk (SQLite) until the broker has it',
-  'gateway/poll': 'the poll path: device results to readings, checks and the outbox',
-  'gateway/polling': 'schedules, the scheduler, concurrency limits, poll results',
+  'gateway/outbox': 'every reading on local disk (SQLite) until the broker has it; the commit cycle and the journal of events and alerts',
+  'gateway/polling': 'schedules, the scheduler, concurrency limits, poll results, the poll intake (results to readings, checks and the outbox)',
   'gateway/profiles': 'loading and resolving device profiles (Modbus registers, SNMP OIDs)',
   'gateway/publish': 'MQTT publishing with QoS 1 acknowledgements, batching and rate limits',
   'gateway/state': 'small human-readable state (lowdb): counters\' last values, active alerts',
@@ -41,7 +40,7 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/portal': 'the operators\' and customers\' web portal (served by the API)',
   'central/portal/core': 'pure page logic: buckets, targets, live values',
   'central/portal/data': 'the portal\'s data loaders',
-  'central/portal/public': 'the browser modules and styles, served as they are',
+  'central/portal/public': 'the browser modules and styles, served as they are (no bundler)',
   'central/portal/routes': 'the portal\'s pages',
   'central/storage': '`backends.ts`, the one table that opens each store on SQLite or PostgreSQL; migrations',
   'central/storage/access': 'users, sessions, tokens (both dialects)',
@@ -54,17 +53,23 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'sim/modbus': 'Modbus meters on TCP and serial lines, faults included',
   'sim/snmp': 'SNMP PDUs from the profiles, swaps included',
   'cli': 'the `joulebook` command; each area registers its subcommands',
-  'scripts': 'documentation generator, this table',
+  'scripts': 'the documentation generator (config references, wire schemas, this table)',
   'scripts/benches': '`npm run bench -- <name>`: each benchmark and its harness',
   'scripts/demo': '`npm start`: the whole chain on embedded defaults',
   'scripts/provision': '`joulebook provision`: a room gateway\'s config and credentials',
   'test': 'tests with a socket, process, database or browser, by area; unit tests sit beside the code',
+  'bin': 'the installed `joulebook` command (runs dist/cli/main.js)',
+  'config': 'device profiles (device knowledge as YAML), room templates, example configs, inventory and tariffs',
+  'deploy': 'the compose example (central, Mosquitto, PostgreSQL), Mosquitto files, the image check',
+  'docs': 'the project explains itself: protocol, config references (generated), deploy, installer, invoices',
   'test/helpers': 'shared test helpers: peers, waits, seeds, clocks, example worlds, sample messages, synthetic series',
 };
 
-const ROOTS = ['protocol', 'common', 'gateway', 'central', 'sim', 'cli', 'scripts', 'test'];
-/** Folders below these are listed as one row (the test areas, the fixtures, a store's dialects). */
-const LEAVES = ['test', 'central/storage/readings', 'protocol'];
+const ROOTS = ['protocol', 'common', 'gateway', 'central', 'sim', 'cli', 'scripts', 'test', 'bin', 'config', 'deploy', 'docs'];
+/** Folders below these are listed as one row (the test areas, a store's dialects, the browser modules, data). */
+const LEAVES = ['test', 'central/storage/readings', 'central/portal/public', 'protocol', 'config', 'deploy', 'docs'];
+/** Roots whose every file counts (not only code). */
+const DATA_ROOTS = ['config', 'deploy', 'docs'];
 
 export interface FolderCount {
   path: string;
@@ -72,7 +77,7 @@ export interface FolderCount {
   tests: number;
 }
 
-/** Every folder under the roots that holds .ts or .js files, with its counts; below a leaf, counted into it. */
+/** Every folder under the roots that holds code (or any file, under a data root), with its counts; below a leaf, counted into it. */
 export function scanFolders(root: string): FolderCount[] {
   const out = new Map<string, FolderCount>();
   const walk = (rel: string, owner: string) => {
@@ -81,7 +86,7 @@ export function scanFolders(root: string): FolderCount[] {
       if (entry.isDirectory()) {
         const isLeafChild = LEAVES.some((l) => rel === l || rel.startsWith(`${l}/`)) && path !== 'test/helpers';
         walk(path, isLeafChild ? owner : path);
-      } else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+      } else if (DATA_ROOTS.includes(rel.split('/')[0]!) || (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))) {
         const c = out.get(owner) ?? { path: owner, sources: 0, tests: 0 };
         if (entry.name.includes('.test.')) c.tests++;
         else c.sources++;
