@@ -92,7 +92,7 @@ export class Outbox {
     } catch (err) {
       const movedTo = `${opt.file}.corrupt-${clock.now()}`;
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(opt.file + suffix)) renameSync(opt.file + suffix, movedTo + suffix);
-      log.error({ err: String(err), file: opt.file, movedTo }, 'outbox unreadable; moved aside, starting a fresh one');
+      log.error({ err, file: opt.file, movedTo }, 'outbox unreadable; moved aside, starting a fresh one');
       onReset(String(err), movedTo);
       return new Outbox(openDb(opt), opt, clock);
     }

@@ -115,7 +115,7 @@ export class Publisher {
     });
     client.on('error', (err) => {
       this.lastError = err.message;
-      this.deps.log.warn({ err: err.message }, 'broker error');
+      this.deps.log.warn({ err }, 'broker error');
     });
     this.timers.push(setInterval(() => this.pump(), 200));
     this.timers.push(setInterval(() => { if (this.connected) this.publishRetained('status', this.status('online')); }, o.statusIntervalMs));

@@ -245,7 +245,7 @@ export class ModbusBus {
       this.openFailures++;
       const delayMs = doublingDelayMs(500, this.openFailures, MAX_RECONNECT_DELAY_MS);
       this.nextOpenAtMs = this.clock.monotonicMs() + delayMs;
-      this.log.warn({ bus: this.name, link: this.link.name, err: String(err), retryInMs: delayMs }, 'link open failed');
+      this.log.warn({ bus: this.name, link: this.link.name, err, retryInMs: delayMs }, 'link open failed');
       return { kind: 'link', reason: String(err) };
     }
   }
