@@ -164,7 +164,7 @@ export class Outbox {
 
   get size(): OutboxStats {
     const first = this.stmt.first.get() as { ts: number } | undefined;
-    return { ...this.stats, ...(first ? { oldestTs: first.ts } : {}) };
+    return { ...this.stats, oldestTs: first?.ts };
   }
 
   private adjust(items: number, entries: number, bytes: number): void {

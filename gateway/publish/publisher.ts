@@ -160,7 +160,7 @@ export class Publisher {
       v: SCHEMA_VERSION, gateway: this.opt.gateway, boot: this.opt.boot, state, ts: now,
       outbox: { depth: size.entries, oldestAgeS: size.oldestTs === undefined ? 0 : Math.max(0, (now - size.oldestTs) / 1000), bytes: size.bytes },
       publishedPerS: this.rate.perS,
-      ...(this.lastError ? { lastError: this.lastError } : {}),
+      lastError: this.lastError || undefined,
     };
   }
 

@@ -73,7 +73,7 @@ export async function brokerSide(o: BrokerSideOptions): Promise<BrokerSide> {
   }
   const external = !embedded;
   if (external) notes.push(`broker users are in ${credentialsFile}: run \`joulebook central broker mosquitto-files\` and send Mosquitto SIGHUP, or the new password is not in force (docs/deploy.md)`);
-  return { credentialsFile, url, ...(caPem ? { caPem } : {}), warnings, notes, external };
+  return { credentialsFile, url, caPem, warnings, notes, external };
 }
 
 /**
