@@ -32,7 +32,7 @@ export function centralCommand(): Command {
       const log = centralLogger(config.log.level);
       // Listening before starting: a SIGTERM during start-up stops the node too, never by the default action.
       const signalled = untilSignal();
-      const starting = startCentral({ config, clock: processClock(), log, ...(o.newDatabase ? { newDatabase: true } : {}) });
+      const starting = startCentral({ config, clock: processClock(), log, newDatabase: o.newDatabase });
       await runUntilSignal(starting, signalled, log);
     });
   cmd.command('review')

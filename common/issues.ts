@@ -28,8 +28,8 @@ export function formatIssues(issues: readonly ConfigIssue[]): string {
 /** Thrown at the edge that read the files; carries every problem found, not just the first. */
 export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
-  constructor(issues: readonly ConfigIssue[]) {
-    super(`${issues.length} configuration problem(s):\n${formatIssues(issues)}`);
+  constructor(issues: readonly ConfigIssue[], options?: ErrorOptions) {
+    super(`${issues.length} configuration problem(s):\n${formatIssues(issues)}`, options);
     this.name = 'ConfigError';
     this.issues = issues;
   }

@@ -155,7 +155,7 @@ async function scanPdus(o: ScanOptions): Promise<void> {
     ? { name: o.v3User, level: o.privKey ? 'authPriv' : o.authKey ? 'authNoPriv' : 'noAuthNoPriv', ...(o.authKey ? { authProtocol: o.authProtocol, authKey: o.authKey } : {}), ...(o.privKey ? { privProtocol: o.privProtocol, privKey: o.privKey } : {}) }
     : undefined;
   const hits = await scanSnmp({ catalog, clock: systemClock, log }, hosts, {
-    port: o.port, version: user ? '3' : '2c', community: o.community, ...(user ? { user } : {}), timeoutMs: o.timeoutMs, retries: 1, maxRepetitions: 25,
+    port: o.port, version: user ? '3' : '2c', community: o.community, user, timeoutMs: o.timeoutMs, retries: 1, maxRepetitions: 25,
   });
   // The SNMP settings go along (never the v3 keys), for `joulebook provision --scan`.
   const snmp = { port: o.port, version: user ? '3' : '2c', ...(user ? { user: { name: user.name, level: user.level } } : { community: o.community }) };

@@ -97,7 +97,7 @@ export function stopOnSignal(deps: SignalStopDeps): (target: Stoppable, how: Sig
         target.abandon();
         log.error({ stopMs: elapsed(), waitingFor, waitedMs: target.stopSteps.waitedMs }, `${why}: outbox committed and closed, the rest abandoned`);
       } catch (err) {
-        log.error({ stopMs: elapsed(), waitingFor, err: String(err) }, `${why}: the outbox could not be closed cleanly (SQLite recovers it at the next start)`);
+        log.error({ stopMs: elapsed(), waitingFor, err }, `${why}: the outbox could not be closed cleanly (SQLite recovers it at the next start)`);
       }
       deps.exit(1);
     };

@@ -46,7 +46,7 @@ export function simCommand(): Command {
       const signalled = untilSignal();
       const sim = await startModbusSim({
         wire, meters: parseUnitList(o.units).map((unit) => ({ unit, profile })), turnaroundMs: o.turnaroundMs, speed: o.speed,
-        ...(o.strict ? { strictAddresses: true } : {}), ...(o.control ? { control: o.control } : {}),
+        strictAddresses: o.strict, control: o.control,
       });
       process.stdout.write(`simulating ${profile.id} units ${[...sim.bank.meters.keys()].join(',')} on ${sim.wire.address}${sim.control ? `; control http://${sim.control.address}` : ''}\n`);
       await signalled;
@@ -74,7 +74,7 @@ export function simCommand(): Command {
       const sim = await startSnmpSim({
         profile, host: o.listen.host, port: o.listen.port, pdus: o.pdus, outlets: o.outlets, chained: o.chained, community: o.community, speed: o.speed,
         ...(o.v3User ? { user: { name: o.v3User, level: 'authPriv' as const, authProtocol: 'sha256' as const, authKey: o.authKey!, privProtocol: 'aes' as const, privKey: o.privKey! } } : {}),
-        ...(o.control ? { control: o.control } : {}),
+        control: o.control,
       });
       const last = o.listen.port + o.pdus - 1;
       process.stdout.write(`simulating ${o.pdus} ${profile.id} PDU(s) with ${o.outlets} outlets on ${o.listen.host}:${o.listen.port}${o.pdus > 1 ? `-${last}` : ''}${sim.control ? `; control http://${sim.control.address}` : ''}\n`);

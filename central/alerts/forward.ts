@@ -60,7 +60,7 @@ export class AlertForwarder implements IngestSink {
     const body = JSON.stringify(a);
     this.deps.publish(body).then(() => { this.counters.published++; }, (err: unknown) => {
       this.counters.publishFailed++;
-      this.deps.log.warn({ err: String(err) }, 'alert not published on the central topic');
+      this.deps.log.warn({ err }, 'alert not published on the central topic');
     });
     for (const hook of this.deps.webhooks) {
       this.queue.push({ hook, body });
@@ -96,7 +96,7 @@ export class AlertForwarder implements IngestSink {
         }
         this.deps.log.warn({ url: hook.url, status: res.status, attempt }, 'alert webhook refused');
       } catch (err) {
-        this.deps.log.warn({ url: hook.url, err: String(err), attempt }, 'alert webhook failed');
+        this.deps.log.warn({ url: hook.url, err, attempt }, 'alert webhook failed');
       }
       await new Promise((r) => setTimeout(r, doublingDelayMs(this.deps.retryMs ?? 1000, attempt)));
     }

@@ -23,7 +23,7 @@ export async function openModelHolder(deps: { config: CentralConfig; inventory: 
 export function authService(config: CentralConfig, access: AccessStore, customerExists: ((id: string) => boolean) | undefined, log: Logger, clock: { now(): number }): AuthService {
   const s = config.api.signIn;
   const limits = { perUsername: s.maxFailuresPerUsername, perAddress: s.maxFailuresPerAddress, windowMs: s.windowMinutes * 60_000 };
-  return new AuthService({ store: access, clock, log, limits, sessionTtlMs: config.api.sessionHours * 3_600_000, ...(customerExists ? { customerExists } : {}) });
+  return new AuthService({ store: access, clock, log, limits, sessionTtlMs: config.api.sessionHours * 3_600_000, customerExists });
 }
 
 /** The metrics as api.metrics exposes them: to staff (default) or anyone, or not at all. */
@@ -40,7 +40,7 @@ export interface RunningApi {
 }
 
 export async function startApi(deps: ApiDeps, listen: { host: string; port: number } & ApiServerOptions): Promise<RunningApi> {
-  const server = await buildApi(deps, { ...(listen.tls ? { tls: listen.tls } : {}), ...(listen.trustProxy !== undefined ? { trustProxy: listen.trustProxy } : {}) });
+  const server = await buildApi(deps, { tls: listen.tls, trustProxy: listen.trustProxy });
   await server.app.listen({ host: listen.host, port: listen.port });
   const addr = server.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : listen.port;

@@ -31,7 +31,7 @@ export interface ErrorBody {
 }
 
 export function errorBody(e: ApiError): ErrorBody {
-  return { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
+  return { error: { code: e.code, message: e.message, details: e.details } };
 }
 
 /** The schema of the error body, for the OpenAPI document. */

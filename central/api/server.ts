@@ -104,7 +104,7 @@ export async function buildApi(deps: ApiDeps, opts: ApiServerOptions = {}): Prom
     const e = toApiError(err, req);
     stats.errors[e.code] = (stats.errors[e.code] ?? 0) + 1;
     const ctx = { method: req.method, url: req.url, user: req.principal?.username, code: e.code };
-    if (e.status >= 500) log.error({ ...ctx, err: err instanceof Error ? err.stack : String(err) }, 'request failed');
+    if (e.status >= 500) log.error({ ...ctx, err }, 'request failed');
     else log.info({ ...ctx, message: e.message }, 'request refused');
     void reply.status(e.status).send(errorBody(e));
   });

@@ -29,7 +29,7 @@ export function userCommand(deps: AuthCommandDeps): Command {
     .option('--password-stdin', 'read the password from standard input')
     .action(async (username: string, o: { config: string; role: Role; customer?: string; passwordStdin?: boolean }) => withAuth(o.config, async (auth) => {
       const given = await password(o);
-      const r = await auth.addUser({ username, role: o.role, ...(o.customer ? { customer: o.customer } : {}), ...(given ? { password: given } : {}) });
+      const r = await auth.addUser({ username, role: o.role, customer: o.customer || undefined, password: given || undefined });
       deps.write(given ? `user ${username} added (${o.role})\n` : `user ${username} added (${o.role}); password (shown once): ${r.password}\n`);
     }));
   cmd.command('passwd <username>')

@@ -76,7 +76,7 @@ export class AuthService {
   }
 
   private principalOf(u: StoredUser, via: Principal['via']): Principal {
-    return { username: u.username, role: u.role, ...(u.customer !== undefined ? { customer: u.customer } : {}), via };
+    return { username: u.username, role: u.role, customer: u.customer, via };
   }
 
   /** The limiter's keys of an attempt: the username (any letter case: one account) and the client address. */

@@ -132,14 +132,14 @@ export class EmbeddedBroker {
       },
       authorizeForward: (_client, packet) => (this.dropped.has(packet.payload as Buffer) ? null : packet),
     });
-    aedes.on('clientError', (client, err) => this.deps.log.debug({ clientId: client.id, err: err.message }, 'client error'));
-    aedes.on('connectionError', (_client, err) => this.deps.log.debug({ err: err.message }, 'connection error'));
+    aedes.on('clientError', (client, err) => this.deps.log.debug({ clientId: client.id, err }, 'client error'));
+    aedes.on('connectionError', (_client, err) => this.deps.log.debug({ err }, 'connection error'));
     // aedes emits 'error' when publishing an earlier run's wills fails (e.g. one refused here); unhandled, it would end the process.
-    (aedes as unknown as EventEmitter).on('error', (err: Error) => this.deps.log.warn({ err: err.message }, 'broker error'));
+    (aedes as unknown as EventEmitter).on('error', (err: Error) => this.deps.log.warn({ err }, 'broker error'));
     aedes.on('connackSent', (_packet, client) => this.guards.get(client.conn)?.signedIn());
     aedes.on('clientReady', (client) => {
       // A clean session without a will leaves nothing under the client id: it is free again.
-      if (client.clean && !(client as unknown as { will: unknown }).will) void owners.release(client.id, this.principals.get(client)?.username ?? '').catch((err: unknown) => this.deps.log.error({ clientId: client.id, err: String(err) }, 'releasing a client id failed'));
+      if (client.clean && !(client as unknown as { will: unknown }).will) void owners.release(client.id, this.principals.get(client)?.username ?? '').catch((err: unknown) => this.deps.log.error({ clientId: client.id, err }, 'releasing a client id failed'));
     });
     this.running = { aedes, persistence, owners, servers: [], sockets: new Set() };
     try {
@@ -168,7 +168,7 @@ export class EmbeddedBroker {
       if (o.tls) {
         const [cert, key, ca] = await Promise.all([readFile(o.tls.certFile), readFile(o.tls.keyFile), o.tls.caFile ? readFile(o.tls.caFile) : undefined]);
         const server = createTlsServer({ cert, key, ...(ca ? { ca } : {}), handshakeTimeout: connectTimeoutMs, requestCert: o.tls.requestClientCert ?? false, rejectUnauthorized: o.tls.requestClientCert ?? false }, handle);
-        server.on('tlsClientError', (err) => this.deps.log.debug({ err: err.message }, 'TLS handshake failed'));
+        server.on('tlsClientError', (err) => this.deps.log.debug({ err }, 'TLS handshake failed'));
         ports.tlsPort = await this.listen(server, o.tls);
       }
     } catch (err) {
@@ -279,7 +279,7 @@ export class EmbeddedBroker {
       }
       done(null);
     }, (err: unknown) => done(err instanceof Error ? err : new Error(String(err))))
-      .catch((err: unknown) => this.deps.log.error({ err: String(err), topic: packet.topic }, 'answering a gated publish failed'));
+      .catch((err: unknown) => this.deps.log.error({ err, topic: packet.topic }, 'answering a gated publish failed'));
     this.gated.add(answered);
     void answered.finally(() => this.gated.delete(answered));
   }

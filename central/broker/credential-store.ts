@@ -67,7 +67,7 @@ export class CredentialStore {
       // Logged once per broken version of the file, not once per connect.
       this.failedStamp = stamp;
       this.reloadFailures++;
-      this.deps.log.error({ file: this.deps.file, err: (err as Error).message }, 'broker credentials not reloaded; keeping the last good ones');
+      this.deps.log.error({ file: this.deps.file, err }, 'broker credentials not reloaded; keeping the last good ones');
     }
   }
 

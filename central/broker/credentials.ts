@@ -73,7 +73,7 @@ export async function readCredentials(file: string): Promise<CredentialsFile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([{ file, path: '(file)', message: (err as Error).message }]);
+    throw new ConfigError([{ file, path: '(file)', message: (err as Error).message }], { cause: err });
   }
   return parseCredentials(text, file);
 }
@@ -124,7 +124,7 @@ async function readOrEmpty(file: string): Promise<CredentialsFile> {
   try {
     return await readCredentials(file);
   } catch (err) {
-    if (err instanceof ConfigError && err.issues.length === 1 && err.issues[0]!.path === '(file)' && /ENOENT/.test(err.issues[0]!.message)) return { version: 1, users: [] };
+    if (err instanceof ConfigError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return { version: 1, users: [] };
     throw err;
   }
 }

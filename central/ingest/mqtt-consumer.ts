@@ -66,7 +66,7 @@ export class MqttIngestConsumer {
     const client = mqtt.connect(o.url, options);
     this.client = client;
     client.handleMessage = (packet, callback) => this.onPublish(client, packet, callback);
-    client.on('error', (err) => this.deps.log.warn({ err: err.message, url: o.url }, 'MQTT consumer error'));
+    client.on('error', (err) => this.deps.log.warn({ err, url: o.url }, 'MQTT consumer error'));
     client.on('close', () => this.deps.log.debug({ clientId: o.clientId }, 'MQTT consumer connection closed'));
     let first: ((err?: Error) => void) | undefined;
     const subscribed = new Promise<void>((resolve, reject) => { first = (err) => (err ? reject(err) : resolve()); });
@@ -76,7 +76,7 @@ export class MqttIngestConsumer {
       // A kept session still has the subscription; a new one needs it (again).
       if (connack.sessionPresent && !first) return;
       client.subscribe(this.subscription, { qos: 1 }, (err) => {
-        if (err) this.deps.log.error({ err: err.message, topic: this.subscription }, 'subscription refused');
+        if (err) this.deps.log.error({ err, topic: this.subscription }, 'subscription refused');
         first?.(err ?? undefined);
         first = undefined;
       });

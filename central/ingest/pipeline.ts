@@ -217,7 +217,7 @@ export class IngestPipeline implements IngestPort {
     this.counters.storeFailed();
     this.consecutiveFailures++;
     const delayMs = doublingDelayMs(this.opt.retryMinMs, this.consecutiveFailures, this.opt.retryMaxMs);
-    this.rejectLog.error('store_failed', { err: err instanceof Error ? err.message : String(err), messages, attempt: this.consecutiveFailures, retryInMs: delayMs }, 'storing a group failed; retrying, nothing acknowledged');
+    this.rejectLog.error('store_failed', { err, messages, attempt: this.consecutiveFailures, retryInMs: delayMs }, 'storing a group failed; retrying, nothing acknowledged');
     await Promise.race([this.deps.clock.sleep(delayMs, this.retryTimers.signal), this.abortSignal]);
   }
 

@@ -42,7 +42,7 @@ export function headline(rs: readonly Reading[]): { energyKwh?: number; powerW?:
   const pick = (m: keyof Reading['values']) => total.find((r) => r.values[m] !== undefined)?.values[m];
   const energyKwh = pick('energy_import_kwh');
   const powerW = pick('power_w');
-  return { ...(energyKwh !== undefined ? { energyKwh } : {}), ...(powerW !== undefined ? { powerW } : {}) };
+  return { energyKwh, powerW };
 }
 
 export interface Attempt {
@@ -73,14 +73,14 @@ export function judge(a: Attempt): DeviceCheck {
   // A device that never answered has no latency to show.
   const latencyMs = a.latencyMs ?? (r.fault ? undefined : r.durationMs);
   return {
-    ...base, ...(serial !== undefined ? { serial } : {}), ...headline(r.readings),
-    ...(latencyMs !== undefined ? { latencyMs: Math.round(latencyMs * 10) / 10 } : {}), readings: r.readings.length, errors, warnings,
+    ...base, serial, ...headline(r.readings),
+    latencyMs: latencyMs === undefined ? undefined : Math.round(latencyMs * 10) / 10, readings: r.readings.length, errors, warnings,
   };
 }
 
 export function reportOf(gateway: string, devices: DeviceCheck[], broker?: BrokerCheck): CheckReport {
   const ok = devices.every((d) => d.errors.length === 0) && (broker?.ok ?? true);
-  return { ok, gateway, devices, ...(broker ? { broker } : {}) };
+  return { ok, gateway, devices, broker };
 }
 
 export function checkTable(r: CheckReport): string {

@@ -37,12 +37,12 @@ export async function runCheck(deps: CheckDeps): Promise<CheckReport> {
         const lat = device.counters.snapshot().latency;
         return {
           device: d.id, kind: 'modbus', profile: d.profile, deadlineMs: deps.deviceDeadlineMs, unreadable: [...device.unreadable],
-          ...(result ? { result } : {}), ...(lat.count > 0 ? { latencyMs: lat.meanMs } : {}),
+          result, latencyMs: lat.count > 0 ? lat.meanMs : undefined,
         };
       }),
       ...config.snmp.pdus.map(async (p): Promise<Attempt> => {
         const result = await withDeadline(gw.pdus.get(p.id)!.poll('full'), deps.deviceDeadlineMs);
-        return { device: p.id, kind: 'snmp', profile: p.profile, deadlineMs: deps.deviceDeadlineMs, ...(result ? { result } : {}) };
+        return { device: p.id, kind: 'snmp', profile: p.profile, deadlineMs: deps.deviceDeadlineMs, result };
       }),
     ]);
     return reportOf(config.gateway.id, attempts.map(judge), await brokerCheck);

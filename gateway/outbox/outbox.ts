@@ -92,7 +92,7 @@ export class Outbox {
     } catch (err) {
       const movedTo = `${opt.file}.corrupt-${clock.now()}`;
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(opt.file + suffix)) renameSync(opt.file + suffix, movedTo + suffix);
-      log.error({ err: String(err), file: opt.file, movedTo }, 'outbox unreadable; moved aside, starting a fresh one');
+      log.error({ err, file: opt.file, movedTo }, 'outbox unreadable; moved aside, starting a fresh one');
       onReset(String(err), movedTo);
       const fresh = new Outbox(openDb(opt), opt, clock);
       // What the lost file held is unknown beyond its sequence range: the whole range is announced as a gap.
@@ -172,7 +172,7 @@ export class Outbox {
 
   get size(): OutboxStats {
     const first = this.stmt.first.get() as { ts: number } | undefined;
-    return { ...this.stats, ...(first ? { oldestTs: first.ts } : {}) };
+    return { ...this.stats, oldestTs: first?.ts };
   }
 
   private adjust(items: number, entries: number, bytes: number): void {

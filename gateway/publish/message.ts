@@ -42,7 +42,7 @@ export function buildMessage(items: readonly OutboxItem[], env: Envelope, histor
   const kind = items[0]!.kind;
   const seq = items[0]!.seq;
   const seqEnd = items[items.length - 1]!.seq;
-  const head = JSON.stringify({ v: SCHEMA_VERSION, gateway: env.gateway, boot: env.boot, seq, seqEnd, sentAt: env.sentAt, ...(kind === 'readings' ? { historical } : {}) });
+  const head = JSON.stringify({ v: SCHEMA_VERSION, gateway: env.gateway, boot: env.boot, seq, seqEnd, sentAt: env.sentAt, historical: kind === 'readings' ? historical : undefined });
   const body = items.map((i) => i.body.slice(1, -1)).filter((b) => b.length > 0).join(',');
   return { kind, seq, seqEnd, historical, entries: items.reduce((n, i) => n + i.count, 0), payload: `${head.slice(0, -1)},"${FIELD[kind]}":[${body}]}` };
 }

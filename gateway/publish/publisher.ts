@@ -125,7 +125,7 @@ export class Publisher {
     });
     client.on('error', (err) => {
       this.error = err.message;
-      this.deps.log.warn({ err: err.message }, 'broker error');
+      this.deps.log.warn({ err }, 'broker error');
     });
     this.timers.push(setInterval(() => this.pump(), 200));
     this.timers.push(setInterval(() => { if (this.connected) this.publishRetained('status', this.status('online')); }, o.statusIntervalMs));
@@ -170,7 +170,7 @@ export class Publisher {
       v: SCHEMA_VERSION, gateway: this.opt.gateway, boot: this.opt.boot, state, ts: now,
       outbox: { depth: size.entries, oldestAgeS: size.oldestTs === undefined ? 0 : Math.max(0, (now - size.oldestTs) / 1000), bytes: size.bytes },
       publishedPerS: this.rate.perS,
-      ...(this.error ? { lastError: this.error } : {}),
+      lastError: this.error || undefined,
     };
   }
 

@@ -82,7 +82,7 @@ export class DeviceBook {
       d.failedPolls++;
       d.consecutiveFailures++;
       d.failingSinceMs ??= nowMs;
-      d.lastError = { kind: r.fault.kind, ...(r.fault.reason ? { reason: r.fault.reason } : {}), atMs: nowMs };
+      d.lastError = { kind: r.fault.kind, reason: r.fault.reason || undefined, atMs: nowMs };
     } else {
       d.consecutiveFailures = 0;
       delete d.failingSinceMs;

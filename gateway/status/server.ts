@@ -72,7 +72,7 @@ export class StatusServer {
       const page = await route();
       send(res, 200, page, req.method === 'HEAD');
     } catch (err) {
-      this.deps.log.error({ err: String(err), path }, 'status request failed');
+      this.deps.log.error({ err, path }, 'status request failed');
       send(res, 500, { contentType: 'text/plain; charset=utf-8', body: 'internal error; see the gateway log\n' });
     }
   }

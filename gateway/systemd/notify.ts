@@ -82,7 +82,7 @@ export class SystemdNotifier {
       await this.deps.send(state);
     } catch (err) {
       // Logged the first time and then every 100th, not at every ping.
-      if (this.failures++ % 100 === 0) this.deps.log.error({ state, err: (err as Error).message, failures: this.failures }, 'systemd notification failed');
+      if (this.failures++ % 100 === 0) this.deps.log.error({ state, err, failures: this.failures }, 'systemd notification failed');
     }
   }
 }

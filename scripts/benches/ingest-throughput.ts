@@ -83,7 +83,7 @@ export async function measureEmbeddedThroughput(deps: ThroughputDeps, o: Through
 async function phase(deps: ThroughputDeps, o: ThroughputOptions, usersFile: string, dataDir: string, seqBase: number, gate: PublishGate | undefined, attach?: (b: EmbeddedBroker) => Promise<void>): Promise<Rate> {
   const credentials = new CredentialStore({ file: usersFile, log: deps.log });
   await credentials.load();
-  const broker = new EmbeddedBroker({ options: { dataDir, tcp: { host: '127.0.0.1', port: deps.port } }, security: new BrokerSecurity({ credentials, log: deps.log }), ...(gate ? { gate } : {}), log: deps.log });
+  const broker = new EmbeddedBroker({ options: { dataDir, tcp: { host: '127.0.0.1', port: deps.port } }, security: new BrokerSecurity({ credentials, log: deps.log }), gate, log: deps.log });
   await broker.start();
   const clients: MqttClient[] = [];
   try {

@@ -40,7 +40,7 @@ export class WarpClock {
 
   readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const s: Sleeper = { atMs: this.now() + Math.max(0, ms), resolve, timer: unref(setTimeout(() => this.wake(s), Math.max(0, ms))), ...(signal ? { signal } : {}) };
+    const s: Sleeper = { atMs: this.now() + Math.max(0, ms), resolve, timer: unref(setTimeout(() => this.wake(s), Math.max(0, ms))), signal };
     if (signal) {
       s.onAbort = () => this.wake(s);
       signal.addEventListener('abort', s.onAbort, { once: true });

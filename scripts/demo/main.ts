@@ -79,9 +79,9 @@ out(readyText({
   dir, centralYaml: files.centralYaml, mqttUrl, mqttUsual: mqtt.usual,
   rs485: socat ? 'socat pty pairs, 19200 8E1' : 'RTU over TCP (socat is not installed)',
   history: { month: plan.month, ...history, readingsStored: central.pipeline.counters.snapshot().readingsStored },
-  invoices, invoiceDir: config.billing!.outputDir, logins, ...(central.api ? { portalUrl: central.api.url } : {}),
+  invoices, invoiceDir: config.billing!.outputDir, logins, portalUrl: central.api?.url,
   statusPages: ROOMS.map((r, i) => ({ gateway: r.gateway, url: `http://127.0.0.1:${statusPorts[i]}/` })),
-  ...(args.durationS ? { durationS: args.durationS } : {}),
+  durationS: args.durationS,
 }));
 
 const status = setInterval(() => out(liveText(ROOMS.map((r, i) => ({

@@ -43,7 +43,7 @@ export const RS485_LINE = { baudRate: 19200, parity: 'even', stopBits: 1 } as co
 
 const WHOLE: Record<PduProfile, string> = { 'apc-rpdu2': 'total', 'raritan-px': 'inlet:1' };
 const pdu = (id: string, profile: PduProfile, rack: string, feed: 'a' | 'b', meteredOutlets?: number[]): DemoPdu =>
-  ({ id, profile, rack, feed, node: `${rack}-pdu-${feed}`, channel: WHOLE[profile], ...(meteredOutlets ? { meteredOutlets } : {}) });
+  ({ id, profile, rack, feed, node: `${rack}-pdu-${feed}`, channel: WHOLE[profile], meteredOutlets });
 
 export const ROOMS: readonly DemoRoom[] = [
   {

@@ -73,7 +73,7 @@ export async function brokerSide(o: BrokerSideOptions): Promise<BrokerSide> {
   }
   const external = !embedded;
   if (external) notes.push(`broker users are in ${credentialsFile}: run \`joulebook central broker mosquitto-files\` and send Mosquitto SIGHUP, or the new password is not in force (docs/deploy.md)`);
-  return { credentialsFile, url, ...(caPem ? { caPem } : {}), warnings, notes, external };
+  return { credentialsFile, url, caPem, warnings, notes, external };
 }
 
 /**
@@ -85,7 +85,7 @@ export async function registerGateway(credentialsFile: string, user: { username:
   try {
     existing = (await readCredentials(credentialsFile)).users.find((u) => u.username === user.username);
   } catch (err) {
-    if (!(err instanceof ConfigError && err.issues[0]?.path === '(file)' && /ENOENT/.test(err.issues[0].message))) throw err;
+    if (!(err instanceof ConfigError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')) throw err;
   }
   if (existing && (existing.role !== 'gateway' || existing.site !== user.site || existing.gateway !== user.gateway)) {
     const holder = existing.role === 'gateway' ? `gateway ${existing.site}/${existing.gateway}` : `a ${existing.role} user`;

@@ -44,7 +44,7 @@ export function provisionCommand(io: ProvisionIo = processIo): Command {
         site: o.site!, room: o.room!, out: o.out!, scans: o.scan, dataDir: o.dataDir, sshKeys: o.sshKey, watchdogS: o.watchdogS,
         nodeMajor: o.nodeMajor, serviceUser: o.serviceUser,
         ...pick(o, ['gateway', 'username', 'centralConfig', 'credentials', 'brokerHost', 'brokerUrl', 'ca', 'template']),
-        ...(o.package ? { packageSpec: o.package } : {}),
+        packageSpec: o.package || undefined,
       }, io.deps);
       io.out(o.json ? `${JSON.stringify(r)}\n` : summary(r, o.out!));
     });

@@ -104,7 +104,7 @@ export async function provision(o: ProvisionOptions, deps: ProvisionDeps = {}): 
   const devices = await deviceSource(o, previous);
   const broker = await brokerSide(o);
   const id = { site: o.site, room: o.room, gateway };
-  const configText = gatewayYaml({ id, broker: { url: broker.url, username, tls: broker.caPem !== undefined }, dataDir: o.dataDir, ...(devices ? { devices } : {}), ...(previous ? { previous } : {}) });
+  const configText = gatewayYaml({ id, broker: { url: broker.url, username, tls: broker.caPem !== undefined }, dataDir: o.dataDir, devices, previous });
   // The real loader and the profile catalog judge it before anything is registered or written.
   const parsed = parseGatewayConfig(configText, configFile);
   await loadCatalogFor({ ...parsed, profiles: { dirs: parsed.profiles.dirs.map((d) => resolve(out, d)) } }, configFile);

@@ -115,7 +115,7 @@ export function serveTcp(bank: MeterBank, opts: { host: string; port: number; fr
 export async function serveSerial(bank: MeterBank, opts: { path: string; line: LineSettings; lineTiming: boolean; turnaroundMs: number }): Promise<RunningServer> {
   const port = new SerialPort({ path: opts.path, baudRate: opts.line.baudRate, parity: opts.line.parity, stopBits: opts.line.stopBits, dataBits: 8, autoOpen: false, lock: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  const timing: TimingOptions = { turnaroundMs: opts.turnaroundMs, ...(opts.lineTiming ? { line: opts.line } : {}) };
+  const timing: TimingOptions = { turnaroundMs: opts.turnaroundMs, line: opts.lineTiming ? opts.line : undefined };
   port.on('data', rtuResponder(bank, timing, (b) => port.write(b)));
   port.on('error', () => {});
   return {

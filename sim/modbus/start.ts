@@ -34,8 +34,7 @@ export async function startModbusSim(opt: ModbusSimOptions): Promise<ModbusSim> 
   const now = clock();
   const meters = opt.meters.map((m) => new SimMeter({
     unit: m.unit, profile: m.profile, seed: m.seed ?? m.unit, speed: opt.speed ?? 1,
-    ...(m.basePowerW !== undefined ? { basePowerW: m.basePowerW } : {}),
-    ...(opt.strictAddresses ? { strictAddresses: true } : {}),
+    basePowerW: m.basePowerW, strictAddresses: opt.strictAddresses,
   }, now));
   const bank = new MeterBank(meters, clock);
   const turnaroundMs = opt.turnaroundMs ?? 0;
@@ -44,11 +43,11 @@ export async function startModbusSim(opt: ModbusSimOptions): Promise<ModbusSim> 
     ? await serveSerial(bank, { path: w.path, line: w.line, lineTiming: w.lineTiming ?? false, turnaroundMs })
     : await serveTcp(bank, {
       host: w.host, port: w.port, framing: w.kind === 'tcp' ? 'mbap' : 'rtu', turnaroundMs,
-      ...(w.kind === 'rtu-over-tcp' && w.lineTiming && w.line ? { line: w.line } : {}),
+      line: w.kind === 'rtu-over-tcp' && w.lineTiming ? w.line : undefined,
     });
   const control = opt.control ? await serveControl(bank, opt.control.host, opt.control.port, clock) : undefined;
   return {
-    bank, wire, ...(control ? { control } : {}),
+    bank, wire, control,
     close: async () => {
       await wire.close();
       await control?.close();

@@ -9,7 +9,7 @@ import { reply, serveJson } from '../http.js';
 import { PDU_FAULTS, type PduFault, type SimPdu } from './pdu.js';
 
 function describe(p: SimPdu, n: number, withTruth: boolean) {
-  const units = [...p.units.keys()].map((u) => ({ unit: u, serial: p.units.get(u)!.serial, ...(withTruth ? { truth: p.unitState(u).truth } : {}) }));
+  const units = [...p.units.keys()].map((u) => ({ unit: u, serial: p.units.get(u)!.serial, truth: withTruth ? p.unitState(u).truth : undefined }));
   return { pdu: n, address: p.address, profile: p.opt.profile.id, fault: p.fault, units };
 }
 
@@ -17,7 +17,7 @@ function parseFault(v: unknown): PduFault | string {
   const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
   if (typeof o.mode !== 'string' || !(PDU_FAULTS as readonly string[]).includes(o.mode)) return `mode must be one of ${PDU_FAULTS.join(', ')}`;
   if (o.delayMs !== undefined && (typeof o.delayMs !== 'number' || o.delayMs < 0)) return 'delayMs must be a non-negative number';
-  return { mode: o.mode as PduFault['mode'], ...(typeof o.delayMs === 'number' ? { delayMs: o.delayMs } : {}) };
+  return { mode: o.mode as PduFault['mode'], delayMs: typeof o.delayMs === 'number' ? o.delayMs : undefined };
 }
 
 export function serveSnmpControl(pdus: readonly SimPdu[], host: string, port: number): Promise<RunningServer> {

@@ -19,7 +19,7 @@ export const alertRoutes: RouteSpec[] = [
       const interval = period(q, zoneOf(ctx, q.site));
       const list = q.state === 'active'
         ? await ctx.deps.store.activeAlerts(q.site !== undefined ? { site: q.site } : {})
-        : await ctx.deps.store.alertHistory({ ...(q.site !== undefined ? { site: q.site } : {}), fromMs: interval.fromMs, toMs: interval.toMs });
+        : await ctx.deps.store.alertHistory({ site: q.site, fromMs: interval.fromMs, toMs: interval.toMs });
       const now = ctx.deps.clock.now();
       const points = ctx.scope.points(interval);
       const visible = ctx.scope.customer === undefined ? list : list.filter((a) => alertVisible(ctx.scope, points, a, q.state === 'active' ? now : a.ts));

@@ -48,7 +48,7 @@ export const authRoutes: RouteSpec[] = [
     handler: async (ctx) => {
       const p = ctx.principal!;
       const name = p.customer === undefined ? undefined : ctx.snapshot.model.customers.get(p.customer)?.name;
-      return { username: p.username, role: p.role, ...(p.customer !== undefined ? { customer: p.customer } : {}), ...(name ? { customerName: name } : {}) };
+      return { username: p.username, role: p.role, customer: p.customer, customerName: name || undefined };
     },
   },
 ];

@@ -40,8 +40,8 @@ export const invoiceRoutes: RouteSpec[] = [
       if (own !== undefined && q.customer !== undefined && q.customer !== own) return [];
       if (own !== undefined && q.status !== undefined && q.status !== 'final') return [];
       const list = await ctx.deps.billing.store.invoices({
-        ...(q.site ? { site: q.site } : {}), ...(q.period ? { period: q.period } : {}),
-        ...(own ?? q.customer ? { customer: own ?? q.customer } : {}), ...(own !== undefined ? { status: 'final' as const } : q.status ? { status: q.status } : {}),
+        site: q.site || undefined, period: q.period || undefined,
+        customer: (own ?? q.customer) || undefined, status: own !== undefined ? 'final' as const : q.status || undefined,
       });
       return list.map(invoiceSummary);
     },

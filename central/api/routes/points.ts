@@ -51,7 +51,7 @@ export const pointRoutes: RouteSpec[] = [
           break;
         }
       }
-      return { point, from: interval.fromMs, to: interval.toMs, readings, ...(next !== undefined ? { next: new Date(next).toISOString() } : {}) };
+      return { point, from: interval.fromMs, to: interval.toMs, readings, next: next === undefined ? undefined : new Date(next).toISOString() };
     },
   },
   {

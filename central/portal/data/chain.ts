@@ -61,8 +61,8 @@ export async function chain(deps: ViewDeps, q: { site: string }): Promise<ChainV
     counts[balance.status]++;
     const tsOf = (ps: PointInfo[]) => (ps.length > 0 ? Math.max(...ps.map((p) => power.get(p.id)!.ts)) : undefined);
     return {
-      id: n.id, kind: n.kind, ...(n.name ? { name: n.name } : {}), ...(n.room ? { room: n.room } : {}), ...(n.rack ? { rack: n.rack } : {}),
-      ...(n.feed ? { feed: n.feed } : {}), phase: n.phase, ...(n.ratedCurrentA ? { ratedCurrentA: n.ratedCurrentA } : {}), ...(n.voltageV ? { voltageV: n.voltageV } : {}),
+      id: n.id, kind: n.kind, name: n.name || undefined, room: n.room || undefined, rack: n.rack || undefined,
+      feed: n.feed || undefined, phase: n.phase, ratedCurrentA: n.ratedCurrentA || undefined, voltageV: n.voltageV || undefined,
       depth: n.depth, kW: read.length > 0 ? read.reduce((s, p) => s + power.get(p.id)!.value, 0) / 1000 : undefined, ts: tsOf(read),
       points: own.map((p) => p.id), balance,
       children: n.children.map((c) => deps.model.nodes.get(c)!).map(view),

@@ -58,13 +58,13 @@ const ROUTES: readonly PortalRoute[] = [
   },
   {
     id: 'portalLive', url: '/portal/live', summary: 'live power (kW) per site, room, rack, feed or phase', access: ALL, query: ['by', 'site'],
-    handler: (deps, viewer, q) => live(deps, viewer, { by: by(q), ...(q.site ? { site: q.site } : {}) }),
+    handler: (deps, viewer, q) => live(deps, viewer, { by: by(q), site: q.site || undefined }),
   },
   {
     id: 'portalHistory', url: '/portal/history', summary: 'mean power and energy per bucket (at most 400) from the energy counters', access: OWN_SITE, query: ['site', 'target', 'range', 'from', 'to'], required: ['site'],
     handler: (deps, viewer, q) => history(deps, viewer, {
       site: need(q, 'site'), target: q.target ?? 'site',
-      ...(q.range ? { range: q.range as HistoryRange } : {}), ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}),
+      range: (q.range || undefined) as HistoryRange | undefined, from: q.from || undefined, to: q.to || undefined,
     }),
   },
   {

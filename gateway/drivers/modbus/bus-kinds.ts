@@ -28,7 +28,7 @@ const tcp: BusKind<Extract<Bus, { type: 'tcp' }>> = {
 const rtuOverTcp: BusKind<Extract<Bus, { type: 'rtu-over-tcp' }>> = {
   link: (b) => new TcpLink(b.host, b.port),
   options: (b) => ({
-    name: b.id, framing: 'rtu', ...(b.line ? { line: b.line } : {}),
+    name: b.id, framing: 'rtu', line: b.line,
     turnaroundDelayMs: b.turnaroundDelayMs, frameGapMs: b.frameGapMs, connectTimeoutMs: b.connectTimeoutMs, maxStaleFrames: 1,
   }),
 };

@@ -52,6 +52,8 @@ export class ModbusBus {
   private lastActivityMs = Number.NEGATIVE_INFINITY;
   private nextTid = 1;
   private staleStreak = 0;
+  /** Faults that mean the TCP stream is out of step, told apart by identity rather than by their reason text. */
+  private readonly desyncs = new WeakSet<Outcome>();
   private openFailures = 0;
   private nextOpenAtMs = 0;
   private wasOpened = false;
@@ -176,11 +178,11 @@ export class ModbusBus {
           for (;;) {
             const p = parseMbapFrame(this.rx);
             if (p.kind === 'incomplete') return;
-            if (p.kind === 'desync') return finish({ kind: 'garbage', reason: `stream lost its framing: ${p.reason}` });
+            if (p.kind === 'desync') return finish(this.desync(`stream lost its framing: ${p.reason}`));
             this.rx = this.rx.subarray(p.length);
             if (p.tid !== tid) {
               this.counters.inc('stale_frames');
-              if (++this.staleStreak >= this.opt.maxStaleFrames) return finish({ kind: 'garbage', reason: `transaction ids desynchronised (got ${p.tid}, expected ${tid})` });
+              if (++this.staleStreak >= this.opt.maxStaleFrames) return finish(this.desync(`transaction ids desynchronised (got ${p.tid}, expected ${tid})`));
               continue;
             }
             this.staleStreak = 0;
@@ -211,12 +213,18 @@ export class ModbusBus {
       await this.link.flushInput();
       return;
     }
-    if (o.kind === 'garbage' && /framing|desynchronised/.test(o.reason)) {
+    if (o.kind === 'garbage' && this.desyncs.has(o)) {
       this.counters.inc('desyncs');
       this.staleStreak = 0;
       this.log.warn({ bus: this.name, reason: o.reason }, 'TCP stream out of step; reconnecting');
       await this.link.close();
     }
+  }
+
+  private desync(reason: string): Outcome {
+    const o: Outcome = { kind: 'garbage', reason };
+    this.desyncs.add(o);
+    return o;
   }
 
   private async waitForSilence(): Promise<void> {
@@ -245,7 +253,7 @@ export class ModbusBus {
       this.openFailures++;
       const delayMs = doublingDelayMs(500, this.openFailures, MAX_RECONNECT_DELAY_MS);
       this.nextOpenAtMs = this.clock.monotonicMs() + delayMs;
-      this.log.warn({ bus: this.name, link: this.link.name, err: String(err), retryInMs: delayMs }, 'link open failed');
+      this.log.warn({ bus: this.name, link: this.link.name, err, retryInMs: delayMs }, 'link open failed');
       return { kind: 'link', reason: String(err) };
     }
   }

@@ -127,7 +127,7 @@ export class ModbusDevice {
     // The serial on every full poll: a meter exchanged between two polls shows as a new identity.
     const serial = kind === 'full' && !fault && this.profile.serial.length > 0 ? await this.readSerial() : undefined;
     return {
-      device: this.id, kind, readings, ...(fault ? { fault } : {}), durationMs: this.clock.monotonicMs() - started,
+      device: this.id, kind, readings, fault, durationMs: this.clock.monotonicMs() - started,
       ...(serial !== undefined ? { identities: [{ device: this.id, serial }] } : {}),
     };
   }

@@ -65,6 +65,6 @@ async function describe(deps: ScanDeps, profile: ResolvedProfile, unit: number, 
   const lat = device.counters.snapshot().latency;
   return {
     unit, profile: profile.id, manufacturer: profile.manufacturer, model: profile.model,
-    ...(serial !== undefined ? { serial } : {}), latencyMs: Math.round(lat.meanMs * 10) / 10, readings: first.readings,
+    serial, latencyMs: Math.round(lat.meanMs * 10) / 10, readings: first.readings,
   };
 }

@@ -151,11 +151,11 @@ export class SnmpAgent {
     if (!id.table) {
       const serial = snmpText(scalarValues[0]);
       const model = id.model ? snmpText(scalarValues[1]) : undefined;
-      return [{ unit: this.profile.snmp.primaryUnit, ...(serial ? { serial } : {}), ...(model ? { model } : {}) }];
+      return [{ unit: this.profile.snmp.primaryUnit, serial, model }];
     }
     const cols = [...('column' in id.serial ? [id.serial.column] : []), ...(id.model && 'column' in id.model ? [id.model.column] : []), ...('column' in id.unit ? [id.unit.column] : [])];
     const rows = await this.client.tableColumns(id.table, cols);
-    return identityRows({ index: id.index, unit: id.unit, serial: 'column' in id.serial ? id.serial : {}, ...(id.model && 'column' in id.model ? { model: id.model } : {}) }, rows);
+    return identityRows({ index: id.index, unit: id.unit, serial: 'column' in id.serial ? id.serial : {}, model: id.model && 'column' in id.model ? id.model : undefined }, rows);
   }
 
   /** Decimal digits change only with configuration: read on full polls, reused for energy polls. */

@@ -73,7 +73,7 @@ async function scanHost(deps: SnmpScanDeps, target: SnmpTarget): Promise<SnmpSca
       const id = r.identities?.find((i) => i.device === device);
       const rs = r.readings.filter((x) => x.device === device);
       return {
-        device, ...(id?.serial ? { serial: id.serial } : {}), ...(id?.model ? { model: id.model } : {}),
+        device, serial: id?.serial || undefined, model: id?.model || undefined,
         inlets: count(rs, 'inlet:'), phases: count(rs, 'phase:') + count(rs, 'pole:') + rs.filter((x) => /^l[123]$/.test(x.channel)).length, outlets: count(rs, 'outlet:'), readings: rs,
       };
     });

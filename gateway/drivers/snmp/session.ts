@@ -125,11 +125,14 @@ export class SnmpClient {
   }
 
   private fail(err: unknown): SnmpError {
-    const timeout = err instanceof Error && err.name === 'RequestTimedOutError';
+    const timeout = err instanceof RequestTimedOutError;
     this.counters.inc(timeout ? 'timeouts' : 'errors');
     return new SnmpError(err instanceof Error ? err.message : String(err), timeout ? 'timeout' : 'error');
   }
 }
+
+/** net-snmp exports its timeout class; @types/net-snmp declares only its interface, not the value. */
+const RequestTimedOutError = (snmp as unknown as { RequestTimedOutError: abstract new (...args: never[]) => Error }).RequestTimedOutError;
 
 function isTooBig(err: unknown): boolean {
   return err instanceof Error && (err as { status?: number }).status === snmp.ErrorStatus.TooBig;
