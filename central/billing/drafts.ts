@@ -3,7 +3,8 @@
 // windows, the 15-minute peak where the tariff commits power, priced by priceInvoice. The readings come
 // from storage through the bridge (energy/store-source.ts): every instant the run will ask is fetched in
 // batches first, so the run costs a few index seeks per point and instant, whatever the sampling rate.
-// One customer's failure (no tariff version, bad epoch data) is reported with it; the others go on.
+// One customer's failure (no tariff version, bad epoch data) is reported with it and the others are still
+// computed; the run (computeDrafts) then holds the site's whole month rather than invoice part of it.
 import type { HeldPoint } from '../energy/group.js';
 import { DEMAND_SLOT_MS } from '../energy/group.js';
 import { seriesIndex, StoreSources, type BridgeStats, type SeriesIndex, type StoreSourcesDeps } from '../energy/store-source.js';
