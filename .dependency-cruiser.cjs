@@ -15,13 +15,15 @@ const CENTRAL_LAYERS = [['api', 'portal'], ['billing'], ['energy'], ['model'], [
 const layerRules = CENTRAL_LAYERS.flatMap((layer, i) => {
   const above = CENTRAL_LAYERS.slice(0, i).flat();
   if (above.length === 0) return [];
-  return [{
-    name: `central-${layer.join('-')}-imports-down`,
-    comment: `central/${layer.join('/, central/')}/ sit below ${above.join(', ')}: no imports of them`,
-    severity: 'error',
-    from: { path: `^central/(${layer.join('|')})/`, pathNot: TEST },
-    to: { path: `^central/(${above.join('|')})/`, dependencyTypesNot: ['type-only'] },
-  }];
+  return [
+    {
+      name: `central-${layer.join('-')}-imports-down`,
+      comment: `central/${layer.join('/, central/')}/ sit below ${above.join(', ')}: no imports of them`,
+      severity: 'error',
+      from: { path: `^central/(${layer.join('|')})/`, pathNot: TEST },
+      to: { path: `^central/(${above.join('|')})/`, dependencyTypesNot: ['type-only'] },
+    },
+  ];
 });
 
 module.exports = {

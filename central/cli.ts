@@ -35,7 +35,8 @@ export function centralCommand(): Command {
       const starting = startCentral({ config, clock: processClock(), log, newDatabase: o.newDatabase });
       await runUntilSignal(starting, signalled, log);
     });
-  cmd.command('review')
+  cmd
+    .command('review')
     .description('points no customer holds, and series no point of the inventory reads, over a period')
     .requiredOption('-c, --config <file>', 'central.yaml')
     .option('--from <date>', 'start (ISO date or time; default 30 days before --to)')
@@ -49,7 +50,8 @@ export function centralCommand(): Command {
       try {
         const toMs = o.to ? Date.parse(o.to) : processClock().now();
         const fromMs = o.from ? Date.parse(o.from) : toMs - 30 * 86_400_000;
-        if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs >= toMs) throw new Error('--from and --to must be dates, --from before --to');
+        if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs >= toMs)
+          throw new Error('--from and --to must be dates, --from before --to');
         const r = review(model, await store.listSeries(), { fromMs, toMs });
         process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `${reviewText(r)}\n`);
       } finally {
@@ -64,7 +66,10 @@ export function centralCommand(): Command {
 }
 
 /** A wait that never keeps the process alive by itself. */
-const sleep = (ms: number) => new Promise<undefined>((resolve) => { setTimeout(() => resolve(undefined), Math.max(0, ms)).unref(); });
+const sleep = (ms: number) =>
+  new Promise<undefined>((resolve) => {
+    setTimeout(() => resolve(undefined), Math.max(0, ms)).unref();
+  });
 
 /**
  * Runs the node until SIGTERM or SIGINT, then stops it within 2 s whatever its broker and clients do: a
@@ -75,7 +80,7 @@ async function runUntilSignal(starting: Promise<RunningCentral>, signalled: Prom
   const first = await Promise.race([starting, signalled.then(() => undefined)]);
   const signalMs = first === undefined ? performance.now() : await signalled.then(() => performance.now());
   log.info('signal received; stopping');
-  const central = first ?? await Promise.race([starting.catch(() => undefined), sleep(300)]);
+  const central = first ?? (await Promise.race([starting.catch(() => undefined), sleep(300)]));
   if (central === undefined) {
     log.warn('start-up had not finished; exiting without it');
     process.exit(1);
@@ -94,7 +99,10 @@ async function runUntilSignal(starting: Promise<RunningCentral>, signalled: Prom
 
 function reviewText(r: Review): string {
   const lines = [`${r.unassigned.length} point(s) not held by any customer for part of the period:`];
-  for (const u of r.unassigned) lines.push(`  ${u.point.id}  (${u.point.site}${u.point.rack ? `, rack ${u.point.rack}` : ''})  ${u.gaps.map((g) => `${new Date(g.fromMs).toISOString()} .. ${Number.isFinite(g.toMs) ? new Date(g.toMs).toISOString() : 'open'}`).join(', ')}`);
+  for (const u of r.unassigned)
+    lines.push(
+      `  ${u.point.id}  (${u.point.site}${u.point.rack ? `, rack ${u.point.rack}` : ''})  ${u.gaps.map((g) => `${new Date(g.fromMs).toISOString()} .. ${Number.isFinite(g.toMs) ? new Date(g.toMs).toISOString() : 'open'}`).join(', ')}`,
+    );
   lines.push(`${r.unmapped.length} series read by no point of the inventory:`);
   for (const s of r.unmapped) lines.push(`  ${s.site}/${s.gateway} ${s.device} ${s.channel}`);
   return lines.join('\n');
@@ -109,7 +117,10 @@ async function openAuth(file: string) {
   const storage = storageBackend(config.storage);
   await (await openStore(config, log, { writerThread: false }, storage)).close();
   const access = await storage.openAccess(log);
-  return { auth: authService(config, access, model ? (id) => model.customers.has(id) : undefined, log, processClock()), close: () => access.close() };
+  return {
+    auth: authService(config, access, model ? (id) => model.customers.has(id) : undefined, log, processClock()),
+    close: () => access.close(),
+  };
 }
 
 async function readStdin(): Promise<string> {
@@ -163,7 +174,13 @@ export function invoiceCliCommand(): Command {
       try {
         const billingStore = await storage.openBilling(log.child({ area: 'billing' }));
         const billing = await openBilling({ config, readings: store, store: billingStore, model, models, log, clock: processClock() });
-        return { ...billing, close: async () => { await billing.close(); await close(); } };
+        return {
+          ...billing,
+          close: async () => {
+            await billing.close();
+            await close();
+          },
+        };
       } catch (err) {
         await close();
         throw err;

@@ -13,7 +13,10 @@ export class Backoff {
   private failures = 0;
   private nextAttemptMs = 0;
 
-  constructor(private readonly baseMs: number, private readonly maxMs: number) {}
+  constructor(
+    private readonly baseMs: number,
+    private readonly maxMs: number,
+  ) {}
 
   get consecutiveFailures(): number {
     return this.failures;

@@ -25,20 +25,40 @@ t.test('months in local time: hours, first and last instant', async (t) => {
     t.equal(iso(p.toMs), c.to, `${c.month} in ${c.tz} ends ${c.to}`);
   }
   t.equal(monthPeriod('2026-10', 'Europe/Amsterdam').days, 31);
-  t.not(monthPeriod('2026-10', 'Europe/Amsterdam').toMs, monthPeriod('2026-10', 'Asia/Singapore').toMs, 'the same month ends at different instants');
+  t.not(
+    monthPeriod('2026-10', 'Europe/Amsterdam').toMs,
+    monthPeriod('2026-10', 'Asia/Singapore').toMs,
+    'the same month ends at different instants',
+  );
 });
 
 t.test('wall times that happen twice or never', async (t) => {
   const ams = zoneClock('Europe/Amsterdam');
   t.equal(iso(ams.instantOf(2026, 10, 25, 2, 30)), '2026-10-25T00:30:00.000Z', '02:30 on the fall-back night: the first of the two');
-  t.equal(iso(ams.instantOf(2026, 3, 29, 2, 0)), '2026-03-29T01:00:00.000Z', '02:00 on the spring-forward night: the instant the clocks jump');
-  t.equal(iso(ams.instantOf(2026, 3, 29, 2, 30)), '2026-03-29T01:30:00.000Z', '02:30 does not exist: moved forward by the gap (03:30 CEST)');
+  t.equal(
+    iso(ams.instantOf(2026, 3, 29, 2, 0)),
+    '2026-03-29T01:00:00.000Z',
+    '02:00 on the spring-forward night: the instant the clocks jump',
+  );
+  t.equal(
+    iso(ams.instantOf(2026, 3, 29, 2, 30)),
+    '2026-03-29T01:30:00.000Z',
+    '02:30 does not exist: moved forward by the gap (03:30 CEST)',
+  );
   t.equal(iso(ams.instantOf(2026, 3, 29, 3, 0)), '2026-03-29T01:00:00.000Z', '03:00 CEST is the same instant');
   t.equal(ams.offsetMs(Date.UTC(2026, 6, 1)), 2 * H, 'summer offset');
   t.equal(ams.offsetMs(Date.UTC(2026, 0, 1)), H, 'winter offset');
-  t.match(ams.local(Date.UTC(2026, 9, 31, 23, 0)), { year: 2026, month: 11, day: 1, hour: 0, isoWeekday: 7 }, 'midnight of Sunday 1 November');
+  t.match(
+    ams.local(Date.UTC(2026, 9, 31, 23, 0)),
+    { year: 2026, month: 11, day: 1, hour: 0, isoWeekday: 7 },
+    'midnight of Sunday 1 November',
+  );
   // Chile moves its clocks at midnight: 6 September 2026 starts at 01:00 local (-03), which is 04:00Z.
-  t.equal(iso(localMidnight('2026-09-06', 'America/Santiago')), '2026-09-06T04:00:00.000Z', 'a day whose midnight does not exist starts at the jump');
+  t.equal(
+    iso(localMidnight('2026-09-06', 'America/Santiago')),
+    '2026-09-06T04:00:00.000Z',
+    'a day whose midnight does not exist starts at the jump',
+  );
   t.equal(iso(localMidnight('2026-09-05', 'America/Santiago')), '2026-09-05T04:00:00.000Z', 'the day before starts at midnight -04');
   t.equal(localDateOf(Date.UTC(2026, 9, 31, 22, 59), 'Europe/Amsterdam'), '2026-10-31');
   t.equal(localDateOf(Date.UTC(2026, 9, 31, 23, 0), 'Europe/Amsterdam'), '2026-11-01');
@@ -82,7 +102,24 @@ t.test('DST months in Amsterdam have 743 and 745 hours; Singapore months do not 
 });
 
 t.test('time zones and currencies', async (t) => {
-  for (const [zone, ok] of [['Europe/Amsterdam', true], ['Asia/Singapore', true], ['UTC', true], ['America/Argentina/Buenos_Aires', true],
-    ['Mars/Olympus', false], ['+01:00', false], ['', false], ['Europe/Amsterdam ', false]] as const) t.equal(isTimeZone(zone), ok, zone);
-  for (const [code, ok] of [['EUR', true], ['SGD', true], ['USD', true], ['eur', false], ['EURO', false], ['XYZ', false]] as const) t.equal(isCurrency(code), ok, code);
+  for (const [zone, ok] of [
+    ['Europe/Amsterdam', true],
+    ['Asia/Singapore', true],
+    ['UTC', true],
+    ['America/Argentina/Buenos_Aires', true],
+    ['Mars/Olympus', false],
+    ['+01:00', false],
+    ['', false],
+    ['Europe/Amsterdam ', false],
+  ] as const)
+    t.equal(isTimeZone(zone), ok, zone);
+  for (const [code, ok] of [
+    ['EUR', true],
+    ['SGD', true],
+    ['USD', true],
+    ['eur', false],
+    ['EURO', false],
+    ['XYZ', false],
+  ] as const)
+    t.equal(isCurrency(code), ok, code);
 });

@@ -54,7 +54,14 @@ function makeZoneClock(timeZone: string): ZoneClock {
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
   } catch {
     throw new PeriodError(`unknown time zone "${timeZone}" (an IANA name such as Europe/Amsterdam)`);
@@ -125,7 +132,8 @@ export interface LocalDate {
 export function parseLocalDate(date: string): LocalDate {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const d = m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : undefined;
-  if (!d || d.month < 1 || d.month > 12 || d.day < 1 || d.day > daysInMonth(d.year, d.month)) throw new PeriodError(`"${date}" is not a date (YYYY-MM-DD)`);
+  if (!d || d.month < 1 || d.month > 12 || d.day < 1 || d.day > daysInMonth(d.year, d.month))
+    throw new PeriodError(`"${date}" is not a date (YYYY-MM-DD)`);
   return d;
 }
 
@@ -173,7 +181,8 @@ export function monthPeriod(month: string, timeZone: string): Period {
   const zone = zoneClock(timeZone);
   const next = mon === 12 ? { year: year + 1, month: 1 } : { year, month: mon + 1 };
   return {
-    label: month, timeZone,
+    label: month,
+    timeZone,
     fromMs: zone.instantOf(year, mon, 1),
     toMs: zone.instantOf(next.year, next.month, 1),
     days: daysInMonth(year, mon),

@@ -28,10 +28,13 @@ export interface LoggerOptions {
 
 /** The process's root logger; `err` fields keep their type, message, stack and cause (pino's serializer). */
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
-  return pino({
-    level,
-    base: options.base ?? undefined,
-    redact: { paths: REDACT, censor: '[redacted]' },
-    serializers: { err: pino.stdSerializers.err, url: withoutPassword },
-  }, (options.destination ?? process.stderr) as pino.DestinationStream);
+  return pino(
+    {
+      level,
+      base: options.base ?? undefined,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      serializers: { err: pino.stdSerializers.err, url: withoutPassword },
+    },
+    (options.destination ?? process.stderr) as pino.DestinationStream,
+  );
 }

@@ -43,7 +43,8 @@ export class RateLimitedLog {
       this.keys.set(key, s);
     }
     if (now - s.windowStartMs >= windowMs) {
-      if (s.suppressed > 0) this.deps.log[level]({ key, suppressed: s.suppressed, windowMs }, `${s.suppressed} more like this were not logged`);
+      if (s.suppressed > 0)
+        this.deps.log[level]({ key, suppressed: s.suppressed, windowMs }, `${s.suppressed} more like this were not logged`);
       s.windowStartMs = now;
       s.logged = 0;
       s.suppressed = 0;

@@ -11,7 +11,11 @@ export class StopBudget {
   private readonly endMs: number;
   readonly late: string[] = [];
 
-  constructor(budgetMs: number, private readonly log: Logger, private readonly nowMs: () => number = () => performance.now()) {
+  constructor(
+    budgetMs: number,
+    private readonly log: Logger,
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {
     this.endMs = nowMs() + budgetMs;
   }
 
@@ -23,11 +27,16 @@ export class StopBudget {
   /** Runs a step, waiting for it at most until the budget ends; false when it was left pending. */
   async step(name: string, work: () => Promise<unknown>, minMs = 50): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), this.leftMs(minMs)); });
-    const done = work().then(() => 'done' as const, (err: unknown) => {
-      this.log.warn({ err, step: name }, 'a step of the stop failed');
-      return 'done' as const;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.leftMs(minMs));
     });
+    const done = work().then(
+      () => 'done' as const,
+      (err: unknown) => {
+        this.log.warn({ err, step: name }, 'a step of the stop failed');
+        return 'done' as const;
+      },
+    );
     const outcome = await Promise.race([done, late]);
     clearTimeout(timer);
     if (outcome === 'late') {

@@ -31,7 +31,8 @@ export const EXIT_CONFIG = 2;
 export function gatewayCommand(): Command {
   const cmd = new Command('gateway').description("a room's gateway: read meters and PDUs, check counters, publish");
 
-  cmd.command('run')
+  cmd
+    .command('run')
     .description('poll every configured device')
     .requiredOption('-c, --config <file>', 'gateway.yaml')
     .option('--readings', 'print every reading as a JSON line on stdout')
@@ -42,19 +43,38 @@ export function gatewayCommand(): Command {
       const profiles = await loadCatalogFor(config, o.config);
       const log = createLogger(config.log.level);
       const gw = await startGateway({
-        config, configFile: o.config, profiles, clock: systemClock, log, version: PACKAGE_VERSION,
-        onReadings: (rs) => { if (o.readings) for (const r of rs) process.stdout.write(`${JSON.stringify(r)}\n`); },
+        config,
+        configFile: o.config,
+        profiles,
+        clock: systemClock,
+        log,
+        version: PACKAGE_VERSION,
+        onReadings: (rs) => {
+          if (o.readings) for (const r of rs) process.stdout.write(`${JSON.stringify(r)}\n`);
+        },
       });
-      log.info({ gateway: config.gateway.id, buses: config.buses.length, devices: config.devices.length, pdus: config.snmp.pdus.length }, 'gateway running');
+      log.info(
+        { gateway: config.gateway.id, buses: config.buses.length, devices: config.devices.length, pdus: config.snmp.pdus.length },
+        'gateway running',
+      );
       // Under systemd (Type=notify, WatchdogSec): ready once started, then the watchdog fed while the event loop turns.
       const systemd = new SystemdNotifier({
-        env: process.env, pid: process.pid, send: systemdNotifyProgram(), every: intervalTimer, healthy: () => true, log: log.child({ area: 'systemd' }),
+        env: process.env,
+        pid: process.pid,
+        send: systemdNotifyProgram(),
+        every: intervalTimer,
+        healthy: () => true,
+        log: log.child({ area: 'systemd' }),
       });
       await systemd.ready();
-      await stopWhenSignalled(gw, { log: log.child({ area: 'stop' }), alongside: () => gw.stopSteps.run('systemd', () => systemd.stopping()) });
+      await stopWhenSignalled(gw, {
+        log: log.child({ area: 'stop' }),
+        alongside: () => gw.stopSteps.run('systemd', () => systemd.stopping()),
+      });
     });
 
-  cmd.command('check')
+  cmd
+    .command('check')
     .description('validate gateway.yaml, try every device once, print what each answered; exit 1 if anything is wrong')
     .requiredOption('-c, --config <file>', 'gateway.yaml')
     .option('--deadline-ms <ms>', 'the most one device may take', intIn(100, 300_000), 15_000)
@@ -66,13 +86,21 @@ export function gatewayCommand(): Command {
       const profiles = await loadCatalogFor(config, o.config);
       const log = createLogger(process.env.JB_LOG_LEVEL ?? 'error');
       const report = await runCheck({
-        config, configFile: o.config, profiles, clock: systemClock, log, deviceDeadlineMs: o.deadlineMs, broker: o.broker, brokerTimeoutMs: o.brokerTimeoutMs,
+        config,
+        configFile: o.config,
+        profiles,
+        clock: systemClock,
+        log,
+        deviceDeadlineMs: o.deadlineMs,
+        broker: o.broker,
+        brokerTimeoutMs: o.brokerTimeoutMs,
       });
       process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${checkTable(report)}\n`);
       if (!report.ok) process.exitCode = 1;
     });
 
-  cmd.command('scan')
+  cmd
+    .command('scan')
     .description('find the meters on a bus and identify their profiles')
     .option('--serial <path>', 'serial port of an RS-485 adapter')
     .option('--baud <n>', 'baud rate', intIn(1200, 115200), 9600)
@@ -86,7 +114,12 @@ export function gatewayCommand(): Command {
     .option('--port <n>', 'SNMP port', intIn(1, 65535), 161)
     .option('--community <c>', 'SNMP v2c community', 'public')
     .option('--v3-user <name>', 'SNMP v3 user (authPriv)')
-    .option('--auth-protocol <p>', 'v3 authentication: sha, sha256, sha512, md5', oneOf(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const), 'sha256')
+    .option(
+      '--auth-protocol <p>',
+      'v3 authentication: sha, sha256, sha512, md5',
+      oneOf(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const),
+      'sha256',
+    )
     .option('--auth-key <key>', 'v3 authentication key')
     .option('--priv-protocol <p>', 'v3 privacy: aes, aes256b, aes256r, des', oneOf(['des', 'aes', 'aes256b', 'aes256r'] as const), 'aes')
     .option('--priv-key <key>', 'v3 privacy key')
@@ -100,8 +133,12 @@ export function gatewayCommand(): Command {
       const kind = busKinds.get(bus.type);
       const modbus = new ModbusBus({ options: kind.options(bus), link: kind.link(bus), clock: systemClock, log });
       await modbus.open(); // a port that cannot be opened is an error, not a bus where nobody answered
-      const hits = await scanBus({ bus: modbus, profiles, clock: systemClock, log }, units, o.timeoutMs,
-        o.json ? undefined : (u) => process.stderr.write(`\rscanning unit ${u} of ${units[units.length - 1]}`));
+      const hits = await scanBus(
+        { bus: modbus, profiles, clock: systemClock, log },
+        units,
+        o.timeoutMs,
+        o.json ? undefined : (u) => process.stderr.write(`\rscanning unit ${u} of ${units[units.length - 1]}`),
+      );
       await modbus.close();
       if (!o.json) process.stderr.write('\n');
       // The bus settings go along, so `joulebook provision --scan` can write the bus as it was scanned.
@@ -112,11 +149,23 @@ export function gatewayCommand(): Command {
 }
 
 interface ScanOptions {
-  snmp?: ScanTargets; port: number; community: string; v3User?: string; authProtocol: SnmpV3User['authProtocol']; authKey?: string;
-  privProtocol: SnmpV3User['privProtocol']; privKey?: string;
-  serial?: string; baud: number; parity: 'none' | 'even' | 'odd'; stopBits: number;
-  tcp?: { host: string; port: number }; rtuTcp?: { host: string; port: number };
-  units: string; timeoutMs: number; json?: boolean;
+  snmp?: ScanTargets;
+  port: number;
+  community: string;
+  v3User?: string;
+  authProtocol: SnmpV3User['authProtocol'];
+  authKey?: string;
+  privProtocol: SnmpV3User['privProtocol'];
+  privKey?: string;
+  serial?: string;
+  baud: number;
+  parity: 'none' | 'even' | 'odd';
+  stopBits: number;
+  tcp?: { host: string; port: number };
+  rtuTcp?: { host: string; port: number };
+  units: string;
+  timeoutMs: number;
+  json?: boolean;
 }
 
 function snmpTargets(v: string): ScanTargets {
@@ -129,10 +178,13 @@ function snmpTargets(v: string): ScanTargets {
 
 function scanBusConfig(o: ScanOptions): Bus {
   const given = [o.serial, o.tcp, o.rtuTcp].filter((x) => x !== undefined).length;
-  if (given !== 1) throw new ConfigError([{ file: '(command line)', path: 'scan', message: 'give exactly one of --serial, --tcp, --rtu-tcp' }]);
+  if (given !== 1)
+    throw new ConfigError([{ file: '(command line)', path: 'scan', message: 'give exactly one of --serial, --tcp, --rtu-tcp' }]);
   const raw = o.serial
     ? { id: 'scan', type: 'rtu', path: o.serial, baudRate: o.baud, parity: o.parity, stopBits: o.stopBits }
-    : o.tcp ? { id: 'scan', type: 'tcp', ...o.tcp } : { id: 'scan', type: 'rtu-over-tcp', ...o.rtuTcp };
+    : o.tcp
+      ? { id: 'scan', type: 'tcp', ...o.tcp }
+      : { id: 'scan', type: 'rtu-over-tcp', ...o.rtuTcp };
   return BusSchema.parse(raw);
 }
 
@@ -143,8 +195,17 @@ function headline(rs: readonly Reading[]): string {
 
 export function scanTable(hits: readonly ScanHit[]): string {
   if (hits.length === 0) return 'no device answered';
-  return renderTable(['unit', 'profile', 'model', 'serial', 'first reading', 'latency'],
-    hits.map((h) => [String(h.unit), h.profile ?? '(unknown)', h.model ?? '-', h.serial ?? '-', h.profile ? headline(h.readings) : '-', h.latencyMs === undefined ? '-' : `${h.latencyMs} ms`]));
+  return renderTable(
+    ['unit', 'profile', 'model', 'serial', 'first reading', 'latency'],
+    hits.map((h) => [
+      String(h.unit),
+      h.profile ?? '(unknown)',
+      h.model ?? '-',
+      h.serial ?? '-',
+      h.profile ? headline(h.readings) : '-',
+      h.latencyMs === undefined ? '-' : `${h.latencyMs} ms`,
+    ]),
+  );
 }
 
 async function scanPdus(o: ScanOptions): Promise<void> {
@@ -152,20 +213,46 @@ async function scanPdus(o: ScanOptions): Promise<void> {
   const log = createLogger(process.env.JB_LOG_LEVEL ?? 'warn');
   const catalog = (await loadCatalogs([BUILTIN_PROFILES_DIR])).snmp;
   const user: SnmpV3User | undefined = o.v3User
-    ? { name: o.v3User, level: o.privKey ? 'authPriv' : o.authKey ? 'authNoPriv' : 'noAuthNoPriv', ...(o.authKey ? { authProtocol: o.authProtocol, authKey: o.authKey } : {}), ...(o.privKey ? { privProtocol: o.privProtocol, privKey: o.privKey } : {}) }
+    ? {
+        name: o.v3User,
+        level: o.privKey ? 'authPriv' : o.authKey ? 'authNoPriv' : 'noAuthNoPriv',
+        ...(o.authKey ? { authProtocol: o.authProtocol, authKey: o.authKey } : {}),
+        ...(o.privKey ? { privProtocol: o.privProtocol, privKey: o.privKey } : {}),
+      }
     : undefined;
   const hits = await scanSnmp({ catalog, clock: systemClock, log }, hosts, {
-    port: o.port, version: user ? '3' : '2c', community: o.community, user, timeoutMs: o.timeoutMs, retries: 1, maxRepetitions: 25,
+    port: o.port,
+    version: user ? '3' : '2c',
+    community: o.community,
+    user,
+    timeoutMs: o.timeoutMs,
+    retries: 1,
+    maxRepetitions: 25,
   });
   // The SNMP settings go along (never the v3 keys), for `joulebook provision --scan`.
-  const snmp = { port: o.port, version: user ? '3' : '2c', ...(user ? { user: { name: user.name, level: user.level } } : { community: o.community }) };
+  const snmp = {
+    port: o.port,
+    version: user ? '3' : '2c',
+    ...(user ? { user: { name: user.name, level: user.level } } : { community: o.community }),
+  };
   process.stdout.write(o.json ? `${JSON.stringify({ hosts: hosts.length, snmp, hits })}\n` : `${pduTable(hits)}\n`);
 }
 
 export function pduTable(hits: readonly SnmpScanHit[]): string {
   if (hits.length === 0) return 'no PDU answered';
-  const rows = hits.flatMap((h) => (h.units.length === 0
-    ? [[`${h.host}:${h.port}`, '(unknown)', h.sysObjectId ?? '-', '-', '-', '-', '-', '-']]
-    : h.units.map((u) => [`${h.host}:${h.port}`, h.profile ?? '-', u.model ?? '-', u.device, u.serial ?? '-', String(u.inlets), String(u.outlets), headline(u.readings)])));
+  const rows = hits.flatMap((h) =>
+    h.units.length === 0
+      ? [[`${h.host}:${h.port}`, '(unknown)', h.sysObjectId ?? '-', '-', '-', '-', '-', '-']]
+      : h.units.map((u) => [
+          `${h.host}:${h.port}`,
+          h.profile ?? '-',
+          u.model ?? '-',
+          u.device,
+          u.serial ?? '-',
+          String(u.inlets),
+          String(u.outlets),
+          headline(u.readings),
+        ]),
+  );
   return renderTable(['agent', 'profile', 'model', 'device', 'serial', 'inlets', 'outlets', 'first reading'], rows);
 }

@@ -5,7 +5,14 @@ import { ClockGuard, RELEASE_EPOCH_MS, systemdTimeSynced } from './clock-guard.j
 function manualClock(wall: number) {
   const c = { wall, mono: 1000 };
   const clock: Clock = { now: () => c.wall, monotonicMs: () => c.mono, sleep: async () => {} };
-  return { c, clock, tick: (ms: number) => { c.wall += ms; c.mono += ms; } };
+  return {
+    c,
+    clock,
+    tick: (ms: number) => {
+      c.wall += ms;
+      c.mono += ms;
+    },
+  };
 }
 
 t.test('a clock from 1970 holds polling until NTP sets it; then one event says how long', async (t) => {
@@ -18,7 +25,11 @@ t.test('a clock from 1970 holds polling until NTP sets it; then one event says h
   m.c.wall = RELEASE_EPOCH_MS + 86_400_000; // NTP answered
   m.c.mono += 1000;
   t.ok(g.plausible());
-  t.same(g.check(), [{ type: 'clock_plausible', ts: RELEASE_EPOCH_MS + 86_400_000, heldMs: 6000 }], 'no jump event for the first setting, one plausible event');
+  t.same(
+    g.check(),
+    [{ type: 'clock_plausible', ts: RELEASE_EPOCH_MS + 86_400_000, heldMs: 6000 }],
+    'no jump event for the first setting, one plausible event',
+  );
   m.tick(1000);
   t.same(g.check(), []);
 });

@@ -19,7 +19,11 @@ export class ClockGuard {
   private last: { wall: number; mono: number };
   private wasPlausible = false;
 
-  constructor(private readonly clock: Clock, private readonly synced: () => boolean | undefined = systemdTimeSynced, private readonly floorMs = RELEASE_EPOCH_MS) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly synced: () => boolean | undefined = systemdTimeSynced,
+    private readonly floorMs = RELEASE_EPOCH_MS,
+  ) {
     this.last = { wall: clock.now(), mono: clock.monotonicMs() };
   }
 
@@ -37,7 +41,8 @@ export class ClockGuard {
     this.last = { wall, mono };
     const ok = this.plausible();
     if (!ok && this.heldSinceMono === undefined) this.heldSinceMono = mono;
-    if (ok && !this.wasPlausible && this.heldSinceMono !== undefined) events.push({ type: 'clock_plausible', ts: wall, heldMs: Math.round(mono - this.heldSinceMono) });
+    if (ok && !this.wasPlausible && this.heldSinceMono !== undefined)
+      events.push({ type: 'clock_plausible', ts: wall, heldMs: Math.round(mono - this.heldSinceMono) });
     if (ok) this.heldSinceMono = undefined;
     this.wasPlausible = ok;
     return events;

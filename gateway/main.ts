@@ -93,7 +93,17 @@ export async function startGateway(deps: RunDeps): Promise<RunningGateway> {
     if (lost > 0) log.error({ lost }, 'poll results could not be written at shutdown (disk full)');
   };
   return {
-    acquisition, outbox, publisher, state, boot, alerts, checks, metrics, book, status, stopSteps,
+    acquisition,
+    outbox,
+    publisher,
+    state,
+    boot,
+    alerts,
+    checks,
+    metrics,
+    book,
+    status,
+    stopSteps,
     stop: async () => {
       clearInterval(clockTimer);
       // Polling and the status page stop side by side; neither waits on the other.

@@ -88,16 +88,25 @@ export function stopOnSignal(deps: SignalStopDeps): (target: Stoppable, how: Sig
     const giveUp = (why: string) => {
       clearTimeout(deadline);
       if (stopped) {
-        log.warn({ stopMs: elapsed(), stillRunning: process.getActiveResourcesInfo() }, 'stopped, but something still held the process; exiting');
+        log.warn(
+          { stopMs: elapsed(), stillRunning: process.getActiveResourcesInfo() },
+          'stopped, but something still held the process; exiting',
+        );
         deps.exit(0);
         return;
       }
       const waitingFor = target.stopSteps.waitingFor;
       try {
         target.abandon();
-        log.error({ stopMs: elapsed(), waitingFor, waitedMs: target.stopSteps.waitedMs }, `${why}: outbox committed and closed, the rest abandoned`);
+        log.error(
+          { stopMs: elapsed(), waitingFor, waitedMs: target.stopSteps.waitedMs },
+          `${why}: outbox committed and closed, the rest abandoned`,
+        );
       } catch (err) {
-        log.error({ stopMs: elapsed(), waitingFor, err }, `${why}: the outbox could not be closed cleanly (SQLite recovers it at the next start)`);
+        log.error(
+          { stopMs: elapsed(), waitingFor, err },
+          `${why}: the outbox could not be closed cleanly (SQLite recovers it at the next start)`,
+        );
       }
       deps.exit(1);
     };

@@ -26,7 +26,5 @@ export function isCounter(m: Measurement): boolean {
  * `l1`..`l3` are phases (line to neutral), `l1l2`.. line-to-line, `n` the neutral conductor;
  * `inlet:N`, `outlet:N`, `pole:N` address PDU parts (1-based, as the vendor numbers them).
  */
-export const Channel = z
-  .string()
-  .regex(/^(total|l1|l2|l3|n|l1l2|l2l3|l3l1|(inlet|outlet|pole|phase):[1-9][0-9]*)$/, 'not a channel name');
+export const Channel = z.string().regex(/^(total|l1|l2|l3|n|l1l2|l2l3|l3l1|(inlet|outlet|pole|phase):[1-9][0-9]*)$/, 'not a channel name');
 export type Channel = z.infer<typeof Channel>;

@@ -10,7 +10,9 @@ export const TOPIC_KINDS = ['readings', 'events', 'alerts', 'active', 'status', 
 export type TopicKind = (typeof TOPIC_KINDS)[number];
 
 /** A topic level: no MQTT wildcards or separators, so one gateway's prefix can be confined by an ACL. */
-export const TopicLevel = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "-", "." (up to 64), no "/", "+", "#"');
+export const TopicLevel = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "-", "." (up to 64), no "/", "+", "#"');
 
 export function topicFor(site: string, gateway: string, kind: TopicKind): string {
   return `${TOPIC_ROOT}/${TopicLevel.parse(site)}/${TopicLevel.parse(gateway)}/${kind}`;
@@ -54,16 +56,24 @@ export type ReadingsMessage = z.infer<typeof ReadingsMessage>;
 
 export const GatewayEvent = z.discriminatedUnion('type', [
   z.strictObject({
-    type: z.literal('gap'), ts: z.number().int(),
+    type: z.literal('gap'),
+    ts: z.number().int(),
     reason: z.enum(['outbox_full', 'outbox_expired', 'outbox_reset', 'disk_full']),
     /** Outbox sequences dropped, and the time span of the readings in them. */
-    fromSeq: z.number().int(), toSeq: z.number().int(), fromTs: z.number().int(), toTs: z.number().int(), readings: z.number().int().nonnegative(),
+    fromSeq: z.number().int(),
+    toSeq: z.number().int(),
+    fromTs: z.number().int(),
+    toTs: z.number().int(),
+    readings: z.number().int().nonnegative(),
   }),
   z.strictObject({
-    type: z.literal('counter_epoch'), ts: z.number().int(),
+    type: z.literal('counter_epoch'),
+    ts: z.number().int(),
     /** Why the counter's epoch changed: it wrapped at its width, was reset, or the device was exchanged. */
     reason: z.enum(['rollover', 'reset', 'swap']),
-    device: z.string(), channel: z.string(), measurement: z.string(),
+    device: z.string(),
+    channel: z.string(),
+    measurement: z.string(),
     /** The last reading of the old epoch and the first of the new, with the device identity of each. */
     old: z.strictObject({ value: z.number(), ts: z.number().int(), serial: z.string().optional() }),
     new: z.strictObject({ value: z.number(), ts: z.number().int(), serial: z.string().optional() }),
@@ -117,7 +127,9 @@ export const StatusMessage = z.strictObject({
   boot: z.string().min(1).max(64),
   state: z.enum(['online', 'offline']),
   ts: z.number().int().nonnegative(),
-  outbox: z.strictObject({ depth: z.number().int().nonnegative(), oldestAgeS: z.number().nonnegative(), bytes: z.number().int().nonnegative() }).optional(),
+  outbox: z
+    .strictObject({ depth: z.number().int().nonnegative(), oldestAgeS: z.number().nonnegative(), bytes: z.number().int().nonnegative() })
+    .optional(),
   publishedPerS: z.number().nonnegative().optional(),
   lastError: z.string().optional(),
 });
@@ -133,9 +145,15 @@ export const MetaMessage = z.strictObject({
   configHash: z.string(),
   site: TopicLevel,
   room: TopicLevel,
-  devices: z.array(z.strictObject({
-    id: z.string(), kind: z.enum(['modbus', 'snmp']), profile: z.string(), serial: z.string().optional(), model: z.string().optional(),
-  })),
+  devices: z.array(
+    z.strictObject({
+      id: z.string(),
+      kind: z.enum(['modbus', 'snmp']),
+      profile: z.string(),
+      serial: z.string().optional(),
+      model: z.string().optional(),
+    }),
+  ),
 });
 export type MetaMessage = z.infer<typeof MetaMessage>;
 

@@ -20,8 +20,16 @@ const json = args.includes('--json');
 const name = args.find((a) => !a.startsWith('--'));
 const bench = name ? benches.get(name) : undefined;
 if (!bench) {
-  process.stderr.write(`usage: npm run bench -- <name> [--json]\nbenchmarks:\n${[...benches.values()].map((b) => `  ${b.name}  ${b.description}`).join('\n')}\n`);
+  process.stderr.write(
+    `usage: npm run bench -- <name> [--json]\nbenchmarks:\n${[...benches.values()].map((b) => `  ${b.name}  ${b.description}`).join('\n')}\n`,
+  );
   process.exit(2);
 }
 const figures = await bench.run((line) => process.stdout.write(`${line}\n`));
-process.stdout.write(json ? `${JSON.stringify(figures)}\n` : `${Object.entries(figures).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
+process.stdout.write(
+  json
+    ? `${JSON.stringify(figures)}\n`
+    : `${Object.entries(figures)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')}\n`,
+);

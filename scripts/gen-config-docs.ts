@@ -17,38 +17,51 @@ import { layoutTable, scanFolders, withLayout } from './layout.js';
 const docs = [
   {
     file: 'docs/config-gateway.md',
-    text: configReference('gateway.yaml reference',
+    text: configReference(
+      'gateway.yaml reference',
       'One file per room gateway (example: `config/gateway.example.yaml`). Every problem in it is reported at once as `file: path: message`, and the gateway does not start until all are fixed. Times are in milliseconds.',
-      GatewayConfig),
+      GatewayConfig,
+    ),
   },
   {
     file: 'docs/config-central.md',
-    text: configReference('central.yaml reference',
+    text: configReference(
+      'central.yaml reference',
       'One file per central node (example: `config/central.example.yaml`); every problem is reported at once as `file: path: message`. Relative paths are relative to the file, the SQLite file to `dataDir`. `joulebook central -c central.yaml` runs it; docs/deploy.md shows the run modes.',
-      CentralConfig),
+      CentralConfig,
+    ),
   },
   {
     file: 'docs/config-inventory.md',
-    text: configReference('Inventory reference (central node)',
-      (await readFile(join(PACKAGE_ROOT, 'central/config/inventory-concepts.md'), 'utf8')).trim(), InventoryFile),
+    text: configReference(
+      'Inventory reference (central node)',
+      (await readFile(join(PACKAGE_ROOT, 'central/config/inventory-concepts.md'), 'utf8')).trim(),
+      InventoryFile,
+    ),
   },
   {
     file: 'docs/config-tariffs.md',
-    text: configReference('Tariff file reference (central node)',
+    text: configReference(
+      'Tariff file reference (central node)',
       'One YAML file per site, as below, or one file with every site: `tariffs:`, a list of entries as below; example: `config/tariffs.example.yaml`. Dates are local dates of the site; prices are decimals, best written as strings, used exactly as written (rounding rules: `central/billing/money.ts`). Every problem of every file is reported at once as `file: path: message (line N)`. See docs/invoices.md.',
-      SiteTariff),
+      SiteTariff,
+    ),
   },
   {
     file: 'docs/profile-schema.md',
-    text: configReference('Modbus meter profile reference',
+    text: configReference(
+      'Modbus meter profile reference',
       'One YAML file per meter model in `config/profiles/` (see docs/profiles.md for how to write one). Addresses are 0-based protocol addresses; every field cites an entry of `sources`.',
-      ModbusProfile),
+      ModbusProfile,
+    ),
   },
   {
     file: 'docs/pdu-profile-schema.md',
-    text: configReference('SNMP PDU profile reference',
+    text: configReference(
+      'SNMP PDU profile reference',
       'One YAML file per PDU family in `config/profiles/`, with an `snmp:` section (see docs/profiles.md and docs/snmp.md). OIDs are numeric without a leading dot.',
-      SnmpProfile),
+      SnmpProfile,
+    ),
   },
 ];
 

@@ -9,15 +9,26 @@ import { startModbusSim, type SimWire } from './modbus/start.js';
 import { startSnmpSim } from './snmp/start.js';
 
 interface ModbusSimArgs {
-  profile: string; tcp?: { host: string; port: number }; rtuTcp?: { host: string; port: number };
-  serial?: string; baud: number; parity: 'none' | 'even' | 'odd'; stopBits: number;
-  units: string; lineTiming?: boolean; turnaroundMs: number; control?: { host: string; port: number };
-  speed: number; strict?: boolean; profilesDir?: string;
+  profile: string;
+  tcp?: { host: string; port: number };
+  rtuTcp?: { host: string; port: number };
+  serial?: string;
+  baud: number;
+  parity: 'none' | 'even' | 'odd';
+  stopBits: number;
+  units: string;
+  lineTiming?: boolean;
+  turnaroundMs: number;
+  control?: { host: string; port: number };
+  speed: number;
+  strict?: boolean;
+  profilesDir?: string;
 }
 
 export function simCommand(): Command {
   const cmd = new Command('sim').description('device simulators for tests, demos and installers');
-  cmd.command('modbus')
+  cmd
+    .command('modbus')
     .description('serve a meter profile; several unit ids per bus')
     .requiredOption('--profile <id>', 'profile id from config/profiles')
     .option('--tcp <host:port>', 'listen for Modbus TCP', hostPort())
@@ -40,19 +51,28 @@ export function simCommand(): Command {
       const line = { baudRate: o.baud, parity: o.parity, stopBits: o.stopBits as 1 | 2 };
       const wires = [o.tcp, o.rtuTcp, o.serial].filter((x) => x !== undefined).length;
       if (wires !== 1) throw new Error('give exactly one of --tcp, --rtu-tcp, --serial');
-      const wire: SimWire = o.tcp ? { kind: 'tcp', ...o.tcp }
-        : o.rtuTcp ? { kind: 'rtu-over-tcp', ...o.rtuTcp, line, lineTiming: o.lineTiming ?? false }
+      const wire: SimWire = o.tcp
+        ? { kind: 'tcp', ...o.tcp }
+        : o.rtuTcp
+          ? { kind: 'rtu-over-tcp', ...o.rtuTcp, line, lineTiming: o.lineTiming ?? false }
           : { kind: 'serial', path: o.serial!, line, lineTiming: o.lineTiming ?? false };
       const signalled = untilSignal();
       const sim = await startModbusSim({
-        wire, meters: parseUnitList(o.units).map((unit) => ({ unit, profile })), turnaroundMs: o.turnaroundMs, speed: o.speed,
-        strictAddresses: o.strict, control: o.control,
+        wire,
+        meters: parseUnitList(o.units).map((unit) => ({ unit, profile })),
+        turnaroundMs: o.turnaroundMs,
+        speed: o.speed,
+        strictAddresses: o.strict,
+        control: o.control,
       });
-      process.stdout.write(`simulating ${profile.id} units ${[...sim.bank.meters.keys()].join(',')} on ${sim.wire.address}${sim.control ? `; control http://${sim.control.address}` : ''}\n`);
+      process.stdout.write(
+        `simulating ${profile.id} units ${[...sim.bank.meters.keys()].join(',')} on ${sim.wire.address}${sim.control ? `; control http://${sim.control.address}` : ''}\n`,
+      );
       await signalled;
       await sim.close();
     });
-  cmd.command('snmp')
+  cmd
+    .command('snmp')
     .description('serve a PDU profile: many PDUs on consecutive UDP ports, v2c and v3')
     .requiredOption('--profile <id>', 'PDU profile id from config/profiles')
     .requiredOption('--listen <host:port>', 'address of the first PDU; PDU n listens on port + n - 1', hostPort())
@@ -72,12 +92,32 @@ export function simCommand(): Command {
       if (o.v3User && (!o.authKey || !o.privKey)) throw new Error('--v3-user needs --auth-key and --priv-key (8 characters or more)');
       const signalled = untilSignal();
       const sim = await startSnmpSim({
-        profile, host: o.listen.host, port: o.listen.port, pdus: o.pdus, outlets: o.outlets, chained: o.chained, community: o.community, speed: o.speed,
-        ...(o.v3User ? { user: { name: o.v3User, level: 'authPriv' as const, authProtocol: 'sha256' as const, authKey: o.authKey!, privProtocol: 'aes' as const, privKey: o.privKey! } } : {}),
+        profile,
+        host: o.listen.host,
+        port: o.listen.port,
+        pdus: o.pdus,
+        outlets: o.outlets,
+        chained: o.chained,
+        community: o.community,
+        speed: o.speed,
+        ...(o.v3User
+          ? {
+              user: {
+                name: o.v3User,
+                level: 'authPriv' as const,
+                authProtocol: 'sha256' as const,
+                authKey: o.authKey!,
+                privProtocol: 'aes' as const,
+                privKey: o.privKey!,
+              },
+            }
+          : {}),
         control: o.control,
       });
       const last = o.listen.port + o.pdus - 1;
-      process.stdout.write(`simulating ${o.pdus} ${profile.id} PDU(s) with ${o.outlets} outlets on ${o.listen.host}:${o.listen.port}${o.pdus > 1 ? `-${last}` : ''}${sim.control ? `; control http://${sim.control.address}` : ''}\n`);
+      process.stdout.write(
+        `simulating ${o.pdus} ${profile.id} PDU(s) with ${o.outlets} outlets on ${o.listen.host}:${o.listen.port}${o.pdus > 1 ? `-${last}` : ''}${sim.control ? `; control http://${sim.control.address}` : ''}\n`,
+      );
       await signalled;
       await sim.close();
     });
@@ -85,6 +125,15 @@ export function simCommand(): Command {
 }
 
 interface SnmpSimArgs {
-  profile: string; listen: { host: string; port: number }; pdus: number; outlets: number; chained: number; community: string;
-  v3User?: string; authKey?: string; privKey?: string; speed: number; control?: { host: string; port: number };
+  profile: string;
+  listen: { host: string; port: number };
+  pdus: number;
+  outlets: number;
+  chained: number;
+  community: string;
+  v3User?: string;
+  authKey?: string;
+  privKey?: string;
+  speed: number;
+  control?: { host: string; port: number };
 }

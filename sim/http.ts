@@ -31,12 +31,15 @@ export function serveJson(host: string, port: number, routes: JsonRoutes): Promi
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve({
-      address: `${host}:${port}`,
-      close: () => new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
+    server.listen(port, host, () =>
+      resolve({
+        address: `${host}:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       }),
-    }));
+    );
   });
 }

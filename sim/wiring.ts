@@ -47,7 +47,18 @@ export async function freeUdpPortRange(count: number): Promise<number> {
         s.bind(base + i, '127.0.0.1', () => resolve(true));
       });
     }
-    await Promise.all(sockets.map((s) => new Promise<void>((r) => { try { s.close(() => r()); } catch { r(); } })));
+    await Promise.all(
+      sockets.map(
+        (s) =>
+          new Promise<void>((r) => {
+            try {
+              s.close(() => r());
+            } catch {
+              r();
+            }
+          }),
+      ),
+    );
     if (ok) return base;
   }
   throw new Error(`no ${count} consecutive free UDP ports found`);

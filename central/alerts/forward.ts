@@ -58,10 +58,15 @@ export class AlertForwarder implements IngestSink {
   private forward(a: ForwardedAlert): void {
     this.counters.forwarded++;
     const body = JSON.stringify(a);
-    this.deps.publish(body).then(() => { this.counters.published++; }, (err: unknown) => {
-      this.counters.publishFailed++;
-      this.deps.log.warn({ err }, 'alert not published on the central topic');
-    });
+    this.deps.publish(body).then(
+      () => {
+        this.counters.published++;
+      },
+      (err: unknown) => {
+        this.counters.publishFailed++;
+        this.deps.log.warn({ err }, 'alert not published on the central topic');
+      },
+    );
     for (const hook of this.deps.webhooks) {
       this.queue.push({ hook, body });
       if (this.queue.length > (this.deps.maxQueued ?? 10_000)) {

@@ -13,14 +13,31 @@ import type { EditStore } from '../storage/edits/types.js';
 import { buildApi, type ApiServer, type ApiServerOptions } from './server.js';
 import type { ApiDeps, ApiMetrics } from './types.js';
 
-export async function openModelHolder(deps: { config: CentralConfig; inventory: LoadedInventory; edits: EditStore; log: Logger; clock: { now(): number } }): Promise<ModelHolder> {
+export async function openModelHolder(deps: {
+  config: CentralConfig;
+  inventory: LoadedInventory;
+  edits: EditStore;
+  log: Logger;
+  clock: { now(): number };
+}): Promise<ModelHolder> {
   const tariffs: TariffBook = deps.config.billing ? await readTariffs([deps.config.billing.tariffs], deps.inventory.model) : new Map();
-  const holder = new ModelHolder({ base: { inventory: deps.inventory.inventory, tariffs }, store: deps.edits, clock: deps.clock, log: deps.log });
+  const holder = new ModelHolder({
+    base: { inventory: deps.inventory.inventory, tariffs },
+    store: deps.edits,
+    clock: deps.clock,
+    log: deps.log,
+  });
   await holder.load();
   return holder;
 }
 
-export function authService(config: CentralConfig, access: AccessStore, customerExists: ((id: string) => boolean) | undefined, log: Logger, clock: { now(): number }): AuthService {
+export function authService(
+  config: CentralConfig,
+  access: AccessStore,
+  customerExists: ((id: string) => boolean) | undefined,
+  log: Logger,
+  clock: { now(): number },
+): AuthService {
   const s = config.api.signIn;
   const limits = { perUsername: s.maxFailuresPerUsername, perAddress: s.maxFailuresPerAddress, windowMs: s.windowMinutes * 60_000 };
   return new AuthService({ store: access, clock, log, limits, sessionTtlMs: config.api.sessionHours * 3_600_000, customerExists });

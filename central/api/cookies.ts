@@ -12,5 +12,12 @@ export function sessionOf(header: string | undefined): string | undefined {
 }
 
 export function sessionCookie(value: string, maxAgeS: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.max(0, Math.floor(maxAgeS))}`, ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${value}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${Math.max(0, Math.floor(maxAgeS))}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }

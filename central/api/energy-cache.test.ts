@@ -7,9 +7,13 @@ import { cachedCustomerEnergy } from './energy-cache.js';
 // keys and lifetimes are what is tested here (the report itself: central/energy tests).
 const built = buildModel({
   sites: [{ id: 's1', name: 'S', timeZone: 'UTC', currency: 'EUR', rooms: [{ id: 'r1' }] }],
-  gateways: [{ id: 'g1', site: 's1', room: 'r1' }], racks: [{ id: 'k1', room: 'r1', tags: [] }], cages: [],
-  nodes: [{ id: 'p1', kind: 'pdu', rack: 'k1', tags: [] }], points: [{ id: 'p1', node: 'p1', gateway: 'g1', device: 'd1', channel: 'total', infrastructure: false }],
-  customers: [{ id: 'acme', name: 'Acme' }], assignments: [{ id: 'a1', version: 1, customer: 'acme', rack: 'k1', from: '2026-01-01' }],
+  gateways: [{ id: 'g1', site: 's1', room: 'r1' }],
+  racks: [{ id: 'k1', room: 'r1', tags: [] }],
+  cages: [],
+  nodes: [{ id: 'p1', kind: 'pdu', rack: 'k1', tags: [] }],
+  points: [{ id: 'p1', node: 'p1', gateway: 'g1', device: 'd1', channel: 'total', infrastructure: false }],
+  customers: [{ id: 'acme', name: 'Acme' }],
+  assignments: [{ id: 'a1', version: 1, customer: 'acme', rack: 'k1', from: '2026-01-01' }],
 });
 
 t.test('reports cached per model version and query for ttlMs; the series index kept as long', async (t) => {
@@ -17,8 +21,12 @@ t.test('reports cached per model version and query for ttlMs; the series index k
   let now = 0;
   let lists = 0;
   const store = {
-    listSeries: async (): Promise<SeriesInfo[]> => { lists++; return []; },
-    boundaries: async () => [], events: async () => [],
+    listSeries: async (): Promise<SeriesInfo[]> => {
+      lists++;
+      return [];
+    },
+    boundaries: async () => [],
+    events: async () => [],
   } as unknown as Parameters<typeof cachedCustomerEnergy>[0]['store'];
   const energy = cachedCustomerEnergy({ store, clock: { now: () => now }, ttlMs: 100, maxReports: 2 });
   const q = { customer: 'acme', from: '2026-10-01', to: '2026-11-01', by: 'rack' as const };
@@ -49,10 +57,14 @@ t.test('an index refresh that fails keeps the old index and is tried again', asy
     listSeries: async (): Promise<SeriesInfo[]> => {
       lists++;
       if (fail) throw new Error('database gone');
-      if (lists === 3) await new Promise<void>((r) => { release = r; });
+      if (lists === 3)
+        await new Promise<void>((r) => {
+          release = r;
+        });
       return [];
     },
-    boundaries: async () => [], events: async () => [],
+    boundaries: async () => [],
+    events: async () => [],
   } as unknown as Parameters<typeof cachedCustomerEnergy>[0]['store'];
   const energy = cachedCustomerEnergy({ store, clock: { now: () => now }, ttlMs: 100 });
   const q = { customer: 'acme', from: '2026-10-01', to: '2026-11-01', by: 'rack' as const };
@@ -70,5 +82,17 @@ t.test('an index refresh that fails keeps the old index and is tried again', asy
   await new Promise((r) => setImmediate(r));
   await energy({ model: built.model, version: 5, query: q });
   t.equal(energy.stats.indexLoads, 3, 'the refreshed index is fresh');
-  await t.rejects(cachedCustomerEnergy({ store: { ...store, listSeries: async () => { throw new Error('no db'); } } as never, clock: { now: () => 0 } })({ model: built.model, version: 1, query: q }), /no db/, 'a first load that fails is the request\'s error');
+  await t.rejects(
+    cachedCustomerEnergy({
+      store: {
+        ...store,
+        listSeries: async () => {
+          throw new Error('no db');
+        },
+      } as never,
+      clock: { now: () => 0 },
+    })({ model: built.model, version: 1, query: q }),
+    /no db/,
+    "a first load that fails is the request's error",
+  );
 });

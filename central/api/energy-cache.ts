@@ -38,14 +38,24 @@ export function cachedCustomerEnergy(deps: EnergyCacheDeps): CustomerEnergy & { 
       stats.indexLoads++;
       const value = seriesIndex(deps.store, sites);
       index = { atMs: now, sites: key, value };
-      value.catch(() => { index = undefined; });
+      value.catch(() => {
+        index = undefined;
+      });
     } else if (now - index.atMs > ttlMs && !refreshing) {
       refreshing = true;
       stats.indexLoads++;
-      seriesIndex(deps.store, sites).then(
-        (fresh) => { if (index?.sites === key) index = { atMs: deps.clock.now(), sites: key, value: Promise.resolve(fresh) }; },
-        () => { stats.indexFailures++; },
-      ).finally(() => { refreshing = false; });
+      seriesIndex(deps.store, sites)
+        .then(
+          (fresh) => {
+            if (index?.sites === key) index = { atMs: deps.clock.now(), sites: key, value: Promise.resolve(fresh) };
+          },
+          () => {
+            stats.indexFailures++;
+          },
+        )
+        .finally(() => {
+          refreshing = false;
+        });
     }
     return index.value;
   };
@@ -59,7 +69,9 @@ export function cachedCustomerEnergy(deps: EnergyCacheDeps): CustomerEnergy & { 
       return hit.report;
     }
     stats.misses++;
-    const report = indexFor([...model.sites.keys()].sort()).then((idx) => customerEnergyReport({ store: deps.store, model, seriesIndex: idx }, query));
+    const report = indexFor([...model.sites.keys()].sort()).then((idx) =>
+      customerEnergyReport({ store: deps.store, model, seriesIndex: idx }, query),
+    );
     reports.delete(key);
     reports.set(key, { atMs: now, report });
     report.catch(() => reports.delete(key));

@@ -11,10 +11,14 @@ export async function guardRequest(ctx: RouteContext, g: Guard): Promise<void> {
   if (customer === undefined) return;
   if (g.guard === 'customer' && bag[g.key] === undefined) bag[g.key] = customer; // a customer's own, by default
   const value = String(bag[g.key] ?? '');
-  const ok = g.guard === 'site' ? ctx.scope.seesSite(value)
-    : g.guard === 'point' ? ctx.scope.seesPoint(value)
-      : g.guard === 'customer' ? ctx.scope.seesCustomer(value)
-        : await ownsInvoice(ctx, value, customer);
+  const ok =
+    g.guard === 'site'
+      ? ctx.scope.seesSite(value)
+      : g.guard === 'point'
+        ? ctx.scope.seesPoint(value)
+        : g.guard === 'customer'
+          ? ctx.scope.seesCustomer(value)
+          : await ownsInvoice(ctx, value, customer);
   if (!ok) throw new ApiError('not_found', `no ${g.guard} "${value}"`);
 }
 

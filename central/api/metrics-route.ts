@@ -7,17 +7,31 @@ import type { Principal } from '../auth/service.js';
 import { ApiError } from './errors.js';
 import type { ApiMetrics } from './types.js';
 
-export function mountMetrics(app: FastifyInstance, m: ApiMetrics, authenticate: (req: FastifyRequest) => Promise<Principal | undefined>): void {
+export function mountMetrics(
+  app: FastifyInstance,
+  m: ApiMetrics,
+  authenticate: (req: FastifyRequest) => Promise<Principal | undefined>,
+): void {
   const staffOnly = (m.access ?? 'staff') === 'staff';
-  app.get('/metrics', {
-    schema: { hide: true },
-    ...(staffOnly ? {
-      onRequest: async (req: FastifyRequest) => {
-        const principal = await authenticate(req);
-        if (!principal) throw new ApiError('unauthorized', 'the metrics are for staff: send the API token of an operator or read-only user (Authorization: Bearer ...), or sign in');
-        req.principal = principal;
-        if (principal.role === 'customer') throw new ApiError('forbidden', 'the metrics are for staff, not customer accounts');
-      },
-    } : {}),
-  }, async (_req, reply) => reply.type(m.contentType).send(await m.render()));
+  app.get(
+    '/metrics',
+    {
+      schema: { hide: true },
+      ...(staffOnly
+        ? {
+            onRequest: async (req: FastifyRequest) => {
+              const principal = await authenticate(req);
+              if (!principal)
+                throw new ApiError(
+                  'unauthorized',
+                  'the metrics are for staff: send the API token of an operator or read-only user (Authorization: Bearer ...), or sign in',
+                );
+              req.principal = principal;
+              if (principal.role === 'customer') throw new ApiError('forbidden', 'the metrics are for staff, not customer accounts');
+            },
+          }
+        : {}),
+    },
+    async (_req, reply) => reply.type(m.contentType).send(await m.render()),
+  );
 }

@@ -28,10 +28,18 @@ export class RouteRegistry {
     if (!a || !WHO.has(a.who ?? '')) throw new RouteRegistryError(`${key}: access.who must be one of ${[...WHO].join(', ')}`);
     if (a.who === 'everyone') {
       const c = a.customer;
-      const ok = c === 'self' || c === 'filtered' || (typeof c === 'object' && c !== null && GUARDS.has((c as { guard: string }).guard) && typeof (c as { key: unknown }).key === 'string');
-      if (!ok) throw new RouteRegistryError(`${key}: a route customers may call must declare how they are confined (self, filtered or a guard)`);
+      const ok =
+        c === 'self' ||
+        c === 'filtered' ||
+        (typeof c === 'object' &&
+          c !== null &&
+          GUARDS.has((c as { guard: string }).guard) &&
+          typeof (c as { key: unknown }).key === 'string');
+      if (!ok)
+        throw new RouteRegistryError(`${key}: a route customers may call must declare how they are confined (self, filtered or a guard)`);
     }
-    if (spec.method !== 'GET' && a.who === 'staff') throw new RouteRegistryError(`${key}: read-only users change nothing; a change is for operators`);
+    if (spec.method !== 'GET' && a.who === 'staff')
+      throw new RouteRegistryError(`${key}: read-only users change nothing; a change is for operators`);
     this.byKey.set(key, spec);
     this.ids.add(spec.id);
   }

@@ -7,7 +7,10 @@ import type { IntervalMs, InventoryModel, PointInfo } from '../model/types.js';
 export const ALL_TIME: IntervalMs = { fromMs: -8.64e15, toMs: 8.64e15 };
 
 export class Scope {
-  constructor(private readonly model: InventoryModel, readonly principal: Principal | undefined) {}
+  constructor(
+    private readonly model: InventoryModel,
+    readonly principal: Principal | undefined,
+  ) {}
 
   /** The customer the caller is confined to; undefined for staff. */
   get customer(): string | undefined {
@@ -18,7 +21,9 @@ export class Scope {
   points(interval: IntervalMs = ALL_TIME): PointInfo[] {
     const c = this.customer;
     if (c === undefined) return [...this.model.points.values()];
-    return (this.model.pointsByCustomer.get(c) ?? []).filter((id) => this.held(id, interval).length > 0).map((id) => this.model.points.get(id)!);
+    return (this.model.pointsByCustomer.get(c) ?? [])
+      .filter((id) => this.held(id, interval).length > 0)
+      .map((id) => this.model.points.get(id)!);
   }
 
   /** The parts of the interval in which the caller may see the point's readings. */
@@ -26,7 +31,9 @@ export class Scope {
     if (!this.model.points.has(pointId)) return [];
     const c = this.customer;
     if (c === undefined) return interval.fromMs < interval.toMs ? [interval] : [];
-    return holdersOf(this.model, pointId, interval).filter((s) => s.customer === c).map((s) => ({ fromMs: s.fromMs, toMs: s.toMs }));
+    return holdersOf(this.model, pointId, interval)
+      .filter((s) => s.customer === c)
+      .map((s) => ({ fromMs: s.fromMs, toMs: s.toMs }));
   }
 
   seesPoint(pointId: string, interval: IntervalMs = ALL_TIME): boolean {

@@ -55,14 +55,27 @@ declare module 'fastify' {
 function toApiError(err: unknown, req: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof PeriodError) return new ApiError('bad_request', err.message);
-  if (err instanceof errorCodes.FST_ERR_CTP_BODY_TOO_LARGE) return new ApiError('payload_too_large', `the request body is larger than ${BODY_LIMIT_BYTES} bytes`);
+  if (err instanceof errorCodes.FST_ERR_CTP_BODY_TOO_LARGE)
+    return new ApiError('payload_too_large', `the request body is larger than ${BODY_LIMIT_BYTES} bytes`);
   if (err instanceof errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE) {
-    return new ApiError('unsupported_media_type', `send the body as JSON (content-type: application/json), not ${JSON.stringify((req.headers['content-type'] ?? '').slice(0, 100))}`);
+    return new ApiError(
+      'unsupported_media_type',
+      `send the body as JSON (content-type: application/json), not ${JSON.stringify((req.headers['content-type'] ?? '').slice(0, 100))}`,
+    );
   }
   const e = err as { validation?: unknown; statusCode?: number; message?: string };
   if (e.validation) return new ApiError('bad_request', e.message ?? 'invalid request', e.validation);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    const code: ErrorCode = e.statusCode === 404 ? 'not_found' : e.statusCode === 429 ? 'too_many_requests' : e.statusCode === 413 ? 'payload_too_large' : e.statusCode === 415 ? 'unsupported_media_type' : 'bad_request';
+    const code: ErrorCode =
+      e.statusCode === 404
+        ? 'not_found'
+        : e.statusCode === 429
+          ? 'too_many_requests'
+          : e.statusCode === 413
+            ? 'payload_too_large'
+            : e.statusCode === 415
+              ? 'unsupported_media_type'
+              : 'bad_request';
     return new ApiError(code, e.message ?? 'bad request');
   }
   return new ApiError('internal', 'internal error');
@@ -95,7 +108,9 @@ export async function buildApi(deps: ApiDeps, opts: ApiServerOptions = {}): Prom
     },
   });
 
-  app.addHook('onRequest', async () => { stats.requests++; });
+  app.addHook('onRequest', async () => {
+    stats.requests++;
+  });
   addSecurityHeaders(app);
   // Bodies are JSON only: fastify's text/plain parser would turn a form or a text into a string that then
   // fails the schema as a 400, where the answer is 415 (send JSON).
@@ -140,7 +155,9 @@ function mount(app: FastifyInstance, spec: RouteSpec, deps: ApiDeps, opts: ApiSe
     url: `${API_PREFIX}${spec.url}`,
     schema: {
       ...spec.schema,
-      operationId: spec.id, summary: spec.summary, tags: [...spec.tags],
+      operationId: spec.id,
+      summary: spec.summary,
+      tags: [...spec.tags],
       ...(a.who === 'public' ? {} : { security: [{ bearer: [] }, { session: [] }] }),
       response: { ...errors, ...(spec.schema.response ?? {}) },
     },
@@ -148,16 +165,26 @@ function mount(app: FastifyInstance, spec: RouteSpec, deps: ApiDeps, opts: ApiSe
       const principal = await authenticate(deps, req);
       if (principal) req.principal = principal;
       if (a.who === 'public') return;
-      if (!principal) throw new ApiError('unauthorized', 'sign in (POST /api/v1/auth/login) or send an API token (Authorization: Bearer ...)');
+      if (!principal)
+        throw new ApiError('unauthorized', 'sign in (POST /api/v1/auth/login) or send an API token (Authorization: Bearer ...)');
       const role = principal.role;
       const self = a.who === 'everyone' && a.customer === 'self';
       if (role === 'customer' && a.who !== 'everyone') throw new ApiError('forbidden', 'not for customer accounts');
-      if (role === 'read-only' && (a.who === 'operator' || (spec.method !== 'GET' && !self))) throw new ApiError('forbidden', 'read-only accounts change nothing');
+      if (role === 'read-only' && (a.who === 'operator' || (spec.method !== 'GET' && !self)))
+        throw new ApiError('forbidden', 'read-only accounts change nothing');
     },
     handler: async (req, reply) => {
       const snapshot = deps.models.current();
       const scope = new Scope(snapshot.model, req.principal);
-      const ctx = { deps, principal: req.principal, snapshot, scope, req, reply, secureCookie: deps.secureCookie ?? opts.tls !== undefined };
+      const ctx = {
+        deps,
+        principal: req.principal,
+        snapshot,
+        scope,
+        req,
+        reply,
+        secureCookie: deps.secureCookie ?? opts.tls !== undefined,
+      };
       if (a.who === 'everyone' && typeof a.customer === 'object') await guardRequest(ctx, a.customer);
       const out = await spec.handler(ctx);
       return reply.sent ? reply : out;

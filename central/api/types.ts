@@ -50,21 +50,14 @@ export interface RouteRegistryLike {
  * `filtered`: the handler lists only what ctx.scope lets it see; a guard: the named request field must be
  * a site, point, invoice or customer of the caller's, or the answer is 404 before the handler runs.
  */
-export type CustomerScope =
-  | 'self'
-  | 'filtered'
-  | { guard: 'site' | 'point' | 'invoice' | 'customer'; in: 'params' | 'query'; key: string };
+export type CustomerScope = 'self' | 'filtered' | { guard: 'site' | 'point' | 'invoice' | 'customer'; in: 'params' | 'query'; key: string };
 
 /**
  * Who may call: `public` (no sign-in), `staff` (operator and read-only; reads), `operator` (changes),
  * `everyone` (staff and customers, the latter confined by `customer`). read-only never passes a method
  * other than GET unless the scope is `self`.
  */
-export type RouteAccess =
-  | { who: 'public' }
-  | { who: 'staff' }
-  | { who: 'operator' }
-  | { who: 'everyone'; customer: CustomerScope };
+export type RouteAccess = { who: 'public' } | { who: 'staff' } | { who: 'operator' } | { who: 'everyone'; customer: CustomerScope };
 
 export interface RouteSchema {
   querystring?: object;

@@ -16,7 +16,13 @@ export interface HashShape extends ScryptParams {
 export function shapeOf(hash: string): HashShape | undefined {
   const m = SCRYPT_FORMAT.exec(hash);
   if (!m) return undefined;
-  return { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]), saltBytes: Buffer.from(m[4]!, 'base64').length, keyBytes: Buffer.from(m[5]!, 'base64').length };
+  return {
+    N: Number(m[1]),
+    r: Number(m[2]),
+    p: Number(m[3]),
+    saltBytes: Buffer.from(m[4]!, 'base64').length,
+    keyBytes: Buffer.from(m[5]!, 'base64').length,
+  };
 }
 
 /** The shape most of the hashes have; among equally common ones, that of the most recently updated. */

@@ -12,9 +12,7 @@ export interface LimitedKey {
   max: number;
 }
 
-export type Reservation =
-  | { ok: true; attempt: Attempt }
-  | { ok: false; retryAfterMs: number };
+export type Reservation = { ok: true; attempt: Attempt } | { ok: false; retryAfterMs: number };
 
 /** One reserved sign-in: ended once, by fail or release (a later call does nothing). */
 export interface Attempt {
@@ -90,7 +88,9 @@ export class FailureLimiter {
           for (const k of keys) this.failures.set(k.key, [...this.recent(k.key, atMs), atMs]);
           this.sweep(atMs);
         },
-        release: () => { end(); },
+        release: () => {
+          end();
+        },
       },
     };
   }

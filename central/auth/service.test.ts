@@ -25,8 +25,15 @@ t.test('secrets: format, parse, hash, constant-time compare', async (t) => {
 
 t.test('limiter: failures within the window block, then age out; each key has its own limit', async (t) => {
   const l = new FailureLimiter(1000);
-  const [u, a] = [{ key: 'u', max: 2 }, { key: 'a', max: 2 }];
-  const fail = (at: number) => { const r = l.reserve([u, a], at); if (r.ok) r.attempt.fail(at); else t.fail('refused'); };
+  const [u, a] = [
+    { key: 'u', max: 2 },
+    { key: 'a', max: 2 },
+  ];
+  const fail = (at: number) => {
+    const r = l.reserve([u, a], at);
+    if (r.ok) r.attempt.fail(at);
+    else t.fail('refused');
+  };
   t.equal(l.retryAfterMs([u, a], 0), 0);
   fail(0);
   fail(100);
@@ -38,14 +45,26 @@ t.test('limiter: failures within the window block, then age out; each key has it
   fail(2001);
   t.equal(l.retryAfterMs([{ key: 'a', max: 3 }], 2002), 0, 'each key has its own limit');
   t.match(l.reserve([u, { key: 'b', max: 2 }], 2002), { ok: false }, 'the name is blocked from another address too');
-  t.ok(l.reserve([{ key: 'u', max: 9 }, { key: 'b', max: 2 }], 2002).ok, 'under a higher limit the same failures leave room');
+  t.ok(
+    l.reserve(
+      [
+        { key: 'u', max: 9 },
+        { key: 'b', max: 2 },
+      ],
+      2002,
+    ).ok,
+    'under a higher limit the same failures leave room',
+  );
   t.equal(l.failedTotal, 4);
   t.equal(l.refusedTotal, 2);
 });
 
 t.test('limiter: an attempt counts from its reservation, so concurrent ones never pass the limit', async (t) => {
   const l = new FailureLimiter(1000);
-  const keys = [{ key: 'u', max: 3 }, { key: 'a', max: 10 }];
+  const keys = [
+    { key: 'u', max: 3 },
+    { key: 'a', max: 10 },
+  ];
   const results = Array.from({ length: 100 }, () => l.reserve(keys, 0));
   const granted = results.filter((r) => r.ok);
   t.equal(granted.length, 3, 'three reserved before any ended');
@@ -72,7 +91,14 @@ t.test('service: users, passwords, tokens, sessions expire', async (t) => {
   let now = 1000;
   const store = openSqliteAccessStore({ file: join(mkdtempSync(join(tmpdir(), 'jb-auth-')), 'a.db'), log: quietLog });
   t.teardown(() => store.close());
-  const auth = new AuthService({ store, clock: { now: () => now }, log: quietLog, scrypt: FAST, sessionTtlMs: 500, customerExists: (id) => id === 'acme' });
+  const auth = new AuthService({
+    store,
+    clock: { now: () => now },
+    log: quietLog,
+    scrypt: FAST,
+    sessionTtlMs: 500,
+    customerExists: (id) => id === 'acme',
+  });
   await t.rejects(auth.addUser({ username: 'bad name', role: 'operator' }), AuthError);
   await t.rejects(auth.addUser({ username: 'c', role: 'customer' }), /needs --customer/);
   await t.rejects(auth.addUser({ username: 'c', role: 'operator', customer: 'acme' }), /only for role customer/);
@@ -101,11 +127,17 @@ t.test('service: users, passwords, tokens, sessions expire', async (t) => {
   t.equal(await auth.authenticate({ bearer: tok.text.slice(0, -2) + 'xx' }), undefined, 'a wrong secret with a right id');
   t.equal(await auth.authenticate({ session: tok.text }), undefined, 'a token is no session');
   t.equal(await auth.authenticate({}), undefined);
-  t.same((await auth.tokens('c')).map((x) => x.label), ['ci']);
+  t.same(
+    (await auth.tokens('c')).map((x) => x.label),
+    ['ci'],
+  );
   t.equal(await auth.revokeToken(tok.text), true, 'by the whole token');
   t.equal(await auth.revokeToken(tok.token.id), false, 'once');
   t.equal(await auth.authenticate({ bearer: tok.text }), undefined);
-  t.same((await auth.users()).map((u) => u.username), ['c']);
+  t.same(
+    (await auth.users()).map((u) => u.username),
+    ['c'],
+  );
   await auth.logout(s2);
   await auth.logout('garbage');
   t.equal(await auth.removeUser('c'), true);
@@ -129,7 +161,10 @@ t.test('an unknown username is checked against a hash shaped like the stored one
   const dummy = await auth.dummyHash(now);
   t.equal(await auth.dummyHash(now + 1), dummy, 'one dummy between refreshes');
 
-  const row = (N: number, updatedAt: number) => ({ passwordHash: `scrypt$${N}$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`, updatedAt });
+  const row = (N: number, updatedAt: number) => ({
+    passwordHash: `scrypt$${N}$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`,
+    updatedAt,
+  });
   t.equal(commonShape([row(1024, 1), row(2048, 5), row(1024, 2)])!.N, 1024, 'the most common shape');
   t.equal(commonShape([row(1024, 1), row(2048, 5)])!.N, 2048, 'on a tie, the newest');
   t.equal(commonShape([{ passwordHash: 'garbage', updatedAt: 1 }]), undefined, 'no scrypt hash: none');

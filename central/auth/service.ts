@@ -81,7 +81,10 @@ export class AuthService {
 
   /** The limiter's keys of an attempt: the username (any letter case: one account) and the client address. */
   private keysOf(username: string, client: string): LimitedKey[] {
-    return [{ key: `user:${username.toLowerCase()}`, max: this.limits.perUsername }, { key: `addr:${client}`, max: this.limits.perAddress }];
+    return [
+      { key: `user:${username.toLowerCase()}`, max: this.limits.perUsername },
+      { key: `addr:${client}`, max: this.limits.perAddress },
+    ];
   }
 
   /**
@@ -115,7 +118,15 @@ export class AuthService {
     r.attempt.release();
     const s = newSecret(SESSION_PREFIX);
     const expiresAt = now + (this.deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
-    await this.deps.store.addSecret('session', { id: s.id, username, hash: s.hash, label: undefined, createdAt: now, expiresAt, revokedAt: undefined });
+    await this.deps.store.addSecret('session', {
+      id: s.id,
+      username,
+      hash: s.hash,
+      label: undefined,
+      createdAt: now,
+      expiresAt,
+      revokedAt: undefined,
+    });
     this.deps.log.info({ username, role: user.role }, 'signed in');
     return { ok: true, principal: this.principalOf(user, 'session'), session: s.text, expiresAt };
   }
@@ -132,7 +143,8 @@ export class AuthService {
       const p = parseSecret(text, kind === 'token' ? TOKEN_PREFIX : SESSION_PREFIX);
       if (!p) return undefined;
       const row = await this.deps.store.secret(kind, p.id);
-      if (!row || !sameHash(row.hash, p.hash) || row.revokedAt !== undefined || (row.expiresAt !== undefined && row.expiresAt <= now)) return undefined;
+      if (!row || !sameHash(row.hash, p.hash) || row.revokedAt !== undefined || (row.expiresAt !== undefined && row.expiresAt <= now))
+        return undefined;
       const user = await this.deps.store.user(row.username);
       return user && this.principalOf(user, kind);
     };
@@ -149,12 +161,24 @@ export class AuthService {
   }
 
   /** Adds a user; the password is generated when not given and returned (shown once). */
-  async addUser(spec: { username: string; role: Role; customer?: string; password?: string }): Promise<{ user: StoredUser; password: string }> {
+  async addUser(spec: {
+    username: string;
+    role: Role;
+    customer?: string;
+    password?: string;
+  }): Promise<{ user: StoredUser; password: string }> {
     this.validate(spec.username, spec.role, spec.customer);
     if (await this.deps.store.user(spec.username)) throw new AuthError(`user "${spec.username}" exists; use passwd or remove it first`);
     const password = spec.password ?? generatePassword();
     const now = this.deps.clock.now();
-    const user: StoredUser = { username: spec.username, role: spec.role, customer: spec.customer, passwordHash: await hashPassword(password, this.deps.scrypt ?? DEFAULT_SCRYPT), createdAt: now, updatedAt: now };
+    const user: StoredUser = {
+      username: spec.username,
+      role: spec.role,
+      customer: spec.customer,
+      passwordHash: await hashPassword(password, this.deps.scrypt ?? DEFAULT_SCRYPT),
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.deps.store.putUser(user);
     this.dummy = undefined;
     return { user, password };
@@ -185,7 +209,15 @@ export class AuthService {
   async createToken(username: string, label?: string): Promise<{ token: StoredSecret; text: string }> {
     if (!(await this.deps.store.user(username))) throw new AuthError(`no user "${username}"`);
     const s = newSecret(TOKEN_PREFIX);
-    const token: StoredSecret = { id: s.id, username, hash: s.hash, label, createdAt: this.deps.clock.now(), expiresAt: undefined, revokedAt: undefined };
+    const token: StoredSecret = {
+      id: s.id,
+      username,
+      hash: s.hash,
+      label,
+      createdAt: this.deps.clock.now(),
+      expiresAt: undefined,
+      revokedAt: undefined,
+    };
     await this.deps.store.addSecret('token', token);
     return { token, text: s.text };
   }

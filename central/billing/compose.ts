@@ -72,7 +72,11 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
     return renderInvoicePdf(doc);
   };
   const runner = new InvoiceRunner({
-    store, sites, clock: deps.clock, log: log.child({ area: 'invoices' }), owner: config.central.id,
+    store,
+    sites,
+    clock: deps.clock,
+    log: log.child({ area: 'invoices' }),
+    owner: config.central.id,
     settings: { graceMs: b.graceHours * 3_600_000, minMeasuredShare: b.minMeasuredPct / 100, recheckMonths: b.recheckMonths },
     computeDrafts: (site, period, customer) => {
       const now = models.current();
@@ -87,13 +91,30 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
       summary: async (run, invoices) => {
         const dir = join(b.outputDir, run.site, run.period);
         await mkdir(dir, { recursive: true });
-        const rows = invoices.map((i) => ({ number: i.number, customer: i.customer, status: i.status, total: i.total, currency: i.currency, review: i.review }));
-        await writeFile(join(dir, 'summary.json'), `${JSON.stringify({ site: run.site, period: run.period, state: run.state, invoices: rows }, null, 2)}\n`);
+        const rows = invoices.map((i) => ({
+          number: i.number,
+          customer: i.customer,
+          status: i.status,
+          total: i.total,
+          currency: i.currency,
+          review: i.review,
+        }));
+        await writeFile(
+          join(dir, 'summary.json'),
+          `${JSON.stringify({ site: run.site, period: run.period, state: run.state, invoices: rows }, null, 2)}\n`,
+        );
       },
     },
     ...(b.webhook ? { deliver: webhookDelivery(b.webhook, { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }) } : {}),
   });
-  return { runner, store, render, close: async () => { await store.close(); } };
+  return {
+    runner,
+    store,
+    render,
+    close: async () => {
+      await store.close();
+    },
+  };
 }
 
 function documentOf(inv: StoredInvoice, model: InventoryModel): InvoiceDocument {
@@ -101,7 +122,9 @@ function documentOf(inv: StoredInvoice, model: InventoryModel): InvoiceDocument 
   const site = model.sites.get(inv.site);
   return {
     draft: inv.draft,
-    ...(inv.number && inv.finalizedAt !== undefined ? { final: { number: inv.number, issuedOn: localDateOf(inv.finalizedAt, site?.timeZone ?? 'UTC') } } : {}),
+    ...(inv.number && inv.finalizedAt !== undefined
+      ? { final: { number: inv.number, issuedOn: localDateOf(inv.finalizedAt, site?.timeZone ?? 'UTC') } }
+      : {}),
     ...(customer ? { customerName: customer.name } : {}),
     ...(customer?.externalRef ? { customerRef: customer.externalRef } : {}),
     ...(site ? { siteName: site.name } : {}),

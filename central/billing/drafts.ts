@@ -50,7 +50,11 @@ export interface SiteDrafts {
 
 /** The site or customer is unknown, the site has no tariff, or (computeDrafts) some customer failed. */
 export class DraftsError extends Error {
-  constructor(message: string, readonly failures: readonly DraftFailure[] = [], readonly drafts: readonly InvoiceDraft[] = []) {
+  constructor(
+    message: string,
+    readonly failures: readonly DraftFailure[] = [],
+    readonly drafts: readonly InvoiceDraft[] = [],
+  ) {
     super(message);
     this.name = 'DraftsError';
   }
@@ -61,7 +65,10 @@ export function priceCuts(deps: Pick<DraftDeps, 'tariffs'>, site: string, period
   const tariff = deps.tariffs.get(site);
   const cuts = new Set([period.fromMs, period.toMs]);
   for (const span of versionsIn(tariff?.versions ?? [], period.fromMs, period.toMs, period.timeZone)) {
-    for (const iv of touIntervals(span.version, span.fromMs, span.toMs, period.timeZone)) { cuts.add(iv.fromMs); cuts.add(iv.toMs); }
+    for (const iv of touIntervals(span.version, span.fromMs, span.toMs, period.timeZone)) {
+      cuts.add(iv.fromMs);
+      cuts.add(iv.toMs);
+    }
     if (span.version.committedPowerKw === undefined) continue;
     for (let c = Math.ceil(span.fromMs / DEMAND_SLOT_MS) * DEMAND_SLOT_MS; c <= span.toMs; c += DEMAND_SLOT_MS) cuts.add(c);
   }
@@ -97,8 +104,14 @@ export interface SiteDraftStream {
 
 function addStats(a: DraftRunStats, b: DraftRunStats): DraftRunStats {
   return {
-    boundaryQueries: a.boundaryQueries + b.boundaryQueries, boundaryCalls: a.boundaryCalls + b.boundaryCalls, eventQueries: a.eventQueries + b.eventQueries,
-    passes: Math.max(a.passes, b.passes), misses: a.misses + b.misses, customers: a.customers + b.customers, points: a.points + b.points, instants: a.instants + b.instants,
+    boundaryQueries: a.boundaryQueries + b.boundaryQueries,
+    boundaryCalls: a.boundaryCalls + b.boundaryCalls,
+    eventQueries: a.eventQueries + b.eventQueries,
+    passes: Math.max(a.passes, b.passes),
+    misses: a.misses + b.misses,
+    customers: a.customers + b.customers,
+    points: a.points + b.points,
+    instants: a.instants + b.instants,
   };
 }
 
@@ -106,7 +119,14 @@ function addStats(a: DraftRunStats, b: DraftRunStats): DraftRunStats {
  * The drafts of a site's month handed to `onDraft` one by one, in the inventory's customer order, so a run
  * can store each and let it go: memory is bounded by the chunk, not by the site.
  */
-export async function streamSiteDrafts(deps: DraftDeps, site: string, month: string, onDraft: (draft: InvoiceDraft) => void | Promise<void>, customer?: string, opts: DraftStreamOptions = {}): Promise<SiteDraftStream> {
+export async function streamSiteDrafts(
+  deps: DraftDeps,
+  site: string,
+  month: string,
+  onDraft: (draft: InvoiceDraft) => void | Promise<void>,
+  customer?: string,
+  opts: DraftStreamOptions = {},
+): Promise<SiteDraftStream> {
   const info = deps.model.sites.get(site);
   if (!info) throw new DraftsError(`unknown site "${site}"`);
   const tariff = deps.tariffs.get(site);
@@ -121,26 +141,58 @@ export async function streamSiteDrafts(deps: DraftDeps, site: string, month: str
   }
   const customers = [...plans.keys()];
   const size = Math.max(1, opts.chunkCustomers ?? 250);
-  let stats: DraftRunStats = { boundaryQueries: 0, boundaryCalls: 0, eventQueries: 0, passes: 0, misses: 0, customers: 0, points: 0, instants: 0 };
+  let stats: DraftRunStats = {
+    boundaryQueries: 0,
+    boundaryCalls: 0,
+    eventQueries: 0,
+    passes: 0,
+    misses: 0,
+    customers: 0,
+    points: 0,
+    instants: 0,
+  };
   const failures: DraftFailure[] = [];
   let drafts = 0;
   const index = await seriesIndex(deps.store, [site]);
   for (let i = 0; i < customers.length; i += size) {
     const chunk = customers.slice(i, i + size);
-    const r = await draftChunk(deps, index, site, period, cuts, tariff.versions, chunk.map((c) => [c, plans.get(c)!] as const));
+    const r = await draftChunk(
+      deps,
+      index,
+      site,
+      period,
+      cuts,
+      tariff.versions,
+      chunk.map((c) => [c, plans.get(c)!] as const),
+    );
     stats = addStats(stats, r.stats);
     for (const c of chunk) {
       const res = r.results.get(c)!;
-      if ('value' in res) { drafts++; await onDraft(res.value); } else failures.push({ customer: c, site, message: res.error instanceof Error ? res.error.message : String(res.error) });
+      if ('value' in res) {
+        drafts++;
+        await onDraft(res.value);
+      } else failures.push({ customer: c, site, message: res.error instanceof Error ? res.error.message : String(res.error) });
     }
   }
   return { site, period, drafts, failures, stats };
 }
 
-async function draftChunk(deps: DraftDeps, index: SeriesIndex, site: string, period: Period, cuts: readonly number[], versions: SiteTariff['versions'], plans: readonly (readonly [string, BillablePoints])[]) {
+async function draftChunk(
+  deps: DraftDeps,
+  index: SeriesIndex,
+  site: string,
+  period: Period,
+  cuts: readonly number[],
+  versions: SiteTariff['versions'],
+  plans: readonly (readonly [string, BillablePoints])[],
+) {
   const opts = deps.energyOptions ?? DEFAULT_ENERGY_OPTIONS;
   const all = plans.flatMap(([, b]) => [...b.plus, ...b.minus]);
-  const sources = await StoreSources.open({ store: deps.store, ...(deps.batchSize ? { batchSize: deps.batchSize } : {}) }, all.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })), index);
+  const sources = await StoreSources.open(
+    { store: deps.store, ...(deps.batchSize ? { batchSize: deps.batchSize } : {}) },
+    all.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })),
+    index,
+  );
   await sources.loadEvents(period.fromMs - opts.estimateWindowMs);
   const instants = new Map<string, Set<number>>();
   for (const b of all) {
@@ -149,19 +201,43 @@ async function draftChunk(deps: DraftDeps, index: SeriesIndex, site: string, per
     instants.set(b.point.id, set);
   }
   await sources.prefetch([...instants].map(([pointId, set]) => ({ pointId, instantsMs: set })));
-  const held = (list: BillablePoints['plus']): HeldPoint[] => list.map((b) => ({ pointId: b.point.id, series: sources.get(b.point.id), held: b.held }));
+  const held = (list: BillablePoints['plus']): HeldPoint[] =>
+    list.map((b) => ({ pointId: b.point.id, series: sources.get(b.point.id), held: b.held }));
   const byCustomer = new Map(plans);
-  const results = await sources.settle(plans.map(([c]) => c), (c) => {
-    const plan = byCustomer.get(c)!;
-    return priceInvoice({ customer: c, site, period, versions, energy: netCustomerEnergy(held(plan.plus), held(plan.minus), opts) });
-  });
-  const stats: DraftRunStats = { ...sources.stats, customers: plans.length, points: instants.size, instants: [...instants.values()].reduce((n, s) => n + s.size, 0) };
+  const results = await sources.settle(
+    plans.map(([c]) => c),
+    (c) => {
+      const plan = byCustomer.get(c)!;
+      return priceInvoice({ customer: c, site, period, versions, energy: netCustomerEnergy(held(plan.plus), held(plan.minus), opts) });
+    },
+  );
+  const stats: DraftRunStats = {
+    ...sources.stats,
+    customers: plans.length,
+    points: instants.size,
+    instants: [...instants.values()].reduce((n, s) => n + s.size, 0),
+  };
   return { results, stats };
 }
 
-export async function computeSiteDrafts(deps: DraftDeps, site: string, month: string, customer?: string, opts: DraftStreamOptions = {}): Promise<SiteDrafts> {
+export async function computeSiteDrafts(
+  deps: DraftDeps,
+  site: string,
+  month: string,
+  customer?: string,
+  opts: DraftStreamOptions = {},
+): Promise<SiteDrafts> {
   const drafts: InvoiceDraft[] = [];
-  const r = await streamSiteDrafts(deps, site, month, (d) => { drafts.push(d); }, customer, opts);
+  const r = await streamSiteDrafts(
+    deps,
+    site,
+    month,
+    (d) => {
+      drafts.push(d);
+    },
+    customer,
+    opts,
+  );
   return { site, period: r.period, drafts, failures: r.failures, stats: r.stats };
 }
 
@@ -169,7 +245,11 @@ export async function computeSiteDrafts(deps: DraftDeps, site: string, month: st
 export async function computeDrafts(deps: DraftDeps, site: string, month: string, customer?: string): Promise<InvoiceDraft[]> {
   const r = await computeSiteDrafts(deps, site, month, customer);
   if (r.failures.length > 0) {
-    throw new DraftsError(`${r.failures.length} of ${r.stats.customers} customers at ${site} failed for ${month}: ${r.failures.map((f) => `${f.customer}: ${f.message}`).join('; ')}`, r.failures, r.drafts);
+    throw new DraftsError(
+      `${r.failures.length} of ${r.stats.customers} customers at ${site} failed for ${month}: ${r.failures.map((f) => `${f.customer}: ${f.message}`).join('; ')}`,
+      r.failures,
+      r.drafts,
+    );
   }
   return r.drafts;
 }

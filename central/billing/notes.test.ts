@@ -2,22 +2,46 @@ import t from 'tap';
 import type { InvoiceDraft, InvoiceLine } from './invoice.js';
 import { NoteError, noteFor } from './notes.js';
 
-const line = (key: string, quantity: string, amount: string, kind: InvoiceLine['kind'] = 'energy'): InvoiceLine =>
-  ({ key, kind, description: key, version: 'v1', quantity, unit: 'kWh', unitPrice: '0.20', amount });
+const line = (key: string, quantity: string, amount: string, kind: InvoiceLine['kind'] = 'energy'): InvoiceLine => ({
+  key,
+  kind,
+  description: key,
+  version: 'v1',
+  quantity,
+  unit: 'kWh',
+  unitPrice: '0.20',
+  amount,
+});
 const draft = (lines: InvoiceLine[], total: string): InvoiceDraft => ({
-  customer: 'acme', site: 'ams1', currency: 'EUR', period: { label: '2026-10', timeZone: 'Europe/Amsterdam', fromMs: 1, toMs: 2, days: 31 },
-  versions: ['v1'], lines, subtotal: total, taxTotal: '0.00', total,
-  quality: { kWh: 0, measuredKwh: 0, estimatedKwh: 0, interpolatedKwh: 0, measuredShare: 1, estimatedBoundaries: 0, anomalies: 0 }, trace: [],
+  customer: 'acme',
+  site: 'ams1',
+  currency: 'EUR',
+  period: { label: '2026-10', timeZone: 'Europe/Amsterdam', fromMs: 1, toMs: 2, days: 31 },
+  versions: ['v1'],
+  lines,
+  subtotal: total,
+  taxTotal: '0.00',
+  total,
+  quality: { kWh: 0, measuredKwh: 0, estimatedKwh: 0, interpolatedKwh: 0, measuredShare: 1, estimatedBoundaries: 0, anomalies: 0 },
+  trace: [],
 });
 
 t.test('credit and debit notes, and lines that appear or vanish', async (t) => {
-  const inv = { ...draft([line('energy:v1:standard', '100', '20.00'), line('overage:v1', '1', '25.00', 'overage')], '45.00'), number: 'N1' };
+  const inv = {
+    ...draft([line('energy:v1:standard', '100', '20.00'), line('overage:v1', '1', '25.00', 'overage')], '45.00'),
+    number: 'N1',
+  };
   const now = draft([line('energy:v1:standard', '110', '22.00'), line('minimum_topup:v1', '1', '3.00', 'minimum_topup')], '25.00');
   const note = noteFor(inv, now)!;
   t.equal(note.kind, 'credit');
-  t.same(note.lines.map((l) => [l.key, l.was.amount, l.now.amount, l.amountDelta]), [
-    ['energy:v1:standard', '20.00', '22.00', '2.00'], ['overage:v1', '25.00', '0.00', '-25.00'], ['minimum_topup:v1', '0.00', '3.00', '3.00'],
-  ]);
+  t.same(
+    note.lines.map((l) => [l.key, l.was.amount, l.now.amount, l.amountDelta]),
+    [
+      ['energy:v1:standard', '20.00', '22.00', '2.00'],
+      ['overage:v1', '25.00', '0.00', '-25.00'],
+      ['minimum_topup:v1', '0.00', '3.00', '3.00'],
+    ],
+  );
   t.equal(note.totalDelta, '-20.00');
   const more = noteFor(inv, draft([line('energy:v1:standard', '150', '30.00'), line('overage:v1', '1', '25.00', 'overage')], '55.00'))!;
   t.same([more.kind, more.totalDelta], ['debit', '10.00']);

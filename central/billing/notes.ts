@@ -16,9 +16,11 @@ export class NoteError extends Error {
 /** The note that brings a finalized invoice to a recomputation, or undefined when nothing changed. */
 export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): NoteDraft | undefined {
   for (const k of ['customer', 'site', 'currency'] as const) {
-    if (invoice[k] !== recomputed[k]) throw new NoteError(`invoice ${invoice.number}: the recomputation is for ${k} ${recomputed[k]}, not ${invoice[k]}`);
+    if (invoice[k] !== recomputed[k])
+      throw new NoteError(`invoice ${invoice.number}: the recomputation is for ${k} ${recomputed[k]}, not ${invoice[k]}`);
   }
-  if (invoice.period.fromMs !== recomputed.period.fromMs || invoice.period.toMs !== recomputed.period.toMs) throw new NoteError(`invoice ${invoice.number}: the recomputation is for another period`);
+  if (invoice.period.fromMs !== recomputed.period.fromMs || invoice.period.toMs !== recomputed.period.toMs)
+    throw new NoteError(`invoice ${invoice.number}: the recomputation is for another period`);
   const cur = invoice.currency;
   const was = new Map(invoice.lines.map((l) => [l.key, l]));
   const now = new Map(recomputed.lines.map((l) => [l.key, l]));
@@ -32,7 +34,12 @@ export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): No
     const quantityDelta = dec(b?.quantity ?? 0).minus(a?.quantity ?? 0);
     if (amountDelta.isZero() && quantityDelta.isZero()) continue;
     lines.push({
-      key, kind: ref.kind, description: ref.description, ...(ref.version !== undefined ? { version: ref.version } : {}), unit: ref.unit, unitPrice: ref.unitPrice,
+      key,
+      kind: ref.kind,
+      description: ref.description,
+      ...(ref.version !== undefined ? { version: ref.version } : {}),
+      unit: ref.unit,
+      unitPrice: ref.unitPrice,
       was: { quantity: a?.quantity ?? '0', amount: a?.amount ?? formatMoney(0, cur) },
       now: { quantity: b?.quantity ?? '0', amount: b?.amount ?? formatMoney(0, cur) },
       quantityDelta: quantityDelta.toString(),
@@ -45,9 +52,15 @@ export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): No
   if (total.isZero() && lines.every((l) => dec(l.amountDelta).isZero())) return undefined;
   return {
     kind: total.isNegative() ? 'credit' : total.isZero() ? 'adjustment' : 'debit',
-    invoiceNumber: invoice.number, customer: invoice.customer, site: invoice.site, currency: cur, period: invoice.period,
+    invoiceNumber: invoice.number,
+    customer: invoice.customer,
+    site: invoice.site,
+    currency: cur,
+    period: invoice.period,
     lines,
-    subtotalDelta: formatMoney(subtotal, cur), taxDelta: formatMoney(tax, cur), totalDelta: formatMoney(total, cur),
+    subtotalDelta: formatMoney(subtotal, cur),
+    taxDelta: formatMoney(tax, cur),
+    totalDelta: formatMoney(total, cur),
     quality: recomputed.quality,
   };
 }

@@ -44,9 +44,13 @@ function coveredSpans(input: PricingInput): VersionSpan[] {
     if (s.fromMs > cursor) break;
     cursor = Math.max(cursor, s.toMs);
   }
-  if (cursor < period.toMs) throw new PricingError(`${input.customer}@${input.site}: no tariff version covers ${new Date(cursor).toISOString()} in ${period.label}`);
+  if (cursor < period.toMs)
+    throw new PricingError(
+      `${input.customer}@${input.site}: no tariff version covers ${new Date(cursor).toISOString()} in ${period.label}`,
+    );
   const currencies = new Set(spans.map((s) => s.version.currency));
-  if (currencies.size !== 1) throw new PricingError(`${input.customer}@${input.site}: versions in ${[...currencies].join(', ')}; one invoice has one currency`);
+  if (currencies.size !== 1)
+    throw new PricingError(`${input.customer}@${input.site}: versions in ${[...currencies].join(', ')}; one invoice has one currency`);
   return spans.map((s) => ({ ...s, days: localDays(s.fromMs, s.toMs, period.timeZone) }));
 }
 
@@ -62,11 +66,19 @@ function byWindow(tou: ReturnType<typeof touIntervals>, energies: readonly Inter
   tou.forEach((iv, i) => {
     const e = energies[i]!;
     let w = out.get(iv.window);
-    if (!w) { w = { q: ZERO_ENERGY, price: iv.pricePerKwh, intervals: [], points: new Map() }; out.set(iv.window, w); }
+    if (!w) {
+      w = { q: ZERO_ENERGY, price: iv.pricePerKwh, intervals: [], points: new Map() };
+      out.set(iv.window, w);
+    }
     w.q = addEnergy(w.q, e);
     w.intervals.push([iv.fromMs, iv.toMs]);
     for (const p of e.points) {
-      const prev = w.points.get(p.pointId) ?? { pointId: p.pointId, seriesId: p.seriesId, ...(p.deducted ? { deducted: true as const } : {}), ...ZERO_ENERGY };
+      const prev = w.points.get(p.pointId) ?? {
+        pointId: p.pointId,
+        seriesId: p.seriesId,
+        ...(p.deducted ? { deducted: true as const } : {}),
+        ...ZERO_ENERGY,
+      };
       w.points.set(p.pointId, { ...prev, ...addEnergy(prev, p) });
     }
   });
@@ -77,14 +89,21 @@ function prorated(span: VersionSpan, period: Period): InvoiceLine['prorate'] | u
   return span.days === period.days ? undefined : { days: span.days, daysInPeriod: period.days };
 }
 
-function line(currency: string, l: Omit<InvoiceLine, 'amount' | 'quantity' | 'unitPrice'> & { quantity: Dec; unitPrice: string | number }): InvoiceLine {
+function line(
+  currency: string,
+  l: Omit<InvoiceLine, 'amount' | 'quantity' | 'unitPrice'> & { quantity: Dec; unitPrice: string | number },
+): InvoiceLine {
   const factor = l.prorate ? dec(l.prorate.days).div(l.prorate.daysInPeriod) : dec(1);
   const amount = roundMoney(l.quantity.times(l.unitPrice).times(factor), currency);
   return { ...l, quantity: l.quantity.toString(), unitPrice: String(l.unitPrice), amount: formatMoney(amount, currency) };
 }
 
 /** The lines of one version's span: energy per window, overhead, fixed fees, overage, minimum top-up. */
-function priceSpan(input: PricingInput, span: VersionSpan, currency: string): { lines: InvoiceLine[]; quality: EnergyQuantity; trace: VersionTrace } {
+function priceSpan(
+  input: PricingInput,
+  span: VersionSpan,
+  currency: string,
+): { lines: InvoiceLine[]; quality: EnergyQuantity; trace: VersionTrace } {
   const v = span.version;
   const { period } = input;
   const tou = touIntervals(v, span.fromMs, span.toMs, period.timeZone);
@@ -98,26 +117,65 @@ function priceSpan(input: PricingInput, span: VersionSpan, currency: string): { 
     const trace: EnergyLineTrace = { window: name, ...w.q, intervals: w.intervals, points: [...w.points.values()] };
     const kWh = roundQuantity(w.q.kWh);
     const label = name === STANDARD_WINDOW ? 'Energy' : `Energy, ${name}`;
-    lines.push(line(currency, { key: `energy:${v.version}:${name}`, kind: 'energy', description: label, version: v.version, quantity: kWh, unit: 'kWh', unitPrice: w.price, energy: trace }));
+    lines.push(
+      line(currency, {
+        key: `energy:${v.version}:${name}`,
+        kind: 'energy',
+        description: label,
+        version: v.version,
+        quantity: kWh,
+        unit: 'kWh',
+        unitPrice: w.price,
+        energy: trace,
+      }),
+    );
     if (overhead.gt(0)) {
-      lines.push(line(currency, {
-        key: `overhead:${v.version}:${name}`, kind: 'overhead', description: `Overhead (factor ${String(v.overheadFactor)}) on ${label.toLowerCase()}`, version: v.version,
-        quantity: roundQuantity(kWh.times(overhead)), unit: 'kWh', unitPrice: w.price, energy: trace,
-      }));
+      lines.push(
+        line(currency, {
+          key: `overhead:${v.version}:${name}`,
+          kind: 'overhead',
+          description: `Overhead (factor ${String(v.overheadFactor)}) on ${label.toLowerCase()}`,
+          version: v.version,
+          quantity: roundQuantity(kWh.times(overhead)),
+          unit: 'kWh',
+          unitPrice: w.price,
+          energy: trace,
+        }),
+      );
     }
   }
   const prorate = prorated(span, period);
   for (const f of v.fixedFees) {
-    lines.push(line(currency, { key: `fixed_fee:${v.version}:${f.name}`, kind: 'fixed_fee', description: f.name, version: v.version, quantity: dec(1), unit: 'month', unitPrice: f.amountPerMonth, ...(prorate ? { prorate } : {}) }));
+    lines.push(
+      line(currency, {
+        key: `fixed_fee:${v.version}:${f.name}`,
+        kind: 'fixed_fee',
+        description: f.name,
+        version: v.version,
+        quantity: dec(1),
+        unit: 'month',
+        unitPrice: f.amountPerMonth,
+        ...(prorate ? { prorate } : {}),
+      }),
+    );
   }
   if (v.committedPowerKw !== undefined) {
     const peak = input.energy.peakDemand(span.fromMs, span.toMs);
     const over = peak ? roundQuantity(peak.kW).minus(v.committedPowerKw) : dec(0);
     if (peak && over.gt(0)) {
-      lines.push(line(currency, {
-        key: `overage:${v.version}`, kind: 'overage', description: `Peak 15-minute demand ${formatQuantity(peak.kW)} kW over ${String(v.committedPowerKw)} kW committed`, version: v.version,
-        quantity: over, unit: 'kW', unitPrice: v.overagePricePerKw!, ...(prorate ? { prorate } : {}), demand: { ...peak, committedKw: String(v.committedPowerKw) },
-      }));
+      lines.push(
+        line(currency, {
+          key: `overage:${v.version}`,
+          kind: 'overage',
+          description: `Peak 15-minute demand ${formatQuantity(peak.kW)} kW over ${String(v.committedPowerKw)} kW committed`,
+          version: v.version,
+          quantity: over,
+          unit: 'kW',
+          unitPrice: v.overagePricePerKw!,
+          ...(prorate ? { prorate } : {}),
+          demand: { ...peak, committedKw: String(v.committedPowerKw) },
+        }),
+      );
     }
   }
   if (v.minimumChargePerMonth !== undefined) {
@@ -125,7 +183,17 @@ function priceSpan(input: PricingInput, span: VersionSpan, currency: string): { 
     const minimum = roundMoney(dec(v.minimumChargePerMonth).times(factor), currency);
     const shortfall = minimum.minus(sumDec(lines.map((l) => l.amount)));
     if (shortfall.gt(0)) {
-      lines.push(line(currency, { key: `minimum_topup:${v.version}`, kind: 'minimum_topup', description: `Minimum charge ${formatMoney(minimum, currency)} ${currency}`, version: v.version, quantity: dec(1), unit: 'amount', unitPrice: shortfall.toString() }));
+      lines.push(
+        line(currency, {
+          key: `minimum_topup:${v.version}`,
+          kind: 'minimum_topup',
+          description: `Minimum charge ${formatMoney(minimum, currency)} ${currency}`,
+          version: v.version,
+          quantity: dec(1),
+          unit: 'amount',
+          unitPrice: shortfall.toString(),
+        }),
+      );
     }
   }
   return { lines, quality: sumEnergy([...windows.values()].map((w) => w.q)), trace: traceOf(v.version, span.fromMs, span.toMs, energies) };
@@ -142,9 +210,16 @@ function taxLines(lines: readonly InvoiceLine[], spans: readonly VersionSpan[], 
       bases.set(key, { ...b, base: b.base.plus(base) });
     }
   }
-  return [...bases].map(([key, b]) => line(currency, {
-    key, kind: 'tax', description: `${b.name} ${b.ratePct}%`, quantity: b.base, unit: 'amount', unitPrice: dec(b.ratePct).div(100).toString(),
-  }));
+  return [...bases].map(([key, b]) =>
+    line(currency, {
+      key,
+      kind: 'tax',
+      description: `${b.name} ${b.ratePct}%`,
+      quantity: b.base,
+      unit: 'amount',
+      unitPrice: dec(b.ratePct).div(100).toString(),
+    }),
+  );
 }
 
 export function priceInvoice(input: PricingInput): InvoiceDraft {
@@ -159,7 +234,9 @@ export function priceInvoice(input: PricingInput): InvoiceDraft {
   const trace = priced.map((p) => p.trace);
   const { label, timeZone, fromMs, toMs, days } = input.period;
   return {
-    customer: input.customer, site: input.site, currency,
+    customer: input.customer,
+    site: input.site,
+    currency,
     period: { label, timeZone, fromMs, toMs, days },
     versions: spans.map((s) => s.version.version),
     lines: [...lines, ...taxes],
@@ -179,7 +256,8 @@ export function priceInvoice(input: PricingInput): InvoiceDraft {
 /** Whether a draft must wait for a person: too much estimated energy, or energy that could not be computed. */
 export function reviewReasons(draft: InvoiceDraft, minMeasuredShare: number): string[] {
   const reasons: string[] = [];
-  if (draft.quality.measuredShare < minMeasuredShare) reasons.push(`measured share ${(draft.quality.measuredShare * 100).toFixed(2)}% is under ${(minMeasuredShare * 100).toFixed(2)}%`);
+  if (draft.quality.measuredShare < minMeasuredShare)
+    reasons.push(`measured share ${(draft.quality.measuredShare * 100).toFixed(2)}% is under ${(minMeasuredShare * 100).toFixed(2)}%`);
   if (draft.quality.anomalies > 0) reasons.push(`${draft.quality.anomalies} energy anomalies (no readings or a counter going down)`);
   return reasons;
 }

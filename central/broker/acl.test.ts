@@ -53,6 +53,9 @@ t.test('subscribe: gateways none, subscribers read-only on the tree and the cent
 
 t.test('the rule lists written to a Mosquitto acl_file', async (t) => {
   t.same(aclRules(gw), [{ access: 'write', filter: 'joulebook/v1/fra1/a1/#' }]);
-  t.same(aclRules(reader), [{ access: 'read', filter: 'joulebook/v1/#' }, { access: 'read', filter: 'joulebook/v1/central/alerts' }]);
+  t.same(aclRules(reader), [
+    { access: 'read', filter: 'joulebook/v1/#' },
+    { access: 'read', filter: 'joulebook/v1/central/alerts' },
+  ]);
   t.same(aclRules(central), [{ access: 'readwrite', filter: 'joulebook/v1/#' }]);
 });

@@ -23,7 +23,10 @@ const ROLE_RULES: { [R in Role]: (p: Extract<Principal, { role: R }>) => AclRule
   // A gateway writes only under its own prefix and reads nothing (it has no reason to subscribe).
   gateway: (p) => [{ access: 'write', filter: `${TOPIC_ROOT}/${p.site}/${p.gateway}/#` }],
   // Dashboards and integrations: read everything gateways send and the central alerts, write nothing.
-  subscriber: () => [{ access: 'read', filter: `${TOPIC_ROOT}/#` }, { access: 'read', filter: CENTRAL_ALERTS_TOPIC }],
+  subscriber: () => [
+    { access: 'read', filter: `${TOPIC_ROOT}/#` },
+    { access: 'read', filter: CENTRAL_ALERTS_TOPIC },
+  ],
   // The central node's own clients (an external-broker consumer, the alert forwarder).
   central: () => [{ access: 'readwrite', filter: `${TOPIC_ROOT}/#` }],
 };

@@ -139,7 +139,10 @@ export class EmbeddedBroker {
     aedes.on('connackSent', (_packet, client) => this.guards.get(client.conn)?.signedIn());
     aedes.on('clientReady', (client) => {
       // A clean session without a will leaves nothing under the client id: it is free again.
-      if (client.clean && !(client as unknown as { will: unknown }).will) void owners.release(client.id, this.principals.get(client)?.username ?? '').catch((err: unknown) => this.deps.log.error({ clientId: client.id, err }, 'releasing a client id failed'));
+      if (client.clean && !(client as unknown as { will: unknown }).will)
+        void owners
+          .release(client.id, this.principals.get(client)?.username ?? '')
+          .catch((err: unknown) => this.deps.log.error({ clientId: client.id, err }, 'releasing a client id failed'));
     });
     this.running = { aedes, persistence, owners, servers: [], sockets: new Set() };
     try {
@@ -155,19 +158,36 @@ export class EmbeddedBroker {
       s.on('close', () => sockets.delete(s));
       s.on('error', () => undefined);
       const address = s.remoteAddress;
-      this.guards.set(s, guardConnection(s, {
-        options: guard,
-        refuse: (reason, fields) => this.deps.security.refuseConnection(reason, fields),
-        describe: () => ({ address, clientId: (s as unknown as { client?: Client }).client?.id ?? undefined }),
-      }));
+      this.guards.set(
+        s,
+        guardConnection(s, {
+          options: guard,
+          refuse: (reason, fields) => this.deps.security.refuseConnection(reason, fields),
+          describe: () => ({ address, clientId: (s as unknown as { client?: Client }).client?.id ?? undefined }),
+        }),
+      );
       aedes.handle(s);
     };
     const ports: { tcpPort?: number; tlsPort?: number } = {};
     try {
       if (o.tcp) ports.tcpPort = await this.listen(createTcpServer(handle), o.tcp);
       if (o.tls) {
-        const [cert, key, ca] = await Promise.all([readFile(o.tls.certFile), readFile(o.tls.keyFile), o.tls.caFile ? readFile(o.tls.caFile) : undefined]);
-        const server = createTlsServer({ cert, key, ...(ca ? { ca } : {}), handshakeTimeout: connectTimeoutMs, requestCert: o.tls.requestClientCert ?? false, rejectUnauthorized: o.tls.requestClientCert ?? false }, handle);
+        const [cert, key, ca] = await Promise.all([
+          readFile(o.tls.certFile),
+          readFile(o.tls.keyFile),
+          o.tls.caFile ? readFile(o.tls.caFile) : undefined,
+        ]);
+        const server = createTlsServer(
+          {
+            cert,
+            key,
+            ...(ca ? { ca } : {}),
+            handshakeTimeout: connectTimeoutMs,
+            requestCert: o.tls.requestClientCert ?? false,
+            rejectUnauthorized: o.tls.requestClientCert ?? false,
+          },
+          handle,
+        );
         server.on('tlsClientError', (err) => this.deps.log.debug({ err }, 'TLS handshake failed'));
         ports.tlsPort = await this.listen(server, o.tls);
       }
@@ -208,7 +228,12 @@ export class EmbeddedBroker {
     });
   }
 
-  private authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void): void {
+  private authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (err: (Error & { returnCode: number }) | null, ok: boolean | null) => void,
+  ): void {
     const r = this.running;
     const packet = this.connects.get(client);
     this.connects.delete(client);
@@ -217,31 +242,41 @@ export class EmbeddedBroker {
       return;
     }
     const clients = (r.aedes as unknown as { clients: Record<string, Client> }).clients;
-    this.deps.security.connect(
-      { clientId: client.id, username, password, address: (client.conn as Socket).remoteAddress, clean: packet.clean ?? true, will: packet.will ? { topic: packet.will.topic } : undefined },
-      {
-        holderOf: (id) => {
-          const holder = clients[id];
-          return holder ? this.principals.get(holder)?.username ?? '' : undefined;
+    this.deps.security
+      .connect(
+        {
+          clientId: client.id,
+          username,
+          password,
+          address: (client.conn as Socket).remoteAddress,
+          clean: packet.clean ?? true,
+          will: packet.will ? { topic: packet.will.topic } : undefined,
         },
-        ownerOf: (id) => r.owners.ownerOf(id),
-        hasSession: async (id) => (await r.persistence.subscriptionsByClient({ id })).length > 0,
-      },
-    ).then(async (d) => {
-      if (!d.ok) {
-        done(Object.assign(new Error(`refused: ${d.reason}`), { returnCode: d.returnCode }), false);
-        return;
-      }
-      if (d.discardSession) {
-        // aedes reads the clean flag after authenticate (fetchSubs, emptyQueue): the stored session is dropped.
-        packet.clean = true;
-        (client as { clean: boolean }).clean = true;
-      }
-      // Bound before aedes stores the session or will, so a crash in between leaves no state without an owner.
-      if (!packet.clean || packet.will || d.discardSession) await r.owners.bind(client.id, d.principal.username);
-      this.principals.set(client, d.principal);
-      done(null, true);
-    }).catch((err: unknown) => done(Object.assign(new Error(String(err)), { returnCode: 3 }), false));
+        {
+          holderOf: (id) => {
+            const holder = clients[id];
+            return holder ? (this.principals.get(holder)?.username ?? '') : undefined;
+          },
+          ownerOf: (id) => r.owners.ownerOf(id),
+          hasSession: async (id) => (await r.persistence.subscriptionsByClient({ id })).length > 0,
+        },
+      )
+      .then(async (d) => {
+        if (!d.ok) {
+          done(Object.assign(new Error(`refused: ${d.reason}`), { returnCode: d.returnCode }), false);
+          return;
+        }
+        if (d.discardSession) {
+          // aedes reads the clean flag after authenticate (fetchSubs, emptyQueue): the stored session is dropped.
+          packet.clean = true;
+          (client as { clean: boolean }).clean = true;
+        }
+        // Bound before aedes stores the session or will, so a crash in between leaves no state without an owner.
+        if (!packet.clean || packet.will || d.discardSession) await r.owners.bind(client.id, d.principal.username);
+        this.principals.set(client, d.principal);
+        done(null, true);
+      })
+      .catch((err: unknown) => done(Object.assign(new Error(String(err)), { returnCode: 3 }), false));
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
@@ -271,17 +306,27 @@ export class EmbeddedBroker {
     }
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     packet.payload = payload;
-    const answered = gate.admit({ clientId: client?.id ?? (packet as Partial<StoredWill>).clientId, principal, topic: packet.topic, payload, gone: () => client?.closed ?? false }).then((d) => {
-      if (d === 'drop') {
-        // Acknowledged, so the gateway does not resend it forever, but neither forwarded nor retained.
-        this.dropped.add(payload);
-        packet.retain = false;
-      }
-      done(null);
-    }, (err: unknown) => done(err instanceof Error ? err : new Error(String(err))))
+    const answered = gate
+      .admit({
+        clientId: client?.id ?? (packet as Partial<StoredWill>).clientId,
+        principal,
+        topic: packet.topic,
+        payload,
+        gone: () => client?.closed ?? false,
+      })
+      .then(
+        (d) => {
+          if (d === 'drop') {
+            // Acknowledged, so the gateway does not resend it forever, but neither forwarded nor retained.
+            this.dropped.add(payload);
+            packet.retain = false;
+          }
+          done(null);
+        },
+        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      )
       .catch((err: unknown) => this.deps.log.error({ err, topic: packet.topic }, 'answering a gated publish failed'));
     this.gated.add(answered);
     void answered.finally(() => this.gated.delete(answered));
   }
 }
-

@@ -24,7 +24,8 @@ export function brokerCommand(io: BrokerCliIo = processIo): Command {
   const cmd = new Command('broker').description('broker users and their topic permissions');
   const user = cmd.command('user').description('add, rotate or remove a broker user');
 
-  user.command('set')
+  user
+    .command('set')
     .description('add a user or set a new password; prints a generated password once')
     .requiredOption('--credentials <file>', 'broker credentials file (created if missing)')
     .requiredOption('--username <name>', 'MQTT username')
@@ -46,27 +47,43 @@ export function brokerCommand(io: BrokerCliIo = processIo): Command {
       io.out(o.passwordStdin ? `password set for ${o.username}` : `password for ${o.username}: ${password}`);
     });
 
-  user.command('remove')
+  user
+    .command('remove')
     .description('remove a user')
     .requiredOption('--credentials <file>', 'broker credentials file')
     .requiredOption('--username <name>', 'MQTT username')
     .action(async (o: { credentials: string; username: string }) => {
-      io.out(await removeUser(o.credentials, o.username) ? `removed ${o.username}` : `no user ${o.username}`);
+      io.out((await removeUser(o.credentials, o.username)) ? `removed ${o.username}` : `no user ${o.username}`);
     });
 
-  cmd.command('mosquitto-files')
-    .description('write Mosquitto password and ACL files equivalent to the embedded broker: one pair for the listener of gateways and subscribers, one for the central node\'s own')
+  cmd
+    .command('mosquitto-files')
+    .description(
+      "write Mosquitto password and ACL files equivalent to the embedded broker: one pair for the listener of gateways and subscribers, one for the central node's own",
+    )
     .requiredOption('--credentials <file>', 'broker credentials file')
     .requiredOption('--password-file <file>', 'password_file of the listener with use_username_as_clientid true (gateways, subscribers)')
     .requiredOption('--acl-file <file>', 'acl_file of that listener')
-    .option('--central-password-file <file>', 'password_file of the central node\'s own listener (central users)')
+    .option('--central-password-file <file>', "password_file of the central node's own listener (central users)")
     .option('--central-acl-file <file>', 'acl_file of that listener')
-    .action(async (o: { credentials: string; passwordFile: string; aclFile: string; centralPasswordFile?: string; centralAclFile?: string }) => {
-      if (!o.centralPasswordFile || !o.centralAclFile) {
-        throw new Error('give --central-password-file and --central-acl-file too: the central node\'s users sign in on a listener of their own, gateways and subscribers on one with use_username_as_clientid true (docs/deploy.md, "External Mosquitto")');
-      }
-      const r = await writeMosquittoFiles({ credentialsFile: o.credentials, passwordFile: o.passwordFile, aclFile: o.aclFile, centralPasswordFile: o.centralPasswordFile, centralAclFile: o.centralAclFile });
-      io.out(`wrote ${r.users} user(s) to ${o.passwordFile} and ${o.aclFile}, ${r.centralUsers} central user(s) to ${o.centralPasswordFile} and ${o.centralAclFile}`);
-    });
+    .action(
+      async (o: { credentials: string; passwordFile: string; aclFile: string; centralPasswordFile?: string; centralAclFile?: string }) => {
+        if (!o.centralPasswordFile || !o.centralAclFile) {
+          throw new Error(
+            'give --central-password-file and --central-acl-file too: the central node\'s users sign in on a listener of their own, gateways and subscribers on one with use_username_as_clientid true (docs/deploy.md, "External Mosquitto")',
+          );
+        }
+        const r = await writeMosquittoFiles({
+          credentialsFile: o.credentials,
+          passwordFile: o.passwordFile,
+          aclFile: o.aclFile,
+          centralPasswordFile: o.centralPasswordFile,
+          centralAclFile: o.centralAclFile,
+        });
+        io.out(
+          `wrote ${r.users} user(s) to ${o.passwordFile} and ${o.aclFile}, ${r.centralUsers} central user(s) to ${o.centralPasswordFile} and ${o.centralAclFile}`,
+        );
+      },
+    );
   return cmd;
 }

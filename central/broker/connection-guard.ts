@@ -31,7 +31,11 @@ export function guardConnection(conn: Duplex, deps: ConnectionGuardDeps): Connec
     if (Buffer.isBuffer(chunk) && !conn.destroyed) {
       const announced = scanner.feed(chunk);
       if (announced !== undefined) {
-        deps.refuse('packet_too_large', { ...deps.describe(), announcedBytes: Number.isFinite(announced) ? announced : 'malformed', maxPacketBytes: deps.options.maxPacketBytes });
+        deps.refuse('packet_too_large', {
+          ...deps.describe(),
+          announcedBytes: Number.isFinite(announced) ? announced : 'malformed',
+          maxPacketBytes: deps.options.maxPacketBytes,
+        });
         conn.destroy();
         return null;
       }

@@ -38,7 +38,7 @@ export class CredentialStore {
     await this.refresh();
     const user = this.users.get(username);
     // An unknown user costs the same scrypt as a known one, so timing does not tell which names exist.
-    const stored = user?.scrypt ?? await (this.dummyHash ??= hashPassword('unused'));
+    const stored = user?.scrypt ?? (await (this.dummyHash ??= hashPassword('unused')));
     const ok = await verifyPassword(password.toString('utf8'), stored);
     if (!user) return { ok: false, reason: 'unknown_user' };
     return ok ? { ok: true, principal: principalOf(user) } : { ok: false, reason: 'bad_password' };
@@ -51,7 +51,9 @@ export class CredentialStore {
   }
 
   private refresh(): Promise<void> {
-    return (this.refreshing ??= this.reloadIfChanged().finally(() => { this.refreshing = undefined; }));
+    return (this.refreshing ??= this.reloadIfChanged().finally(() => {
+      this.refreshing = undefined;
+    }));
   }
 
   private async reloadIfChanged(): Promise<void> {

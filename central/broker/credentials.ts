@@ -9,14 +9,25 @@ import { ConfigError, type ConfigIssue, issuesFromZod } from '../../common/issue
 import { TopicLevel } from '../../protocol/wire.js';
 import { parseYamlDoc } from '../../common/yaml.js';
 import type { Principal, Role } from './acl.js';
-import { DEFAULT_MOSQUITTO_ITERATIONS, DEFAULT_SCRYPT, hashPassword, mosquittoHash, MOSQUITTO_FORMAT, type ScryptParams, SCRYPT_FORMAT } from './passwords.js';
+import {
+  DEFAULT_MOSQUITTO_ITERATIONS,
+  DEFAULT_SCRYPT,
+  hashPassword,
+  mosquittoHash,
+  MOSQUITTO_FORMAT,
+  type ScryptParams,
+  SCRYPT_FORMAT,
+} from './passwords.js';
 import { RESERVED_SITE } from './topics.js';
 
 /** No ':' (Mosquitto password_file separator), no spaces (acl_file lines), no MQTT wildcards. */
 export const Username = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/, 'letters, digits, "_", ".", "@", "-" (up to 128)');
 const Hashes = {
   scrypt: z.string().regex(SCRYPT_FORMAT, 'scrypt$N$r$p$<salt>$<key>').describe('scrypt hash the embedded broker checks'),
-  mosquitto: z.string().regex(MOSQUITTO_FORMAT, '$7$<iterations>$<salt>$<hash>').describe('PBKDF2-SHA512 hash for a Mosquitto password_file'),
+  mosquitto: z
+    .string()
+    .regex(MOSQUITTO_FORMAT, '$7$<iterations>$<salt>$<hash>')
+    .describe('PBKDF2-SHA512 hash for a Mosquitto password_file'),
   updatedAt: z.string().describe('when the password was last set (ISO 8601)'),
 };
 
@@ -38,7 +49,9 @@ export const CredentialsFile = z.strictObject({
 export type CredentialsFile = z.infer<typeof CredentialsFile>;
 
 export function principalOf(u: BrokerUser): Principal {
-  return u.role === 'gateway' ? { username: u.username, role: 'gateway', site: u.site, gateway: u.gateway } : { username: u.username, role: u.role };
+  return u.role === 'gateway'
+    ? { username: u.username, role: 'gateway', site: u.site, gateway: u.gateway }
+    : { username: u.username, role: u.role };
 }
 
 export function parseCredentials(text: string, file: string): CredentialsFile {
@@ -57,12 +70,18 @@ function crossCheck(c: CredentialsFile, file: string): ConfigIssue[] {
   const prefixes = new Map<string, number>();
   c.users.forEach((u, i) => {
     const prev = names.get(u.username);
-    if (prev !== undefined) issues.push({ file, path: `users[${i}].username`, message: `duplicate username "${u.username}" (also users[${prev}])` });
+    if (prev !== undefined)
+      issues.push({ file, path: `users[${i}].username`, message: `duplicate username "${u.username}" (also users[${prev}])` });
     names.set(u.username, i);
     if (u.role !== 'gateway') return;
     const key = `${u.site}/${u.gateway}`;
     const other = prefixes.get(key);
-    if (other !== undefined) issues.push({ file, path: `users[${i}].gateway`, message: `gateway ${key} already has a user (users[${other}]); each gateway has its own credentials` });
+    if (other !== undefined)
+      issues.push({
+        file,
+        path: `users[${i}].gateway`,
+        message: `gateway ${key} already has a user (users[${other}]); each gateway has its own credentials`,
+      });
     prefixes.set(key, i);
   });
   return issues;
@@ -78,7 +97,9 @@ export async function readCredentials(file: string): Promise<CredentialsFile> {
   return parseCredentials(text, file);
 }
 
-export type UserSpec = { username: string; password: string } & ({ role: 'gateway'; site: string; gateway: string } | { role: Exclude<Role, 'gateway'> });
+export type UserSpec = { username: string; password: string } & (
+  { role: 'gateway'; site: string; gateway: string } | { role: Exclude<Role, 'gateway'> }
+);
 
 export interface SetUserOptions {
   scrypt?: ScryptParams;
@@ -97,9 +118,10 @@ export async function setUser(file: string, spec: UserSpec, o: SetUserOptions = 
     mosquitto: await mosquittoHash(spec.password, o.mosquittoIterations ?? DEFAULT_MOSQUITTO_ITERATIONS),
     updatedAt: (o.now?.() ?? new Date()).toISOString(),
   };
-  const entry = spec.role === 'gateway'
-    ? { username: spec.username, role: spec.role, site: spec.site, gateway: spec.gateway, ...hashes }
-    : { username: spec.username, role: spec.role, ...hashes };
+  const entry =
+    spec.role === 'gateway'
+      ? { username: spec.username, role: spec.role, site: spec.site, gateway: spec.gateway, ...hashes }
+      : { username: spec.username, role: spec.role, ...hashes };
   const users = current.users.filter((u) => u.username !== spec.username);
   const next = { version: 1 as const, users: [...users, entry] };
   // Validate the result as a whole (bad names, a second user for one gateway) before anything is written.

@@ -7,7 +7,9 @@ import { promisify } from 'node:util';
 
 const pbkdf2Async = promisify(pbkdf2);
 const scryptAsync = (password: string, salt: Buffer, keyLen: number, o: { N: number; r: number; p: number }) =>
-  new Promise<Buffer>((resolve, reject) => scrypt(password, salt, keyLen, { ...o, maxmem: 256 * o.N * o.r }, (err, key) => (err ? reject(err) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, salt, keyLen, { ...o, maxmem: 256 * o.N * o.r }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 
 export interface ScryptParams {
   /** CPU/memory cost (power of two); 2^14 takes ~50 ms and 16 MiB here. */
@@ -41,14 +43,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(m[5]!, 'base64');
   if (expected.length === 0) return false;
   try {
-    const key = await scryptAsync(password, Buffer.from(m[4]!, 'base64'), expected.length, { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) });
+    const key = await scryptAsync(password, Buffer.from(m[4]!, 'base64'), expected.length, {
+      N: Number(m[1]),
+      r: Number(m[2]),
+      p: Number(m[3]),
+    });
     return timingSafeEqual(key, expected);
   } catch {
     return false; // parameters scrypt refuses (N not a power of two, too much memory): not a usable hash
   }
 }
 
-export async function mosquittoHash(password: string, iterations = DEFAULT_MOSQUITTO_ITERATIONS, salt: Buffer = randomBytes(MOSQUITTO_SALT_BYTES)): Promise<string> {
+export async function mosquittoHash(
+  password: string,
+  iterations = DEFAULT_MOSQUITTO_ITERATIONS,
+  salt: Buffer = randomBytes(MOSQUITTO_SALT_BYTES),
+): Promise<string> {
   if (salt.length !== MOSQUITTO_SALT_BYTES) throw new RangeError(`Mosquitto needs a ${MOSQUITTO_SALT_BYTES}-byte salt`);
   const hash = await pbkdf2Async(password, salt, iterations, MOSQUITTO_HASH_BYTES, 'sha512');
   return `$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;

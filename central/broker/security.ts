@@ -9,7 +9,15 @@ import type { GuardRefusal } from './connection-guard.js';
 import type { AuthResult } from './credential-store.js';
 import { DEFAULT_SIGN_IN_THROTTLE, SignInThrottle, type SignInThrottleOptions } from './sign-in-throttle.js';
 
-export const CONNECT_REFUSALS = ['no_credentials', 'unknown_user', 'bad_password', 'throttled', 'client_id_in_use', 'client_id_owned', 'will_not_permitted'] as const;
+export const CONNECT_REFUSALS = [
+  'no_credentials',
+  'unknown_user',
+  'bad_password',
+  'throttled',
+  'client_id_in_use',
+  'client_id_owned',
+  'will_not_permitted',
+] as const;
 export type ConnectRefusal = (typeof CONNECT_REFUSALS)[number];
 export type SecurityRefusal =
   | `connect_${ConnectRefusal}`
@@ -19,7 +27,9 @@ export type SecurityRefusal =
   | `subscribe_${(typeof ACL_REFUSALS)[number]}`;
 export const SECURITY_REFUSALS: readonly SecurityRefusal[] = [
   ...CONNECT_REFUSALS.map((r) => `connect_${r}` as const),
-  'connect_timeout', 'packet_too_large', 'stale_will_not_permitted',
+  'connect_timeout',
+  'packet_too_large',
+  'stale_will_not_permitted',
   ...ACL_REFUSALS.map((r) => `publish_${r}` as const),
   ...ACL_REFUSALS.map((r) => `subscribe_${r}` as const),
 ];
@@ -60,8 +70,7 @@ export interface ConnectContext {
 }
 
 export type ConnectDecision =
-  | { ok: true; principal: Principal; discardSession: boolean }
-  | { ok: false; reason: ConnectRefusal; returnCode: 2 | 3 | 4 | 5 };
+  { ok: true; principal: Principal; discardSession: boolean } | { ok: false; reason: ConnectRefusal; returnCode: 2 | 3 | 4 | 5 };
 
 export class BrokerSecurity {
   private readonly counts = new Map<SecurityRefusal, number>(SECURITY_REFUSALS.map((r) => [r, 0]));
@@ -83,7 +92,14 @@ export class BrokerSecurity {
     const { clientId, username, address } = req;
     if (!username || !req.password) return this.refuseConnect('no_credentials', 5, { clientId, username, address });
     const admitted = this.throttle.begin(username, address);
-    if (!admitted.ok) return this.refuseConnect('throttled', 3, { clientId, username, address, limit: admitted.limit, retryInS: Math.ceil(admitted.retryInMs / 1000) });
+    if (!admitted.ok)
+      return this.refuseConnect('throttled', 3, {
+        clientId,
+        username,
+        address,
+        limit: admitted.limit,
+        retryInS: Math.ceil(admitted.retryInMs / 1000),
+      });
     let auth: AuthResult = { ok: false, reason: 'bad_password' };
     try {
       auth = await this.deps.credentials.authenticate(username, req.password);
@@ -93,20 +109,27 @@ export class BrokerSecurity {
     if (!auth.ok) return this.refuseConnect(auth.reason, auth.reason === 'no_credentials' ? 5 : 4, { clientId, username, address });
     const principal = auth.principal;
     const holder = ctx.holderOf(clientId);
-    if (holder !== undefined && holder !== username) return this.refuseConnect('client_id_in_use', 2, { clientId, username, heldBy: holder });
+    if (holder !== undefined && holder !== username)
+      return this.refuseConnect('client_id_in_use', 2, { clientId, username, heldBy: holder });
     if (req.will) {
       const d = canPublish(principal, req.will.topic);
-      if (!d.allowed) return this.refuseConnect('will_not_permitted', 5, { clientId, username, topic: req.will.topic.slice(0, 256), acl: d.reason });
+      if (!d.allowed)
+        return this.refuseConnect('will_not_permitted', 5, { clientId, username, topic: req.will.topic.slice(0, 256), acl: d.reason });
     }
     const owner = ctx.ownerOf(clientId);
     if (owner !== undefined && owner !== username) {
       if (this.deps.credentials.principalOf(owner)) {
-        return this.refuseConnect('client_id_owned', 2, { clientId, username, owner, hint: `the client id holds the session of user ${owner}: connect with a client id of your own` });
+        return this.refuseConnect('client_id_owned', 2, {
+          clientId,
+          username,
+          owner,
+          hint: `the client id holds the session of user ${owner}: connect with a client id of your own`,
+        });
       }
       this.deps.log.info({ clientId, username, owner }, 'discarding the session of a removed user under this client id');
       return { ok: true, principal, discardSession: true };
     }
-    if (owner === undefined && !req.clean && await ctx.hasSession(clientId)) {
+    if (owner === undefined && !req.clean && (await ctx.hasSession(clientId))) {
       // Stored before sessions had owners: nobody can say whose it is, so nobody resumes it.
       this.deps.log.info({ clientId, username }, 'discarding a session stored without an owner');
       return { ok: true, principal, discardSession: true };

@@ -1,7 +1,12 @@
 import t from 'tap';
 import { addressKey, SignInThrottle, type SignInThrottleOptions } from './sign-in-throttle.js';
 
-const OPTIONS: SignInThrottleOptions = { windowMs: 60_000, maxFailuresPerUserAddress: 3, maxFailuresPerAddress: 10, maxFailuresPerUser: 20 };
+const OPTIONS: SignInThrottleOptions = {
+  windowMs: 60_000,
+  maxFailuresPerUserAddress: 3,
+  maxFailuresPerAddress: 10,
+  maxFailuresPerUser: 20,
+};
 
 function setup(o: Partial<SignInThrottleOptions> = {}) {
   let now = 1_000_000;
@@ -13,7 +18,13 @@ function setup(o: Partial<SignInThrottleOptions> = {}) {
     throttle.end(v.ticket, ok);
     return ok ? 'ok' : 'failed';
   };
-  return { throttle, attempt, advance: (ms: number) => { now += ms; } };
+  return {
+    throttle,
+    attempt,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 t.test('addresses: IPv4 as is, mapped IPv4 unwrapped, IPv6 by /64', async (t) => {
@@ -27,14 +38,17 @@ t.test('addresses: IPv4 as is, mapped IPv4 unwrapped, IPv6 by /64', async (t) =>
 
 t.test('one username from one address: locked after the limit, free again when the window passes', async (t) => {
   const { attempt, advance } = setup();
-  t.same([1, 2, 3, 4, 5].map(() => attempt('gw-a1', '10.0.0.9', false)), ['failed', 'failed', 'failed', 'user_address', 'user_address']);
+  t.same(
+    [1, 2, 3, 4, 5].map(() => attempt('gw-a1', '10.0.0.9', false)),
+    ['failed', 'failed', 'failed', 'user_address', 'user_address'],
+  );
   t.equal(attempt('gw-a1', '10.0.0.9', true), 'user_address', 'even the right password waits: it is not checked at all');
   t.equal(attempt('gw-a1', '10.0.0.1', true), 'ok', 'the gateway at its own address signs in meanwhile');
   advance(59_999);
   t.equal(attempt('gw-a1', '10.0.0.9', true), 'user_address', 'still within the window');
   advance(1);
   t.equal(attempt('gw-a1', '10.0.0.9', true), 'ok', 'the oldest failures expired');
-  t.equal(attempt('gw-a1', '10.0.0.9', false), 'failed', 'a success cleared that pair\'s failures');
+  t.equal(attempt('gw-a1', '10.0.0.9', false), 'failed', "a success cleared that pair's failures");
 });
 
 t.test('one address trying many usernames is locked for every name', async (t) => {

@@ -17,7 +17,12 @@ export interface SignInThrottleOptions {
   maxKeys?: number;
 }
 
-export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleOptions = { windowMs: 300_000, maxFailuresPerUserAddress: 5, maxFailuresPerAddress: 30, maxFailuresPerUser: 100 };
+export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleOptions = {
+  windowMs: 300_000,
+  maxFailuresPerUserAddress: 5,
+  maxFailuresPerAddress: 30,
+  maxFailuresPerUser: 100,
+};
 
 export type ThrottleLimit = 'user_address' | 'address' | 'user';
 export interface SignInTicket {
@@ -34,8 +39,13 @@ export function addressKey(address: string | undefined): string {
   const [head = '', tail = ''] = address.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 interface Window {
@@ -48,7 +58,11 @@ interface Window {
 class FailureWindows {
   private readonly keys = new Map<string, Window>();
 
-  constructor(private readonly max: number, private readonly windowMs: number, private readonly maxKeys: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly maxKeys: number,
+  ) {}
 
   /** Failures within the window plus pending sign-ins; when at the limit, how long until one expires. */
   load(key: string, nowMs: number): { full: boolean; retryInMs: number } {
@@ -121,7 +135,10 @@ export class SignInThrottle {
     const addr = addressKey(address);
     const user = username.slice(0, 256);
     const keys = { pair: `${addr} ${user}`, address: addr, user, countsForUser: !(this.known.get(user)?.includes(addr) ?? false) };
-    const checks: [ThrottleLimit, FailureWindows, string][] = [['user_address', this.pairs, keys.pair], ['address', this.addresses, keys.address]];
+    const checks: [ThrottleLimit, FailureWindows, string][] = [
+      ['user_address', this.pairs, keys.pair],
+      ['address', this.addresses, keys.address],
+    ];
     if (keys.countsForUser) checks.push(['user', this.users, keys.user]);
     for (const [limit, windows, key] of checks) {
       const l = windows.load(key, now);

@@ -8,7 +8,12 @@ import type { Logger } from 'pino';
 import type { ClientOwners } from './client-owners.js';
 import type { BrokerSecurity } from './security.js';
 
-export async function sweepStaleWills(deps: { persistence: LevelPersistence; owners: ClientOwners; security: BrokerSecurity; log: Logger }): Promise<{ kept: number; dropped: number }> {
+export async function sweepStaleWills(deps: {
+  persistence: LevelPersistence;
+  owners: ClientOwners;
+  security: BrokerSecurity;
+  log: Logger;
+}): Promise<{ kept: number; dropped: number }> {
   const refused: string[] = [];
   let kept = 0;
   for await (const will of deps.persistence.streamWill()) {
@@ -16,6 +21,7 @@ export async function sweepStaleWills(deps: { persistence: LevelPersistence; own
     else refused.push(will.clientId);
   }
   for (const id of refused) await deps.persistence.delWill({ id });
-  if (kept + refused.length > 0) deps.log.info({ kept, dropped: refused.length }, 'Last Wills of an earlier run checked against their owners');
+  if (kept + refused.length > 0)
+    deps.log.info({ kept, dropped: refused.length }, 'Last Wills of an earlier run checked against their owners');
   return { kept, dropped: refused.length };
 }

@@ -43,7 +43,15 @@ t.test('filterCovers: every topic the inner filter matches is matched by the out
 });
 
 t.test('validFilter and splitShared', async (t) => {
-  const valid: [string, boolean][] = [['a/#', true], ['#', true], ['a/+/b', true], ['a/#/b', false], ['a/b#', false], ['a+/b', false], ['', false]];
+  const valid: [string, boolean][] = [
+    ['a/#', true],
+    ['#', true],
+    ['a/+/b', true],
+    ['a/#/b', false],
+    ['a/b#', false],
+    ['a+/b', false],
+    ['', false],
+  ];
   for (const [f, want] of valid) t.equal(validFilter(f), want, f);
   t.same(splitShared('$share/central/joulebook/v1/+/+/+'), { group: 'central', filter: 'joulebook/v1/+/+/+' });
   t.same(splitShared('joulebook/v1/#'), { filter: 'joulebook/v1/#' });

@@ -10,10 +10,16 @@ t.test('embedded defaults, paths relative to the file', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-cc-'));
   writeFileSync(join(dir, 'central.yaml'), 'inventory: inv.yaml\n');
   const c = await readCentralConfig(join(dir, 'central.yaml'));
-  t.same(c.broker, { embedded: {
-    host: '0.0.0.0', port: 1883, credentials: join(dir, 'credentials.yaml'), maxPacketBytes: 135_168, connectTimeoutS: 10,
-    signInThrottle: { windowS: 300, maxFailuresPerUserAddress: 5, maxFailuresPerAddress: 30, maxFailuresPerUser: 100 },
-  } });
+  t.same(c.broker, {
+    embedded: {
+      host: '0.0.0.0',
+      port: 1883,
+      credentials: join(dir, 'credentials.yaml'),
+      maxPacketBytes: 135_168,
+      connectTimeoutS: 10,
+      signInThrottle: { windowS: 300, maxFailuresPerUserAddress: 5, maxFailuresPerAddress: 30, maxFailuresPerUser: 100 },
+    },
+  });
   t.same(c.storage, { sqlite: { file: join(dir, 'data', 'joulebook.db'), writerThread: true, create: 'if-missing' } });
   t.equal(c.inventory, join(dir, 'inv.yaml'));
   t.same(c.alerts.webhooks, []);
@@ -24,8 +30,14 @@ t.test('a SQLite file of its own keeps its other options', async (t) => {
   writeFileSync(join(dir, 'central.yaml'), 'storage: { sqlite: { file: meters.db, writerThread: false, create: never } }\n');
   const c = await readCentralConfig(join(dir, 'central.yaml'));
   t.same(c.storage, { sqlite: { file: join(dir, 'data', 'meters.db'), writerThread: false, create: 'never' } });
-  t.same(parseCentralConfig('storage: { postgres: { url: "postgres://db/x" } }\n', '/etc/c.yaml').storage, { postgres: { url: 'postgres://db/x', schema: 'joulebook', create: 'if-missing' } });
-  t.throws(() => parseCentralConfig('storage: { sqlite: { create: always } }\n', '/etc/c.yaml'), ConfigError, 'create is if-missing or never');
+  t.same(parseCentralConfig('storage: { postgres: { url: "postgres://db/x" } }\n', '/etc/c.yaml').storage, {
+    postgres: { url: 'postgres://db/x', schema: 'joulebook', create: 'if-missing' },
+  });
+  t.throws(
+    () => parseCentralConfig('storage: { sqlite: { create: always } }\n', '/etc/c.yaml'),
+    ConfigError,
+    'create is if-missing or never',
+  );
 });
 
 t.test('the shipped example loads', async (t) => {
@@ -35,7 +47,8 @@ t.test('the shipped example loads', async (t) => {
 });
 
 t.test('every problem at once, by file and path', async (t) => {
-  const text = 'broker: { external: { url: "http://x" } }\nstorage: { postgres: { url: "mysql://x" } }\ningest: { maxDelayMs: -1 }\nfoo: 1\n';
+  const text =
+    'broker: { external: { url: "http://x" } }\nstorage: { postgres: { url: "mysql://x" } }\ningest: { maxDelayMs: -1 }\nfoo: 1\n';
   try {
     parseCentralConfig(text, '/etc/central.yaml');
     t.fail('accepted');
@@ -43,9 +56,18 @@ t.test('every problem at once, by file and path', async (t) => {
     t.type(err, ConfigError);
     const lines = (err as ConfigError).issues.map((i) => `${i.file}: ${i.path}`);
     t.ok(lines.includes('/etc/central.yaml: (root)') || lines.some((l) => l.endsWith('foo')), lines.join('\n'));
-    t.ok(lines.some((l) => l.includes('ingest.maxDelayMs')), 'names ingest.maxDelayMs');
-    t.ok(lines.some((l) => l.includes('broker')), 'names the broker');
-    t.ok(lines.some((l) => l.includes('storage')), 'names the storage');
+    t.ok(
+      lines.some((l) => l.includes('ingest.maxDelayMs')),
+      'names ingest.maxDelayMs',
+    );
+    t.ok(
+      lines.some((l) => l.includes('broker')),
+      'names the broker',
+    );
+    t.ok(
+      lines.some((l) => l.includes('storage')),
+      'names the storage',
+    );
   }
   t.throws(() => parseCentralConfig('broker: [', 'c.yaml'), ConfigError, 'YAML syntax');
 });

@@ -20,7 +20,8 @@ export function parseCentralConfig(text: string, file: string): CentralConfig {
   if (!doc.ok) throw new ConfigError(doc.issues);
   const parsed = CentralConfig.safeParse(doc.value ?? {});
   if (!parsed.success) throw new ConfigError(issuesFromZod(file, parsed.error));
-  if (parsed.data.billing && !parsed.data.inventory) throw new ConfigError([{ file, path: 'inventory', message: 'billing needs an inventory' }]);
+  if (parsed.data.billing && !parsed.data.inventory)
+    throw new ConfigError([{ file, path: 'inventory', message: 'billing needs an inventory' }]);
   return parsed.data;
 }
 
@@ -28,9 +29,25 @@ export function parseCentralConfig(text: string, file: string): CentralConfig {
 export function resolvePaths(c: CentralConfig, base: string): CentralConfig {
   const abs = (p: string, from = base) => (isAbsolute(p) ? p : resolve(from, p));
   const dataDir = abs(c.dataDir);
-  const broker = 'embedded' in c.broker
-    ? { embedded: { ...c.broker.embedded, credentials: abs(c.broker.embedded.credentials), ...(c.broker.embedded.tls ? { tls: { ...c.broker.embedded.tls, cert: abs(c.broker.embedded.tls.cert), key: abs(c.broker.embedded.tls.key), ...(c.broker.embedded.tls.ca ? { ca: abs(c.broker.embedded.tls.ca) } : {}) } } : {}) } }
-    : c.broker;
+  const broker =
+    'embedded' in c.broker
+      ? {
+          embedded: {
+            ...c.broker.embedded,
+            credentials: abs(c.broker.embedded.credentials),
+            ...(c.broker.embedded.tls
+              ? {
+                  tls: {
+                    ...c.broker.embedded.tls,
+                    cert: abs(c.broker.embedded.tls.cert),
+                    key: abs(c.broker.embedded.tls.key),
+                    ...(c.broker.embedded.tls.ca ? { ca: abs(c.broker.embedded.tls.ca) } : {}),
+                  },
+                }
+              : {}),
+          },
+        }
+      : c.broker;
   const storage = 'sqlite' in c.storage ? { sqlite: { ...c.storage.sqlite, file: abs(c.storage.sqlite.file, dataDir) } } : c.storage;
   const billing = c.billing ? { ...c.billing, tariffs: abs(c.billing.tariffs), outputDir: abs(c.billing.outputDir, dataDir) } : undefined;
   const api = c.api.tls ? { ...c.api, tls: { cert: abs(c.api.tls.cert), key: abs(c.api.tls.key) } } : c.api;

@@ -13,18 +13,36 @@ const sin = (date: string) => localMidnight(date, 'Asia/Singapore');
 const OCT_AMS = { fromMs: ams('2026-10-01'), toMs: ams('2026-11-01') };
 
 t.test('it loads from three files: two sites, three customers', async (t) => {
-  t.same(files.map((f) => f.slice(ROOT.length + 1)), ['config/inventory.example.yaml', 'config/inventory/ams1.example.yaml', 'config/inventory/sin1.example.yaml']);
-  t.same([...model.sites.values()].map((s) => [s.id, s.timeZone, s.currency, s.rooms.length]), [['ams1', 'Europe/Amsterdam', 'EUR', 2], ['sin1', 'Asia/Singapore', 'SGD', 1]]);
+  t.same(
+    files.map((f) => f.slice(ROOT.length + 1)),
+    ['config/inventory.example.yaml', 'config/inventory/ams1.example.yaml', 'config/inventory/sin1.example.yaml'],
+  );
+  t.same(
+    [...model.sites.values()].map((s) => [s.id, s.timeZone, s.currency, s.rooms.length]),
+    [
+      ['ams1', 'Europe/Amsterdam', 'EUR', 2],
+      ['sin1', 'Asia/Singapore', 'SGD', 1],
+    ],
+  );
   t.equal(model.customers.size, 3);
   t.equal(selectPoints(model, { feed: 'A' }).length > 0 && selectPoints(model, { feed: 'B' }).length > 0, true, 'both feeds metered');
-  t.same(selectPoints(model, { node: 'ams1-r101-bb-a', phase: 'L2' }).map((p) => p.id), ['ams1-r101-bb-a/l2', 'ams1-r101-a1-02/total', 'ams1-r14-a', 'ams1-r14-a-o1', 'ams1-r14-a-o2'],
-    'the busbar phase and the single-phase circuit under it');
+  t.same(
+    selectPoints(model, { node: 'ams1-r101-bb-a', phase: 'L2' }).map((p) => p.id),
+    ['ams1-r101-bb-a/l2', 'ams1-r101-a1-02/total', 'ams1-r14-a', 'ams1-r14-a-o1', 'ams1-r14-a-o2'],
+    'the busbar phase and the single-phase circuit under it',
+  );
 });
 
 t.test('rack K11 passes from Nordwind to Acme on 15 October, Amsterdam time', async (t) => {
   for (const id of ['ams1-k11-pdu-a/total', 'ams1-k11-pdu-b/total']) {
-    t.same(holdersOf(model, id, OCT_AMS).map((s) => [s.customer, s.version, s.fromMs, s.toMs]),
-      [['nordwind', 1, OCT_AMS.fromMs, ams('2026-10-15')], ['acme', 2, ams('2026-10-15'), OCT_AMS.toMs]], id);
+    t.same(
+      holdersOf(model, id, OCT_AMS).map((s) => [s.customer, s.version, s.fromMs, s.toMs]),
+      [
+        ['nordwind', 1, OCT_AMS.fromMs, ams('2026-10-15')],
+        ['acme', 2, ams('2026-10-15'), OCT_AMS.toMs],
+      ],
+      id,
+    );
   }
 });
 
@@ -39,12 +57,29 @@ t.test('Acme holds racks in both sites, on both feeds', async (t) => {
 });
 
 t.test('the outlet from 14:00, the cage and the suite by rule', async (t) => {
-  t.same(holdersOf(model, 'ams1-r14-a-o1', { fromMs: ams('2026-06-10'), toMs: ams('2026-06-11') }).map((s) => [s.customer, new Date(s.fromMs).toISOString()]),
-    [['acme', '2026-06-09T22:00:00.000Z'], ['nordwind', '2026-06-10T12:00:00.000Z']]);
-  t.same(holdersOf(model, 'ams1-c7-k02-pdu-b/total', OCT_AMS).map((s) => [s.customer, s.level]), [['nordwind', 'rule']]);
-  t.same(holdersOf(model, 'sin1-r02-pdu-a/total', OCT_AMS).map((s) => [s.customer, s.level]), [['lumen', 'rule']]);
+  t.same(
+    holdersOf(model, 'ams1-r14-a-o1', { fromMs: ams('2026-06-10'), toMs: ams('2026-06-11') }).map((s) => [
+      s.customer,
+      new Date(s.fromMs).toISOString(),
+    ]),
+    [
+      ['acme', '2026-06-09T22:00:00.000Z'],
+      ['nordwind', '2026-06-10T12:00:00.000Z'],
+    ],
+  );
+  t.same(
+    holdersOf(model, 'ams1-c7-k02-pdu-b/total', OCT_AMS).map((s) => [s.customer, s.level]),
+    [['nordwind', 'rule']],
+  );
+  t.same(
+    holdersOf(model, 'sin1-r02-pdu-a/total', OCT_AMS).map((s) => [s.customer, s.level]),
+    [['lumen', 'rule']],
+  );
 });
 
 t.test('the review list in October: the unsold rack in Singapore, nothing else', async (t) => {
-  t.same(unassignedPoints(model, OCT_AMS).map((u) => u.point.id), ['sin1-r03-pdu-a/total']);
+  t.same(
+    unassignedPoints(model, OCT_AMS).map((u) => u.point.id),
+    ['sin1-r03-pdu-a/total'],
+  );
 });

@@ -43,12 +43,22 @@ points:
 `;
 
 t.test('a file and its includes are merged and built', async (t) => {
-  const { model, files, inventory } = await readInventory('/inv/main.yaml', filesOf({ '/inv/main.yaml': MAIN, '/inv/sites/ams.yaml': AMS }));
+  const { model, files, inventory } = await readInventory(
+    '/inv/main.yaml',
+    filesOf({ '/inv/main.yaml': MAIN, '/inv/sites/ams.yaml': AMS }),
+  );
   t.same(files, ['/inv/main.yaml', '/inv/sites/ams.yaml']);
   t.same(inventory.customers, [{ id: 'acme', name: 'Acme' }]);
-  t.same(inventory.points, [{ node: 'pdu1', gateway: 'gw1', device: 'pdu-k1', channel: 'total', infrastructure: false }], 'defaults applied');
+  t.same(
+    inventory.points,
+    [{ node: 'pdu1', gateway: 'gw1', device: 'pdu-k1', channel: 'total', infrastructure: false }],
+    'defaults applied',
+  );
   t.match(model.points.get('pdu1/total'), { site: 'ams1', room: 'r1', rack: 'k1', phase: '3P' });
-  t.same(model.holdings.get('pdu1/total')?.map((h) => [h.customer, h.fromMs]), [['acme', Date.parse('2025-12-31T23:00:00Z')]]);
+  t.same(
+    model.holdings.get('pdu1/total')?.map((h) => [h.customer, h.fromMs]),
+    [['acme', Date.parse('2025-12-31T23:00:00Z')]],
+  );
 });
 
 t.test('an empty file is an empty inventory', async (t) => {
@@ -80,10 +90,10 @@ points:
   t.same(issues, [
     '/inv/main.yaml: customers[0]: Unrecognized key: "colour" (line 3)',
     '/inv/main.yaml: assignments[0]: exactly one target of outlet, pdu, rack, cage, feed, match (given: none) (line 5)',
-    '/inv/main.yaml: assignments[1].from: a local date YYYY-MM-DD (the start of that day in the site\'s time zone) or a timestamp with an offset, e.g. 2026-10-15T08:00:00+02:00 (line 6)',
+    "/inv/main.yaml: assignments[1].from: a local date YYYY-MM-DD (the start of that day in the site's time zone) or a timestamp with an offset, e.g. 2026-10-15T08:00:00+02:00 (line 6)",
     '/inv/main.yaml: assignments[1]: exactly one target of outlet, pdu, rack, cage, feed, match (given: rack, cage) (line 6)',
     '/inv/main.yaml: assignments[2].match: a rule needs at least one condition (line 7)',
-    '/inv/main.yaml: assignments[2].to: a local date YYYY-MM-DD (the start of that day in the site\'s time zone) or a timestamp with an offset, e.g. 2026-10-15T08:00:00+02:00 (line 7)',
+    "/inv/main.yaml: assignments[2].to: a local date YYYY-MM-DD (the start of that day in the site's time zone) or a timestamp with an offset, e.g. 2026-10-15T08:00:00+02:00 (line 7)",
     '/inv/b.yaml: sites[0].id: letters, digits, "_", "-", "." (up to 64), no "/", "+", "#" (line 2)',
     '/inv/b.yaml: sites[0].timeZone: not an IANA time zone (e.g. Europe/Amsterdam) (line 4)',
     '/inv/b.yaml: sites[0].currency: not an ISO 4217 currency code (e.g. EUR) (line 5)',
@@ -106,7 +116,9 @@ t.test('reference problems name the file, the entry and its line', async (t) => 
 });
 
 t.test('YAML syntax, unreadable files and include loops', async (t) => {
-  t.match(await issuesOf(t, '/a.yaml', { '/a.yaml': 'sites: [\n' }), [/^\/a\.yaml: line 2:1: Flow sequence in block collection must be sufficiently indented/]);
+  t.match(await issuesOf(t, '/a.yaml', { '/a.yaml': 'sites: [\n' }), [
+    /^\/a\.yaml: line 2:1: Flow sequence in block collection must be sufficiently indented/,
+  ]);
   t.same(await issuesOf(t, '/a.yaml', { '/a.yaml': 'k: 1\nk: 2\n' }), ['/a.yaml: line 2:1: Map keys must be unique']);
   t.same(await issuesOf(t, '/missing.yaml', {}), ["/missing.yaml: (file): ENOENT: no such file, open '/missing.yaml'"]);
   t.same(await issuesOf(t, '/a.yaml', { '/a.yaml': 'include: [b.yaml, c.yaml]\n', '/b.yaml': 'include: [a.yaml]\n' }), [

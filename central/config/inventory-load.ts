@@ -22,7 +22,11 @@ export interface InventoryReadDeps {
 
 const fsDeps: InventoryReadDeps = { readText: (file) => readFile(file, 'utf8') };
 
-interface Origin { file: string; index: number; lineOf: LineOf }
+interface Origin {
+  file: string;
+  index: number;
+  lineOf: LineOf;
+}
 
 /** Reads, validates and builds; throws ConfigError carrying every problem found. */
 export async function readInventory(file: string, deps: InventoryReadDeps = fsDeps): Promise<LoadedInventory> {
@@ -42,7 +46,11 @@ export async function readInventory(file: string, deps: InventoryReadDeps = fsDe
     try {
       text = await deps.readText(abs);
     } catch (err) {
-      issues.push(from ? { file: from.file, path: from.at, message: `cannot read ${abs}: ${(err as Error).message}` } : { file: abs, path: '(file)', message: (err as Error).message });
+      issues.push(
+        from
+          ? { file: from.file, path: from.at, message: `cannot read ${abs}: ${(err as Error).message}` }
+          : { file: abs, path: '(file)', message: (err as Error).message },
+      );
       return;
     }
     const doc = parseYamlDoc(text, abs);
@@ -70,11 +78,13 @@ export async function readInventory(file: string, deps: InventoryReadDeps = fsDe
   const inventory = merged as unknown as Inventory;
   const built = buildModel(inventory);
   if (!built.ok) {
-    throw new ConfigError(built.problems.map((p) => {
-      const [list, index, ...rest] = p.path as [InventoryList, number, ...(string | number)[]];
-      const o = origins[list][index]!;
-      return issueAt(o.file, [list, o.index, ...rest], p.message, o.lineOf);
-    }));
+    throw new ConfigError(
+      built.problems.map((p) => {
+        const [list, index, ...rest] = p.path as [InventoryList, number, ...(string | number)[]];
+        const o = origins[list][index]!;
+        return issueAt(o.file, [list, o.index, ...rest], p.message, o.lineOf);
+      }),
+    );
   }
   return { inventory, model: built.model, files };
 }

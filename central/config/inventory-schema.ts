@@ -7,9 +7,17 @@ import { Channel } from '../../protocol/measurements.js';
 import { isCurrency, isTimeZone } from '../../common/local-time.js';
 import { Assignment, Id, Tag } from '../model/assignment-schema.js';
 import {
-  FEED_SIDES, NODE_KINDS, PHASES,
-  type Cage as CageEntry, type ChainNode as ChainNodeEntry, type Customer as CustomerEntry, type Gateway as GatewayEntry,
-  type Point as PointEntry, type Rack as RackEntry, type Room as RoomEntry, type Site as SiteEntry,
+  FEED_SIDES,
+  NODE_KINDS,
+  PHASES,
+  type Cage as CageEntry,
+  type ChainNode as ChainNodeEntry,
+  type Customer as CustomerEntry,
+  type Gateway as GatewayEntry,
+  type Point as PointEntry,
+  type Rack as RackEntry,
+  type Room as RoomEntry,
+  type Site as SiteEntry,
 } from '../model/inventory-types.js';
 
 const Tags = z.array(Tag).default([]);
@@ -25,9 +33,14 @@ export const Room = z.strictObject({
 export const Site = z.strictObject({
   id: Id.describe('site id: the {site} level of joulebook/v1/{site}/{gateway}/... topics'),
   name: z.string().min(1),
-  timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Amsterdam)')
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Amsterdam)')
     .describe('IANA time zone: billing periods and local dates of this site'),
-  currency: z.string().refine(isCurrency, 'not an ISO 4217 currency code (e.g. EUR)').describe('ISO 4217 code of the invoices of this site'),
+  currency: z
+    .string()
+    .refine(isCurrency, 'not an ISO 4217 currency code (e.g. EUR)')
+    .describe('ISO 4217 code of the invoices of this site'),
   rooms: z.array(Room).default([]),
 }) satisfies z.ZodType<SiteEntry>;
 
@@ -43,9 +56,12 @@ export const ChainNode = z.strictObject({
   kind: z.enum(NODE_KINDS),
   parent: Id.optional().describe('the node that feeds this one; none for the top of a chain'),
   site: Id.optional().describe('needed on a top node without room or rack; inherited down the chain'),
-  room: Id.optional().describe('defaults to the rack\'s room, then the parent\'s'),
+  room: Id.optional().describe("defaults to the rack's room, then the parent's"),
   rack: Id.optional().describe('the rack it is mounted in (PDUs); inherited by its inlets and outlets'),
-  phase: z.enum(PHASES).optional().describe('L1, L2, L3 or 3P (three-phase); defaults to the parent\'s, 3P at the top. A child of a single-phase node is on that phase'),
+  phase: z
+    .enum(PHASES)
+    .optional()
+    .describe("L1, L2, L3 or 3P (three-phase); defaults to the parent's, 3P at the top. A child of a single-phase node is on that phase"),
   feed: z.enum(FEED_SIDES).optional().describe('A/B feed side; inherited; a child cannot be on the other side'),
   ratedCurrentA: z.number().positive().optional(),
   voltageV: z.number().positive().optional().describe('nominal line-to-neutral voltage'),
@@ -57,9 +73,11 @@ export const Point = z.strictObject({
   id: z.string().min(1).max(160).optional().describe('stable id of the metering point; defaults to <node>/<channel>'),
   node: Id.describe('the chain node it measures'),
   gateway: Id,
-  device: z.string().min(1).max(128).describe('device id in that gateway\'s config (not a serial: a swapped device keeps its point)'),
+  device: z.string().min(1).max(128).describe("device id in that gateway's config (not a serial: a swapped device keeps its point)"),
   channel: Channel.default('total').describe('total, l1..l3, inlet:N, outlet:N, pole:N, phase:N (protocol/measurements.ts)'),
-  infrastructure: z.boolean().default(false)
+  infrastructure: z
+    .boolean()
+    .default(false)
     .describe('measures shared infrastructure (utility, UPS, busbar): not listed for review when nothing assigns it'),
 }) satisfies z.ZodType<PointEntry>;
 
@@ -81,7 +99,7 @@ export const Rack = z.strictObject({
 export const Customer = z.strictObject({
   id: Id,
   name: z.string().min(1),
-  externalRef: z.string().optional().describe('the customer\'s number in the invoicing system'),
+  externalRef: z.string().optional().describe("the customer's number in the invoicing system"),
 }) satisfies z.ZodType<CustomerEntry>;
 
 export const INVENTORY_LISTS = ['sites', 'gateways', 'nodes', 'points', 'racks', 'cages', 'customers', 'assignments'] as const;
@@ -99,4 +117,3 @@ export const InventoryFile = z.strictObject({
   assignments: z.array(Assignment).default([]).describe('who holds what when; never edited, only superseded by a new version'),
 });
 export type InventoryFile = z.infer<typeof InventoryFile>;
-

@@ -9,10 +9,7 @@ import { parseYamlDoc, type LineOf } from '../../common/yaml.js';
 import type { InventoryModel } from '../model/types.js';
 import { SiteTariff, type TariffBook } from '../model/tariffs/tariff.js';
 
-export const TariffFile = z.union([
-  z.strictObject({ tariffs: z.array(SiteTariff).min(1).describe('one entry per site') }),
-  SiteTariff,
-]);
+export const TariffFile = z.union([z.strictObject({ tariffs: z.array(SiteTariff).min(1).describe('one entry per site') }), SiteTariff]);
 
 export interface TariffReadDeps {
   readText(file: string): Promise<string>;
@@ -26,13 +23,20 @@ function issueAt(file: string, path: readonly PropertyKey[], message: string, li
 }
 
 /** Parses one file's text; issues instead of throwing, so callers can gather those of every file. */
-export function parseTariffText(text: string, file: string): { tariffs: { tariff: SiteTariff; path: (string | number)[] }[]; issues: ConfigIssue[]; lineOf?: LineOf } {
+export function parseTariffText(
+  text: string,
+  file: string,
+): { tariffs: { tariff: SiteTariff; path: (string | number)[] }[]; issues: ConfigIssue[]; lineOf?: LineOf } {
   const doc = parseYamlDoc(text, file);
   if (!doc.ok) return { tariffs: [], issues: doc.issues };
   const multi = typeof doc.value === 'object' && doc.value !== null && 'tariffs' in doc.value;
   const parsed = (multi ? TariffFile.options[0] : SiteTariff).safeParse(doc.value);
-  if (!parsed.success) return { tariffs: [], issues: parsed.error.issues.map((i) => issueAt(file, i.path, i.message, doc.lineOf)), lineOf: doc.lineOf };
-  const list = 'tariffs' in parsed.data ? parsed.data.tariffs.map((tariff, i) => ({ tariff, path: ['tariffs', i] })) : [{ tariff: parsed.data, path: [] }];
+  if (!parsed.success)
+    return { tariffs: [], issues: parsed.error.issues.map((i) => issueAt(file, i.path, i.message, doc.lineOf)), lineOf: doc.lineOf };
+  const list =
+    'tariffs' in parsed.data
+      ? parsed.data.tariffs.map((tariff, i) => ({ tariff, path: ['tariffs', i] }))
+      : [{ tariff: parsed.data, path: [] }];
   return { tariffs: list, issues: [], lineOf: doc.lineOf };
 }
 
@@ -58,15 +62,27 @@ export async function readTariffs(files: readonly string[], model?: InventoryMod
     for (const { tariff, path } of r.tariffs) {
       const at = [...path, 'site'];
       const prev = where.get(tariff.site);
-      if (prev !== undefined) { issues.push(issueAt(file, at, `site "${tariff.site}" has a tariff already (${prev})`, r.lineOf)); continue; }
+      if (prev !== undefined) {
+        issues.push(issueAt(file, at, `site "${tariff.site}" has a tariff already (${prev})`, r.lineOf));
+        continue;
+      }
       where.set(tariff.site, `${file}: ${formatPath(at)}`);
       book.set(tariff.site, tariff);
       if (!model) continue;
       const site = model.sites.get(tariff.site);
-      if (!site) issues.push(issueAt(file, at, `unknown site "${tariff.site}" (the inventory has ${[...model.sites.keys()].join(', ')})`, r.lineOf));
+      if (!site)
+        issues.push(issueAt(file, at, `unknown site "${tariff.site}" (the inventory has ${[...model.sites.keys()].join(', ')})`, r.lineOf));
       else {
         tariff.versions.forEach((v, i) => {
-          if (v.currency !== site.currency) issues.push(issueAt(file, [...path, 'versions', i, 'currency'], `site "${site.id}" invoices in ${site.currency}, not ${v.currency}`, r.lineOf));
+          if (v.currency !== site.currency)
+            issues.push(
+              issueAt(
+                file,
+                [...path, 'versions', i, 'currency'],
+                `site "${site.id}" invoices in ${site.currency}, not ${v.currency}`,
+                r.lineOf,
+              ),
+            );
         });
       }
     }

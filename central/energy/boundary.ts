@@ -20,7 +20,8 @@ export function prepareEvents(raw: readonly EpochEvent[], seriesId: string): Epo
   }
   events.sort((a, b) => a.old.ts - b.old.ts);
   for (let i = 1; i < events.length; i++) {
-    if (events[i]!.old.ts < events[i - 1]!.new.ts) throw new EnergyInputError(`epoch events at ${events[i - 1]!.old.ts} and ${events[i]!.old.ts} overlap`, seriesId);
+    if (events[i]!.old.ts < events[i - 1]!.new.ts)
+      throw new EnergyInputError(`epoch events at ${events[i - 1]!.old.ts} and ${events[i]!.old.ts} overlap`, seriesId);
   }
   return events;
 }
@@ -45,13 +46,23 @@ function epochAt(events: readonly EpochEvent[], tMs: number): Epoch {
   let hi: EpochEvent | undefined;
   for (const e of events) {
     if (e.new.ts <= tMs) lo = e;
-    else if (e.old.ts >= tMs) { hi = e; break; }
+    else if (e.old.ts >= tMs) {
+      hi = e;
+      break;
+    }
   }
   return { lo, hi };
 }
 
 /** The nearest non-suspect reading on one side of tMs within the epoch and the window, or the event's reading. */
-function sideReading(src: SeriesSource, epoch: Epoch, tMs: number, side: 'before' | 'after', anchorMs: number, opts: EnergyOptions): Side | undefined {
+function sideReading(
+  src: SeriesSource,
+  epoch: Epoch,
+  tMs: number,
+  side: 'before' | 'after',
+  anchorMs: number,
+  opts: EnergyOptions,
+): Side | undefined {
   const before = side === 'before';
   const limit = before
     ? Math.max(epoch.lo?.new.ts ?? -Infinity, anchorMs - opts.estimateWindowMs)
@@ -59,7 +70,10 @@ function sideReading(src: SeriesSource, epoch: Epoch, tMs: number, side: 'before
   const inRange = (r: CounterReading): boolean => (before ? r.ts >= limit : r.ts <= limit);
   let r = before ? src.counterAtOrBefore(tMs) : src.counterAtOrAfter(tMs);
   for (let skips = 0; r?.suspect === true && inRange(r); skips++) {
-    if (skips >= opts.maxSuspectSkips) { r = undefined; break; }
+    if (skips >= opts.maxSuspectSkips) {
+      r = undefined;
+      break;
+    }
     r = before ? src.counterAtOrBefore(r.ts - 1) : src.counterAtOrAfter(r.ts + 1);
   }
   if (r && r.suspect !== true && inRange(r)) return { reading: ref(r), fromEvent: false };
@@ -67,7 +81,8 @@ function sideReading(src: SeriesSource, epoch: Epoch, tMs: number, side: 'before
   const e = before ? epoch.lo : epoch.hi;
   if (e) {
     const er = eventRef(before ? e.new : e.old);
-    if (before ? er.ts <= tMs && er.ts >= anchorMs - opts.estimateWindowMs : er.ts >= tMs && er.ts <= anchorMs + opts.estimateWindowMs) return { reading: er, fromEvent: true };
+    if (before ? er.ts <= tMs && er.ts >= anchorMs - opts.estimateWindowMs : er.ts >= tMs && er.ts <= anchorMs + opts.estimateWindowMs)
+      return { reading: er, fromEvent: true };
   }
   return undefined;
 }
@@ -76,8 +91,9 @@ function sideReading(src: SeriesSource, epoch: Epoch, tMs: number, side: 'before
 function powerNear(src: SeriesSource, epoch: Epoch, tMs: number, fromMs: number, toMs: number): number | undefined {
   const lo = Math.max(fromMs, epoch.lo?.new.ts ?? -Infinity);
   const hi = Math.min(toMs, epoch.hi?.old.ts ?? Infinity);
-  const found = [src.powerAtOrBefore?.(tMs), src.powerAtOrAfter?.(tMs)]
-    .filter((p): p is NonNullable<typeof p> => p !== undefined && p.ts >= lo && p.ts <= hi && Number.isFinite(p.powerW) && p.powerW >= 0);
+  const found = [src.powerAtOrBefore?.(tMs), src.powerAtOrAfter?.(tMs)].filter(
+    (p): p is NonNullable<typeof p> => p !== undefined && p.ts >= lo && p.ts <= hi && Number.isFinite(p.powerW) && p.powerW >= 0,
+  );
   if (found.length === 2 && found[0]!.ts === found[1]!.ts) found.pop();
   return found.length === 0 ? undefined : found.reduce((s, p) => s + p.powerW, 0) / found.length;
 }
@@ -87,14 +103,17 @@ const kwhPerMs = (powerW: number): number => powerW / 1000 / MS_PER_HOUR;
 /** The counter of a series at tMs, given the series' epoch events around it (from prepareEvents). */
 export function counterAt(src: SeriesSource, events: readonly EpochEvent[], tMs: number, opts: EnergyOptions): BoundaryTrace {
   const gap = events.find((e) => e.old.ts < tMs && tMs < e.new.ts);
-  if (gap) return { atMs: tMs, method: 'in_gap', estimated: true, epochStartMs: gap.new.ts, before: eventRef(gap.old), after: eventRef(gap.new) };
+  if (gap)
+    return { atMs: tMs, method: 'in_gap', estimated: true, epochStartMs: gap.new.ts, before: eventRef(gap.old), after: eventRef(gap.new) };
 
   const epoch = epochAt(events, tMs);
   const b = sideReading(src, epoch, tMs, 'before', tMs, opts);
   const a = sideReading(src, epoch, tMs, 'after', tMs, opts);
   const serial = b?.reading.serial ?? a?.reading.serial ?? epoch.lo?.new.serial ?? epoch.hi?.old.serial;
   const base: BoundaryTrace = {
-    atMs: tMs, method: 'none', estimated: true,
+    atMs: tMs,
+    method: 'none',
+    estimated: true,
     ...(epoch.lo ? { epochStartMs: epoch.lo.new.ts } : {}),
     ...(serial !== undefined ? { serial } : {}),
     ...(b ? { before: b.reading } : {}),

@@ -30,25 +30,57 @@ function localMinute(ms: number, timeZone: string): string {
 
 /** One line per site whose data ends before the period does: energy was counted up to there, no further. */
 export function clippedNotes(r: Pick<EnergyReport, 'clipped'>, timeZoneOf: (site: string) => string): string {
-  return r.clipped.map((c) => `${c.site}: no reading after ${localMinute(c.clippedToMs, timeZoneOf(c.site))} (${timeZoneOf(c.site)}); `
-    + 'energy counted until then, the rest of the period counts as not measured\n').join('');
+  return r.clipped
+    .map(
+      (c) =>
+        `${c.site}: no reading after ${localMinute(c.clippedToMs, timeZoneOf(c.site))} (${timeZoneOf(c.site)}); ` +
+        'energy counted until then, the rest of the period counts as not measured\n',
+    )
+    .join('');
 }
 
 export function formatEnergyTable(r: EnergyReport, timeZoneOf: (site: string) => string): string {
   const head = ['site', r.by, 'from', 'until', 'kWh', 'measured', 'estimated', 'measured share', 'points'];
-  const body = r.rows.map((x) => [x.site, x.group, localDateOf(x.fromMs, timeZoneOf(x.site)), localDateOf(x.toMs, timeZoneOf(x.site)), kwh(x.kWh), kwh(x.measuredKwh), kwh(x.estimatedKwh), pct(x.measuredShare), x.deducted > 0 ? `${x.points} (-${x.deducted})` : String(x.points)]);
-  const total = ['total', '', '', '', kwh(r.total.kWh), kwh(r.total.measuredKwh), kwh(r.total.estimatedKwh), pct(r.total.measuredShare), ''];
+  const body = r.rows.map((x) => [
+    x.site,
+    x.group,
+    localDateOf(x.fromMs, timeZoneOf(x.site)),
+    localDateOf(x.toMs, timeZoneOf(x.site)),
+    kwh(x.kWh),
+    kwh(x.measuredKwh),
+    kwh(x.estimatedKwh),
+    pct(x.measuredShare),
+    x.deducted > 0 ? `${x.points} (-${x.deducted})` : String(x.points),
+  ]);
+  const total = [
+    'total',
+    '',
+    '',
+    '',
+    kwh(r.total.kWh),
+    kwh(r.total.measuredKwh),
+    kwh(r.total.estimatedKwh),
+    pct(r.total.measuredShare),
+    '',
+  ];
   const rows = [head, ...body, total];
   const widths = head.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const numeric = (i: number) => i >= 4;
-  return `${rows.map((row) => row.map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')}\n${clippedNotes(r, timeZoneOf)}`;
+  return `${rows
+    .map((row) =>
+      row
+        .map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n${clippedNotes(r, timeZoneOf)}`;
 }
 
 export function energyCommand(deps: EnergyCommandDeps): Command {
   return new Command('energy')
     .description('energy of a customer over an interval, per site and grouping, with its data quality')
     .requiredOption('--customer <id>', 'customer id from the inventory')
-    .requiredOption('--from <when>', 'start, inclusive: local date YYYY-MM-DD (each site\'s midnight) or timestamp with offset')
+    .requiredOption('--from <when>', "start, inclusive: local date YYYY-MM-DD (each site's midnight) or timestamp with offset")
     .requiredOption('--to <when>', 'end, exclusive, in the same forms')
     .addOption(new Option('--by <grouping>', 'group the energy by').choices(GROUP_BY).default('site'))
     .option('--json', 'one JSON object instead of a table')
@@ -56,7 +88,10 @@ export function energyCommand(deps: EnergyCommandDeps): Command {
     .action(async (o: { customer: string; from: string; to: string; by: GroupBy; json?: boolean; config: string }) => {
       const central = await deps.open(o.config);
       try {
-        const report = await customerEnergyReport({ store: central.store, model: central.model }, { customer: o.customer, from: o.from, to: o.to, by: o.by });
+        const report = await customerEnergyReport(
+          { store: central.store, model: central.model },
+          { customer: o.customer, from: o.from, to: o.to, by: o.by },
+        );
         if (o.json) deps.write(`${JSON.stringify(report)}\n`);
         else deps.write(formatEnergyTable(report, (site) => central.model.sites.get(site)?.timeZone ?? 'UTC'));
       } finally {

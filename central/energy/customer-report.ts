@@ -63,7 +63,8 @@ export interface EnergyReport {
 }
 
 function groupOf(p: PointInfo, by: GroupBy): string {
-  const v = by === 'point' ? p.id : by === 'site' ? p.site : by === 'room' ? p.room : by === 'rack' ? p.rack : by === 'feed' ? p.feed : p.phase;
+  const v =
+    by === 'point' ? p.id : by === 'site' ? p.site : by === 'room' ? p.room : by === 'rack' ? p.rack : by === 'feed' ? p.feed : p.phase;
   return v ?? '-';
 }
 
@@ -82,32 +83,62 @@ function containerOf(plus: readonly BillablePoint[], q: PointInfo): PointInfo | 
 export async function customerEnergyReport(deps: EnergyReportDeps, q: EnergyReportQuery): Promise<EnergyReport> {
   if (!deps.model.customers.has(q.customer)) throw new PeriodError(`unknown customer "${q.customer}"`);
   const opts = deps.energyOptions ?? DEFAULT_ENERGY_OPTIONS;
-  const plans = [...deps.model.sites.values()].map((site) => {
-    const fromMs = instantOf(q.from, site.timeZone, '--from');
-    const toMs = instantOf(q.to, site.timeZone, '--to');
-    if (!(toMs > fromMs)) throw new PeriodError(`--to ${q.to} is not after --from ${q.from}`);
-    return { site: site.id, fromMs, toMs, endMs: toMs, clippedToMs: undefined as number | undefined, points: billablePoints(deps.model, q.customer, site.id, { fromMs, toMs }) };
-  }).filter((p) => p.points.plus.length > 0);
+  const plans = [...deps.model.sites.values()]
+    .map((site) => {
+      const fromMs = instantOf(q.from, site.timeZone, '--from');
+      const toMs = instantOf(q.to, site.timeZone, '--to');
+      if (!(toMs > fromMs)) throw new PeriodError(`--to ${q.to} is not after --from ${q.from}`);
+      return {
+        site: site.id,
+        fromMs,
+        toMs,
+        endMs: toMs,
+        clippedToMs: undefined as number | undefined,
+        points: billablePoints(deps.model, q.customer, site.id, { fromMs, toMs }),
+      };
+    })
+    .filter((p) => p.points.plus.length > 0);
   const all = plans.flatMap((p) => [...p.points.plus, ...p.points.minus]);
-  const sources = await StoreSources.open({ store: deps.store }, all.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })), deps.seriesIndex);
+  const sources = await StoreSources.open(
+    { store: deps.store },
+    all.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })),
+    deps.seriesIndex,
+  );
   await sources.loadEvents(Math.min(...plans.map((p) => p.fromMs)) - opts.estimateWindowMs);
   // Where each site's data ends: the readings around the end asked for, of every series the site reads.
-  await sources.prefetch(plans.flatMap((p) => [...p.points.plus, ...p.points.minus].map((b) => ({ pointId: b.point.id, instantsMs: [p.toMs] }))));
+  await sources.prefetch(
+    plans.flatMap((p) => [...p.points.plus, ...p.points.minus].map((b) => ({ pointId: b.point.id, instantsMs: [p.toMs] }))),
+  );
   for (const p of plans) {
-    p.clippedToMs = clipToNewestReading([...p.points.plus, ...p.points.minus].map((b) => sources.get(b.point.id)), p.fromMs, p.toMs);
+    p.clippedToMs = clipToNewestReading(
+      [...p.points.plus, ...p.points.minus].map((b) => sources.get(b.point.id)),
+      p.fromMs,
+      p.toMs,
+    );
     p.endMs = p.clippedToMs ?? p.toMs;
   }
-  await sources.prefetch(plans.flatMap((p) => [...p.points.plus, ...p.points.minus].map((b) => ({
-    pointId: b.point.id,
-    instantsMs: b.held.flatMap((h) => [Math.max(p.fromMs, h.fromMs), Math.min(p.endMs, h.toMs ?? Infinity)]).filter((t) => t >= p.fromMs && t <= p.endMs),
-  }))));
+  await sources.prefetch(
+    plans.flatMap((p) =>
+      [...p.points.plus, ...p.points.minus].map((b) => ({
+        pointId: b.point.id,
+        instantsMs: b.held
+          .flatMap((h) => [Math.max(p.fromMs, h.fromMs), Math.min(p.endMs, h.toMs ?? Infinity)])
+          .filter((t) => t >= p.fromMs && t <= p.endMs),
+      })),
+    ),
+  );
   const held = (list: typeof all): HeldPoint[] => list.map((b) => ({ pointId: b.point.id, series: sources.get(b.point.id), held: b.held }));
   // A site with no data in the period at all: its points, with nothing counted.
-  const none = (list: typeof all): PointEnergy[] => list.map((b) => ({ pointId: b.point.id, seriesId: sources.get(b.point.id).seriesId, ...ZERO_ENERGY, pieces: [] }));
-  const results = await sources.settle(plans, (p) => (p.endMs > p.fromMs ? {
-    plus: heldEnergyOverCuts(held(p.points.plus), [p.fromMs, p.endMs], opts)[0]!.points,
-    minus: heldEnergyOverCuts(held(p.points.minus), [p.fromMs, p.endMs], opts)[0]!.points,
-  } : { plus: none(p.points.plus), minus: [] }));
+  const none = (list: typeof all): PointEnergy[] =>
+    list.map((b) => ({ pointId: b.point.id, seriesId: sources.get(b.point.id).seriesId, ...ZERO_ENERGY, pieces: [] }));
+  const results = await sources.settle(plans, (p) =>
+    p.endMs > p.fromMs
+      ? {
+          plus: heldEnergyOverCuts(held(p.points.plus), [p.fromMs, p.endMs], opts)[0]!.points,
+          minus: heldEnergyOverCuts(held(p.points.minus), [p.fromMs, p.endMs], opts)[0]!.points,
+        }
+      : { plus: none(p.points.plus), minus: [] },
+  );
   const rows = new Map<string, Omit<EnergyRow, 'measuredShare'> & { plus: EnergyQuantity; minus: EnergyQuantity }>();
   const coverOf = new Map<string, number>();
   for (const p of plans) {
@@ -119,20 +150,39 @@ export async function customerEnergyReport(deps: EnergyReportDeps, q: EnergyRepo
       const container = sign === 'plus' ? point : containerOf(p.points.plus, point);
       const group = container ? groupOf(container, q.by) : q.by === 'point' ? '-' : groupOf(point, q.by);
       const key = `${p.site}\n${group}`;
-      const row = rows.get(key) ?? { site: p.site, group, fromMs: p.fromMs, toMs: p.toMs, clippedToMs: p.clippedToMs ?? null, ...ZERO_ENERGY, points: 0, deducted: 0, plus: ZERO_ENERGY, minus: ZERO_ENERGY };
+      const row = rows.get(key) ?? {
+        site: p.site,
+        group,
+        fromMs: p.fromMs,
+        toMs: p.toMs,
+        clippedToMs: p.clippedToMs ?? null,
+        ...ZERO_ENERGY,
+        points: 0,
+        deducted: 0,
+        plus: ZERO_ENERGY,
+        minus: ZERO_ENERGY,
+      };
       row[sign] = addEnergy(row[sign], pe);
-      if (sign === 'plus') row.points++; else row.deducted++;
+      if (sign === 'plus') row.points++;
+      else row.deducted++;
       rows.set(key, row);
     };
     for (const pe of r.value.plus) add(pe, 'plus');
     for (const pe of r.value.minus) add(pe, 'minus');
   }
-  const out: EnergyRow[] = [...rows.values()].map(({ plus, minus, ...row }) => {
-    const kWh = Math.max(0, plus.kWh - minus.kWh);
-    const estimatedKwh = Math.min(kWh, plus.estimatedKwh + minus.estimatedKwh);
-    const q2 = { kWh, estimatedKwh, measuredKwh: kWh - estimatedKwh, interpolatedKwh: Math.min(kWh - estimatedKwh, Math.max(0, plus.interpolatedKwh - minus.interpolatedKwh)) };
-    return { ...row, ...q2, measuredShare: measuredShareOver(q2, coverOf.get(row.site)!) };
-  }).sort((a, b) => a.site.localeCompare(b.site) || a.group.localeCompare(b.group));
+  const out: EnergyRow[] = [...rows.values()]
+    .map(({ plus, minus, ...row }) => {
+      const kWh = Math.max(0, plus.kWh - minus.kWh);
+      const estimatedKwh = Math.min(kWh, plus.estimatedKwh + minus.estimatedKwh);
+      const q2 = {
+        kWh,
+        estimatedKwh,
+        measuredKwh: kWh - estimatedKwh,
+        interpolatedKwh: Math.min(kWh - estimatedKwh, Math.max(0, plus.interpolatedKwh - minus.interpolatedKwh)),
+      };
+      return { ...row, ...q2, measuredShare: measuredShareOver(q2, coverOf.get(row.site)!) };
+    })
+    .sort((a, b) => a.site.localeCompare(b.site) || a.group.localeCompare(b.group));
   const total = out.reduce<EnergyQuantity>(addEnergy, ZERO_ENERGY);
   const share = combinedMeasuredShare(out.map((r) => ({ q: r, cover: coverOf.get(r.site)! })));
   const clipped = plans.flatMap((p) => (p.clippedToMs === undefined ? [] : [{ site: p.site, clippedToMs: p.clippedToMs }]));

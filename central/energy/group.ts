@@ -30,7 +30,12 @@ export interface GroupEnergy extends EnergyQuantity {
 }
 
 /** Energy of a grouping (rack, feed, phase, room, …) over [fromMs, toMs): the sum of its series. */
-export function groupEnergy(sources: readonly SeriesSource[], fromMs: number, toMs: number, opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS): GroupEnergy {
+export function groupEnergy(
+  sources: readonly SeriesSource[],
+  fromMs: number,
+  toMs: number,
+  opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS,
+): GroupEnergy {
   const series = sources.map((s) => seriesEnergy(s, fromMs, toMs, opts));
   return { ...sumEnergy(series), series };
 }
@@ -68,7 +73,8 @@ function heldPieces(point: HeldPoint, fromMs: number, toMs: number): [number, nu
   }
   pieces.sort((x, y) => x[0] - y[0]);
   for (let i = 1; i < pieces.length; i++) {
-    if (pieces[i]![0] < pieces[i - 1]![1]) throw new EnergyInputError(`point ${point.pointId} is held twice at ${pieces[i]![0]}`, point.series.seriesId);
+    if (pieces[i]![0] < pieces[i - 1]![1])
+      throw new EnergyInputError(`point ${point.pointId} is held twice at ${pieces[i]![0]}`, point.series.seriesId);
   }
   return pieces;
 }
@@ -77,7 +83,11 @@ function heldPieces(point: HeldPoint, fromMs: number, toMs: number): [number, nu
  * Energy of points over each [cuts[i], cuts[i+1]), counting each point only while it is held. Per point,
  * the counters are looked up once at every cut and every change of holder inside the cuts' span.
  */
-export function heldEnergyOverCuts(points: readonly HeldPoint[], cutsMs: readonly number[], opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS): IntervalEnergy[] {
+export function heldEnergyOverCuts(
+  points: readonly HeldPoint[],
+  cutsMs: readonly number[],
+  opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS,
+): IntervalEnergy[] {
   checkCuts(cutsMs);
   const n = cutsMs.length - 1;
   const perInterval: PointEnergy[][] = Array.from({ length: n }, () => []);
@@ -133,7 +143,13 @@ export const DEMAND_SLOT_MS = 15 * 60_000;
  * divided by its length. Only whole slots count. The cost grows with the number of slots (2,976 in a
  * 31-day month) times the points, not with the sampling rate. Undefined when no whole slot fits.
  */
-export function peakDemand(points: readonly HeldPoint[], fromMs: number, toMs: number, opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS, slotMs = DEMAND_SLOT_MS): PeakDemand | undefined {
+export function peakDemand(
+  points: readonly HeldPoint[],
+  fromMs: number,
+  toMs: number,
+  opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS,
+  slotMs = DEMAND_SLOT_MS,
+): PeakDemand | undefined {
   const first = Math.ceil(fromMs / slotMs) * slotMs;
   const cuts: number[] = [];
   for (let c = first; c <= toMs; c += slotMs) cuts.push(c);

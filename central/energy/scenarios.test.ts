@@ -25,7 +25,10 @@ t.test('a PDU swapped mid-month (DST month, 745 h)', async (t) => {
   // between the devices (2 kW × 0.25 h = 0.500 kWh) are the gateway's estimate.
   const swapAt = Date.UTC(2026, 9, 15, 10);
   const pdu = series('pdu-r12-a/outlet:3', {
-    fromMs: OCT_AMS.fromMs - H, toMs: OCT_AMS.toMs + H, startKwh: 304.6, serial: 'OLD-1',
+    fromMs: OCT_AMS.fromMs - H,
+    toMs: OCT_AMS.toMs + H,
+    startKwh: 304.6,
+    serial: 'OLD-1',
     power: [{ fromMs: 0, powerW: 2000 }],
     restarts: [{ atMs: swapAt, gapMs: 15 * MIN, reason: 'swap', startKwh: 12.4, serial: 'NEW-2' }],
   });
@@ -38,7 +41,11 @@ t.test('a PDU swapped mid-month (DST month, 745 h)', async (t) => {
   t.match(e.start, { method: 'reading', serial: 'OLD-1' }, 'start counter on the old PDU');
   t.equal(kwh(e.start.valueKwh!), '306.600');
   t.equal(kwh(e.end.valueKwh!), '805.900');
-  t.match(e.end, { method: 'reading', serial: 'NEW-2', epochStartMs: swapAt + 15 * MIN }, 'end counter on the new PDU, in the epoch the swap opened');
+  t.match(
+    e.end,
+    { method: 'reading', serial: 'NEW-2', epochStartMs: swapAt + 15 * MIN },
+    'end counter on the new PDU, in the epoch the swap opened',
+  );
   t.match(e.events, [{ reason: 'swap', old: { serial: 'OLD-1' }, new: { serial: 'NEW-2', valueKwh: 12.4 }, estimated: true }]);
   // What a product without epochs computes: end minus start, 990.7 kWh short.
   t.equal(kwh(e.end.valueKwh! - e.start.valueKwh!), '499.300', 'naive end - start');
@@ -48,7 +55,10 @@ t.test('a meter reset', async (t) => {
   // 3 kW over October in UTC (744 h) = 2232.000 kWh; reset on 20 Oct 00:00Z, next reading 2 min later at
   // 0: the 2 minutes (3 kW × 1/30 h = 0.100 kWh) are estimated.
   const m = series('busbar-a1/l1', {
-    fromMs: OCT_UTC.fromMs - H, toMs: OCT_UTC.toMs + H, startKwh: 81_234.5, serial: 'M7',
+    fromMs: OCT_UTC.fromMs - H,
+    toMs: OCT_UTC.toMs + H,
+    startKwh: 81_234.5,
+    serial: 'M7',
     power: [{ fromMs: 0, powerW: 3000 }],
     restarts: [{ atMs: Date.UTC(2026, 9, 20), gapMs: 2 * MIN, reason: 'reset', startKwh: 0 }],
   });
@@ -62,7 +72,10 @@ t.test('a 32-bit Wh counter rolls over: exact', async (t) => {
   // Unsigned32 in Wh wraps at 4294967.296 kWh. 5 kW over 744 h = 3720.000 kWh, all counted: the wrap
   // happens 967.296 kWh in (193.4592 h), and the energy across it is counted, not estimated.
   const m = series('meter-e1/total', {
-    fromMs: OCT_UTC.fromMs - H, toMs: OCT_UTC.toMs + H, startKwh: 4_294_005, wrapKwh: 4_294_967.296,
+    fromMs: OCT_UTC.fromMs - H,
+    toMs: OCT_UTC.toMs + H,
+    startKwh: 4_294_005,
+    wrapKwh: 4_294_967.296,
     power: [{ fromMs: 0, powerW: 5000 }],
   });
   const e = seriesEnergy(m, OCT_UTC.fromMs, OCT_UTC.toMs);
@@ -79,7 +92,9 @@ t.test('a gap across the month boundary: estimated and flagged on both sides, no
   // 4 × 2 = 8.000 kWh estimated; November starts 3 h before the next reading: 12.000 kWh estimated.
   const nov = monthPeriod('2026-11', AMS);
   const m = series('pdu-r7-b/inlet', {
-    fromMs: OCT_AMS.fromMs - H, toMs: nov.toMs, startKwh: 10_000,
+    fromMs: OCT_AMS.fromMs - H,
+    toMs: nov.toMs,
+    startKwh: 10_000,
     power: [{ fromMs: 0, powerW: 4000 }],
     outages: [{ fromMs: Date.UTC(2026, 9, 31, 21) + 1, toMs: Date.UTC(2026, 10, 1, 2) }],
   });
@@ -87,7 +102,7 @@ t.test('a gap across the month boundary: estimated and flagged on both sides, no
   t.equal(kwh(oct.kWh), '2980.000');
   t.equal(kwh(oct.estimatedKwh), '8.000');
   t.match(oct.end, { method: 'estimated_rate', estimated: true });
-  t.equal(oct.end.rateKw!.toFixed(6), '4.000000', 'at the counters\' rate across the gap');
+  t.equal(oct.end.rateKw!.toFixed(6), '4.000000', "at the counters' rate across the gap");
   const first3h = seriesEnergy(m, nov.fromMs, nov.fromMs + 6 * H);
   t.equal(kwh(first3h.kWh), '24.000');
   t.equal(kwh(first3h.estimatedKwh), '12.000');
@@ -102,8 +117,25 @@ t.test('A/B feeds add up; a failover to B is neither double-billed nor lost', as
   const fail = Date.UTC(2026, 9, 10, 12);
   const back = fail + 48 * H;
   const span = { fromMs: OCT_UTC.fromMs - H, toMs: OCT_UTC.toMs + H };
-  const a = series('pdu-a', { ...span, startKwh: 500, power: [{ fromMs: 0, powerW: 1500 }, { fromMs: fail, powerW: 0 }, { fromMs: back, powerW: 1500 }], outages: [{ fromMs: fail + 1, toMs: back }] });
-  const b = series('pdu-b', { ...span, startKwh: 700, power: [{ fromMs: 0, powerW: 1500 }, { fromMs: fail, powerW: 3000 }, { fromMs: back, powerW: 1500 }] });
+  const a = series('pdu-a', {
+    ...span,
+    startKwh: 500,
+    power: [
+      { fromMs: 0, powerW: 1500 },
+      { fromMs: fail, powerW: 0 },
+      { fromMs: back, powerW: 1500 },
+    ],
+    outages: [{ fromMs: fail + 1, toMs: back }],
+  });
+  const b = series('pdu-b', {
+    ...span,
+    startKwh: 700,
+    power: [
+      { fromMs: 0, powerW: 1500 },
+      { fromMs: fail, powerW: 3000 },
+      { fromMs: back, powerW: 1500 },
+    ],
+  });
   const rack = groupEnergy([a, b], OCT_UTC.fromMs, OCT_UTC.toMs);
   t.equal(kwh(rack.series[0]!.kWh), '1044.000', 'feed A');
   t.equal(kwh(rack.series[1]!.kWh), '1188.000', 'feed B');
@@ -117,12 +149,20 @@ t.test('a change of holder mid-month splits at that instant from the counters, n
   // Pro rata by time would give X 2247 × 369.5/745 = 1114.4 kWh.
   const change = zoneClock(AMS).instantOf(2026, 10, 16, 9, 30);
   t.equal(change, Date.UTC(2026, 9, 16, 7, 30));
-  const s = series('pdu-r3-a/outlet:8', { fromMs: OCT_AMS.fromMs - H, toMs: OCT_AMS.toMs + H, startKwh: 42, power: [{ fromMs: 0, powerW: 1000 }, { fromMs: change, powerW: 5000 }] });
+  const s = series('pdu-r3-a/outlet:8', {
+    fromMs: OCT_AMS.fromMs - H,
+    toMs: OCT_AMS.toMs + H,
+    startKwh: 42,
+    power: [
+      { fromMs: 0, powerW: 1000 },
+      { fromMs: change, powerW: 5000 },
+    ],
+  });
   const cuts = [OCT_AMS.fromMs, OCT_AMS.toMs];
   const [x] = heldEnergyOverCuts([{ pointId: 'p8', series: s, held: [{ fromMs: localMidnight('2026-09-01', AMS), toMs: change }] }], cuts);
   const [y] = heldEnergyOverCuts([{ pointId: 'p8', series: s, held: [{ fromMs: change }] }], cuts);
   t.equal(kwh(x!.kWh), '369.500', 'customer X');
   t.equal(kwh(y!.kWh), '1877.500', 'customer Y');
-  t.equal(x!.points[0]?.pieces[0]?.end.atMs, change, 'X\'s energy ends at the change');
+  t.equal(x!.points[0]?.pieces[0]?.end.atMs, change, "X's energy ends at the change");
   t.equal(kwh(x!.kWh + y!.kWh), kwh(seriesEnergy(s, OCT_AMS.fromMs, OCT_AMS.toMs).kWh), 'together: the month');
 });

@@ -17,15 +17,20 @@ export function checkCuts(cutsMs: readonly number[], seriesId?: string): void {
   }
 }
 
-const refOf = (e: EpochEvent['old']): ReadingRef => (e.serial === undefined ? { ts: e.ts, valueKwh: e.value } : { ts: e.ts, valueKwh: e.value, serial: e.serial });
+const refOf = (e: EpochEvent['old']): ReadingRef =>
+  e.serial === undefined ? { ts: e.ts, valueKwh: e.value } : { ts: e.ts, valueKwh: e.value, serial: e.serial };
 
 function eventBoundary(e: EpochEvent, side: 'old' | 'new'): BoundaryTrace {
   const r = refOf(e[side]);
   return {
-    atMs: r.ts, method: 'event', estimated: false, valueKwh: r.valueKwh,
+    atMs: r.ts,
+    method: 'event',
+    estimated: false,
+    valueKwh: r.valueKwh,
     ...(side === 'new' ? { epochStartMs: r.ts } : {}),
     ...(r.serial !== undefined ? { serial: r.serial } : {}),
-    before: r, after: r,
+    before: r,
+    after: r,
   };
 }
 
@@ -62,7 +67,10 @@ function addPart(acc: Acc, s: BoundaryTrace, e: BoundaryTrace, fromMs: number, t
   const startPiece = inner(s, 'start');
   const endPiece = inner(e, 'end');
   const estimated = Math.min(total, (s.estimated ? startPiece : 0) + (e.estimated ? endPiece : 0));
-  const interpolated = Math.min(total - estimated, (s.method === 'interpolated' ? startPiece : 0) + (e.method === 'interpolated' ? endPiece : 0));
+  const interpolated = Math.min(
+    total - estimated,
+    (s.method === 'interpolated' ? startPiece : 0) + (e.method === 'interpolated' ? endPiece : 0),
+  );
   acc.kWh += total;
   acc.estimatedKwh += estimated;
   acc.measuredKwh += total - estimated;
@@ -82,7 +90,14 @@ function addEvent(acc: Acc, e: EpochEvent, fromMs: number, toMs: number): void {
   acc.events.push({ reason: e.reason, old: refOf(e.old), new: refOf(e.new), betweenKwh: e.betweenKwh, shareKwh, estimated });
 }
 
-function interval(seriesId: string, events: readonly EpochEvent[], fromMs: number, toMs: number, start: BoundaryTrace, end: BoundaryTrace): SeriesEnergy {
+function interval(
+  seriesId: string,
+  events: readonly EpochEvent[],
+  fromMs: number,
+  toMs: number,
+  start: BoundaryTrace,
+  end: BoundaryTrace,
+): SeriesEnergy {
   const acc: Acc = { kWh: 0, measuredKwh: 0, estimatedKwh: 0, interpolatedKwh: 0, events: [], anomalies: [] };
   let cursor = fromMs;
   let from = start;
@@ -98,7 +113,11 @@ function interval(seriesId: string, events: readonly EpochEvent[], fromMs: numbe
 }
 
 /** Energy of one series over each [cuts[i], cuts[i+1]); cuts strictly increasing. */
-export function seriesEnergyOverCuts(src: SeriesSource, cutsMs: readonly number[], opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS): SeriesEnergy[] {
+export function seriesEnergyOverCuts(
+  src: SeriesSource,
+  cutsMs: readonly number[],
+  opts: EnergyOptions = DEFAULT_ENERGY_OPTIONS,
+): SeriesEnergy[] {
   checkCuts(cutsMs, src.seriesId);
   const first = cutsMs[0]!;
   const last = cutsMs[cutsMs.length - 1]!;
@@ -107,7 +126,8 @@ export function seriesEnergyOverCuts(src: SeriesSource, cutsMs: readonly number[
   const events = prepareEvents(src.epochEvents(first - opts.estimateWindowMs, last + opts.estimateWindowMs), src.seriesId);
   const bounds = cutsMs.map((t) => counterAt(src, events, t, opts));
   const out: SeriesEnergy[] = [];
-  for (let i = 0; i + 1 < cutsMs.length; i++) out.push(interval(src.seriesId, events, cutsMs[i]!, cutsMs[i + 1]!, bounds[i]!, bounds[i + 1]!));
+  for (let i = 0; i + 1 < cutsMs.length; i++)
+    out.push(interval(src.seriesId, events, cutsMs[i]!, cutsMs[i + 1]!, bounds[i]!, bounds[i + 1]!));
   return out;
 }
 

@@ -45,21 +45,37 @@ function groupOf(p: PointInfo, by: SiteGroupBy): string {
   return (by === 'point' ? p.id : by === 'room' ? p.room : by === 'rack' ? p.rack : by === 'feed' ? p.feed : p.phase) ?? '-';
 }
 
-export async function siteEnergyReport(deps: { store: StoreSourcesDeps['store']; model: InventoryModel; energyOptions?: EnergyOptions }, q: { site: string; fromMs: number; toMs: number; by: SiteGroupBy }): Promise<SiteEnergyReport> {
+export async function siteEnergyReport(
+  deps: { store: StoreSourcesDeps['store']; model: InventoryModel; energyOptions?: EnergyOptions },
+  q: { site: string; fromMs: number; toMs: number; by: SiteGroupBy },
+): Promise<SiteEnergyReport> {
   if (!deps.model.sites.has(q.site)) throw new PeriodError(`unknown site "${q.site}"`);
   if (!(q.toMs > q.fromMs)) throw new PeriodError('the end must be after the start');
   const opts = deps.energyOptions ?? DEFAULT_ENERGY_OPTIONS;
   const points = topMeters(deps.model, q.site);
-  const sources = await StoreSources.open({ store: deps.store }, points.map((p) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })));
+  const sources = await StoreSources.open(
+    { store: deps.store },
+    points.map((p) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })),
+  );
   await sources.loadEvents(q.fromMs - opts.estimateWindowMs);
   await sources.prefetch(points.map((p) => ({ pointId: p.id, instantsMs: [q.fromMs, q.toMs] })));
-  const clippedToMs = clipToNewestReading(points.map((p) => sources.get(p.id)), q.fromMs, q.toMs);
+  const clippedToMs = clipToNewestReading(
+    points.map((p) => sources.get(p.id)),
+    q.fromMs,
+    q.toMs,
+  );
   const endMs = clippedToMs ?? q.toMs;
   const cover = coverage(q.fromMs, q.toMs, clippedToMs);
   if (endMs > q.fromMs) await sources.prefetch(points.map((p) => ({ pointId: p.id, instantsMs: [endMs] })));
-  const results = await sources.settle([q], () => (endMs > q.fromMs
-    ? heldEnergyOverCuts(points.map((p) => ({ pointId: p.id, series: sources.get(p.id), held: [{ fromMs: q.fromMs, toMs: endMs }] })), [q.fromMs, endMs], opts)[0]!.points
-    : points.map((p) => ({ pointId: p.id, ...ZERO_ENERGY }))));
+  const results = await sources.settle([q], () =>
+    endMs > q.fromMs
+      ? heldEnergyOverCuts(
+          points.map((p) => ({ pointId: p.id, series: sources.get(p.id), held: [{ fromMs: q.fromMs, toMs: endMs }] })),
+          [q.fromMs, endMs],
+          opts,
+        )[0]!.points
+      : points.map((p) => ({ pointId: p.id, ...ZERO_ENERGY })),
+  );
   const r = results.get(q)!;
   if ('error' in r) throw r.error;
   const rows = new Map<string, SiteEnergyRow>();
@@ -68,7 +84,17 @@ export async function siteEnergyReport(deps: { store: StoreSourcesDeps['store'];
     const row = rows.get(group) ?? { group, ...ZERO_ENERGY, measuredShare: 1, points: 0 };
     rows.set(group, { ...row, ...addEnergy(row, pe), points: row.points + 1 });
   }
-  const out = [...rows.values()].map((x) => ({ ...x, measuredShare: measuredShareOver(x, cover) })).sort((a, b) => a.group.localeCompare(b.group));
+  const out = [...rows.values()]
+    .map((x) => ({ ...x, measuredShare: measuredShareOver(x, cover) }))
+    .sort((a, b) => a.group.localeCompare(b.group));
   const total = out.reduce<EnergyQuantity>(addEnergy, ZERO_ENERGY);
-  return { site: q.site, by: q.by, fromMs: q.fromMs, toMs: q.toMs, clippedToMs: clippedToMs ?? null, rows: out, total: { ...total, measuredShare: measuredShareOver(total, cover) } };
+  return {
+    site: q.site,
+    by: q.by,
+    fromMs: q.fromMs,
+    toMs: q.toMs,
+    clippedToMs: clippedToMs ?? null,
+    rows: out,
+    total: { ...total, measuredShare: measuredShareOver(total, cover) },
+  };
 }

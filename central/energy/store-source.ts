@@ -56,10 +56,14 @@ export type SeriesIndex = ReadonlyMap<string, number>;
 
 export async function seriesIndex(store: StoreSourcesDeps['store'], sites: Iterable<string>): Promise<SeriesIndex> {
   const ids = new Map<string, number>();
-  for (const site of sites) for (const s of await store.listSeries({ site })) ids.set(sourceKey(s.site, s.gateway, s.device, s.channel), s.id);
+  for (const site of sites)
+    for (const s of await store.listSeries({ site })) ids.set(sourceKey(s.site, s.gateway, s.device, s.channel), s.id);
   return ids;
 }
-interface Cached<T> { before: T | undefined; after: T | undefined }
+interface Cached<T> {
+  before: T | undefined;
+  after: T | undefined;
+}
 
 const seriesName = (r: PointSeriesRef): string => `${r.site}/${r.gateway}/${r.device}/${r.channel}/${ENERGY_MEASUREMENT}`;
 const sourceKey = (site: string, gateway: string, device: string, channel: string): string => `${site}\n${gateway}\n${device}\n${channel}`;
@@ -80,7 +84,11 @@ export class PrefetchedSeries implements SeriesSource {
   private events: EpochEvent[] = [];
   private eventsFromMs = Infinity;
 
-  constructor(readonly ref: PointSeriesRef, readonly storeId: number | undefined, private readonly miss: (s: PrefetchedSeries, kind: Kind | 'events', atMs: number) => void) {
+  constructor(
+    readonly ref: PointSeriesRef,
+    readonly storeId: number | undefined,
+    private readonly miss: (s: PrefetchedSeries, kind: Kind | 'events', atMs: number) => void,
+  ) {
     this.seriesId = seriesName(ref);
   }
 
@@ -108,10 +116,18 @@ export class PrefetchedSeries implements SeriesSource {
     return undefined;
   }
 
-  counterAtOrBefore(t: number): CounterReading | undefined { return this.look('counter', this.counters, t, 'before'); }
-  counterAtOrAfter(t: number): CounterReading | undefined { return this.look('counter', this.counters, t, 'after'); }
-  powerAtOrBefore(t: number): PowerReading | undefined { return this.look('power', this.power, t, 'before'); }
-  powerAtOrAfter(t: number): PowerReading | undefined { return this.look('power', this.power, t, 'after'); }
+  counterAtOrBefore(t: number): CounterReading | undefined {
+    return this.look('counter', this.counters, t, 'before');
+  }
+  counterAtOrAfter(t: number): CounterReading | undefined {
+    return this.look('counter', this.counters, t, 'after');
+  }
+  powerAtOrBefore(t: number): PowerReading | undefined {
+    return this.look('power', this.power, t, 'before');
+  }
+  powerAtOrAfter(t: number): PowerReading | undefined {
+    return this.look('power', this.power, t, 'after');
+  }
 
   epochEvents(fromMs: number, toMs: number): readonly EpochEvent[] {
     this.lookups++;
@@ -138,10 +154,11 @@ export class StoreSources {
    */
   static async open(deps: StoreSourcesDeps, points: readonly PointSeriesRef[], index?: SeriesIndex): Promise<StoreSources> {
     const self = new StoreSources(deps);
-    const ids = index ?? await seriesIndex(deps.store, new Set(points.map((p) => p.site)));
+    const ids = index ?? (await seriesIndex(deps.store, new Set(points.map((p) => p.site))));
     const onMiss = (s: PrefetchedSeries, kind: Kind | 'events', atMs: number): void => self.recordMiss(s, kind, atMs);
     for (const p of points) {
-      if (!self.byPoint.has(p.pointId)) self.byPoint.set(p.pointId, new PrefetchedSeries(p, ids.get(sourceKey(p.site, p.gateway, p.device, p.channel)), onMiss));
+      if (!self.byPoint.has(p.pointId))
+        self.byPoint.set(p.pointId, new PrefetchedSeries(p, ids.get(sourceKey(p.site, p.gateway, p.device, p.channel)), onMiss));
     }
     return self;
   }
@@ -160,7 +177,10 @@ export class StoreSources {
     this.missCount++;
     this.stats.misses++;
     let p = this.pending.get(s);
-    if (!p) { p = { counter: new Set(), power: new Set(), eventsFromMs: Infinity }; this.pending.set(s, p); }
+    if (!p) {
+      p = { counter: new Set(), power: new Set(), eventsFromMs: Infinity };
+      this.pending.set(s, p);
+    }
     if (kind === 'events') p.eventsFromMs = Math.min(p.eventsFromMs, atMs);
     else p[kind].add(atMs);
   }
@@ -187,7 +207,8 @@ export class StoreSources {
       if (s.storeId === undefined) continue;
       const k = `${s.ref.site}\n${s.ref.gateway}`;
       const list = byGateway.get(k);
-      if (list) list.push(s); else byGateway.set(k, [s]);
+      if (list) list.push(s);
+      else byGateway.set(k, [s]);
     }
     for (const list of byGateway.values()) {
       const { site, gateway } = list[0]!.ref;
@@ -199,7 +220,8 @@ export class StoreSources {
         const k = `${e.device}\n${e.channel}`;
         const ev: EpochEvent = { reason: e.reason, old: e.old, new: e.new, betweenKwh: e.betweenKwh, estimated: e.estimated };
         const list = byChannel.get(k);
-        if (list) list.push(ev); else byChannel.set(k, [ev]);
+        if (list) list.push(ev);
+        else byChannel.set(k, [ev]);
       }
       for (const s of list) s.setEvents(byChannel.get(`${s.ref.device}\n${s.ref.channel}`) ?? [], fromMs);
     }
@@ -209,7 +231,11 @@ export class StoreSources {
     const size = this.deps.batchSize ?? 5000;
     for (let i = 0; i < work.length; i += size) {
       const chunk = work.slice(i, i + size);
-      const qs: BoundaryQuery[] = chunk.map(([s, kind, atMs]) => ({ seriesId: s.storeId!, measurement: kind === 'counter' ? ENERGY_MEASUREMENT : POWER_MEASUREMENT, atMs }));
+      const qs: BoundaryQuery[] = chunk.map(([s, kind, atMs]) => ({
+        seriesId: s.storeId!,
+        measurement: kind === 'counter' ? ENERGY_MEASUREMENT : POWER_MEASUREMENT,
+        atMs,
+      }));
       const pairs = await this.deps.store.boundaries(qs);
       this.stats.boundaryCalls++;
       this.stats.boundaryQueries += qs.length;
@@ -227,7 +253,8 @@ export class StoreSources {
       for (const t of p.power) work.push([s, 'power', t]);
       if (p.eventsFromMs === Infinity) continue;
       const list = eventsFor.get(p.eventsFromMs);
-      if (list) list.push(s); else eventsFor.set(p.eventsFromMs, [s]);
+      if (list) list.push(s);
+      else eventsFor.set(p.eventsFromMs, [s]);
     }
     await this.fetchPairs(work);
     for (const [fromMs, list] of eventsFor) await this.loadEvents(fromMs, list);
@@ -248,7 +275,11 @@ export class StoreSources {
       for (const item of todo) {
         const before = this.missCount;
         let r: { value: R } | { error: unknown };
-        try { r = { value: compute(item) }; } catch (error) { r = { error }; }
+        try {
+          r = { value: compute(item) };
+        } catch (error) {
+          r = { error };
+        }
         if (this.missCount > before) again.push(item);
         else out.set(item, r);
       }

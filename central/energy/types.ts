@@ -101,8 +101,7 @@ export interface EventUse {
 }
 
 export type EnergyAnomaly =
-  | { kind: 'negative_growth'; fromMs: number; toMs: number; deltaKwh: number }
-  | { kind: 'no_readings'; fromMs: number; toMs: number };
+  { kind: 'negative_growth'; fromMs: number; toMs: number; deltaKwh: number } | { kind: 'no_readings'; fromMs: number; toMs: number };
 
 /** Energy of one series over [fromMs, toMs), with its quality and how it was computed. */
 export interface SeriesEnergy {

@@ -1,6 +1,13 @@
 // The seam between ingest (MQTT side) and storage: a validated message from one gateway, and the sink
 // that stores it. Ingest acknowledges a message to the broker only after the sink's promise resolves.
-import type { ActiveAlertsMessage, AlertsMessage, EventsMessage, MetaMessage, ReadingsMessage, StatusMessage } from '../../protocol/wire.js';
+import type {
+  ActiveAlertsMessage,
+  AlertsMessage,
+  EventsMessage,
+  MetaMessage,
+  ReadingsMessage,
+  StatusMessage,
+} from '../../protocol/wire.js';
 
 export type ValidatedMessage =
   | { kind: 'readings'; message: ReadingsMessage }

@@ -23,16 +23,30 @@ export interface IngestCountersSnapshot {
 
 export class IngestCounters {
   private s: IngestCountersSnapshot = {
-    messagesIn: 0, messagesStored: 0, messagesAbandoned: 0, readingsStored: 0, otherItemsStored: 0, duplicates: 0,
+    messagesIn: 0,
+    messagesStored: 0,
+    messagesAbandoned: 0,
+    readingsStored: 0,
+    otherItemsStored: 0,
+    duplicates: 0,
     rejected: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
-    storeCalls: 0, storeFailures: 0,
+    storeCalls: 0,
+    storeFailures: 0,
     storeLatency: { count: 0, sumMs: 0, maxMs: 0, buckets: STORE_LATENCY_BUCKETS_MS.map((leMs) => ({ leMs, count: 0 })) },
   };
 
-  messageIn(): void { this.s.messagesIn++; }
-  rejected(reason: RejectReason): void { this.s.rejected[reason]++; }
-  abandoned(n: number): void { this.s.messagesAbandoned += n; }
-  storeFailed(): void { this.s.storeFailures++; }
+  messageIn(): void {
+    this.s.messagesIn++;
+  }
+  rejected(reason: RejectReason): void {
+    this.s.rejected[reason]++;
+  }
+  abandoned(n: number): void {
+    this.s.messagesAbandoned += n;
+  }
+  storeFailed(): void {
+    this.s.storeFailures++;
+  }
 
   stored(messages: number, readings: number, otherItems: number, duplicates: number, latencyMs: number): void {
     const s = this.s;

@@ -10,14 +10,41 @@ import { readingsMessage } from '../../test/helpers/sample-messages.js';
 import { validateMessage } from './validate.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../docs/protocol.md', import.meta.url)), 'utf8');
-const examples = [...doc.matchAll(/```json (\w+)\n([\s\S]*?)```/g)].map((m) => ({ kind: m[1] as TopicKind, value: JSON.parse(m[2]!) as unknown }));
+const examples = [...doc.matchAll(/```json (\w+)\n([\s\S]*?)```/g)].map((m) => ({
+  kind: m[1] as TopicKind,
+  value: JSON.parse(m[2]!) as unknown,
+}));
 examples.push({ kind: 'readings', value: readingsMessage({ gateway: 'gw-1', seq: 7, readings: 3 }) });
 const checks = compileMessageChecks();
 
 /** Values of every JSON type and the edges of the schemas' ranges; Infinity is what JSON.parse gives for 1e999. */
 const REPLACEMENTS: unknown[] = [
-  null, true, 'x', '', 1.5, -1, 0, 1, 2 ** 53, -(2 ** 53), Infinity, [], {}, [1], { a: 1 },
-  'a'.repeat(64), 'a'.repeat(65), '😀'.repeat(32), '😀'.repeat(40), '\ud800', 'total', 'outlet:0', 'outlet:1', 'l4', 'gw/x', 'energy_import_kwh',
+  null,
+  true,
+  'x',
+  '',
+  1.5,
+  -1,
+  0,
+  1,
+  2 ** 53,
+  -(2 ** 53),
+  Infinity,
+  [],
+  {},
+  [1],
+  { a: 1 },
+  'a'.repeat(64),
+  'a'.repeat(65),
+  '😀'.repeat(32),
+  '😀'.repeat(40),
+  '\ud800',
+  'total',
+  'outlet:0',
+  'outlet:1',
+  'l4',
+  'gw/x',
+  'energy_import_kwh',
 ];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -64,7 +91,11 @@ t.test('compiled checks and zod agree on the examples and every one-place mutati
   t.same(looser, [], 'the checks accept nothing zod refuses');
   // zod's records skip a "__proto__" key (JSON.parse makes it an own property); the checks refuse it, and
   // validateMessage then asks zod, so the outcome is zod's (next test).
-  t.same(stricter.filter((w) => !/\.(values|flags)\.__proto__ added$/.test(w)), [], 'the checks refuse nothing else zod accepts');
+  t.same(
+    stricter.filter((w) => !/\.(values|flags)\.__proto__ added$/.test(w)),
+    [],
+    'the checks refuse nothing else zod accepts',
+  );
   t.ok(cases > 2000 && refused > 1000, `${cases} messages compared, ${refused} refused by both`);
   t.comment(`${cases} messages compared, ${refused} refused by both`);
 });
@@ -83,7 +114,11 @@ t.test('validateMessage gives the same outcome and batch with and without the ch
       t.same(fast, slow, `${e.kind} #${n}`);
       n++;
     }
-    t.equal(validateMessage(topic(e.kind, 'other-gw'), Buffer.from(JSON.stringify(e.value)), 1, undefined, checks).ok, false, `${e.kind} on another gateway's topic`);
+    t.equal(
+      validateMessage(topic(e.kind, 'other-gw'), Buffer.from(JSON.stringify(e.value)), 1, undefined, checks).ok,
+      false,
+      `${e.kind} on another gateway's topic`,
+    );
   }
   t.ok(n > 1000, `${n} payloads`);
 });
@@ -94,5 +129,9 @@ t.test('numbers JSON cannot hold exactly are refused by both', async (t) => {
   const v = validateMessage('joulebook/v1/s/gw-1/readings', Buffer.from(text), 1, undefined, checks);
   t.match(v, { ok: false, reason: 'schema' }, 'an infinite value never reaches the store');
   const big = JSON.stringify(m).replace(/"seq":1,/, '"seq":9007199254740993,');
-  t.match(validateMessage('joulebook/v1/s/gw-1/readings', Buffer.from(big), 1, undefined, checks), { ok: false, reason: 'schema' }, 'an unsafe integer');
+  t.match(
+    validateMessage('joulebook/v1/s/gw-1/readings', Buffer.from(big), 1, undefined, checks),
+    { ok: false, reason: 'schema' },
+    'an unsafe integer',
+  );
 });

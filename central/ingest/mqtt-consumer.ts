@@ -58,8 +58,13 @@ export class MqttIngestConsumer {
   async start(): Promise<void> {
     const o = this.deps.options;
     const options: IClientOptions = {
-      clientId: o.clientId, clean: false, protocolVersion: 4, keepalive: o.keepaliveS ?? 30,
-      reconnectPeriod: o.reconnectMinMs ?? 1000, connectTimeout: o.connectTimeoutMs ?? 10_000, resubscribe: false,
+      clientId: o.clientId,
+      clean: false,
+      protocolVersion: 4,
+      keepalive: o.keepaliveS ?? 30,
+      reconnectPeriod: o.reconnectMinMs ?? 1000,
+      connectTimeout: o.connectTimeoutMs ?? 10_000,
+      resubscribe: false,
       ...(o.username ? { username: o.username, password: o.password ?? '' } : {}),
       ...(o.tls ?? {}),
     };
@@ -69,7 +74,9 @@ export class MqttIngestConsumer {
     client.on('error', (err) => this.deps.log.warn({ err, url: o.url }, 'MQTT consumer error'));
     client.on('close', () => this.deps.log.debug({ clientId: o.clientId }, 'MQTT consumer connection closed'));
     let first: ((err?: Error) => void) | undefined;
-    const subscribed = new Promise<void>((resolve, reject) => { first = (err) => (err ? reject(err) : resolve()); });
+    const subscribed = new Promise<void>((resolve, reject) => {
+      first = (err) => (err ? reject(err) : resolve());
+    });
     client.on('connect', (connack) => {
       this.counters.connects++;
       this.deps.log.info({ url: o.url, clientId: o.clientId, sessionPresent: connack.sessionPresent }, 'MQTT consumer connected');

@@ -11,11 +11,23 @@ const msg = (seq: number, readings = 10, gateway = 'gw-a1') => readingsPayload({
 const tick = () => new Promise((r) => setImmediate(r));
 function capture() {
   const lines: { msg: string; key?: string; suppressed?: number }[] = [];
-  return { lines, log: pino({ level: 'info' }, { write: (s: string) => { lines.push(JSON.parse(s)); } }) };
+  return {
+    lines,
+    log: pino(
+      { level: 'info' },
+      {
+        write: (s: string) => {
+          lines.push(JSON.parse(s));
+        },
+      },
+    ),
+  };
 }
 function track(p: Promise<IngestOutcome>) {
   const s: { outcome?: IngestOutcome } = {};
-  void p.then((o) => { s.outcome = o; });
+  void p.then((o) => {
+    s.outcome = o;
+  });
   return s;
 }
 
@@ -31,8 +43,14 @@ t.test('groups close at maxReadings or after maxDelayMs, and go to the sink in a
   t.same(sink.calls, [3]);
   await clock.advance(1, 1);
   t.same(sink.calls, [3, 2], 'the rest after maxDelayMs');
-  t.same(sink.stored.map((b) => b.kind === 'readings' && b.message.seq), [1, 2, 3, 4, 5]);
-  t.same(outs.map((o) => o.outcome), outs.map(() => ({ status: 'stored', inserted: 100, duplicates: 0 })));
+  t.same(
+    sink.stored.map((b) => b.kind === 'readings' && b.message.seq),
+    [1, 2, 3, 4, 5],
+  );
+  t.same(
+    outs.map((o) => o.outcome),
+    outs.map(() => ({ status: 'stored', inserted: 100, duplicates: 0 })),
+  );
   const c = p.counters.snapshot();
   t.match(c, { messagesIn: 5, messagesStored: 5, readingsStored: 500, duplicates: 0, storeCalls: 2, storeFailures: 0 });
   t.equal(c.storeLatency.count, 2);
@@ -44,7 +62,12 @@ t.test('groups that closed while the sink was busy are stored together, within t
   sink.hold();
   const p = new IngestPipeline({ sink, clock, log: capture().log, options: { maxReadings: 300, maxDelayMs: 10 } });
   const outs: ReturnType<typeof track>[] = [];
-  for (const [seq, readings] of [[1, 100], [2, 100], [3, 100], [4, 150]] as const) {
+  for (const [seq, readings] of [
+    [1, 100],
+    [2, 100],
+    [3, 100],
+    [4, 150],
+  ] as const) {
     outs.push(track(p.submit(T, msg(seq, readings))));
     await tick();
     await clock.advance(10, 10);
@@ -53,7 +76,11 @@ t.test('groups that closed while the sink was busy are stored together, within t
   sink.release();
   await sink.storedAtLeast(4);
   t.same(sink.calls, [1, 2, 1], 'the next two join (200 readings); the third would pass 300 and goes alone');
-  t.same(sink.stored.map((b) => b.kind === 'readings' && b.message.seq), [1, 2, 3, 4], 'in arrival order');
+  t.same(
+    sink.stored.map((b) => b.kind === 'readings' && b.message.seq),
+    [1, 2, 3, 4],
+    'in arrival order',
+  );
   await tick();
   t.ok(outs.every((o) => o.outcome?.status === 'stored'));
 });
@@ -62,8 +89,14 @@ t.test('maxMessages closes a group of readingless messages', async (t) => {
   const sink = new MemorySink();
   const p = new IngestPipeline({ sink, clock: systemClock, log: capture().log, options: { maxMessages: 2, maxDelayMs: 60_000 } });
   const status = (ts: number) => Buffer.from(JSON.stringify({ v: 1, gateway: 'gw-a1', boot: 'b', state: 'online', ts }));
-  const outs = await Promise.all([p.submit('joulebook/v1/fra1/gw-a1/status', status(1)), p.submit('joulebook/v1/fra1/gw-a1/status', status(2))]);
-  t.same(outs, [{ status: 'stored', inserted: 1, duplicates: 0 }, { status: 'stored', inserted: 1, duplicates: 0 }]);
+  const outs = await Promise.all([
+    p.submit('joulebook/v1/fra1/gw-a1/status', status(1)),
+    p.submit('joulebook/v1/fra1/gw-a1/status', status(2)),
+  ]);
+  t.same(outs, [
+    { status: 'stored', inserted: 1, duplicates: 0 },
+    { status: 'stored', inserted: 1, duplicates: 0 },
+  ]);
   t.equal(p.counters.snapshot().otherItemsStored, 2);
 });
 
@@ -106,7 +139,10 @@ t.test('a failing sink is retried with backoff; nothing settles until it stores;
   t.equal(c.outcome, undefined, 'later messages wait behind the failing group');
   await clock.advance(400, 100);
   t.same(sink.calls, [2, 2, 2, 2, 2, 1], 'capped at 400 ms; the next group follows at once');
-  t.same([a.outcome, b.outcome, c.outcome].map((o) => o?.status), ['stored', 'stored', 'stored']);
+  t.same(
+    [a.outcome, b.outcome, c.outcome].map((o) => o?.status),
+    ['stored', 'stored', 'stored'],
+  );
   t.match(p.counters.snapshot(), { storeFailures: 4, messagesStored: 3, readingsStored: 30 });
   t.equal(lines.filter((l) => l.key === 'store_failed').length, 4);
   t.ok(lines.some((l) => l.msg === 'storing works again'));
@@ -157,9 +193,19 @@ t.test('100,000 hostile messages: all rejected and counted exactly, a few log li
     if (i % 10_000 === 0) valid.push(p.submit(T, msg(i + 1, 5)));
   }
   const stored = await Promise.all(valid);
-  t.ok(stored.every((o) => o.status === 'stored'), 'valid messages in between were stored');
+  t.ok(
+    stored.every((o) => o.status === 'stored'),
+    'valid messages in between were stored',
+  );
   const c = p.counters.snapshot();
-  t.same(c.rejected, { foreign_topic: 20_000, too_large: 20_000, bad_json: 20_000, schema: 20_000, gateway_mismatch: 20_000, site_mismatch: 0 });
+  t.same(c.rejected, {
+    foreign_topic: 20_000,
+    too_large: 20_000,
+    bad_json: 20_000,
+    schema: 20_000,
+    gateway_mismatch: 20_000,
+    site_mismatch: 0,
+  });
   t.equal(p.counters.rejectedTotal, 100_000);
   t.equal(c.messagesIn, 100_010);
   t.equal(c.readingsStored, 50);

@@ -29,7 +29,13 @@ export interface IngestPipelineOptions {
 }
 
 export const DEFAULT_PIPELINE_OPTIONS: IngestPipelineOptions = {
-  maxDelayMs: 5, maxReadings: 10_000, maxMessages: 500, retryMinMs: 100, retryMaxMs: 10_000, logBurst: 10, logWindowMs: 60_000,
+  maxDelayMs: 5,
+  maxReadings: 10_000,
+  maxMessages: 500,
+  retryMinMs: 100,
+  retryMaxMs: 10_000,
+  logBurst: 10,
+  logWindowMs: 60_000,
 };
 
 export interface IngestPipelineDeps {
@@ -81,7 +87,9 @@ export class IngestPipeline implements IngestPort {
   private aborted = false;
   private abortNow: () => void = () => undefined;
   /** Settles when stop() gives up waiting: a hung store or a retry pause ends at once. */
-  private readonly abortSignal = new Promise<'aborted'>((r) => { this.abortNow = () => r('aborted'); });
+  private readonly abortSignal = new Promise<'aborted'>((r) => {
+    this.abortNow = () => r('aborted');
+  });
   /** The open group's window timer, cancelled when the group closes early, so no timer outlives its use. */
   private window: AbortController | undefined;
   /** Ends a retry pause's timer when stop() gives up. */
@@ -91,7 +99,11 @@ export class IngestPipeline implements IngestPort {
 
   constructor(private readonly deps: IngestPipelineDeps) {
     this.opt = { ...DEFAULT_PIPELINE_OPTIONS, ...deps.options };
-    this.rejectLog = new RateLimitedLog({ log: deps.log, nowMs: () => deps.clock.monotonicMs(), options: { burst: this.opt.logBurst, windowMs: this.opt.logWindowMs } });
+    this.rejectLog = new RateLimitedLog({
+      log: deps.log,
+      nowMs: () => deps.clock.monotonicMs(),
+      options: { burst: this.opt.logBurst, windowMs: this.opt.logWindowMs },
+    });
   }
 
   /** Messages accepted and not yet settled. */
@@ -130,7 +142,9 @@ export class IngestPipeline implements IngestPort {
     if (!this.running) return;
     let timer: NodeJS.Timeout | undefined;
     const idle = new Promise<void>((r) => this.idleWaiters.push(r));
-    const late = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), timeoutMs); });
+    const late = new Promise<'late'>((r) => {
+      timer = setTimeout(() => r('late'), timeoutMs);
+    });
     const outcome = await Promise.race([idle, late]);
     clearTimeout(timer);
     if (outcome === 'late') {
@@ -217,14 +231,22 @@ export class IngestPipeline implements IngestPort {
     this.counters.storeFailed();
     this.consecutiveFailures++;
     const delayMs = doublingDelayMs(this.opt.retryMinMs, this.consecutiveFailures, this.opt.retryMaxMs);
-    this.rejectLog.error('store_failed', { err, messages, attempt: this.consecutiveFailures, retryInMs: delayMs }, 'storing a group failed; retrying, nothing acknowledged');
+    this.rejectLog.error(
+      'store_failed',
+      { err, messages, attempt: this.consecutiveFailures, retryInMs: delayMs },
+      'storing a group failed; retrying, nothing acknowledged',
+    );
     await Promise.race([this.deps.clock.sleep(delayMs, this.retryTimers.signal), this.abortSignal]);
   }
 
   private settleStored(entries: Entry[], results: StoreResult[], latencyMs: number): void {
     if (this.consecutiveFailures > 0) this.deps.log.info({ failures: this.consecutiveFailures }, 'storing works again');
     this.consecutiveFailures = 0;
-    if (results.length !== entries.length) this.deps.log.error({ batches: entries.length, results: results.length }, 'sink returned a result count that does not match; counting what it returned');
+    if (results.length !== entries.length)
+      this.deps.log.error(
+        { batches: entries.length, results: results.length },
+        'sink returned a result count that does not match; counting what it returned',
+      );
     let readings = 0;
     let other = 0;
     let duplicates = 0;

@@ -12,10 +12,25 @@ t.test('each message to a batch or a reason', async (t) => {
   const cases: [string, string, Buffer, string][] = [
     ['readings', `${T}/readings`, readings, 'ok'],
     ['events', `${T}/events`, json({ ...env, events: [{ type: 'clock_jump', ts: 1, deltaMs: 5 }] }), 'ok'],
-    ['alerts', `${T}/alerts`, json({ ...env, alerts: [{ id: 'x', type: 't', severity: 'info', state: 'raised', ts: 1, message: 'm' }] }), 'ok'],
+    [
+      'alerts',
+      `${T}/alerts`,
+      json({ ...env, alerts: [{ id: 'x', type: 't', severity: 'info', state: 'raised', ts: 1, message: 'm' }] }),
+      'ok',
+    ],
     ['status', `${T}/status`, json({ v: 1, gateway: 'gw-a1', boot: 'b1', state: 'online', ts: 1 }), 'ok'],
-    ['meta', `${T}/meta`, json({ v: 1, gateway: 'gw-a1', boot: 'b1', ts: 1, version: '1', configHash: 'h', site: 'fra1', room: 'r1', devices: [] }), 'ok'],
-    ['meta for another site', `${T}/meta`, json({ v: 1, gateway: 'gw-a1', boot: 'b1', ts: 1, version: '1', configHash: 'h', site: 'ams1', room: 'r1', devices: [] }), 'site_mismatch'],
+    [
+      'meta',
+      `${T}/meta`,
+      json({ v: 1, gateway: 'gw-a1', boot: 'b1', ts: 1, version: '1', configHash: 'h', site: 'fra1', room: 'r1', devices: [] }),
+      'ok',
+    ],
+    [
+      'meta for another site',
+      `${T}/meta`,
+      json({ v: 1, gateway: 'gw-a1', boot: 'b1', ts: 1, version: '1', configHash: 'h', site: 'ams1', room: 'r1', devices: [] }),
+      'site_mismatch',
+    ],
     ['unknown kind', `${T}/commands`, readings, 'foreign_topic'],
     ['too deep', `${T}/readings/x`, readings, 'foreign_topic'],
     ['not ours', 'other/app/x', readings, 'foreign_topic'],
@@ -42,5 +57,9 @@ t.test('a valid message carries its origin and reading count', async (t) => {
   t.equal(v.readings, 3);
   t.match(v.batch, { kind: 'readings', site: 'fra1', gateway: 'gw-a1', receivedAt: 42 });
   const sub = readings.subarray(0);
-  t.equal(validateMessage(`${T}/readings`, new Uint8Array(sub.buffer, sub.byteOffset, sub.byteLength), 1).ok, true, 'a Uint8Array view works too');
+  t.equal(
+    validateMessage(`${T}/readings`, new Uint8Array(sub.buffer, sub.byteOffset, sub.byteLength), 1).ok,
+    true,
+    'a Uint8Array view works too',
+  );
 });

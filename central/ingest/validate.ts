@@ -9,8 +9,7 @@ export const REJECT_REASONS = ['foreign_topic', 'too_large', 'bad_json', 'schema
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export type Validation =
-  | { ok: true; batch: IngestBatch; readings: number }
-  | { ok: false; reason: RejectReason; detail: string; gateway?: string };
+  { ok: true; batch: IngestBatch; readings: number } | { ok: false; reason: RejectReason; detail: string; gateway?: string };
 
 const DETAIL_CHARS = 200;
 const clip = (s: string) => (s.length > DETAIL_CHARS ? `${s.slice(0, DETAIL_CHARS)}…` : s);
@@ -20,11 +19,18 @@ const clip = (s: string) => (s.length > DETAIL_CHARS ? `${s.slice(0, DETAIL_CHAR
  * have no defaults or transforms, so zod's output would be the same); one they refuse goes through zod,
  * whose verdict and error text decide.
  */
-export function validateMessage(topic: string, payload: Uint8Array, receivedAt: number, maxPayloadBytes = MAX_PAYLOAD_BYTES, checks?: MessageChecks): Validation {
+export function validateMessage(
+  topic: string,
+  payload: Uint8Array,
+  receivedAt: number,
+  maxPayloadBytes = MAX_PAYLOAD_BYTES,
+  checks?: MessageChecks,
+): Validation {
   const where = parseTopic(topic);
   if (!where) return { ok: false, reason: 'foreign_topic', detail: clip(topic) };
   const gateway = where.gateway;
-  if (payload.byteLength > maxPayloadBytes) return { ok: false, reason: 'too_large', detail: `${payload.byteLength} bytes > ${maxPayloadBytes}`, gateway };
+  if (payload.byteLength > maxPayloadBytes)
+    return { ok: false, reason: 'too_large', detail: `${payload.byteLength} bytes > ${maxPayloadBytes}`, gateway };
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
@@ -37,12 +43,24 @@ export function validateMessage(topic: string, payload: Uint8Array, receivedAt: 
     const parsed = MESSAGE_SCHEMAS[where.kind].safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      return { ok: false, reason: 'schema', detail: clip(first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'), gateway };
+      return {
+        ok: false,
+        reason: 'schema',
+        detail: clip(first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'),
+        gateway,
+      };
     }
     message = parsed.data;
   }
-  if (message.gateway !== gateway) return { ok: false, reason: 'gateway_mismatch', detail: clip(`payload gateway "${message.gateway}" on topic of "${gateway}"`), gateway };
-  if ('site' in message && message.site !== where.site) return { ok: false, reason: 'site_mismatch', detail: clip(`payload site "${message.site}" on topic of site "${where.site}"`), gateway };
+  if (message.gateway !== gateway)
+    return {
+      ok: false,
+      reason: 'gateway_mismatch',
+      detail: clip(`payload gateway "${message.gateway}" on topic of "${gateway}"`),
+      gateway,
+    };
+  if ('site' in message && message.site !== where.site)
+    return { ok: false, reason: 'site_mismatch', detail: clip(`payload site "${message.site}" on topic of site "${where.site}"`), gateway };
   const validated = { kind: where.kind, message } as ValidatedMessage;
   const readings = validated.kind === 'readings' ? validated.message.readings.length : 0;
   return { ok: true, batch: { ...validated, site: where.site, gateway, receivedAt }, readings };

@@ -22,7 +22,16 @@ export interface CentralParts {
 export interface CentralMetricsDeps {
   central: { id: string; version: string };
   pipeline: { counters: { snapshot(): IngestCountersSnapshot }; pending: number };
-  alerts: { counters: { forwarded: number; published: number; publishFailed: number; webhookDelivered: number; webhookFailed: number; webhookDropped: number } };
+  alerts: {
+    counters: {
+      forwarded: number;
+      published: number;
+      publishFailed: number;
+      webhookDelivered: number;
+      webhookFailed: number;
+      webhookDropped: number;
+    };
+  };
   /** Often the running node itself, whose optional parts are filled in as they start. */
   parts: CentralParts;
   /** process_* and nodejs_* metrics of this process (off in tests that build many registries). */
@@ -39,35 +48,89 @@ type Sample = [Record<string, string>, number];
 
 export function createCentralMetrics(deps: CentralMetricsDeps): CentralMetrics {
   const registry = new Registry();
-  const counter = (name: string, help: string, labelNames: string[], read: () => Iterable<Sample>) => new Counter({
-    name: PREFIX + name, help, labelNames, registers: [registry],
-    collect(this: Counter) { this.reset(); for (const [l, v] of read()) this.inc(l, v); },
-  });
-  const gauge = (name: string, help: string, labelNames: string[], read: () => Iterable<Sample> | Promise<Iterable<Sample>>) => new Gauge({
-    name: PREFIX + name, help, labelNames, registers: [registry],
-    async collect(this: Gauge) {
-      const samples = await read();
-      this.reset();
-      for (const [l, v] of samples) this.set(l, v);
-    },
-  });
+  const counter = (name: string, help: string, labelNames: string[], read: () => Iterable<Sample>) =>
+    new Counter({
+      name: PREFIX + name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect(this: Counter) {
+        this.reset();
+        for (const [l, v] of read()) this.inc(l, v);
+      },
+    });
+  const gauge = (name: string, help: string, labelNames: string[], read: () => Iterable<Sample> | Promise<Iterable<Sample>>) =>
+    new Gauge({
+      name: PREFIX + name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect(this: Gauge) {
+        const samples = await read();
+        this.reset();
+        for (const [l, v] of samples) this.set(l, v);
+      },
+    });
 
   // One snapshot per scrape, shared by the ingest metrics (the counters move while a scrape runs).
   let ingest: IngestCountersSnapshot | undefined;
   const snap = () => (ingest ??= deps.pipeline.counters.snapshot());
   const one = (v: () => number) => (): Sample[] => [[{}, v()]];
-  counter('ingest_messages_total', 'MQTT messages received from gateways (before validation)', [], one(() => snap().messagesIn));
-  counter('ingest_messages_stored_total', 'messages committed to storage and acknowledged to the broker', [], one(() => snap().messagesStored));
-  counter('ingest_messages_abandoned_total', 'messages given up because their sender went away before they were stored (the broker redelivers them)', [], one(() => snap().messagesAbandoned));
-  counter('ingest_messages_rejected_total', 'messages refused by reason (acknowledged and dropped, never stored)', ['reason'],
-    () => Object.entries(snap().rejected).map(([reason, n]): Sample => [{ reason }, n]));
-  counter('ingest_readings_stored_total', 'readings stored (duplicates not counted)', [], one(() => snap().readingsStored));
-  counter('ingest_other_items_stored_total', 'events and alerts stored, and status and meta messages (one each)', [], one(() => snap().otherItemsStored));
-  counter('ingest_duplicates_total', 'readings and items received again and dropped by identity', [], one(() => snap().duplicates));
-  counter('ingest_store_batches_total', 'store calls (one transaction each)', [], one(() => snap().storeCalls));
-  counter('ingest_store_failures_total', 'store calls that failed (retried; nothing acknowledged)', [], one(() => snap().storeFailures));
+  counter(
+    'ingest_messages_total',
+    'MQTT messages received from gateways (before validation)',
+    [],
+    one(() => snap().messagesIn),
+  );
+  counter(
+    'ingest_messages_stored_total',
+    'messages committed to storage and acknowledged to the broker',
+    [],
+    one(() => snap().messagesStored),
+  );
+  counter(
+    'ingest_messages_abandoned_total',
+    'messages given up because their sender went away before they were stored (the broker redelivers them)',
+    [],
+    one(() => snap().messagesAbandoned),
+  );
+  counter('ingest_messages_rejected_total', 'messages refused by reason (acknowledged and dropped, never stored)', ['reason'], () =>
+    Object.entries(snap().rejected).map(([reason, n]): Sample => [{ reason }, n]),
+  );
+  counter(
+    'ingest_readings_stored_total',
+    'readings stored (duplicates not counted)',
+    [],
+    one(() => snap().readingsStored),
+  );
+  counter(
+    'ingest_other_items_stored_total',
+    'events and alerts stored, and status and meta messages (one each)',
+    [],
+    one(() => snap().otherItemsStored),
+  );
+  counter(
+    'ingest_duplicates_total',
+    'readings and items received again and dropped by identity',
+    [],
+    one(() => snap().duplicates),
+  );
+  counter(
+    'ingest_store_batches_total',
+    'store calls (one transaction each)',
+    [],
+    one(() => snap().storeCalls),
+  );
+  counter(
+    'ingest_store_failures_total',
+    'store calls that failed (retried; nothing acknowledged)',
+    [],
+    one(() => snap().storeFailures),
+  );
   new SnapshotHistogram({
-    name: `${PREFIX}ingest_store_batch_duration_seconds`, help: 'time to store one batch (one transaction)', registers: [registry],
+    name: `${PREFIX}ingest_store_batch_duration_seconds`,
+    help: 'time to store one batch (one transaction)',
+    registers: [registry],
     read: () => {
       const l = snap().storeLatency;
       return { buckets: l.buckets.map((b) => ({ le: b.leMs / 1000, count: b.count })), count: l.count, sum: l.sumMs / 1000 };
@@ -77,28 +140,70 @@ export function createCentralMetrics(deps: CentralMetricsDeps): CentralMetrics {
 
   // A part the node runs without has no series (labelled families) or 0 (the label-less counters).
   const p = deps.parts;
-  counter('broker_refusals_total', 'the embedded broker\'s refused connects, publishes and subscribes, by reason', ['reason'],
-    () => Object.entries(p.security?.refusals() ?? {}).map(([reason, n]): Sample => [{ reason }, n]));
-  gauge('broker_connected_clients', 'clients connected to the embedded broker by role (role="gateway": connected gateways)', ['role'],
-    () => Object.entries(p.broker?.connectedByRole() ?? {}).map(([role, n]): Sample => [{ role }, n]));
-  counter('consumer_connects_total', 'connections of the ingest consumer to an external broker', [], one(() => p.consumer?.counters.connects ?? 0));
-  counter('consumer_acks_dropped_total', 'acknowledgements lost because the connection dropped first (the broker redelivers)', [], one(() => p.consumer?.counters.acksDropped ?? 0));
+  counter('broker_refusals_total', "the embedded broker's refused connects, publishes and subscribes, by reason", ['reason'], () =>
+    Object.entries(p.security?.refusals() ?? {}).map(([reason, n]): Sample => [{ reason }, n]),
+  );
+  gauge('broker_connected_clients', 'clients connected to the embedded broker by role (role="gateway": connected gateways)', ['role'], () =>
+    Object.entries(p.broker?.connectedByRole() ?? {}).map(([role, n]): Sample => [{ role }, n]),
+  );
+  counter(
+    'consumer_connects_total',
+    'connections of the ingest consumer to an external broker',
+    [],
+    one(() => p.consumer?.counters.connects ?? 0),
+  );
+  counter(
+    'consumer_acks_dropped_total',
+    'acknowledgements lost because the connection dropped first (the broker redelivers)',
+    [],
+    one(() => p.consumer?.counters.acksDropped ?? 0),
+  );
 
   const a = deps.alerts.counters;
-  counter('alerts_forwarded_total', 'new gateway alerts forwarded once stored', [], one(() => a.forwarded));
-  counter('alerts_published_total', 'alerts published on the central alert topic', [], one(() => a.published));
-  counter('alerts_publish_failures_total', 'alerts that could not be published on the central alert topic', [], one(() => a.publishFailed));
-  counter('alert_webhook_deliveries_total', 'alert webhook deliveries by result: delivered, failed (after retries), dropped (queue full)', ['result'],
-    () => [[{ result: 'delivered' }, a.webhookDelivered], [{ result: 'failed' }, a.webhookFailed], [{ result: 'dropped' }, a.webhookDropped]]);
+  counter(
+    'alerts_forwarded_total',
+    'new gateway alerts forwarded once stored',
+    [],
+    one(() => a.forwarded),
+  );
+  counter(
+    'alerts_published_total',
+    'alerts published on the central alert topic',
+    [],
+    one(() => a.published),
+  );
+  counter(
+    'alerts_publish_failures_total',
+    'alerts that could not be published on the central alert topic',
+    [],
+    one(() => a.publishFailed),
+  );
+  counter(
+    'alert_webhook_deliveries_total',
+    'alert webhook deliveries by result: delivered, failed (after retries), dropped (queue full)',
+    ['result'],
+    () => [
+      [{ result: 'delivered' }, a.webhookDelivered],
+      [{ result: 'failed' }, a.webhookFailed],
+      [{ result: 'dropped' }, a.webhookDropped],
+    ],
+  );
 
   gauge('invoice_runs', 'invoice runs (one per site and month) by state', ['state'], async () => {
     if (!p.billing) return [];
     const runs = await p.billing.store.runs();
     return RUN_STATES.map((state): Sample => [{ state }, runs.filter((r) => r.state === state).length]);
   });
-  counter('invoice_run_errors_total', 'invoice runs that failed (retried on the next tick)', [], one(() => p.billing?.runner.errorCount.value ?? 0));
+  counter(
+    'invoice_run_errors_total',
+    'invoice runs that failed (retried on the next tick)',
+    [],
+    one(() => p.billing?.runner.errorCount.value ?? 0),
+  );
 
-  gauge('info', 'this central instance: id and software version (always 1)', ['central', 'version'], () => [[{ central: deps.central.id, version: deps.central.version }, 1]]);
+  gauge('info', 'this central instance: id and software version (always 1)', ['central', 'version'], () => [
+    [{ central: deps.central.id, version: deps.central.version }, 1],
+  ]);
   if (deps.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   return {

@@ -3,9 +3,7 @@
 // point the assignments that can reach it with their precedence. Pure.
 import { FEED_KINDS, type Assignment, type NodeKind } from './inventory-types.js';
 import { isoOf, parseTimeSpec, resolveTimeSpec } from './time.js';
-import type {
-  AssignmentVersion, CageInfo, HoldLevel, Holding, ModelProblem, NodeInfo, PointInfo, RackInfo, SiteInfo,
-} from './types.js';
+import type { AssignmentVersion, CageInfo, HoldLevel, Holding, ModelProblem, NodeInfo, PointInfo, RackInfo, SiteInfo } from './types.js';
 
 interface Context {
   sites: ReadonlyMap<string, SiteInfo>;
@@ -44,7 +42,10 @@ export function resolveAssignments(raw: readonly Assignment[], ctx: Context, pro
     if (r) resolved.push(r);
   });
   applyVersions(resolved, raw, problems);
-  const byKey = group(resolved.filter((r) => r.key !== undefined), (r) => r.key!);
+  const byKey = group(
+    resolved.filter((r) => r.key !== undefined),
+    (r) => r.key!,
+  );
   const rulesByRack = new Map<string, Resolved[]>();
   const rules = resolved.filter((r) => r.match !== undefined);
   for (const rack of ctx.racks.values()) {
@@ -63,7 +64,9 @@ export function resolveAssignments(raw: readonly Assignment[], ctx: Context, pro
     }
     if (p.rack !== undefined) cands.push(...(byKey.get(`rack:${p.rack}`) ?? []), ...(rulesByRack.get(p.rack) ?? []));
     if (p.cage !== undefined) cands.push(...(byKey.get(`cage:${p.cage}`) ?? []));
-    const list = cands.filter((c) => c.version.effective).map(holdingOf)
+    const list = cands
+      .filter((c) => c.version.effective)
+      .map(holdingOf)
       .sort((a, b) => a.rank - b.rank || a.fromMs - b.fromMs || a.assignment.localeCompare(b.assignment) || a.version - b.version);
     if (list.length === 0) continue;
     holdings.set(p.id, list);
@@ -79,7 +82,15 @@ export function resolveAssignments(raw: readonly Assignment[], ctx: Context, pro
 function holdingOf(r: Resolved): Holding {
   const v = r.version;
   const rank = RANK_BASE[v.level] + (NODE_LEVELS[v.level] ? 1000 - r.depth : 0);
-  return { assignment: v.id, version: v.version, customer: v.customer, level: v.level, rank, fromMs: v.effective!.fromMs, toMs: v.effective!.toMs };
+  return {
+    assignment: v.id,
+    version: v.version,
+    customer: v.customer,
+    level: v.level,
+    rank,
+    fromMs: v.effective!.fromMs,
+    toMs: v.effective!.toMs,
+  };
 }
 
 function resolveOne(a: Assignment, i: number, ctx: Context, problems: ModelProblem[]): Resolved | undefined {
@@ -101,7 +112,8 @@ function resolveOne(a: Assignment, i: number, ctx: Context, problems: ModelProbl
     key = `${lvl}:${id}`;
     const node = ctx.nodes.get(id);
     if (!node) fail(at(lvl), `unknown node "${id}"`);
-    else if (!NODE_LEVELS[lvl]!.includes(node.kind)) fail(at(lvl), `node "${id}" is a ${node.kind}; ${lvl} needs ${NODE_LEVELS[lvl]!.join(', ')}`);
+    else if (!NODE_LEVELS[lvl]!.includes(node.kind))
+      fail(at(lvl), `node "${id}" is a ${node.kind}; ${lvl} needs ${NODE_LEVELS[lvl]!.join(', ')}`);
     else {
       site = node.site;
       depth = node.depth;
@@ -129,7 +141,8 @@ function resolveOne(a: Assignment, i: number, ctx: Context, problems: ModelProbl
       const cage = ctx.cages.get(id);
       if (!cage) fail(at('match', kind), `unknown ${kind} "${id}"`);
       else if (cage.kind !== kind) fail(at('match', kind), `"${id}" is a ${cage.kind}, not a ${kind}`);
-      else if (site !== undefined && cage.site !== site) fail(at('match', kind), `${kind} "${id}" is in site "${cage.site}", not "${site}"`);
+      else if (site !== undefined && cage.site !== site)
+        fail(at('match', kind), `${kind} "${id}" is in site "${cage.site}", not "${site}"`);
       else site = cage.site;
     }
   }
@@ -137,7 +150,8 @@ function resolveOne(a: Assignment, i: number, ctx: Context, problems: ModelProbl
   const instant = (field: 'from' | 'to', text: string): number | undefined => {
     const ms = resolveTimeSpec(parseTimeSpec(text)!, zone);
     // An unknown target has been reported already; only a rule can lack a site by design.
-    if (ms === undefined && ok) fail(at(field), `local date "${text}" needs a site, and this rule names none: give match.site or a timestamp with an offset`);
+    if (ms === undefined && ok)
+      fail(at(field), `local date "${text}" needs a site, and this rule names none: give match.site or a timestamp with an offset`);
     return ms;
   };
   const fromMs = instant('from', a.from);
@@ -146,8 +160,15 @@ function resolveOne(a: Assignment, i: number, ctx: Context, problems: ModelProbl
   if (!ok || fromMs === undefined || toMs === undefined) return undefined;
   const target = key ?? `match:${JSON.stringify(a.match)}`;
   const version: AssignmentVersion = {
-    id: a.id, version: a.version, customer: a.customer, level, target, fromMs, toMs,
-    ...(site !== undefined ? { site } : {}), ...(a.note !== undefined ? { note: a.note } : {}),
+    id: a.id,
+    version: a.version,
+    customer: a.customer,
+    level,
+    target,
+    fromMs,
+    toMs,
+    ...(site !== undefined ? { site } : {}),
+    ...(a.note !== undefined ? { note: a.note } : {}),
   };
   return { index: i, version, depth, ...(key !== undefined ? { key } : {}), ...(a.match ? { match: a.match } : {}) };
 }
@@ -158,16 +179,24 @@ function applyVersions(resolved: Resolved[], raw: readonly Assignment[], problem
   raw.forEach((a, i) => {
     const key = `${a.id}\n${a.version}`;
     const prev = seen.get(key);
-    if (prev !== undefined) problems.push({ path: ['assignments', i, 'version'], message: `"${a.id}" version ${a.version} is also assignments[${prev}]` });
+    if (prev !== undefined)
+      problems.push({ path: ['assignments', i, 'version'], message: `"${a.id}" version ${a.version} is also assignments[${prev}]` });
     else seen.set(key, i);
   });
-  const byId = group(raw.map((a, i) => ({ a, i })), (x) => x.a.id);
+  const byId = group(
+    raw.map((a, i) => ({ a, i })),
+    (x) => x.a.id,
+  );
   for (const [id, list] of byId) {
     const have = new Set(list.map((x) => x.a.version));
     const max = Math.max(...have);
     const missing = Array.from({ length: max }, (_, k) => k + 1).filter((v) => !have.has(v));
     const last = list.find((x) => x.a.version === max)!;
-    if (missing.length > 0) problems.push({ path: ['assignments', last.i, 'version'], message: `versions of "${id}" must run 1..${max}: ${missing.join(', ')} missing` });
+    if (missing.length > 0)
+      problems.push({
+        path: ['assignments', last.i, 'version'],
+        message: `versions of "${id}" must run 1..${max}: ${missing.join(', ')} missing`,
+      });
   }
   for (const versions of group(resolved, (r) => r.version.id).values()) {
     // From the newest down, carrying the earliest `from` of everything newer.

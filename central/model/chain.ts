@@ -52,12 +52,21 @@ export function resolveChain(raw: readonly ChainNode[], ctx: Context, problems: 
 /** `a → b → a`: each node followed by its parent, round the loop that contains `from`. */
 function cycleText(raw: readonly ChainNode[], index: ReadonlyMap<string, number>, from: string): string {
   const ids = [from];
-  for (let id = raw[index.get(from)!]!.parent; id !== undefined && id !== from && ids.length <= raw.length; id = raw[index.get(id)!]?.parent) ids.push(id);
+  for (
+    let id = raw[index.get(from)!]!.parent;
+    id !== undefined && id !== from && ids.length <= raw.length;
+    id = raw[index.get(id)!]?.parent
+  )
+    ids.push(id);
   return [...ids, from].join(' → ');
 }
 
 function place(
-  n: ChainNode, at: (field: string) => readonly (string | number)[], parent: NodeInfo | undefined, ctx: Context, problems: ModelProblem[],
+  n: ChainNode,
+  at: (field: string) => readonly (string | number)[],
+  parent: NodeInfo | undefined,
+  ctx: Context,
+  problems: ModelProblem[],
 ): NodeInfo & { children: string[] } {
   const rackId = n.rack ?? parent?.rack;
   const rack = rackId === undefined ? undefined : ctx.racks.get(rackId);
@@ -84,11 +93,17 @@ function place(
     problems.push({ path: at('feed'), message: `parent "${parent.id}" is on feed ${parent.feed}; a child cannot be on feed ${n.feed}` });
   }
   return {
-    id: n.id, kind: n.kind, children: [], site: site ?? '', phase: n.phase ?? parent?.phase ?? '3P', depth: parent ? parent.depth + 1 : 0, tags: n.tags,
+    id: n.id,
+    kind: n.kind,
+    children: [],
+    site: site ?? '',
+    phase: n.phase ?? parent?.phase ?? '3P',
+    depth: parent ? parent.depth + 1 : 0,
+    tags: n.tags,
     ...(n.parent !== undefined ? { parent: n.parent } : {}),
     ...(room !== undefined ? { room } : {}),
     ...(rackId !== undefined && rack ? { rack: rackId } : {}),
-    ...(n.feed ?? parent?.feed ? { feed: (n.feed ?? parent?.feed)! } : {}),
+    ...((n.feed ?? parent?.feed) ? { feed: (n.feed ?? parent?.feed)! } : {}),
     ...(n.ratedCurrentA !== undefined ? { ratedCurrentA: n.ratedCurrentA } : {}),
     ...(n.voltageV !== undefined ? { voltageV: n.voltageV } : {}),
     ...(n.name !== undefined ? { name: n.name } : {}),

@@ -53,7 +53,9 @@ export function billablePoints(model: InventoryModel, customer: string, site: st
   const minusSpans = new Map<string, HeldSpan[]>();
   for (const b of plus) {
     for (const q of pointsUnder(model, b.point)) {
-      const others = holdersOf(model, q.id, period).filter((s) => s.customer !== customer).map((s) => ({ fromMs: s.fromMs, toMs: s.toMs }));
+      const others = holdersOf(model, q.id, period)
+        .filter((s) => s.customer !== customer)
+        .map((s) => ({ fromMs: s.fromMs, toMs: s.toMs }));
       const overlap = intersect(b.held, others);
       if (overlap.length > 0) minusSpans.set(q.id, [...(minusSpans.get(q.id) ?? []), ...overlap]);
     }
@@ -70,7 +72,8 @@ function mergeSpans(spans: readonly HeldSpan[]): HeldSpan[] {
     const last = out[out.length - 1];
     if (last && (last.toMs ?? Infinity) >= s.fromMs) {
       const to = Math.max(last.toMs ?? Infinity, s.toMs ?? Infinity);
-      if (to === Infinity) delete last.toMs; else last.toMs = to;
+      if (to === Infinity) delete last.toMs;
+      else last.toMs = to;
     } else out.push({ ...s });
   }
   return out;

@@ -41,25 +41,49 @@ export function checkSupersedes(all: readonly Assignment[], next: Assignment, mo
   const zone = site === undefined ? undefined : model.sites.get(site)?.timeZone;
   const at = (t: string) => resolveTimeSpec(parseTimeSpec(t)!, zone);
   const [a, b] = [at(prev.from), at(next.from)];
-  if (a !== undefined && b !== undefined && b <= a) return [`version ${next.version} of "${next.id}" must start after version ${prev.version} starts (${prev.from}); history is superseded, never rewritten`];
+  if (a !== undefined && b !== undefined && b <= a)
+    return [
+      `version ${next.version} of "${next.id}" must start after version ${prev.version} starts (${prev.from}); history is superseded, never rewritten`,
+    ];
   return [];
 }
 
 /** Applies tariff edits in order: each new version takes over from its validFrom; the versions before it end there. */
-export function applyTariffEdits(base: TariffBook, edits: readonly TariffEdit[], model: InventoryModel): { book: TariffBook; problems: string[] } {
+export function applyTariffEdits(
+  base: TariffBook,
+  edits: readonly TariffEdit[],
+  model: InventoryModel,
+): { book: TariffBook; problems: string[] } {
   const book = new Map(base);
   const problems: string[] = [];
   for (const e of edits) {
     const site = model.sites.get(e.site);
-    if (!site) { problems.push(`unknown site "${e.site}"`); continue; }
-    if (e.version.currency !== site.currency) { problems.push(`site "${e.site}" invoices in ${site.currency}, not ${e.version.currency}`); continue; }
+    if (!site) {
+      problems.push(`unknown site "${e.site}"`);
+      continue;
+    }
+    if (e.version.currency !== site.currency) {
+      problems.push(`site "${e.site}" invoices in ${site.currency}, not ${e.version.currency}`);
+      continue;
+    }
     const versions = [...(book.get(e.site)?.versions ?? [])];
     const last = versions[versions.length - 1];
-    if (last && e.version.validFrom <= last.validFrom) { problems.push(`validFrom ${e.version.validFrom} must be after the latest version's (${last.version}: ${last.validFrom})`); continue; }
-    if (versions.some((v) => v.version === e.version.version)) { problems.push(`site "${e.site}" has a version named "${e.version.version}" already`); continue; }
-    const clipped = versions.map((v) => (v.validTo === undefined || v.validTo > e.version.validFrom ? { ...v, validTo: e.version.validFrom } : v));
+    if (last && e.version.validFrom <= last.validFrom) {
+      problems.push(`validFrom ${e.version.validFrom} must be after the latest version's (${last.version}: ${last.validFrom})`);
+      continue;
+    }
+    if (versions.some((v) => v.version === e.version.version)) {
+      problems.push(`site "${e.site}" has a version named "${e.version.version}" already`);
+      continue;
+    }
+    const clipped = versions.map((v) =>
+      v.validTo === undefined || v.validTo > e.version.validFrom ? { ...v, validTo: e.version.validFrom } : v,
+    );
     const parsed = SiteTariff.safeParse({ site: e.site, versions: [...clipped, e.version] });
-    if (!parsed.success) { problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)); continue; }
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+      continue;
+    }
     book.set(e.site, parsed.data);
   }
   return { book, problems };
@@ -70,11 +94,15 @@ export function applyEdits(base: ModelBase, assignments: readonly Assignment[], 
   const n = base.inventory.assignments.length;
   const built = buildModel({ ...base.inventory, assignments: [...base.inventory.assignments, ...assignments] });
   if (!built.ok) {
-    return { ok: false, problems: built.problems.map((p) => {
-      const [list, index, ...rest] = p.path;
-      const where = list === 'assignments' && typeof index === 'number' && index >= n ? `edit ${index - n + 1}` : `${String(list)}[${String(index)}]`;
-      return `${[where, ...rest].join('.')}: ${p.message}`;
-    }) };
+    return {
+      ok: false,
+      problems: built.problems.map((p) => {
+        const [list, index, ...rest] = p.path;
+        const where =
+          list === 'assignments' && typeof index === 'number' && index >= n ? `edit ${index - n + 1}` : `${String(list)}[${String(index)}]`;
+        return `${[where, ...rest].join('.')}: ${p.message}`;
+      }),
+    };
   }
   const t = applyTariffEdits(base.tariffs, tariffs, built.model);
   if (t.problems.length > 0) return { ok: false, problems: t.problems };

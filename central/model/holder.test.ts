@@ -11,7 +11,7 @@ class MemoryEdits implements EditStore {
 
   async appendEdit<T>(kind: EditKind, e: { by: string; at: number; body: T }, ifLastSeq: number): Promise<number | undefined> {
     this.before.appendEdit?.();
-    if (await this.lastEditSeq() !== ifLastSeq) return undefined;
+    if ((await this.lastEditSeq()) !== ifLastSeq) return undefined;
     return this.push(kind, e.body);
   }
 
@@ -40,10 +40,17 @@ t.test('a load that an append overtook between its two reads reads again', async
   let once = true;
   store.before.edits = (kind) => {
     // After the assignments were read and before the tariffs are: another instance appends an assignment.
-    if (kind === 'tariff' && once) { once = false; store.push('assignment', { ...rack('late', 'acme', '2026-01-01'), version: 1 }); }
+    if (kind === 'tariff' && once) {
+      once = false;
+      store.push('assignment', { ...rack('late', 'acme', '2026-01-01'), version: 1 });
+    }
   };
   const snap = await holder.load();
-  t.same(snap.model.assignments.map((a) => a.id), ['late'], 'the edit that landed between the reads is in the model');
+  t.same(
+    snap.model.assignments.map((a) => a.id),
+    ['late'],
+    'the edit that landed between the reads is in the model',
+  );
   t.equal(await holder.refresh(), false, 'and the holder knows it has it');
 });
 
@@ -53,12 +60,22 @@ t.test('an edit that keeps losing the race gives up with a conflict and stores n
   await holder.load();
   let n = 0;
   // Before each append, another instance stores an edit that does not clash (another rack, another month).
-  store.before.appendEdit = () => { n++; store.push('assignment', { id: `peer-${n}`, customer: 'nord', rack: 'k3', from: `2026-0${n}-01`, version: 1 }); };
+  store.before.appendEdit = () => {
+    n++;
+    store.push('assignment', { id: `peer-${n}`, customer: 'nord', rack: 'k3', from: `2026-0${n}-01`, version: 1 });
+  };
   const r = await holder.addAssignment(rack('mine', 'acme', '2026-01-01'), 'ops');
   t.match(r, { ok: false, conflict: true, problems: [/kept adding edits \(5 tries\)/] });
   t.equal(n, 5, 'checked again on top of each newer edit, five times');
-  t.notOk(store.rows.some((e) => (e.body as { id: string }).id === 'mine'), 'not stored');
-  t.equal(holder.current().model.assignments.filter((a) => a.id.startsWith('peer-')).length, 4, "the peer's edits it was checked against are in the model");
+  t.notOk(
+    store.rows.some((e) => (e.body as { id: string }).id === 'mine'),
+    'not stored',
+  );
+  t.equal(
+    holder.current().model.assignments.filter((a) => a.id.startsWith('peer-')).length,
+    4,
+    "the peer's edits it was checked against are in the model",
+  );
   t.equal(await holder.refresh(), true, 'the last one comes with the next refresh');
   t.equal(holder.current().model.assignments.filter((a) => a.id.startsWith('peer-')).length, 5);
   store.before.appendEdit = undefined;

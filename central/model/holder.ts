@@ -10,7 +10,15 @@ import { ConfigError } from '../../common/issues.js';
 import { TariffVersion, type TariffBook } from './tariffs/tariff.js';
 import { Assignment } from './assignment-schema.js';
 import type { EditKind, EditStore } from '../storage/edits/types.js';
-import { applyEdits, checkSupersedes, editsError, nextAssignmentVersion, type EditedModel, type ModelBase, type TariffEdit } from './edits.js';
+import {
+  applyEdits,
+  checkSupersedes,
+  editsError,
+  nextAssignmentVersion,
+  type EditedModel,
+  type ModelBase,
+  type TariffEdit,
+} from './edits.js';
 import type { InventoryModel } from './types.js';
 
 export interface ModelSnapshot {
@@ -48,7 +56,8 @@ type Planned<T> = { ok: true; value: T; built: EditedModel; applied: () => void 
 /** Appends lost to another instance before an edit gives up (each one is re-checked on the newer model). */
 const APPEND_ATTEMPTS = 5;
 
-const zodProblems = (issues: readonly { path: PropertyKey[]; message: string }[]) => issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+const zodProblems = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
+  issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
 
 export class ModelHolder implements ModelSource {
   private snapshot: ModelSnapshot | undefined;
@@ -80,7 +89,10 @@ export class ModelHolder implements ModelSource {
       const a = await store.edits<Assignment>('assignment');
       const t = await store.edits<TariffEdit>('tariff');
       const after = await store.lastEditSeq();
-      if (after !== seq) { seq = after; continue; }
+      if (after !== seq) {
+        seq = after;
+        continue;
+      }
       const assignments = a.map((e) => Assignment.parse(e.body));
       const tariffs = t.map((e) => ({ site: e.body.site, version: TariffVersion.parse(e.body.version) }));
       const r = applyEdits(this.deps.base, assignments, tariffs);
@@ -89,7 +101,10 @@ export class ModelHolder implements ModelSource {
       this.tariffEdits = tariffs;
       this.seq = seq;
       this.snapshot = { ...r.value, version: (this.snapshot?.version ?? 0) + 1 };
-      this.deps.log.info({ assignmentEdits: assignments.length, tariffEdits: tariffs.length, seq, version: this.snapshot.version }, 'model built');
+      this.deps.log.info(
+        { assignmentEdits: assignments.length, tariffEdits: tariffs.length, seq, version: this.snapshot.version },
+        'model built',
+      );
       return this.snapshot;
     }
   }
@@ -113,7 +128,10 @@ export class ModelHolder implements ModelSource {
       return { rebuilt: true, problems: [] };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      this.deps.log.error({ err: err.message, seq: last }, 'stored edits do not apply to this node\'s inventory and tariff files; the model stays as it was');
+      this.deps.log.error(
+        { err: err.message, seq: last },
+        "stored edits do not apply to this node's inventory and tariff files; the model stays as it was",
+      );
       this.refused = { seq: last, problems: [`the stored edits do not apply to this node's inventory and tariff files: ${err.message}`] };
       return { rebuilt: false, problems: this.refused.problems };
     }
@@ -141,10 +159,15 @@ export class ModelHolder implements ModelSource {
       if (order.length > 0) return { ok: false, problems: order };
       const r = applyEdits(this.deps.base, [...this.assignments, a], this.tariffEdits);
       if (!r.ok) return r;
-      return { ok: true, value: a, built: r.value, applied: () => {
-        this.assignments.push(a);
-        this.deps.log.info({ id: a.id, version: a.version, customer: a.customer, by }, 'assignment version added');
-      } };
+      return {
+        ok: true,
+        value: a,
+        built: r.value,
+        applied: () => {
+          this.assignments.push(a);
+          this.deps.log.info({ id: a.id, version: a.version, customer: a.customer, by }, 'assignment version added');
+        },
+      };
     });
   }
 
@@ -156,10 +179,15 @@ export class ModelHolder implements ModelSource {
       const edit = { site, version: parsed.data };
       const r = applyEdits(this.deps.base, this.assignments, [...this.tariffEdits, edit]);
       if (!r.ok) return r;
-      return { ok: true, value: edit, built: r.value, applied: () => {
-        this.tariffEdits.push(edit);
-        this.deps.log.info({ site, version: parsed.data.version, validFrom: parsed.data.validFrom, by }, 'tariff version added');
-      } };
+      return {
+        ok: true,
+        value: edit,
+        built: r.value,
+        applied: () => {
+          this.tariffEdits.push(edit);
+          this.deps.log.info({ site, version: parsed.data.version, validFrom: parsed.data.validFrom, by }, 'tariff version added');
+        },
+      };
     });
   }
 
@@ -181,7 +209,11 @@ export class ModelHolder implements ModelSource {
         this.snapshot = { ...p.built, version: this.current().version + 1 };
         return { ok: true, value: p.value, snapshot: this.snapshot };
       }
-      return { ok: false, problems: [`other central instances kept adding edits (${APPEND_ATTEMPTS} tries); nothing changed, try again`], conflict: true };
+      return {
+        ok: false,
+        problems: [`other central instances kept adding edits (${APPEND_ATTEMPTS} tries); nothing changed, try again`],
+        conflict: true,
+      };
     });
   }
 }

@@ -14,11 +14,25 @@ export type Phase = (typeof PHASES)[number];
 export const FEED_SIDES = ['A', 'B'] as const;
 export type FeedSide = (typeof FEED_SIDES)[number];
 
-export interface Room { id: string; name?: string | undefined }
+export interface Room {
+  id: string;
+  name?: string | undefined;
+}
 
-export interface Site { id: string; name: string; timeZone: string; currency: string; rooms: Room[] }
+export interface Site {
+  id: string;
+  name: string;
+  timeZone: string;
+  currency: string;
+  rooms: Room[];
+}
 
-export interface Gateway { id: string; site: string; room: string; name?: string | undefined }
+export interface Gateway {
+  id: string;
+  site: string;
+  room: string;
+  name?: string | undefined;
+}
 
 /** A node of the power chain as written; what it leaves out is inherited from its parent (chain.ts). */
 export interface ChainNode {
@@ -46,11 +60,26 @@ export interface Point {
   infrastructure: boolean;
 }
 
-export interface Cage { id: string; kind: 'cage' | 'suite'; room: string; name?: string | undefined }
+export interface Cage {
+  id: string;
+  kind: 'cage' | 'suite';
+  room: string;
+  name?: string | undefined;
+}
 
-export interface Rack { id: string; room: string; cage?: string | undefined; name?: string | undefined; tags: string[] }
+export interface Rack {
+  id: string;
+  room: string;
+  cage?: string | undefined;
+  name?: string | undefined;
+  tags: string[];
+}
 
-export interface Customer { id: string; name: string; externalRef?: string | undefined }
+export interface Customer {
+  id: string;
+  name: string;
+  externalRef?: string | undefined;
+}
 
 /** The merged inventory of a file and its includes. */
 export interface Inventory {

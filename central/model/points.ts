@@ -26,7 +26,11 @@ export function pointId(p: Point): string {
   return p.id ?? `${p.node}/${p.channel}`;
 }
 
-export function resolvePoints(raw: readonly Point[], ctx: Context, problems: ModelProblem[]): { points: Map<string, PointInfo>; bySource: Map<string, string> } {
+export function resolvePoints(
+  raw: readonly Point[],
+  ctx: Context,
+  problems: ModelProblem[],
+): { points: Map<string, PointInfo>; bySource: Map<string, string> } {
   const points = new Map<string, PointInfo>();
   const bySource = new Map<string, string>();
   const index = new Map<string, number>();
@@ -45,21 +49,34 @@ export function resolvePoints(raw: readonly Point[], ctx: Context, problems: Mod
     if (!gateway) problems.push({ path: at('gateway'), message: `unknown gateway "${p.gateway}"` });
     const key = sourceKey(p.gateway, p.device, p.channel);
     const taken = bySource.get(key);
-    if (taken !== undefined) problems.push({ path: at('channel'), message: `${p.gateway}/${p.device}/${p.channel} is already point "${taken}"` });
+    if (taken !== undefined)
+      problems.push({ path: at('channel'), message: `${p.gateway}/${p.device}/${p.channel} is already point "${taken}"` });
     else bySource.set(key, id);
     if (!node || !gateway) return;
     if (gateway.site !== node.site && ctx.sites.has(gateway.site)) {
-      problems.push({ path: at('gateway'), message: `gateway "${gateway.id}" is in site "${gateway.site}", node "${node.id}" in "${node.site}"` });
+      problems.push({
+        path: at('gateway'),
+        message: `gateway "${gateway.id}" is in site "${gateway.site}", node "${node.id}" in "${node.site}"`,
+      });
     }
     const ch = channelScope(p.channel);
     if (ch.badPhase) problems.push({ path: at('channel'), message: `${p.channel}: phases are numbered 1 to 3` });
     // On a single-phase node every channel measures that one phase: the device's own numbering does not matter.
     const single = node.phase !== '3P';
     const scope: ChannelScope = single && ch.scope === 'phase' ? 'whole' : ch.scope;
-    const phase: Phase = single ? node.phase : (scope === 'phase' && ch.phase ? ch.phase : '3P');
+    const phase: Phase = single ? node.phase : scope === 'phase' && ch.phase ? ch.phase : '3P';
     const rack = node.rack === undefined ? undefined : ctx.racks.get(node.rack);
     points.set(id, {
-      id, node: node.id, gateway: p.gateway, device: p.device, channel: p.channel, site: node.site, phase, scope, infrastructure: p.infrastructure, path: chainPath(node, ctx.nodes),
+      id,
+      node: node.id,
+      gateway: p.gateway,
+      device: p.device,
+      channel: p.channel,
+      site: node.site,
+      phase,
+      scope,
+      infrastructure: p.infrastructure,
+      path: chainPath(node, ctx.nodes),
       ...(node.room !== undefined ? { room: node.room } : {}),
       ...(rack ? { rack: rack.id } : {}),
       ...(rack?.cage !== undefined ? { cage: rack.cage } : {}),
@@ -72,7 +89,8 @@ export function resolvePoints(raw: readonly Point[], ctx: Context, problems: Mod
 
 function chainPath(node: NodeInfo, nodes: ReadonlyMap<string, NodeInfo>): string[] {
   const path: string[] = [];
-  for (let n: NodeInfo | undefined = node; n && path.length <= nodes.size; n = n.parent === undefined ? undefined : nodes.get(n.parent)) path.push(n.id);
+  for (let n: NodeInfo | undefined = node; n && path.length <= nodes.size; n = n.parent === undefined ? undefined : nodes.get(n.parent))
+    path.push(n.id);
   return path;
 }
 
@@ -85,7 +103,10 @@ function checkSameNode(points: ReadonlyMap<string, PointInfo>, index: ReadonlyMa
     const other = seen.get(key);
     if (other !== undefined) {
       const what = p.scope === 'whole' ? 'all' : `phase ${p.phase}`;
-      problems.push({ path: ['points', index.get(p.id)!, 'channel'], message: `point "${other}" already measures ${what} of node "${p.node}"` });
+      problems.push({
+        path: ['points', index.get(p.id)!, 'channel'],
+        message: `point "${other}" already measures ${what} of node "${p.node}"`,
+      });
     } else seen.set(key, p.id);
   }
 }

@@ -11,7 +11,14 @@ t.test('series no point reads, and points nobody holds', async (t) => {
   const october = { fromMs: Date.UTC(2026, 8, 30, 22), toMs: Date.UTC(2026, 9, 31, 23) };
   const r = review(model, [known, newPdu, newPdu, wrongSite], october);
   t.same(r.unmapped, [newPdu, wrongSite], 'a new PDU and a gateway under the wrong site; each once');
-  t.same(r.unassigned.map((u) => [u.point.id, u.gaps.length]), [['sin1-r03-pdu-a/total', 1]], 'the one PDU of the example that nobody holds in October');
-  t.ok(r.unassigned.every((u) => !u.point.infrastructure), 'house meters are never listed');
+  t.same(
+    r.unassigned.map((u) => [u.point.id, u.gaps.length]),
+    [['sin1-r03-pdu-a/total', 1]],
+    'the one PDU of the example that nobody holds in October',
+  );
+  t.ok(
+    r.unassigned.every((u) => !u.point.infrastructure),
+    'house meters are never listed',
+  );
   t.same(review(model, [known], october).unmapped, [], 'a mapped series is not listed');
 });

@@ -22,7 +22,19 @@ t.test('a reading finds its point by site, gateway, device and channel', async (
 
 t.test('each point knows its phase, feed side, rack, cage and chain path', async (t) => {
   const cases: [string, Record<string, unknown>][] = [
-    ['o1', { phase: '3P', scope: 'whole', feed: 'A', rack: 'k1', cage: 'c1', room: 'r1', site: 's1', path: ['o1', 'in1a', 'pdu1a', 't1', 'bb-a', 'util-a'] }],
+    [
+      'o1',
+      {
+        phase: '3P',
+        scope: 'whole',
+        feed: 'A',
+        rack: 'k1',
+        cage: 'c1',
+        room: 'r1',
+        site: 's1',
+        path: ['o1', 'in1a', 'pdu1a', 't1', 'bb-a', 'util-a'],
+      },
+    ],
     ['bb-a.l3', { phase: 'L3', scope: 'phase', feed: 'A', infrastructure: true, path: ['bb-a', 'util-a'] }],
     ['cb-l2', { phase: 'L2', scope: 'whole', path: ['cb-l2', 'bb-a', 'util-a'] }],
     ['pdu2a', { phase: 'L2', cage: 'st1', rack: 'k2' }],
@@ -48,32 +60,69 @@ t.test('points of a grouping', async (t) => {
     [{ gateway: 'g1', device: 'pdu-k1-a' }, ['in1a', 'o1', 'o2']],
     [{ room: 'r1', feed: 'A', phase: '3P' }, ['bb-a', 'in1a', 'o1', 'o2', 'pdu3a', 'pdu4a']],
   ];
-  for (const [f, want] of cases) t.same(selectPoints(m, f).map((p) => p.id), want, JSON.stringify(f));
+  for (const [f, want] of cases)
+    t.same(
+      selectPoints(m, f).map((p) => p.id),
+      want,
+      JSON.stringify(f),
+    );
 });
 
 t.test('summing a grouping counts every Wh once', async (t) => {
   const p = (id: string) => m.points.get(id)!;
   const pairs: [string, string, boolean][] = [
-    ['in1a', 'o1', true], ['o1', 'in1a', false], ['o1', 'o2', false],
-    ['bb-a', 'bb-a.l1', true], ['bb-a.l1', 'bb-a', false], ['bb-a.l1', 'bb-a.l2', false],
-    ['bb-a.l2', 'cb-l2', true], ['bb-a.l1', 'cb-l2', false], ['bb-a.l2', 'pdu2a', true], ['bb-a.l2', 'in1a', false],
-    ['bb-a', 'pdu1b', false], ['in1a', 'in1a', false],
+    ['in1a', 'o1', true],
+    ['o1', 'in1a', false],
+    ['o1', 'o2', false],
+    ['bb-a', 'bb-a.l1', true],
+    ['bb-a.l1', 'bb-a', false],
+    ['bb-a.l1', 'bb-a.l2', false],
+    ['bb-a.l2', 'cb-l2', true],
+    ['bb-a.l1', 'cb-l2', false],
+    ['bb-a.l2', 'pdu2a', true],
+    ['bb-a.l2', 'in1a', false],
+    ['bb-a', 'pdu1b', false],
+    ['in1a', 'in1a', false],
   ];
   for (const [a, b, want] of pairs) t.equal(covers(p(a), p(b)), want, `${a} covers ${b}: ${want}`);
   const cases: [string[], string[]][] = [
-    [['in1a', 'o1', 'o2', 'pdu1b'], ['in1a', 'pdu1b']],
-    [['o1', 'o2'], ['o1', 'o2']],
+    [
+      ['in1a', 'o1', 'o2', 'pdu1b'],
+      ['in1a', 'pdu1b'],
+    ],
+    [
+      ['o1', 'o2'],
+      ['o1', 'o2'],
+    ],
     [[...m.points.keys()], ['bb-a', 'pdu1b', 'xpdu']],
-    [['bb-a.l1', 'bb-a.l2', 'bb-a.l3', 'cb-l2', 'pdu2a', 'in1a', 'o1'], ['bb-a.l1', 'bb-a.l2', 'bb-a.l3']],
-    [['bb-a.l1', 'bb-a.l2', 'cb-l2', 'in1a'], ['bb-a.l1', 'bb-a.l2', 'in1a']],
+    [
+      ['bb-a.l1', 'bb-a.l2', 'bb-a.l3', 'cb-l2', 'pdu2a', 'in1a', 'o1'],
+      ['bb-a.l1', 'bb-a.l2', 'bb-a.l3'],
+    ],
+    [
+      ['bb-a.l1', 'bb-a.l2', 'cb-l2', 'in1a'],
+      ['bb-a.l1', 'bb-a.l2', 'in1a'],
+    ],
     [['cb-l2', 'pdu2a', 'nope'], ['cb-l2']],
   ];
-  for (const [ids, want] of cases) t.same(topPoints(m, ids).map((x) => x.id), want, ids.join(','));
+  for (const [ids, want] of cases)
+    t.same(
+      topPoints(m, ids).map((x) => x.id),
+      want,
+      ids.join(','),
+    );
 });
 
 t.test('the meter above each point, for energy balances', async (t) => {
   const cases: [string, string | undefined][] = [
-    ['o1', 'in1a'], ['in1a', 'bb-a'], ['cb-l2', 'bb-a.l2'], ['pdu2a', 'cb-l2'], ['bb-a.l1', 'bb-a'], ['bb-a', undefined], ['pdu1b', undefined], ['nope', undefined],
+    ['o1', 'in1a'],
+    ['in1a', 'bb-a'],
+    ['cb-l2', 'bb-a.l2'],
+    ['pdu2a', 'cb-l2'],
+    ['bb-a.l1', 'bb-a'],
+    ['bb-a', undefined],
+    ['pdu1b', undefined],
+    ['nope', undefined],
   ];
   for (const [id, want] of cases) t.equal(meterParentOf(m, id)?.id, want, id);
 });

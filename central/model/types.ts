@@ -12,12 +12,44 @@ export interface ModelProblem {
   message: string;
 }
 
-export interface SiteInfo { id: string; name: string; timeZone: string; currency: string; rooms: readonly string[] }
-export interface RoomInfo { id: string; site: string; name?: string }
-export interface GatewayInfo { id: string; site: string; room: string; name?: string }
-export interface RackInfo { id: string; site: string; room: string; cage?: string; name?: string; tags: readonly string[] }
-export interface CageInfo { id: string; kind: 'cage' | 'suite'; site: string; room: string; name?: string }
-export interface CustomerInfo { id: string; name: string; externalRef?: string }
+export interface SiteInfo {
+  id: string;
+  name: string;
+  timeZone: string;
+  currency: string;
+  rooms: readonly string[];
+}
+export interface RoomInfo {
+  id: string;
+  site: string;
+  name?: string;
+}
+export interface GatewayInfo {
+  id: string;
+  site: string;
+  room: string;
+  name?: string;
+}
+export interface RackInfo {
+  id: string;
+  site: string;
+  room: string;
+  cage?: string;
+  name?: string;
+  tags: readonly string[];
+}
+export interface CageInfo {
+  id: string;
+  kind: 'cage' | 'suite';
+  site: string;
+  room: string;
+  name?: string;
+}
+export interface CustomerInfo {
+  id: string;
+  name: string;
+  externalRef?: string;
+}
 
 /** A node of the power chain with what it inherits from above resolved. */
 export interface NodeInfo {

@@ -6,7 +6,11 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
 };
 
 export interface Asset {
@@ -38,7 +42,8 @@ export function loadAssets(dir: string = publicDir()): Map<string, Asset> {
     out.set(`/${relative(dir, file).split(sep).join('/')}`, { body: readFileSync(file), type });
   }
   const uplot = dirname(createRequire(import.meta.url).resolve('uplot'));
-  for (const f of ['uPlot.esm.js', 'uPlot.min.css']) out.set(`/vendor/uplot/${f}`, { body: readFileSync(join(uplot, f)), type: TYPES[extname(f)]! });
+  for (const f of ['uPlot.esm.js', 'uPlot.min.css'])
+    out.set(`/vendor/uplot/${f}`, { body: readFileSync(join(uplot, f)), type: TYPES[extname(f)]! });
   out.set('/', out.get('/index.html')!);
   return out;
 }

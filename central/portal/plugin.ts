@@ -10,7 +10,9 @@ export function portalPlugin(opts: { assets?: Map<string, Asset> } = {}): ApiPlu
     const assets = opts.assets ?? loadAssets();
     for (const [url, a] of assets) {
       const cache = url === '/' || url.endsWith('.html') ? 'no-cache' : 'public, max-age=300';
-      app.get(url, { schema: { hide: true } }, async (_req, reply) => reply.header('content-type', a.type).header('cache-control', cache).send(a.body));
+      app.get(url, { schema: { hide: true } }, async (_req, reply) =>
+        reply.header('content-type', a.type).header('cache-control', cache).send(a.body),
+      );
     }
     for (const spec of PORTAL_ROUTES) api.routes.add(spec);
   };

@@ -43,15 +43,21 @@ export interface StorageBackend {
 export const STORAGE_BACKENDS = {
   sqlite: (s: SqliteConfig): StorageBackend => ({
     kind: 'sqlite',
-    openReadings: (log, opts = {}) => openSqliteStore({
-      file: s.file, writerThread: opts.writerThread ?? s.writerThread, create: s.create, ...(opts.newDatabase ? { newDatabase: true } : {}), log,
-    }),
+    openReadings: (log, opts = {}) =>
+      openSqliteStore({
+        file: s.file,
+        writerThread: opts.writerThread ?? s.writerThread,
+        create: s.create,
+        ...(opts.newDatabase ? { newDatabase: true } : {}),
+        log,
+      }),
     openAccess: async (log) => openSqliteAccessStore({ file: s.file, log }),
     openBilling: async (log) => openSqliteBillingStore({ file: s.file, log }),
   }),
   postgres: (p: PostgresConfig): StorageBackend => ({
     kind: 'postgres',
-    openReadings: (log, opts = {}) => openPostgresStore({ connectionString: p.url, schema: p.schema, create: opts.newDatabase ? 'if-missing' : p.create, log }),
+    openReadings: (log, opts = {}) =>
+      openPostgresStore({ connectionString: p.url, schema: p.schema, create: opts.newDatabase ? 'if-missing' : p.create, log }),
     openAccess: (log) => openPostgresAccessStore({ connectionString: p.url, schema: p.schema, log }),
     openBilling: (log) => openPostgresBillingStore({ connectionString: p.url, schema: p.schema, log }),
   }),

@@ -4,7 +4,10 @@
 
 /** The database holds migrations this code does not know: it was written by a newer version. */
 export class SchemaTooNewError extends Error {
-  constructor(readonly known: number, readonly found: number) {
+  constructor(
+    readonly known: number,
+    readonly found: number,
+  ) {
     super(`database schema is at migration ${found}, this program knows up to ${known}; upgrade the program`);
     this.name = 'SchemaTooNewError';
   }
@@ -12,7 +15,11 @@ export class SchemaTooNewError extends Error {
 
 /** A recorded migration's name differs from this code's: the schema came from another branch. */
 export class SchemaMismatchError extends Error {
-  constructor(readonly id: number, readonly recorded: string, readonly expected: string) {
+  constructor(
+    readonly id: number,
+    readonly recorded: string,
+    readonly expected: string,
+  ) {
     super(`migration ${id} is recorded as "${recorded}", this program calls it "${expected}"`);
     this.name = 'SchemaMismatchError';
   }
@@ -20,9 +27,15 @@ export class SchemaMismatchError extends Error {
 
 /** Tables the recorded migrations made are gone (dropped, a partial restore); nothing is recreated over them. */
 export class SchemaTablesMissingError extends Error {
-  constructor(readonly where: string, readonly missing: readonly string[], readonly recorded: number) {
-    super(`${where}: the schema records ${recorded} migration(s), but table(s) ${missing.join(', ')} are missing: the database lost tables `
-      + '(dropped, or a partial restore). Restore it from a backup; nothing was created in their place, so invoice numbers do not start again');
+  constructor(
+    readonly where: string,
+    readonly missing: readonly string[],
+    readonly recorded: number,
+  ) {
+    super(
+      `${where}: the schema records ${recorded} migration(s), but table(s) ${missing.join(', ')} are missing: the database lost tables ` +
+        '(dropped, or a partial restore). Restore it from a backup; nothing was created in their place, so invoice numbers do not start again',
+    );
     this.name = 'SchemaTablesMissingError';
   }
 }
@@ -34,7 +47,11 @@ export class SchemaTablesMissingError extends Error {
 export type DatabaseProblem = 'missing' | 'empty' | 'blank' | 'damaged' | 'unreadable' | 'foreign';
 
 export class DatabaseRefusedError extends Error {
-  constructor(readonly where: string, readonly problem: DatabaseProblem, message: string) {
+  constructor(
+    readonly where: string,
+    readonly problem: DatabaseProblem,
+    message: string,
+  ) {
     super(message);
     this.name = 'DatabaseRefusedError';
   }

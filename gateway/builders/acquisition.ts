@@ -33,8 +33,14 @@ export interface Acquisition {
 
 export function snmpTarget(p: Pdu): SnmpTarget {
   return {
-    host: p.host, port: p.port, version: p.version, community: p.community, timeoutMs: p.timeoutMs, retries: p.retries,
-    maxRepetitions: p.maxRepetitions, ...(p.user ? { user: p.user } : {}),
+    host: p.host,
+    port: p.port,
+    version: p.version,
+    community: p.community,
+    timeoutMs: p.timeoutMs,
+    retries: p.retries,
+    maxRepetitions: p.maxRepetitions,
+    ...(p.user ? { user: p.user } : {}),
   };
 }
 
@@ -47,24 +53,38 @@ export function buildAcquisition(deps: AcquisitionDeps): Acquisition {
   }
   const devices = new Map<string, ModbusDevice>();
   for (const d of config.devices) {
-    devices.set(d.id, new ModbusDevice({
-      options: { id: d.id, unit: d.unit, timeoutMs: d.timeoutMs, retries: d.retries, backoffBaseMs: d.backoffBaseMs, backoffMaxMs: d.backoffMaxMs },
-      profile: deps.profiles.modbus.get(d.profile)!,
-      bus: buses.get(d.bus)!,
-      clock,
-      log: log.child({ area: 'modbus', device: d.id }),
-    }));
+    devices.set(
+      d.id,
+      new ModbusDevice({
+        options: {
+          id: d.id,
+          unit: d.unit,
+          timeoutMs: d.timeoutMs,
+          retries: d.retries,
+          backoffBaseMs: d.backoffBaseMs,
+          backoffMaxMs: d.backoffMaxMs,
+        },
+        profile: deps.profiles.modbus.get(d.profile)!,
+        bus: buses.get(d.bus)!,
+        clock,
+        log: log.child({ area: 'modbus', device: d.id }),
+      }),
+    );
   }
   const limiter = new Limiter(config.snmp.concurrency);
   const pdus = new Map<string, SnmpAgent>();
   for (const p of config.snmp.pdus) {
-    pdus.set(p.id, new SnmpAgent({
-      options: { id: p.id, budgetMs: p.budgetMs, backoffBaseMs: p.backoffBaseMs, backoffMaxMs: p.backoffMaxMs },
-      profile: deps.profiles.snmp.get(p.profile)!,
-      client: new SnmpClient(snmpTarget(p)),
-      limiter, clock,
-      log: log.child({ area: 'snmp', pdu: p.id }),
-    }));
+    pdus.set(
+      p.id,
+      new SnmpAgent({
+        options: { id: p.id, budgetMs: p.budgetMs, backoffBaseMs: p.backoffBaseMs, backoffMaxMs: p.backoffMaxMs },
+        profile: deps.profiles.snmp.get(p.profile)!,
+        client: new SnmpClient(snmpTarget(p)),
+        limiter,
+        clock,
+        log: log.child({ area: 'snmp', pdu: p.id }),
+      }),
+    );
   }
   const targets: ScheduledTarget<PollResult>[] = [
     ...config.devices.map((d) => ({ target: devices.get(d.id)!, energyIntervalMs: d.energyIntervalMs, fullIntervalMs: d.fullIntervalMs })),
@@ -72,7 +92,10 @@ export function buildAcquisition(deps: AcquisitionDeps): Acquisition {
   ];
   const scheduler = new PollScheduler<PollResult>({ targets, clock, log: log.child({ area: 'polling' }) });
   return {
-    buses, devices, pdus, scheduler,
+    buses,
+    devices,
+    pdus,
+    scheduler,
     start: (onResult) => scheduler.start(onResult),
     // The polls in flight end because their buses and sessions close under them, not by timing out.
     stop: async () => {

@@ -19,10 +19,15 @@ export function buildAlerts({ config, state, clock, journal, outboxReset }: Aler
   const alerts = new AlertBook({ state, clock, emit: (a) => journal.addAlerts(a) });
   if (outboxReset !== undefined) {
     // What the lost file held is unknown beyond its sequence range (the outbox announces that range as a gap).
-    alerts.raise({
-      id: 'outbox-reset', type: 'outbox_reset', severity: 'critical',
-      message: `outbox file unreadable (${outboxReset.slice(0, 200)}); moved aside and a fresh one started: unsent readings up to sequence ${state.data.lastSeq} may be lost; check the SD card`,
-    }, config.checks.eventAlertHoldMs);
+    alerts.raise(
+      {
+        id: 'outbox-reset',
+        type: 'outbox_reset',
+        severity: 'critical',
+        message: `outbox file unreadable (${outboxReset.slice(0, 200)}); moved aside and a fresh one started: unsent readings up to sequence ${state.data.lastSeq} may be lost; check the SD card`,
+      },
+      config.checks.eventAlertHoldMs,
+    );
   }
   return alerts;
 }

@@ -31,8 +31,11 @@ export interface ChecksDeps {
 export function buildChecks(deps: ChecksDeps): CheckSuite {
   const { config, profiles, state, clock, alerts, journal, log } = deps;
   return new CheckSuite({
-    kinds: deps.kinds ?? checkKinds(), names: deps.names ?? GATEWAY_CHECKS,
+    kinds: deps.kinds ?? checkKinds(),
+    names: deps.names ?? GATEWAY_CHECKS,
     checkDeps: { config, profiles, state, clock, alerts, log },
-    alerts, events: (events) => journal.addEvents(events), log,
+    alerts,
+    events: (events) => journal.addEvents(events),
+    log,
   });
 }

@@ -25,17 +25,26 @@ export interface PublisherBuildDeps {
 export function buildPublisher({ config, version, boot, outbox, clock, log, alerts, book }: PublisherBuildDeps): Publisher {
   return new Publisher({
     options: publisherOptions(config.mqtt, { site: config.gateway.site, gateway: config.gateway.id, boot }),
-    outbox, clock, log: log.child({ area: 'publish' }),
+    outbox,
+    clock,
+    log: log.child({ area: 'publish' }),
     meta: () => {
       const identities = book.identities();
       return {
-        version, site: config.gateway.site, room: config.gateway.room,
+        version,
+        site: config.gateway.site,
+        room: config.gateway.room,
         configHash: createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16),
         devices: [
           ...config.devices.map((d) => ({ id: d.id, kind: 'modbus' as const, profile: d.profile, ...identities.get(d.id) })),
-          ...[...identities].filter(([device]) => !config.devices.some((d) => d.id === device)).map(([device, i]) => ({
-            id: device, kind: 'snmp' as const, profile: config.snmp.pdus.find((p) => device === p.id || device.startsWith(`${p.id}.u`))?.profile ?? '', ...i,
-          })),
+          ...[...identities]
+            .filter(([device]) => !config.devices.some((d) => d.id === device))
+            .map(([device, i]) => ({
+              id: device,
+              kind: 'snmp' as const,
+              profile: config.snmp.pdus.find((p) => device === p.id || device.startsWith(`${p.id}.u`))?.profile ?? '',
+              ...i,
+            })),
         ],
       };
     },

@@ -22,7 +22,10 @@ export interface StatusParts {
 export function buildStatus({ config, view, log }: StatusDeps): StatusParts {
   const metrics = createGatewayMetrics(view);
   if (!config.status.enabled) return { metrics };
-  return { metrics, server: new StatusServer({ options: config.status, routes: statusRoutes(view, metrics), log: log.child({ area: 'status' }) }) };
+  return {
+    metrics,
+    server: new StatusServer({ options: config.status, routes: statusRoutes(view, metrics), log: log.child({ area: 'status' }) }),
+  };
 }
 
 /** Starts the page; says its address, or why it is not served. */

@@ -26,12 +26,22 @@ export interface Storage {
 export async function buildStorage({ config, clock, log }: StorageDeps): Promise<Storage> {
   mkdirSync(config.dataDir, { recursive: true });
   const state = await StateStore.open(join(config.dataDir, 'state.json'));
-  state.update((s) => { s.boots++; });
+  state.update((s) => {
+    s.boots++;
+  });
   const boot = `${state.data.boots}-${randomBytes(4).toString('hex')}`;
   const resets: string[] = [];
   const outbox = Outbox.open(
-    { file: join(config.dataDir, 'outbox.db'), maxBytes: config.outbox.maxBytes, maxAgeMs: config.outbox.maxAgeDays * 86_400_000, seqFloor: state.data.lastSeq, maxPendingItems: config.outbox.maxPendingItems },
-    clock, log.child({ area: 'outbox' }), (reason) => resets.push(reason),
+    {
+      file: join(config.dataDir, 'outbox.db'),
+      maxBytes: config.outbox.maxBytes,
+      maxAgeMs: config.outbox.maxAgeDays * 86_400_000,
+      seqFloor: state.data.lastSeq,
+      maxPendingItems: config.outbox.maxPendingItems,
+    },
+    clock,
+    log.child({ area: 'outbox' }),
+    (reason) => resets.push(reason),
   );
   return { state, outbox, boot, ...(resets.length > 0 ? { outboxReset: resets[0]! } : {}) };
 }

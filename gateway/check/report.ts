@@ -63,18 +63,30 @@ export function judge(a: Attempt): DeviceCheck {
   if (!r) return { ...base, readings: 0, errors: [`no answer within ${a.deadlineMs} ms`], warnings: [] };
   const errors: string[] = [];
   const warnings: string[] = [];
-  if (r.fault) errors.push(r.fault.kind === 'timeout' && !r.fault.reason ? 'no answer (timeout)' : `${r.fault.kind}${r.fault.reason ? `: ${r.fault.reason}` : ''}`);
+  if (r.fault)
+    errors.push(
+      r.fault.kind === 'timeout' && !r.fault.reason
+        ? 'no answer (timeout)'
+        : `${r.fault.kind}${r.fault.reason ? `: ${r.fault.reason}` : ''}`,
+    );
   if (r.readings.length === 0 && !r.fault) errors.push('no readings');
-  if (r.readings.length > 0 && !r.readings.some((x) => Object.keys(x.values).some((m) => isCounter(m as never)))) errors.push('no energy counter read');
+  if (r.readings.length > 0 && !r.readings.some((x) => Object.keys(x.values).some((m) => isCounter(m as never))))
+    errors.push('no energy counter read');
   const missing = new Set(r.readings.flatMap((x) => Object.keys(x.flags ?? {}).map((m) => `${x.channel}.${m}`)));
-  if (missing.size > 0) warnings.push(`not available: ${[...missing].sort().slice(0, 5).join(', ')}${missing.size > 5 ? ` and ${missing.size - 5} more` : ''}`);
+  if (missing.size > 0)
+    warnings.push(`not available: ${[...missing].sort().slice(0, 5).join(', ')}${missing.size > 5 ? ` and ${missing.size - 5} more` : ''}`);
   if (a.unreadable && a.unreadable.length > 0) warnings.push(`refused registers: ${[...a.unreadable].sort().join(', ')}`);
   const serial = r.identities?.find((i) => i.device === a.device)?.serial ?? r.identities?.[0]?.serial;
   // A device that never answered has no latency to show.
   const latencyMs = a.latencyMs ?? (r.fault ? undefined : r.durationMs);
   return {
-    ...base, serial, ...headline(r.readings),
-    latencyMs: latencyMs === undefined ? undefined : Math.round(latencyMs * 10) / 10, readings: r.readings.length, errors, warnings,
+    ...base,
+    serial,
+    ...headline(r.readings),
+    latencyMs: latencyMs === undefined ? undefined : Math.round(latencyMs * 10) / 10,
+    readings: r.readings.length,
+    errors,
+    warnings,
   };
 }
 
@@ -85,14 +97,26 @@ export function reportOf(gateway: string, devices: DeviceCheck[], broker?: Broke
 
 export function checkTable(r: CheckReport): string {
   const rows = r.devices.map((d) => [
-    d.device, d.profile, d.serial ?? '-',
+    d.device,
+    d.profile,
+    d.serial ?? '-',
     d.energyKwh === undefined && d.powerW === undefined ? '-' : `${fmt(d.energyKwh, 2)} kWh, ${fmt(d.powerW, 0)} W`,
     d.latencyMs === undefined ? '-' : `${d.latencyMs} ms`,
     [...d.errors, ...d.warnings.map((w) => `warning: ${w}`)].join('; ') || 'ok',
   ]);
-  const lines = [r.devices.length === 0 ? 'no devices configured' : renderTable(['device', 'profile', 'serial', 'first reading', 'latency', 'errors'], rows)];
-  if (r.broker) lines.push('', `broker ${r.broker.url}: ${r.broker.ok ? `connected (${r.broker.latencyMs} ms)` : `FAILED: ${r.broker.error}`}`);
+  const lines = [
+    r.devices.length === 0
+      ? 'no devices configured'
+      : renderTable(['device', 'profile', 'serial', 'first reading', 'latency', 'errors'], rows),
+  ];
+  if (r.broker)
+    lines.push('', `broker ${r.broker.url}: ${r.broker.ok ? `connected (${r.broker.latencyMs} ms)` : `FAILED: ${r.broker.error}`}`);
   const bad = r.devices.filter((d) => d.errors.length > 0).length;
-  lines.push('', r.ok ? `OK: ${r.devices.length} device(s) answered${r.broker ? ', broker reachable' : ''}` : `NOT OK: ${bad} of ${r.devices.length} device(s) failed${r.broker && !r.broker.ok ? ', broker unreachable' : ''}`);
+  lines.push(
+    '',
+    r.ok
+      ? `OK: ${r.devices.length} device(s) answered${r.broker ? ', broker reachable' : ''}`
+      : `NOT OK: ${bad} of ${r.devices.length} device(s) failed${r.broker && !r.broker.ok ? ', broker unreachable' : ''}`,
+  );
   return lines.join('\n');
 }

@@ -36,8 +36,13 @@ export async function runCheck(deps: CheckDeps): Promise<CheckReport> {
         const result = await withDeadline(device.poll('full'), deps.deviceDeadlineMs);
         const lat = device.counters.snapshot().latency;
         return {
-          device: d.id, kind: 'modbus', profile: d.profile, deadlineMs: deps.deviceDeadlineMs, unreadable: [...device.unreadable],
-          result, latencyMs: lat.count > 0 ? lat.meanMs : undefined,
+          device: d.id,
+          kind: 'modbus',
+          profile: d.profile,
+          deadlineMs: deps.deviceDeadlineMs,
+          unreadable: [...device.unreadable],
+          result,
+          latencyMs: lat.count > 0 ? lat.meanMs : undefined,
         };
       }),
       ...config.snmp.pdus.map(async (p): Promise<Attempt> => {
@@ -54,7 +59,9 @@ export async function runCheck(deps: CheckDeps): Promise<CheckReport> {
 
 async function withDeadline(p: Promise<PollResult>, ms: number): Promise<PollResult | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
   try {
     return await Promise.race([p, deadline]);
   } finally {
@@ -76,13 +83,20 @@ export async function checkBroker(config: GatewayConfig, timeoutMs: number, cloc
   }
   const started = clock.monotonicMs();
   const client = mqtt.connect(url, {
-    clientId: `${o.clientId}-check`.slice(0, 64), clean: true, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: timeoutMs,
+    clientId: `${o.clientId}-check`.slice(0, 64),
+    clean: true,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: timeoutMs,
     ...(o.username ? { username: o.username, password: o.password ?? '' } : {}),
     ...(o.tls ? { ...o.tls, rejectUnauthorized: true } : {}),
   });
   const outcome = await new Promise<BrokerCheck>((resolve) => {
     const timer = setTimeout(() => resolve({ url, ok: false, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
-    const done = (r: BrokerCheck) => { clearTimeout(timer); resolve(r); };
+    const done = (r: BrokerCheck) => {
+      clearTimeout(timer);
+      resolve(r);
+    };
     client.once('connect', () => done({ url, ok: true, latencyMs: Math.round(clock.monotonicMs() - started) }));
     client.once('error', (err) => done({ url, ok: false, error: err.message }));
     client.once('close', () => done({ url, ok: false, error: 'connection closed before the broker accepted it' }));

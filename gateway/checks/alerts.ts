@@ -28,11 +28,15 @@ export class AlertBook {
     const prev = this.deps.state.data.alerts[a.id];
     const hold = holdMs !== undefined ? { holdUntil: now + holdMs } : {};
     if (prev && prev.severity === a.severity) {
-      this.deps.state.update((s) => { s.alerts[a.id] = { ...prev, ...a, ...hold }; });
+      this.deps.state.update((s) => {
+        s.alerts[a.id] = { ...prev, ...a, ...hold };
+      });
       return;
     }
     const alert: Alert = { ...a, state: 'raised', ts: now, since: prev?.since ?? now };
-    this.deps.state.update((s) => { s.alerts[a.id] = { ...alert, ...hold }; });
+    this.deps.state.update((s) => {
+      s.alerts[a.id] = { ...alert, ...hold };
+    });
     this.deps.emit([alert]);
   }
 
@@ -40,8 +44,16 @@ export class AlertBook {
   clear(id: string, message?: string, values?: Record<string, number>): void {
     const prev = this.deps.state.data.alerts[id];
     if (!prev) return;
-    const alert: Alert = { ...withoutHold(prev), state: 'cleared', ts: this.deps.clock.now(), ...(message ? { message } : {}), ...(values ? { values } : {}) };
-    this.deps.state.update((s) => { delete s.alerts[id]; });
+    const alert: Alert = {
+      ...withoutHold(prev),
+      state: 'cleared',
+      ts: this.deps.clock.now(),
+      ...(message ? { message } : {}),
+      ...(values ? { values } : {}),
+    };
+    this.deps.state.update((s) => {
+      delete s.alerts[id];
+    });
     this.deps.emit([alert]);
   }
 

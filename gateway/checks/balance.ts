@@ -30,7 +30,11 @@ export interface LoadLevel {
   loadPct?: number;
 }
 
-export function judgeLoad(currentA: number | undefined, ratingA: number, cfg: Pick<ChecksConfig, 'loadWarnPct' | 'loadCriticalPct'>): LoadLevel {
+export function judgeLoad(
+  currentA: number | undefined,
+  ratingA: number,
+  cfg: Pick<ChecksConfig, 'loadWarnPct' | 'loadCriticalPct'>,
+): LoadLevel {
   if (currentA === undefined) return { outcome: 'unknown' };
   const loadPct = (currentA / ratingA) * 100;
   if (loadPct >= cfg.loadCriticalPct) return { outcome: 'bad', severity: 'critical', currentA, loadPct };

@@ -14,10 +14,14 @@ import { AlertBook } from './alerts.js';
 import { CircuitCheck } from './circuit-check.js';
 
 const topology = Topology.parse({
-  circuits: [{
-    id: 'busbar-b2', meter: 'bb2', ratingA: 63,
-    phases: { L1: [{ device: 'pdu-a' }, { device: 'pdu-b', ratingA: 16 }], L2: [{ device: 'pdu-c' }], L3: [{ device: 'pdu-d' }] },
-  }],
+  circuits: [
+    {
+      id: 'busbar-b2',
+      meter: 'bb2',
+      ratingA: 63,
+      phases: { L1: [{ device: 'pdu-a' }, { device: 'pdu-b', ratingA: 16 }], L2: [{ device: 'pdu-c' }], L3: [{ device: 'pdu-d' }] },
+    },
+  ],
 });
 const checks = ChecksConfig.parse({});
 const MIN = 60_000;
@@ -27,10 +31,21 @@ function minute(startMs: number, i: number, bOn: 'l1' | 'l3', bA = 9): Reading[]
   const wave = (base: number, k: number) => base + 400 * Math.sin(i * k);
   const w = { a: wave(3000, 0.7), b: wave(bA * 230, 1.3), c: wave(5000, 0.4), d: wave(5000, 0.9) };
   const meter = { l1: w.a + (bOn === 'l1' ? w.b : 0), l2: w.c, l3: w.d + (bOn === 'l3' ? w.b : 0) };
-  const r = (device: string, channel: string, powerW: number): Reading => ({ device, channel, ts: startMs + 2000, values: { power_w: powerW, current_a: powerW / 230 }, quality: 'good' });
+  const r = (device: string, channel: string, powerW: number): Reading => ({
+    device,
+    channel,
+    ts: startMs + 2000,
+    values: { power_w: powerW, current_a: powerW / 230 },
+    quality: 'good',
+  });
   return [
-    r('bb2', 'l1', meter.l1), r('bb2', 'l2', meter.l2), r('bb2', 'l3', meter.l3),
-    r('pdu-a', 'total', w.a), r('pdu-b', 'total', w.b), r('pdu-c', 'total', w.c), r('pdu-d', 'total', w.d),
+    r('bb2', 'l1', meter.l1),
+    r('bb2', 'l2', meter.l2),
+    r('bb2', 'l3', meter.l3),
+    r('pdu-a', 'total', w.a),
+    r('pdu-b', 'total', w.b),
+    r('pdu-c', 'total', w.c),
+    r('pdu-d', 'total', w.d),
   ];
 }
 
@@ -66,7 +81,11 @@ t.test('a mis-wired PDU: sum alerts with hysteresis, the wiring named, all clear
   await run(2, 'l3');
   t.same(emitted, [], 'two bad windows: not yet');
   await run(1, 'l3');
-  t.same(emitted.map((a) => `${a.state} ${a.id}`), ['raised phase_sum:busbar-b2:L1', 'raised phase_sum:busbar-b2:L3'], 'raised on the third bad window');
+  t.same(
+    emitted.map((a) => `${a.state} ${a.id}`),
+    ['raised phase_sum:busbar-b2:L1', 'raised phase_sum:busbar-b2:L3'],
+    'raised on the third bad window',
+  );
   const l1 = emitted[0]!;
   t.match(l1.message, /^loads on busbar-b2 L1 sum \d+% above the meter/);
   t.ok(l1.values!.loadsW! > l1.values!.meterW!, `loads ${l1.values!.loadsW} W, meter ${l1.values!.meterW} W, diff ${l1.values!.diffW} W`);
@@ -83,16 +102,29 @@ t.test('a mis-wired PDU: sum alerts with hysteresis, the wiring named, all clear
   // Restart: the active alerts come back from the state, and are not raised again.
   await state.flush();
   ({ state, emitted, alerts, check } = await rig(dir, clock, only));
-  t.same(alerts.active().map((a) => a.id).sort(), ['phase_sum:busbar-b2:L1', 'phase_sum:busbar-b2:L3', 'wiring:busbar-b2:pdu-b:total']);
+  t.same(
+    alerts
+      .active()
+      .map((a) => a.id)
+      .sort(),
+    ['phase_sum:busbar-b2:L1', 'phase_sum:busbar-b2:L3', 'wiring:busbar-b2:pdu-b:total'],
+  );
   await run(4, 'l3');
   t.same(emitted, [], 'still failing after the restart: nothing repeated');
 
   await run(2, 'l1');
   t.same(emitted, [], 'two good windows: not yet cleared');
   await run(1, 'l1');
-  t.same(emitted.map((a) => `${a.state} ${a.id}`).sort(), ['cleared phase_sum:busbar-b2:L1', 'cleared phase_sum:busbar-b2:L3', 'cleared wiring:busbar-b2:pdu-b:total']);
+  t.same(emitted.map((a) => `${a.state} ${a.id}`).sort(), [
+    'cleared phase_sum:busbar-b2:L1',
+    'cleared phase_sum:busbar-b2:L3',
+    'cleared wiring:busbar-b2:pdu-b:total',
+  ]);
   t.same(alerts.active(), []);
-  t.ok(emitted.every((a) => a.since !== undefined && a.since < a.ts), 'a cleared alert says since when it was raised');
+  t.ok(
+    emitted.every((a) => a.since !== undefined && a.since < a.ts),
+    'a cleared alert says since when it was raised',
+  );
 });
 
 t.test('load against the rating: warning, then critical, then cleared', async (t) => {
@@ -103,16 +135,26 @@ t.test('load against the rating: warning, then critical, then cleared', async (t
     for (let k = 0; k < minutes; k++, i++) {
       const start = Math.floor(clock.now() / MIN) * MIN;
       // Steady load, so the PDU's current is bA exactly.
-      check.observe(minute(start, 0, 'l1', bA).map((r) => (r.device === 'pdu-b' ? { ...r, values: { power_w: bA * 230, current_a: bA } } : r)));
+      check.observe(
+        minute(start, 0, 'l1', bA).map((r) => (r.device === 'pdu-b' ? { ...r, values: { power_w: bA * 230, current_a: bA } } : r)),
+      );
       await to(clock, start + MIN + checks.graceMs);
       check.tick(clock.now());
     }
   };
   await run(3, 13.5);
-  t.same(emitted.map((a) => `${a.severity} ${a.id}`), ['warning load:pdu-b:total'], '13.5 A on a 16 A inlet is 84%');
+  t.same(
+    emitted.map((a) => `${a.severity} ${a.id}`),
+    ['warning load:pdu-b:total'],
+    '13.5 A on a 16 A inlet is 84%',
+  );
   t.match(emitted[0]!.message, 'pdu-b total draws 13.5 A, 84% of its 16 A rating');
   await run(1, 16.5);
-  t.same(emitted.map((a) => `${a.severity} ${a.state}`), ['warning raised', 'critical raised'], 'raised again as critical');
+  t.same(
+    emitted.map((a) => `${a.severity} ${a.state}`),
+    ['warning raised', 'critical raised'],
+    'raised again as critical',
+  );
   await run(3, 8);
   t.equal(emitted.at(-1)!.state, 'cleared');
   t.equal(i, 7);
@@ -123,12 +165,21 @@ t.test('imbalance of the circuit', async (t) => {
   const { emitted, check } = await rig(mkdtempSync(join(tmpdir(), 'jb-imb-')), clock);
   for (let k = 0; k < 3; k++) {
     const start = Math.floor(clock.now() / MIN) * MIN;
-    const r = (channel: string, a: number): Reading => ({ device: 'bb2', channel, ts: start + 1000, values: { current_a: a }, quality: 'good' });
+    const r = (channel: string, a: number): Reading => ({
+      device: 'bb2',
+      channel,
+      ts: start + 1000,
+      values: { current_a: a },
+      quality: 'good',
+    });
     check.observe([r('l1', 30), r('l2', 12), r('l3', 18)]);
     await to(clock, start + MIN + checks.graceMs);
     check.tick(clock.now());
   }
-  t.same(emitted.map((a) => a.id), ['imbalance:busbar-b2']);
+  t.same(
+    emitted.map((a) => a.id),
+    ['imbalance:busbar-b2'],
+  );
   t.equal(emitted[0]!.message, 'phase currents of busbar-b2 50% out of balance (L1 30.0 A, L2 12.0 A, L3 18.0 A)');
   t.equal(check.judged, 3);
 });

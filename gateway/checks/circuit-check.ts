@@ -55,34 +55,77 @@ export class CircuitCheck {
     const sums = judgePhaseSums(c, w, checks);
     for (const s of sums) {
       const id = `phase_sum:${c.id}:${s.phase}`;
-      this.track(id, s.outcome, () => alerts.raise({
-        id, type: 'phase_sum', severity: 'warning', subject: `${c.id}/${s.phase}`, message: describeSum(c.id, s),
-        values: { meterW: round(s.meterW!), loadsW: round(s.loadsW!), diffW: round(s.diffW!), diffPct: round(s.diffPct!) },
-      }), () => alerts.clear(id, `loads on ${c.id} ${s.phase} match the meter again`));
+      this.track(
+        id,
+        s.outcome,
+        () =>
+          alerts.raise({
+            id,
+            type: 'phase_sum',
+            severity: 'warning',
+            subject: `${c.id}/${s.phase}`,
+            message: describeSum(c.id, s),
+            values: { meterW: round(s.meterW!), loadsW: round(s.loadsW!), diffW: round(s.diffW!), diffPct: round(s.diffPct!) },
+          }),
+        () => alerts.clear(id, `loads on ${c.id} ${s.phase} match the meter again`),
+      );
     }
     const imb = judgeImbalance(c, w, checks);
-    this.track(`imbalance:${c.id}`, imb.outcome, () => alerts.raise({
-      id: `imbalance:${c.id}`, type: 'phase_imbalance', severity: 'warning', subject: c.id,
-      message: `phase currents of ${c.id} ${imb.imbalancePct!.toFixed(0)}% out of balance (L1 ${imb.currentsA!.L1.toFixed(1)} A, L2 ${imb.currentsA!.L2.toFixed(1)} A, L3 ${imb.currentsA!.L3.toFixed(1)} A)`,
-      values: { imbalancePct: round(imb.imbalancePct!), l1A: round(imb.currentsA!.L1), l2A: round(imb.currentsA!.L2), l3A: round(imb.currentsA!.L3) },
-    }), () => alerts.clear(`imbalance:${c.id}`, `phase currents of ${c.id} balanced again`));
+    this.track(
+      `imbalance:${c.id}`,
+      imb.outcome,
+      () =>
+        alerts.raise({
+          id: `imbalance:${c.id}`,
+          type: 'phase_imbalance',
+          severity: 'warning',
+          subject: c.id,
+          message: `phase currents of ${c.id} ${imb.imbalancePct!.toFixed(0)}% out of balance (L1 ${imb.currentsA!.L1.toFixed(1)} A, L2 ${imb.currentsA!.L2.toFixed(1)} A, L3 ${imb.currentsA!.L3.toFixed(1)} A)`,
+          values: {
+            imbalancePct: round(imb.imbalancePct!),
+            l1A: round(imb.currentsA!.L1),
+            l2A: round(imb.currentsA!.L2),
+            l3A: round(imb.currentsA!.L3),
+          },
+        }),
+      () => alerts.clear(`imbalance:${c.id}`, `phase currents of ${c.id} balanced again`),
+    );
     for (const p of PHASES) {
       this.loadAlert(`load:${c.id}:${p}`, `${c.id}/${p}`, w.channels.get(channelKey(c.meter, PHASE_CHANNEL[p]))?.currentA, c.ratingA);
       for (const l of c.phases[p]) {
-        if (l.ratingA !== undefined) this.loadAlert(`load:${l.device}:${l.channel}`, `${l.device} ${l.channel}`, w.channels.get(channelKey(l.device, l.channel))?.currentA, l.ratingA, l.device);
+        if (l.ratingA !== undefined)
+          this.loadAlert(
+            `load:${l.device}:${l.channel}`,
+            `${l.device} ${l.channel}`,
+            w.channels.get(channelKey(l.device, l.channel))?.currentA,
+            l.ratingA,
+            l.device,
+          );
       }
     }
-    this.wiring(c, w, sums.map((s) => s.outcome), sums.some((s) => this.hysteresis.get(`phase_sum:${c.id}:${s.phase}`)?.active));
+    this.wiring(
+      c,
+      w,
+      sums.map((s) => s.outcome),
+      sums.some((s) => this.hysteresis.get(`phase_sum:${c.id}:${s.phase}`)?.active),
+    );
   }
 
   private loadAlert(id: string, subject: string, currentA: number | undefined, ratingA: number, device?: string): void {
     const level = judgeLoad(currentA, ratingA, this.deps.checks);
-    const raise = () => this.deps.alerts.raise({
-      id, type: 'overload', severity: level.severity!, subject, ...(device ? { device } : {}),
-      message: `${subject} draws ${level.currentA!.toFixed(1)} A, ${level.loadPct!.toFixed(0)}% of its ${ratingA} A rating`,
-      values: { currentA: round(level.currentA!), ratingA, loadPct: round(level.loadPct!) },
-    });
-    this.track(id, level.outcome, raise, () => this.deps.alerts.clear(id, `${subject} back under ${this.deps.checks.loadWarnPct}% of its rating`));
+    const raise = () =>
+      this.deps.alerts.raise({
+        id,
+        type: 'overload',
+        severity: level.severity!,
+        subject,
+        ...(device ? { device } : {}),
+        message: `${subject} draws ${level.currentA!.toFixed(1)} A, ${level.loadPct!.toFixed(0)}% of its ${ratingA} A rating`,
+        values: { currentA: round(level.currentA!), ratingA, loadPct: round(level.loadPct!) },
+      });
+    this.track(id, level.outcome, raise, () =>
+      this.deps.alerts.clear(id, `${subject} back under ${this.deps.checks.loadWarnPct}% of its rating`),
+    );
     // Already raised: a change between warning and critical is raised again with the new severity.
     if (level.outcome === 'bad' && this.hysteresis.get(id)?.active && this.deps.alerts.isActive(id)) raise();
   }
@@ -107,14 +150,23 @@ export class CircuitCheck {
     }
     const prefix = `wiring:${c.id}:`;
     if (!sumFailing) {
-      for (const a of this.deps.alerts.active()) if (a.id.startsWith(prefix)) this.deps.alerts.clear(a.id, `phase sums of ${c.id} match again`);
+      for (const a of this.deps.alerts.active())
+        if (a.id.startsWith(prefix)) this.deps.alerts.clear(a.id, `phase sums of ${c.id} match again`);
       return;
     }
     if (mem.samples.length < Math.min(10, this.deps.checks.wiringWindows)) return;
-    for (const f of inferWiring(mem.loads.map((l) => l.declared), mem.samples)) {
+    for (const f of inferWiring(
+      mem.loads.map((l) => l.declared),
+      mem.samples,
+    )) {
       const l = mem.loads[f.load]!;
       this.deps.alerts.raise({
-        id: `${prefix}${l.device}:${l.channel}`, type: 'wiring_suspect', severity: 'warning', device: l.device, channel: l.channel, subject: `${c.id}/${l.declared}`,
+        id: `${prefix}${l.device}:${l.channel}`,
+        type: 'wiring_suspect',
+        severity: 'warning',
+        device: l.device,
+        channel: l.channel,
+        subject: `${c.id}/${l.declared}`,
         message: `${l.device} ${l.channel} is declared on ${c.id} ${l.declared}; its load follows ${f.follows} (moving it explains ${f.explainsPct.toFixed(0)}% of the mismatch)`,
         values: { explainsPct: round(f.explainsPct), correlation: round(f.correlation), windows: mem.samples.length },
       });
@@ -122,7 +174,12 @@ export class CircuitCheck {
   }
 
   private track(id: string, outcome: Outcome, raise: () => void, clear: () => void): void {
-    const { next, change } = step(this.hysteresis.get(id) ?? { ...IDLE, active: this.deps.alerts.isActive(id) }, outcome, this.deps.checks.raiseAfterWindows, this.deps.checks.clearAfterWindows);
+    const { next, change } = step(
+      this.hysteresis.get(id) ?? { ...IDLE, active: this.deps.alerts.isActive(id) },
+      outcome,
+      this.deps.checks.raiseAfterWindows,
+      this.deps.checks.clearAfterWindows,
+    );
     this.hysteresis.set(id, next);
     if (change === 'raise') raise();
     else if (change === 'clear') clear();

@@ -38,7 +38,12 @@ export class CounterCheck {
         const key = `${r.device}|${r.channel}|${m}`;
         const id = ids.get(r.device);
         const { verdict, next } = judgeCounter(counters[key], {
-          device: r.device, channel: r.channel, measurement: m, value, ts: r.ts, spec,
+          device: r.device,
+          channel: r.channel,
+          measurement: m,
+          value,
+          ts: r.ts,
+          spec,
           ...(id?.serial !== undefined ? { serial: id.serial } : {}),
           ...(id?.resetTime !== undefined ? { resetMarker: id.resetTime } : {}),
           ...(id?.uptimeS !== undefined ? { uptimeS: id.uptimeS } : {}),
@@ -56,7 +61,10 @@ export class CounterCheck {
         }
       }
     }
-    if (changes.length > 0) this.deps.state.update((s) => { for (const [k, v] of changes) s.counters[k] = v; });
+    if (changes.length > 0)
+      this.deps.state.update((s) => {
+        for (const [k, v] of changes) s.counters[k] = v;
+      });
     return events;
   }
 
@@ -66,13 +74,22 @@ export class CounterCheck {
     const doubt = `counter:${r.device}:${r.channel}:${m}`;
     if (v.kind === 'reset' || v.kind === 'swap') {
       const e = v.event;
-      const what = v.kind === 'swap'
-        ? `${r.device} was exchanged (serial ${e.old.serial ?? 'unknown'} → ${e.new.serial ?? 'unknown'}): ${r.channel} ${m} went from ${e.old.value} to ${e.new.value} kWh`
-        : `${r.device} ${r.channel} ${m} was reset: ${e.old.value} → ${e.new.value} kWh`;
-      book.raise({
-        id: `${v.kind}:${r.device}`, type: v.kind === 'swap' ? 'device_swap' : 'counter_reset', severity: 'warning', device: r.device, channel: r.channel,
-        message: `${what}; billing continues in a new epoch`, values: { oldKwh: e.old.value, newKwh: e.new.value, betweenKwh: e.betweenKwh },
-      }, this.deps.eventAlertHoldMs ?? 86_400_000);
+      const what =
+        v.kind === 'swap'
+          ? `${r.device} was exchanged (serial ${e.old.serial ?? 'unknown'} → ${e.new.serial ?? 'unknown'}): ${r.channel} ${m} went from ${e.old.value} to ${e.new.value} kWh`
+          : `${r.device} ${r.channel} ${m} was reset: ${e.old.value} → ${e.new.value} kWh`;
+      book.raise(
+        {
+          id: `${v.kind}:${r.device}`,
+          type: v.kind === 'swap' ? 'device_swap' : 'counter_reset',
+          severity: 'warning',
+          device: r.device,
+          channel: r.channel,
+          message: `${what}; billing continues in a new epoch`,
+          values: { oldKwh: e.old.value, newKwh: e.new.value, betweenKwh: e.betweenKwh },
+        },
+        this.deps.eventAlertHoldMs ?? 86_400_000,
+      );
     } else if (v.kind === 'negative' || v.kind === 'jump' || v.kind === 'frozen') {
       const text = {
         negative: `went down by ${-v.deltaKwh} kWh with no sign of a reset`,
@@ -80,8 +97,13 @@ export class CounterCheck {
         frozen: 'stands still while power is drawn',
       }[v.kind];
       book.raise({
-        id: doubt, type: `counter_${v.kind}`, severity: 'warning', device: r.device, channel: r.channel,
-        message: `${r.device} ${r.channel} ${m} ${text}; readings flagged suspect`, values: { deltaKwh: v.deltaKwh, valueKwh: r.values[m]! },
+        id: doubt,
+        type: `counter_${v.kind}`,
+        severity: 'warning',
+        device: r.device,
+        channel: r.channel,
+        message: `${r.device} ${r.channel} ${m} ${text}; readings flagged suspect`,
+        values: { deltaKwh: v.deltaKwh, valueKwh: r.values[m]! },
       });
     } else if (v.kind === 'normal' && book.isActive(doubt)) {
       book.clear(doubt, `${r.device} ${r.channel} ${m} counts normally again`);

@@ -51,7 +51,9 @@ const FROZEN_READINGS = 3;
 
 export function judgeCounter(prev: CounterMemory | undefined, o: CounterObservation): { verdict: Verdict; next: CounterMemory } {
   const next: CounterMemory = {
-    value: o.value, ts: o.ts, frozenFor: 0,
+    value: o.value,
+    ts: o.ts,
+    frozenFor: 0,
     ...(o.serial !== undefined ? { serial: o.serial } : prev?.serial !== undefined ? { serial: prev.serial } : {}),
     ...(o.resetMarker !== undefined ? { resetMarker: o.resetMarker } : {}),
     ...(o.uptimeS !== undefined ? { uptimeS: o.uptimeS } : {}),
@@ -64,10 +66,16 @@ export function judgeCounter(prev: CounterMemory | undefined, o: CounterObservat
   const epoch = (reason: 'rollover' | 'reset' | 'swap', betweenKwh: number, estimated: boolean): Verdict => ({
     kind: reason,
     event: {
-      type: 'counter_epoch', ts: o.ts, reason, device: o.device, channel: o.channel, measurement: o.measurement,
+      type: 'counter_epoch',
+      ts: o.ts,
+      reason,
+      device: o.device,
+      channel: o.channel,
+      measurement: o.measurement,
       old: { value: prev.value, ts: prev.ts, ...(prev.serial !== undefined ? { serial: prev.serial } : {}) },
       new: { value: o.value, ts: o.ts, ...(next.serial !== undefined ? { serial: next.serial } : {}) },
-      betweenKwh: round(betweenKwh), estimated,
+      betweenKwh: round(betweenKwh),
+      estimated,
     },
   });
   const restarted = o.uptimeS !== undefined && prev.uptimeS !== undefined && o.uptimeS < prev.uptimeS;
@@ -81,10 +89,16 @@ export function judgeCounter(prev: CounterMemory | undefined, o: CounterObservat
       verdict: {
         kind: 'reset',
         event: {
-          type: 'counter_epoch', ts: low.ts, reason: 'reset', device: o.device, channel: o.channel, measurement: o.measurement,
+          type: 'counter_epoch',
+          ts: low.ts,
+          reason: 'reset',
+          device: o.device,
+          channel: o.channel,
+          measurement: o.measurement,
           old: { value: prev.value, ts: prev.ts, ...(prev.serial !== undefined ? { serial: prev.serial } : {}) },
           new: { value: low.value, ts: low.ts, ...(next.serial !== undefined ? { serial: next.serial } : {}) },
-          betweenKwh: round(prev.powerW !== undefined ? (prev.powerW * Math.max(0, low.ts - prev.ts)) / 3_600_000_000 : 0), estimated: true,
+          betweenKwh: round(prev.powerW !== undefined ? (prev.powerW * Math.max(0, low.ts - prev.ts)) / 3_600_000_000 : 0),
+          estimated: true,
         },
       },
       next,
@@ -92,12 +106,14 @@ export function judgeCounter(prev: CounterMemory | undefined, o: CounterObservat
   }
 
   // A different device on this channel: a PDU or meter exchanged.
-  if (o.serial !== undefined && prev.serial !== undefined && o.serial !== prev.serial) return { verdict: epoch('swap', estimateKwh, true), next };
+  if (o.serial !== undefined && prev.serial !== undefined && o.serial !== prev.serial)
+    return { verdict: epoch('swap', estimateKwh, true), next };
   // The vendor says the counter was reset.
-  if (o.resetMarker !== undefined && prev.resetMarker !== undefined && o.resetMarker !== prev.resetMarker) return { verdict: epoch('reset', estimateKwh, true), next };
+  if (o.resetMarker !== undefined && prev.resetMarker !== undefined && o.resetMarker !== prev.resetMarker)
+    return { verdict: epoch('reset', estimateKwh, true), next };
 
   if (delta >= 0) {
-    const allowedKwh = o.maxPowerW !== undefined ? (o.maxPowerW * dtH) / 1000 * 1.5 + o.spec.resolutionKwh : Infinity;
+    const allowedKwh = o.maxPowerW !== undefined ? ((o.maxPowerW * dtH) / 1000) * 1.5 + o.spec.resolutionKwh : Infinity;
     if (delta > allowedKwh) {
       // No serial to tell, but the device restarted and the counter is somewhere else: another device.
       if (o.serial === undefined && restarted) return { verdict: epoch('swap', estimateKwh, true), next };
@@ -118,15 +134,17 @@ export function judgeCounter(prev: CounterMemory | undefined, o: CounterObservat
   }
   if (o.spec.rolloverKwh !== undefined) {
     const wrapped = o.spec.rolloverKwh - prev.value + o.value;
-    const allowedKwh = o.maxPowerW !== undefined ? (o.maxPowerW * dtH) / 1000 * 1.5 + o.spec.resolutionKwh : o.spec.rolloverKwh * 0.05;
+    const allowedKwh = o.maxPowerW !== undefined ? ((o.maxPowerW * dtH) / 1000) * 1.5 + o.spec.resolutionKwh : o.spec.rolloverKwh * 0.05;
     // Counted across the wrap, in whole steps of the counter (the subtraction near 2^32 loses digits).
     const steps = Math.round(wrapped / o.spec.resolutionKwh) * o.spec.resolutionKwh;
-    if (prev.value > o.spec.rolloverKwh * 0.5 && wrapped >= 0 && wrapped <= allowedKwh) return { verdict: epoch('rollover', steps, false), next };
+    if (prev.value > o.spec.rolloverKwh * 0.5 && wrapped >= 0 && wrapped <= allowedKwh)
+      return { verdict: epoch('rollover', steps, false), next };
   }
   if (o.serial === undefined && restarted && o.value > o.spec.resolutionKwh * 10 && estimateKwh < o.value) {
     return { verdict: epoch('swap', estimateKwh, true), next };
   }
-  if (restarted || o.value <= Math.max(o.spec.resolutionKwh * 10, estimateKwh * 2)) return { verdict: epoch('reset', estimateKwh, true), next };
+  if (restarted || o.value <= Math.max(o.spec.resolutionKwh * 10, estimateKwh * 2))
+    return { verdict: epoch('reset', estimateKwh, true), next };
   // No evidence of a reset: flag it, keep the old value, and let the next reading decide.
   return { verdict: { kind: 'negative', deltaKwh: round(delta) }, next: { ...prev, frozenFor: 0, low: { value: o.value, ts: o.ts } } };
 }

@@ -11,7 +11,12 @@ export interface HysteresisState {
 
 export const IDLE: HysteresisState = { active: false, bad: 0, good: 0 };
 
-export function step(s: HysteresisState, outcome: Outcome, raiseAfter: number, clearAfter: number): { next: HysteresisState; change?: 'raise' | 'clear' } {
+export function step(
+  s: HysteresisState,
+  outcome: Outcome,
+  raiseAfter: number,
+  clearAfter: number,
+): { next: HysteresisState; change?: 'raise' | 'clear' } {
   if (outcome === 'unknown') return { next: s };
   if (outcome === 'bad') {
     const next = { active: s.active, bad: s.bad + 1, good: 0 };

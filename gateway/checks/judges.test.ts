@@ -9,8 +9,16 @@ import { WindowAccumulator, type ChannelStats, type WindowSummary } from './wind
 
 const cfg = ChecksConfig.parse({});
 const circuit = Circuit.parse({
-  id: 'busbar-b2', meter: 'bb2', ratingA: 100,
-  phases: { L1: [{ device: 'pdu-a', channel: 'total' }, { device: 'pdu-b', channel: 'total' }], L2: [{ device: 'pdu-c', channel: 'phase:2' }] },
+  id: 'busbar-b2',
+  meter: 'bb2',
+  ratingA: 100,
+  phases: {
+    L1: [
+      { device: 'pdu-a', channel: 'total' },
+      { device: 'pdu-b', channel: 'total' },
+    ],
+    L2: [{ device: 'pdu-c', channel: 'phase:2' }],
+  },
 });
 
 function win(channels: Record<string, ChannelStats>): WindowSummary {
@@ -20,7 +28,13 @@ function win(channels: Record<string, ChannelStats>): WindowSummary {
 t.test('hysteresis: raise after N bad windows in a row, clear after M good ones', async (t) => {
   const run = (outcomes: Outcome[]) => {
     let s = IDLE;
-    return outcomes.map((o) => { const r = step(s, o, 3, 2); s = r.next; return r.change ?? '-'; }).join(' ');
+    return outcomes
+      .map((o) => {
+        const r = step(s, o, 3, 2);
+        s = r.next;
+        return r.change ?? '-';
+      })
+      .join(' ');
   };
   t.equal(run(['bad', 'bad', 'bad', 'bad']), '- - raise -');
   t.equal(run(['bad', 'bad', 'good', 'bad', 'bad']), '- - - - -', 'a good window in between starts over');
@@ -31,7 +45,14 @@ t.test('hysteresis: raise after N bad windows in a row, clear after M good ones'
 
 t.test('window: mean power, and the power the energy counter implies', async (t) => {
   const acc = new WindowAccumulator(60_000);
-  const r = (ts: number, values: Reading['values'], flags?: Reading['flags']): Reading => ({ device: 'm', channel: 'l1', ts, values, quality: 'good', ...(flags ? { flags } : {}) });
+  const r = (ts: number, values: Reading['values'], flags?: Reading['flags']): Reading => ({
+    device: 'm',
+    channel: 'l1',
+    ts,
+    values,
+    quality: 'good',
+    ...(flags ? { flags } : {}),
+  });
   acc.add(r(120_000, { power_w: 1000, current_a: 4, voltage_v: 230, energy_import_kwh: 10 }));
   acc.add(r(135_000, { energy_import_kwh: 10.005 }));
   acc.add(r(150_000, { power_w: 1400, current_a: 6, voltage_v: 232 }));
@@ -52,41 +73,91 @@ t.test('window: mean power, and the power the energy counter implies', async (t)
 });
 
 t.test('phase sums', async (t) => {
-  const cases: { name: string; channels: Record<string, ChannelStats>; expect: { phase: string; outcome: Outcome; basis?: string; diffW?: number }[] }[] = [
+  const cases: {
+    name: string;
+    channels: Record<string, ChannelStats>;
+    expect: { phase: string; outcome: Outcome; basis?: string; diffW?: number }[];
+  }[] = [
     {
       name: 'within 5%',
-      channels: { 'bb2|l1': { powerW: 10_000 }, 'pdu-a|total': { powerW: 6000 }, 'pdu-b|total': { powerW: 3700 }, 'bb2|l2': { powerW: 2000 }, 'pdu-c|phase:2': { powerW: 1990 } },
-      expect: [{ phase: 'L1', outcome: 'good', basis: 'power', diffW: 300 }, { phase: 'L2', outcome: 'good', diffW: 10 }],
+      channels: {
+        'bb2|l1': { powerW: 10_000 },
+        'pdu-a|total': { powerW: 6000 },
+        'pdu-b|total': { powerW: 3700 },
+        'bb2|l2': { powerW: 2000 },
+        'pdu-c|phase:2': { powerW: 1990 },
+      },
+      expect: [
+        { phase: 'L1', outcome: 'good', basis: 'power', diffW: 300 },
+        { phase: 'L2', outcome: 'good', diffW: 10 },
+      ],
     },
     {
       name: '11% below the meter',
-      channels: { 'bb2|l1': { powerW: 11_000 }, 'pdu-a|total': { powerW: 6000 }, 'pdu-b|total': { powerW: 3790 }, 'bb2|l2': { powerW: 2000 }, 'pdu-c|phase:2': { powerW: 2600 } },
-      expect: [{ phase: 'L1', outcome: 'bad', diffW: 1210 }, { phase: 'L2', outcome: 'bad', diffW: -600 }],
+      channels: {
+        'bb2|l1': { powerW: 11_000 },
+        'pdu-a|total': { powerW: 6000 },
+        'pdu-b|total': { powerW: 3790 },
+        'bb2|l2': { powerW: 2000 },
+        'pdu-c|phase:2': { powerW: 2600 },
+      },
+      expect: [
+        { phase: 'L1', outcome: 'bad', diffW: 1210 },
+        { phase: 'L2', outcome: 'bad', diffW: -600 },
+      ],
     },
     {
       name: 'light load: the floor applies, not the percentage',
-      channels: { 'bb2|l1': { powerW: 500 }, 'pdu-a|total': { powerW: 200 }, 'pdu-b|total': { powerW: 200 }, 'bb2|l2': { powerW: 300 }, 'pdu-c|phase:2': { powerW: 120 } },
-      expect: [{ phase: 'L1', outcome: 'good', diffW: 100 }, { phase: 'L2', outcome: 'bad', diffW: 180 }],
+      channels: {
+        'bb2|l1': { powerW: 500 },
+        'pdu-a|total': { powerW: 200 },
+        'pdu-b|total': { powerW: 200 },
+        'bb2|l2': { powerW: 300 },
+        'pdu-c|phase:2': { powerW: 120 },
+      },
+      expect: [
+        { phase: 'L1', outcome: 'good', diffW: 100 },
+        { phase: 'L2', outcome: 'bad', diffW: 180 },
+      ],
     },
     {
       name: 'energy counters preferred when every party has one',
-      channels: { 'bb2|l1': { powerW: 10_000, energyW: 9000 }, 'pdu-a|total': { powerW: 5000, energyW: 5000 }, 'pdu-b|total': { powerW: 5000, energyW: 4000 }, 'bb2|l2': { powerW: 100 }, 'pdu-c|phase:2': { energyW: 100 } },
-      expect: [{ phase: 'L1', outcome: 'good', basis: 'energy', diffW: 0 }, { phase: 'L2', outcome: 'unknown' }],
+      channels: {
+        'bb2|l1': { powerW: 10_000, energyW: 9000 },
+        'pdu-a|total': { powerW: 5000, energyW: 5000 },
+        'pdu-b|total': { powerW: 5000, energyW: 4000 },
+        'bb2|l2': { powerW: 100 },
+        'pdu-c|phase:2': { energyW: 100 },
+      },
+      expect: [
+        { phase: 'L1', outcome: 'good', basis: 'energy', diffW: 0 },
+        { phase: 'L2', outcome: 'unknown' },
+      ],
     },
   ];
   for (const c of cases) {
-    const got = judgePhaseSums(circuit, win(c.channels), cfg).map((s) => ({ phase: s.phase, outcome: s.outcome, ...(c.expect.find((e) => e.phase === s.phase)?.basis ? { basis: s.basis } : {}), ...(s.diffW !== undefined ? { diffW: Math.round(s.diffW) } : {}) }));
+    const got = judgePhaseSums(circuit, win(c.channels), cfg).map((s) => ({
+      phase: s.phase,
+      outcome: s.outcome,
+      ...(c.expect.find((e) => e.phase === s.phase)?.basis ? { basis: s.basis } : {}),
+      ...(s.diffW !== undefined ? { diffW: Math.round(s.diffW) } : {}),
+    }));
     t.same(got, c.expect, c.name);
   }
   const missing = judgePhaseSums(circuit, win({ 'bb2|l1': { powerW: 1 }, 'pdu-a|total': { powerW: 1 } }), cfg);
   t.same(missing[0]!.missing, ['pdu-b total'], 'a silent PDU is named and the window not judged');
   t.same(missing[1]!.missing, ['bb2 l2', 'pdu-c phase:2']);
-  const [l1] = judgePhaseSums(circuit, win({ 'bb2|l1': { powerW: 11_000 }, 'pdu-a|total': { powerW: 6000 }, 'pdu-b|total': { powerW: 3790 } }), cfg);
+  const [l1] = judgePhaseSums(
+    circuit,
+    win({ 'bb2|l1': { powerW: 11_000 }, 'pdu-a|total': { powerW: 6000 }, 'pdu-b|total': { powerW: 3790 } }),
+    cfg,
+  );
   t.equal(describeSum('busbar-b2', l1!), 'loads on busbar-b2 L1 sum 11% below the meter (9.79 kW vs 11.00 kW, by power)');
 });
 
 t.test('imbalance and load against the rating', async (t) => {
-  const currents = (l1: number, l2: number, l3: number) => win({ 'bb2|l1': { currentA: l1 }, 'bb2|l2': { currentA: l2 }, 'bb2|l3': { currentA: l3 } });
+  const currents = (l1: number, l2: number, l3: number) =>
+    win({ 'bb2|l1': { currentA: l1 }, 'bb2|l2': { currentA: l2 }, 'bb2|l3': { currentA: l3 } });
   t.match(judgeImbalance(circuit, currents(40, 40, 40), cfg), { outcome: 'good', imbalancePct: 0 });
   const bad = judgeImbalance(circuit, currents(60, 40, 20), cfg);
   t.match(bad, { outcome: 'bad', meanA: 40 });

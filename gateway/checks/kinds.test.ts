@@ -36,7 +36,11 @@ t.test('unknown and duplicate kinds fail loudly', async (t) => {
   t.throws(() => checkKinds().get('phase-sums'), /unknown check kind "phase-sums" \(known: liveness, counters, circuits\)/);
   t.throws(() => checkKinds().register('counters', counterKind), /check kind "counters" is registered twice/);
   const p = await parts();
-  t.throws(() => buildChecks({ ...p, names: ['liveness', 'frozen'] }), /unknown check kind "frozen"/, 'when the gateway is built, not when polling starts');
+  t.throws(
+    () => buildChecks({ ...p, names: ['liveness', 'frozen'] }),
+    /unknown check kind "frozen"/,
+    'when the gateway is built, not when polling starts',
+  );
 });
 
 t.test('the configured checks are created when polling starts, in order', async (t) => {
@@ -53,15 +57,35 @@ t.test('events go out in check order; a faulty tick is logged and the rest of th
   const event = (deltaMs: number): GatewayEvent => ({ type: 'clock_jump', ts: T0, deltaMs });
   const kind = (name: string, deltaMs: number, fail = false): CheckKind => ({
     kind: name,
-    create: () => ({ kind: name, observe: () => [event(deltaMs)], tick: () => { if (fail) throw new Error('boom'); return [event(-deltaMs)]; } }),
+    create: () => ({
+      kind: name,
+      observe: () => [event(deltaMs)],
+      tick: () => {
+        if (fail) throw new Error('boom');
+        return [event(-deltaMs)];
+      },
+    }),
   });
-  const kinds = checkKinds().register('a', kind('a', 1)).register('b', kind('b', 2, true));
+  const kinds = checkKinds()
+    .register('a', kind('a', 1))
+    .register('b', kind('b', 2, true));
   const logged: string[] = [];
-  const log = pino({ level: 'error' }, { write: (line: string) => { logged.push((JSON.parse(line) as { msg: string }).msg); } });
+  const log = pino(
+    { level: 'error' },
+    {
+      write: (line: string) => {
+        logged.push((JSON.parse(line) as { msg: string }).msg);
+      },
+    },
+  );
   const checks = buildChecks({ ...p, kinds, names: ['a', 'b'], log });
   checks.start(T0);
   checks.observe({ device: 'bb', kind: 'energy', readings: [], durationMs: 1 }, T0);
   checks.tick(T0);
-  t.same(p.journal.takeEvents().map((e) => (e.type === 'clock_jump' ? e.deltaMs : 0)), [1, 2, -1], 'observed by a then b; a ticked before b failed');
+  t.same(
+    p.journal.takeEvents().map((e) => (e.type === 'clock_jump' ? e.deltaMs : 0)),
+    [1, 2, -1],
+    'observed by a then b; a ticked before b failed',
+  );
   t.same(logged, ['integrity checks failed']);
 });

@@ -32,7 +32,12 @@ export const counterKind: CheckKind = {
   kind: 'counters',
   create: ({ config, profiles, state, alerts, log }) => {
     const counters = new CounterCheck({
-      state, specFor: counterSpecs(config, profiles), maxPowerFor: ratedPowers(config), alerts, eventAlertHoldMs: config.checks.eventAlertHoldMs, log: log.child({ area: 'checks' }),
+      state,
+      specFor: counterSpecs(config, profiles),
+      maxPowerFor: ratedPowers(config),
+      alerts,
+      eventAlertHoldMs: config.checks.eventAlertHoldMs,
+      log: log.child({ area: 'checks' }),
     });
     return {
       kind: 'counters',

@@ -25,7 +25,11 @@ export class Liveness {
   private readonly failed = new Map<string, number>();
   private readonly repeats = new Map<string, { signature: string; count: number; sinceMs: number; lastMs: number }>();
 
-  constructor(private readonly devices: readonly WatchedDevice[], private readonly o: LivenessOptions, private readonly sinceMs: number) {}
+  constructor(
+    private readonly devices: readonly WatchedDevice[],
+    private readonly o: LivenessOptions,
+    private readonly sinceMs: number,
+  ) {}
 
   observe(result: PollResult, nowMs: number): void {
     if (result.skipped) return;
@@ -82,14 +86,28 @@ export function alertLiveness(l: Liveness, book: AlertBook, nowMs: number, devic
   for (const { id } of devices) {
     const silentMs = lost.get(id);
     if (silentMs !== undefined) {
-      book.raise({ id: `lost:${id}`, type: 'device_lost', severity: 'warning', device: id, message: `${id} has not given a reading for ${Math.round(silentMs / 1000)} s`, values: { silentS: Math.round(silentMs / 1000) } });
+      book.raise({
+        id: `lost:${id}`,
+        type: 'device_lost',
+        severity: 'warning',
+        device: id,
+        message: `${id} has not given a reading for ${Math.round(silentMs / 1000)} s`,
+        values: { silentS: Math.round(silentMs / 1000) },
+      });
     } else if (book.isActive(`lost:${id}`)) {
       book.clear(`lost:${id}`, `${id} gives readings again`);
     }
     const f = frozen.get(id);
     if (f !== undefined) {
       const minutes = Math.round(f.forMs / 60_000);
-      book.raise({ id: `frozen:${id}`, type: 'readings_frozen', severity: 'warning', device: id, message: `${id} returned identical power, current and voltage under load in ${f.polls} full polls over ${minutes} min: its readings look frozen`, values: { polls: f.polls, minutes } });
+      book.raise({
+        id: `frozen:${id}`,
+        type: 'readings_frozen',
+        severity: 'warning',
+        device: id,
+        message: `${id} returned identical power, current and voltage under load in ${f.polls} full polls over ${minutes} min: its readings look frozen`,
+        values: { polls: f.polls, minutes },
+      });
     } else if (book.isActive(`frozen:${id}`)) {
       book.clear(`frozen:${id}`, `${id} readings move again`);
     }

@@ -25,7 +25,10 @@ type Tolerance = Pick<ChecksConfig, 'tolerancePct' | 'toleranceFloorW'>;
 export function judgePhaseSums(c: Circuit, w: WindowSummary, tol: Tolerance): PhaseSum[] {
   return PHASES.filter((p) => c.phases[p].length > 0).map((phase) => {
     const meter = w.channels.get(channelKey(c.meter, PHASE_CHANNEL[phase]));
-    const loads = c.phases[phase].map((l) => ({ name: `${l.device} ${l.channel}`, stats: w.channels.get(channelKey(l.device, l.channel)) }));
+    const loads = c.phases[phase].map((l) => ({
+      name: `${l.device} ${l.channel}`,
+      stats: w.channels.get(channelKey(l.device, l.channel)),
+    }));
     const basis = pickBasis([meter, ...loads.map((l) => l.stats)]);
     if (!basis) {
       const missing = [
@@ -40,7 +43,11 @@ export function judgePhaseSums(c: Circuit, w: WindowSummary, tol: Tolerance): Ph
     const diffW = meterW - loadsW;
     const allowedW = Math.max((Math.abs(meterW) * tol.tolerancePct) / 100, tol.toleranceFloorW);
     return {
-      phase, basis, meterW, loadsW, diffW,
+      phase,
+      basis,
+      meterW,
+      loadsW,
+      diffW,
       diffPct: meterW !== 0 ? (diffW / meterW) * 100 : 0,
       outcome: Math.abs(diffW) > allowedW ? ('bad' as const) : ('good' as const),
       missing: [],

@@ -8,8 +8,26 @@ const config = GatewayConfig.parse({
   gateway: { id: 'gw1', site: 's', room: 'r' },
   buses: [{ id: 'b', type: 'tcp', host: '127.0.0.1' }],
   devices: [{ id: 'bb', bus: 'b', unit: 1, profile: 'eastron-sdm630' }],
-  snmp: { pdus: [{ id: 'st', host: 'h', profile: 'servertech-sentry4' }, { id: 'apc', host: 'h', profile: 'apc-rpdu2' }] },
-  topology: { circuits: [{ id: 'c', meter: 'bb', ratingA: 63, phases: { L1: [{ device: 'apc', ratingA: 16 }], L2: [{ device: 'st', channel: 'phase:2', ratingA: 32 }], L3: [{ device: 'st', channel: 'phase:3', ratingA: 32 }] } }] },
+  snmp: {
+    pdus: [
+      { id: 'st', host: 'h', profile: 'servertech-sentry4' },
+      { id: 'apc', host: 'h', profile: 'apc-rpdu2' },
+    ],
+  },
+  topology: {
+    circuits: [
+      {
+        id: 'c',
+        meter: 'bb',
+        ratingA: 63,
+        phases: {
+          L1: [{ device: 'apc', ratingA: 16 }],
+          L2: [{ device: 'st', channel: 'phase:2', ratingA: 32 }],
+          L3: [{ device: 'st', channel: 'phase:3', ratingA: 32 }],
+        },
+      },
+    ],
+  },
 });
 
 t.test('counter widths: Integer32 Sentry counters wrap at 2^31, Gauge32 APC ones at 2^32', async (t) => {

@@ -6,7 +6,10 @@ import type { Catalogs } from '../profiles/load.js';
 import type { CounterSpecKwh } from './counter-epochs.js';
 import { counterSpec } from './counter-check.js';
 
-export function counterSpecs(config: GatewayConfig, profiles: Catalogs): (device: string, channel: string, m: Measurement) => CounterSpecKwh | undefined {
+export function counterSpecs(
+  config: GatewayConfig,
+  profiles: Catalogs,
+): (device: string, channel: string, m: Measurement) => CounterSpecKwh | undefined {
   const modbus = new Map(config.devices.map((d) => [d.id, profiles.modbus.get(d.profile)!]));
   const pdus = config.snmp.pdus.map((p) => ({ id: p.id, profile: profiles.snmp.get(p.profile)! }));
   return (device, channel, m) => {
@@ -22,7 +25,8 @@ export function counterSpecs(config: GatewayConfig, profiles: Catalogs): (device
       const template = 'template' in t.channel ? t.channel.template : '';
       const values = [...t.columns, ...Object.values(t.bySensor?.map ?? {})];
       const v = values.find((x) => x.measurement === m && x.counter);
-      if (v?.counter && (template.startsWith(kind) || !('template' in t.channel))) return counterSpec(v.counter, { scale: v.scale, ...(v.counter.signed ? { type: 'i32' } : {}) });
+      if (v?.counter && (template.startsWith(kind) || !('template' in t.channel)))
+        return counterSpec(v.counter, { scale: v.scale, ...(v.counter.signed ? { type: 'i32' } : {}) });
     }
     return undefined;
   };
@@ -31,7 +35,8 @@ export function counterSpecs(config: GatewayConfig, profiles: Catalogs): (device
 /** The most power a channel can draw, from the topology's ratings (undefined where no rating covers it). */
 export function ratedPowers(config: GatewayConfig): (device: string, channel: string) => number | undefined {
   const rated = new Map<string, number>();
-  const add = (device: string, channel: string, w: number) => rated.set(`${device}|${channel}`, (rated.get(`${device}|${channel}`) ?? 0) + w);
+  const add = (device: string, channel: string, w: number) =>
+    rated.set(`${device}|${channel}`, (rated.get(`${device}|${channel}`) ?? 0) + w);
   for (const c of config.topology.circuits) {
     for (const p of PHASES) add(c.meter, PHASE_CHANNEL[p], c.ratingA * c.voltageV);
     add(c.meter, 'total', 3 * c.ratingA * c.voltageV);

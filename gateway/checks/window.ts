@@ -40,7 +40,10 @@ export class WindowAccumulator {
 
   add(r: Reading): void {
     const start = Math.floor(r.ts / this.windowMs) * this.windowMs;
-    if (start < this.closedUpTo) { this.late++; return; }
+    if (start < this.closedUpTo) {
+      this.late++;
+      return;
+    }
     let w = this.open.get(start);
     if (!w) this.open.set(start, (w = new Map()));
     const key = channelKey(r.device, r.channel);

@@ -5,7 +5,7 @@ import { inferWiring, type WiringSample } from './wiring.js';
 /** Deterministic load curves: each load wanders around its own level, as servers do. */
 function curves(levelsW: readonly number[], windows: number, seed = 7): number[][] {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const now = [...levelsW];
   return Array.from({ length: windows }, () => now.map((w, i) => (now[i] = Math.max(0, w + (rnd() - 0.5) * 0.3 * levelsW[i]!))));
 }
@@ -39,7 +39,10 @@ t.test('a PDU declared on L2 that hangs on L3 is named', async (t) => {
 t.test('two mis-wired PDUs are both named', async (t) => {
   const actual: Phase[] = ['L2', 'L1', 'L2', 'L2', 'L3', 'L1'];
   const found = inferWiring(declared, samples(actual, load));
-  t.same(found.map((f) => [f.load, f.declared, f.follows]).sort(), [[0, 'L1', 'L2'], [5, 'L3', 'L1']]);
+  t.same(found.map((f) => [f.load, f.declared, f.follows]).sort(), [
+    [0, 'L1', 'L2'],
+    [5, 'L3', 'L1'],
+  ]);
 });
 
 t.test('an unmetered constant load on a phase is not blamed on a PDU', async (t) => {
@@ -48,7 +51,10 @@ t.test('an unmetered constant load on a phase is not blamed on a PDU', async (t)
 
 t.test('still found with some unmetered load and meter noise', async (t) => {
   const actual: Phase[] = ['L1', 'L3', 'L2', 'L2', 'L3', 'L3'];
-  const noisy = samples(actual, load, { L1: 150, L2: 80, L3: 200 }).map((s, i) => ({ ...s, meterW: { L1: s.meterW.L1! + (i % 3) * 20, L2: s.meterW.L2! - (i % 2) * 30, L3: s.meterW.L3! } }));
+  const noisy = samples(actual, load, { L1: 150, L2: 80, L3: 200 }).map((s, i) => ({
+    ...s,
+    meterW: { L1: s.meterW.L1! + (i % 3) * 20, L2: s.meterW.L2! - (i % 2) * 30, L3: s.meterW.L3! },
+  }));
   t.match(inferWiring(declared, noisy), [{ load: 1, declared: 'L1', follows: 'L3' }]);
 });
 

@@ -31,23 +31,36 @@ export interface WiringOptions {
   ambiguity?: number;
 }
 
-interface Move { load: number; to: number }
+interface Move {
+  load: number;
+  to: number;
+}
 
 export function inferWiring(declared: readonly Phase[], samples: readonly WiringSample[], o: WiringOptions = {}): WiringFinding[] {
   const phases = (['L1', 'L2', 'L3'] as const).filter((p) => samples.length > 0 && samples.every((s) => s.meterW[p] !== undefined));
   if (phases.length < 2 || declared.some((p) => !phases.includes(p))) return [];
   const from = declared.map((p) => phases.indexOf(p));
-  const residual = phases.map((p, q) => samples.map((s) => s.meterW[p]! - s.loadsW.reduce((sum, x, i) => sum + (from[i] === q ? x : 0), 0)));
+  const residual = phases.map((p, q) =>
+    samples.map((s) => s.meterW[p]! - s.loadsW.reduce((sum, x, i) => sum + (from[i] === q ? x : 0), 0)),
+  );
   const sse0 = sumSquares(residual);
   if (sse0 === 0) return [];
   const sseAfter = (moves: readonly Move[]): number => {
     const r = residual.map((row) => [...row]);
-    for (const m of moves) samples.forEach((s, t) => { r[from[m.load]!]![t]! += s.loadsW[m.load]!; r[m.to]![t]! -= s.loadsW[m.load]!; });
+    for (const m of moves)
+      samples.forEach((s, t) => {
+        r[from[m.load]!]![t]! += s.loadsW[m.load]!;
+        r[m.to]![t]! -= s.loadsW[m.load]!;
+      });
     return sumSquares(r);
   };
   const singles: Move[] = declared.flatMap((_, i) => phases.map((_p, q) => ({ load: i, to: q })).filter((m) => m.to !== from[i]));
   const pairs: Move[][] = [];
-  singles.forEach((a, i) => singles.slice(i + 1).forEach((b) => { if (a.load !== b.load) pairs.push([a, b]); }));
+  singles.forEach((a, i) =>
+    singles.slice(i + 1).forEach((b) => {
+      if (a.load !== b.load) pairs.push([a, b]);
+    }),
+  );
   const rank = (sets: Move[][]) => sets.map((moves) => ({ moves, sse: sseAfter(moves) })).sort((a, b) => a.sse - b.sse);
   const one = rank(singles.map((m) => [m]));
   const two = rank(pairs);
@@ -56,13 +69,22 @@ export function inferWiring(declared: readonly Phase[], samples: readonly Wiring
   const ranked = useTwo ? two : one;
   const best = ranked[0];
   if (!best || best.sse > (1 - (o.minExplained ?? 0.8)) * sse0) return [];
-  const loadsOf = (moves: readonly Move[]) => moves.map((m) => m.load).sort().join(',');
+  const loadsOf = (moves: readonly Move[]) =>
+    moves
+      .map((m) => m.load)
+      .sort()
+      .join(',');
   const rival = ranked.find((r) => loadsOf(r.moves) !== loadsOf(best.moves));
   if (rival && rival.sse - best.sse < (o.ambiguity ?? 0.1) * sse0) return [];
   return best.moves.map((m) => ({
-    load: m.load, declared: declared[m.load]!, follows: phases[m.to]!,
+    load: m.load,
+    declared: declared[m.load]!,
+    follows: phases[m.to]!,
     explainsPct: ((sse0 - best.sse) / sse0) * 100,
-    correlation: pearson(samples.map((s) => s.loadsW[m.load]!), residual[m.to]!),
+    correlation: pearson(
+      samples.map((s) => s.loadsW[m.load]!),
+      residual[m.to]!,
+    ),
   }));
 }
 
@@ -76,7 +98,9 @@ function pearson(x: readonly number[], y: readonly number[]): number {
   const n = x.length;
   const mx = x.reduce((a, b) => a + b, 0) / n;
   const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
     sxy += (x[i]! - mx) * (y[i]! - my);
     sxx += (x[i]! - mx) ** 2;

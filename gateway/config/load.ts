@@ -19,8 +19,18 @@ export async function readGatewayConfig(file: string): Promise<GatewayConfig> {
   const tls = cfg.mqtt.tls;
   const mqtt = {
     ...cfg.mqtt,
-    ...(cfg.mqtt.passwordFile ? { passwordFile: rel(cfg.mqtt.passwordFile), password: await readSecret(file, rel(cfg.mqtt.passwordFile)) } : {}),
-    ...(tls ? { tls: { ...(tls.ca ? { ca: rel(tls.ca) } : {}), ...(tls.cert ? { cert: rel(tls.cert) } : {}), ...(tls.key ? { key: rel(tls.key) } : {}) } } : {}),
+    ...(cfg.mqtt.passwordFile
+      ? { passwordFile: rel(cfg.mqtt.passwordFile), password: await readSecret(file, rel(cfg.mqtt.passwordFile)) }
+      : {}),
+    ...(tls
+      ? {
+          tls: {
+            ...(tls.ca ? { ca: rel(tls.ca) } : {}),
+            ...(tls.cert ? { cert: rel(tls.cert) } : {}),
+            ...(tls.key ? { key: rel(tls.key) } : {}),
+          },
+        }
+      : {}),
   };
   return { ...cfg, dataDir: rel(cfg.dataDir), mqtt, profiles: { dirs: cfg.profiles.dirs.map(rel) } };
 }
@@ -61,34 +71,52 @@ function crossCheck(cfg: GatewayConfig, file: string): ConfigIssue[] {
   dup(cfg.buses, 'buses');
   dup(cfg.devices, 'devices');
   dup(cfg.snmp.pdus, 'snmp.pdus');
-  if (cfg.mqtt.password !== undefined && cfg.mqtt.passwordFile !== undefined) issues.push({ file, path: 'mqtt.passwordFile', message: 'give password or passwordFile, not both' });
+  if (cfg.mqtt.password !== undefined && cfg.mqtt.passwordFile !== undefined)
+    issues.push({ file, path: 'mqtt.passwordFile', message: 'give password or passwordFile, not both' });
   const modbusIds = new Set(cfg.devices.map((d) => d.id));
   cfg.snmp.pdus.forEach((p, i) => {
     const path = `snmp.pdus[${i}]`;
     if (modbusIds.has(p.id)) issues.push({ file, path: `${path}.id`, message: `"${p.id}" is also a Modbus device id` });
     if (p.version === '3' && !p.user) issues.push({ file, path: `${path}.user`, message: 'SNMP v3 needs a user' });
-    if (p.user && p.user.level !== 'noAuthNoPriv' && !p.user.authKey) issues.push({ file, path: `${path}.user.authKey`, message: `level ${p.user.level} needs an authKey` });
-    if (p.user?.level === 'authPriv' && !p.user.privKey) issues.push({ file, path: `${path}.user.privKey`, message: 'level authPriv needs a privKey' });
-    if (p.energyIntervalMs > p.fullIntervalMs) issues.push({ file, path: `${path}.energyIntervalMs`, message: 'energy counters cannot be read less often than the full set' });
+    if (p.user && p.user.level !== 'noAuthNoPriv' && !p.user.authKey)
+      issues.push({ file, path: `${path}.user.authKey`, message: `level ${p.user.level} needs an authKey` });
+    if (p.user?.level === 'authPriv' && !p.user.privKey)
+      issues.push({ file, path: `${path}.user.privKey`, message: 'level authPriv needs a privKey' });
+    if (p.energyIntervalMs > p.fullIntervalMs)
+      issues.push({ file, path: `${path}.energyIntervalMs`, message: 'energy counters cannot be read less often than the full set' });
   });
   const busIds = new Set(cfg.buses.map((b) => b.id));
   const units = new Map<string, number>();
   cfg.devices.forEach((d, i) => {
-    if (!busIds.has(d.bus)) issues.push({ file, path: `devices[${i}].bus`, message: `unknown bus "${d.bus}" (buses: ${[...busIds].join(', ') || 'none'})` });
+    if (!busIds.has(d.bus))
+      issues.push({ file, path: `devices[${i}].bus`, message: `unknown bus "${d.bus}" (buses: ${[...busIds].join(', ') || 'none'})` });
     const key = `${d.bus}/${d.unit}`;
     const prev = units.get(key);
-    if (prev !== undefined) issues.push({ file, path: `devices[${i}].unit`, message: `unit ${d.unit} on bus ${d.bus} is already devices[${prev}]` });
+    if (prev !== undefined)
+      issues.push({ file, path: `devices[${i}].unit`, message: `unit ${d.unit} on bus ${d.bus} is already devices[${prev}]` });
     units.set(key, i);
-    if (d.energyIntervalMs > d.fullIntervalMs) issues.push({ file, path: `devices[${i}].energyIntervalMs`, message: 'energy counters cannot be read less often than the full set' });
+    if (d.energyIntervalMs > d.fullIntervalMs)
+      issues.push({ file, path: `devices[${i}].energyIntervalMs`, message: 'energy counters cannot be read less often than the full set' });
   });
   return [...issues, ...crossCheckTopology(cfg, file)];
 }
 
 /** Checks the devices' profiles against the loaded catalog; reported with the config's own problems. */
-export function checkProfiles(cfg: GatewayConfig, file: string, known: { modbus: ReadonlySet<string>; snmp: ReadonlySet<string> }): ConfigIssue[] {
-  const check = (id: string, path: string, kind: 'modbus' | 'snmp'): ConfigIssue[] => (known[kind].has(id) ? [] : [{
-    file, path, message: `unknown ${kind === 'snmp' ? 'PDU' : 'meter'} profile "${id}" (known: ${[...known[kind]].sort().join(', ')})`,
-  }]);
+export function checkProfiles(
+  cfg: GatewayConfig,
+  file: string,
+  known: { modbus: ReadonlySet<string>; snmp: ReadonlySet<string> },
+): ConfigIssue[] {
+  const check = (id: string, path: string, kind: 'modbus' | 'snmp'): ConfigIssue[] =>
+    known[kind].has(id)
+      ? []
+      : [
+          {
+            file,
+            path,
+            message: `unknown ${kind === 'snmp' ? 'PDU' : 'meter'} profile "${id}" (known: ${[...known[kind]].sort().join(', ')})`,
+          },
+        ];
   return [
     ...cfg.devices.flatMap((d, i) => check(d.profile, `devices[${i}].profile`, 'modbus')),
     ...cfg.snmp.pdus.flatMap((p, i) => check(p.profile, `snmp.pdus[${i}].profile`, 'snmp')),

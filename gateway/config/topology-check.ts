@@ -20,18 +20,26 @@ export function crossCheckTopology(cfg: GatewayConfig, file: string): ConfigIssu
   cfg.topology.circuits.forEach((c, i) => {
     const path = `topology.circuits[${i}]`;
     const prev = circuitIds.get(c.id);
-    if (prev !== undefined) issues.push({ file, path: `${path}.id`, message: `duplicate circuit id "${c.id}" (also topology.circuits[${prev}])` });
+    if (prev !== undefined)
+      issues.push({ file, path: `${path}.id`, message: `duplicate circuit id "${c.id}" (also topology.circuits[${prev}])` });
     circuitIds.set(c.id, i);
-    if (!configuredDevice(cfg, c.meter)) issues.push({ file, path: `${path}.meter`, message: `unknown device "${c.meter}" (devices: ${known()})` });
+    if (!configuredDevice(cfg, c.meter))
+      issues.push({ file, path: `${path}.meter`, message: `unknown device "${c.meter}" (devices: ${known()})` });
     if (PHASES.every((p) => c.phases[p].length === 0)) issues.push({ file, path: `${path}.phases`, message: 'no loads on any phase' });
     for (const phase of PHASES) {
       c.phases[phase].forEach((l, j) => {
         const at = `${path}.phases.${phase}[${j}]`;
-        if (!configuredDevice(cfg, l.device)) issues.push({ file, path: `${at}.device`, message: `unknown device "${l.device}" (devices: ${known()})` });
+        if (!configuredDevice(cfg, l.device))
+          issues.push({ file, path: `${at}.device`, message: `unknown device "${l.device}" (devices: ${known()})` });
         if (l.device === c.meter) issues.push({ file, path: `${at}.device`, message: `"${l.device}" is the circuit's own meter` });
         const key = `${l.device}|${l.channel}`;
         const first = loads.get(key);
-        if (first !== undefined) issues.push({ file, path: `${at}`, message: `${l.device} ${l.channel} is already a load at ${first}: it would be counted twice` });
+        if (first !== undefined)
+          issues.push({
+            file,
+            path: `${at}`,
+            message: `${l.device} ${l.channel} is already a load at ${first}: it would be counted twice`,
+          });
         else loads.set(key, at);
       });
     }
@@ -52,12 +60,20 @@ export function checkTopologyChannels(cfg: GatewayConfig, file: string, profiles
     const meter = channelsOf(c.meter);
     for (const phase of PHASES) {
       if (meter && c.phases[phase].length > 0 && !meter.has(PHASE_CHANNEL[phase])) {
-        issues.push({ file, path: `${path}.phases.${phase}`, message: `meter ${c.meter} does not read power on phase ${phase} (its profile has channels ${[...meter].join(', ')})` });
+        issues.push({
+          file,
+          path: `${path}.phases.${phase}`,
+          message: `meter ${c.meter} does not read power on phase ${phase} (its profile has channels ${[...meter].join(', ')})`,
+        });
       }
       c.phases[phase].forEach((l, j) => {
         const has = channelsOf(l.device);
         if (has && !has.has(l.channel)) {
-          issues.push({ file, path: `${path}.phases.${phase}[${j}].channel`, message: `${l.device} does not read power on channel ${l.channel} (its profile has ${[...has].join(', ')})` });
+          issues.push({
+            file,
+            path: `${path}.phases.${phase}[${j}].channel`,
+            message: `${l.device} does not read power on channel ${l.channel} (its profile has ${[...has].join(', ')})`,
+          });
         }
       });
     }

@@ -31,7 +31,8 @@ function issuesOf(t: Test, text: string): ConfigIssue[] {
 }
 
 t.test('a valid topology with its defaults', async (t) => {
-  const cfg = parseGatewayConfig(`${ROOM}
+  const cfg = parseGatewayConfig(
+    `${ROOM}
 topology:
   circuits:
     - id: busbar-b2
@@ -40,7 +41,9 @@ topology:
       phases:
         L1: [{ device: pdu-r12-a, ratingA: 32 }, { device: pdu-r12-b.u2, channel: 'inlet:1' }]
         L2: [{ device: branch-7, channel: l2 }]
-`, FILE);
+`,
+    FILE,
+  );
   t.same(cfg.topology.circuits[0]!.phases.L1[0], { device: 'pdu-r12-a', channel: 'total', ratingA: 32 });
   t.same(cfg.topology.circuits[0]!.phases.L3, []);
   t.equal(cfg.topology.circuits[0]!.voltageV, 230);
@@ -51,7 +54,9 @@ topology:
 });
 
 t.test('devices and phases that do not exist, and loads counted twice', async (t) => {
-  const issues = issuesOf(t, `${ROOM}
+  const issues = issuesOf(
+    t,
+    `${ROOM}
 topology:
   circuits:
     - id: busbar-b2
@@ -65,12 +70,16 @@ topology:
       meter: branch-7
       ratingA: -3
       phases: {}
-`);
-  t.same(issues.map((i) => `${i.path}: ${i.message}`), [
-    'topology.circuits[0].phases: Unrecognized key: "L4"',
-    'topology.circuits[1].ratingA: Too small: expected number to be >0',
-  ], 'the schema first');
-  const refs = issuesOf(t, `${ROOM}
+`,
+  );
+  t.same(
+    issues.map((i) => `${i.path}: ${i.message}`),
+    ['topology.circuits[0].phases: Unrecognized key: "L4"', 'topology.circuits[1].ratingA: Too small: expected number to be >0'],
+    'the schema first',
+  );
+  const refs = issuesOf(
+    t,
+    `${ROOM}
 topology:
   circuits:
     - id: busbar-b2
@@ -81,19 +90,24 @@ topology:
         L2: [{ device: pdu-r12-a }]
     - { id: busbar-b2, meter: branch-7, ratingA: 63, phases: { L3: [{ device: branch-7 }] } }
     - { id: panel-3, meter: branch-7, ratingA: 63, phases: {} }
-`);
-  t.same(refs.map((i) => `${i.file}: ${i.path}: ${i.message}`), [
-    `${FILE}: topology.circuits[0].meter: unknown device "busbar-b9" (devices: busbar-b2, branch-7, pdu-r12-a, pdu-r12-b)`,
-    `${FILE}: topology.circuits[0].phases.L1[1].device: unknown device "pdu-r99" (devices: busbar-b2, branch-7, pdu-r12-a, pdu-r12-b)`,
-    `${FILE}: topology.circuits[0].phases.L2[0]: pdu-r12-a total is already a load at topology.circuits[0].phases.L1[0]: it would be counted twice`,
-    `${FILE}: topology.circuits[1].id: duplicate circuit id "busbar-b2" (also topology.circuits[0])`,
-    `${FILE}: topology.circuits[1].phases.L3[0].device: "branch-7" is the circuit's own meter`,
-    `${FILE}: topology.circuits[2].phases: no loads on any phase`,
-  ]);
+`,
+  );
+  t.same(
+    refs.map((i) => `${i.file}: ${i.path}: ${i.message}`),
+    [
+      `${FILE}: topology.circuits[0].meter: unknown device "busbar-b9" (devices: busbar-b2, branch-7, pdu-r12-a, pdu-r12-b)`,
+      `${FILE}: topology.circuits[0].phases.L1[1].device: unknown device "pdu-r99" (devices: busbar-b2, branch-7, pdu-r12-a, pdu-r12-b)`,
+      `${FILE}: topology.circuits[0].phases.L2[0]: pdu-r12-a total is already a load at topology.circuits[0].phases.L1[0]: it would be counted twice`,
+      `${FILE}: topology.circuits[1].id: duplicate circuit id "busbar-b2" (also topology.circuits[0])`,
+      `${FILE}: topology.circuits[1].phases.L3[0].device: "branch-7" is the circuit's own meter`,
+      `${FILE}: topology.circuits[2].phases: no loads on any phase`,
+    ],
+  );
 });
 
 t.test('channels the profiles do not read', async (t) => {
-  const cfg = parseGatewayConfig(`${ROOM}
+  const cfg = parseGatewayConfig(
+    `${ROOM}
 topology:
   circuits:
     - id: branch-7
@@ -107,13 +121,26 @@ topology:
       phases:
         L2: [{ device: branch-7, channel: 'outlet:4' }]
         L3: [{ device: pdu-r12-b, channel: 'outlet:4' }]
-`, FILE);
+`,
+    FILE,
+  );
   const catalogs = await builtinCatalogs();
   const issues = checkTopologyChannels(cfg, FILE, catalogs);
-  t.same(issues.map((i) => i.path), ['topology.circuits[1].phases.L2[0].channel'], 'the B23 has no outlets; PDU outlets are known only at run time');
+  t.same(
+    issues.map((i) => i.path),
+    ['topology.circuits[1].phases.L2[0].channel'],
+    'the B23 has no outlets; PDU outlets are known only at run time',
+  );
   t.match(issues[0]!.message, /^branch-7 does not read power on channel outlet:4 \(its profile has .*l2/);
-  const sdmOk = checkTopologyChannels(parseGatewayConfig(`${ROOM}
+  const sdmOk = checkTopologyChannels(
+    parseGatewayConfig(
+      `${ROOM}
 topology: { circuits: [{ id: c, meter: busbar-b2, ratingA: 63, phases: { L1: [{ device: branch-7 }] } }] }
-`, FILE), FILE, catalogs);
+`,
+      FILE,
+    ),
+    FILE,
+    catalogs,
+  );
   t.same(sdmOk, [], 'the SDM630 reads l1..l3 and the B23 its total');
 });

@@ -14,7 +14,11 @@ export const PHASE_CHANNEL: Record<Phase, string> = { L1: 'l1', L2: 'l2', L3: 'l
 export const Load = z.strictObject({
   device: Id.describe('a Modbus device id or a PDU id (a daisy-chained unit as <pdu id>.u<N>)'),
   channel: Channel.default('total').describe('which of its channels draws from this phase: total, inlet:N, phase:N, l1..l3, outlet:N'),
-  ratingA: z.number().positive().optional().describe('rated current of the load\'s own supply (PDU inlet breaker): load alerts and the counter jump check'),
+  ratingA: z
+    .number()
+    .positive()
+    .optional()
+    .describe("rated current of the load's own supply (PDU inlet breaker): load alerts and the counter jump check"),
 });
 export type Load = z.infer<typeof Load>;
 
@@ -23,29 +27,57 @@ export const Circuit = z.strictObject({
   meter: Id.describe('device id of the master meter of this circuit; it must read power per phase (channels l1, l2, l3)'),
   ratingA: z.number().positive().describe('rated current per phase (breaker or busbar rating)'),
   voltageV: z.number().positive().default(230).describe('phase-to-neutral voltage, for the rated power'),
-  phases: z.strictObject({
-    L1: z.array(Load).default([]),
-    L2: z.array(Load).default([]),
-    L3: z.array(Load).default([]),
-  }).describe('the loads on each phase of the meter'),
+  phases: z
+    .strictObject({
+      L1: z.array(Load).default([]),
+      L2: z.array(Load).default([]),
+      L3: z.array(Load).default([]),
+    })
+    .describe('the loads on each phase of the meter'),
 });
 export type Circuit = z.infer<typeof Circuit>;
 
 export const ChecksConfig = z.strictObject({
   windowMs: z.number().int().min(10_000).default(60_000).describe('length of one check window; poll intervals should divide it'),
   graceMs: z.number().int().min(0).default(10_000).describe('how long after a window ends its late poll results are still counted'),
-  tolerancePct: z.number().min(0).max(100).default(5).describe('sum check: allowed difference between the loads and the meter, in percent of the meter'),
+  tolerancePct: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(5)
+    .describe('sum check: allowed difference between the loads and the meter, in percent of the meter'),
   toleranceFloorW: z.number().min(0).default(150).describe('sum check: allowed difference in watts at light load (whichever is larger)'),
   raiseAfterWindows: z.number().int().min(1).default(3).describe('windows in a row out of tolerance before an alert is raised'),
   clearAfterWindows: z.number().int().min(1).default(3).describe('windows in a row within tolerance before it is cleared'),
-  imbalancePct: z.number().min(1).default(20).describe('current imbalance of a circuit (largest deviation from the mean, in percent of the mean)'),
+  imbalancePct: z
+    .number()
+    .min(1)
+    .default(20)
+    .describe('current imbalance of a circuit (largest deviation from the mean, in percent of the mean)'),
   imbalanceMinA: z.number().min(0).default(5).describe('below this mean current per phase the imbalance is not judged'),
   loadWarnPct: z.number().min(1).default(80).describe('current against the rating that raises a warning'),
   loadCriticalPct: z.number().min(1).default(100).describe('current against the rating that raises a critical alert'),
   wiringWindows: z.number().int().min(4).max(1440).default(30).describe('windows kept per circuit for the wiring inference'),
-  lostAfterPolls: z.number().int().min(1).default(4).describe('a device is lost after this many failed polls in a row and as many energy intervals without a reading (or ten times that silence)'),
-  frozenAfterMs: z.number().int().min(60_000).default(900_000).describe('identical power, current and voltage under load in every full poll for this long (and 3 polls at least): readings frozen'),
-  eventAlertHoldMs: z.number().int().min(0).default(86_400_000).describe('how long a one-time alert (counter reset, device swap) stays active'),
+  lostAfterPolls: z
+    .number()
+    .int()
+    .min(1)
+    .default(4)
+    .describe(
+      'a device is lost after this many failed polls in a row and as many energy intervals without a reading (or ten times that silence)',
+    ),
+  frozenAfterMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .default(900_000)
+    .describe('identical power, current and voltage under load in every full poll for this long (and 3 polls at least): readings frozen'),
+  eventAlertHoldMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(86_400_000)
+    .describe('how long a one-time alert (counter reset, device swap) stays active'),
 });
 export type ChecksConfig = z.infer<typeof ChecksConfig>;
 

@@ -33,7 +33,10 @@ export class CommitCycle {
       if (alerts.length > 0) outbox.append('alerts', alerts, clock.now());
       if (journal.takeAlertsChanged()) publisher.publishActiveAlerts();
       outbox.commit();
-      if (outbox.size.lastSeq !== state.data.lastSeq) state.update((s) => { s.lastSeq = outbox.size.lastSeq; });
+      if (outbox.size.lastSeq !== state.data.lastSeq)
+        state.update((s) => {
+          s.lastSeq = outbox.size.lastSeq;
+        });
       publisher.pump();
     } catch (err) {
       // Disk full or I/O trouble: reported, kept in memory, tried again next time.

@@ -57,27 +57,45 @@ export class Outbox {
   private acks: [number, number][] = [];
   private stats: OutboxStats;
   private readonly stmt: {
-    insert: Database.Statement; latest: Database.Statement; take: Database.Statement; del: Database.Statement;
-    oldest: Database.Statement; trim: Database.Statement; rangeSize: Database.Statement; first: Database.Statement;
+    insert: Database.Statement;
+    latest: Database.Statement;
+    take: Database.Statement;
+    del: Database.Statement;
+    oldest: Database.Statement;
+    trim: Database.Statement;
+    rangeSize: Database.Statement;
+    first: Database.Statement;
   };
   /** Gap events (what bounds, a full disk or a lost file cost) not yet taken for publishing. */
   private readonly gaps: GatewayEvent[] = [];
   commits = 0;
 
-  private constructor(db: Database.Database, private readonly opt: OutboxOptions, private readonly clock: Clock) {
+  private constructor(
+    db: Database.Database,
+    private readonly opt: OutboxOptions,
+    private readonly clock: Clock,
+  ) {
     this.db = db;
     this.stmt = {
       insert: db.prepare('INSERT INTO items (kind, ts, count, body) VALUES (?, ?, ?, ?)'),
       latest: db.prepare('INSERT INTO latest (key, seq) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET seq = excluded.seq'),
       take: db.prepare('SELECT seq, kind, ts, count, body FROM items WHERE seq > ? ORDER BY seq LIMIT ?'),
       del: db.prepare('DELETE FROM items WHERE seq BETWEEN ? AND ?'),
-      oldest: db.prepare('SELECT seq, ts, count, length(CAST(body AS BLOB)) AS bytes FROM items WHERE seq NOT IN (SELECT seq FROM latest) ORDER BY seq LIMIT ?'),
+      oldest: db.prepare(
+        'SELECT seq, ts, count, length(CAST(body AS BLOB)) AS bytes FROM items WHERE seq NOT IN (SELECT seq FROM latest) ORDER BY seq LIMIT ?',
+      ),
       trim: db.prepare('DELETE FROM items WHERE seq = ?'),
-      rangeSize: db.prepare('SELECT count(*) AS items, coalesce(sum(count), 0) AS entries, coalesce(sum(length(CAST(body AS BLOB))), 0) AS bytes FROM items WHERE seq BETWEEN ? AND ?'),
+      rangeSize: db.prepare(
+        'SELECT count(*) AS items, coalesce(sum(count), 0) AS entries, coalesce(sum(length(CAST(body AS BLOB))), 0) AS bytes FROM items WHERE seq BETWEEN ? AND ?',
+      ),
       first: db.prepare('SELECT ts FROM items ORDER BY seq LIMIT 1'),
     };
     // One scan at open; afterwards the totals are kept as items come and go.
-    const s = db.prepare('SELECT count(*) AS items, coalesce(sum(count), 0) AS entries, coalesce(sum(length(CAST(body AS BLOB))), 0) AS bytes FROM items').get() as Omit<OutboxStats, 'lastSeq'>;
+    const s = db
+      .prepare(
+        'SELECT count(*) AS items, coalesce(sum(count), 0) AS entries, coalesce(sum(length(CAST(body AS BLOB))), 0) AS bytes FROM items',
+      )
+      .get() as Omit<OutboxStats, 'lastSeq'>;
     const last = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'items'").get() as { seq: number } | undefined;
     this.stats = { ...s, lastSeq: last?.seq ?? 0 };
   }
@@ -96,7 +114,16 @@ export class Outbox {
       onReset(String(err), movedTo);
       const fresh = new Outbox(openDb(opt), opt, clock);
       // What the lost file held is unknown beyond its sequence range: the whole range is announced as a gap.
-      fresh.gaps.push({ type: 'gap', ts: clock.now(), reason: 'outbox_reset', fromSeq: 0, toSeq: opt.seqFloor ?? 0, fromTs: 0, toTs: clock.now(), readings: 0 });
+      fresh.gaps.push({
+        type: 'gap',
+        ts: clock.now(),
+        reason: 'outbox_reset',
+        fromSeq: 0,
+        toSeq: opt.seqFloor ?? 0,
+        fromTs: 0,
+        toTs: clock.now(),
+        readings: 0,
+      });
       return fresh;
     }
   }
@@ -116,8 +143,14 @@ export class Outbox {
       if (lost.length === 0) return;
       const seq = this.stats.lastSeq;
       this.gaps.push({
-        type: 'gap', ts: this.clock.now(), reason: 'disk_full', fromSeq: seq, toSeq: seq,
-        fromTs: Math.min(...lost.map((p) => p.ts)), toTs: Math.max(...lost.map((p) => p.ts)), readings: lost.reduce((n, p) => n + p.count, 0),
+        type: 'gap',
+        ts: this.clock.now(),
+        reason: 'disk_full',
+        fromSeq: seq,
+        toSeq: seq,
+        fromTs: Math.min(...lost.map((p) => p.ts)),
+        toTs: Math.max(...lost.map((p) => p.ts)),
+        readings: lost.reduce((n, p) => n + p.count, 0),
       });
     }
   }
@@ -224,8 +257,14 @@ export class Outbox {
     for (const d of dropped) {
       const rows = d.rows;
       this.gaps.push({
-        type: 'gap', ts: this.clock.now(), reason: d.reason, fromSeq: rows[0]!.seq, toSeq: rows[rows.length - 1]!.seq,
-        fromTs: Math.min(...rows.map((r) => r.ts)), toTs: Math.max(...rows.map((r) => r.ts)), readings: rows.reduce((n, r) => n + r.count, 0),
+        type: 'gap',
+        ts: this.clock.now(),
+        reason: d.reason,
+        fromSeq: rows[0]!.seq,
+        toSeq: rows[rows.length - 1]!.seq,
+        fromTs: Math.min(...rows.map((r) => r.ts)),
+        toTs: Math.max(...rows.map((r) => r.ts)),
+        readings: rows.reduce((n, r) => n + r.count, 0),
       });
     }
   }
@@ -240,7 +279,10 @@ function openDb(opt: OutboxOptions): Database.Database {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new OutboxCorruptError(`quick_check: ${String(check)}`);
     db.exec(SCHEMA);
-    if (opt.seqFloor) db.prepare("INSERT INTO sqlite_sequence (name, seq) SELECT 'items', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'items')").run(opt.seqFloor);
+    if (opt.seqFloor)
+      db.prepare(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'items', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'items')",
+      ).run(opt.seqFloor);
     return db;
   } catch (err) {
     db.close();

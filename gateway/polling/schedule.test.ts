@@ -33,15 +33,69 @@ t.test('dueKind: a full poll takes precedence over an energy poll', async (t) =>
 t.test('advance: next ticks and missed ticks', async (t) => {
   const intervals = { energyMs: 15_000, fullMs: 60_000 };
   const cases: { name: string; due: Due; kind: PollKind; now: number; want: { due: Due; missed: number } }[] = [
-    { name: 'energy poll on time', due: { energyAtMs: 15_000, fullAtMs: 60_000 }, kind: 'energy', now: 15_200, want: { due: { energyAtMs: 30_000, fullAtMs: 60_000 }, missed: 0 } },
-    { name: 'energy poll just under one interval late', due: { energyAtMs: 15_000, fullAtMs: 60_000 }, kind: 'energy', now: 29_999, want: { due: { energyAtMs: 30_000, fullAtMs: 60_000 }, missed: 0 } },
-    { name: 'energy poll one interval late', due: { energyAtMs: 15_000, fullAtMs: 60_000 }, kind: 'energy', now: 30_000, want: { due: { energyAtMs: 45_000, fullAtMs: 60_000 }, missed: 1 } },
-    { name: 'energy poll overran two ticks', due: { energyAtMs: 15_000, fullAtMs: 60_000 }, kind: 'energy', now: 47_000, want: { due: { energyAtMs: 60_000, fullAtMs: 60_000 }, missed: 2 } },
-    { name: 'energy poll leaves an overdue full tick alone', due: { energyAtMs: 15_000, fullAtMs: 60_000 }, kind: 'energy', now: 70_000, want: { due: { energyAtMs: 75_000, fullAtMs: 60_000 }, missed: 3 } },
-    { name: 'full poll pushes the energy tick too', due: { energyAtMs: 60_000, fullAtMs: 60_000 }, kind: 'full', now: 60_300, want: { due: { energyAtMs: 75_000, fullAtMs: 120_000 }, missed: 0 } },
-    { name: 'full poll that took 20 s', due: { energyAtMs: 60_000, fullAtMs: 60_000 }, kind: 'full', now: 80_000, want: { due: { energyAtMs: 90_000, fullAtMs: 120_000 }, missed: 0 } },
-    { name: 'full poll overran two full ticks', due: { energyAtMs: 60_000, fullAtMs: 60_000 }, kind: 'full', now: 185_000, want: { due: { energyAtMs: 195_000, fullAtMs: 240_000 }, missed: 2 } },
-    { name: 'poll finishing before its tick counts no misses', due: { energyAtMs: 15_000, fullAtMs: 60_000 }, kind: 'energy', now: 10_000, want: { due: { energyAtMs: 15_000, fullAtMs: 60_000 }, missed: 0 } },
+    {
+      name: 'energy poll on time',
+      due: { energyAtMs: 15_000, fullAtMs: 60_000 },
+      kind: 'energy',
+      now: 15_200,
+      want: { due: { energyAtMs: 30_000, fullAtMs: 60_000 }, missed: 0 },
+    },
+    {
+      name: 'energy poll just under one interval late',
+      due: { energyAtMs: 15_000, fullAtMs: 60_000 },
+      kind: 'energy',
+      now: 29_999,
+      want: { due: { energyAtMs: 30_000, fullAtMs: 60_000 }, missed: 0 },
+    },
+    {
+      name: 'energy poll one interval late',
+      due: { energyAtMs: 15_000, fullAtMs: 60_000 },
+      kind: 'energy',
+      now: 30_000,
+      want: { due: { energyAtMs: 45_000, fullAtMs: 60_000 }, missed: 1 },
+    },
+    {
+      name: 'energy poll overran two ticks',
+      due: { energyAtMs: 15_000, fullAtMs: 60_000 },
+      kind: 'energy',
+      now: 47_000,
+      want: { due: { energyAtMs: 60_000, fullAtMs: 60_000 }, missed: 2 },
+    },
+    {
+      name: 'energy poll leaves an overdue full tick alone',
+      due: { energyAtMs: 15_000, fullAtMs: 60_000 },
+      kind: 'energy',
+      now: 70_000,
+      want: { due: { energyAtMs: 75_000, fullAtMs: 60_000 }, missed: 3 },
+    },
+    {
+      name: 'full poll pushes the energy tick too',
+      due: { energyAtMs: 60_000, fullAtMs: 60_000 },
+      kind: 'full',
+      now: 60_300,
+      want: { due: { energyAtMs: 75_000, fullAtMs: 120_000 }, missed: 0 },
+    },
+    {
+      name: 'full poll that took 20 s',
+      due: { energyAtMs: 60_000, fullAtMs: 60_000 },
+      kind: 'full',
+      now: 80_000,
+      want: { due: { energyAtMs: 90_000, fullAtMs: 120_000 }, missed: 0 },
+    },
+    {
+      name: 'full poll overran two full ticks',
+      due: { energyAtMs: 60_000, fullAtMs: 60_000 },
+      kind: 'full',
+      now: 185_000,
+      want: { due: { energyAtMs: 195_000, fullAtMs: 240_000 }, missed: 2 },
+    },
+    {
+      name: 'poll finishing before its tick counts no misses',
+      due: { energyAtMs: 15_000, fullAtMs: 60_000 },
+      kind: 'energy',
+      now: 10_000,
+      want: { due: { energyAtMs: 15_000, fullAtMs: 60_000 }, missed: 0 },
+    },
   ];
   for (const c of cases) t.same(advance(c.due, c.kind, c.now, intervals), c.want, c.name);
 });

@@ -20,7 +20,12 @@ export function dueKind(due: Due, nowMs: number): PollKind | undefined {
 }
 
 /** After a poll of `kind` that ended at `nowMs`: the next ticks, and how many were missed (overruns). */
-export function advance(due: Due, kind: PollKind, nowMs: number, intervals: { energyMs: number; fullMs: number }): { due: Due; missed: number } {
+export function advance(
+  due: Due,
+  kind: PollKind,
+  nowMs: number,
+  intervals: { energyMs: number; fullMs: number },
+): { due: Due; missed: number } {
   const fullAtMs = kind === 'full' ? nextTick(nowMs, intervals.fullMs) : due.fullAtMs;
   const energyAtMs = nextTick(nowMs, intervals.energyMs);
   const scheduled = kind === 'full' ? due.fullAtMs : due.energyAtMs;

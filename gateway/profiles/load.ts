@@ -54,7 +54,10 @@ export async function loadProfiles(dirs: readonly string[]): Promise<ProfileCata
   return (await loadCatalogs(dirs)).modbus;
 }
 
-export function parseAnyProfile(text: string, file: string): { kind?: keyof Catalogs; profile?: ResolvedProfile | ResolvedSnmpProfile; issues: ConfigIssue[] } {
+export function parseAnyProfile(
+  text: string,
+  file: string,
+): { kind?: keyof Catalogs; profile?: ResolvedProfile | ResolvedSnmpProfile; issues: ConfigIssue[] } {
   const doc = parseYamlDoc(text, file);
   if (!doc.ok) return { issues: doc.issues };
   const value = doc.value as Record<string, unknown>;

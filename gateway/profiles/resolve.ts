@@ -57,12 +57,20 @@ export function resolveProfile(p: ModbusProfile, file: string): { profile?: Reso
       if (x.words === undefined) issue(`${path}.words`, 'a string needs its register count in `words`');
       words = x.words ?? 1;
     } else {
-      if (x.words !== undefined && x.words !== TYPE_WORDS[type]) issue(`${path}.words`, `${type} occupies ${TYPE_WORDS[type]} register(s), not ${x.words}`);
+      if (x.words !== undefined && x.words !== TYPE_WORDS[type])
+        issue(`${path}.words`, `${type} occupies ${TYPE_WORDS[type]} register(s), not ${x.words}`);
       words = TYPE_WORDS[type];
     }
     if (x.address + words > 0x10000) issue(`${path}.address`, 'value runs past register 65535');
     if (words > p.modbus.maxRegistersPerRequest) issue(`${path}.words`, `value needs ${words} registers, more than maxRegistersPerRequest`);
-    return { fn: x.function ?? d.function, address: x.address, words, type, wordOrder: x.wordOrder ?? d.wordOrder, byteOrder: x.byteOrder ?? d.byteOrder };
+    return {
+      fn: x.function ?? d.function,
+      address: x.address,
+      words,
+      type,
+      wordOrder: x.wordOrder ?? d.wordOrder,
+      byteOrder: x.byteOrder ?? d.byteOrder,
+    };
   };
 
   if (!(p.modbus.maxRegistersSource in p.sources)) issue('modbus.maxRegistersSource', `unknown source "${p.modbus.maxRegistersSource}"`);
@@ -70,15 +78,24 @@ export function resolveProfile(p: ModbusProfile, file: string): { profile?: Reso
   const fields = p.modbus.fields.map((f, i): ResolvedField => {
     const path = `modbus.fields[${i}]`;
     const loc = locate(f, path);
-    if (isCounter(f.measurement) && !f.counter) issue(`${path}.counter`, `${f.measurement} is an energy counter: declare its bits and resolutionKwh`);
+    if (isCounter(f.measurement) && !f.counter)
+      issue(`${path}.counter`, `${f.measurement} is an energy counter: declare its bits and resolutionKwh`);
     if (!isCounter(f.measurement) && f.counter) issue(`${path}.counter`, 'only energy_* measurements are counters');
     if (loc.type === 'string') issue(`${path}.type`, 'a measurement must be numeric');
     f.notAvailable.forEach((raw, k) => {
-      if (normalizeHex(raw).length !== loc.words * 4) issue(`${path}.notAvailable[${k}]`, `"${raw}" has ${normalizeHex(raw).length} hex digits; a ${loc.type} spans ${loc.words * 4}`);
+      if (normalizeHex(raw).length !== loc.words * 4)
+        issue(`${path}.notAvailable[${k}]`, `"${raw}" has ${normalizeHex(raw).length} hex digits; a ${loc.type} spans ${loc.words * 4}`);
     });
     return {
-      ...loc, key: `${f.measurement}:${f.channel}`, measurement: f.measurement, channel: f.channel, scale: f.scale, offset: f.offset,
-      notAvailable: f.notAvailable.map(normalizeHex), ...(f.transform ? { transform: f.transform } : {}), ...(f.counter ? { counter: f.counter } : {}),
+      ...loc,
+      key: `${f.measurement}:${f.channel}`,
+      measurement: f.measurement,
+      channel: f.channel,
+      scale: f.scale,
+      offset: f.offset,
+      notAvailable: f.notAvailable.map(normalizeHex),
+      ...(f.transform ? { transform: f.transform } : {}),
+      ...(f.counter ? { counter: f.counter } : {}),
     };
   });
 
@@ -102,9 +119,15 @@ export function resolveProfile(p: ModbusProfile, file: string): { profile?: Reso
   return {
     issues,
     profile: {
-      id: p.id, manufacturer: p.manufacturer, model: p.model,
-      maxRegistersPerRequest: p.modbus.maxRegistersPerRequest, maxGapRegisters: p.modbus.maxGapRegisters,
-      identifyPriority: p.modbus.identifyPriority, serial, identify, fields,
+      id: p.id,
+      manufacturer: p.manufacturer,
+      model: p.model,
+      maxRegistersPerRequest: p.modbus.maxRegistersPerRequest,
+      maxGapRegisters: p.modbus.maxGapRegisters,
+      identifyPriority: p.modbus.identifyPriority,
+      serial,
+      identify,
+      fields,
     },
   };
 }

@@ -9,7 +9,14 @@ export type ValueType = z.infer<typeof ValueType>;
 
 /** Registers a value of a fixed-size type occupies; strings say their length with `words`. */
 export const TYPE_WORDS: Record<Exclude<ValueType, 'string'>, number> = {
-  u16: 1, i16: 1, u32: 2, i32: 2, u64: 4, i64: 4, f32: 2, f64: 4,
+  u16: 1,
+  i16: 1,
+  u32: 2,
+  i32: 2,
+  u64: 4,
+  i64: 4,
+  f32: 2,
+  f64: 4,
 };
 
 export const RegisterFunction = z.enum(['holding', 'input']).describe('holding = FC03, input = FC04');
@@ -30,10 +37,16 @@ const Location = z.strictObject({
 });
 
 export const CounterSpec = z.strictObject({
-  bits: z.number().int().refine((b) => [16, 32, 64].includes(b), 'bits must be 16, 32 or 64')
+  bits: z
+    .number()
+    .int()
+    .refine((b) => [16, 32, 64].includes(b), 'bits must be 16, 32 or 64')
     .describe('width of the counter register; an integer counter rolls over at 2^bits raw units (2^(bits-1) if signed)'),
   resolutionKwh: z.number().positive().describe('smallest step of the counter in kWh (for floats: at 10^5 kWh)'),
-  signed: z.boolean().optional().describe('SNMP: the object is a signed Integer32, so it wraps at 2^31 (Modbus takes this from the register type)'),
+  signed: z
+    .boolean()
+    .optional()
+    .describe('SNMP: the object is a signed Integer32, so it wraps at 2^31 (Modbus takes this from the register type)'),
 });
 
 export const Field = Location.extend({
@@ -68,16 +81,22 @@ export const ModbusProfile = z.strictObject({
   modbus: z.strictObject({
     maxRegistersPerRequest: z.number().int().min(1).max(125).describe('device limit for one FC03/FC04 read'),
     maxRegistersSource: SourceRef,
-    maxGapRegisters: z.number().int().min(0).max(125).default(0)
+    maxGapRegisters: z
+      .number()
+      .int()
+      .min(0)
+      .max(125)
+      .default(0)
       .describe('unused registers a merged read may span; the device must answer them (often as 0)'),
-    defaults: z.strictObject({
-      function: RegisterFunction.default('holding'),
-      type: ValueType.default('u16'),
-      wordOrder: z.enum(['big', 'little']).default('big'),
-      byteOrder: z.enum(['big', 'little']).default('big'),
-    }).prefault({}),
-    serial: z.array(SerialLocation).default([])
-      .describe('serial-number registers, tried in order; empty when the meter has none'),
+    defaults: z
+      .strictObject({
+        function: RegisterFunction.default('holding'),
+        type: ValueType.default('u16'),
+        wordOrder: z.enum(['big', 'little']).default('big'),
+        byteOrder: z.enum(['big', 'little']).default('big'),
+      })
+      .prefault({}),
+    serial: z.array(SerialLocation).default([]).describe('serial-number registers, tried in order; empty when the meter has none'),
     identify: z.array(Probe).min(1).describe('all probes must pass for `scan` to name this profile'),
     identifyPriority: z.number().int().default(0).describe('higher is tried first; specific signatures before structural guesses'),
     fields: z.array(Field).min(1),

@@ -13,7 +13,8 @@ export function resolveSnmpProfile(p: SnmpProfile, file: string): { profile?: Re
     if (!(source in p.sources)) issue(`${path}.source`, `unknown source "${source}" (sources: ${Object.keys(p.sources).join(', ')})`);
   };
   const counterCheck = (v: { measurement: string; counter?: unknown }, path: string) => {
-    if (isCounter(v.measurement as never) && !v.counter) issue(`${path}.counter`, `${v.measurement} is an energy counter: declare its bits and resolutionKwh`);
+    if (isCounter(v.measurement as never) && !v.counter)
+      issue(`${path}.counter`, `${v.measurement} is an energy counter: declare its bits and resolutionKwh`);
     if (!isCounter(v.measurement as never) && v.counter) issue(`${path}.counter`, 'only energy_* measurements are counters');
   };
   cite(p.snmp.identity.source, 'snmp.identity');
@@ -24,10 +25,12 @@ export function resolveSnmpProfile(p: SnmpProfile, file: string): { profile?: Re
     if (names.has(t.name)) issue(`${path}.name`, `table name "${t.name}" is used twice`);
     names.add(t.name);
     const known = new Set([...t.index, ...Object.keys(t.vars)]);
-    if ('index' in t.unit && !t.index.includes(t.unit.index)) issue(`${path}.unit.index`, `"${t.unit.index}" is not one of the index parts ${t.index.join(', ')}`);
+    if ('index' in t.unit && !t.index.includes(t.unit.index))
+      issue(`${path}.unit.index`, `"${t.unit.index}" is not one of the index parts ${t.index.join(', ')}`);
     if ('template' in t.channel) {
       for (const m of t.channel.template.matchAll(/\{([^}]*)\}/g)) {
-        if (!known.has(m[1]!)) issue(`${path}.channel.template`, `unknown variable {${m[1]}} (index parts and vars: ${[...known].join(', ')})`);
+        if (!known.has(m[1]!))
+          issue(`${path}.channel.template`, `unknown variable {${m[1]}} (index parts and vars: ${[...known].join(', ')})`);
       }
     }
     t.columns.forEach((c, j) => {

@@ -37,15 +37,23 @@ export const SnmpTable = z.strictObject({
   index: z.array(IndexName).min(1).describe('names of the row index parts, in order'),
   unit: UnitFrom.default({ const: 1 }),
   channel: ChannelFrom,
-  vars: z.record(IndexName, z.strictObject({ column: ColumnNo })).default({}).describe('template variables read from columns'),
+  vars: z
+    .record(IndexName, z.strictObject({ column: ColumnNo }))
+    .default({})
+    .describe('template variables read from columns'),
   columns: z.array(SnmpColumn).default([]),
-  bySensor: z.strictObject({
-    index: IndexName.describe('the index part that names the sensor type'),
-    column: ColumnNo.describe('the value column'),
-    decimalDigits: z.strictObject({ table: Oid, column: ColumnNo }).optional()
-      .describe('a table with the same index giving the decimal digits of each value'),
-    map: z.record(z.string().regex(/^\d+$/), SnmpValue),
-  }).optional().describe('tables with one row per sensor type (Raritan PDU2-MIB)'),
+  bySensor: z
+    .strictObject({
+      index: IndexName.describe('the index part that names the sensor type'),
+      column: ColumnNo.describe('the value column'),
+      decimalDigits: z
+        .strictObject({ table: Oid, column: ColumnNo })
+        .optional()
+        .describe('a table with the same index giving the decimal digits of each value'),
+      map: z.record(z.string().regex(/^\d+$/), SnmpValue),
+    })
+    .optional()
+    .describe('tables with one row per sensor type (Raritan PDU2-MIB)'),
   unsupported: z.array(z.number().int()).default([-1]).describe('raw values meaning "not supported"'),
   source: SourceRef,
 });
@@ -70,7 +78,9 @@ export const SnmpProfile = z.strictObject({
     probe: Oid.optional().describe('an OID only this family answers, for agents with an unknown sysObjectID'),
     primaryUnit: z.number().int().min(0).default(1).describe('the unit number of a PDU that is not daisy-chained'),
     identity: SnmpIdentity,
-    resetTime: z.strictObject({ table: z.string(), column: ColumnNo, source: SourceRef }).optional()
+    resetTime: z
+      .strictObject({ table: z.string(), column: ColumnNo, source: SourceRef })
+      .optional()
       .describe("the vendor's energy-reset time, a column of one of the tables (by table name)"),
     tables: z.array(SnmpTable).min(1),
   }),

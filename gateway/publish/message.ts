@@ -28,7 +28,7 @@ export function batchItems(items: readonly OutboxItem[], maxBytes: number, histo
   const out: OutboxItem[] = [];
   let bytes = 256;
   for (const it of items) {
-    if (it.kind !== first.kind || (it.ts < historicalBefore) !== historical) break;
+    if (it.kind !== first.kind || it.ts < historicalBefore !== historical) break;
     const size = Buffer.byteLength(it.body);
     if (out.length > 0 && bytes + size > maxBytes) break;
     out.push(it);
@@ -42,9 +42,27 @@ export function buildMessage(items: readonly OutboxItem[], env: Envelope, histor
   const kind = items[0]!.kind;
   const seq = items[0]!.seq;
   const seqEnd = items[items.length - 1]!.seq;
-  const head = JSON.stringify({ v: SCHEMA_VERSION, gateway: env.gateway, boot: env.boot, seq, seqEnd, sentAt: env.sentAt, historical: kind === 'readings' ? historical : undefined });
-  const body = items.map((i) => i.body.slice(1, -1)).filter((b) => b.length > 0).join(',');
-  return { kind, seq, seqEnd, historical, entries: items.reduce((n, i) => n + i.count, 0), payload: `${head.slice(0, -1)},"${FIELD[kind]}":[${body}]}` };
+  const head = JSON.stringify({
+    v: SCHEMA_VERSION,
+    gateway: env.gateway,
+    boot: env.boot,
+    seq,
+    seqEnd,
+    sentAt: env.sentAt,
+    historical: kind === 'readings' ? historical : undefined,
+  });
+  const body = items
+    .map((i) => i.body.slice(1, -1))
+    .filter((b) => b.length > 0)
+    .join(',');
+  return {
+    kind,
+    seq,
+    seqEnd,
+    historical,
+    entries: items.reduce((n, i) => n + i.count, 0),
+    payload: `${head.slice(0, -1)},"${FIELD[kind]}":[${body}]}`,
+  };
 }
 
 /** Checks a payload against its wire schema; returns the problem, or undefined if it may be sent. */
@@ -57,5 +75,10 @@ export function checkPayload(kind: TopicKind, payload: string, maxBytes: number)
     return `not JSON: ${(err as Error).message}`;
   }
   const r = MESSAGE_SCHEMAS[kind].safeParse(value);
-  return r.success ? undefined : r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return r.success
+    ? undefined
+    : r.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
 }

@@ -5,7 +5,15 @@
 // would otherwise hold the stop forever while MQTT.js reconnects (the status waits for that reconnect).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { type Alert, MAX_PAYLOAD_BYTES, type MetaMessage, type StatusMessage, SCHEMA_VERSION, topicFor, type TopicKind } from '../../protocol/wire.js';
+import {
+  type Alert,
+  MAX_PAYLOAD_BYTES,
+  type MetaMessage,
+  type StatusMessage,
+  SCHEMA_VERSION,
+  topicFor,
+  type TopicKind,
+} from '../../protocol/wire.js';
 import type { Clock } from '../../common/clock.js';
 import type { Outbox, OutboxItem } from '../outbox/outbox.js';
 import { Counters } from '../status/counters.js';
@@ -94,8 +102,14 @@ export class Publisher {
     const o = this.opt;
     const offline = this.status('offline');
     const options: IClientOptions = {
-      clientId: o.clientId, clean: false, protocolVersion: 4, keepalive: o.keepaliveS, reconnectPeriod: o.reconnectMinMs,
-      connectTimeout: 10_000, queueQoSZero: false, resubscribe: false,
+      clientId: o.clientId,
+      clean: false,
+      protocolVersion: 4,
+      keepalive: o.keepaliveS,
+      reconnectPeriod: o.reconnectMinMs,
+      connectTimeout: 10_000,
+      queueQoSZero: false,
+      resubscribe: false,
       will: { topic: this.topic('status'), payload: Buffer.from(JSON.stringify(offline)), qos: 1, retain: true },
       ...(o.username ? { username: o.username, password: o.password ?? '' } : {}),
       ...(o.tls ? { ...o.tls, rejectUnauthorized: true } : {}),
@@ -128,7 +142,11 @@ export class Publisher {
       this.deps.log.warn({ err }, 'broker error');
     });
     this.timers.push(setInterval(() => this.pump(), 200));
-    this.timers.push(setInterval(() => { if (this.connected) this.publishRetained('status', this.status('online')); }, o.statusIntervalMs));
+    this.timers.push(
+      setInterval(() => {
+        if (this.connected) this.publishRetained('status', this.status('online'));
+      }, o.statusIntervalMs),
+    );
   }
 
   /**
@@ -142,7 +160,10 @@ export class Publisher {
     if (!c) return {};
     let offlineAcked: boolean | undefined;
     if (this.connected) {
-      const status = c.publishAsync(this.topic('status'), JSON.stringify(this.status('offline')), { qos: 1, retain: true }).then(() => true, () => false);
+      const status = c.publishAsync(this.topic('status'), JSON.stringify(this.status('offline')), { qos: 1, retain: true }).then(
+        () => true,
+        () => false,
+      );
       // Not acknowledged in time, or the connection dropped (the broker went away with it): waited enough.
       let timer: NodeJS.Timeout | undefined;
       let dropped: (() => void) | undefined;
@@ -155,7 +176,11 @@ export class Publisher {
         clearTimeout(timer);
         c.off('close', dropped!);
       });
-      if (!offlineAcked) this.deps.log.warn({ waitedMs: OFFLINE_ACK_WAIT_MS }, 'the broker did not acknowledge the offline status; its retained will says offline instead');
+      if (!offlineAcked)
+        this.deps.log.warn(
+          { waitedMs: OFFLINE_ACK_WAIT_MS },
+          'the broker did not acknowledge the offline status; its retained will says offline instead',
+        );
     }
     // Forced: in-flight messages are not waited for (the outbox keeps them) and no reconnect is armed again.
     await c.endAsync(true);
@@ -167,8 +192,16 @@ export class Publisher {
     const size = this.deps.outbox.size;
     const now = this.deps.clock.now();
     return {
-      v: SCHEMA_VERSION, gateway: this.opt.gateway, boot: this.opt.boot, state, ts: now,
-      outbox: { depth: size.entries, oldestAgeS: size.oldestTs === undefined ? 0 : Math.max(0, (now - size.oldestTs) / 1000), bytes: size.bytes },
+      v: SCHEMA_VERSION,
+      gateway: this.opt.gateway,
+      boot: this.opt.boot,
+      state,
+      ts: now,
+      outbox: {
+        depth: size.entries,
+        oldestAgeS: size.oldestTs === undefined ? 0 : Math.max(0, (now - size.oldestTs) / 1000),
+        bytes: size.bytes,
+      },
       publishedPerS: this.rate.perS,
       lastError: this.error || undefined,
     };
@@ -218,26 +251,37 @@ export class Publisher {
     this.inflight++;
     this.counters.inc('messages');
     if (historical) this.counters.inc('historical_entries', msg.entries);
-    this.client!.publishAsync(this.topic(msg.kind), msg.payload, { qos: 1 }).then(() => {
-      this.deps.outbox.acked(msg.seq, msg.seqEnd);
-      this.lastAckedAtMs = this.deps.clock.now();
-      this.counters.inc('acked');
-      this.counters.inc('entries_acked', msg.entries);
-      this.tickRate(msg.entries);
-    }, (err: unknown) => {
-      // The client was closed with the message unacknowledged: the outbox still has it for next time.
-      this.error = String(err);
-    }).finally(() => {
-      this.inflight--;
-      this.pump();
-    });
+    this.client!.publishAsync(this.topic(msg.kind), msg.payload, { qos: 1 })
+      .then(
+        () => {
+          this.deps.outbox.acked(msg.seq, msg.seqEnd);
+          this.lastAckedAtMs = this.deps.clock.now();
+          this.counters.inc('acked');
+          this.counters.inc('entries_acked', msg.entries);
+          this.tickRate(msg.entries);
+        },
+        (err: unknown) => {
+          // The client was closed with the message unacknowledged: the outbox still has it for next time.
+          this.error = String(err);
+        },
+      )
+      .finally(() => {
+        this.inflight--;
+        this.pump();
+      });
   }
 
   /** Sends the retained set of active alerts (call when it changed; a disconnected publisher sends it on connect). */
   publishActiveAlerts(): void {
     const active = this.deps.activeAlerts;
     if (!active || !this.connected) return;
-    this.publishRetained('active', { v: SCHEMA_VERSION, gateway: this.opt.gateway, boot: this.opt.boot, ts: this.deps.clock.now(), alerts: active() });
+    this.publishRetained('active', {
+      v: SCHEMA_VERSION,
+      gateway: this.opt.gateway,
+      boot: this.opt.boot,
+      ts: this.deps.clock.now(),
+      alerts: active(),
+    });
   }
 
   private publishRetained(kind: 'meta' | 'status' | 'active', message: object): void {
@@ -247,7 +291,9 @@ export class Publisher {
       this.deps.log.error({ kind, problem }, 'retained message fails the wire schema; not sent');
       return;
     }
-    this.client?.publishAsync(this.topic(kind), payload, { qos: 1, retain: true }).catch((err: unknown) => { this.error = String(err); });
+    this.client?.publishAsync(this.topic(kind), payload, { qos: 1, retain: true }).catch((err: unknown) => {
+      this.error = String(err);
+    });
   }
 
   private takeTokens(n: number): boolean {

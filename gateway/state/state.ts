@@ -22,7 +22,10 @@ export class StateStore {
   private timer: NodeJS.Timeout | undefined;
   /** The last failed write (a full disk); the state stays in memory and is written again next time. */
   lastError: string | undefined;
-  private constructor(private readonly db: Low<GatewayState>, private readonly debounceMs: number) {}
+  private constructor(
+    private readonly db: Low<GatewayState>,
+    private readonly debounceMs: number,
+  ) {}
 
   static async open(file: string, debounceMs = 5000): Promise<StateStore> {
     const db = new Low<GatewayState>(new JSONFile<GatewayState>(file), structuredClone(EMPTY));
@@ -44,13 +47,22 @@ export class StateStore {
     change(this.db.data);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.db.write().then(() => { this.lastError = undefined; }, (err: unknown) => { this.lastError = String(err); });
+      this.db.write().then(
+        () => {
+          this.lastError = undefined;
+        },
+        (err: unknown) => {
+          this.lastError = String(err);
+        },
+      );
     }, this.debounceMs);
   }
 
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.db.write().catch((err: unknown) => { this.lastError = String(err); });
+    await this.db.write().catch((err: unknown) => {
+      this.lastError = String(err);
+    });
   }
 }

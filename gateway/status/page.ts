@@ -6,7 +6,10 @@ import type { DeviceStatus, GatewayStatus } from './snapshot.js';
 export const REFRESH_S = 5;
 
 const UNITS: Partial<Record<Measurement, [string, number]>> = {
-  energy_import_kwh: ['kWh', 2], power_w: ['W', 0], current_a: ['A', 2], voltage_v: ['V', 1],
+  energy_import_kwh: ['kWh', 2],
+  power_w: ['W', 0],
+  current_a: ['A', 2],
+  voltage_v: ['V', 1],
 };
 
 export function escapeHtml(s: string): string {
@@ -50,19 +53,31 @@ function badge(cls: string, text: string): string {
 }
 
 function rows(pairs: readonly (readonly [string, string | undefined])[]): string {
-  return `<dl>${pairs.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
+  return `<dl>${pairs
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`)
+    .join('')}</dl>`;
 }
 
 function values(v: Partial<Record<Measurement, number>>): string {
-  return Object.entries(UNITS).filter(([m]) => v[m as Measurement] !== undefined)
-    .map(([m, [unit, digits]]) => `${v[m as Measurement]!.toFixed(digits)} ${unit}`).join(' · ');
+  return Object.entries(UNITS)
+    .filter(([m]) => v[m as Measurement] !== undefined)
+    .map(([m, [unit, digits]]) => `${v[m as Measurement]!.toFixed(digits)} ${unit}`)
+    .join(' · ');
 }
 
 function device(d: DeviceStatus, now: string): string {
   const ids = Object.entries(d.identities);
-  const serials = ids.map(([dev, i]) => `${ids.length > 1 ? `${dev}: ` : ''}${i.serial ?? '?'}${i.model ? ` (${i.model})` : ''}`).join(', ');
-  const readings = Object.entries(d.values).map(([dev, v]) => `${Object.keys(d.values).length > 1 ? `${escapeHtml(dev)}: ` : ''}${escapeHtml(values(v))}`).join('<br>');
-  const errors = Object.entries(d.errors).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+  const serials = ids
+    .map(([dev, i]) => `${ids.length > 1 ? `${dev}: ` : ''}${i.serial ?? '?'}${i.model ? ` (${i.model})` : ''}`)
+    .join(', ');
+  const readings = Object.entries(d.values)
+    .map(([dev, v]) => `${Object.keys(d.values).length > 1 ? `${escapeHtml(dev)}: ` : ''}${escapeHtml(values(v))}`)
+    .join('<br>');
+  const errors = Object.entries(d.errors)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   const lat = d.requestLatencyMs ? `${d.requestLatencyMs.mean} ms mean, ${d.requestLatencyMs.max} ms max` : undefined;
   const stateText = d.state === 'failing' ? `failing (${d.consecutiveFailures})` : d.state;
   return `<div class="device" id="device-${escapeHtml(d.id)}"><h3>${badge(d.state, stateText)} ${escapeHtml(d.id)}</h3>${rows([
@@ -74,32 +89,58 @@ function device(d: DeviceStatus, now: string): string {
     ['last poll', d.lastPollAt ? escapeHtml(`${ago(d.lastPollAt, now)}, ${d.lastOutcome ?? ''}, ${d.lastDurationMs ?? 0} ms`) : undefined],
     ['latency', lat],
     ['errors', errors ? escapeHtml(errors) : undefined],
-    ['last error', d.lastError ? `<span class="err">${escapeHtml(`${d.lastError.kind}${d.lastError.reason ? `: ${d.lastError.reason}` : ''} (${ago(d.lastError.at, now)})`)}</span>` : undefined],
+    [
+      'last error',
+      d.lastError
+        ? `<span class="err">${escapeHtml(`${d.lastError.kind}${d.lastError.reason ? `: ${d.lastError.reason}` : ''} (${ago(d.lastError.at, now)})`)}</span>`
+        : undefined,
+    ],
   ])}</div>`;
 }
 
 export function renderStatusPage(s: GatewayStatus): string {
   const b = s.broker;
   const failing = s.devices.filter((d) => d.state === 'failing').length;
-  const alerts = s.alerts.length === 0 ? '<p>none</p>' : s.alerts.map((a) =>
-    `<div class="device"><h3>${badge(a.severity, a.severity)} ${escapeHtml(a.type)}</h3><p>${escapeHtml(a.message)}</p>${rows([
-      ['about', escapeHtml(a.subject ?? a.device ?? '')], ['since', escapeHtml(ago(iso(a.since ?? a.ts), s.now))],
-    ])}</div>`).join('');
-  const buses = s.buses.length === 0 ? '' : `<section id="buses"><h2>Buses</h2><div class="scroll"><table><tr><th>bus</th><th>type</th><th>requests</th><th>timeouts</th><th>CRC</th><th>exceptions</th><th>other errors</th><th>mean</th></tr>${
-    s.buses.map((x) => `<tr><td>${escapeHtml(x.id)}</td><td>${escapeHtml(x.type)}</td><td>${x.requests}</td><td>${x.errors.timeout}</td><td>${x.errors.crc}</td><td>${x.errors.exception}</td><td>${
-      x.errors.garbage + x.errors.link + x.errors.stale_frame + x.errors.desync}</td><td>${x.latencyMs.mean} ms</td></tr>`).join('')}</table></div></section>`;
+  const alerts =
+    s.alerts.length === 0
+      ? '<p>none</p>'
+      : s.alerts
+          .map(
+            (a) =>
+              `<div class="device"><h3>${badge(a.severity, a.severity)} ${escapeHtml(a.type)}</h3><p>${escapeHtml(a.message)}</p>${rows([
+                ['about', escapeHtml(a.subject ?? a.device ?? '')],
+                ['since', escapeHtml(ago(iso(a.since ?? a.ts), s.now))],
+              ])}</div>`,
+          )
+          .join('');
+  const buses =
+    s.buses.length === 0
+      ? ''
+      : `<section id="buses"><h2>Buses</h2><div class="scroll"><table><tr><th>bus</th><th>type</th><th>requests</th><th>timeouts</th><th>CRC</th><th>exceptions</th><th>other errors</th><th>mean</th></tr>${s.buses
+          .map(
+            (x) =>
+              `<tr><td>${escapeHtml(x.id)}</td><td>${escapeHtml(x.type)}</td><td>${x.requests}</td><td>${x.errors.timeout}</td><td>${x.errors.crc}</td><td>${x.errors.exception}</td><td>${
+                x.errors.garbage + x.errors.link + x.errors.stale_frame + x.errors.desync
+              }</td><td>${x.latencyMs.mean} ms</td></tr>`,
+          )
+          .join('')}</table></div></section>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="refresh" content="${REFRESH_S}"><title>${escapeHtml(s.gateway.id)}: gateway status</title><style>${CSS}</style></head>
 <body><header><h1>${escapeHtml(s.gateway.id)}</h1><p>site ${escapeHtml(s.gateway.site)}, room ${escapeHtml(s.gateway.room)} · version ${escapeHtml(s.gateway.version)} · ${escapeHtml(s.now)}</p></header>
 <main>
 <section id="broker"><h2>Broker ${b.connected ? badge('ok', 'connected') : badge('down', 'not connected')}</h2>${rows([
-  ['broker', escapeHtml(b.url)],
-  ['last delivery', escapeHtml(ago(b.lastAckAt, s.now))],
-  ['rate', `${b.publishedPerS} entries/s`],
-  ['outbox', escapeHtml(`${s.outbox.entries} entries waiting (${s.outbox.items} items, ${(s.outbox.bytes / 1e6).toFixed(1)} MB)${s.outbox.entries > 0 ? `, oldest ${duration(s.outbox.oldestAgeS)}` : ''}`)],
-  ['last error', b.lastError ? `<span class="err">${escapeHtml(b.lastError)}</span>` : undefined],
-])}</section>
+    ['broker', escapeHtml(b.url)],
+    ['last delivery', escapeHtml(ago(b.lastAckAt, s.now))],
+    ['rate', `${b.publishedPerS} entries/s`],
+    [
+      'outbox',
+      escapeHtml(
+        `${s.outbox.entries} entries waiting (${s.outbox.items} items, ${(s.outbox.bytes / 1e6).toFixed(1)} MB)${s.outbox.entries > 0 ? `, oldest ${duration(s.outbox.oldestAgeS)}` : ''}`,
+      ),
+    ],
+    ['last error', b.lastError ? `<span class="err">${escapeHtml(b.lastError)}</span>` : undefined],
+  ])}</section>
 <section id="alerts"><h2>Alerts (${s.alerts.length})</h2>${alerts}</section>
 <section id="devices"><h2>Devices (${s.devices.length}${failing > 0 ? `, ${failing} failing` : ''})</h2>${s.devices.map((d) => device(d, s.now)).join('') || '<p>none configured</p>'}</section>
 ${buses}

@@ -8,7 +8,10 @@ import type { GatewayView } from './view.js';
 export function statusRoutes(view: GatewayView, metrics: Pick<GatewayMetrics, 'contentType' | 'render'>): Routes {
   return new Map<string, () => Page | Promise<Page>>([
     ['/', () => ({ contentType: 'text/html; charset=utf-8', body: renderStatusPage(statusSnapshot(view)) })],
-    ['/status.json', () => ({ contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(statusSnapshot(view), null, 1)}\n` })],
+    [
+      '/status.json',
+      () => ({ contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(statusSnapshot(view), null, 1)}\n` }),
+    ],
     ['/metrics', async () => ({ contentType: metrics.contentType, body: await metrics.render() })],
   ]);
 }

@@ -5,8 +5,17 @@ import { StatusServer, StatusServerError } from './server.js';
 t.test('a route that throws answers 500 and the server goes on', async (t) => {
   const port = await freePort();
   const s = new StatusServer({
-    options: { host: '127.0.0.1', port }, log: quietLog,
-    routes: new Map([['/boom', () => { throw new Error('snapshot failed'); }], ['/ok', () => ({ contentType: 'text/plain', body: 'fine' })]]),
+    options: { host: '127.0.0.1', port },
+    log: quietLog,
+    routes: new Map([
+      [
+        '/boom',
+        () => {
+          throw new Error('snapshot failed');
+        },
+      ],
+      ['/ok', () => ({ contentType: 'text/plain', body: 'fine' })],
+    ]),
   });
   t.same(await s.start(), { url: `http://127.0.0.1:${port}` });
   t.teardown(() => s.stop());
@@ -27,9 +36,17 @@ t.test('addresses it cannot listen on, each with the setting to change', async (
   ];
   for (const c of cases) {
     const s = new StatusServer({ options: { host: c.host, port: await freePort() }, routes, log: quietLog });
-    const err = await s.start().then(() => undefined, (e: unknown) => e);
+    const err = await s.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     t.type(err, StatusServerError, c.host);
-    t.match(err, { code: c.code, message: new RegExp(`^status page: ${c.host.replace(/\./g, '\\.')}:\\d+ ${c.says}.*change status\\.host or status\\.port in gateway\\.yaml, or set status\\.enabled: false$`) });
+    t.match(err, {
+      code: c.code,
+      message: new RegExp(
+        `^status page: ${c.host.replace(/\./g, '\\.')}:\\d+ ${c.says}.*change status\\.host or status\\.port in gateway\\.yaml, or set status\\.enabled: false$`,
+      ),
+    });
     await s.stop(); // never started: nothing to do
   }
 });

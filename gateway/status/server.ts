@@ -24,7 +24,10 @@ const LISTEN_ERRORS: Record<string, string> = {
 };
 
 export class StatusServerError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
     this.name = 'StatusServerError';
   }
@@ -42,7 +45,12 @@ export class StatusServer {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const why = LISTEN_ERRORS[err.code ?? ''] ?? `failed: ${err.message}`;
-        reject(new StatusServerError(`status page: ${host}:${port} ${why}; change status.host or status.port in gateway.yaml, or set status.enabled: false`, err.code));
+        reject(
+          new StatusServerError(
+            `status page: ${host}:${port} ${why}; change status.host or status.port in gateway.yaml, or set status.enabled: false`,
+            err.code,
+          ),
+        );
       });
       server.listen(port, host, () => resolve());
     });

@@ -32,10 +32,7 @@ export interface GatewayView {
 
 /** The label `bus` of a configured device: its Modbus bus id, or `snmp` for a PDU. */
 export function busOf(view: Pick<GatewayView, 'config'>): Map<string, string> {
-  return new Map([
-    ...view.config.devices.map((d) => [d.id, d.bus] as const),
-    ...view.config.snmp.pdus.map((p) => [p.id, 'snmp'] as const),
-  ]);
+  return new Map([...view.config.devices.map((d) => [d.id, d.bus] as const), ...view.config.snmp.pdus.map((p) => [p.id, 'snmp'] as const)]);
 }
 
 /** An MQTT URL safe to show: any user and password in it removed. */

@@ -26,7 +26,10 @@ function harness(env: Record<string, string>, healthy = () => true, fail = false
   let tick: (() => void) | undefined;
   let everyMs: number | undefined;
   const n = new SystemdNotifier({
-    env, pid: 7, healthy, log: quietLog,
+    env,
+    pid: 7,
+    healthy,
+    log: quietLog,
     send: async (s) => {
       if (fail) throw new Error('no such program');
       sent.push(s);
@@ -34,7 +37,9 @@ function harness(env: Record<string, string>, healthy = () => true, fail = false
     every: (ms, fn) => {
       everyMs = ms;
       tick = fn;
-      return () => { tick = undefined; };
+      return () => {
+        tick = undefined;
+      };
     },
   });
   return { n, sent, tick: () => tick?.(), everyMs: () => everyMs, ticking: () => tick !== undefined };
@@ -75,7 +80,9 @@ t.test('outside systemd nothing is sent; a failing sender is logged, never throw
   await failing.n.stopping();
   t.pass('no throw');
   let ticks = 0;
-  const stop = intervalTimer(5, () => { ticks++; });
+  const stop = intervalTimer(5, () => {
+    ticks++;
+  });
   await new Promise((r) => setTimeout(r, 40));
   stop();
   const seen = ticks;
@@ -90,16 +97,40 @@ t.test('systemd-notify delivers WATCHDOG=1 to a notify socket', async (t) => {
   }
   // A unix datagram socket as systemd's notify socket, served by python3 (node:dgram has no unix sockets).
   const sock = join(mkdtempSync(join(tmpdir(), 'jb-notify-')), 'notify');
-  const listener = spawn('python3', ['-c', [
-    'import socket,sys', 's=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)', 's.bind(sys.argv[1])', 'print("up", flush=True)',
-    's.settimeout(10)', 'while True:', '  d=s.recv(4096)', '  print(d.decode(), flush=True)',
-  ].join('\n'), sock], { stdio: ['ignore', 'pipe', 'ignore'] });
-  t.teardown(() => { listener.kill(); });
+  const listener = spawn(
+    'python3',
+    [
+      '-c',
+      [
+        'import socket,sys',
+        's=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
+        's.bind(sys.argv[1])',
+        'print("up", flush=True)',
+        's.settimeout(10)',
+        'while True:',
+        '  d=s.recv(4096)',
+        '  print(d.decode(), flush=True)',
+      ].join('\n'),
+      sock,
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  t.teardown(() => {
+    listener.kill();
+  });
   let heard = '';
-  await new Promise<void>((resolve) => listener.stdout.on('data', (d: Buffer) => { heard += d.toString(); if (heard.includes('up')) resolve(); }));
+  await new Promise<void>((resolve) =>
+    listener.stdout.on('data', (d: Buffer) => {
+      heard += d.toString();
+      if (heard.includes('up')) resolve();
+    }),
+  );
   const before = process.env.NOTIFY_SOCKET;
   process.env.NOTIFY_SOCKET = sock;
-  t.teardown(() => { if (before === undefined) delete process.env.NOTIFY_SOCKET; else process.env.NOTIFY_SOCKET = before; });
+  t.teardown(() => {
+    if (before === undefined) delete process.env.NOTIFY_SOCKET;
+    else process.env.NOTIFY_SOCKET = before;
+  });
   await systemdNotifyProgram()('WATCHDOG=1');
   for (let i = 0; i < 50 && !heard.includes('WATCHDOG=1'); i++) await new Promise((r) => setTimeout(r, 20));
   t.match(heard, /WATCHDOG=1/, 'the socket received the state');

@@ -89,9 +89,10 @@ export class SystemdNotifier {
 
 /** Sends one state through the `systemd-notify` program (it reads NOTIFY_SOCKET itself). */
 export function systemdNotifyProgram(program = 'systemd-notify'): NotifySender {
-  return (state) => new Promise((resolve, reject) => {
-    execFile(program, [state], { timeout: 5000 }, (err) => (err ? reject(err) : resolve()));
-  });
+  return (state) =>
+    new Promise((resolve, reject) => {
+      execFile(program, [state], { timeout: 5000 }, (err) => (err ? reject(err) : resolve()));
+    });
 }
 
 export const intervalTimer = (ms: number, fn: () => void): (() => void) => {

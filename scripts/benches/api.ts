@@ -21,7 +21,17 @@ import type { Bench } from '../bench.js';
 import { invoiceInventory, invoiceTariffs, rackBatches, sequenceCounter, type InvoiceWorldSpec } from './invoice-data.js';
 import { round } from './round.js';
 
-const SPEC: InvoiceWorldSpec = { racksPerSite: Number(process.env.JB_BENCH_INVOICE_RACKS ?? 1000), outletsPerPdu: 25, racksPerGateway: 50, changeEvery: 20, swapEvery: 100, windowMin: 5, full: false, fullRacks: 1, month: '2026-10' };
+const SPEC: InvoiceWorldSpec = {
+  racksPerSite: Number(process.env.JB_BENCH_INVOICE_RACKS ?? 1000),
+  outletsPerPdu: 25,
+  racksPerGateway: 50,
+  changeEvery: 20,
+  swapEvery: 100,
+  windowMin: 5,
+  full: false,
+  fullRacks: 1,
+  month: '2026-10',
+};
 const REQUESTS = Number(process.env.JB_BENCH_API_REQUESTS ?? 300);
 const CUSTOMERS = 20;
 const log = pino({ level: 'silent' });
@@ -41,11 +51,12 @@ async function fill(store: CentralStore): Promise<number> {
   return rows;
 }
 
-const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const pct = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 export const apiBench: Bench = {
   name: 'api',
-  description: 'a customer\'s month view (energy by rack + invoices) over HTTP with 100,000 points in SQLite',
+  description: "a customer's month view (energy by rack + invoices) over HTTP with 100,000 points in SQLite",
   async run(out) {
     const file = join(mkdtempSync(join(tmpdir(), 'jb-bench-api-')), 'central.db');
     const t0 = performance.now();
@@ -63,9 +74,15 @@ export const apiBench: Bench = {
     const clock = { now: () => Date.UTC(2026, 10, 9) };
     const config = CentralConfig.parse({});
     const auth = authService(config, access, (id) => model.customers.has(id), log, clock);
-    const customers = [...model.customers.keys()].filter((_, i) => i % Math.floor(model.customers.size / CUSTOMERS) === 0).slice(0, CUSTOMERS);
+    const customers = [...model.customers.keys()]
+      .filter((_, i) => i % Math.floor(model.customers.size / CUSTOMERS) === 0)
+      .slice(0, CUSTOMERS);
     const run = await billing.ensureRun('ams1', SPEC.month, 'drafted', clock.now());
-    await billing.addDrafts(run.id, customers.map((c) => ({ draft: draftOf(c, '100.00', 'ams1', SPEC.month), review: [] })), clock.now());
+    await billing.addDrafts(
+      run.id,
+      customers.map((c) => ({ draft: draftOf(c, '100.00', 'ams1', SPEC.month), review: [] })),
+      clock.now(),
+    );
     for (const inv of await billing.invoices({ runId: run.id })) await billing.finalize(inv.id, { atMs: clock.now(), year: 2026 });
     const tokens: string[] = [];
     for (const c of customers) {
@@ -74,11 +91,18 @@ export const apiBench: Bench = {
     }
     // Moved past the caches' lifetime after the timed views, to see what a request pays when they expire.
     let skewMs = 0;
-    const api = await startApi({
-      store, models: fixedModel(model, invoiceTariffs(SPEC)), auth, clock, log,
-      energy: cachedCustomerEnergy({ store, clock: { now: () => Date.now() + skewMs } }),
-      billing: { store: billing, render: async () => '' },
-    }, { host: '127.0.0.1', port: 0 });
+    const api = await startApi(
+      {
+        store,
+        models: fixedModel(model, invoiceTariffs(SPEC)),
+        auth,
+        clock,
+        log,
+        energy: cachedCustomerEnergy({ store, clock: { now: () => Date.now() + skewMs } }),
+        billing: { store: billing, render: async () => '' },
+      },
+      { host: '127.0.0.1', port: 0 },
+    );
     const view = async (token: string): Promise<number> => {
       const s = performance.now();
       const headers = { authorization: `Bearer ${token}` };
@@ -87,7 +111,8 @@ export const apiBench: Bench = {
         fetch(`${api.url}/api/v1/invoices?period=${SPEC.month}`, { headers }),
       ]);
       const [eb, ib] = await Promise.all([e.json() as Promise<{ rows?: unknown[] }>, i.json() as Promise<unknown[]>]);
-      if (e.status !== 200 || i.status !== 200 || !eb.rows?.length || ib.length !== 1) throw new Error(`month view failed: ${e.status} ${i.status} ${JSON.stringify(eb).slice(0, 200)}`);
+      if (e.status !== 200 || i.status !== 200 || !eb.rows?.length || ib.length !== 1)
+        throw new Error(`month view failed: ${e.status} ${i.status} ${JSON.stringify(eb).slice(0, 200)}`);
       return performance.now() - s;
     };
     const first: number[] = [];
@@ -99,9 +124,13 @@ export const apiBench: Bench = {
     for (const tk of tokens) expired.push(await view(tk));
     const all = [...first, ...times].sort((a, b) => a - b);
     const cold = [...first].sort((a, b) => a - b);
-    out(`first view per customer (no cache): p50 ${pct(cold, 50).toFixed(1)} ms, max ${cold[cold.length - 1]!.toFixed(1)} ms (the very first: ${first[0]!.toFixed(1)} ms, loading the series index); all ${all.length} views: p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms`);
+    out(
+      `first view per customer (no cache): p50 ${pct(cold, 50).toFixed(1)} ms, max ${cold[cold.length - 1]!.toFixed(1)} ms (the very first: ${first[0]!.toFixed(1)} ms, loading the series index); all ${all.length} views: p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms`,
+    );
     const late = [...expired].sort((a, b) => a - b);
-    out(`after the caches expire (index refreshed in the background): p50 ${pct(late, 50).toFixed(1)} ms, max ${late[late.length - 1]!.toFixed(1)} ms`);
+    out(
+      `after the caches expire (index refreshed in the background): p50 ${pct(late, 50).toFixed(1)} ms, max ${late[late.length - 1]!.toFixed(1)} ms`,
+    );
     await api.close();
     await store.close();
     billing.close();

@@ -17,15 +17,21 @@ export interface GatewaySpec {
 }
 
 export type ToGateways =
-  | { type: 'run'; url: string; gateways: GatewaySpec[]; messagesPerGateway: number; readingsPerMessage: number; inFlight: number; seqBase: number; maxAhead: number }
+  | {
+      type: 'run';
+      url: string;
+      gateways: GatewaySpec[];
+      messagesPerGateway: number;
+      readingsPerMessage: number;
+      inFlight: number;
+      seqBase: number;
+      maxAhead: number;
+    }
   | { type: 'go' }
   | { type: 'credit'; received: number }
   | { type: 'end' };
 
-export type FromGateways =
-  | { type: 'ready' }
-  | { type: 'published'; messages: number; seconds: number }
-  | { type: 'failed'; error: string };
+export type FromGateways = { type: 'ready' } | { type: 'published'; messages: number; seconds: number } | { type: 'failed'; error: string };
 
 /** readingsPayload's bytes for the same spec, by string templates instead of JSON.stringify. */
 export function payloadWriter(gateway: string, readings: number): (seq: number) => Buffer {
@@ -54,21 +60,23 @@ let run: Extract<ToGateways, { type: 'run' }> | undefined;
 
 async function publishAll(r: Extract<ToGateways, { type: 'run' }>): Promise<void> {
   const t0 = performance.now();
-  await Promise.all(clients.map(async (c, g) => {
-    const spec = r.gateways[g]!;
-    const write = payloadWriter(spec.gateway, r.readingsPerMessage);
-    let next = 0;
-    const lane = async () => {
-      for (;;) {
-        while (sent - received >= r.maxAhead) await new Promise<void>((resolve) => waiting.push(resolve));
-        if (next >= r.messagesPerGateway) return;
-        const seq = r.seqBase + next++ * r.readingsPerMessage;
-        sent++;
-        await c.publishAsync(spec.topic, write(seq), { qos: 1 });
-      }
-    };
-    await Promise.all(Array.from({ length: r.inFlight }, lane));
-  }));
+  await Promise.all(
+    clients.map(async (c, g) => {
+      const spec = r.gateways[g]!;
+      const write = payloadWriter(spec.gateway, r.readingsPerMessage);
+      let next = 0;
+      const lane = async () => {
+        for (;;) {
+          while (sent - received >= r.maxAhead) await new Promise<void>((resolve) => waiting.push(resolve));
+          if (next >= r.messagesPerGateway) return;
+          const seq = r.seqBase + next++ * r.readingsPerMessage;
+          sent++;
+          await c.publishAsync(spec.topic, write(seq), { qos: 1 });
+        }
+      };
+      await Promise.all(Array.from({ length: r.inFlight }, lane));
+    }),
+  );
   send({ type: 'published', messages: sent, seconds: (performance.now() - t0) / 1000 });
 }
 
@@ -79,10 +87,17 @@ process.on('message', (m: ToGateways) => {
         run = m;
         const probe = { gateway: m.gateways[0]!.gateway, seq: 12345, readings: m.readingsPerMessage };
         deepStrictEqual(payloadWriter(probe.gateway, probe.readings)(probe.seq).toString(), readingsPayload(probe).toString());
-        clients = await Promise.all(m.gateways.map((g) => mqtt.connectAsync(m.url, {
-          clientId: g.clientId, clean: true, reconnectPeriod: 0, protocolVersion: 4,
-          ...(g.username ? { username: g.username, password: g.password ?? '' } : {}),
-        })));
+        clients = await Promise.all(
+          m.gateways.map((g) =>
+            mqtt.connectAsync(m.url, {
+              clientId: g.clientId,
+              clean: true,
+              reconnectPeriod: 0,
+              protocolVersion: 4,
+              ...(g.username ? { username: g.username, password: g.password ?? '' } : {}),
+            }),
+          ),
+        );
         send({ type: 'ready' });
       } else if (m.type === 'go' && run) {
         await publishAll(run);

@@ -46,21 +46,40 @@ async function embeddedUsers(env: ReceiverEnv): Promise<{ file: string; gateways
   const gateways: GatewaySpec[] = [];
   for (let g = 0; g < env.gateways; g++) {
     const gateway = `gw-${g}`;
-    await setUser(file, { username: gateway, password: `pw-${g}`, role: 'gateway', site: EMBEDDED_SITE, gateway }, { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 1 });
-    gateways.push({ clientId: `bench-${gateway}`, username: gateway, password: `pw-${g}`, topic: `joulebook/v1/${EMBEDDED_SITE}/${gateway}/readings`, gateway });
+    await setUser(
+      file,
+      { username: gateway, password: `pw-${g}`, role: 'gateway', site: EMBEDDED_SITE, gateway },
+      { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 1 },
+    );
+    gateways.push({
+      clientId: `bench-${gateway}`,
+      username: gateway,
+      password: `pw-${g}`,
+      topic: `joulebook/v1/${EMBEDDED_SITE}/${gateway}/readings`,
+      gateway,
+    });
   }
   return { file, gateways };
 }
 
 function mosquittoGateways(env: ReceiverEnv): GatewaySpec[] {
   return Array.from({ length: env.gateways }, (_x, g) => ({
-    clientId: `${env.runId}-gw-${g}`, topic: `joulebook/v1/${env.runId}/gw-${g}/readings`, gateway: `gw-${g}`,
+    clientId: `${env.runId}-gw-${g}`,
+    topic: `joulebook/v1/${env.runId}/gw-${g}/readings`,
+    gateway: `gw-${g}`,
   }));
 }
 
-function centralReceiver(running: RunningCentral, url: string, gateways: GatewaySpec[], site: string, extraStop: () => Promise<void>): Receiver {
+function centralReceiver(
+  running: RunningCentral,
+  url: string,
+  gateways: GatewaySpec[],
+  site: string,
+  extraStop: () => Promise<void>,
+): Receiver {
   return {
-    url, gateways,
+    url,
+    gateways,
     readings: () => running.pipeline.counters.snapshot().readingsStored,
     counters: () => running.pipeline.counters.snapshot(),
     async complete(seqBase, n) {
@@ -100,11 +119,29 @@ export async function embeddedBare(env: ReceiverEnv): Promise<Receiver> {
   const users = await embeddedUsers(env);
   const credentials = new CredentialStore({ file: users.file, log: env.log });
   await credentials.load();
-  const broker = new EmbeddedBroker({ options: { dataDir: join(env.dir, 'bare'), tcp: { host: '127.0.0.1', port: env.port } }, security: new BrokerSecurity({ credentials, log: env.log }), log: env.log });
+  const broker = new EmbeddedBroker({
+    options: { dataDir: join(env.dir, 'bare'), tcp: { host: '127.0.0.1', port: env.port } },
+    security: new BrokerSecurity({ credentials, log: env.log }),
+    log: env.log,
+  });
   await broker.start();
   let messages = 0;
-  await new Promise<void>((resolve) => broker.aedes.subscribe(`joulebook/v1/${EMBEDDED_SITE}/+/+`, (_p, cb) => { messages++; cb(); }, () => resolve()));
-  return { url: `mqtt://127.0.0.1:${env.port}`, gateways: users.gateways, readings: () => messages * env.readingsPerMessage, stop: () => broker.stop(5000) };
+  await new Promise<void>((resolve) =>
+    broker.aedes.subscribe(
+      `joulebook/v1/${EMBEDDED_SITE}/+/+`,
+      (_p, cb) => {
+        messages++;
+        cb();
+      },
+      () => resolve(),
+    ),
+  );
+  return {
+    url: `mqtt://127.0.0.1:${env.port}`,
+    gateways: users.gateways,
+    readings: () => messages * env.readingsPerMessage,
+    stop: () => broker.stop(5000),
+  };
 }
 
 /** (c) The central node past one machine: Mosquitto consumed by MqttIngestConsumer, PostgreSQL in a fresh schema. */
@@ -138,9 +175,21 @@ export async function dropSchema(pgUrl: string, schema: string): Promise<void> {
 
 /** (d) Mosquitto's delivery of the same messages to an MQTT.js subscriber (QoS 1) that does nothing. */
 export async function mosquittoBare(env: ReceiverEnv): Promise<Receiver> {
-  const c = await mqtt.connectAsync(env.mosquittoUrl, { clientId: `${env.runId}-bare`, clean: true, reconnectPeriod: 0, protocolVersion: 4 });
+  const c = await mqtt.connectAsync(env.mosquittoUrl, {
+    clientId: `${env.runId}-bare`,
+    clean: true,
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+  });
   let messages = 0;
-  c.on('message', () => { messages++; });
+  c.on('message', () => {
+    messages++;
+  });
   await c.subscribeAsync(`joulebook/v1/${env.runId}/+/+`, { qos: 1 });
-  return { url: env.mosquittoUrl, gateways: mosquittoGateways(env), readings: () => messages * env.readingsPerMessage, stop: () => c.endAsync() };
+  return {
+    url: env.mosquittoUrl,
+    gateways: mosquittoGateways(env),
+    readings: () => messages * env.readingsPerMessage,
+    stop: () => c.endAsync(),
+  };
 }

@@ -55,23 +55,56 @@ export interface ThroughputDeps {
   port: number;
 }
 
-export async function measureEmbeddedThroughput(deps: ThroughputDeps, o: ThroughputOptions = DEFAULT_THROUGHPUT): Promise<ThroughputResult> {
+export async function measureEmbeddedThroughput(
+  deps: ThroughputDeps,
+  o: ThroughputOptions = DEFAULT_THROUGHPUT,
+): Promise<ThroughputResult> {
   const dir = await mkdtemp(join(tmpdir(), 'jb-throughput-'));
   try {
     const usersFile = join(dir, 'users.yaml');
     for (let g = 0; g < o.publishers; g++) {
-      await setUser(usersFile, { username: `gw-${g}`, password: `pw-${g}`, role: 'gateway', site: 'bench', gateway: `gw-${g}` }, { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 1 });
+      await setUser(
+        usersFile,
+        { username: `gw-${g}`, password: `pw-${g}`, role: 'gateway', site: 'bench', gateway: `gw-${g}` },
+        { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 1 },
+      );
     }
-    const pipeline = new IngestPipeline({ sink: deps.sink, clock: systemClock, log: deps.log, checks: compileMessageChecks(), options: o.pipeline ?? {} });
+    const pipeline = new IngestPipeline({
+      sink: deps.sink,
+      clock: systemClock,
+      log: deps.log,
+      checks: compileMessageChecks(),
+      options: o.pipeline ?? {},
+    });
     const ingest = await phase(deps, o, usersFile, join(dir, 'ingest'), 1, new EmbeddedIngest({ pipeline }));
     const snap = pipeline.counters.snapshot();
     let delivered = 0;
-    const broker = await phase(deps, o, usersFile, join(dir, 'broker'), 1_000_000, undefined, (b) => new Promise<void>((resolve) => {
-      b.aedes.subscribe(GATEWAY_TOPICS_FILTER, (_packet, cb) => { delivered++; cb(); }, () => resolve());
-    }));
+    const broker = await phase(
+      deps,
+      o,
+      usersFile,
+      join(dir, 'broker'),
+      1_000_000,
+      undefined,
+      (b) =>
+        new Promise<void>((resolve) => {
+          b.aedes.subscribe(
+            GATEWAY_TOPICS_FILTER,
+            (_packet, cb) => {
+              delivered++;
+              cb();
+            },
+            () => resolve(),
+          );
+        }),
+    );
     if (delivered < o.messages) throw new Error(`the subscriber got ${delivered} of ${o.messages} messages`);
     return {
-      ingest: { ...ingest, storeCalls: snap.storeCalls, meanStoreMs: snap.storeLatency.count ? snap.storeLatency.sumMs / snap.storeLatency.count : 0 },
+      ingest: {
+        ...ingest,
+        storeCalls: snap.storeCalls,
+        meanStoreMs: snap.storeLatency.count ? snap.storeLatency.sumMs / snap.storeLatency.count : 0,
+      },
       broker,
       ratio: ingest.readingsPerS / broker.readingsPerS,
     };
@@ -80,21 +113,45 @@ export async function measureEmbeddedThroughput(deps: ThroughputDeps, o: Through
   }
 }
 
-async function phase(deps: ThroughputDeps, o: ThroughputOptions, usersFile: string, dataDir: string, seqBase: number, gate: PublishGate | undefined, attach?: (b: EmbeddedBroker) => Promise<void>): Promise<Rate> {
+async function phase(
+  deps: ThroughputDeps,
+  o: ThroughputOptions,
+  usersFile: string,
+  dataDir: string,
+  seqBase: number,
+  gate: PublishGate | undefined,
+  attach?: (b: EmbeddedBroker) => Promise<void>,
+): Promise<Rate> {
   const credentials = new CredentialStore({ file: usersFile, log: deps.log });
   await credentials.load();
-  const broker = new EmbeddedBroker({ options: { dataDir, tcp: { host: '127.0.0.1', port: deps.port } }, security: new BrokerSecurity({ credentials, log: deps.log }), gate, log: deps.log });
+  const broker = new EmbeddedBroker({
+    options: { dataDir, tcp: { host: '127.0.0.1', port: deps.port } },
+    security: new BrokerSecurity({ credentials, log: deps.log }),
+    gate,
+    log: deps.log,
+  });
   await broker.start();
   const clients: MqttClient[] = [];
   try {
     await attach?.(broker);
     for (let g = 0; g < o.publishers; g++) {
-      clients.push(await mqtt.connectAsync(`mqtt://127.0.0.1:${deps.port}`, { clientId: `bench-gw-${g}`, username: `gw-${g}`, password: `pw-${g}`, clean: true, reconnectPeriod: 0 }));
+      clients.push(
+        await mqtt.connectAsync(`mqtt://127.0.0.1:${deps.port}`, {
+          clientId: `bench-gw-${g}`,
+          username: `gw-${g}`,
+          password: `pw-${g}`,
+          clean: true,
+          reconnectPeriod: 0,
+        }),
+      );
     }
     // Payloads are built before the clock starts: the gateway's own cost is not what is measured.
     const perPublisher = Math.ceil(o.messages / o.publishers);
-    const payloads = clients.map((_c, g) => Array.from({ length: Math.min(perPublisher, o.messages - g * perPublisher) }, (_x, i) =>
-      readingsPayload({ gateway: `gw-${g}`, seq: seqBase + i * o.readingsPerMessage, readings: o.readingsPerMessage })));
+    const payloads = clients.map((_c, g) =>
+      Array.from({ length: Math.min(perPublisher, o.messages - g * perPublisher) }, (_x, i) =>
+        readingsPayload({ gateway: `gw-${g}`, seq: seqBase + i * o.readingsPerMessage, readings: o.readingsPerMessage }),
+      ),
+    );
     const started = performance.now();
     await Promise.all(clients.map((c, g) => publishWindowed(c, `joulebook/v1/bench/gw-${g}/readings`, payloads[g]!, o.inFlight)));
     const seconds = (performance.now() - started) / 1000;

@@ -22,7 +22,15 @@ import { freePort } from '../../sim/wiring.js';
 import type { Bench } from '../bench.js';
 import { type FloorResult, storeFloor } from './ingest-floor.js';
 import type { FromGateways, ToGateways } from './ingest-gateways.js';
-import { dropSchema, embeddedBare, embeddedCentral, mosquittoBare, mosquittoCentral, type Receiver, type ReceiverEnv } from './ingest-receivers.js';
+import {
+  dropSchema,
+  embeddedBare,
+  embeddedCentral,
+  mosquittoBare,
+  mosquittoCentral,
+  type Receiver,
+  type ReceiverEnv,
+} from './ingest-receivers.js';
 import { round } from './round.js';
 
 const GATEWAYS = 8;
@@ -53,11 +61,18 @@ interface CaseResult {
   readingsPerStoreCall?: number;
 }
 
-function gatewaysProcess(): { child: ChildProcess; next: (type: FromGateways['type']) => Promise<FromGateways>; send: (m: ToGateways) => void } {
+function gatewaysProcess(): {
+  child: ChildProcess;
+  next: (type: FromGateways['type']) => Promise<FromGateways>;
+  send: (m: ToGateways) => void;
+} {
   const child = fork(join(PACKAGE_ROOT, 'dist/scripts/benches/ingest-gateways.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const inbox: FromGateways[] = [];
   let notify: (() => void) | undefined;
-  child.on('message', (m: FromGateways) => { inbox.push(m); notify?.(); });
+  child.on('message', (m: FromGateways) => {
+    inbox.push(m);
+    notify?.();
+  });
   const next = async (type: FromGateways['type']) => {
     for (;;) {
       const i = inbox.findIndex((m) => m.type === type || m.type === 'failed');
@@ -67,7 +82,10 @@ function gatewaysProcess(): { child: ChildProcess; next: (type: FromGateways['ty
         return m;
       }
       if (child.exitCode !== null) throw new Error(`gateways exited with ${child.exitCode}`);
-      await new Promise<void>((r) => { notify = r; setTimeout(r, 1000); });
+      await new Promise<void>((r) => {
+        notify = r;
+        setTimeout(r, 1000);
+      });
     }
   };
   return { child, next, send: (m) => child.send(m) };
@@ -81,20 +99,42 @@ const ratio = (ours: number, base: number): number => (base > 0 ? round(ours / b
 async function floor(name: string, open: () => Promise<CentralStore>, site: string, out: (l: string) => void): Promise<FloorResult> {
   const store = await open();
   try {
-    const r = await storeFloor(store, { gateways: GATEWAYS, messagesPerGateway: MESSAGES_PER_GATEWAY, readingsPerMessage: READINGS_PER_MESSAGE, readingsPerCall: READINGS_PER_STORE_CALL, site });
-    out(`${name} alone: ${Math.round(r.readingsPerS).toLocaleString('en')} readings/s (${r.seconds.toFixed(2)} s in store(), groups of ${READINGS_PER_STORE_CALL.toLocaleString('en')})`);
+    const r = await storeFloor(store, {
+      gateways: GATEWAYS,
+      messagesPerGateway: MESSAGES_PER_GATEWAY,
+      readingsPerMessage: READINGS_PER_MESSAGE,
+      readingsPerCall: READINGS_PER_STORE_CALL,
+      site,
+    });
+    out(
+      `${name} alone: ${Math.round(r.readingsPerS).toLocaleString('en')} readings/s (${r.seconds.toFixed(2)} s in store(), groups of ${READINGS_PER_STORE_CALL.toLocaleString('en')})`,
+    );
     return r;
   } finally {
     await store.close();
   }
 }
 
-async function measure(name: string, start: (env: ReceiverEnv) => Promise<Receiver>, env: ReceiverEnv, out: (l: string) => void): Promise<CaseResult> {
+async function measure(
+  name: string,
+  start: (env: ReceiverEnv) => Promise<Receiver>,
+  env: ReceiverEnv,
+  out: (l: string) => void,
+): Promise<CaseResult> {
   const receiver = await start(env);
   const gw = gatewaysProcess();
   const total = GATEWAYS * MESSAGES_PER_GATEWAY * READINGS_PER_MESSAGE;
   try {
-    gw.send({ type: 'run', url: receiver.url, gateways: receiver.gateways, messagesPerGateway: MESSAGES_PER_GATEWAY, readingsPerMessage: READINGS_PER_MESSAGE, inFlight: IN_FLIGHT, seqBase: SEQ_BASE, maxAhead: MAX_AHEAD });
+    gw.send({
+      type: 'run',
+      url: receiver.url,
+      gateways: receiver.gateways,
+      messagesPerGateway: MESSAGES_PER_GATEWAY,
+      readingsPerMessage: READINGS_PER_MESSAGE,
+      inFlight: IN_FLIGHT,
+      seqBase: SEQ_BASE,
+      maxAhead: MAX_AHEAD,
+    });
     await gw.next('ready');
     const before = receiver.readings();
     const cpu0 = process.cpuUsage();
@@ -102,7 +142,8 @@ async function measure(name: string, start: (env: ReceiverEnv) => Promise<Receiv
     let rssMb = 0;
     gw.send({ type: 'go' });
     // Counted readings may include other traffic on the shared broker: the end is when ours are all stored.
-    const done = async (taken: number) => taken >= total && (!receiver.complete || await receiver.complete(SEQ_BASE, MESSAGES_PER_GATEWAY * READINGS_PER_MESSAGE));
+    const done = async (taken: number) =>
+      taken >= total && (!receiver.complete || (await receiver.complete(SEQ_BASE, MESSAGES_PER_GATEWAY * READINGS_PER_MESSAGE)));
     for (let taken = 0; !(await done(taken)); taken = receiver.readings() - before) {
       if (performance.now() - t0 > TIMEOUT_MS) throw new Error(`${name}: ${taken} of ${total} readings after ${TIMEOUT_MS / 1000} s`);
       gw.send({ type: 'credit', received: Math.floor(taken / READINGS_PER_MESSAGE) });
@@ -115,9 +156,16 @@ async function measure(name: string, start: (env: ReceiverEnv) => Promise<Receiv
     await gw.next('published');
     const r: CaseResult = { readingsPerS: total / seconds, seconds, cpuS: (cpu.user + cpu.system) / 1e6, rssMb };
     const c = receiver.counters?.();
-    if (c) Object.assign(r, { storeCalls: c.storeCalls, meanStoreMs: c.storeLatency.sumMs / Math.max(1, c.storeLatency.count), readingsPerStoreCall: c.readingsStored / Math.max(1, c.storeCalls) });
-    out(`${name}: ${total.toLocaleString('en')} readings in ${seconds.toFixed(2)} s = ${Math.round(r.readingsPerS).toLocaleString('en')} readings/s; `
-      + `central process CPU ${r.cpuS.toFixed(1)} s${c ? `; ${c.storeCalls} store calls, ${r.readingsPerStoreCall!.toFixed(0)} readings and ${r.meanStoreMs!.toFixed(1)} ms each` : ''}`);
+    if (c)
+      Object.assign(r, {
+        storeCalls: c.storeCalls,
+        meanStoreMs: c.storeLatency.sumMs / Math.max(1, c.storeLatency.count),
+        readingsPerStoreCall: c.readingsStored / Math.max(1, c.storeCalls),
+      });
+    out(
+      `${name}: ${total.toLocaleString('en')} readings in ${seconds.toFixed(2)} s = ${Math.round(r.readingsPerS).toLocaleString('en')} readings/s; ` +
+        `central process CPU ${r.cpuS.toFixed(1)} s${c ? `; ${c.storeCalls} store calls, ${r.readingsPerStoreCall!.toFixed(0)} readings and ${r.meanStoreMs!.toFixed(1)} ms each` : ''}`,
+    );
     return r;
   } finally {
     gw.send({ type: 'end' });
@@ -134,18 +182,40 @@ export const ingestBench: Bench = {
     const readingsPerCase = GATEWAYS * MESSAGES_PER_GATEWAY * READINGS_PER_MESSAGE;
     const runId = `jb_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
     const env = async (sub: string): Promise<ReceiverEnv> => ({
-      dir: await mkdtemp(join(dir, `${sub}-`)), port: await freePort(), gateways: GATEWAYS, readingsPerMessage: READINGS_PER_MESSAGE,
-      log: pino({ level: process.env.JB_BENCH_LOG ?? 'warn' }), runId: `${runId}_${sub}`, mosquittoUrl: MOSQUITTO_URL, pgUrl: PG_URL,
+      dir: await mkdtemp(join(dir, `${sub}-`)),
+      port: await freePort(),
+      gateways: GATEWAYS,
+      readingsPerMessage: READINGS_PER_MESSAGE,
+      log: pino({ level: process.env.JB_BENCH_LOG ?? 'warn' }),
+      runId: `${runId}_${sub}`,
+      mosquittoUrl: MOSQUITTO_URL,
+      pgUrl: PG_URL,
     });
     try {
       const a = ONLY.has('a') ? await measure('embedded + SQLite (writer thread)', embeddedCentral, await env('a'), out) : SKIPPED;
-      const inline = ONLY.has('i') ? await measure('embedded + SQLite (written inline)', (e) => embeddedCentral(e, true), await env('i'), out) : SKIPPED;
+      const inline = ONLY.has('i')
+        ? await measure('embedded + SQLite (written inline)', (e) => embeddedCentral(e, true), await env('i'), out)
+        : SKIPPED;
       const b = ONLY.has('b') ? await measure('embedded broker, bare subscriber', embeddedBare, await env('b'), out) : SKIPPED;
       const c = ONLY.has('c') ? await measure('Mosquitto + PostgreSQL', mosquittoCentral, await env('c'), out) : SKIPPED;
       const d = ONLY.has('d') ? await measure('Mosquitto, bare subscriber', mosquittoBare, await env('d'), out) : SKIPPED;
-      const fs = ONLY.has('f') ? await floor('SQLite store', async () => openSqliteStore({ file: join((await env('fs')).dir, 'floor.db'), log: pino({ level: 'warn' }) }), 'bench', out) : NO_FLOOR;
+      const fs = ONLY.has('f')
+        ? await floor(
+            'SQLite store',
+            async () => openSqliteStore({ file: join((await env('fs')).dir, 'floor.db'), log: pino({ level: 'warn' }) }),
+            'bench',
+            out,
+          )
+        : NO_FLOOR;
       const fpSchema = `${runId}_fp`;
-      const fp = ONLY.has('f') ? await floor('PostgreSQL store', () => openPostgresStore({ connectionString: PG_URL, schema: fpSchema, log: pino({ level: 'warn' }) }), 'bench', out).finally(() => dropSchema(PG_URL, fpSchema)) : NO_FLOOR;
+      const fp = ONLY.has('f')
+        ? await floor(
+            'PostgreSQL store',
+            () => openPostgresStore({ connectionString: PG_URL, schema: fpSchema, log: pino({ level: 'warn' }) }),
+            'bench',
+            out,
+          ).finally(() => dropSchema(PG_URL, fpSchema))
+        : NO_FLOOR;
       return {
         embedded_readings_per_s: Math.round(a.readingsPerS),
         postgres_readings_per_s: Math.round(c.readingsPerS),

@@ -39,7 +39,8 @@ const rackId = (site: string, r: number) => `${site}-k${String(r).padStart(4, '0
 const customerOf = (site: string, r: number, spec: InvoiceWorldSpec) => `c-${site}-${String(r % spec.racksPerSite).padStart(4, '0')}`;
 const gatewayOf = (site: string, r: number, spec: InvoiceWorldSpec) => `${site}-gw${Math.floor(r / spec.racksPerGateway)}`;
 const swapped = (pduIndex: number, spec: InvoiceWorldSpec) => pduIndex % spec.swapEvery === spec.swapEvery - 1;
-export const swapAtMs = (spec: InvoiceWorldSpec): number => Date.UTC(Number(spec.month.slice(0, 4)), Number(spec.month.slice(5, 7)) - 1, 12, 9);
+export const swapAtMs = (spec: InvoiceWorldSpec): number =>
+  Date.UTC(Number(spec.month.slice(0, 4)), Number(spec.month.slice(5, 7)) - 1, 12, 9);
 const SWAP_GAP_MS = 5 * MIN;
 
 export function invoiceInventory(spec: InvoiceWorldSpec): Inventory {
@@ -54,15 +55,29 @@ export function invoiceInventory(spec: InvoiceWorldSpec): Inventory {
       const rack = rackId(s.id, r);
       inv.racks.push({ id: rack, room, tags: [] });
       inv.customers.push({ id: customerOf(s.id, r, spec), name: `Customer ${s.id} ${r}` });
-      inv.assignments.push({ id: `a-${rack}`, version: 1, customer: customerOf(s.id, r, spec), rack, from: `${spec.month.slice(0, 4)}-01-01` });
-      if (r % spec.changeEvery === spec.changeEvery - 1) inv.assignments.push({ id: `a-${rack}`, version: 2, customer: customerOf(s.id, r + 1, spec), rack, from: changeFrom });
+      inv.assignments.push({
+        id: `a-${rack}`,
+        version: 1,
+        customer: customerOf(s.id, r, spec),
+        rack,
+        from: `${spec.month.slice(0, 4)}-01-01`,
+      });
+      if (r % spec.changeEvery === spec.changeEvery - 1)
+        inv.assignments.push({ id: `a-${rack}`, version: 2, customer: customerOf(s.id, r + 1, spec), rack, from: changeFrom });
       for (const side of ['a', 'b'] as const) {
         const pdu = `${rack}-pdu-${side}`;
         inv.nodes.push({ id: pdu, kind: 'pdu', parent: `${s.id}-bb-${side.toUpperCase()}`, rack, tags: [] });
         for (let o = 1; o <= spec.outletsPerPdu; o++) {
           const node = `${pdu}-o${o}`;
           inv.nodes.push({ id: node, kind: 'outlet', parent: pdu, tags: [] });
-          inv.points.push({ id: node, node, gateway: gatewayOf(s.id, r, spec), device: pdu, channel: `outlet:${o}`, infrastructure: false });
+          inv.points.push({
+            id: node,
+            node,
+            gateway: gatewayOf(s.id, r, spec),
+            device: pdu,
+            channel: `outlet:${o}`,
+            infrastructure: false,
+          });
         }
       }
     }
@@ -75,11 +90,47 @@ export function invoiceTariffs(spec: InvoiceWorldSpec): TariffBook {
   const common = { overheadFactor: '1.3', fixedFees: [{ name: 'Monitoring', amountPerMonth: '40' }] };
   const changeOn = `${spec.month}-16`;
   return new Map([
-    ['ams1', { site: 'ams1', versions: [
-      TariffVersion.parse({ ...common, version: 'ams-a', validFrom: '2026-01-01', validTo: changeOn, currency: 'EUR', energyPricePerKwh: '0.2150', taxes: [{ name: 'BTW', ratePct: '21' }] }),
-      TariffVersion.parse({ ...common, version: 'ams-b', validFrom: changeOn, currency: 'EUR', energyPricePerKwh: '0.2290', taxes: [{ name: 'BTW', ratePct: '21' }] }),
-    ] }],
-    ['sin1', { site: 'sin1', versions: [TariffVersion.parse({ ...common, version: 'sin', validFrom: '2026-01-01', currency: 'SGD', energyPricePerKwh: '0.3120', taxes: [{ name: 'GST', ratePct: '9' }] })] }],
+    [
+      'ams1',
+      {
+        site: 'ams1',
+        versions: [
+          TariffVersion.parse({
+            ...common,
+            version: 'ams-a',
+            validFrom: '2026-01-01',
+            validTo: changeOn,
+            currency: 'EUR',
+            energyPricePerKwh: '0.2150',
+            taxes: [{ name: 'BTW', ratePct: '21' }],
+          }),
+          TariffVersion.parse({
+            ...common,
+            version: 'ams-b',
+            validFrom: changeOn,
+            currency: 'EUR',
+            energyPricePerKwh: '0.2290',
+            taxes: [{ name: 'BTW', ratePct: '21' }],
+          }),
+        ],
+      },
+    ],
+    [
+      'sin1',
+      {
+        site: 'sin1',
+        versions: [
+          TariffVersion.parse({
+            ...common,
+            version: 'sin',
+            validFrom: '2026-01-01',
+            currency: 'SGD',
+            energyPricePerKwh: '0.3120',
+            taxes: [{ name: 'GST', ratePct: '9' }],
+          }),
+        ],
+      },
+    ],
   ]);
 }
 
@@ -91,7 +142,13 @@ function lookupInstants(site: (typeof SITES)[number], r: number, period: Period,
   return out;
 }
 
-function readingTimes(instants: readonly number[], swapAt: number | undefined, period: Period, spec: InvoiceWorldSpec, full: boolean): number[] {
+function readingTimes(
+  instants: readonly number[],
+  swapAt: number | undefined,
+  period: Period,
+  spec: InvoiceWorldSpec,
+  full: boolean,
+): number[] {
   const set = new Set<number>();
   if (full) {
     for (let t = period.fromMs - 60 * MIN; t <= period.toMs + 60 * MIN; t += MIN) set.add(t);
@@ -127,22 +184,57 @@ export function* rackBatches(spec: InvoiceWorldSpec, seq: { next(gw: string): nu
           const powerW = 40 + ((pduIndex * 31 + o * 17) % 360);
           const kwhPerMs = powerW / 1000 / 3_600_000;
           const startKwh = 100 + ((pduIndex * 7 + o) % 900);
-          const value = (t: number) => (swapAt !== undefined && t >= swapAt + SWAP_GAP_MS ? (t - swapAt - SWAP_GAP_MS) * kwhPerMs : startKwh + (t - period.fromMs) * kwhPerMs);
+          const value = (t: number) =>
+            swapAt !== undefined && t >= swapAt + SWAP_GAP_MS
+              ? (t - swapAt - SWAP_GAP_MS) * kwhPerMs
+              : startKwh + (t - period.fromMs) * kwhPerMs;
           const channel = `outlet:${o}`;
-          for (const ts of times) readings.push({ device, channel, ts, values: { energy_import_kwh: value(ts), power_w: powerW }, quality: 'good' });
+          for (const ts of times)
+            readings.push({ device, channel, ts, values: { energy_import_kwh: value(ts), power_w: powerW }, quality: 'good' });
           if (swapAt !== undefined) {
-            events.push({ type: 'counter_epoch', ts: swapAt + SWAP_GAP_MS, reason: 'swap', device, channel, measurement: 'energy_import_kwh',
-              old: { ts: swapAt, value: value(swapAt), serial: `${device}-old` }, new: { ts: swapAt + SWAP_GAP_MS, value: 0, serial: `${device}-new` }, betweenKwh: SWAP_GAP_MS * kwhPerMs, estimated: true });
+            events.push({
+              type: 'counter_epoch',
+              ts: swapAt + SWAP_GAP_MS,
+              reason: 'swap',
+              device,
+              channel,
+              measurement: 'energy_import_kwh',
+              old: { ts: swapAt, value: value(swapAt), serial: `${device}-old` },
+              new: { ts: swapAt + SWAP_GAP_MS, value: 0, serial: `${device}-new` },
+              betweenKwh: SWAP_GAP_MS * kwhPerMs,
+              estimated: true,
+            });
           }
         }
         for (let i = 0; i < readings.length; i += 1000) {
           const chunk = readings.slice(i, i + 1000);
           const s = seq.next(gateway);
-          batches.push({ kind: 'readings', site: site.id, gateway, receivedAt: chunk[0]!.ts, message: { v: SCHEMA_VERSION, gateway, boot: 'bench', seq: s, seqEnd: s, sentAt: chunk[0]!.ts, historical: true, readings: chunk } });
+          batches.push({
+            kind: 'readings',
+            site: site.id,
+            gateway,
+            receivedAt: chunk[0]!.ts,
+            message: {
+              v: SCHEMA_VERSION,
+              gateway,
+              boot: 'bench',
+              seq: s,
+              seqEnd: s,
+              sentAt: chunk[0]!.ts,
+              historical: true,
+              readings: chunk,
+            },
+          });
         }
         if (events.length > 0) {
           const s = seq.next(gateway);
-          batches.push({ kind: 'events', site: site.id, gateway, receivedAt: swapAt! + SWAP_GAP_MS, message: { v: SCHEMA_VERSION, gateway, boot: 'bench', seq: s, seqEnd: s, sentAt: swapAt! + SWAP_GAP_MS, events } });
+          batches.push({
+            kind: 'events',
+            site: site.id,
+            gateway,
+            receivedAt: swapAt! + SWAP_GAP_MS,
+            message: { v: SCHEMA_VERSION, gateway, boot: 'bench', seq: s, seqEnd: s, sentAt: swapAt! + SWAP_GAP_MS, events },
+          });
         }
       });
       yield batches;
@@ -152,5 +244,11 @@ export function* rackBatches(spec: InvoiceWorldSpec, seq: { next(gw: string): nu
 
 export function sequenceCounter(): { next(gw: string): number } {
   const seqs = new Map<string, number>();
-  return { next: (gw) => { const n = (seqs.get(gw) ?? 0) + 1; seqs.set(gw, n); return n; } };
+  return {
+    next: (gw) => {
+      const n = (seqs.get(gw) ?? 0) + 1;
+      seqs.set(gw, n);
+      return n;
+    },
+  };
 }

@@ -14,17 +14,36 @@ const [specJson, kind, a, b] = process.argv.slice(2);
 const spec = JSON.parse(specJson!) as InvoiceWorldSpec;
 const log = pino({ level: 'silent' });
 const built = buildModel(invoiceInventory(spec));
-if (!built.ok) throw new Error(`bench inventory does not build: ${built.problems.slice(0, 3).map((p) => p.message).join('; ')}`);
+if (!built.ok)
+  throw new Error(
+    `bench inventory does not build: ${built.problems
+      .slice(0, 3)
+      .map((p) => p.message)
+      .join('; ')}`,
+  );
 const model = built.model;
 const tariffs = invoiceTariffs(spec);
-const store: CentralStore = kind === 'sqlite' ? await openSqliteStore({ file: a!, log }) : await openPostgresStore({ connectionString: a!, schema: b!, log, maxConnections: 2 });
+const store: CentralStore =
+  kind === 'sqlite'
+    ? await openSqliteStore({ file: a!, log })
+    : await openPostgresStore({ connectionString: a!, schema: b!, log, maxConnections: 2 });
 
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let drafts = 0;
 let failures = 0;
 const totals: Record<string, string> = {};
-const stats = { boundaryQueries: 0, boundaryCalls: 0, eventQueries: 0, passes: 0, misses: 0, points: 0, customers: 0, estimatedKwh: 0, lines: 0 };
+const stats = {
+  boundaryQueries: 0,
+  boundaryCalls: 0,
+  eventQueries: 0,
+  passes: 0,
+  misses: 0,
+  points: 0,
+  customers: 0,
+  estimatedKwh: 0,
+  lines: 0,
+};
 for (const site of SITES) {
   // Each draft is handed over as it is made and let go, as an invoice run stores them.
   let total = dec(0);
@@ -43,4 +62,6 @@ const runS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuS = (cpu.user + cpu.system) / 1e6;
 await store.close();
-process.stdout.write(`${JSON.stringify({ runS, cpuS, peakRssMb: process.resourceUsage().maxRSS / 1024, drafts, failures, totals, ...stats })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ runS, cpuS, peakRssMb: process.resourceUsage().maxRSS / 1024, drafts, failures, totals, ...stats })}\n`,
+);

@@ -22,7 +22,17 @@ import { rackBatches, sequenceCounter, type InvoiceWorldSpec } from './invoice-d
 import { round } from './round.js';
 
 // JB_BENCH_INVOICE_RACKS scales the world down for a quick look (default 1,000 racks per site: 100,000 points).
-const SPEC: InvoiceWorldSpec = { racksPerSite: Number(process.env.JB_BENCH_INVOICE_RACKS ?? 1000), outletsPerPdu: 25, racksPerGateway: 50, changeEvery: 20, swapEvery: 100, windowMin: 5, full: false, fullRacks: Number(process.env.JB_BENCH_INVOICE_FULL_RACKS ?? 1), month: '2026-10' };
+const SPEC: InvoiceWorldSpec = {
+  racksPerSite: Number(process.env.JB_BENCH_INVOICE_RACKS ?? 1000),
+  outletsPerPdu: 25,
+  racksPerGateway: 50,
+  changeEvery: 20,
+  swapEvery: 100,
+  windowMin: 5,
+  full: false,
+  fullRacks: Number(process.env.JB_BENCH_INVOICE_FULL_RACKS ?? 1),
+  month: '2026-10',
+};
 const PG_URL = process.env.JB_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const log = pino({ level: 'silent' });
 const run = promisify(execFile);
@@ -31,7 +41,20 @@ const run = promisify(execFile);
 // before collecting (measured: 894 MB peak RSS and 10.5 s without, 548 MB and 8.7 s with).
 const RUN_NODE_FLAGS = ['--max-old-space-size=640'];
 
-interface RunResult { runS: number; cpuS: number; peakRssMb: number; drafts: number; failures: number; totals: Record<string, string>; boundaryQueries: number; passes: number; misses: number; points: number; customers: number; lines: number }
+interface RunResult {
+  runS: number;
+  cpuS: number;
+  peakRssMb: number;
+  drafts: number;
+  failures: number;
+  totals: Record<string, string>;
+  boundaryQueries: number;
+  passes: number;
+  misses: number;
+  points: number;
+  customers: number;
+  lines: number;
+}
 
 async function fill(store: CentralStore, out: (line: string) => void, name: string): Promise<number> {
   const t0 = performance.now();
@@ -58,7 +81,14 @@ async function timedRun(args: string[]): Promise<RunResult> {
 
 async function pgReachable(): Promise<boolean> {
   const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try { await c.connect(); return true; } catch { return false; } finally { await c.end().catch(() => undefined); }
+  try {
+    await c.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }
 
 export const invoiceBench: Bench = {
@@ -72,7 +102,9 @@ export const invoiceBench: Bench = {
     await sqlite.close();
     const load1m = loadavg()[0]!;
     const s = await timedRun(['sqlite', file]);
-    out(`sqlite: ${s.drafts} drafts (${s.failures} failed), ${s.lines} lines, ${s.points} points, ${s.boundaryQueries} boundary pairs in ${s.passes} pass(es), run ${s.runS.toFixed(2)} s, peak RSS ${s.peakRssMb.toFixed(0)} MB`);
+    out(
+      `sqlite: ${s.drafts} drafts (${s.failures} failed), ${s.lines} lines, ${s.points} points, ${s.boundaryQueries} boundary pairs in ${s.passes} pass(es), run ${s.runS.toFixed(2)} s, peak RSS ${s.peakRssMb.toFixed(0)} MB`,
+    );
 
     let pgFigures: Record<string, number | string | boolean> = { postgres_invoice_run_s: 'unavailable: no PostgreSQL at JB_BENCH_PG_URL' };
     if (await pgReachable()) {
@@ -82,7 +114,12 @@ export const invoiceBench: Bench = {
         await fill(store, out, 'postgres');
         const p = await timedRun(['postgres', PG_URL, schema]);
         out(`postgres: ${p.drafts} drafts, run ${p.runS.toFixed(2)} s, peak RSS ${p.peakRssMb.toFixed(0)} MB`);
-        pgFigures = { postgres_invoice_run_s: round(p.runS, 2), postgres_invoice_run_cpu_s: round(p.cpuS, 2), postgres_peak_rss_mb: round(p.peakRssMb, 0), same_totals_sqlite_postgres: JSON.stringify(p.totals) === JSON.stringify(s.totals) };
+        pgFigures = {
+          postgres_invoice_run_s: round(p.runS, 2),
+          postgres_invoice_run_cpu_s: round(p.cpuS, 2),
+          postgres_peak_rss_mb: round(p.peakRssMb, 0),
+          same_totals_sqlite_postgres: JSON.stringify(p.totals) === JSON.stringify(s.totals),
+        };
       } finally {
         const c = new pg.Client({ connectionString: PG_URL });
         await c.connect();
@@ -106,7 +143,8 @@ export const invoiceBench: Bench = {
       run_node_flags: RUN_NODE_FLAGS.join(' '),
       load_average_1m_before_run: round(load1m, 2),
       method: `1-minute readings: every minute of the month for the ${SPEC.outletsPerPdu * 2 * SPEC.fullRacks} points of ${SPEC.fullRacks} rack(s) per site; for all other points the minutes within ±${SPEC.windowMin} min of each instant the run looks up (period edges, the tariff change, holder changes, swap readings). Same drafts and lookups as fully sampled: test/energy/bench-thinning.test.ts`,
-      tariffs: 'flat price per kWh, overhead 1.3, a fixed fee, tax; ams1 changes version on the 16th; no time-of-use windows or committed power',
+      tariffs:
+        'flat price per kWh, overhead 1.3, a fixed fee, tax; ams1 changes version on the 16th; no time-of-use windows or committed power',
       scenario: `${SPEC.racksPerSite * 2} racks of 2 PDUs x ${SPEC.outletsPerPdu} outlets; 1 in ${SPEC.changeEvery} racks changes customer on the 15th; 1 in ${SPEC.swapEvery} PDUs swapped on the 12th`,
       totals: JSON.stringify(s.totals),
     };

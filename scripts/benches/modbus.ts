@@ -36,22 +36,51 @@ async function measure(baudRate: number, out: (l: string) => void) {
   const { a, b } = pty;
   const children: ChildProcess[] = [];
   try {
-    const sim = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist/cli/main.js'), 'sim', 'modbus', '--profile', 'eastron-sdm630', '--serial', a,
-      '--baud', String(baudRate), '--units', `1-${METERS}`, '--line-timing', '--turnaround-ms', String(TURNAROUND_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sim = spawn(
+      process.execPath,
+      [
+        join(PACKAGE_ROOT, 'dist/cli/main.js'),
+        'sim',
+        'modbus',
+        '--profile',
+        'eastron-sdm630',
+        '--serial',
+        a,
+        '--baud',
+        String(baudRate),
+        '--units',
+        `1-${METERS}`,
+        '--line-timing',
+        '--turnaround-ms',
+        String(TURNAROUND_MS),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     children.push(sim);
     let ready = false;
-    sim.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('simulating')) ready = true; });
+    sim.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('simulating')) ready = true;
+    });
     await waitFor(() => ready, 'simulator');
 
     const profile = (await loadProfiles([BUILTIN_PROFILES_DIR])).get('eastron-sdm630')!;
     const bus = new ModbusBus({
       options: { name: 'bench', framing: 'rtu', line, turnaroundDelayMs: 0, frameGapMs: 25, connectTimeoutMs: 2000, maxStaleFrames: 1 },
-      link: new SerialLink(b, line), clock: systemClock, log,
+      link: new SerialLink(b, line),
+      clock: systemClock,
+      log,
     });
-    const devices = Array.from({ length: METERS }, (_, i) => new ModbusDevice({
-      options: { id: `sdm-${i + 1}`, unit: i + 1, timeoutMs: 500, retries: 1, backoffBaseMs: 1000, backoffMaxMs: 1000 },
-      profile, bus, clock: systemClock, log,
-    }));
+    const devices = Array.from(
+      { length: METERS },
+      (_, i) =>
+        new ModbusDevice({
+          options: { id: `sdm-${i + 1}`, unit: i + 1, timeoutMs: 500, retries: 1, backoffBaseMs: 1000, backoffMaxMs: 1000 },
+          profile,
+          bus,
+          clock: systemClock,
+          log,
+        }),
+    );
     await Promise.all(devices.map((d) => d.poll('full'))); // open the port, settle plans
     const before = bus.counters.get('requests');
     const cycles: number[] = [];
@@ -68,10 +97,16 @@ async function measure(baudRate: number, out: (l: string) => void) {
       const f = readFrameBytes(count);
       return frameWireMs(f.request + f.response, line) + TURNAROUND_MS;
     };
-    const minimumMs = devices.reduce((sum, d) => sum + d.plan('full').reduce((s, r) => s + frameMs(r.count), 0) + (d.profile.serial[0] ? frameMs(d.profile.serial[0].words) : 0), 0);
+    const minimumMs = devices.reduce(
+      (sum, d) =>
+        sum + d.plan('full').reduce((s, r) => s + frameMs(r.count), 0) + (d.profile.serial[0] ? frameMs(d.profile.serial[0].words) : 0),
+      0,
+    );
     const cycleMs = cycles.sort((x, y) => x - y)[Math.floor(cycles.length / 2)]!;
     const naive = devices.reduce((s, d) => s + d.profile.fields.length + (d.profile.serial.length > 0 ? 1 : 0), 0);
-    out(`${baudRate} baud: ${transactions} transactions per cycle (naive ${naive}); cycle ${cycleMs.toFixed(1)} ms (median of ${CYCLES}), physical minimum ${minimumMs.toFixed(1)} ms`);
+    out(
+      `${baudRate} baud: ${transactions} transactions per cycle (naive ${naive}); cycle ${cycleMs.toFixed(1)} ms (median of ${CYCLES}), physical minimum ${minimumMs.toFixed(1)} ms`,
+    );
     await bus.close();
     return { transactions, naive, cycleMs, minimumMs, efficiency: minimumMs / cycleMs };
   } finally {

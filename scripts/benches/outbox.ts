@@ -50,14 +50,23 @@ export const outboxBench: Bench = {
     }
     outbox.commit();
     const appendUs = ((performance.now() - t0) * 1000) / BACKLOG;
-    out(`append: ${appendUs.toFixed(2)} us per reading (${outbox.size.entries} readings, ${(outbox.size.bytes / 2 ** 20).toFixed(0)} MiB in the outbox)`);
+    out(
+      `append: ${appendUs.toFixed(2)} us per reading (${outbox.size.entries} readings, ${(outbox.size.bytes / 2 ** 20).toFixed(0)} MiB in the outbox)`,
+    );
 
     const port = await freePort();
     const broker = await mosquitto(port, dir);
     try {
       const publisher = new Publisher({
-        options: publisherOptions(Mqtt.parse({ url: `mqtt://127.0.0.1:${port}`, clientId: 'bench-replay', replayReadingsPerS: 1e9 }), { site: 'bench', gateway: 'bench', boot: '1' }),
-        outbox, clock: systemClock, log, meta: () => ({ version: 'bench', configHash: 'x', site: 'bench', room: 'r', devices: [] }),
+        options: publisherOptions(Mqtt.parse({ url: `mqtt://127.0.0.1:${port}`, clientId: 'bench-replay', replayReadingsPerS: 1e9 }), {
+          site: 'bench',
+          gateway: 'bench',
+          boot: '1',
+        }),
+        outbox,
+        clock: systemClock,
+        log,
+        meta: () => ({ version: 'bench', configHash: 'x', site: 'bench', room: 'r', devices: [] }),
       });
       const r0 = performance.now();
       publisher.start();
@@ -68,7 +77,9 @@ export const outboxBench: Bench = {
       const replayS = (performance.now() - r0) / 1000;
       outbox.commit();
       await publisher.stop();
-      out(`replay: ${BACKLOG} readings acknowledged by Mosquitto in ${replayS.toFixed(2)} s (${publisher.counters.get('messages')} messages); outbox left: ${outbox.size.entries}`);
+      out(
+        `replay: ${BACKLOG} readings acknowledged by Mosquitto in ${replayS.toFixed(2)} s (${publisher.counters.get('messages')} messages); outbox left: ${outbox.size.entries}`,
+      );
       const rssMb = process.memoryUsage().rss / 2 ** 20;
       outbox.close();
 
@@ -79,7 +90,10 @@ export const outboxBench: Bench = {
       let counted = 'strace';
       try {
         const { stdout, stderr } = await run('strace', ['-f', '-c', '-e', 'trace=fsync,fdatasync', ...args], { maxBuffer: 2 ** 24 });
-        fsyncs = [...stderr.matchAll(/^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(fsync|fdatasync)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        fsyncs = [...stderr.matchAll(/^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(fsync|fdatasync)$/gm)].reduce(
+          (n, m) => n + Number(m[1]),
+          0,
+        );
         out(`live: ${LIVE_PER_S} readings/s for ${LIVE_S} s, ${stdout.trim()}, ${fsyncs} fsync/fdatasync calls`);
       } catch {
         counted = 'commits (strace unavailable)';

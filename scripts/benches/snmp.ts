@@ -26,20 +26,52 @@ export const snmpBench: Bench = {
   async run(out) {
     const profile = (await loadCatalogs([BUILTIN_PROFILES_DIR])).snmp.get('apc-rpdu2')!;
     const port = await freeUdpPortRange(PDUS);
-    const sim = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist/cli/main.js'), 'sim', 'snmp', '--profile', profile.id, '--listen', `127.0.0.1:${port}`,
-      '--pdus', String(PDUS), '--outlets', String(OUTLETS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sim = spawn(
+      process.execPath,
+      [
+        join(PACKAGE_ROOT, 'dist/cli/main.js'),
+        'sim',
+        'snmp',
+        '--profile',
+        profile.id,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--pdus',
+        String(PDUS),
+        '--outlets',
+        String(OUTLETS),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
       await new Promise<void>((resolve, reject) => {
-        sim.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('simulating')) resolve(); });
+        sim.stdout!.on('data', (d: Buffer) => {
+          if (d.toString().includes('simulating')) resolve();
+        });
         sim.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
       });
       const log = pino({ level: 'silent' });
       const limiter = new Limiter(16);
-      const agents = Array.from({ length: PDUS }, (_, i) => new SnmpAgent({
-        options: { id: `pdu-${i + 1}`, budgetMs: 10_000, backoffBaseMs: 0, backoffMaxMs: 0 },
-        profile, limiter, clock: systemClock, log,
-        client: new SnmpClient({ host: '127.0.0.1', port: port + i, version: '2c', community: 'public', timeoutMs: 2000, retries: 1, maxRepetitions: 50 }),
-      }));
+      const agents = Array.from(
+        { length: PDUS },
+        (_, i) =>
+          new SnmpAgent({
+            options: { id: `pdu-${i + 1}`, budgetMs: 10_000, backoffBaseMs: 0, backoffMaxMs: 0 },
+            profile,
+            limiter,
+            clock: systemClock,
+            log,
+            client: new SnmpClient({
+              host: '127.0.0.1',
+              port: port + i,
+              version: '2c',
+              community: 'public',
+              timeoutMs: 2000,
+              retries: 1,
+              maxRepetitions: 50,
+            }),
+          }),
+      );
       const pollAll = () => Promise.all(agents.map((a) => a.poll('full')));
       const warm = await pollAll();
       const values = warm.reduce((s, r) => s + r.readings.reduce((n, x) => n + Object.keys(x.values).length, 0), 0);
@@ -56,7 +88,9 @@ export const snmpBench: Bench = {
       const requests = agents.reduce((s, a) => s + a.client.counters.get('requests'), 0) / (CYCLES + 1);
       agents.forEach((a) => a.client.close());
       const cycleS = times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
-      out(`ours: ${values} values from ${PDUS} PDUs in ${cycleS.toFixed(2)} s (median of ${CYCLES}), ${requests.toFixed(0)} requests per cycle`);
+      out(
+        `ours: ${values} values from ${PDUS} PDUs in ${cycleS.toFixed(2)} s (median of ${CYCLES}), ${requests.toFixed(0)} requests per cycle`,
+      );
 
       // The same tables with Debian's snmpbulkwalk, one PDU after another, as a script around Net-SNMP would.
       const tables = [...new Set([profile.snmp.identity.table!, ...profile.snmp.tables.map((t) => t.table)])];
@@ -65,7 +99,9 @@ export const snmpBench: Bench = {
       for (let i = 0; i < PDUS; i++) {
         await run('snmpget', ['-v2c', '-c', 'public', '-On', `127.0.0.1:${port + i}`, '1.3.6.1.2.1.1.3.0']);
         for (const oid of tables) {
-          const { stdout } = await run('snmpbulkwalk', ['-v2c', '-c', 'public', '-On', '-Cr50', `127.0.0.1:${port + i}`, oid], { maxBuffer: 32 * 2 ** 20 });
+          const { stdout } = await run('snmpbulkwalk', ['-v2c', '-c', 'public', '-On', '-Cr50', `127.0.0.1:${port + i}`, oid], {
+            maxBuffer: 32 * 2 ** 20,
+          });
           lines += stdout.split('\n').length;
         }
       }

@@ -44,7 +44,7 @@ export function trafficBatches(opts: ThroughputOptions = {}): IngestBatch[][] {
   const gateways = opts.gateways ?? 1;
   const start = opts.startTs ?? Date.UTC(2026, 0, 1);
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const out: IngestBatch[][] = [];
   const seqs = new Array<number>(gateways).fill(1);
   for (let c = 0; c < calls; c++) {
@@ -59,11 +59,20 @@ export function trafficBatches(opts: ThroughputOptions = {}): IngestBatch[][] {
         const values: Reading['values'] = {};
         for (const name of MEASUREMENTS) values[name] = Math.round(rand() * 1e6) / 1000;
         values.energy_import_kwh = 1000 + i + poll * 0.001;
-        readings.push({ device: `meter-${Math.floor(i / CHANNELS.length)}`, channel: CHANNELS[i % CHANNELS.length]!, ts, values, quality: 'good' });
+        readings.push({
+          device: `meter-${Math.floor(i / CHANNELS.length)}`,
+          channel: CHANNELS[i % CHANNELS.length]!,
+          ts,
+          values,
+          quality: 'good',
+        });
       }
       const seq = seqs[g]!;
       call.push({
-        kind: 'readings', site, gateway, receivedAt: ts + 50,
+        kind: 'readings',
+        site,
+        gateway,
+        receivedAt: ts + 50,
         message: { v: SCHEMA_VERSION, gateway, boot: 'bench', seq, seqEnd: seq, sentAt: ts + 10, historical: false, readings },
       });
       seqs[g]!++;
@@ -90,7 +99,10 @@ export async function measureStoreThroughput(store: IngestSink, opts: Throughput
   const seconds = (now() - t0) / 1000;
   durations.sort((a, b) => a - b);
   return {
-    readings, inserted, storeCalls: calls.length, seconds,
+    readings,
+    inserted,
+    storeCalls: calls.length,
+    seconds,
     readingsPerS: Math.round(readings / seconds),
     callMsP50: durations[Math.floor(durations.length / 2)] ?? 0,
     callMsMax: durations[durations.length - 1] ?? 0,

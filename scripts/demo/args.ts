@@ -15,7 +15,8 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     const value = argv[i + 1];
     if (a === '--duration-s') {
       const n = Number(value);
-      if (value === undefined || !Number.isFinite(n) || n <= 0) throw new DemoArgsError(`--duration-s needs a positive number of seconds, got ${value ?? 'nothing'}`);
+      if (value === undefined || !Number.isFinite(n) || n <= 0)
+        throw new DemoArgsError(`--duration-s needs a positive number of seconds, got ${value ?? 'nothing'}`);
       out.durationS = n;
       i++;
     } else if (a === '--data-dir') {

@@ -38,15 +38,21 @@ export class WarpClock {
     return this.offsetMs === 0;
   }
 
-  readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const s: Sleeper = { atMs: this.now() + Math.max(0, ms), resolve, timer: unref(setTimeout(() => this.wake(s), Math.max(0, ms))), signal };
-    if (signal) {
-      s.onAbort = () => this.wake(s);
-      signal.addEventListener('abort', s.onAbort, { once: true });
-    }
-    this.sleepers.add(s);
-  });
+  readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const s: Sleeper = {
+        atMs: this.now() + Math.max(0, ms),
+        resolve,
+        timer: unref(setTimeout(() => this.wake(s), Math.max(0, ms))),
+        signal,
+      };
+      if (signal) {
+        s.onAbort = () => this.wake(s);
+        signal.addEventListener('abort', s.onAbort, { once: true });
+      }
+      this.sleepers.add(s);
+    });
 
   /** Moves the clock forward to `ms` (never back, never past real time); wakes whoever sleeps until then. */
   jumpTo(ms: number): void {

@@ -32,8 +32,14 @@ const FAST_HASH = { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 };
 export async function writeDemoFiles(o: DemoFilesOptions): Promise<DemoFiles> {
   await mkdir(o.dir, { recursive: true });
   const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
-  await writeFile(join(o.dir, 'inventory.yaml'), `# The demo site (scripts/demo/inventory.ts); reference: docs/config-inventory.md\n${yaml(demoInventory(o.fromDate))}`);
-  await writeFile(join(o.dir, 'tariffs.yaml'), `# The demo tariff (scripts/demo/inventory.ts); reference: docs/config-tariffs.md\n${yaml(demoTariffs(o.fromDate))}`);
+  await writeFile(
+    join(o.dir, 'inventory.yaml'),
+    `# The demo site (scripts/demo/inventory.ts); reference: docs/config-inventory.md\n${yaml(demoInventory(o.fromDate))}`,
+  );
+  await writeFile(
+    join(o.dir, 'tariffs.yaml'),
+    `# The demo tariff (scripts/demo/inventory.ts); reference: docs/config-tariffs.md\n${yaml(demoTariffs(o.fromDate))}`,
+  );
   const central = {
     central: { id: 'demo-central' },
     dataDir: './data',

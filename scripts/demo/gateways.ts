@@ -27,11 +27,19 @@ const PACES: Record<Pace, { energyIntervalMs: number; fullIntervalMs: number; st
 };
 
 /** The gateway's status page (for installers) listens here while live; none during the history. */
-export function gatewayConfig(room: DemoRoom, wiring: RoomWiring, mqtt: GatewayMqtt, dataDir: string, pace: Pace, statusPort?: number): GatewayConfig {
+export function gatewayConfig(
+  room: DemoRoom,
+  wiring: RoomWiring,
+  mqtt: GatewayMqtt,
+  dataDir: string,
+  pace: Pace,
+  statusPort?: number,
+): GatewayConfig {
   const p = PACES[pace];
-  const rs485 = wiring.rs485.kind === 'pty'
-    ? { id: 'rs485-1', type: 'rtu', path: wiring.rs485.gatewayPath, ...RS485_LINE }
-    : { id: 'rs485-1', type: 'rtu-over-tcp', host: '127.0.0.1', port: wiring.rs485.port, line: RS485_LINE };
+  const rs485 =
+    wiring.rs485.kind === 'pty'
+      ? { id: 'rs485-1', type: 'rtu', path: wiring.rs485.gatewayPath, ...RS485_LINE }
+      : { id: 'rs485-1', type: 'rtu-over-tcp', host: '127.0.0.1', port: wiring.rs485.port, line: RS485_LINE };
   const index = new Map<string, number>();
   return GatewayConfig.parse({
     gateway: { id: room.gateway, site: 'ams1', room: room.id },
@@ -41,14 +49,26 @@ export function gatewayConfig(room: DemoRoom, wiring: RoomWiring, mqtt: GatewayM
     status: statusPort === undefined ? { enabled: false } : { enabled: true, host: '127.0.0.1', port: statusPort },
     buses: [{ id: 'tcp-gw', type: 'tcp', host: '127.0.0.1', port: wiring.tcpPort }, rs485],
     devices: room.meters.map((m) => ({
-      id: m.id, bus: m.wire === 'tcp' ? 'tcp-gw' : 'rs485-1', unit: m.unit, profile: m.profile,
-      energyIntervalMs: p.energyIntervalMs, fullIntervalMs: p.fullIntervalMs, timeoutMs: 500,
+      id: m.id,
+      bus: m.wire === 'tcp' ? 'tcp-gw' : 'rs485-1',
+      unit: m.unit,
+      profile: m.profile,
+      energyIntervalMs: p.energyIntervalMs,
+      fullIntervalMs: p.fullIntervalMs,
+      timeoutMs: 500,
     })),
     snmp: {
       pdus: room.pdus.map((d) => {
         const n = index.get(d.profile) ?? 0;
         index.set(d.profile, n + 1);
-        return { id: d.id, host: '127.0.0.1', port: wiring.snmpPorts[d.profile]! + n, profile: d.profile, energyIntervalMs: p.energyIntervalMs, fullIntervalMs: p.fullIntervalMs };
+        return {
+          id: d.id,
+          host: '127.0.0.1',
+          port: wiring.snmpPorts[d.profile]! + n,
+          profile: d.profile,
+          energyIntervalMs: p.energyIntervalMs,
+          fullIntervalMs: p.fullIntervalMs,
+        };
       }),
     },
   });

@@ -8,7 +8,9 @@ function roomNodes(room: DemoRoom): Record<string, unknown>[] {
   const circuitOf = (rack: string, feed: 'a' | 'b') => room.meters.find((m) => m.rack === rack && m.feed === feed);
   return [
     ...(['a', 'b'] as const).map((f) => ({ id: busbar(f), kind: 'busbar', parent: `ams1-ups-${f}`, room: room.id, ratedCurrentA: 630 })),
-    ...room.meters.filter((m) => m.rack).map((m) => ({ id: m.node, kind: 'branch-circuit', parent: busbar(m.feed), rack: m.rack, ratedCurrentA: 32 })),
+    ...room.meters
+      .filter((m) => m.rack)
+      .map((m) => ({ id: m.node, kind: 'branch-circuit', parent: busbar(m.feed), rack: m.rack, ratedCurrentA: 32 })),
     ...room.pdus.flatMap((p) => [
       // A PDU hangs below the metered branch circuit of its rack and feed, if there is one, else on the busbar.
       { id: p.node, kind: 'pdu', parent: circuitOf(p.rack, p.feed)?.node ?? busbar(p.feed), rack: p.rack, ratedCurrentA: 32 },
@@ -34,8 +36,11 @@ export function demoInventory(fromDate: string): Record<string, unknown> {
     gateways: ROOMS.map((r) => ({ id: r.gateway, site: SITE.id, room: r.id })),
     cages: [{ id: 'ams1-c7', kind: 'cage', room: 'r102', name: 'Cage C7' }],
     racks: [
-      { id: 'ams1-r12', room: 'r101' }, { id: 'ams1-r14', room: 'r101' }, { id: 'ams1-k11', room: 'r102', tags: ['high-density'] },
-      { id: 'ams1-c7-k01', room: 'r102', cage: 'ams1-c7' }, { id: 'ams1-c7-k02', room: 'r102', cage: 'ams1-c7' },
+      { id: 'ams1-r12', room: 'r101' },
+      { id: 'ams1-r14', room: 'r101' },
+      { id: 'ams1-k11', room: 'r102', tags: ['high-density'] },
+      { id: 'ams1-c7-k01', room: 'r102', cage: 'ams1-c7' },
+      { id: 'ams1-c7-k02', room: 'r102', cage: 'ams1-c7' },
     ],
     nodes: [
       { id: 'ams1-util-a', kind: 'utility-feed', site: SITE.id, feed: 'A', voltageV: 230 },
@@ -61,16 +66,22 @@ export function demoInventory(fromDate: string): Record<string, unknown> {
 /** The tariff file's content (docs/config-tariffs.md): time of use on weekdays, overhead, a fee, VAT. */
 export function demoTariffs(fromDate: string): Record<string, unknown> {
   return {
-    tariffs: [{
-      site: SITE.id,
-      versions: [{
-        version: 'ams1-demo', validFrom: fromDate, currency: SITE.currency,
-        energyPricePerKwh: '0.1980',
-        touWindows: [{ name: 'peak', days: 'weekdays', fromHour: 8, toHour: 20, pricePerKwh: '0.2450' }],
-        overheadFactor: '1.35',
-        fixedFees: [{ name: 'Cross-connect and monitoring', amountPerMonth: '120.00' }],
-        taxes: [{ name: 'BTW', ratePct: '21' }],
-      }],
-    }],
+    tariffs: [
+      {
+        site: SITE.id,
+        versions: [
+          {
+            version: 'ams1-demo',
+            validFrom: fromDate,
+            currency: SITE.currency,
+            energyPricePerKwh: '0.1980',
+            touWindows: [{ name: 'peak', days: 'weekdays', fromHour: 8, toHour: 20, pricePerKwh: '0.2450' }],
+            overheadFactor: '1.35',
+            fixedFees: [{ name: 'Cross-connect and monitoring', amountPerMonth: '120.00' }],
+            taxes: [{ name: 'BTW', ratePct: '21' }],
+          },
+        ],
+      },
+    ],
   };
 }

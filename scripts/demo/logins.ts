@@ -20,6 +20,12 @@ export async function createLogins(deps: { access: AccessStore; log: Logger }, l
   const auth = new AuthService({ store: deps.access, clock: { now: () => Date.now() }, log: deps.log, scrypt: FAST_SCRYPT });
   for (const l of logins) {
     if (await deps.access.user(l.username)) await auth.setPassword(l.username, l.password);
-    else await auth.addUser({ username: l.username, role: l.role === 'operator' ? 'operator' : 'customer', password: l.password, customer: l.customer || undefined });
+    else
+      await auth.addUser({
+        username: l.username,
+        role: l.role === 'operator' ? 'operator' : 'customer',
+        password: l.password,
+        customer: l.customer || undefined,
+      });
   }
 }

@@ -52,19 +52,43 @@ for (const [i, room] of ROOMS.entries()) sims.push(await startRoomSims({ room, p
 const mqttUrl = `mqtt://127.0.0.1:${central.ports!.tcpPort}`;
 const gwLog = createLogger(level);
 const latest = ROOMS.map(() => new Map<string, number>());
-const startGateways = (pace: Pace, statusPorts?: readonly number[]) => Promise.all(ROOMS.map((room, i) => startGateway({
-  config: gatewayConfig(room, sims[i]!.wiring, { url: mqttUrl, ...files.gatewayUsers.get(room.gateway)! }, join(dir, 'gateways', room.id), pace, statusPorts?.[i]),
-  configFile: `(demo ${room.gateway})`, profiles, clock, log: gwLog, version: PACKAGE_VERSION, clockFloorMs: plan.startMs,
-  onReadings: (rs) => {
-    for (const r of rs) if ((r.channel === 'total' || r.channel === 'inlet:1') && r.values.power_w !== undefined) latest[i]!.set(r.device, r.values.power_w);
-  },
-})));
+const startGateways = (pace: Pace, statusPorts?: readonly number[]) =>
+  Promise.all(
+    ROOMS.map((room, i) =>
+      startGateway({
+        config: gatewayConfig(
+          room,
+          sims[i]!.wiring,
+          { url: mqttUrl, ...files.gatewayUsers.get(room.gateway)! },
+          join(dir, 'gateways', room.id),
+          pace,
+          statusPorts?.[i],
+        ),
+        configFile: `(demo ${room.gateway})`,
+        profiles,
+        clock,
+        log: gwLog,
+        version: PACKAGE_VERSION,
+        clockFloorMs: plan.startMs,
+        onReadings: (rs) => {
+          for (const r of rs)
+            if ((r.channel === 'total' || r.channel === 'inlet:1') && r.values.power_w !== undefined)
+              latest[i]!.set(r.device, r.values.power_w);
+        },
+      }),
+    ),
+  );
 
 out(`Polling ${plan.month} and this month so far on an accelerated clock ...\n`);
 const historyGateways = await startGateways('history');
 const history = await replayHistory({
-  clock, plan, gateways: historyGateways, loops: ROOMS.reduce((n, r) => n + r.meters.length + r.pdus.length, 0),
-  onProgress: (done, total) => { if (done % 168 === 0) out(`  ${new Date(clock.now()).toISOString().slice(0, 10)} (${Math.round((100 * done) / total)}%)\n`); },
+  clock,
+  plan,
+  gateways: historyGateways,
+  loops: ROOMS.reduce((n, r) => n + r.meters.length + r.pdus.length, 0),
+  onProgress: (done, total) => {
+    if (done % 168 === 0) out(`  ${new Date(clock.now()).toISOString().slice(0, 10)} (${Math.round((100 * done) / total)}%)\n`);
+  },
 });
 for (const g of historyGateways) await g.stop();
 clock.jumpTo(Date.now());
@@ -75,18 +99,39 @@ await createLogins({ access: central.access!, log: gwLog }, logins);
 await billing.runner.tick(); // what the schedule does every hour; at start its clock was still at the history's beginning
 const invoices = await billing.store.invoices({ site: SITE.id, period: plan.month });
 
-out(readyText({
-  dir, centralYaml: files.centralYaml, mqttUrl, mqttUsual: mqtt.usual,
-  rs485: socat ? 'socat pty pairs, 19200 8E1' : 'RTU over TCP (socat is not installed)',
-  history: { month: plan.month, ...history, readingsStored: central.pipeline.counters.snapshot().readingsStored },
-  invoices, invoiceDir: config.billing!.outputDir, logins, portalUrl: central.api?.url,
-  statusPages: ROOMS.map((r, i) => ({ gateway: r.gateway, url: `http://127.0.0.1:${statusPorts[i]}/` })),
-  durationS: args.durationS,
-}));
+out(
+  readyText({
+    dir,
+    centralYaml: files.centralYaml,
+    mqttUrl,
+    mqttUsual: mqtt.usual,
+    rs485: socat ? 'socat pty pairs, 19200 8E1' : 'RTU over TCP (socat is not installed)',
+    history: { month: plan.month, ...history, readingsStored: central.pipeline.counters.snapshot().readingsStored },
+    invoices,
+    invoiceDir: config.billing!.outputDir,
+    logins,
+    portalUrl: central.api?.url,
+    statusPages: ROOMS.map((r, i) => ({ gateway: r.gateway, url: `http://127.0.0.1:${statusPorts[i]}/` })),
+    durationS: args.durationS,
+  }),
+);
 
-const status = setInterval(() => out(liveText(ROOMS.map((r, i) => ({
-  gateway: r.gateway, powerW: latest[i]!, acked: live[i]!.publisher.counters.get('entries_acked'), outbox: live[i]!.outbox.size.entries,
-})), central.pipeline.counters.snapshot().readingsStored, clock.now())), 5000);
+const status = setInterval(
+  () =>
+    out(
+      liveText(
+        ROOMS.map((r, i) => ({
+          gateway: r.gateway,
+          powerW: latest[i]!,
+          acked: live[i]!.publisher.counters.get('entries_acked'),
+          outbox: live[i]!.outbox.size.entries,
+        })),
+        central.pipeline.counters.snapshot().readingsStored,
+        clock.now(),
+      ),
+    ),
+  5000,
+);
 await (args.durationS ? new Promise((r) => setTimeout(r, args.durationS! * 1000)) : untilSignal());
 clearInterval(status);
 out('stopping ...\n');

@@ -22,7 +22,10 @@ export function historyPlan(nowMs: number, timeZone: string, graceMs: number, st
   const month = addMonths(localDateOf(nowMs, timeZone).slice(0, 7), -1);
   const period = monthPeriod(month, timeZone);
   return {
-    month, fromDate: `${month}-01`, stepMs, endMs: nowMs,
+    month,
+    fromDate: `${month}-01`,
+    stepMs,
+    endMs: nowMs,
     startMs: Math.floor((period.fromMs - stepMs) / stepMs) * stepMs,
     closesAtMs: [period.toMs + graceMs],
   };

@@ -28,8 +28,13 @@ export interface ReadyFacts {
 }
 
 export function invoiceRows(invoices: readonly StoredInvoice[], invoiceDir: string): string[][] {
-  return invoices.map((i) => [i.number ?? `#${i.id}`, i.customer, i.status, `${i.total} ${i.currency}`,
-    i.number ? join(invoiceDir, i.site, i.period, `${i.number}.pdf`) : `held: ${i.review.join('; ')}`]);
+  return invoices.map((i) => [
+    i.number ?? `#${i.id}`,
+    i.customer,
+    i.status,
+    `${i.total} ${i.currency}`,
+    i.number ? join(invoiceDir, i.site, i.period, `${i.number}.pdf`) : `held: ${i.review.join('; ')}`,
+  ]);
 }
 
 export function readyText(f: ReadyFacts): string {
@@ -40,7 +45,9 @@ export function readyText(f: ReadyFacts): string {
     `  history        ${f.history.month} and this month so far: ${f.history.steps} hourly polls of every meter and PDU in ${(f.history.elapsedMs / 1000).toFixed(1)} s, ${f.history.readingsStored} readings stored`,
     '',
     `Invoices for ${f.history.month} (the central node's invoice run, finalized at start):`,
-    f.invoices.length ? renderTable(['number', 'customer', 'status', 'total', 'file'], invoiceRows(f.invoices, f.invoiceDir)) : '  none (see the log above)',
+    f.invoices.length
+      ? renderTable(['number', 'customer', 'status', 'total', 'file'], invoiceRows(f.invoices, f.invoiceDir))
+      : '  none (see the log above)',
     `  JSON, CSV and PDF of each, and summary.json: ${join(f.invoiceDir, 'ams1', f.history.month)}`,
     `  the same from the command line: npx joulebook invoice -c ${f.centralYaml} list`,
     '',
@@ -70,8 +77,13 @@ export interface LiveRoom {
 
 export function liveText(rooms: readonly LiveRoom[], storedAtCentral: number, atMs: number): string {
   const head = `live ${new Date(atMs).toISOString().slice(11, 19)} UTC: ${storedAtCentral} readings stored centrally`;
-  return [head, ...rooms.map((r) => {
-    const kw = [...r.powerW.values()].reduce((a, b) => a + b, 0) / 1000;
-    return `  ${r.gateway}: ${r.powerW.size} devices, ${kw.toFixed(2)} kW now, ${r.acked} readings acknowledged, outbox ${r.outbox}`;
-  })].join('\n') + '\n';
+  return (
+    [
+      head,
+      ...rooms.map((r) => {
+        const kw = [...r.powerW.values()].reduce((a, b) => a + b, 0) / 1000;
+        return `  ${r.gateway}: ${r.powerW.size} devices, ${kw.toFixed(2)} kW now, ${r.acked} readings acknowledged, outbox ${r.outbox}`;
+      }),
+    ].join('\n') + '\n'
+  );
 }

@@ -30,8 +30,15 @@ export async function startRoomSims(deps: RoomSimsDeps): Promise<RoomSims> {
     for (const c of closers.reverse()) await c();
   };
   try {
-    const meters = (wire: 'tcp' | 'rs485') => room.meters.filter((m) => m.wire === wire)
-      .map((m) => ({ unit: m.unit, profile: profiles.modbus.get(m.profile)!, basePowerW: m.basePowerW, seed: deps.seedBase + m.unit + (wire === 'tcp' ? 0 : 10) }));
+    const meters = (wire: 'tcp' | 'rs485') =>
+      room.meters
+        .filter((m) => m.wire === wire)
+        .map((m) => ({
+          unit: m.unit,
+          profile: profiles.modbus.get(m.profile)!,
+          basePowerW: m.basePowerW,
+          seed: deps.seedBase + m.unit + (wire === 'tcp' ? 0 : 10),
+        }));
     const tcpPort = await freePort();
     const tcp: ModbusSim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: tcpPort }, meters: meters('tcp'), now });
     closers.push(() => tcp.close());
@@ -45,8 +52,13 @@ export async function startRoomSims(deps: RoomSimsDeps): Promise<RoomSims> {
       rs485 = { kind: 'rtu-over-tcp', port: await freePort() };
     }
     const line = await startModbusSim({
-      wire: rs485.kind === 'pty' ? { kind: 'serial', path: rs485.simPath, line: RS485_LINE } : { kind: 'rtu-over-tcp', host: '127.0.0.1', port: rs485.port, line: RS485_LINE },
-      meters: meters('rs485'), turnaroundMs: 2, now,
+      wire:
+        rs485.kind === 'pty'
+          ? { kind: 'serial', path: rs485.simPath, line: RS485_LINE }
+          : { kind: 'rtu-over-tcp', host: '127.0.0.1', port: rs485.port, line: RS485_LINE },
+      meters: meters('rs485'),
+      turnaroundMs: 2,
+      now,
     });
     closers.push(() => line.close());
     const snmpPorts: Partial<Record<PduProfile, number>> = {};
@@ -54,7 +66,14 @@ export async function startRoomSims(deps: RoomSimsDeps): Promise<RoomSims> {
       const pdus = pdusOf(room, profile).length;
       if (pdus === 0) continue;
       const port = await freeUdpPortRange(pdus);
-      const sim: SnmpSim = await startSnmpSim({ profile: profiles.snmp.get(profile)!, host: '127.0.0.1', port, pdus, outlets: OUTLETS_PER_PDU, now });
+      const sim: SnmpSim = await startSnmpSim({
+        profile: profiles.snmp.get(profile)!,
+        host: '127.0.0.1',
+        port,
+        pdus,
+        outlets: OUTLETS_PER_PDU,
+        now,
+      });
       closers.push(() => sim.close());
       snmpPorts[profile] = port;
     }

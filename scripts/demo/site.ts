@@ -42,17 +42,44 @@ export const OUTLETS_PER_PDU = 8;
 export const RS485_LINE = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
 
 const WHOLE: Record<PduProfile, string> = { 'apc-rpdu2': 'total', 'raritan-px': 'inlet:1' };
-const pdu = (id: string, profile: PduProfile, rack: string, feed: 'a' | 'b', meteredOutlets?: number[]): DemoPdu =>
-  ({ id, profile, rack, feed, node: `${rack}-pdu-${feed}`, channel: WHOLE[profile], meteredOutlets });
+const pdu = (id: string, profile: PduProfile, rack: string, feed: 'a' | 'b', meteredOutlets?: number[]): DemoPdu => ({
+  id,
+  profile,
+  rack,
+  feed,
+  node: `${rack}-pdu-${feed}`,
+  channel: WHOLE[profile],
+  meteredOutlets,
+});
 
 export const ROOMS: readonly DemoRoom[] = [
   {
-    id: 'r101', name: 'Data hall 1.01', gateway: 'ams1-r101-gw1',
+    id: 'r101',
+    name: 'Data hall 1.01',
+    gateway: 'ams1-r101-gw1',
     meters: [
       { id: 'busbar-a1', profile: 'schneider-iem3255', wire: 'tcp', unit: 1, basePowerW: 9000, node: 'ams1-r101-bb-a', feed: 'a' },
       { id: 'busbar-b1', profile: 'siemens-pac2200', wire: 'tcp', unit: 2, basePowerW: 8000, node: 'ams1-r101-bb-b', feed: 'b' },
-      { id: 'branch-a1-01', profile: 'eastron-sdm630', wire: 'rs485', unit: 1, basePowerW: 700, node: 'ams1-r101-a1-01', feed: 'a', rack: 'ams1-r12' },
-      { id: 'branch-b1-01', profile: 'abb-b23', wire: 'rs485', unit: 2, basePowerW: 650, node: 'ams1-r101-b1-01', feed: 'b', rack: 'ams1-r12' },
+      {
+        id: 'branch-a1-01',
+        profile: 'eastron-sdm630',
+        wire: 'rs485',
+        unit: 1,
+        basePowerW: 700,
+        node: 'ams1-r101-a1-01',
+        feed: 'a',
+        rack: 'ams1-r12',
+      },
+      {
+        id: 'branch-b1-01',
+        profile: 'abb-b23',
+        wire: 'rs485',
+        unit: 2,
+        basePowerW: 650,
+        node: 'ams1-r101-b1-01',
+        feed: 'b',
+        rack: 'ams1-r12',
+      },
     ],
     pdus: [
       pdu('pdu-r12-a', 'apc-rpdu2', 'ams1-r12', 'a'),
@@ -61,12 +88,32 @@ export const ROOMS: readonly DemoRoom[] = [
     ],
   },
   {
-    id: 'r102', name: 'Data hall 1.02', gateway: 'ams1-r102-gw1',
+    id: 'r102',
+    name: 'Data hall 1.02',
+    gateway: 'ams1-r102-gw1',
     meters: [
       { id: 'busbar-a2', profile: 'janitza-umg96rm', wire: 'tcp', unit: 1, basePowerW: 11000, node: 'ams1-r102-bb-a', feed: 'a' },
       { id: 'busbar-b2', profile: 'siemens-pac2200', wire: 'tcp', unit: 2, basePowerW: 10000, node: 'ams1-r102-bb-b', feed: 'b' },
-      { id: 'branch-a2-01', profile: 'socomec-diris-a40', wire: 'rs485', unit: 1, basePowerW: 900, node: 'ams1-r102-a2-01', feed: 'a', rack: 'ams1-k11' },
-      { id: 'branch-b2-01', profile: 'eastron-sdm630', wire: 'rs485', unit: 2, basePowerW: 850, node: 'ams1-r102-b2-01', feed: 'b', rack: 'ams1-k11' },
+      {
+        id: 'branch-a2-01',
+        profile: 'socomec-diris-a40',
+        wire: 'rs485',
+        unit: 1,
+        basePowerW: 900,
+        node: 'ams1-r102-a2-01',
+        feed: 'a',
+        rack: 'ams1-k11',
+      },
+      {
+        id: 'branch-b2-01',
+        profile: 'eastron-sdm630',
+        wire: 'rs485',
+        unit: 2,
+        basePowerW: 850,
+        node: 'ams1-r102-b2-01',
+        feed: 'b',
+        rack: 'ams1-k11',
+      },
     ],
     pdus: [
       pdu('pdu-k11-a', 'apc-rpdu2', 'ams1-k11', 'a'),

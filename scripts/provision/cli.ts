@@ -12,7 +12,9 @@ const processIo: ProvisionIo = { out: (text) => process.stdout.write(text) };
 
 export function provisionCommand(io: ProvisionIo = processIo): Command {
   return new Command('provision')
-    .description("write a room's gateway bundle: gateway.yaml, MQTT credentials registered at central, the broker's CA, a systemd unit, cloud-init user-data")
+    .description(
+      "write a room's gateway bundle: gateway.yaml, MQTT credentials registered at central, the broker's CA, a systemd unit, cloud-init user-data",
+    )
     .option('--site <id>', 'site id')
     .option('--room <id>', 'room id')
     .option('--gateway <id>', 'gateway id (default <site>-<room>)')
@@ -22,13 +24,23 @@ export function provisionCommand(io: ProvisionIo = processIo): Command {
     .option('--broker-host <name>', 'the name or address the gateway reaches central by (with --central-config)')
     .option('--broker-url <url>', 'the broker URL as the gateway dials it, e.g. mqtts://central.example.net:8883')
     .option('--ca <file>', "the CA that signed the broker's certificate")
-    .option('--scan <file>', 'output of `joulebook gateway scan --json` (repeat for several buses and PDU scans)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option(
+      '--scan <file>',
+      'output of `joulebook gateway scan --json` (repeat for several buses and PDU scans)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--template <name>', 'a room template from config/rooms instead of a scan')
     .option('--list-templates', 'list the room templates and exit')
     .option('--out <dir>', 'bundle folder (re-provisioning the same folder keeps its hand edits)')
     .option('--data-dir <dir>', "the gateway's data folder on its card", '/var/lib/joulebook')
     .option('--package <spec>', 'what the card installs with npm install --global (registry spec, tarball URL or path)')
-    .option('--ssh-key <file>', 'public key file for the default user (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option(
+      '--ssh-key <file>',
+      'public key file for the default user (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--watchdog-s <s>', 'systemd WatchdogSec', intIn(10, 3600), 60)
     .option('--node-major <n>', 'Node.js major version installed on the card', intIn(20, 30), 22)
     .option('--service-user <name>', 'system user the gateway runs as', 'joulebook')
@@ -40,20 +52,47 @@ export function provisionCommand(io: ProvisionIo = processIo): Command {
       }
       const missing = (['site', 'room', 'out'] as const).filter((k) => !o[k]).map((k) => `--${k}`);
       if (missing.length > 0) throw new Error(`provision needs ${missing.join(', ')}`);
-      const r = await provision({
-        site: o.site!, room: o.room!, out: o.out!, scans: o.scan, dataDir: o.dataDir, sshKeys: o.sshKey, watchdogS: o.watchdogS,
-        nodeMajor: o.nodeMajor, serviceUser: o.serviceUser,
-        ...pick(o, ['gateway', 'username', 'centralConfig', 'credentials', 'brokerHost', 'brokerUrl', 'ca', 'template']),
-        packageSpec: o.package || undefined,
-      }, io.deps);
+      const r = await provision(
+        {
+          site: o.site!,
+          room: o.room!,
+          out: o.out!,
+          scans: o.scan,
+          dataDir: o.dataDir,
+          sshKeys: o.sshKey,
+          watchdogS: o.watchdogS,
+          nodeMajor: o.nodeMajor,
+          serviceUser: o.serviceUser,
+          ...pick(o, ['gateway', 'username', 'centralConfig', 'credentials', 'brokerHost', 'brokerUrl', 'ca', 'template']),
+          packageSpec: o.package || undefined,
+        },
+        io.deps,
+      );
       io.out(o.json ? `${JSON.stringify(r)}\n` : summary(r, o.out!));
     });
 }
 
 interface Options {
-  site?: string; room?: string; gateway?: string; username?: string; centralConfig?: string; credentials?: string; brokerHost?: string; brokerUrl?: string;
-  ca?: string; scan: string[]; template?: string; listTemplates?: boolean; out?: string; dataDir: string; package?: string; sshKey: string[];
-  watchdogS: number; nodeMajor: number; serviceUser: string; json?: boolean;
+  site?: string;
+  room?: string;
+  gateway?: string;
+  username?: string;
+  centralConfig?: string;
+  credentials?: string;
+  brokerHost?: string;
+  brokerUrl?: string;
+  ca?: string;
+  scan: string[];
+  template?: string;
+  listTemplates?: boolean;
+  out?: string;
+  dataDir: string;
+  package?: string;
+  sshKey: string[];
+  watchdogS: number;
+  nodeMajor: number;
+  serviceUser: string;
+  json?: boolean;
 }
 
 function pick<K extends keyof Options>(o: Options, keys: readonly K[]): Partial<Pick<Options, K>> {

@@ -34,7 +34,13 @@ export interface CloudInitInput {
 
 /** A host name from a gateway id: letters, digits and hyphens, at most 63 (RFC 1123). */
 export function hostnameOf(gateway: string): string {
-  return gateway.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'joulebook-gateway';
+  return (
+    gateway
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63) || 'joulebook-gateway'
+  );
 }
 
 export function userData(c: CloudInitInput): string {

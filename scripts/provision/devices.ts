@@ -13,13 +13,20 @@ export interface DeviceSections {
 
 const BusScan = z.object({
   bus: z.string(),
-  line: z.record(z.string(), z.unknown()).refine((l) => typeof l.type === 'string', 'the bus settings (type, path or host)')
+  line: z
+    .record(z.string(), z.unknown())
+    .refine((l) => typeof l.type === 'string', 'the bus settings (type, path or host)')
     .describe('printed by `joulebook gateway scan --json` since it carries the bus settings'),
   hits: z.array(z.object({ unit: z.number().int(), profile: z.string().optional(), serial: z.string().optional() })),
 });
 
 const SnmpScan = z.object({
-  snmp: z.object({ port: z.number().int(), version: z.enum(['2c', '3']), community: z.string().optional(), user: z.object({ name: z.string() }).optional() }),
+  snmp: z.object({
+    port: z.number().int(),
+    version: z.enum(['2c', '3']),
+    community: z.string().optional(),
+    user: z.object({ name: z.string() }).optional(),
+  }),
   hits: z.array(z.object({ host: z.string(), port: z.number().int(), profile: z.string().optional() })),
 });
 
@@ -69,7 +76,11 @@ function addBus(scan: z.infer<typeof BusScan>, out: DeviceSections, seen: Map<st
 function addPdus(file: string, scan: z.infer<typeof SnmpScan>, out: DeviceSections, issues: ConfigIssue[]): void {
   if (scan.snmp.version === '3') {
     // The scan output never holds v3 keys, and a gateway.yaml without them would not poll.
-    issues.push({ file, path: 'snmp.version', message: 'SNMP v3 scans are not provisioned (the keys are not in the scan): add these PDUs to gateway.yaml by hand' });
+    issues.push({
+      file,
+      path: 'snmp.version',
+      message: 'SNMP v3 scans are not provisioned (the keys are not in the scan): add these PDUs to gateway.yaml by hand',
+    });
     return;
   }
   for (const h of scan.hits) {
@@ -79,8 +90,11 @@ function addPdus(file: string, scan: z.infer<typeof SnmpScan>, out: DeviceSectio
       continue;
     }
     out.pdus.push({
-      id: `pdu-${slug(h.host)}${h.port === 161 ? '' : `-${h.port}`}`, host: h.host, ...(h.port === 161 ? {} : { port: h.port }),
-      profile: h.profile, ...(scan.snmp.community && scan.snmp.community !== 'public' ? { community: scan.snmp.community } : {}),
+      id: `pdu-${slug(h.host)}${h.port === 161 ? '' : `-${h.port}`}`,
+      host: h.host,
+      ...(h.port === 161 ? {} : { port: h.port }),
+      profile: h.profile,
+      ...(scan.snmp.community && scan.snmp.community !== 'public' ? { community: scan.snmp.community } : {}),
     });
   }
 }

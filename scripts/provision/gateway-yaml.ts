@@ -57,16 +57,33 @@ export function gatewayYaml(i: GatewayYamlInput): string {
     gateway: { id: i.id.gateway, site: i.id.site, room: i.id.room },
     dataDir: i.dataDir,
     mqtt: {
-      url: i.broker.url, username: i.broker.username, passwordFile: FILES.password,
-      ...(i.broker.tls ? { tls: { ca: FILES.ca } } : {}), ...mqttTuning,
+      url: i.broker.url,
+      username: i.broker.username,
+      passwordFile: FILES.password,
+      ...(i.broker.tls ? { tls: { ca: FILES.ca } } : {}),
+      ...mqttTuning,
     },
-    ...(i.devices ? {
-      buses: i.devices.buses,
-      devices: i.devices.devices,
-      snmp: { ...prevSnmp, pdus: i.devices.pdus },
-    } : {}),
+    ...(i.devices
+      ? {
+          buses: i.devices.buses,
+          devices: i.devices.devices,
+          snmp: { ...prevSnmp, pdus: i.devices.pdus },
+        }
+      : {}),
   };
-  const ordered = orderKeys(doc, ['gateway', 'dataDir', 'log', 'mqtt', 'outbox', 'profiles', 'buses', 'devices', 'snmp', 'topology', 'checks']);
+  const ordered = orderKeys(doc, [
+    'gateway',
+    'dataDir',
+    'log',
+    'mqtt',
+    'outbox',
+    'profiles',
+    'buses',
+    'devices',
+    'snmp',
+    'topology',
+    'checks',
+  ]);
   return [
     `# Gateway ${i.id.gateway}: site ${i.id.site}, room ${i.id.room}. Written by \`joulebook provision\`; the gateway,`,
     '# dataDir and mqtt connection are rewritten on every provisioning, everything else is kept as edited.',

@@ -38,9 +38,13 @@ export function chooseCa(serverPem: { file: string; text: string }, candidates: 
   }
   if (signedBy(leaf, leaf)) return { ok: true, pem: leaf.toString(), subject: leaf.subject, from: `${serverPem.file} (self-signed)` };
   const top = chain[chain.length - 1]!;
-  if (chain.length > 1 && signedBy(top, top)) return { ok: true, pem: top.toString(), subject: top.subject, from: `${serverPem.file} (top of its chain)` };
+  if (chain.length > 1 && signedBy(top, top))
+    return { ok: true, pem: top.toString(), subject: top.subject, from: `${serverPem.file} (top of its chain)` };
   const tried = candidates.map((c) => c.file).join(', ');
-  return { ok: false, message: `no CA found that signed the broker certificate ${serverPem.file} (issuer ${leaf.issuer.replace(/\n/g, ', ')})${tried ? `; tried ${tried}` : ''}: give it with --ca <file>` };
+  return {
+    ok: false,
+    message: `no CA found that signed the broker certificate ${serverPem.file} (issuer ${leaf.issuer.replace(/\n/g, ', ')})${tried ? `; tried ${tried}` : ''}: give it with --ca <file>`,
+  };
 }
 
 function signedBy(cert: X509Certificate, ca: X509Certificate): boolean {

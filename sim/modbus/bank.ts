@@ -1,7 +1,5 @@
 // The meters one simulated bus hosts, and how each answers a request PDU (faults included).
-import {
-  dataResponsePdu, exceptionPdu, FC_READ_HOLDING, FC_READ_INPUT, parseRequestPdu,
-} from '../../gateway/drivers/modbus/frames.js';
+import { dataResponsePdu, exceptionPdu, FC_READ_HOLDING, FC_READ_INPUT, parseRequestPdu } from '../../gateway/drivers/modbus/frames.js';
 import type { SimMeter } from './meter.js';
 
 export type Reply =
@@ -13,7 +11,10 @@ export class MeterBank {
   readonly meters = new Map<number, SimMeter>();
   requests = 0;
 
-  constructor(meters: readonly SimMeter[], private readonly now: () => number = Date.now) {
+  constructor(
+    meters: readonly SimMeter[],
+    private readonly now: () => number = Date.now,
+  ) {
     for (const m of meters) this.meters.set(m.unit, m);
   }
 

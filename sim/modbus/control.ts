@@ -12,14 +12,16 @@ function describe(m: SimMeter, nowMs: number) {
 function parseFault(v: unknown): Fault | string {
   if (typeof v !== 'object' || v === null) return 'body must be a JSON object';
   const o = v as Record<string, unknown>;
-  if (typeof o.mode !== 'string' || !(FAULT_MODES as readonly string[]).includes(o.mode)) return `mode must be one of ${FAULT_MODES.join(', ')}`;
+  if (typeof o.mode !== 'string' || !(FAULT_MODES as readonly string[]).includes(o.mode))
+    return `mode must be one of ${FAULT_MODES.join(', ')}`;
   const fault: Fault = { mode: o.mode as Fault['mode'] };
   if (o.delayMs !== undefined) {
     if (typeof o.delayMs !== 'number' || o.delayMs < 0) return 'delayMs must be a non-negative number';
     fault.delayMs = o.delayMs;
   }
   if (o.code !== undefined) {
-    if (typeof o.code !== 'number' || !Number.isInteger(o.code) || o.code < 1 || o.code > 255) return 'code must be an exception code 1..255';
+    if (typeof o.code !== 'number' || !Number.isInteger(o.code) || o.code < 1 || o.code > 255)
+      return 'code must be an exception code 1..255';
     fault.code = o.code;
   }
   return fault;
@@ -35,7 +37,11 @@ function parseFault(v: unknown): Fault | string {
 export function serveControl(bank: MeterBank, host: string, port: number, now: () => number = Date.now): Promise<RunningServer> {
   return serveJson(host, port, async (parts, method, body) => {
     if (parts[0] !== 'units') return reply(404, { error: 'not found' });
-    if (parts.length === 1 && method === 'GET') return reply(200, [...bank.meters.values()].map((m) => describe(m, now())));
+    if (parts.length === 1 && method === 'GET')
+      return reply(
+        200,
+        [...bank.meters.values()].map((m) => describe(m, now())),
+      );
     const meter = bank.meters.get(Number(parts[1]));
     if (!meter) return reply(404, { error: `no unit ${parts[1]}` });
     const action = parts[2];

@@ -16,11 +16,24 @@ export function encodeValue(value: number | string, spec: EncodeSpec): number[] 
   const raw = ((typeof value === 'number' ? value : Number(value)) - (spec.offset ?? 0)) / (spec.scale ?? 1);
   const int = (bits: number) => BigInt.asUintN(bits, BigInt(Math.round(raw)));
   switch (spec.type) {
-    case 'u16': case 'i16': b.writeUInt16BE(Number(int(16)), 0); break;
-    case 'u32': case 'i32': b.writeUInt32BE(Number(int(32)), 0); break;
-    case 'u64': case 'i64': b.writeBigUInt64BE(int(64), 0); break;
-    case 'f32': b.writeFloatBE(raw, 0); break;
-    case 'f64': b.writeDoubleBE(raw, 0); break;
+    case 'u16':
+    case 'i16':
+      b.writeUInt16BE(Number(int(16)), 0);
+      break;
+    case 'u32':
+    case 'i32':
+      b.writeUInt32BE(Number(int(32)), 0);
+      break;
+    case 'u64':
+    case 'i64':
+      b.writeBigUInt64BE(int(64), 0);
+      break;
+    case 'f32':
+      b.writeFloatBE(raw, 0);
+      break;
+    case 'f64':
+      b.writeDoubleBE(raw, 0);
+      break;
   }
   return toWords(b, spec, spec.wordOrder === 'little');
 }

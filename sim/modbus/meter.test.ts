@@ -4,9 +4,23 @@ import type { ResolvedField, ResolvedProfile, ValueLocation } from '../../gatewa
 import type { Measurement } from '../../protocol/measurements.js';
 import { readableSpans, SimMeter, type ReadAnswer } from './meter.js';
 
-const f32 = (fn: 'holding' | 'input', address: number): ValueLocation => ({ fn, address, words: 2, type: 'f32', wordOrder: 'big', byteOrder: 'big' });
+const f32 = (fn: 'holding' | 'input', address: number): ValueLocation => ({
+  fn,
+  address,
+  words: 2,
+  type: 'f32',
+  wordOrder: 'big',
+  byteOrder: 'big',
+});
 const field = (measurement: Measurement, channel: string, loc: ValueLocation, extra: Partial<ResolvedField> = {}): ResolvedField => ({
-  ...loc, key: `${measurement}:${channel}`, measurement, channel, scale: 1, offset: 0, notAvailable: [], ...extra,
+  ...loc,
+  key: `${measurement}:${channel}`,
+  measurement,
+  channel,
+  scale: 1,
+  offset: 0,
+  notAvailable: [],
+  ...extra,
 });
 
 /**
@@ -14,7 +28,12 @@ const field = (measurement: Measurement, channel: string, loc: ValueLocation, ex
  * serial 100-101, identify probe 200. Input: current 0-1.
  */
 const PROFILE: ResolvedProfile = {
-  id: 'test-meter', manufacturer: 'Acme', model: 'M1', maxRegistersPerRequest: 125, maxGapRegisters: 6, identifyPriority: 0,
+  id: 'test-meter',
+  manufacturer: 'Acme',
+  model: 'M1',
+  maxRegistersPerRequest: 125,
+  maxGapRegisters: 6,
+  identifyPriority: 0,
   fields: [
     field('voltage_v', 'l1', f32('holding', 0)),
     field('power_w', 'total', f32('holding', 2)),
@@ -51,10 +70,24 @@ t.test('readableSpans joins mapped registers across gaps up to maxGap only', asy
     { maxGap: 98, want: ['holding 0-200', 'input 0-1'] },
   ];
   for (const c of cases) {
-    t.same(readableSpans(PROFILE, c.maxGap).map((s) => `${s.fn} ${s.from}-${s.to}`), c.want, `maxGap ${c.maxGap}`);
+    t.same(
+      readableSpans(PROFILE, c.maxGap).map((s) => `${s.fn} ${s.from}-${s.to}`),
+      c.want,
+      `maxGap ${c.maxGap}`,
+    );
   }
-  const shared: ResolvedProfile = { ...PROFILE, serial: [{ ...PROFILE.serial[0]!, address: 0 }], identify: [{ ...PROFILE.identify[0]!, address: 1 }] };
-  t.same(readableSpans(shared, 0).map((s) => `${s.fn} ${s.from}-${s.to}`).slice(0, 1), ['holding 0-3'], 'values sharing registers make one span');
+  const shared: ResolvedProfile = {
+    ...PROFILE,
+    serial: [{ ...PROFILE.serial[0]!, address: 0 }],
+    identify: [{ ...PROFILE.identify[0]!, address: 1 }],
+  };
+  t.same(
+    readableSpans(shared, 0)
+      .map((s) => `${s.fn} ${s.from}-${s.to}`)
+      .slice(0, 1),
+    ['holding 0-3'],
+    'values sharing registers make one span',
+  );
 });
 
 t.test('SimMeter.read: exception 2 outside the map, zeros in allowed gaps', async (t) => {
@@ -99,7 +132,10 @@ t.test('SimMeter registers hold the simulated truth', async (t) => {
   t.equal(valueOf(meter.read('holding', 2, 2, T0)), Math.fround(truth.total!.power_w!), 'total power');
   t.equal(valueOf(meter.read('holding', 30, 2, T0)), Math.fround(truth.total!.frequency_hz!), 'frequency');
   t.equal(valueOf(meter.read('input', 0, 2, T0)), Math.fround(truth.l1!.current_a!), 'current l1 from input registers');
-  t.ok(Math.abs(truth.total!.energy_import_kwh! - (1000 + 3 * 137.5)) < 1e-9, `initial energy 1412.5 kWh for seed 3 (${truth.total!.energy_import_kwh})`);
+  t.ok(
+    Math.abs(truth.total!.energy_import_kwh! - (1000 + 3 * 137.5)) < 1e-9,
+    `initial energy 1412.5 kWh for seed 3 (${truth.total!.energy_import_kwh})`,
+  );
   t.equal(valueOf(meter.read('holding', 10, 2, T0)), 1412.5, 'energy register');
   t.equal(decodeRaw(words(meter.read('holding', 100, 2, T0)), PROFILE.serial[0]!), Number(meter.serial), 'serial register');
   t.same(words(meter.read('holding', 200, 1, T0)), [42], 'identify probe answers its expected value');
@@ -143,7 +179,11 @@ t.test('swap exchanges the meter: new serial, new counter', async (t) => {
     t.equal(meter.swaps, k, `swap ${k} counted`);
     t.notOk(serials.includes(meter.serial), `swap ${k}: new serial ${meter.serial}`);
     serials.push(meter.serial);
-    t.equal(decodeRaw(words(meter.read('holding', 100, 2, now)), PROFILE.serial[0]!), Number(meter.serial), `swap ${k}: the register shows it`);
+    t.equal(
+      decodeRaw(words(meter.read('holding', 100, 2, now)), PROFILE.serial[0]!),
+      Number(meter.serial),
+      `swap ${k}: the register shows it`,
+    );
     const energy = meter.truth(now).total!.energy_import_kwh!;
     t.ok(Math.abs(energy - (10 + k * 3.25)) < 1e-9, `swap ${k}: counter starts at ${10 + k * 3.25} kWh (${energy})`);
   }

@@ -76,7 +76,11 @@ export class SimMeter {
   }
 
   private newLoad(nowMs: number, initialEnergyKwh?: number): SimLoad {
-    return new SimLoad({ basePowerW: this.opt.basePowerW ?? 1500, speed: this.opt.speed ?? 1, seed: this.opt.seed }, nowMs, initialEnergyKwh);
+    return new SimLoad(
+      { basePowerW: this.opt.basePowerW ?? 1500, speed: this.opt.speed ?? 1, seed: this.opt.seed },
+      nowMs,
+      initialEnergyKwh,
+    );
   }
 
   private image(fn: RegisterFunction, truth: Truth): Map<number, number> {

@@ -54,7 +54,14 @@ export class SimLoad {
 
   private measure(simSeconds: number): Truth {
     const truth: Truth = {};
-    const total: ChannelValues = { power_w: 0, reactive_power_var: 0, apparent_power_va: 0, current_a: 0, energy_import_kwh: 0, energy_export_kwh: 0 };
+    const total: ChannelValues = {
+      power_w: 0,
+      reactive_power_var: 0,
+      apparent_power_va: 0,
+      current_a: 0,
+      energy_import_kwh: 0,
+      energy_export_kwh: 0,
+    };
     PHASES.forEach((ph, i) => {
       const v = 230 + 2 * Math.sin(simSeconds / 600 + i);
       const pf = 0.95 - 0.02 * i;
@@ -63,8 +70,14 @@ export class SimLoad {
       const q = Math.sqrt(Math.max(0, s * s - p * p));
       const current = s / v;
       truth[ph] = {
-        voltage_v: v, current_a: current, power_w: p, apparent_power_va: s, reactive_power_var: q, power_factor: pf,
-        energy_import_kwh: this.energyKwh[ph], energy_export_kwh: 0,
+        voltage_v: v,
+        current_a: current,
+        power_w: p,
+        apparent_power_va: s,
+        reactive_power_var: q,
+        power_factor: pf,
+        energy_import_kwh: this.energyKwh[ph],
+        energy_export_kwh: 0,
       };
       total.power_w! += p;
       total.reactive_power_var! += q;

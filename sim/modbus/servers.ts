@@ -88,14 +88,22 @@ function mbapResponder(bank: MeterBank, timing: TimingOptions, socket: Socket): 
   };
 }
 
-export function serveTcp(bank: MeterBank, opts: { host: string; port: number; framing: 'mbap' | 'rtu' } & TimingOptions): Promise<RunningServer> {
+export function serveTcp(
+  bank: MeterBank,
+  opts: { host: string; port: number; framing: 'mbap' | 'rtu' } & TimingOptions,
+): Promise<RunningServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
-    const onData = opts.framing === 'mbap' ? mbapResponder(bank, opts, socket) : rtuResponder(bank, opts, (b) => { if (!socket.destroyed) socket.write(b); });
+    const onData =
+      opts.framing === 'mbap'
+        ? mbapResponder(bank, opts, socket)
+        : rtuResponder(bank, opts, (b) => {
+            if (!socket.destroyed) socket.write(b);
+          });
     socket.on('data', onData);
   });
   return new Promise((resolve, reject) => {
@@ -103,26 +111,45 @@ export function serveTcp(bank: MeterBank, opts: { host: string; port: number; fr
     server.listen(opts.port, opts.host, () => {
       resolve({
         address: `${opts.host}:${opts.port}`,
-        close: () => new Promise<void>((done) => {
-          for (const s of sockets) s.destroy();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
       });
     });
   });
 }
 
-export async function serveSerial(bank: MeterBank, opts: { path: string; line: LineSettings; lineTiming: boolean; turnaroundMs: number }): Promise<RunningServer> {
-  const port = new SerialPort({ path: opts.path, baudRate: opts.line.baudRate, parity: opts.line.parity, stopBits: opts.line.stopBits, dataBits: 8, autoOpen: false, lock: false });
+export async function serveSerial(
+  bank: MeterBank,
+  opts: { path: string; line: LineSettings; lineTiming: boolean; turnaroundMs: number },
+): Promise<RunningServer> {
+  const port = new SerialPort({
+    path: opts.path,
+    baudRate: opts.line.baudRate,
+    parity: opts.line.parity,
+    stopBits: opts.line.stopBits,
+    dataBits: 8,
+    autoOpen: false,
+    lock: false,
+  });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   const timing: TimingOptions = { turnaroundMs: opts.turnaroundMs, line: opts.lineTiming ? opts.line : undefined };
-  port.on('data', rtuResponder(bank, timing, (b) => port.write(b)));
+  port.on(
+    'data',
+    rtuResponder(bank, timing, (b) => port.write(b)),
+  );
   port.on('error', () => {});
   return {
     address: opts.path,
-    close: () => new Promise<void>((done) => {
-      const t = setTimeout(done, 1000);
-      port.close(() => { clearTimeout(t); done(); });
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        const t = setTimeout(done, 1000);
+        port.close(() => {
+          clearTimeout(t);
+          done();
+        });
+      }),
   };
 }

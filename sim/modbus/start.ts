@@ -32,22 +32,38 @@ export interface ModbusSim {
 export async function startModbusSim(opt: ModbusSimOptions): Promise<ModbusSim> {
   const clock = opt.now ?? Date.now;
   const now = clock();
-  const meters = opt.meters.map((m) => new SimMeter({
-    unit: m.unit, profile: m.profile, seed: m.seed ?? m.unit, speed: opt.speed ?? 1,
-    basePowerW: m.basePowerW, strictAddresses: opt.strictAddresses,
-  }, now));
+  const meters = opt.meters.map(
+    (m) =>
+      new SimMeter(
+        {
+          unit: m.unit,
+          profile: m.profile,
+          seed: m.seed ?? m.unit,
+          speed: opt.speed ?? 1,
+          basePowerW: m.basePowerW,
+          strictAddresses: opt.strictAddresses,
+        },
+        now,
+      ),
+  );
   const bank = new MeterBank(meters, clock);
   const turnaroundMs = opt.turnaroundMs ?? 0;
   const w = opt.wire;
-  const wire = w.kind === 'serial'
-    ? await serveSerial(bank, { path: w.path, line: w.line, lineTiming: w.lineTiming ?? false, turnaroundMs })
-    : await serveTcp(bank, {
-      host: w.host, port: w.port, framing: w.kind === 'tcp' ? 'mbap' : 'rtu', turnaroundMs,
-      line: w.kind === 'rtu-over-tcp' && w.lineTiming ? w.line : undefined,
-    });
+  const wire =
+    w.kind === 'serial'
+      ? await serveSerial(bank, { path: w.path, line: w.line, lineTiming: w.lineTiming ?? false, turnaroundMs })
+      : await serveTcp(bank, {
+          host: w.host,
+          port: w.port,
+          framing: w.kind === 'tcp' ? 'mbap' : 'rtu',
+          turnaroundMs,
+          line: w.kind === 'rtu-over-tcp' && w.lineTiming ? w.line : undefined,
+        });
   const control = opt.control ? await serveControl(bank, opt.control.host, opt.control.port, clock) : undefined;
   return {
-    bank, wire, control,
+    bank,
+    wire,
+    control,
     close: async () => {
       await wire.close();
       await control?.close();

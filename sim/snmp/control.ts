@@ -9,13 +9,18 @@ import { reply, serveJson } from '../http.js';
 import { PDU_FAULTS, type PduFault, type SimPdu } from './pdu.js';
 
 function describe(p: SimPdu, n: number, withTruth: boolean) {
-  const units = [...p.units.keys()].map((u) => ({ unit: u, serial: p.units.get(u)!.serial, truth: withTruth ? p.unitState(u).truth : undefined }));
+  const units = [...p.units.keys()].map((u) => ({
+    unit: u,
+    serial: p.units.get(u)!.serial,
+    truth: withTruth ? p.unitState(u).truth : undefined,
+  }));
   return { pdu: n, address: p.address, profile: p.opt.profile.id, fault: p.fault, units };
 }
 
 function parseFault(v: unknown): PduFault | string {
   const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-  if (typeof o.mode !== 'string' || !(PDU_FAULTS as readonly string[]).includes(o.mode)) return `mode must be one of ${PDU_FAULTS.join(', ')}`;
+  if (typeof o.mode !== 'string' || !(PDU_FAULTS as readonly string[]).includes(o.mode))
+    return `mode must be one of ${PDU_FAULTS.join(', ')}`;
   if (o.delayMs !== undefined && (typeof o.delayMs !== 'number' || o.delayMs < 0)) return 'delayMs must be a non-negative number';
   return { mode: o.mode as PduFault['mode'], delayMs: typeof o.delayMs === 'number' ? o.delayMs : undefined };
 }
@@ -23,7 +28,11 @@ function parseFault(v: unknown): PduFault | string {
 export function serveSnmpControl(pdus: readonly SimPdu[], host: string, port: number): Promise<RunningServer> {
   return serveJson(host, port, async (parts, method, body) => {
     if (parts[0] !== 'pdus') return reply(404, { error: 'not found' });
-    if (parts.length === 1 && method === 'GET') return reply(200, pdus.map((p, i) => describe(p, i + 1, false)));
+    if (parts.length === 1 && method === 'GET')
+      return reply(
+        200,
+        pdus.map((p, i) => describe(p, i + 1, false)),
+      );
     const n = Number(parts[1]);
     const pdu = pdus[n - 1];
     if (!pdu) return reply(404, { error: `no PDU ${parts[1]}` });

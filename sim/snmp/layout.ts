@@ -109,7 +109,8 @@ export function layoutPdu(p: ResolvedSnmpProfile, opts: { outlets: number; units
           if ('column' in t.unit) put(t.unit.column, 'int', () => unit);
           if ('column' in t.channel && ch.key !== undefined) put(t.channel.column, 'int', () => ch.key!);
           for (const v of Object.values(t.vars)) put(v.column, 'int', () => ch.number);
-          for (const c of t.columns) put(c.column, kindFor(c.measurement, c.counter), (u) => encode(u.truth[ch.channel]?.[c.measurement], c.scale));
+          for (const c of t.columns)
+            put(c.column, kindFor(c.measurement, c.counter), (u) => encode(u.truth[ch.channel]?.[c.measurement], c.scale));
           if (t.bySensor && sensor !== undefined) {
             const s = t.bySensor;
             const v = s.map[String(sensor)]!;
@@ -132,11 +133,28 @@ export function layoutPdu(p: ResolvedSnmpProfile, opts: { outlets: number; units
     const t = b.table(id.table, id.index);
     const existing = t.rows.length > 0;
     opts.units.forEach((unit, i) => {
-      const rows = existing ? t.rows.filter((r) => r.unit === unit) : [b.row(t, id.index.map((n) => ('index' in id.unit && id.unit.index === n ? unit : i + 1)), unit)];
+      const rows = existing
+        ? t.rows.filter((r) => r.unit === unit)
+        : [
+            b.row(
+              t,
+              id.index.map((n) => ('index' in id.unit && id.unit.index === n ? unit : i + 1)),
+              unit,
+            ),
+          ];
       for (const row of rows) {
-        if ('column' in id.unit) { t.kinds.set(id.unit.column, 'int'); row.cells.set(id.unit.column, () => unit); }
-        if ('column' in id.serial) { t.kinds.set(id.serial.column, 'text'); row.cells.set(id.serial.column, (u) => u.serial); }
-        if (id.model && 'column' in id.model) { t.kinds.set(id.model.column, 'text'); row.cells.set(id.model.column, (u) => u.model); }
+        if ('column' in id.unit) {
+          t.kinds.set(id.unit.column, 'int');
+          row.cells.set(id.unit.column, () => unit);
+        }
+        if ('column' in id.serial) {
+          t.kinds.set(id.serial.column, 'text');
+          row.cells.set(id.serial.column, (u) => u.serial);
+        }
+        if (id.model && 'column' in id.model) {
+          t.kinds.set(id.model.column, 'text');
+          row.cells.set(id.model.column, (u) => u.model);
+        }
       }
     });
   } else {

@@ -8,7 +8,12 @@ export class PduLoad {
   private energyKwh: number[];
   private lastMs: number;
 
-  constructor(private readonly outlets: number, private readonly seed: number, nowMs: number, private readonly speed = 1) {
+  constructor(
+    private readonly outlets: number,
+    private readonly seed: number,
+    nowMs: number,
+    private readonly speed = 1,
+  ) {
     this.lastMs = nowMs;
     this.energyKwh = Array.from({ length: outlets }, (_, i) => 100 + ((seed * 31 + i * 17) % 400) + i * 0.25);
   }
@@ -35,14 +40,23 @@ export class PduLoad {
     const truth: PduTruth = {};
     const pf = 0.95;
     const sum = (a: ChannelValues, b: ChannelValues) => {
-      for (const k of ['power_w', 'apparent_power_va', 'reactive_power_var', 'current_a', 'energy_import_kwh'] as const) a[k] = (a[k] ?? 0) + (b[k] ?? 0);
+      for (const k of ['power_w', 'apparent_power_va', 'reactive_power_var', 'current_a', 'energy_import_kwh'] as const)
+        a[k] = (a[k] ?? 0) + (b[k] ?? 0);
     };
     const total: ChannelValues = {};
     const phases: ChannelValues[] = [{}, {}, {}];
     for (let i = 0; i < this.outlets; i++) {
       const v = 230 + Math.sin(simS / 300 + (i % 3));
       const p = this.outletW(i, simS);
-      const o: ChannelValues = { power_w: p, apparent_power_va: p / pf, reactive_power_var: (p / pf) * Math.sqrt(1 - pf * pf), current_a: p / pf / v, voltage_v: v, power_factor: pf, energy_import_kwh: this.energyKwh[i]! };
+      const o: ChannelValues = {
+        power_w: p,
+        apparent_power_va: p / pf,
+        reactive_power_var: (p / pf) * Math.sqrt(1 - pf * pf),
+        current_a: p / pf / v,
+        voltage_v: v,
+        power_factor: pf,
+        energy_import_kwh: this.energyKwh[i]!,
+      };
       truth[`outlet:${i + 1}`] = o;
       sum(phases[i % 3]!, o);
       sum(total, o);

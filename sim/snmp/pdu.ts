@@ -25,7 +25,10 @@ export interface SimPduOptions {
 }
 
 const TYPES: Record<CellKind, number> = {
-  int: snmp.ObjectType.Integer, gauge: snmp.ObjectType.Gauge32, counter64: snmp.ObjectType.Counter64, text: snmp.ObjectType.OctetString,
+  int: snmp.ObjectType.Integer,
+  gauge: snmp.ObjectType.Gauge32,
+  counter64: snmp.ObjectType.Counter64,
+  text: snmp.ObjectType.OctetString,
 };
 
 function toSnmp(kind: CellKind, v: CellValue): unknown {
@@ -39,13 +42,14 @@ function toSnmp(kind: CellKind, v: CellValue): unknown {
   return kind === 'gauge' ? Math.min(0xffffffff, Math.max(0, n)) : Math.max(-0x80000000, Math.min(0x7fffffff, n));
 }
 
-const udpBind = (s: Socket, port: number, host: string) => new Promise<void>((resolve, reject) => {
-  s.once('error', reject);
-  s.bind(port, host, () => {
-    s.off('error', reject);
-    resolve();
+const udpBind = (s: Socket, port: number, host: string) =>
+  new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.bind(port, host, () => {
+      s.off('error', reject);
+      resolve();
+    });
   });
-});
 
 export class SimPdu {
   fault: PduFault = { mode: 'none' };
@@ -65,7 +69,12 @@ export class SimPdu {
     this.startedMs = opt.now();
     this.layout = layoutPdu(opt.profile, { outlets: opt.outlets, units: opt.units });
     for (const u of opt.units) {
-      this.units.set(u, { load: new PduLoad(opt.outlets, opt.seed * 10 + u, opt.now(), opt.speed ?? 1), serial: this.serialFor(u, 0), resetTime: stamp(opt.now()), swaps: 0 });
+      this.units.set(u, {
+        load: new PduLoad(opt.outlets, opt.seed * 10 + u, opt.now(), opt.speed ?? 1),
+        serial: this.serialFor(u, 0),
+        resetTime: stamp(opt.now()),
+        swaps: 0,
+      });
     }
   }
 
@@ -106,7 +115,11 @@ export class SimPdu {
     const mib = snmp.createMib();
     this.mib = mib;
     this.register(mib);
-    this.agent = snmp.createAgent({ port: this.agentPort, address: '127.0.0.1', disableAuthorization: false, accessControlModelType: snmp.AccessControlModelType.None }, () => {}, mib);
+    this.agent = snmp.createAgent(
+      { port: this.agentPort, address: '127.0.0.1', disableAuthorization: false, accessControlModelType: snmp.AccessControlModelType.None },
+      () => {},
+      mib,
+    );
     this.agent.getAuthorizer().addCommunity(this.opt.community);
     if (this.opt.user) this.agent.getAuthorizer().addUser(netSnmpUser(this.opt.user));
     this.refresh();
@@ -133,25 +146,56 @@ export class SimPdu {
 
   private register(mib: ReturnType<typeof snmp.createMib>): void {
     const sysObjectId = this.opt.profile.snmp.sysObjectIds[0] ?? '1.3.6.1.4.1.99999';
-    mib.registerProvider({ name: 'sysObjectID', type: snmp.MibProviderType.Scalar, oid: '1.3.6.1.2.1.1.2', scalarType: snmp.ObjectType.OID, maxAccess: snmp.MaxAccess['read-only'] });
-    mib.registerProvider({ name: 'sysUpTime', type: snmp.MibProviderType.Scalar, oid: '1.3.6.1.2.1.1.3', scalarType: snmp.ObjectType.TimeTicks, maxAccess: snmp.MaxAccess['read-only'] });
+    mib.registerProvider({
+      name: 'sysObjectID',
+      type: snmp.MibProviderType.Scalar,
+      oid: '1.3.6.1.2.1.1.2',
+      scalarType: snmp.ObjectType.OID,
+      maxAccess: snmp.MaxAccess['read-only'],
+    });
+    mib.registerProvider({
+      name: 'sysUpTime',
+      type: snmp.MibProviderType.Scalar,
+      oid: '1.3.6.1.2.1.1.3',
+      scalarType: snmp.ObjectType.TimeTicks,
+      maxAccess: snmp.MaxAccess['read-only'],
+    });
     mib.setScalarValue('sysObjectID', sysObjectId);
     mib.setScalarValue('sysUpTime', 0);
     this.layout.scalars.forEach((s, i) => {
       const name = `s${i}`;
       this.names.set(s.oid, name);
-      mib.registerProvider({ name, type: snmp.MibProviderType.Scalar, oid: s.oid.replace(/\.0$/, ''), scalarType: TYPES[s.kind], maxAccess: snmp.MaxAccess['read-only'] });
+      mib.registerProvider({
+        name,
+        type: snmp.MibProviderType.Scalar,
+        oid: s.oid.replace(/\.0$/, ''),
+        scalarType: TYPES[s.kind],
+        maxAccess: snmp.MaxAccess['read-only'],
+      });
       mib.setScalarValue(name, toSnmp(s.kind, s.kind === 'text' ? '' : 0));
     });
     this.layout.tables.forEach((t, i) => {
       const name = `t${i}`;
       const valueCols = [...t.kinds.keys()].sort((a, b) => a - b);
       const base = Math.max(...valueCols, 0) + 1;
-      const indexCols = t.indexNames.map((n, k) => ({ number: base + k, name: `${name}_${n}`, type: snmp.ObjectType.Integer, maxAccess: snmp.MaxAccess['not-accessible'] }));
+      const indexCols = t.indexNames.map((n, k) => ({
+        number: base + k,
+        name: `${name}_${n}`,
+        type: snmp.ObjectType.Integer,
+        maxAccess: snmp.MaxAccess['not-accessible'],
+      }));
       mib.registerProvider({
-        name, type: snmp.MibProviderType.Table, oid: `${t.oid}.1`, maxAccess: snmp.MaxAccess['not-accessible'],
+        name,
+        type: snmp.MibProviderType.Table,
+        oid: `${t.oid}.1`,
+        maxAccess: snmp.MaxAccess['not-accessible'],
         tableColumns: [
-          ...valueCols.map((c) => ({ number: c, name: `${name}_c${c}`, type: TYPES[t.kinds.get(c)!], maxAccess: snmp.MaxAccess['read-only'] })),
+          ...valueCols.map((c) => ({
+            number: c,
+            name: `${name}_c${c}`,
+            type: TYPES[t.kinds.get(c)!],
+            maxAccess: snmp.MaxAccess['read-only'],
+          })),
           ...indexCols,
         ],
         tableIndex: indexCols.map((c) => ({ columnName: c.name })),
@@ -183,8 +227,7 @@ export class SimPdu {
             send();
           }, this.fault.delayMs ?? 2000);
           this.timers.add(timer);
-        }
-        else send();
+        } else send();
       }).send(msg, this.agentPort, '127.0.0.1');
     });
     await udpBind(proxy, this.opt.port, this.opt.host);

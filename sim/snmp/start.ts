@@ -34,8 +34,16 @@ export async function startSnmpSim(opt: SnmpSimOptions): Promise<SnmpSim> {
   try {
     for (let n = 0; n < opt.pdus; n++) {
       const pdu = new SimPdu({
-        profile: opt.profile, host: opt.host, port: opt.port + n, outlets: opt.outlets, units, seed: n + 1,
-        community: opt.community ?? 'public', user: opt.user, speed: opt.speed ?? 1, now: opt.now ?? Date.now,
+        profile: opt.profile,
+        host: opt.host,
+        port: opt.port + n,
+        outlets: opt.outlets,
+        units,
+        seed: n + 1,
+        community: opt.community ?? 'public',
+        user: opt.user,
+        speed: opt.speed ?? 1,
+        now: opt.now ?? Date.now,
       });
       await pdu.start();
       pdus.push(pdu);
@@ -46,7 +54,8 @@ export async function startSnmpSim(opt: SnmpSimOptions): Promise<SnmpSim> {
   }
   const control = opt.control ? await serveSnmpControl(pdus, opt.control.host, opt.control.port) : undefined;
   return {
-    pdus, control,
+    pdus,
+    control,
     close: async () => {
       await control?.close();
       await Promise.all(pdus.map((p) => p.stop()));

@@ -7,12 +7,25 @@ import { startApi } from '../../central/api/compose.js';
 import { makeTlsFiles } from '../helpers/tls.js';
 import { makeWorld } from './world.js';
 
-function https(url: string, ca: Buffer, o: { method?: string; body?: unknown; cookie?: string; token?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+function https(
+  url: string,
+  ca: Buffer,
+  o: { method?: string; body?: unknown; cookie?: string; token?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   return new Promise((resolve, reject) => {
-    const headers = { ...(o.body ? { 'content-type': 'application/json' } : {}), ...(o.cookie ? { cookie: o.cookie } : {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
+    const headers = {
+      ...(o.body ? { 'content-type': 'application/json' } : {}),
+      ...(o.cookie ? { cookie: o.cookie } : {}),
+      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+    };
     const req = request(url, { method: o.method ?? 'GET', ca, headers }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => {
+          text += c;
+        })
+        .on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
     });
     req.on('error', reject);
     req.end(o.body ? JSON.stringify(o.body) : undefined);

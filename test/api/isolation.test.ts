@@ -11,9 +11,20 @@ import { BETA_ONLY, call, makeWorld, type World } from './world.js';
 /** Leaks of beta's into acme's answers: any of its ids. */
 const LEAK = new RegExp(['beta', ...BETA_ONLY].join('|'), 'i');
 
-interface Op { method: string; path: string; spec: RouteSpec; params: string[]; query: { name: string; required: boolean; schema: { enum?: string[]; default?: unknown } }[] }
+interface Op {
+  method: string;
+  path: string;
+  spec: RouteSpec;
+  params: string[];
+  query: { name: string; required: boolean; schema: { enum?: string[]; default?: unknown } }[];
+}
 
-function operations(w: World, doc: { paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean; schema: { enum?: string[] } }[] }>> }): Op[] {
+function operations(
+  w: World,
+  doc: {
+    paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean; schema: { enum?: string[] } }[] }>>;
+  },
+): Op[] {
   const specs = new Map(w.server.routes.all().map((s) => [`${s.method} /api/v1${s.url.replace(/:(\w+)/g, '{$1}')}`, s]));
   const ops: Op[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
@@ -21,7 +32,13 @@ function operations(w: World, doc: { paths: Record<string, Record<string, { para
       const spec = specs.get(`${m.toUpperCase()} ${path}`);
       if (!spec) throw new Error(`${m} ${path} is in the document but not in the registry`);
       const ps = op.parameters ?? [];
-      ops.push({ method: m.toUpperCase(), path, spec, params: ps.filter((p) => p.in === 'path').map((p) => p.name), query: ps.filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: p.required === true, schema: p.schema })) });
+      ops.push({
+        method: m.toUpperCase(),
+        path,
+        spec,
+        params: ps.filter((p) => p.in === 'path').map((p) => p.name),
+        query: ps.filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: p.required === true, schema: p.schema })),
+      });
     }
   }
   return ops;
@@ -49,10 +66,31 @@ t.test('customer isolation over every registered route', async (t) => {
   const ops = operations(w, doc);
   t.equal(ops.length, w.server.routes.all().length, 'the document lists every registered route');
   t.ok(ops.length >= 25, `${ops.length} routes`);
-  t.ok(ops.some((o) => o.path.startsWith('/api/v1/portal/')), 'the portal\'s routes are among them');
+  t.ok(
+    ops.some((o) => o.path.startsWith('/api/v1/portal/')),
+    "the portal's routes are among them",
+  );
   const common = { from: '2026-10-01', to: '2026-11-01', format: 'pdf', limit: '100', a: '2026-09', b: '2026-10' };
-  const theirs = { ...common, site: 'sin9', point: 'pt-beta-1', id: String(w.invoices.beta), customer: 'beta', rack: 'rk-beta-1', room: 'hall-sin', target: 'rack:rk-beta-1' };
-  const ours = { ...common, site: 'ams1', point: 'pt-acme-1', id: String(w.invoices.acme), customer: 'acme', rack: 'rk-acme-1', room: 'hall1', target: 'rack:rk-acme-1' };
+  const theirs = {
+    ...common,
+    site: 'sin9',
+    point: 'pt-beta-1',
+    id: String(w.invoices.beta),
+    customer: 'beta',
+    rack: 'rk-beta-1',
+    room: 'hall-sin',
+    target: 'rack:rk-beta-1',
+  };
+  const ours = {
+    ...common,
+    site: 'ams1',
+    point: 'pt-acme-1',
+    id: String(w.invoices.acme),
+    customer: 'acme',
+    rack: 'rk-acme-1',
+    room: 'hall1',
+    target: 'rack:rk-acme-1',
+  };
 
   for (const op of ops) {
     const a = op.spec.access;
@@ -74,17 +112,34 @@ t.test('customer isolation over every registered route', async (t) => {
       const ro = await call(w, op.method, urlOf(op, ours), { token: w.tokens.readonly, body: {} });
       t.equal(ro.status, 403, `${name}: read-only changes nothing`);
     }
-    if (a.who !== 'public') t.equal((await call(w, op.method, urlOf(op, ours), body ? { body } : {})).status, 401, `${name}: nobody signed in: 401`);
+    if (a.who !== 'public')
+      t.equal((await call(w, op.method, urlOf(op, ours), body ? { body } : {})).status, 401, `${name}: nobody signed in: 401`);
   }
 
   const theirOwn = await call(w, 'GET', '/api/v1/invoices', { token: w.tokens.beta });
-  t.same((theirOwn.body as { customer: string }[]).map((i) => i.customer), ['beta'], 'and beta sees its own invoice, so the fixture is not empty');
+  t.same(
+    (theirOwn.body as { customer: string }[]).map((i) => i.customer),
+    ['beta'],
+    'and beta sees its own invoice, so the fixture is not empty',
+  );
 });
 
 t.test('a parameter the isolation test does not know fails loudly', async (t) => {
   const w = await makeWorld({
     listen: false,
-    plugins: [(_app, { routes }) => routes.add({ id: 'x', method: 'GET', url: '/widgets/:widget', summary: 'x', tags: [], access: { who: 'everyone', customer: 'filtered' }, schema: { params: { type: 'object', properties: { widget: { type: 'string' } } } }, handler: async () => ({}) })],
+    plugins: [
+      (_app, { routes }) =>
+        routes.add({
+          id: 'x',
+          method: 'GET',
+          url: '/widgets/:widget',
+          summary: 'x',
+          tags: [],
+          access: { who: 'everyone', customer: 'filtered' },
+          schema: { params: { type: 'object', properties: { widget: { type: 'string' } } } },
+          handler: async () => ({}),
+        }),
+    ],
   });
   t.teardown(() => w.close());
   const doc = (await w.server.app.inject({ url: '/api/v1/openapi.json' })).json() as Parameters<typeof operations>[1];

@@ -34,11 +34,20 @@ export const INVENTORY = InventoryFile.parse({
     { id: 'ams1', name: 'Amsterdam 1', timeZone: 'Europe/Amsterdam', currency: 'EUR', rooms: [{ id: 'hall1' }, { id: 'hall2' }] },
     { id: 'sin9', name: 'Singapore 9', timeZone: 'Asia/Singapore', currency: 'SGD', rooms: [{ id: 'hall-sin' }] },
   ],
-  gateways: [{ id: 'gw1', site: 'ams1', room: 'hall1' }, { id: 'gw2', site: 'sin9', room: 'hall-sin' }],
-  cages: [{ id: 'cage-acme', room: 'hall1' }, { id: 'cage-beta', room: 'hall1' }],
+  gateways: [
+    { id: 'gw1', site: 'ams1', room: 'hall1' },
+    { id: 'gw2', site: 'sin9', room: 'hall-sin' },
+  ],
+  cages: [
+    { id: 'cage-acme', room: 'hall1' },
+    { id: 'cage-beta', room: 'hall1' },
+  ],
   racks: [
-    { id: 'rk-acme-1', room: 'hall1', cage: 'cage-acme' }, { id: 'rk-shared', room: 'hall1' },
-    { id: 'rk-beta-1', room: 'hall1', cage: 'cage-beta' }, { id: 'rk-beta-2', room: 'hall-sin' }, { id: 'rk-empty', room: 'hall2' },
+    { id: 'rk-acme-1', room: 'hall1', cage: 'cage-acme' },
+    { id: 'rk-shared', room: 'hall1' },
+    { id: 'rk-beta-1', room: 'hall1', cage: 'cage-beta' },
+    { id: 'rk-beta-2', room: 'hall-sin' },
+    { id: 'rk-empty', room: 'hall2' },
   ],
   nodes: [
     { id: 'bb-a', kind: 'busbar', site: 'ams1', room: 'hall1', feed: 'A', ratedCurrentA: 400, voltageV: 230 },
@@ -55,7 +64,10 @@ export const INVENTORY = InventoryFile.parse({
     { id: 'pt-beta-1', node: 'pdu-beta-1', gateway: 'gw1', device: 'pdu-beta-1' },
     { id: 'pt-beta-2', node: 'pdu-beta-2', gateway: 'gw2', device: 'pdu-beta-2' },
   ],
-  customers: [{ id: 'acme', name: 'Acme' }, { id: 'beta', name: 'Beta Corp' }],
+  customers: [
+    { id: 'acme', name: 'Acme' },
+    { id: 'beta', name: 'Beta Corp' },
+  ],
   assignments: [
     { id: 'as-acme-1', customer: 'acme', rack: 'rk-acme-1', from: '2026-01-01' },
     { id: 'as-shared', customer: 'acme', rack: 'rk-shared', from: '2026-01-01' },
@@ -66,7 +78,13 @@ export const INVENTORY = InventoryFile.parse({
 });
 
 export const TARIFFS = new Map([
-  ['ams1', { site: 'ams1', versions: [TariffVersion.parse({ version: 'ams-2026', validFrom: '2026-01-01', currency: 'EUR', energyPricePerKwh: '0.21' })] }],
+  [
+    'ams1',
+    {
+      site: 'ams1',
+      versions: [TariffVersion.parse({ version: 'ams-2026', validFrom: '2026-01-01', currency: 'EUR', energyPricePerKwh: '0.21' })],
+    },
+  ],
 ]);
 
 export interface World {
@@ -105,17 +123,44 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
   const customerExists = (id: string) => holder.current().model.customers.has(id);
   const auth = new AuthService({ store: access, clock, log: quietLog, scrypt: FAST_SCRYPT, customerExists });
 
-  const rows = (device: string, gateway: string, site: string, seq: number, kw: number) => readingsBatch(seq, Array.from({ length: 64 }, (_, i) => reading(device, 'total', OCT + i * 12 * HOUR + 1000,
-    { energy_import_kwh: 1000 + kw * i * 12, power_w: kw * 1000, current_a: kw * 4.3 })), { site, gateway });
+  const rows = (device: string, gateway: string, site: string, seq: number, kw: number) =>
+    readingsBatch(
+      seq,
+      Array.from({ length: 64 }, (_, i) =>
+        reading(device, 'total', OCT + i * 12 * HOUR + 1000, {
+          energy_import_kwh: 1000 + kw * i * 12,
+          power_w: kw * 1000,
+          current_a: kw * 4.3,
+        }),
+      ),
+      { site, gateway },
+    );
   await store.store([
-    rows('pdu-acme-1', 'gw1', 'ams1', 1, 2), rows('pdu-shared', 'gw1', 'ams1', 2, 3), rows('pdu-beta-1', 'gw1', 'ams1', 3, 5), rows('bus-a', 'gw1', 'ams1', 4, 20),
+    rows('pdu-acme-1', 'gw1', 'ams1', 1, 2),
+    rows('pdu-shared', 'gw1', 'ams1', 2, 3),
+    rows('pdu-beta-1', 'gw1', 'ams1', 3, 5),
+    rows('bus-a', 'gw1', 'ams1', 4, 20),
     rows('pdu-beta-2', 'gw2', 'sin9', 1, 7),
-    alertsBatch(5, [alert('beta-overload', 'raised', OCT + HOUR, { device: 'pdu-beta-1' }), alert('acme-overload', 'raised', OCT + HOUR, { device: 'pdu-acme-1' })], { site: 'ams1', gateway: 'gw1' }),
+    alertsBatch(
+      5,
+      [
+        alert('beta-overload', 'raised', OCT + HOUR, { device: 'pdu-beta-1' }),
+        alert('acme-overload', 'raised', OCT + HOUR, { device: 'pdu-acme-1' }),
+      ],
+      { site: 'ams1', gateway: 'gw1' },
+    ),
     alertsBatch(2, [alert('beta-sin-down', 'raised', OCT + HOUR, { device: 'pdu-beta-2' })], { site: 'sin9', gateway: 'gw2' }),
   ]);
 
   const run = await billingStore.ensureRun('ams1', '2026-10', 'drafted', now());
-  await billingStore.addDrafts(run.id, [{ draft: draftOf('acme', '12.00'), review: [] }, { draft: draftOf('beta', '34.00'), review: [] }], now());
+  await billingStore.addDrafts(
+    run.id,
+    [
+      { draft: draftOf('acme', '12.00'), review: [] },
+      { draft: draftOf('beta', '34.00'), review: [] },
+    ],
+    now(),
+  );
   const [acmeInv, betaInv] = await billingStore.invoices({ runId: run.id });
   await billingStore.finalize(acmeInv!.id, { atMs: now(), year: 2026 });
   await billingStore.finalize(betaInv!.id, { atMs: now(), year: 2026 });
@@ -124,7 +169,12 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
   const [acmeDraft] = await billingStore.invoices({ runId: run2.id });
 
   const deps: ApiDeps = {
-    store, models: holder, editor: holder, auth, clock, log: quietLog,
+    store,
+    models: holder,
+    editor: holder,
+    auth,
+    clock,
+    log: quietLog,
     billing: {
       store: billingStore,
       render: async (inv, format) => {
@@ -132,20 +182,40 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
         return format === 'json' ? renderInvoiceJson(doc) : format === 'csv' ? renderInvoiceCsv(doc) : renderInvoicePdf(doc);
       },
     },
-    ...(opts.metricsAccess === 'off' ? {} : { metrics: { contentType: 'text/plain; version=0.0.4', render: async () => 'jb_up 1\n', ...(opts.metricsAccess ? { access: opts.metricsAccess } : {}) } }),
+    ...(opts.metricsAccess === 'off'
+      ? {}
+      : {
+          metrics: {
+            contentType: 'text/plain; version=0.0.4',
+            render: async () => 'jb_up 1\n',
+            ...(opts.metricsAccess ? { access: opts.metricsAccess } : {}),
+          },
+        }),
     ...(opts.plugins ? { plugins: opts.plugins } : {}),
     ...(opts.energy ? { energy: opts.energy(store) } : {}),
   };
-  const passwords = { operator: (await auth.addUser({ username: 'ops', role: 'operator' })).password, acme: (await auth.addUser({ username: 'acme-admin', role: 'customer', customer: 'acme' })).password };
+  const passwords = {
+    operator: (await auth.addUser({ username: 'ops', role: 'operator' })).password,
+    acme: (await auth.addUser({ username: 'acme-admin', role: 'customer', customer: 'acme' })).password,
+  };
   await auth.addUser({ username: 'auditor', role: 'read-only' });
   await auth.addUser({ username: 'beta-admin', role: 'customer', customer: 'beta' });
   const tokens = {
-    operator: (await auth.createToken('ops')).text, readonly: (await auth.createToken('auditor')).text,
-    acme: (await auth.createToken('acme-admin')).text, beta: (await auth.createToken('beta-admin')).text,
+    operator: (await auth.createToken('ops')).text,
+    readonly: (await auth.createToken('auditor')).text,
+    acme: (await auth.createToken('acme-admin')).text,
+    beta: (await auth.createToken('beta-admin')).text,
   };
   if (opts.auth) {
     // The node as configured: its own service over the same users (hashed at FAST_SCRYPT above).
-    deps.auth = new AuthService({ store: access, clock, log: opts.auth.log ?? quietLog, customerExists, ...(opts.auth.scrypt ? { scrypt: opts.auth.scrypt } : { scrypt: FAST_SCRYPT }), ...(opts.auth.limits ? { limits: opts.auth.limits } : {}) });
+    deps.auth = new AuthService({
+      store: access,
+      clock,
+      log: opts.auth.log ?? quietLog,
+      customerExists,
+      ...(opts.auth.scrypt ? { scrypt: opts.auth.scrypt } : { scrypt: FAST_SCRYPT }),
+      ...(opts.auth.limits ? { limits: opts.auth.limits } : {}),
+    });
   }
   const server = await buildApi(deps, opts.trustProxy ? { trustProxy: opts.trustProxy } : {});
   let url = '';
@@ -155,14 +225,30 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
     url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   }
   return {
-    deps, holder, server, url, tokens, passwords, file,
+    deps,
+    holder,
+    server,
+    url,
+    tokens,
+    passwords,
+    file,
     invoices: { acme: acmeInv!.id, beta: betaInv!.id, acmeDraft: acmeDraft!.id },
-    close: async () => { await server.app.close(); await store.close(); billingStore.close(); await access.close(); },
+    close: async () => {
+      await server.app.close();
+      await store.close();
+      billingStore.close();
+      await access.close();
+    },
   };
 }
 
 /** A request over HTTP with a token (or none), JSON in and out. */
-export async function call(w: World, method: string, path: string, o: { token?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
+export async function call(
+  w: World,
+  method: string,
+  path: string,
+  o: { token?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
   const res = await fetch(`${w.url}${path}`, {
     method,
     headers: {
@@ -175,6 +261,10 @@ export async function call(w: World, method: string, path: string, o: { token?: 
   });
   const text = await res.text();
   let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* not JSON (csv, pdf) */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON (csv, pdf) */
+  }
   return { status: res.status, body, text, headers: res.headers };
 }

@@ -25,21 +25,35 @@ t.test('invoice run, list, show, release, recompute', async (t) => {
   let closed = 0;
   let out = '';
   const deps = {
-    stdout: { write: (s: string | Uint8Array) => { out += typeof s === 'string' ? s : `<${s.length} bytes>`; } },
+    stdout: {
+      write: (s: string | Uint8Array) => {
+        out += typeof s === 'string' ? s : `<${s.length} bytes>`;
+      },
+    },
     open: async () => {
       opened++;
       const store = openSqliteBillingStore({ file, log: quietLog, now: () => Date.UTC(2026, 10, 2) });
       const runner = new InvoiceRunner({
-        store, computeDrafts: world.computeDrafts, outputs: recordingOutputs(), clock: { now: () => Date.UTC(2026, 10, 2) }, log: quietLog, owner: 'cli', sites: [AMS],
+        store,
+        computeDrafts: world.computeDrafts,
+        outputs: recordingOutputs(),
+        clock: { now: () => Date.UTC(2026, 10, 2) },
+        log: quietLog,
+        owner: 'cli',
+        sites: [AMS],
         settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
       });
       return {
-        runner, store,
+        runner,
+        store,
         render: async (inv: { number: string | undefined }, format: InvoiceFormat) => {
           rendered.push([inv.number ?? '?', format]);
           return format === 'pdf' ? new Uint8Array(3) : `${format}:${inv.number}\n`;
         },
-        close: async () => { closed++; store.close(); },
+        close: async () => {
+          closed++;
+          store.close();
+        },
       };
     },
   };
@@ -47,41 +61,71 @@ t.test('invoice run, list, show, release, recompute', async (t) => {
     out = '';
     const program = new Command('joulebook').addCommand(invoiceCommand(deps));
     // Commander errors throw instead of exiting the test process (settings are not inherited by addCommand).
-    const quiet = (c: Command): void => { c.exitOverride().configureOutput({ writeErr: () => undefined }); c.commands.forEach(quiet); };
+    const quiet = (c: Command): void => {
+      c.exitOverride().configureOutput({ writeErr: () => undefined });
+      c.commands.forEach(quiet);
+    };
     quiet(program);
     await program.parseAsync(['invoice', ...args], { from: 'user' });
     return out;
   };
   t.equal(opened, 0, 'building the command opens nothing');
 
-  t.equal(await cli('run', '--period', '2026-10', '--dry-run'),
-    'ams1\t2026-10\tacme\t149.00 EUR\twould be finalized\nams1\t2026-10\tglobex\t298.00 EUR\twould be held: measured share 99.56% is under 99.90%\n');
+  t.equal(
+    await cli('run', '--period', '2026-10', '--dry-run'),
+    'ams1\t2026-10\tacme\t149.00 EUR\twould be finalized\nams1\t2026-10\tglobex\t298.00 EUR\twould be held: measured share 99.56% is under 99.90%\n',
+  );
   t.equal(await cli('list'), '', 'a dry run stored nothing');
   t.equal(await cli('run', '--period', '2026-10', '--site', 'ams1'), 'ams1 2026-10: finalized AMS1-2026-000001; 1 held for review\n');
   t.equal(await cli('run', '--period', '2026-10'), 'ams1 2026-10: nothing new to finalize; 1 held for review\n', 'again: nothing changes');
-  t.equal(await cli('list'), 'AMS1-2026-000001\tams1\t2026-10\tacme\tfinal\t149.00 EUR\n#2\tams1\t2026-10\tglobex\theld\t298.00 EUR\treview: measured share 99.56% is under 99.90%\n');
-  t.equal(await cli('list', '--status', 'held'), '#2\tams1\t2026-10\tglobex\theld\t298.00 EUR\treview: measured share 99.56% is under 99.90%\n');
+  t.equal(
+    await cli('list'),
+    'AMS1-2026-000001\tams1\t2026-10\tacme\tfinal\t149.00 EUR\n#2\tams1\t2026-10\tglobex\theld\t298.00 EUR\treview: measured share 99.56% is under 99.90%\n',
+  );
+  t.equal(
+    await cli('list', '--status', 'held'),
+    '#2\tams1\t2026-10\tglobex\theld\t298.00 EUR\treview: measured share 99.56% is under 99.90%\n',
+  );
   t.equal(await cli('show', 'AMS1-2026-000001', '--format', 'csv'), 'csv:AMS1-2026-000001\n');
   t.equal(await cli('show', 'AMS1-2026-000001'), 'json:AMS1-2026-000001\n', 'json by default');
   t.equal(await cli('show', 'AMS1-2026-000001', '--format', 'pdf'), '<3 bytes>');
   await t.rejects(cli('show', 'AMS1-2026-000001', '--format', 'xml'), /expected one of json, csv, pdf/);
   await t.rejects(cli('show', 'AMS1-2026-000099'), { name: 'InvoiceNotFoundError' });
-  t.equal(await cli('recompute', 'ams1/2026-10/globex'), '#2\tams1\t2026-10\tglobex\theld\t298.00 EUR\treview: measured share 99.56% is under 99.90%\n', 'still missing data: still held');
+  t.equal(
+    await cli('recompute', 'ams1/2026-10/globex'),
+    '#2\tams1\t2026-10\tglobex\theld\t298.00 EUR\treview: measured share 99.56% is under 99.90%\n',
+    'still missing data: still held',
+  );
   await t.rejects(cli('release', '#2', '--by', 'ops'), /required option '--reason/);
-  t.equal(await cli('release', '#2', '--by', 'ops@ams1', '--reason', 'estimate checked'), 'AMS1-2026-000002\tams1\t2026-10\tglobex\tfinal\t298.00 EUR\treview: measured share 99.56% is under 99.90%\n');
+  t.equal(
+    await cli('release', '#2', '--by', 'ops@ams1', '--reason', 'estimate checked'),
+    'AMS1-2026-000002\tams1\t2026-10\tglobex\tfinal\t298.00 EUR\treview: measured share 99.56% is under 99.90%\n',
+  );
   t.equal(await cli('run', '--period', '2026-10', '--customer', 'nobody'), '', 'a customer with nothing at any site: nothing printed');
   await t.rejects(cli('run', '--period', '2026-10', '--site', 'ams1', '--customer', 'nobody'), { name: 'NothingToInvoiceError' });
   await t.rejects(cli('run', '--period', '2026-10', '--site', 'nyc1'), { name: 'UnknownSiteError' });
-  t.same(rendered, [['AMS1-2026-000001', 'csv'], ['AMS1-2026-000001', 'json'], ['AMS1-2026-000001', 'pdf']]);
+  t.same(rendered, [
+    ['AMS1-2026-000001', 'csv'],
+    ['AMS1-2026-000001', 'json'],
+    ['AMS1-2026-000001', 'pdf'],
+  ]);
   t.equal(closed, opened, 'every context opened was closed, errors included');
 });
 
 t.test('the schedule ticks at start and on its cron; a bad expression is refused', async (t) => {
-  t.throws(() => startTickSchedule({ tick: async () => ({ runs: [], notes: [], errors: [], skipped: false }), log: quietLog, cron: 'every hour' }), CronExpressionError);
+  t.throws(
+    () => startTickSchedule({ tick: async () => ({ runs: [], notes: [], errors: [], skipped: false }), log: quietLog, cron: 'every hour' }),
+    CronExpressionError,
+  );
   let ticks = 0;
   const s = startTickSchedule({
-    log: quietLog, cron: '* * * * * *',
-    tick: async () => { ticks++; if (ticks === 2) throw new Error('boom'); return { runs: [], notes: [], errors: [], skipped: false }; },
+    log: quietLog,
+    cron: '* * * * * *',
+    tick: async () => {
+      ticks++;
+      if (ticks === 2) throw new Error('boom');
+      return { runs: [], notes: [], errors: [], skipped: false };
+    },
   });
   await s.first;
   t.equal(ticks, 1, 'one tick at start');

@@ -16,19 +16,41 @@ t.test('a site that gains its first tariff while the node runs is invoiced at th
   const w = await makeWorld({ listen: false });
   t.teardown(() => w.close());
   const dir = mkdtempSync(join(tmpdir(), 'jb-billing-compose-'));
-  const config = resolvePaths(CentralConfig.parse({
-    storage: { sqlite: { file: w.file } },
-    // Not read: the node's model holder brings the tariffs.
-    billing: { tariffs: 'tariffs.yaml', since: '2026-10' },
-  }), dir);
+  const config = resolvePaths(
+    CentralConfig.parse({
+      storage: { sqlite: { file: w.file } },
+      // Not read: the node's model holder brings the tariffs.
+      billing: { tariffs: 'tariffs.yaml', since: '2026-10' },
+    }),
+    dir,
+  );
   const store = await storageBackend(config.storage).openBilling(quietLog);
-  const billing = await openBilling({ config, readings: w.deps.store, store, model: w.holder.current().model, models: w.holder, log: quietLog, clock: { now: () => Date.UTC(2026, 10, 2, 12) } });
+  const billing = await openBilling({
+    config,
+    readings: w.deps.store,
+    store,
+    model: w.holder.current().model,
+    models: w.holder,
+    log: quietLog,
+    clock: { now: () => Date.UTC(2026, 10, 2, 12) },
+  });
   t.teardown(() => billing.close());
-  t.same(billing.runner.sites().map((s) => s.id), ['ams1'], 'sin9 has no tariff yet');
+  t.same(
+    billing.runner.sites().map((s) => s.id),
+    ['ams1'],
+    'sin9 has no tariff yet',
+  );
 
-  const added = await w.holder.addTariffVersion('sin9', { version: 'sin-2026', validFrom: '2026-01-01', currency: 'SGD', energyPricePerKwh: '0.30' }, 'ops');
+  const added = await w.holder.addTariffVersion(
+    'sin9',
+    { version: 'sin-2026', validFrom: '2026-01-01', currency: 'SGD', energyPricePerKwh: '0.30' },
+    'ops',
+  );
   t.ok(added.ok, 'an operator adds its first tariff version');
-  t.same(billing.runner.sites().map((s) => s.id), ['ams1', 'sin9']);
+  t.same(
+    billing.runner.sites().map((s) => s.id),
+    ['ams1', 'sin9'],
+  );
 
   const report = await billing.runner.tick();
   const sin9 = report.runs.find((r) => r.site === 'sin9' && r.period === '2026-10');

@@ -24,9 +24,16 @@ t.test('concurrent central instances on PostgreSQL', async (t) => {
       t.teardown(() => store.close());
       const outputs = recordingOutputs();
       made.push({
-        store, outputs,
+        store,
+        outputs,
         runner: new InvoiceRunner({
-          store, computeDrafts: world.computeDrafts, outputs, clock, log: quietLog, owner: `node-${i}`, sites: [{ ...AMS, since: '2026-07' }],
+          store,
+          computeDrafts: world.computeDrafts,
+          outputs,
+          clock,
+          log: quietLog,
+          owner: `node-${i}`,
+          sites: [{ ...AMS, since: '2026-07' }],
           settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
         }),
       });
@@ -39,19 +46,42 @@ t.test('concurrent central instances on PostgreSQL', async (t) => {
     world.delayMs = 150;
     const nodes = await instances(t, 3, world);
     const reports = await Promise.all(nodes.map((n) => n.runner.tick()));
-    t.same(reports.flatMap((r) => r.errors), [], 'no errors');
+    t.same(
+      reports.flatMap((r) => r.errors),
+      [],
+      'no errors',
+    );
     const invoices = await nodes[0]!.store.invoices();
-    t.same(invoices.map((i) => [i.period, i.customer, i.number]), [
-      ['2026-07', 'acme', 'AMS1-2026-000001'], ['2026-07', 'globex', 'AMS1-2026-000002'],
-      ['2026-08', 'acme', 'AMS1-2026-000003'], ['2026-08', 'globex', 'AMS1-2026-000004'],
-      ['2026-09', 'acme', 'AMS1-2026-000005'], ['2026-09', 'globex', 'AMS1-2026-000006'],
-      ['2026-10', 'acme', 'AMS1-2026-000007'], ['2026-10', 'globex', 'AMS1-2026-000008'],
-    ], 'every month once, numbered in order');
+    t.same(
+      invoices.map((i) => [i.period, i.customer, i.number]),
+      [
+        ['2026-07', 'acme', 'AMS1-2026-000001'],
+        ['2026-07', 'globex', 'AMS1-2026-000002'],
+        ['2026-08', 'acme', 'AMS1-2026-000003'],
+        ['2026-08', 'globex', 'AMS1-2026-000004'],
+        ['2026-09', 'acme', 'AMS1-2026-000005'],
+        ['2026-09', 'globex', 'AMS1-2026-000006'],
+        ['2026-10', 'acme', 'AMS1-2026-000007'],
+        ['2026-10', 'globex', 'AMS1-2026-000008'],
+      ],
+      'every month once, numbered in order',
+    );
     t.same([...world.calls].sort(), ['ams1/2026-07', 'ams1/2026-08', 'ams1/2026-09', 'ams1/2026-10'], 'each month computed once');
-    t.equal(nodes.reduce((s, n) => s + n.outputs.rendered.length, 0), 8, 'each invoice rendered once, by whichever instance ran it');
-    t.ok(reports.some((r) => r.runs.some((x) => !x.locked)), 'an instance found a run locked by another');
+    t.equal(
+      nodes.reduce((s, n) => s + n.outputs.rendered.length, 0),
+      8,
+      'each invoice rendered once, by whichever instance ran it',
+    );
+    t.ok(
+      reports.some((r) => r.runs.some((x) => !x.locked)),
+      'an instance found a run locked by another',
+    );
     const again = await Promise.all(nodes.map((n) => n.runner.tick()));
-    t.same(again.flatMap((r) => r.runs), [], 'a second round does nothing');
+    t.same(
+      again.flatMap((r) => r.runs),
+      [],
+      'a second round does nothing',
+    );
     t.equal((await nodes[1]!.store.invoices()).length, 8);
   });
 

@@ -30,7 +30,11 @@ interface Kind {
 }
 
 /** The store as seen by a process killed right after a call that `diesAfter` names had committed. */
-function killedAfter(store: BillingStore, diesAfter: (prop: string | symbol, out: unknown) => Promise<boolean>, why: string): { store: BillingStore; killed: () => boolean } {
+function killedAfter(
+  store: BillingStore,
+  diesAfter: (prop: string | symbol, out: unknown) => Promise<boolean>,
+  why: string,
+): { store: BillingStore; killed: () => boolean } {
   let dead = false;
   const proxy = new Proxy(store, {
     get(target, prop, receiver) {
@@ -52,14 +56,24 @@ function killedAfter(store: BillingStore, diesAfter: (prop: string | symbol, out
 
 /** Killed right after the last draft of a run was finalized (committed). */
 function killedAfterLastFinalize(store: BillingStore): { store: BillingStore; killed: () => boolean } {
-  return killedAfter(store, async (prop, out) => prop === 'finalize' && (await store.invoices({ runId: (out as StoredInvoice).runId, status: 'draft' })).length === 0,
-    'killed right after the last finalize');
+  return killedAfter(
+    store,
+    async (prop, out) =>
+      prop === 'finalize' && (await store.invoices({ runId: (out as StoredInvoice).runId, status: 'draft' })).length === 0,
+    'killed right after the last finalize',
+  );
 }
 
 function runner(store: BillingStore, world: World, clock: { now(): number }) {
   const outputs = recordingOutputs();
   const r = new InvoiceRunner({
-    store, computeDrafts: world.computeDrafts, outputs, clock, log: quietLog, owner: 'central-1', sites: [SITE],
+    store,
+    computeDrafts: world.computeDrafts,
+    outputs,
+    clock,
+    log: quietLog,
+    owner: 'central-1',
+    sites: [SITE],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
   });
   return { runner: r, outputs };
@@ -69,7 +83,12 @@ function crashWindow(t: Test, fresh: () => Kind): void {
   t.test('killed between the last finalize and the state change, the run completes after a restart', async (t) => {
     const kind = fresh();
     const world = new World();
-    const clock = { t: Date.UTC(2026, 10, 1, 6), now() { return this.t; } };
+    const clock = {
+      t: Date.UTC(2026, 10, 1, 6),
+      now() {
+        return this.t;
+      },
+    };
     const first = await kind.open();
     const dying = killedAfterLastFinalize(first);
     const before = runner(dying.store, world, clock);
@@ -89,18 +108,35 @@ function crashWindow(t: Test, fresh: () => Kind): void {
     t.same(after.outputs.rendered, ['AMS1-2026-000001', 'AMS1-2026-000002'], 'each invoice rendered once, after the restart');
     clock.t = Date.UTC(2026, 11, 1, 6);
     await after.runner.tick();
-    t.same((await restarted.invoices()).map((i) => [i.period, i.customer, i.number, i.status]), [
-      ['2026-10', 'acme', 'AMS1-2026-000001', 'final'], ['2026-10', 'globex', 'AMS1-2026-000002', 'final'],
-      ['2026-11', 'acme', 'AMS1-2026-000003', 'final'], ['2026-11', 'globex', 'AMS1-2026-000004', 'final'],
-    ], 'numbering gap-free through the kill and the next month');
-    t.same((await restarted.runs()).map((r) => [r.period, r.state]), [['2026-10', 'complete'], ['2026-11', 'complete']]);
+    t.same(
+      (await restarted.invoices()).map((i) => [i.period, i.customer, i.number, i.status]),
+      [
+        ['2026-10', 'acme', 'AMS1-2026-000001', 'final'],
+        ['2026-10', 'globex', 'AMS1-2026-000002', 'final'],
+        ['2026-11', 'acme', 'AMS1-2026-000003', 'final'],
+        ['2026-11', 'globex', 'AMS1-2026-000004', 'final'],
+      ],
+      'numbering gap-free through the kill and the next month',
+    );
+    t.same(
+      (await restarted.runs()).map((r) => [r.period, r.state]),
+      [
+        ['2026-10', 'complete'],
+        ['2026-11', 'complete'],
+      ],
+    );
     t.same(world.calls, ['ams1/2026-10', 'ams1/2026-11'], 'October computed once');
   });
 
   t.test('killed between making the run and storing its drafts, the month is still invoiced', async (t) => {
     const kind = fresh();
     const world = new World();
-    const clock = { t: Date.UTC(2026, 10, 1, 6), now() { return this.t; } };
+    const clock = {
+      t: Date.UTC(2026, 10, 1, 6),
+      now() {
+        return this.t;
+      },
+    };
     const first = await kind.open();
     const dying = killedAfter(first, async (prop) => prop === 'ensureRun', 'killed right after the run was made');
     const report = await runner(dying.store, world, clock).runner.tick();
@@ -113,15 +149,26 @@ function crashWindow(t: Test, fresh: () => Kind): void {
     const after = runner(restarted, world, clock);
     t.same((await after.runner.tick()).errors, []);
     t.match(await restarted.run('ams1', '2026-10'), { state: 'complete' });
-    t.same((await restarted.invoices()).map((i) => [i.customer, i.number, i.status]), [['acme', 'AMS1-2026-000001', 'final'], ['globex', 'AMS1-2026-000002', 'final']],
-      'every customer invoiced once, numbered gap-free');
+    t.same(
+      (await restarted.invoices()).map((i) => [i.customer, i.number, i.status]),
+      [
+        ['acme', 'AMS1-2026-000001', 'final'],
+        ['globex', 'AMS1-2026-000002', 'final'],
+      ],
+      'every customer invoiced once, numbered gap-free',
+    );
     t.same(after.outputs.rendered, ['AMS1-2026-000001', 'AMS1-2026-000002']);
   });
 
   t.test('a run an older version left drafted with every draft final moves on at the next tick', async (t) => {
     const kind = fresh();
     const world = new World();
-    const clock = { t: Date.UTC(2026, 10, 1, 6), now() { return this.t; } };
+    const clock = {
+      t: Date.UTC(2026, 10, 1, 6),
+      now() {
+        return this.t;
+      },
+    };
     const first = await kind.open();
     const dying = killedAfterLastFinalize(first);
     await runner(dying.store, world, clock).runner.tick();
@@ -132,7 +179,11 @@ function crashWindow(t: Test, fresh: () => Kind): void {
     t.teardown(() => store.close());
     const { runner: r, outputs } = runner(store, world, clock);
     const out = await r.tick();
-    t.same(out.runs.map((x) => x.actions), [['render', 'done']], 'it renders, finalized, then done');
+    t.same(
+      out.runs.map((x) => x.actions),
+      [['render', 'done']],
+      'it renders, finalized, then done',
+    );
     t.match(await store.run('ams1', '2026-10'), { state: 'complete' });
     t.same(outputs.rendered, ['AMS1-2026-000001', 'AMS1-2026-000002']);
     t.same((await r.tick()).runs, [], 'a complete run is left alone');
@@ -166,7 +217,9 @@ t.test('PostgreSQL', async (t) => {
     const schema = schemas.next();
     return {
       open: () => openPostgresBillingStore({ connectionString: PG_URL, schema, log: quietLog, maxConnections: 3 }),
-      raw: async (sql) => { await pool.query(`SET search_path TO "${schema}"; ${sql}`); },
+      raw: async (sql) => {
+        await pool.query(`SET search_path TO "${schema}"; ${sql}`);
+      },
     };
   });
 });

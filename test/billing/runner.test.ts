@@ -15,13 +15,24 @@ let n = 0;
 const H = 3_600_000;
 
 function setup(t: Test, opts: { recheckMonths?: number; startMs: number }) {
-  const clock = { t: opts.startMs, now() { return this.t; } };
+  const clock = {
+    t: opts.startMs,
+    now() {
+      return this.t;
+    },
+  };
   const store = openSqliteBillingStore({ file: join(dir, `c-${++n}.db`), log: quietLog, now: () => clock.t });
   t.teardown(() => store.close());
   const world = new World();
   const outputs = recordingOutputs();
   const runner = new InvoiceRunner({
-    store, computeDrafts: world.computeDrafts, outputs, clock, log: quietLog, owner: 'node-a', sites: [AMS],
+    store,
+    computeDrafts: world.computeDrafts,
+    outputs,
+    clock,
+    log: quietLog,
+    owner: 'node-a',
+    sites: [AMS],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: opts.recheckMonths ?? 0 },
   });
   return { clock, store, world, outputs, runner };
@@ -34,25 +45,48 @@ t.test('a node down for months invoices every missed month once, in order; again
   // Down from mid June until 1 Nov 04:59Z: October closed at 31 Oct 23:00Z, the 6 h grace ends at 05:00Z.
   clock.t = Date.UTC(2026, 10, 1, 4, 59);
   const back = await runner.tick();
-  t.same(back.runs.map((r) => r.period), ['2026-06', '2026-07', '2026-08', '2026-09'], 'October waits for its grace period');
+  t.same(
+    back.runs.map((r) => r.period),
+    ['2026-06', '2026-07', '2026-08', '2026-09'],
+    'October waits for its grace period',
+  );
   clock.t = Date.UTC(2026, 10, 1, 5);
   const oct = await runner.tick();
-  t.same(oct.runs.map((r) => r.period), ['2026-10']);
+  t.same(
+    oct.runs.map((r) => r.period),
+    ['2026-10'],
+  );
   const invoices = await store.invoices();
-  t.same(invoices.map((i) => [i.period, i.customer, i.number, i.total]), [
-    // 1 kW and 2 kW × hours × 0.20: June 720 h, July 744, August 744, September 720, October 745 (DST ends).
-    ['2026-06', 'acme', 'AMS1-2026-000001', '144.00'], ['2026-06', 'globex', 'AMS1-2026-000002', '288.00'],
-    ['2026-07', 'acme', 'AMS1-2026-000003', '148.80'], ['2026-07', 'globex', 'AMS1-2026-000004', '297.60'],
-    ['2026-08', 'acme', 'AMS1-2026-000005', '148.80'], ['2026-08', 'globex', 'AMS1-2026-000006', '297.60'],
-    ['2026-09', 'acme', 'AMS1-2026-000007', '144.00'], ['2026-09', 'globex', 'AMS1-2026-000008', '288.00'],
-    ['2026-10', 'acme', 'AMS1-2026-000009', '149.00'], ['2026-10', 'globex', 'AMS1-2026-000010', '298.00'],
-  ], 'numbered in period order, gap-free');
-  t.same((await store.runs()).map((r) => r.state), ['complete', 'complete', 'complete', 'complete', 'complete']);
+  t.same(
+    invoices.map((i) => [i.period, i.customer, i.number, i.total]),
+    [
+      // 1 kW and 2 kW × hours × 0.20: June 720 h, July 744, August 744, September 720, October 745 (DST ends).
+      ['2026-06', 'acme', 'AMS1-2026-000001', '144.00'],
+      ['2026-06', 'globex', 'AMS1-2026-000002', '288.00'],
+      ['2026-07', 'acme', 'AMS1-2026-000003', '148.80'],
+      ['2026-07', 'globex', 'AMS1-2026-000004', '297.60'],
+      ['2026-08', 'acme', 'AMS1-2026-000005', '148.80'],
+      ['2026-08', 'globex', 'AMS1-2026-000006', '297.60'],
+      ['2026-09', 'acme', 'AMS1-2026-000007', '144.00'],
+      ['2026-09', 'globex', 'AMS1-2026-000008', '288.00'],
+      ['2026-10', 'acme', 'AMS1-2026-000009', '149.00'],
+      ['2026-10', 'globex', 'AMS1-2026-000010', '298.00'],
+    ],
+    'numbered in period order, gap-free',
+  );
+  t.same(
+    (await store.runs()).map((r) => r.state),
+    ['complete', 'complete', 'complete', 'complete', 'complete'],
+  );
   t.equal(outputs.rendered.length, 10, 'each invoice rendered once');
   t.same(outputs.summaries, ['2026-06:2', '2026-07:2', '2026-08:2', '2026-09:2', '2026-10:2'], 'one summary per run');
   t.equal(world.calls.length, 5, 'one computation per month');
   const tr = invoices[8]!.draft.trace[0]!.points[0]!;
-  t.match(tr, { pointId: 'acme-p1', pieces: [{ start: { method: 'reading' }, end: { method: 'reading' } }] }, 'the stored draft keeps its trace');
+  t.match(
+    tr,
+    { pointId: 'acme-p1', pieces: [{ start: { method: 'reading' }, end: { method: 'reading' } }] },
+    'the stored draft keeps its trace',
+  );
   t.same(invoices[8]!.draft.versions, ['v1'], 'and its tariff version');
 
   const before = JSON.stringify(await store.invoices());
@@ -72,13 +106,21 @@ t.test('a draft under the quality threshold is held; released with who and why, 
   t.same(out.finalized, ['AMS1-2026-000001']);
   t.equal(out.held, 1);
   const held = await runner.held();
-  t.same(held.map((i) => [i.customer, i.status, i.number]), [['globex', 'held', undefined]]);
+  t.same(
+    held.map((i) => [i.customer, i.status, i.number]),
+    [['globex', 'held', undefined]],
+  );
   t.match(held[0]!.review, [/measured share 99\.\d\d% is under 99\.90%/]);
   t.same((await store.run('ams1', '2026-10'))?.state, 'complete', 'a held draft does not keep the run open');
   await t.rejects(runner.release('ams1/2026-10/globex', { by: '', reason: 'x' }), /--by and --reason/);
   clock.t += H;
   const rel = await runner.release('ams1/2026-10/globex', { by: 'ops@ams1', reason: 'gateway down at month end; estimate checked' });
-  t.match(rel, { status: 'final', number: 'AMS1-2026-000002', release: { by: 'ops@ams1', reason: 'gateway down at month end; estimate checked' }, finalizedAt: clock.t });
+  t.match(rel, {
+    status: 'final',
+    number: 'AMS1-2026-000002',
+    release: { by: 'ops@ams1', reason: 'gateway down at month end; estimate checked' },
+    finalizedAt: clock.t,
+  });
   t.ok(rel.renderedAt !== undefined, 'rendered at once');
   t.same(outputs.rendered, ['AMS1-2026-000001', 'AMS1-2026-000002']);
   await t.rejects(runner.release('ams1/2026-10/globex', { by: 'x', reason: 'y' }), { name: 'InvoiceImmutableError' });
@@ -104,10 +146,20 @@ t.test('one customer first, the rest of the site by the schedule; --customer for
   await t.rejects(runner.runPeriod('ams1', '2026-10', { customer: 'nobody' }), { name: 'NothingToInvoiceError' });
   const rest = await runner.runPeriod('ams1', '2026-10');
   t.same(rest.finalized, ['AMS1-2026-000002']);
-  t.same((await store.invoices({ period: '2026-10' })).map((i) => [i.customer, i.number]), [['acme', 'AMS1-2026-000002'], ['globex', 'AMS1-2026-000001']]);
+  t.same(
+    (await store.invoices({ period: '2026-10' })).map((i) => [i.customer, i.number]),
+    [
+      ['acme', 'AMS1-2026-000002'],
+      ['globex', 'AMS1-2026-000001'],
+    ],
+  );
   t.equal((await store.run('ams1', '2026-10'))?.state, 'complete');
   const preview = await runner.preview('ams1', '2026-09');
-  t.same(preview.map((d) => d.draft.customer), ['acme', 'globex'], 'a dry run computes');
+  t.same(
+    preview.map((d) => d.draft.customer),
+    ['acme', 'globex'],
+    'a dry run computes',
+  );
   t.equal(await store.run('ams1', '2026-09'), undefined, 'and stores nothing');
   await t.rejects(runner.runPeriod('nyc1', '2026-10'), { name: 'UnknownSiteError' });
   await t.rejects(runner.runPeriod('ams1', '2026-13'), { name: 'PeriodLabelError' });
@@ -120,12 +172,26 @@ t.test('a month not closed yet, or before billing began, is refused at every ent
   const { clock, store, world, runner } = setup(t, { startMs: Date.UTC(2026, 10, 1, 4, 59) });
   for (const period of ['2099-01', '2026-11', '2026-10']) {
     await t.rejects(runner.runPeriod('ams1', period), { name: 'PeriodNotClosedError', period }, `run ${period}: refused`);
-    await t.rejects(runner.runPeriod('ams1', period, { customer: 'acme' }), { name: 'PeriodNotClosedError' }, `run ${period} for one customer: refused`);
+    await t.rejects(
+      runner.runPeriod('ams1', period, { customer: 'acme' }),
+      { name: 'PeriodNotClosedError' },
+      `run ${period} for one customer: refused`,
+    );
     await t.rejects(runner.preview('ams1', period), { name: 'PeriodNotClosedError' }, `dry run ${period}: refused`);
   }
-  await t.rejects(runner.runPeriod('ams1', '2099-01'), { message: 'ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month\'s end and the grace period (billing.graceHours); the schedule invoices it then by itself' });
-  await t.rejects(runner.runPeriod('ams1', '2026-10'), /can be invoiced from 2026-11-01 06:00 \(Europe\/Amsterdam\)/, 'the month just ended waits for its grace period');
-  await t.rejects(runner.runPeriod('ams1', '1900-01'), { name: 'PeriodBeforeBillingError', message: 'ams1 1900-01 is before billing began (billing.since: 2026-06); months from 2026-06 on can be invoiced' });
+  await t.rejects(runner.runPeriod('ams1', '2099-01'), {
+    message:
+      "ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself",
+  });
+  await t.rejects(
+    runner.runPeriod('ams1', '2026-10'),
+    /can be invoiced from 2026-11-01 06:00 \(Europe\/Amsterdam\)/,
+    'the month just ended waits for its grace period',
+  );
+  await t.rejects(runner.runPeriod('ams1', '1900-01'), {
+    name: 'PeriodBeforeBillingError',
+    message: 'ams1 1900-01 is before billing began (billing.since: 2026-06); months from 2026-06 on can be invoiced',
+  });
   await t.rejects(runner.runPeriod('ams1', '2026-05'), { name: 'PeriodBeforeBillingError' }, 'the month before since');
   await t.rejects(runner.preview('ams1', '1900-01'), { name: 'PeriodBeforeBillingError' });
   t.same(world.calls, [], 'nothing was computed');
@@ -138,15 +204,29 @@ t.test('a month not closed yet, or before billing began, is refused at every ent
   const oct = await runner.runPeriod('ams1', '2026-10');
   t.same(oct.finalized, ['AMS1-2026-000003', 'AMS1-2026-000004'], 'October runs once its grace period is over');
   await t.rejects(runner.runPeriod('ams1', '2026-11'), { name: 'PeriodNotClosedError' }, 'November is still in progress');
-  t.same((await runner.tick()).runs.map((r) => r.period), ['2026-06', '2026-07', '2026-08'], 'the schedule catches up the closed months only');
+  t.same(
+    (await runner.tick()).runs.map((r) => r.period),
+    ['2026-06', '2026-07', '2026-08'],
+    'the schedule catches up the closed months only',
+  );
 });
 
 t.test('a held draft of an open month, stored before months were checked, is neither released nor recomputed', async (t) => {
   const { clock, store, world, runner } = setup(t, { startMs: Date.UTC(2026, 10, 15) });
-  const period = { label: '2099-01', timeZone: 'Europe/Amsterdam', fromMs: Date.UTC(2098, 11, 31, 23), toMs: Date.UTC(2099, 0, 31, 23), days: 31 };
+  const period = {
+    label: '2099-01',
+    timeZone: 'Europe/Amsterdam',
+    fromMs: Date.UTC(2098, 11, 31, 23),
+    toMs: Date.UTC(2099, 0, 31, 23),
+    days: 31,
+  };
   const run = await store.ensureRun('ams1', '2099-01', 'drafted', clock.t);
   const drafts = await world.computeDrafts('ams1', period, 'acme');
-  await store.addDrafts(run.id, drafts.map((draft) => ({ draft, review: ['a month not closed'] })), clock.t);
+  await store.addDrafts(
+    run.id,
+    drafts.map((draft) => ({ draft, review: ['a month not closed'] })),
+    clock.t,
+  );
   await t.rejects(runner.release('ams1/2099-01/acme', { by: 'ops', reason: 'looks fine' }), { name: 'PeriodNotClosedError' });
   await t.rejects(runner.recompute('ams1/2099-01/acme'), { name: 'PeriodNotClosedError' });
   const [held] = await store.invoices({ period: '2099-01' });
@@ -162,17 +242,30 @@ t.test('late data after finalizing: one debit note, then nothing; back again: a 
   world.powerKw.set('acme@2026-10', 1.2);
   clock.t += H;
   const first = await runner.tick();
-  t.same(first.notes.map((x) => [x.invoiceNumber, x.noteNumber, x.kind, x.totalDelta, x.created]), [['AMS1-2026-000009', 'AMS1-DN-2026-000001', 'debit', '29.80', true]]);
+  t.same(
+    first.notes.map((x) => [x.invoiceNumber, x.noteNumber, x.kind, x.totalDelta, x.created]),
+    [['AMS1-2026-000009', 'AMS1-DN-2026-000001', 'debit', '29.80', true]],
+  );
   const twice = await runner.tick();
   t.same(twice.notes, [], 'rechecked again: no second note');
   const inv = await store.invoiceByNumber('AMS1-2026-000009');
   t.equal(inv?.total, '149.00', 'the invoice itself is unchanged');
   const [note] = await store.notes('AMS1-2026-000009');
-  t.match(note?.note.lines, [{ key: 'energy:v1:standard', was: { quantity: '745', amount: '149.00' }, now: { quantity: '894', amount: '178.80' }, amountDelta: '29.80' }]);
+  t.match(note?.note.lines, [
+    {
+      key: 'energy:v1:standard',
+      was: { quantity: '745', amount: '149.00' },
+      now: { quantity: '894', amount: '178.80' },
+      amountDelta: '29.80',
+    },
+  ]);
   // The replay was wrong after all: back to 1 kW, a credit note for the difference.
   world.powerKw.delete('acme@2026-10');
   const back = await runner.tick();
-  t.same(back.notes.map((x) => [x.noteNumber, x.kind, x.totalDelta]), [['AMS1-CN-2026-000001', 'credit', '-29.80']]);
+  t.same(
+    back.notes.map((x) => [x.noteNumber, x.kind, x.totalDelta]),
+    [['AMS1-CN-2026-000001', 'credit', '-29.80']],
+  );
   t.same((await runner.tick()).notes, []);
   t.equal((await store.notes('AMS1-2026-000009')).length, 2);
 });
@@ -181,17 +274,34 @@ t.test('a month that fails stops its site there; the next tick after the fix goe
   const { clock, store, world, runner } = setup(t, { startMs: Date.UTC(2026, 10, 1, 6), recheckMonths: 1 });
   world.failing.add('2026-08');
   const first = await runner.tick();
-  t.same(first.runs.map((r) => r.period), ['2026-06', '2026-07'], 'September and October wait behind August');
-  t.same(first.errors.map((e) => [e.period, e.error]), [['2026-08', 'no tariff version covers 2026-08']]);
+  t.same(
+    first.runs.map((r) => r.period),
+    ['2026-06', '2026-07'],
+    'September and October wait behind August',
+  );
+  t.same(
+    first.errors.map((e) => [e.period, e.error]),
+    [['2026-08', 'no tariff version covers 2026-08']],
+  );
   t.equal(runner.errorCount.value, 1);
   world.failing.clear();
   clock.t += H;
   const second = await runner.tick();
-  t.same(second.runs.map((r) => r.period), ['2026-08', '2026-09', '2026-10']);
-  t.same((await store.invoices()).map((i) => i.number), Array.from({ length: 10 }, (_, i) => `AMS1-2026-${String(i + 1).padStart(6, '0')}`));
+  t.same(
+    second.runs.map((r) => r.period),
+    ['2026-08', '2026-09', '2026-10'],
+  );
+  t.same(
+    (await store.invoices()).map((i) => i.number),
+    Array.from({ length: 10 }, (_, i) => `AMS1-2026-${String(i + 1).padStart(6, '0')}`),
+  );
   world.failing.add('2026-10');
   const recheck = await runner.tick();
-  t.same(recheck.errors.map((e) => e.period), ['2026-10'], 'a recheck that fails is reported too');
+  t.same(
+    recheck.errors.map((e) => e.period),
+    ['2026-10'],
+    'a recheck that fails is reported too',
+  );
   t.equal(runner.errorCount.value, 2);
 });
 
@@ -200,10 +310,21 @@ t.test('a release while another instance runs the month is refused, to be tried 
   world.gaps.add('acme@2026-10');
   await runner.runPeriod('ams1', '2026-10');
   let release!: () => void;
-  const busy = store.withLock('invoice-run:ams1/2026-10', 'node-b', () => new Promise<void>((r) => { release = r; }));
+  const busy = store.withLock(
+    'invoice-run:ams1/2026-10',
+    'node-b',
+    () =>
+      new Promise<void>((r) => {
+        release = r;
+      }),
+  );
   await new Promise((r) => setTimeout(r, 20));
   await t.rejects(runner.release('ams1/2026-10/acme', { by: 'ops', reason: 'checked' }), { name: 'RunBusyError' });
-  t.same(await runner.runPeriod('ams1', '2026-10'), { site: 'ams1', period: '2026-10', locked: false, actions: [], finalized: [], held: 0, undelivered: 0 }, 'a run is told as well');
+  t.same(
+    await runner.runPeriod('ams1', '2026-10'),
+    { site: 'ams1', period: '2026-10', locked: false, actions: [], finalized: [], held: 0, undelivered: 0 },
+    'a run is told as well',
+  );
   release();
   await busy;
   t.match(await runner.release('ams1/2026-10/acme', { by: 'ops', reason: 'checked' }), { status: 'final', number: 'AMS1-2026-000002' });
@@ -211,11 +332,23 @@ t.test('a release while another instance runs the month is refused, to be tried 
 
 t.test('a store that ignores a write ends the run with an error, not an endless loop', async (t) => {
   const { store, world } = setup(t, { startMs: Date.UTC(2026, 10, 1, 6) });
-  const deaf = Object.assign(Object.create(store) as typeof store, { finalize: async (id: number) => ({ ...(await store.invoice(id))!, number: 'X' }) });
+  const deaf = Object.assign(Object.create(store) as typeof store, {
+    finalize: async (id: number) => ({ ...(await store.invoice(id))!, number: 'X' }),
+  });
   const runner = new InvoiceRunner({
-    store: deaf, computeDrafts: world.computeDrafts, outputs: recordingOutputs(), clock: { now: () => Date.UTC(2026, 10, 1, 6) }, log: quietLog, owner: 'node-a', sites: [AMS],
+    store: deaf,
+    computeDrafts: world.computeDrafts,
+    outputs: recordingOutputs(),
+    clock: { now: () => Date.UTC(2026, 10, 1, 6) },
+    log: quietLog,
+    owner: 'node-a',
+    sites: [AMS],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
   });
   await t.rejects(runner.runPeriod('ams1', '2026-10'), /no progress after 8 steps \(compute, finalize, finalize/);
-  t.same(await store.withLock('invoice-run:ams1/2026-10', 'x', async () => 'free'), { acquired: true, value: 'free' }, 'the lock was let go');
+  t.same(
+    await store.withLock('invoice-run:ams1/2026-10', 'x', async () => 'free'),
+    { acquired: true, value: 'free' },
+    'the lock was let go',
+  );
 });

@@ -16,7 +16,12 @@ import { AMS, recordingOutputs, World } from './world.js';
 const SECRET = 'whsec-test-1';
 const H = 3_600_000;
 
-interface Received { body: string; signed: boolean; delivery: string | undefined; status: number }
+interface Received {
+  body: string;
+  signed: boolean;
+  delivery: string | undefined;
+  status: number;
+}
 
 async function receiver(t: Test, statuses: () => number): Promise<{ url: string; got: Received[] }> {
   const got: Received[] = [];
@@ -26,7 +31,12 @@ async function receiver(t: Test, statuses: () => number): Promise<{ url: string;
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
       const status = statuses();
-      got.push({ body, signed: verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string | undefined), delivery: req.headers[DELIVERY_HEADER] as string | undefined, status });
+      got.push({
+        body,
+        signed: verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string | undefined),
+        delivery: req.headers[DELIVERY_HEADER] as string | undefined,
+        status,
+      });
       res.writeHead(status).end();
     });
   });
@@ -40,28 +50,72 @@ t.test('signed, retried after a 500 with the backoff, then delivered', async (t)
   const codes = [500, 200];
   const { url, got } = await receiver(t, () => codes.shift() ?? 200);
   const sleeps: number[] = [];
-  const deliver = webhookDelivery({ url, secret: SECRET, attempts: 3, backoffMs: 250 }, { sleep: async (ms) => { sleeps.push(ms); } });
+  const deliver = webhookDelivery(
+    { url, secret: SECRET, attempts: 3, backoffMs: 250 },
+    {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    },
+  );
   const world = new World();
-  const [draft] = await world.computeDrafts('ams1', { label: '2026-10', timeZone: AMS.timeZone, fromMs: Date.UTC(2026, 8, 30, 22), toMs: Date.UTC(2026, 9, 31, 23), days: 31 }, 'acme');
+  const [draft] = await world.computeDrafts(
+    'ams1',
+    { label: '2026-10', timeZone: AMS.timeZone, fromMs: Date.UTC(2026, 8, 30, 22), toMs: Date.UTC(2026, 9, 31, 23), days: 31 },
+    'acme',
+  );
   const inv = {
-    id: 1, runId: 1, site: 'ams1', period: '2026-10', customer: 'acme', status: 'final' as const, number: 'AMS1-2026-000001', currency: 'EUR', total: draft!.total,
-    review: [], draft: draft!, createdAt: 1, finalizedAt: 2, release: undefined, renderedAt: 3, deliveredAt: undefined, deliveryAttempts: 0, lastDeliveryError: undefined,
+    id: 1,
+    runId: 1,
+    site: 'ams1',
+    period: '2026-10',
+    customer: 'acme',
+    status: 'final' as const,
+    number: 'AMS1-2026-000001',
+    currency: 'EUR',
+    total: draft!.total,
+    review: [],
+    draft: draft!,
+    createdAt: 1,
+    finalizedAt: 2,
+    release: undefined,
+    renderedAt: 3,
+    deliveredAt: undefined,
+    deliveryAttempts: 0,
+    lastDeliveryError: undefined,
   };
   const r = await deliver(inv);
   t.same(r, { ok: true, attempts: 2 });
   t.same(sleeps, [250], 'waited the backoff once');
   t.equal(got.length, 2);
-  t.ok(got.every((g) => g.signed), 'the receiver verified the signature of both');
-  t.same(got.map((g) => g.delivery), ['AMS1-2026-000001', 'AMS1-2026-000001'], 'the delivery id lets it deduplicate');
+  t.ok(
+    got.every((g) => g.signed),
+    'the receiver verified the signature of both',
+  );
+  t.same(
+    got.map((g) => g.delivery),
+    ['AMS1-2026-000001', 'AMS1-2026-000001'],
+    'the delivery id lets it deduplicate',
+  );
   const body = JSON.parse(got[1]!.body) as { type: string; number: string; total: string; invoice: { lines: unknown[]; trace: unknown[] } };
   t.match(body, { type: 'invoice.finalized', number: 'AMS1-2026-000001', total: '149.00' });
   t.equal(body.invoice.lines.length, 1);
   t.equal(body.invoice.trace.length, 1, 'the trace travels with it');
-  t.notOk(verifySignature(SECRET, got[1]!.body, signBody('other-secret', got[1]!.body)), 'a signature under another secret does not verify');
+  t.notOk(
+    verifySignature(SECRET, got[1]!.body, signBody('other-secret', got[1]!.body)),
+    'a signature under another secret does not verify',
+  );
   t.notOk(verifySignature(SECRET, `${got[1]!.body} `, signBody(SECRET, got[1]!.body)), 'a changed body does not verify');
   t.notOk(verifySignature(SECRET, got[1]!.body, undefined), 'no header does not verify');
 
-  const down = webhookDelivery({ url: 'http://127.0.0.1:1/nothing', secret: SECRET, attempts: 3, backoffMs: 100, timeoutMs: 2000 }, { sleep: async (ms) => { sleeps.push(ms); } });
+  const down = webhookDelivery(
+    { url: 'http://127.0.0.1:1/nothing', secret: SECRET, attempts: 3, backoffMs: 100, timeoutMs: 2000 },
+    {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    },
+  );
   const failed = await down(inv);
   t.match(failed, { ok: false, attempts: 3 });
   t.ok(failed.error && failed.error.length > 0, `a refused connection is an error: ${failed.error}`);
@@ -71,29 +125,63 @@ t.test('signed, retried after a 500 with the backoff, then delivered', async (t)
 t.test('a failing webhook does not undo the invoice; the next tick delivers it, once', async (t) => {
   let up = false;
   const { url, got } = await receiver(t, () => (up ? 200 : 500));
-  const clock = { t: Date.UTC(2026, 10, 1, 6), now() { return this.t; } };
+  const clock = {
+    t: Date.UTC(2026, 10, 1, 6),
+    now() {
+      return this.t;
+    },
+  };
   const store = openSqliteBillingStore({ file: join(mkdtempSync(join(tmpdir(), 'jb-hook-')), 'c.db'), log: quietLog, now: () => clock.t });
   t.teardown(() => store.close());
   const world = new World();
   const runner = new InvoiceRunner({
-    store, computeDrafts: world.computeDrafts, outputs: recordingOutputs(), clock, log: quietLog, owner: 'node-a', sites: [{ ...AMS, since: '2026-09' }],
+    store,
+    computeDrafts: world.computeDrafts,
+    outputs: recordingOutputs(),
+    clock,
+    log: quietLog,
+    owner: 'node-a',
+    sites: [{ ...AMS, since: '2026-09' }],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
     deliver: webhookDelivery({ url, secret: SECRET, attempts: 2, backoffMs: 10 }, { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }),
   });
   const first = await runner.tick();
-  t.same(first.runs.map((r) => [r.period, r.finalized.length, r.undelivered]), [['2026-09', 2, 2], ['2026-10', 2, 2]], 'both months invoiced although the webhook fails');
+  t.same(
+    first.runs.map((r) => [r.period, r.finalized.length, r.undelivered]),
+    [
+      ['2026-09', 2, 2],
+      ['2026-10', 2, 2],
+    ],
+    'both months invoiced although the webhook fails',
+  );
   t.equal(got.length, 8, 'two tries for each of four invoices');
   const finals = await store.invoices({ status: 'final' });
   t.equal(finals.length, 4);
   t.ok(finals.every((i) => i.deliveredAt === undefined && i.deliveryAttempts === 1 && i.lastDeliveryError === 'HTTP 500'));
-  t.same((await store.runs()).map((r) => r.state), ['finalized', 'finalized'], 'not complete while deliveries are pending');
+  t.same(
+    (await store.runs()).map((r) => r.state),
+    ['finalized', 'finalized'],
+    'not complete while deliveries are pending',
+  );
   up = true;
   clock.t += H;
   const second = await runner.tick();
-  t.same(second.runs.map((r) => [r.period, r.actions]), [['2026-09', ['deliver', 'done']], ['2026-10', ['deliver', 'done']]]);
+  t.same(
+    second.runs.map((r) => [r.period, r.actions]),
+    [
+      ['2026-09', ['deliver', 'done']],
+      ['2026-10', ['deliver', 'done']],
+    ],
+  );
   t.equal(got.length, 12, 'one more post per invoice');
-  t.same(got.slice(8).map((g) => [g.delivery, g.signed]), finals.map((i) => [i.number, true]));
-  t.same((await store.runs()).map((r) => r.state), ['complete', 'complete']);
+  t.same(
+    got.slice(8).map((g) => [g.delivery, g.signed]),
+    finals.map((i) => [i.number, true]),
+  );
+  t.same(
+    (await store.runs()).map((r) => r.state),
+    ['complete', 'complete'],
+  );
   t.same((await runner.tick()).runs, [], 'nothing more to do');
   t.equal(got.length, 12, 'delivered once each');
 });

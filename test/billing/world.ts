@@ -17,7 +17,10 @@ const TARIFF = [TariffVersion.parse({ version: 'v1', validFrom: '2026-01-01', cu
 
 export class World {
   /** kW per customer; `${customer}@${period}` overrides one month (late data). */
-  readonly powerKw = new Map<string, number>([['acme', 1], ['globex', 2]]);
+  readonly powerKw = new Map<string, number>([
+    ['acme', 1],
+    ['globex', 2],
+  ]);
   /** `${customer}@${period}`: no readings from 3 h before to 2 h after the month's end. */
   readonly gaps = new Set<string>();
   readonly calls: string[] = [];
@@ -38,11 +41,21 @@ export class World {
     const key = `${customer}@${period.label}`;
     const kW = this.powerKw.get(key) ?? this.powerKw.get(customer)!;
     const s = synthesize({
-      stepMs: 15 * 60_000, fromMs: period.fromMs - H, toMs: period.toMs + H, startKwh: 1000, power: [{ fromMs: 0, powerW: kW * 1000 }],
+      stepMs: 15 * 60_000,
+      fromMs: period.fromMs - H,
+      toMs: period.toMs + H,
+      startKwh: 1000,
+      power: [{ fromMs: 0, powerW: kW * 1000 }],
       ...(this.gaps.has(key) ? { outages: [{ fromMs: period.toMs - 3 * H, toMs: period.toMs + 2 * H }] } : {}),
     });
     const series = memorySeries({ seriesId: `${customer}/energy`, counters: s.counters, power: s.power, events: s.events });
-    return priceInvoice({ customer, site, period, versions: TARIFF, energy: heldPointsEnergy([{ pointId: `${customer}-p1`, series, held: [{ fromMs: 0 }] }]) });
+    return priceInvoice({
+      customer,
+      site,
+      period,
+      versions: TARIFF,
+      energy: heldPointsEnergy([{ pointId: `${customer}-p1`, series, held: [{ fromMs: 0 }] }]),
+    });
   }
 }
 
@@ -51,8 +64,13 @@ export function recordingOutputs(): InvoiceOutputs & { rendered: string[]; summa
   const rendered: string[] = [];
   const summaries: string[] = [];
   return {
-    rendered, summaries,
-    async invoice(inv: StoredInvoice) { rendered.push(inv.number!); },
-    async summary(run: InvoiceRun, invoices: readonly StoredInvoice[]) { summaries.push(`${run.period}:${invoices.length}`); },
+    rendered,
+    summaries,
+    async invoice(inv: StoredInvoice) {
+      rendered.push(inv.number!);
+    },
+    async summary(run: InvoiceRun, invoices: readonly StoredInvoice[]) {
+      summaries.push(`${run.period}:${invoices.length}`);
+    },
   };
 }

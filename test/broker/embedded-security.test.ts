@@ -8,7 +8,14 @@ import { makeTlsFiles } from '../helpers/tls.js';
 import { startEmbedded, USERS } from '../helpers/broker-users.js';
 import { readingsPayload } from '../helpers/sample-messages.js';
 
-const opts = (u: { username: string; password: string }, clientId: string) => ({ clientId, username: u.username, password: u.password, reconnectPeriod: 0, connectTimeout: 5000, clean: true });
+const opts = (u: { username: string; password: string }, clientId: string) => ({
+  clientId,
+  username: u.username,
+  password: u.password,
+  reconnectPeriod: 0,
+  connectTimeout: 5000,
+  clean: true,
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const closedOnce = (c: MqttClient) => new Promise<void>((r) => c.once('close', () => r()));
 
@@ -24,7 +31,11 @@ t.test('credentials and topic confinement', async (t) => {
   t.teardown(() => noc.endAsync(true));
   await t.rejects(noc.subscribeAsync('#', { qos: 1 }), /Subscribe error/, '"#" refused with SUBACK 0x80, no disconnect');
   const granted = await noc.subscribeAsync('joulebook/v1/#', { qos: 1 });
-  t.same(granted.map((g) => g.qos), [1], 'the tree is granted');
+  t.same(
+    granted.map((g) => g.qos),
+    [1],
+    'the tree is granted',
+  );
   const got: string[] = [];
   noc.on('message', (topic) => got.push(topic));
 
@@ -52,8 +63,12 @@ t.test('credentials and topic confinement', async (t) => {
   await b2.endAsync(true);
 
   t.match(b.security.refusals(), {
-    connect_bad_password: 1, connect_unknown_user: 1, connect_no_credentials: 1, connect_client_id_in_use: 1,
-    publish_not_permitted: 2, subscribe_not_permitted: 2,
+    connect_bad_password: 1,
+    connect_unknown_user: 1,
+    connect_no_credentials: 1,
+    connect_client_id_in_use: 1,
+    publish_not_permitted: 2,
+    subscribe_not_permitted: 2,
   });
 });
 
@@ -63,8 +78,14 @@ t.test('TLS listener', async (t) => {
   const b = await startEmbedded({ tls: { host: '127.0.0.1', port: tlsPort, certFile: tls.serverCert, keyFile: tls.serverKey } });
   t.teardown(() => b.broker.stop(1000));
   const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${tlsPort}`, { ...opts(USERS.a1, 'tls-a1'), ca: readFileSync(tls.ca) });
-  await c.publishAsync('joulebook/v1/fra1/gw-a1/status', JSON.stringify({ v: 1, gateway: 'gw-a1', boot: 'b', state: 'online', ts: 1 }), { qos: 1 });
+  await c.publishAsync('joulebook/v1/fra1/gw-a1/status', JSON.stringify({ v: 1, gateway: 'gw-a1', boot: 'b', state: 'online', ts: 1 }), {
+    qos: 1,
+  });
   t.pass('authenticated and published over TLS');
   await c.endAsync();
-  await t.rejects(mqtt.connectAsync(`mqtts://127.0.0.1:${tlsPort}`, { ...opts(USERS.a1, 'tls-x'), rejectUnauthorized: true }), /self.signed|unable to verify|certificate/i, 'a client that does not trust the CA refuses the server');
+  await t.rejects(
+    mqtt.connectAsync(`mqtts://127.0.0.1:${tlsPort}`, { ...opts(USERS.a1, 'tls-x'), rejectUnauthorized: true }),
+    /self.signed|unable to verify|certificate/i,
+    'a client that does not trust the CA refuses the server',
+  );
 });

@@ -21,13 +21,23 @@ import { parsePrometheusText, value } from '../helpers/prom-text.js';
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The first of these events (events.once would reject on the ECONNRESET a closed peer gives). */
-const either = (e: { once(ev: string, f: () => void): unknown }, ...events: string[]) => new Promise<void>((r) => { for (const ev of events) e.once(ev, () => r()); });
+const either = (e: { once(ev: string, f: () => void): unknown }, ...events: string[]) =>
+  new Promise<void>((r) => {
+    for (const ev of events) e.once(ev, () => r());
+  });
 
 async function node(t: Test): Promise<{ central: RunningCentral; port: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-packet-limits-'));
-  await setUser(join(dir, 'credentials.yaml'), { username: 'gw-a1', password: 'pw-a1', role: 'gateway', site: 'fra1', gateway: 'gw-a1' }, { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 });
+  await setUser(
+    join(dir, 'credentials.yaml'),
+    { username: 'gw-a1', password: 'pw-a1', role: 'gateway', site: 'fra1', gateway: 'gw-a1' },
+    { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 },
+  );
   const port = await freePort();
-  const config = resolvePaths(CentralConfig.parse({ broker: { embedded: { host: '127.0.0.1', port, credentials: 'credentials.yaml', connectTimeoutS: 1 } } }), dir);
+  const config = resolvePaths(
+    CentralConfig.parse({ broker: { embedded: { host: '127.0.0.1', port, credentials: 'credentials.yaml', connectTimeoutS: 1 } } }),
+    dir,
+  );
   const central = await startCentral({ config, clock: systemClock, log: quietLog });
   t.teardown(() => central.stop());
   return { central, port };
@@ -40,7 +50,9 @@ async function refusals(central: RunningCentral, reason: string): Promise<number
 async function open(port: number): Promise<Socket & { closedAtMs?: number }> {
   const s: Socket & { closedAtMs?: number } = connect(port, '127.0.0.1');
   s.on('error', () => undefined);
-  s.once('close', () => { s.closedAtMs = performance.now(); });
+  s.once('close', () => {
+    s.closedAtMs = performance.now();
+  });
   await once(s, 'connect');
   return s;
 }
@@ -65,11 +77,15 @@ t.test('two sockets announcing 256 MiB CONNECTs and streaming 200 MiB of junk ea
   const { central, port } = await node(t);
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 10);
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 10);
   const runs = await Promise.all([flood(port, 200 * MiB), flood(port, 200 * MiB)]);
   clearInterval(sampler);
   const growthMiB = (rssPeak - rssBefore) / MiB;
-  t.comment(`sent before close: ${runs.map((r) => `${r.sent / MiB} MiB in ${r.closedAfterMs?.toFixed(0)} ms`).join(', ')}; RSS ${(rssBefore / MiB).toFixed(0)} MiB, peak +${growthMiB.toFixed(1)} MiB`);
+  t.comment(
+    `sent before close: ${runs.map((r) => `${r.sent / MiB} MiB in ${r.closedAfterMs?.toFixed(0)} ms`).join(', ')}; RSS ${(rssBefore / MiB).toFixed(0)} MiB, peak +${growthMiB.toFixed(1)} MiB`,
+  );
   for (const r of runs) {
     t.ok(r.closedAfterMs !== undefined && r.closedAfterMs < 1000, `closed by the broker within 1 s (${r.closedAfterMs?.toFixed(0)} ms)`);
     t.ok(r.sent <= 8 * MiB, `closed after ${r.sent / MiB} MiB of the 200 MiB (socket buffers only)`);
@@ -78,9 +94,14 @@ t.test('two sockets announcing 256 MiB CONNECTs and streaming 200 MiB of junk ea
   t.equal(await refusals(central, 'packet_too_large'), 2, 'both counted in /metrics');
 });
 
-t.test('a gateway\'s largest payload passes; a larger publish closes its connection and is counted', async (t) => {
+t.test("a gateway's largest payload passes; a larger publish closes its connection and is counted", async (t) => {
   const { central, port } = await node(t);
-  const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'joulebook-gw-a1', username: 'gw-a1', password: 'pw-a1', reconnectPeriod: 0 });
+  const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    clientId: 'joulebook-gw-a1',
+    username: 'gw-a1',
+    password: 'pw-a1',
+    reconnectPeriod: 0,
+  });
   gw.on('error', () => undefined);
   await gw.publishAsync('joulebook/v1/fra1/gw-a1/readings', Buffer.alloc(MAX_PAYLOAD_BYTES, 0x20), { qos: 1 });
   t.pass(`a ${MAX_PAYLOAD_BYTES}-byte payload is acknowledged (the pipeline refuses it as JSON, the broker lets it through)`);
@@ -98,9 +119,17 @@ t.test('a socket that does not sign in within connectTimeoutS (1 s) is closed; a
   const trickle = await open(port);
   trickle.write(Buffer.from([0x10, 30, 0x00, 0x04])); // a CONNECT announcing 30 bytes, 2 of them sent
   const opened = performance.now();
-  const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'joulebook-gw-a1', username: 'gw-a1', password: 'pw-a1', reconnectPeriod: 0 });
+  const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    clientId: 'joulebook-gw-a1',
+    username: 'gw-a1',
+    password: 'pw-a1',
+    reconnectPeriod: 0,
+  });
   await Promise.all([either(idle, 'close'), either(trickle, 'close')]);
-  for (const [name, s] of [['idle', idle], ['trickling', trickle]] as const) {
+  for (const [name, s] of [
+    ['idle', idle],
+    ['trickling', trickle],
+  ] as const) {
     const afterMs = s.closedAtMs! - opened;
     t.ok(afterMs > 800 && afterMs < 2500, `${name} socket closed after ${afterMs.toFixed(0)} ms`);
   }

@@ -15,8 +15,14 @@ import { freePort } from '../helpers/env.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NOC2 = { username: 'noc-2', password: 'pw-noc-2', role: 'subscriber' } as const;
-const as = (u: { username: string; password: string }, clientId: string, clean = false): IClientOptions =>
-  ({ clientId, username: u.username, password: u.password, reconnectPeriod: 0, connectTimeout: 5000, clean });
+const as = (u: { username: string; password: string }, clientId: string, clean = false): IClientOptions => ({
+  clientId,
+  username: u.username,
+  password: u.password,
+  reconnectPeriod: 0,
+  connectTimeout: 5000,
+  clean,
+});
 
 async function users(): Promise<string> {
   const file = await writeUsers();
@@ -43,7 +49,8 @@ async function queueFor(b: { url: string }, n: number): Promise<void> {
   await noc.subscribeAsync('joulebook/v1/#', { qos: 1 });
   await noc.endAsync();
   const gw = await mqtt.connectAsync(b.url, as(USERS.a1, 'joulebook-gw-a1', true));
-  for (let seq = 1; seq <= n; seq++) await gw.publishAsync('joulebook/v1/fra1/gw-a1/readings', readingsPayload({ gateway: 'gw-a1', seq, readings: 1 }), { qos: 1 });
+  for (let seq = 1; seq <= n; seq++)
+    await gw.publishAsync('joulebook/v1/fra1/gw-a1/readings', readingsPayload({ gateway: 'gw-a1', seq, readings: 1 }), { qos: 1 });
   await gw.endAsync();
 }
 
@@ -56,7 +63,10 @@ async function takeoversRefused(t: Test, b: TestEmbedded): Promise<void> {
     const got: string[] = [];
     const c = mqtt.connect(b.url, o);
     c.on('message', (topic) => got.push(topic));
-    const err = await new Promise<Error | undefined>((resolve) => { c.once('error', resolve); c.once('connect', () => resolve(undefined)); });
+    const err = await new Promise<Error | undefined>((resolve) => {
+      c.once('error', resolve);
+      c.once('connect', () => resolve(undefined));
+    });
     t.match(err?.message, /Identifier rejected/, `${who}: refused`);
     await sleep(300);
     t.same(got, [], `${who}: got nothing`);
@@ -64,7 +74,7 @@ async function takeoversRefused(t: Test, b: TestEmbedded): Promise<void> {
   }
 }
 
-t.test('another user with an offline subscriber\'s client id is refused; the subscriber gets its queue', async (t) => {
+t.test("another user with an offline subscriber's client id is refused; the subscriber gets its queue", async (t) => {
   const b = await startEmbedded({ usersFile: await users() });
   t.teardown(() => b.broker.stop(1000));
   await queueFor(b, 3);
@@ -89,7 +99,7 @@ t.test('the binding survives a broker restart', async (t) => {
   await back.client.endAsync(true);
 });
 
-t.test('a removed user\'s session is discarded, not handed to the next user of its client id', async (t) => {
+t.test("a removed user's session is discarded, not handed to the next user of its client id", async (t) => {
   const usersFile = await users();
   const b = await startEmbedded({ usersFile });
   t.teardown(() => b.broker.stop(1000));

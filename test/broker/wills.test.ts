@@ -18,8 +18,15 @@ import { freePort, quietLog } from '../helpers/env.js';
 import { MemorySink } from '../helpers/memory-sink.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const as = (u: { username: string; password: string }, clientId: string, will?: IClientOptions['will']): IClientOptions =>
-  ({ clientId, username: u.username, password: u.password, reconnectPeriod: 0, connectTimeout: 5000, clean: false, ...(will ? { will } : {}) });
+const as = (u: { username: string; password: string }, clientId: string, will?: IClientOptions['will']): IClientOptions => ({
+  clientId,
+  username: u.username,
+  password: u.password,
+  reconnectPeriod: 0,
+  connectTimeout: 5000,
+  clean: false,
+  ...(will ? { will } : {}),
+});
 
 /** The attack: 99,999 W and 999,999 kWh on gw-b2's rack PDU, in a message that names gw-b2. */
 const FORGED_READING = (() => {
@@ -41,29 +48,53 @@ function ingest() {
 async function retained(url: string, filter: string): Promise<Record<string, string>> {
   const c = await mqtt.connectAsync(url, { ...as(USERS.noc, `probe-${Math.random()}`), clean: true });
   const got: Record<string, string> = {};
-  c.on('message', (topic, payload, packet) => { if (packet.retain) got[topic] = payload.toString(); });
+  c.on('message', (topic, payload, packet) => {
+    if (packet.retain) got[topic] = payload.toString();
+  });
   await c.subscribeAsync(filter, { qos: 1 });
   await sleep(300);
   await c.endAsync(true);
   return got;
 }
 
-t.test('a will on another gateway\'s topics is refused at CONNECT (not authorized) and never stored', async (t) => {
+t.test("a will on another gateway's topics is refused at CONNECT (not authorized) and never stored", async (t) => {
   const { gate } = ingest();
   const b = await startEmbedded({ gate });
   let stopped = false;
   t.teardown(() => (stopped ? undefined : b.broker.stop(1000)));
-  await t.rejects(mqtt.connectAsync(b.url, as(USERS.a1, 'joulebook-gw-a1', FORGED_READING_WILL)), /Not authorized/, 'a will on gw-b2\'s readings');
-  await t.rejects(mqtt.connectAsync(b.url, as(USERS.a1, 'joulebook-gw-a1', FORGED_STATUS_WILL)), /Not authorized/, 'a retained will on gw-b2\'s status');
-  await t.rejects(mqtt.connectAsync(b.url, as(USERS.noc, 'noc-1', { topic: 'joulebook/v1/central/alerts', payload: Buffer.from('x'), qos: 0, retain: false })), /Not authorized/, 'a subscriber may not set a will at all');
-  const own = await mqtt.connectAsync(b.url, as(USERS.a1, 'joulebook-gw-a1', { topic: 'joulebook/v1/fra1/gw-a1/status', payload: status('gw-a1', 'offline'), qos: 1, retain: true }));
+  await t.rejects(
+    mqtt.connectAsync(b.url, as(USERS.a1, 'joulebook-gw-a1', FORGED_READING_WILL)),
+    /Not authorized/,
+    "a will on gw-b2's readings",
+  );
+  await t.rejects(
+    mqtt.connectAsync(b.url, as(USERS.a1, 'joulebook-gw-a1', FORGED_STATUS_WILL)),
+    /Not authorized/,
+    "a retained will on gw-b2's status",
+  );
+  await t.rejects(
+    mqtt.connectAsync(
+      b.url,
+      as(USERS.noc, 'noc-1', { topic: 'joulebook/v1/central/alerts', payload: Buffer.from('x'), qos: 0, retain: false }),
+    ),
+    /Not authorized/,
+    'a subscriber may not set a will at all',
+  );
+  const own = await mqtt.connectAsync(
+    b.url,
+    as(USERS.a1, 'joulebook-gw-a1', { topic: 'joulebook/v1/fra1/gw-a1/status', payload: status('gw-a1', 'offline'), qos: 1, retain: true }),
+  );
   t.pass('a will on its own status is accepted');
   t.equal(b.security.refusals().connect_will_not_permitted, 3, 'counted');
   await own.endAsync();
   await b.broker.stop(1000);
   stopped = true;
   const left = (await storedWills(b.dataDir)).map((w) => w.topic);
-  t.same(left.filter((topic) => topic !== 'joulebook/v1/fra1/gw-a1/status'), [], `none of the refused wills is in the database (${left.join(', ') || 'none at all'})`);
+  t.same(
+    left.filter((topic) => topic !== 'joulebook/v1/fra1/gw-a1/status'),
+    [],
+    `none of the refused wills is in the database (${left.join(', ') || 'none at all'})`,
+  );
 });
 
 t.test('wills stored unchecked before a crash are dropped at restart: no forged reading, no forged status', async (t) => {
@@ -73,7 +104,11 @@ t.test('wills stored unchecked before a crash are dropped at restart: no forged 
   const earlier = await startBareAedesProcess(dataDir, port);
   const url = `mqtt://127.0.0.1:${port}`;
   const forgers: MqttClient[] = [];
-  for (const [id, will] of [['joulebook-gw-a1', FORGED_READING_WILL], ['gw-a1-second', FORGED_STATUS_WILL]] as const) forgers.push(await mqtt.connectAsync(url, as(USERS.a1, id, will)));
+  for (const [id, will] of [
+    ['joulebook-gw-a1', FORGED_READING_WILL],
+    ['gw-a1-second', FORGED_STATUS_WILL],
+  ] as const)
+    forgers.push(await mqtt.connectAsync(url, as(USERS.a1, id, will)));
   await kill9(earlier);
   for (const c of forgers) await c.endAsync(true);
   t.equal((await storedWills(dataDir)).length, 2, 'two forged wills in the database');
@@ -94,16 +129,24 @@ t.test('wills stored unchecked before a crash are dropped at restart: no forged 
   t.same(await retained(b.url, 'joulebook/v1/fra1/gw-b2/#'), {}, 'no forged retained status served');
 });
 
-t.test('after kill -9 of the central node: a gateway\'s own will is published, one whose user lost the right is not', async (t) => {
+t.test("after kill -9 of the central node: a gateway's own will is published, one whose user lost the right is not", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-wills-central-'));
   const usersFile = await writeUsers(dir);
   const port = await freePort();
   const config = join(dir, 'central.yaml');
-  writeFileSync(config, [`broker: { embedded: { host: 127.0.0.1, port: ${port}, credentials: ${usersFile} } }`, 'log: { level: info }', ''].join('\n'));
+  writeFileSync(
+    config,
+    [`broker: { embedded: { host: 127.0.0.1, port: ${port}, credentials: ${usersFile} } }`, 'log: { level: info }', ''].join('\n'),
+  );
   const central = await startCentralProcess(config);
   t.teardown(() => kill9(central));
   const url = `mqtt://127.0.0.1:${port}`;
-  const willOf = (gw: string) => ({ topic: `joulebook/v1/fra1/${gw}/status`, payload: status(gw, 'offline'), qos: 1 as const, retain: true });
+  const willOf = (gw: string) => ({
+    topic: `joulebook/v1/fra1/${gw}/status`,
+    payload: status(gw, 'offline'),
+    qos: 1 as const,
+    retain: true,
+  });
   const a1 = await mqtt.connectAsync(url, as(USERS.a1, 'joulebook-gw-a1', willOf('gw-a1')));
   const b2 = await mqtt.connectAsync(url, as(USERS.b2, 'joulebook-gw-b2', willOf('gw-b2')));
   await kill9(central);
@@ -120,6 +163,10 @@ t.test('after kill -9 of the central node: a gateway\'s own will is published, o
   await (await mqtt.connectAsync(b.url, { ...as(USERS.noc, 'noc-x'), clean: true })).endAsync();
   await sleep(800);
 
-  t.same(await retained(b.url, 'joulebook/v1/fra1/+/status'), { 'joulebook/v1/fra1/gw-a1/status': status('gw-a1', 'offline').toString() }, 'gw-a1\'s offline status is served; gw-b2\'s is not');
-  t.equal(b.security.refusals().stale_will_not_permitted, 1, 'gw-b2\'s will refused when aedes published it');
+  t.same(
+    await retained(b.url, 'joulebook/v1/fra1/+/status'),
+    { 'joulebook/v1/fra1/gw-a1/status': status('gw-a1', 'offline').toString() },
+    "gw-a1's offline status is served; gw-b2's is not",
+  );
+  t.equal(b.security.refusals().stale_will_not_permitted, 1, "gw-b2's will refused when aedes published it");
 });

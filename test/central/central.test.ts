@@ -24,7 +24,6 @@ import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 
 const FAST = { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 };
 
-
 t.test('embedded defaults: authenticated gateways in, readings stored, alerts forwarded', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-central-'));
   const credentials = join(dir, 'credentials.yaml');
@@ -33,7 +32,9 @@ t.test('embedded defaults: authenticated gateways in, readings stored, alerts fo
   const hooks: { body: string; signature: string | undefined }[] = [];
   const hook = createServer((req, res) => {
     let body = '';
-    req.on('data', (d: Buffer) => { body += d.toString(); });
+    req.on('data', (d: Buffer) => {
+      body += d.toString();
+    });
     req.on('end', () => {
       hooks.push({ body, signature: req.headers['x-joulebook-signature'] as string | undefined });
       res.end('ok');
@@ -44,10 +45,13 @@ t.test('embedded defaults: authenticated gateways in, readings stored, alerts fo
   t.teardown(() => hook.close());
 
   const port = await freePort();
-  const config = resolvePaths(CentralConfig.parse({
-    broker: { embedded: { host: '127.0.0.1', port, credentials: 'credentials.yaml' } },
-    alerts: { webhooks: [{ url: `http://127.0.0.1:${hookPort}/alerts`, secret: 's3cret' }] },
-  }), dir);
+  const config = resolvePaths(
+    CentralConfig.parse({
+      broker: { embedded: { host: '127.0.0.1', port, credentials: 'credentials.yaml' } },
+      alerts: { webhooks: [{ url: `http://127.0.0.1:${hookPort}/alerts`, secret: 's3cret' }] },
+    }),
+    dir,
+  );
   const central = await startCentral({ config, clock: systemClock, log: quietLog });
   t.teardown(() => central.stop());
   t.equal(central.ports?.tcpPort, port);
@@ -60,7 +64,10 @@ t.test('embedded defaults: authenticated gateways in, readings stored, alerts fo
 
   const simPort = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: simPort }, meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })) });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: simPort },
+    meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => sim.close());
   sim.bank.meters.get(3)!.fault = { mode: 'dead' };
   const gwConfig = demoConfig(`mqtt://127.0.0.1:${port}`, simPort);
@@ -73,14 +80,26 @@ t.test('embedded defaults: authenticated gateways in, readings stored, alerts fo
   t.same([...new Set(series.map((s) => s.device))].sort(), ['m1', 'm2'], 'series per device and channel (the dead meter has none)');
   t.ok(series.some((s) => s.channel === 'l3'));
   t.ok(await waitFor(() => forwarded.some((f) => f.alert.id === 'lost:m3'), 10_000), 'the lost meter reaches the central alert topic');
-  t.match(forwarded.find((f) => f.alert.id === 'lost:m3'), { site: 'ams1', gateway: 'gw-test', alert: { state: 'raised' } });
+  t.match(
+    forwarded.find((f) => f.alert.id === 'lost:m3'),
+    { site: 'ams1', gateway: 'gw-test', alert: { state: 'raised' } },
+  );
   t.ok(await waitFor(() => hooks.length > 0, 5000), 'and the webhook');
   t.ok(verifySignature('s3cret', hooks[0]!.body, hooks[0]!.signature), 'signed with the shared secret');
-  t.same((await central.store.activeAlerts({ site: 'ams1' })).map((a) => a.id), ['lost:m3'], 'the active alert is stored');
-  t.equal((await central.store.gateway('ams1', 'gw-test'))?.status?.message.state, 'online', 'the gateway\'s status is kept');
+  t.same(
+    (await central.store.activeAlerts({ site: 'ams1' })).map((a) => a.id),
+    ['lost:m3'],
+    'the active alert is stored',
+  );
+  t.equal((await central.store.gateway('ams1', 'gw-test'))?.status?.message.state, 'online', "the gateway's status is kept");
 
   // A gateway that writes as another is refused and counted; its own traffic still flows.
-  const rogue = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'gw-test', password: 'pw-gw', clientId: 'rogue', reconnectPeriod: 0 });
+  const rogue = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    username: 'gw-test',
+    password: 'pw-gw',
+    clientId: 'rogue',
+    reconnectPeriod: 0,
+  });
   const closed = new Promise<void>((r) => rogue.once('close', () => r()));
   rogue.publish('joulebook/v1/ams1/gw-other/readings', '{}', { qos: 1 });
   await closed;
@@ -107,16 +126,25 @@ t.test('past one machine: Mosquitto on 1883 and PostgreSQL', async (t) => {
 
   const simPort = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: simPort }, meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })) });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: simPort },
+    meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => sim.close());
   const gwConfig = demoConfig('mqtt://127.0.0.1:1883', simPort);
   const gw = await runGateway({ ...gwConfig, gateway: { ...gwConfig.gateway, site } });
   t.teardown(() => gw.stop());
-  t.ok(await waitFor(() => central.pipeline.counters.snapshot().readingsStored >= 100, 10_000), 'readings flow through Mosquitto into PostgreSQL');
+  t.ok(
+    await waitFor(() => central.pipeline.counters.snapshot().readingsStored >= 100, 10_000),
+    'readings flow through Mosquitto into PostgreSQL',
+  );
   const series = await central.store.listSeries({ site });
   t.same([...new Set(series.map((s) => s.device))].sort(), ['m1', 'm2', 'm3']);
   const total = series.find((s) => s.device === 'm1' && s.channel === 'total')!;
   const rows = await central.store.readings(total.id, 0, Date.now() + 1000);
-  t.ok(rows.length > 3 && rows.every((r) => r.values.energy_import_kwh !== undefined || r.values.power_w !== undefined), `${rows.length} readings of m1 total`);
+  t.ok(
+    rows.length > 3 && rows.every((r) => r.values.energy_import_kwh !== undefined || r.values.power_w !== undefined),
+    `${rows.length} readings of m1 total`,
+  );
   t.same(await central.store.sequenceGaps(site, 'gw-test'), [], 'no sequence gaps');
 });

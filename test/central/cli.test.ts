@@ -12,10 +12,23 @@ const inventory = fileURLToPath(new URL('../../config/inventory.example.yaml', i
 t.test('central review lists the points nobody holds', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-review-'));
   writeFileSync(join(dir, 'central.yaml'), `inventory: ${inventory}\n`);
-  const r = await runCli(['central', 'review', '-c', join(dir, 'central.yaml'), '--from', '2026-10-01T00:00:00+08:00', '--to', '2026-11-01T00:00:00+08:00', '--json']);
+  const r = await runCli([
+    'central',
+    'review',
+    '-c',
+    join(dir, 'central.yaml'),
+    '--from',
+    '2026-10-01T00:00:00+08:00',
+    '--to',
+    '2026-11-01T00:00:00+08:00',
+    '--json',
+  ]);
   t.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { unassigned: { point: { id: string } }[]; unmapped: unknown[] };
-  t.same(out.unassigned.map((u) => u.point.id), ['sin1-r03-pdu-a/total']);
+  t.same(
+    out.unassigned.map((u) => u.point.id),
+    ['sin1-r03-pdu-a/total'],
+  );
   t.same(out.unmapped, [], 'an empty store maps nothing wrongly');
   const text = await runCli(['central', 'review', '-c', join(dir, 'central.yaml')]);
   t.match(text.stdout, /series read by no point/);

@@ -35,12 +35,23 @@ t.test(`kill -9 the central node ${KILLS} times during ingest`, async (t) => {
   const random = seededRandom(t);
   const dir = mkdtempSync(join(tmpdir(), 'jb-central-crash-'));
   const port = await freePort();
-  await setUser(join(dir, 'credentials.yaml'), { username: 'gw-crash', password: 'pw', role: 'gateway', site: 'ams1', gateway: 'gw-crash' }, { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 });
+  await setUser(
+    join(dir, 'credentials.yaml'),
+    { username: 'gw-crash', password: 'pw', role: 'gateway', site: 'ams1', gateway: 'gw-crash' },
+    { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 },
+  );
   const config = join(dir, 'central.yaml');
   writeFileSync(config, [`broker: { embedded: { host: 127.0.0.1, port: ${port} } }`, 'log: { level: info }', ''].join('\n'));
 
   // The gateway: a persistent session whose unacknowledged messages MQTT.js sends again after reconnecting.
-  const gw = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: 'gw-crash', username: 'gw-crash', password: 'pw', clean: false, reconnectPeriod: 50, connectTimeout: 2000 });
+  const gw = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+    clientId: 'gw-crash',
+    username: 'gw-crash',
+    password: 'pw',
+    clean: false,
+    reconnectPeriod: 50,
+    connectTimeout: 2000,
+  });
   gw.on('error', () => undefined);
   t.teardown(() => gw.endAsync(true));
   const acked = new Set<number>();
@@ -63,10 +74,15 @@ t.test(`kill -9 the central node ${KILLS} times during ingest`, async (t) => {
   const produce = async () => {
     const inflight = new Set<Promise<void>>();
     while (producing) {
-      if (inflight.size >= 8) { await Promise.race(inflight); continue; }
+      if (inflight.size >= 8) {
+        await Promise.race(inflight);
+        continue;
+      }
       const seq = sent * READINGS_PER_MESSAGE + 1;
       sent++;
-      const p = deliver(seq).finally(() => { inflight.delete(p); });
+      const p = deliver(seq).finally(() => {
+        inflight.delete(p);
+      });
       inflight.add(p);
       await new Promise((r) => setImmediate(r));
     }
@@ -98,8 +114,15 @@ t.test(`kill -9 the central node ${KILLS} times during ingest`, async (t) => {
   t.teardown(() => store.close());
   const series = await store.listSeries({ site: 'ams1', gateway: 'gw-crash' });
   const rows = series.reduce((s, x) => s + x.readingCount, 0);
-  t.ok(ackedAtKill.some((n, i) => i > 0 && n > ackedAtKill[i - 1]!), `messages were acknowledged between kills (${ackedAtKill.join(', ')})`);
-  t.equal(rows, sent * READINGS_PER_MESSAGE, `every acknowledged reading stored once: ${rows} rows for ${sent} messages of ${READINGS_PER_MESSAGE}`);
+  t.ok(
+    ackedAtKill.some((n, i) => i > 0 && n > ackedAtKill[i - 1]!),
+    `messages were acknowledged between kills (${ackedAtKill.join(', ')})`,
+  );
+  t.equal(
+    rows,
+    sent * READINGS_PER_MESSAGE,
+    `every acknowledged reading stored once: ${rows} rows for ${sent} messages of ${READINGS_PER_MESSAGE}`,
+  );
   const missing: number[] = [];
   for (const seq of acked) {
     const m = readingsMessage({ gateway: 'gw-crash', seq, readings: READINGS_PER_MESSAGE });

@@ -20,7 +20,10 @@ async function node(extra = ''): Promise<{ dir: string; config: string; data: st
   const dir = mkdtempSync(join(tmpdir(), 'jb-db-files-'));
   await setUser(join(dir, 'credentials.yaml'), { username: 'gw-1', password: 'pw', role: 'gateway', site: 'ams1', gateway: 'gw-1' }, FAST);
   const config = join(dir, 'central.yaml');
-  writeFileSync(config, [`broker: { embedded: { host: 127.0.0.1, port: ${await freePort()} } }`, 'log: { level: info }', extra, ''].join('\n'));
+  writeFileSync(
+    config,
+    [`broker: { embedded: { host: 127.0.0.1, port: ${await freePort()} } }`, 'log: { level: info }', extra, ''].join('\n'),
+  );
   const data = join(dir, 'data');
   return { dir, config, data, db: join(data, 'joulebook.db') };
 }
@@ -33,7 +36,14 @@ function start(config: string, args: string[] = []): Promise<{ p: ChildProcess; 
     const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
     p.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
-      if (err.includes('central node running')) resolve({ p, stop: () => { p.kill('SIGTERM'); return exited; } });
+      if (err.includes('central node running'))
+        resolve({
+          p,
+          stop: () => {
+            p.kill('SIGTERM');
+            return exited;
+          },
+        });
     });
     void exited.then((code) => reject(new Error(`central exited (${code}) before running:\n${err}`)));
   });
@@ -60,9 +70,21 @@ t.test('an emptied, random or truncated database file: exit non-zero, the file n
   t.ok(pages >= 10 && Number.isInteger(pages), `a real database of ${pages} pages`);
 
   const cases: [string, Buffer, RegExp][] = [
-    ['zero-length', Buffer.alloc(0), /: the database file is empty \(0 bytes\): its readings, users and invoice numbers are gone\. Restore it from a backup; to start a new, empty database there instead, delete the file or start the central node once with --new-database\n$/],
-    ['random bytes', randomBytes(32_768), /: not a SQLite database \(its first bytes are not "SQLite format 3"\): restore it from a backup, or move it away to start a new database there; nothing was written to it\n$/],
-    ['a truncated copy of the real database', real.subarray(0, Math.floor(pages / 2) * 4096), /: a truncated database \(its header counts \d+ pages of 4096 bytes, \d+ bytes; the file has \d+\): restore it from a backup/],
+    [
+      'zero-length',
+      Buffer.alloc(0),
+      /: the database file is empty \(0 bytes\): its readings, users and invoice numbers are gone\. Restore it from a backup; to start a new, empty database there instead, delete the file or start the central node once with --new-database\n$/,
+    ],
+    [
+      'random bytes',
+      randomBytes(32_768),
+      /: not a SQLite database \(its first bytes are not "SQLite format 3"\): restore it from a backup, or move it away to start a new database there; nothing was written to it\n$/,
+    ],
+    [
+      'a truncated copy of the real database',
+      real.subarray(0, Math.floor(pages / 2) * 4096),
+      /: a truncated database \(its header counts \d+ pages of 4096 bytes, \d+ bytes; the file has \d+\): restore it from a backup/,
+    ],
   ];
   for (const [what, bytes, message] of cases) {
     const n = await node();
@@ -100,7 +122,10 @@ t.test('--new-database starts a new database in an empty file; create: never ref
   const never = await node('storage: { sqlite: { create: never } }');
   const r = await runCli(['central', '-c', never.config], { timeoutMs: 15_000 });
   t.equal(r.code, 1);
-  t.equal(r.stderr, `joulebook: ${never.db}: no database file, and storage.sqlite.create is "never": restore it from a backup or mount its volume; to start a new, empty database there, start the central node once with --new-database\n`);
+  t.equal(
+    r.stderr,
+    `joulebook: ${never.db}: no database file, and storage.sqlite.create is "never": restore it from a backup or mount its volume; to start a new, empty database there, start the central node once with --new-database\n`,
+  );
   t.notOk(existsSync(never.db), 'no database made');
   const asked = await start(never.config, ['--new-database']);
   t.equal(await asked.stop(), 0);

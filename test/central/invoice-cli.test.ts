@@ -26,11 +26,14 @@ async function exampleCentral(opts: { readings?: boolean } = {}): Promise<{ dir:
   if (opts.readings !== false) await ingest(store, exampleSeries(model));
   await store.close();
   const config = join(dir, 'central.yaml');
-  writeFileSync(config, [
-    `inventory: ${join(ROOT, 'config', 'inventory.example.yaml')}`,
-    `billing: { tariffs: ${join(ROOT, 'config', 'tariffs.example.yaml')}, since: '2026-10', minMeasuredPct: 90 }`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `inventory: ${join(ROOT, 'config', 'inventory.example.yaml')}`,
+      `billing: { tariffs: ${join(ROOT, 'config', 'tariffs.example.yaml')}, since: '2026-10', minMeasuredPct: 90 }`,
+      '',
+    ].join('\n'),
+  );
   return { dir, config };
 }
 
@@ -43,17 +46,33 @@ t.test('invoice run, list, show; energy', async (t) => {
 
   const list = await cli(['invoice', '-c', config, 'list', '--site', 'ams1']);
   t.equal(list.code, 0, list.stderr);
-  t.match(list.stdout, /AMS1-2026-000001\tams1\t2026-10\tacme\tfinal\t1909\.28 EUR/, 'acme\'s October, as worked out by hand in test/energy/drafts.test.ts');
+  t.match(
+    list.stdout,
+    /AMS1-2026-000001\tams1\t2026-10\tacme\tfinal\t1909\.28 EUR/,
+    "acme's October, as worked out by hand in test/energy/drafts.test.ts",
+  );
 
   const pdf = await cli(['invoice', '-c', config, 'show', 'AMS1-2026-000001', '--format', 'pdf']);
   t.equal(pdf.code, 0, pdf.stderr);
   t.ok(pdf.stdout.startsWith('%PDF-'), 'a PDF');
   const csv = await cli(['invoice', '-c', config, 'show', 'AMS1-2026-000001', '--format', 'csv']);
   t.match(csv.stdout, /^invoice,status,customer,site,period_first_day/, 'a CSV with its header');
-  t.match(csv.stdout, /AMS1-2026-000001,final,acme,ams1,2026-10-01,2026-10-31,EUR,energy:ams1-2026a:standard,energy,Energy,ams1-2026a,1579.2,kWh,0.2150,,339.53,/, 'lines with their trace');
+  t.match(
+    csv.stdout,
+    /AMS1-2026-000001,final,acme,ams1,2026-10-01,2026-10-31,EUR,energy:ams1-2026a:standard,energy,Energy,ams1-2026a,1579.2,kWh,0.2150,,339.53,/,
+    'lines with their trace',
+  );
   const out = join(dir, 'data', 'invoices', 'ams1', '2026-10');
   t.ok(existsSync(out), 'outputs written under dataDir/invoices');
-  t.same(readdirSync(out).sort(), ['AMS1-2026-000001.csv', 'AMS1-2026-000001.json', 'AMS1-2026-000001.pdf', 'AMS1-2026-000002.csv', 'AMS1-2026-000002.json', 'AMS1-2026-000002.pdf', 'summary.json']);
+  t.same(readdirSync(out).sort(), [
+    'AMS1-2026-000001.csv',
+    'AMS1-2026-000001.json',
+    'AMS1-2026-000001.pdf',
+    'AMS1-2026-000002.csv',
+    'AMS1-2026-000002.json',
+    'AMS1-2026-000002.pdf',
+    'summary.json',
+  ]);
 
   const again = await cli(['invoice', '-c', config, 'run', '--period', '2026-10', '--site', 'ams1'], { timeoutMs: 60_000 });
   t.match(again.stdout, /nothing new to finalize/, 'a finalized month is not invoiced twice');
@@ -72,10 +91,16 @@ t.test('invoice run refuses a future month, the month in progress and a month be
   const future = await cli(['invoice', '-c', config, 'run', '--period', '2099-01']);
   t.equal(future.code, 1, 'exit 1');
   t.equal(future.stdout, '', 'nothing run');
-  t.match(future.stderr, /^joulebook: nothing was run: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Europe\/Amsterdam\).*; sin1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Asia\/Singapore\)/);
+  t.match(
+    future.stderr,
+    /^joulebook: nothing was run: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Europe\/Amsterdam\).*; sin1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Asia\/Singapore\)/,
+  );
   const one = await cli(['invoice', '-c', config, 'run', '--period', '2099-01', '--site', 'ams1']);
   t.equal(one.code, 1);
-  t.equal(one.stderr, 'joulebook: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month\'s end and the grace period (billing.graceHours); the schedule invoices it then by itself\n');
+  t.equal(
+    one.stderr,
+    "joulebook: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself\n",
+  );
 
   const open = await cli(['invoice', '-c', config, 'run', '--period', '2026-11', '--site', 'ams1']);
   t.equal(open.code, 1, 'the month in progress (2026-11) is refused');
@@ -88,7 +113,11 @@ t.test('invoice run refuses a future month, the month in progress and a month be
 
   const list = await cli(['invoice', '-c', config, 'list']);
   t.equal(list.code, 0, list.stderr);
-  t.equal(list.stdout, '', 'no run stored anything: no draft, no held draft, no invoice (dry runs, release and recompute: test/billing/runner.test.ts)');
+  t.equal(
+    list.stdout,
+    '',
+    'no run stored anything: no draft, no held draft, no invoice (dry runs, release and recompute: test/billing/runner.test.ts)',
+  );
 });
 
 // issue 17: `joulebook energy` with --to past the newest reading extrapolated energy not yet used as
@@ -98,18 +127,42 @@ t.test('energy with --to in the future ends at the newest reading and says so', 
   const { config } = await exampleCentral();
   const json = await runCli(['energy', '-c', config, '--customer', 'acme', '--from', '2026-10-25', '--to', '2099-01-01', '--json']);
   t.equal(json.code, 0, json.stderr);
-  const report = JSON.parse(json.stdout) as { rows: { site: string; kWh: number; estimatedKwh: number; measuredShare: number; clippedToMs: number | null }[]; clipped: { site: string; clippedToMs: number }[]; total: { kWh: number; estimatedKwh: number; measuredShare: number } };
-  t.same(report.clipped, [{ site: 'ams1', clippedToMs: Date.UTC(2026, 10, 1, 23) }, { site: 'sin1', clippedToMs: Date.UTC(2026, 10, 1, 16) }], 'where each site\'s data ends');
+  const report = JSON.parse(json.stdout) as {
+    rows: { site: string; kWh: number; estimatedKwh: number; measuredShare: number; clippedToMs: number | null }[];
+    clipped: { site: string; clippedToMs: number }[];
+    total: { kWh: number; estimatedKwh: number; measuredShare: number };
+  };
+  t.same(
+    report.clipped,
+    [
+      { site: 'ams1', clippedToMs: Date.UTC(2026, 10, 1, 23) },
+      { site: 'sin1', clippedToMs: Date.UTC(2026, 10, 1, 16) },
+    ],
+    "where each site's data ends",
+  );
   // ams1 from local midnight of the 25th (24 Oct 22:00Z, the clocks go back that night): 193 h × 8.7 kW;
   // sin1 from 24 Oct 16:00Z: 192 h × 0.2 kW. Nothing after the newest readings, nothing estimated.
   t.equal(report.total.kWh.toFixed(3), (193 * 8.7 + 192 * 0.2).toFixed(3));
   t.equal(report.total.estimatedKwh, 0);
-  t.ok(report.total.measuredShare > 0 && report.total.measuredShare < 0.001, `measured ${(report.total.measuredShare * 100).toFixed(4)} % of a period to 2099, not 100 %`);
-  t.ok(report.rows.every((r) => r.clippedToMs !== null), 'every row says where its energy stops');
+  t.ok(
+    report.total.measuredShare > 0 && report.total.measuredShare < 0.001,
+    `measured ${(report.total.measuredShare * 100).toFixed(4)} % of a period to 2099, not 100 %`,
+  );
+  t.ok(
+    report.rows.every((r) => r.clippedToMs !== null),
+    'every row says where its energy stops',
+  );
 
   const table = await runCli(['energy', '-c', config, '--customer', 'acme', '--from', '2026-10-25', '--to', '2026-11-05']);
   t.equal(table.code, 0, table.stderr);
-  t.match(table.stdout, /^total\s+1717\.500\s+1717\.500\s+0\.000\s+\d+\.\d\d%$/m, 'within 7 days of the newest reading: no extrapolated energy either');
-  t.match(table.stdout, /^ams1: no reading after 2026-11-02 00:00 \(Europe\/Amsterdam\); energy counted until then, the rest of the period counts as not measured$/m);
+  t.match(
+    table.stdout,
+    /^total\s+1717\.500\s+1717\.500\s+0\.000\s+\d+\.\d\d%$/m,
+    'within 7 days of the newest reading: no extrapolated energy either',
+  );
+  t.match(
+    table.stdout,
+    /^ams1: no reading after 2026-11-02 00:00 \(Europe\/Amsterdam\); energy counted until then, the rest of the period counts as not measured$/m,
+  );
   t.match(table.stdout, /^sin1: no reading after 2026-11-02 00:00 \(Asia\/Singapore\); energy counted until then/m);
 });

@@ -30,16 +30,26 @@ import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 type FreshDatabase = () => () => Promise<AccessStore & EditStore>;
 
 const clock = { now: () => OCT };
-const holder = (store: EditStore, inventory = INVENTORY, log = quietLog) => new ModelHolder({ base: { inventory, tariffs: TARIFFS }, store, clock, log });
+const holder = (store: EditStore, inventory = INVENTORY, log = quietLog) =>
+  new ModelHolder({ base: { inventory, tariffs: TARIFFS }, store, clock, log });
 const onEmpty = (id: string, customer: string, from = '2026-11-01') => ({ id, customer, rack: 'rk-empty', from });
-const holdersOfEmpty = (h: ModelHolder) => h.current().model.assignments.filter((a) => a.target === 'rack:rk-empty').map((a) => `${a.id}@${a.version}:${a.customer}`);
+const holdersOfEmpty = (h: ModelHolder) =>
+  h
+    .current()
+    .model.assignments.filter((a) => a.target === 'rack:rk-empty')
+    .map((a) => `${a.id}@${a.version}:${a.customer}`);
 
 function instances(t: Test, freshDatabase: FreshDatabase): void {
   const two = async (t: Test) => {
     const open = freshDatabase();
     const opened: (AccessStore & EditStore)[] = [];
-    const openStore = async () => { opened.push(await open()); return opened[opened.length - 1]!; };
-    t.teardown(async () => { for (const s of opened) await s.close(); });
+    const openStore = async () => {
+      opened.push(await open());
+      return opened[opened.length - 1]!;
+    };
+    t.teardown(async () => {
+      for (const s of opened) await s.close();
+    });
     const [sa, sb] = [await openStore(), await openStore()];
     const [a, b] = [holder(sa), holder(sb)];
     await a.load();
@@ -58,10 +68,21 @@ function instances(t: Test, freshDatabase: FreshDatabase): void {
     t.same(holdersOfEmpty(b), ['as-empty@1:acme']);
     t.equal(b.current().version, before + 1, 'a new model version, so caches keyed by it start over');
     t.equal(await b.refresh(), false, 'and only once');
-    const tv = await a.addTariffVersion('ams1', { version: 'ams-2027', validFrom: '2027-01-01', currency: 'EUR', energyPricePerKwh: '0.25' }, 'ops');
+    const tv = await a.addTariffVersion(
+      'ams1',
+      { version: 'ams-2027', validFrom: '2027-01-01', currency: 'EUR', energyPricePerKwh: '0.25' },
+      'ops',
+    );
     t.ok(tv.ok);
     t.equal(await b.refresh(), true);
-    t.same(b.current().tariffs.get('ams1')!.versions.map((v) => v.version), ['ams-2026', 'ams-2027'], 'tariff versions too');
+    t.same(
+      b
+        .current()
+        .tariffs.get('ams1')!
+        .versions.map((v) => v.version),
+      ['ams-2026', 'ams-2027'],
+      'tariff versions too',
+    );
   });
 
   t.test('an edit on a stale instance is checked against the edits it had not seen', async (t) => {
@@ -99,8 +120,19 @@ function instances(t: Test, freshDatabase: FreshDatabase): void {
   t.test("stored edits that do not apply to an instance's files leave its model alone", async (t) => {
     const { a, sb } = await two(t);
     const lines: string[] = [];
-    const log = pino({ level: 'error' }, { write: (s: string) => { lines.push(s); } });
-    const lean = InventoryFile.parse({ ...INVENTORY, customers: INVENTORY.customers.filter((c) => c.id === 'acme'), assignments: INVENTORY.assignments.filter((x) => x.customer === 'acme' && x.id !== 'as-shared') });
+    const log = pino(
+      { level: 'error' },
+      {
+        write: (s: string) => {
+          lines.push(s);
+        },
+      },
+    );
+    const lean = InventoryFile.parse({
+      ...INVENTORY,
+      customers: INVENTORY.customers.filter((c) => c.id === 'acme'),
+      assignments: INVENTORY.assignments.filter((x) => x.customer === 'acme' && x.id !== 'as-shared'),
+    });
     const other = holder(sb, lean, log);
     await other.load();
     const version = other.current().version;
@@ -111,7 +143,11 @@ function instances(t: Test, freshDatabase: FreshDatabase): void {
     t.equal(lines.length, 1, 'logged once, not at every refresh');
     t.match(lines[0], /stored edits do not apply/);
     const r = await other.addAssignment({ id: 'as-x', customer: 'acme', rack: 'rk-acme-1', from: '2027-01-01' }, 'ops');
-    t.match(r, { ok: false, conflict: true, problems: [/do not apply to this node's inventory and tariff files/] }, 'its own edits are refused as a conflict');
+    t.match(
+      r,
+      { ok: false, conflict: true, problems: [/do not apply to this node's inventory and tariff files/] },
+      'its own edits are refused as a conflict',
+    );
   });
 }
 
@@ -142,12 +178,22 @@ t.test('two central nodes on one PostgreSQL: an edit on one reaches the other wi
   const inventory = fileURLToPath(new URL('../../config/inventory.example.yaml', import.meta.url));
   const node = async (id: string) => {
     const dir = mkdtempSync(join(tmpdir(), `jb-node-${id}-`));
-    await setUser(join(dir, 'credentials.yaml'), { username: 'noc', password: 'pw-noc', role: 'subscriber' }, { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 });
-    const config = resolvePaths(CentralConfig.parse({
-      central: { id }, inventory, model: { refreshS: 1 }, api: { enabled: false },
-      broker: { embedded: { host: '127.0.0.1', port: await freePort() } },
-      storage: { postgres: { url: PG_URL, schema } },
-    }), dir);
+    await setUser(
+      join(dir, 'credentials.yaml'),
+      { username: 'noc', password: 'pw-noc', role: 'subscriber' },
+      { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 },
+    );
+    const config = resolvePaths(
+      CentralConfig.parse({
+        central: { id },
+        inventory,
+        model: { refreshS: 1 },
+        api: { enabled: false },
+        broker: { embedded: { host: '127.0.0.1', port: await freePort() } },
+        storage: { postgres: { url: PG_URL, schema } },
+      }),
+      dir,
+    );
     const central = await startCentral({ config, clock: systemClock, log: quietLog });
     t.teardown(() => central.stop());
     return central.models!;
@@ -160,5 +206,8 @@ t.test('two central nodes on one PostgreSQL: an edit on one reaches the other wi
   const onB = () => b.allAssignments().some((x) => x.id === stored?.id && x.version === stored.version);
   t.notOk(onB(), 'c2 has not refreshed yet');
   t.ok(await waitFor(onB, 5000), `c2 has version ${stored?.version} of ${stored?.id} after its refresh`);
-  t.match(b.current().model.assignments.find((x) => x.id === stored?.id && x.version === stored.version), { note: 'made on c1' });
+  t.match(
+    b.current().model.assignments.find((x) => x.id === stored?.id && x.version === stored.version),
+    { note: 'made on c1' },
+  );
 });

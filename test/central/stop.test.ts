@@ -22,7 +22,11 @@ interface CentralProcess {
 
 async function centralYaml(broker: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-central-stop-'));
-  await setUser(join(dir, 'credentials.yaml'), { username: 'gw-a1', password: 'pw-a1', role: 'gateway', site: 'ams1', gateway: 'gw-a1' }, { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 });
+  await setUser(
+    join(dir, 'credentials.yaml'),
+    { username: 'gw-a1', password: 'pw-a1', role: 'gateway', site: 'ams1', gateway: 'gw-a1' },
+    { scrypt: { N: 1024, r: 8, p: 1 }, mosquittoIterations: 101 },
+  );
   const file = join(dir, 'central.yaml');
   writeFileSync(file, `dataDir: ${join(dir, 'data')}\n${broker}\nlog: { level: info }\n`);
   return file;
@@ -31,12 +35,18 @@ async function centralYaml(broker: string): Promise<string> {
 function spawnCentral(t: Test, file: string): CentralProcess {
   const proc = spawn(process.execPath, [BIN, 'central', '-c', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>((resolve) => {
     proc.on('exit', (code, signal) => resolve({ code, signal, atMs: performance.now() }));
   });
-  t.teardown(() => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); });
+  t.teardown(() => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  });
   return { proc, out: () => out, exited };
 }
 

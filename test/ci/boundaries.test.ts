@@ -13,7 +13,11 @@ const run = promisify(execFile);
 
 async function depcruise(cwd: string, args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const r = await run(DEPCRUISE, [...args, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'err'], { cwd, encoding: 'utf8', timeout: 120_000 });
+    const r = await run(DEPCRUISE, [...args, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'err'], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     return { code: 0, out: r.stdout + r.stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -23,7 +27,10 @@ async function depcruise(cwd: string, args: string[]): Promise<{ code: number; o
 
 function scratchTree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'jb-boundaries-'));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }),
+  );
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -35,9 +42,9 @@ t.test('wrong imports fail the check with the offending import', async (t) => {
   const dir = scratchTree({
     'gateway/poll.ts': "import { store } from '../central/storage/store.js';\nexport const poll = store;\n",
     'central/storage/store.ts': "import { price } from '../billing/price.js';\nexport const store = price;\n",
-    'central/billing/price.ts': "export const price = 1;\n",
+    'central/billing/price.ts': 'export const price = 1;\n',
     'central/model/types.ts': "import type { Price } from '../billing/types.js';\nexport type Model = Price;\n",
-    'central/billing/types.ts': "export type Price = number;\n",
+    'central/billing/types.ts': 'export type Price = number;\n',
     'protocol/wire.ts': "import { poll } from '../gateway/poll.js';\nexport const wire = poll;\n",
   });
   const r = await depcruise(dir, ['gateway', 'central', 'protocol']);
@@ -49,7 +56,17 @@ t.test('wrong imports fail the check with the offending import', async (t) => {
 });
 
 t.test('the tree passes, its known exceptions aside', async (t) => {
-  const r = await depcruise(ROOT, ['protocol', 'gateway', 'central', 'sim', 'cli', 'scripts', 'test', '--ignore-known', join(ROOT, '.dependency-cruiser-known.json')]);
+  const r = await depcruise(ROOT, [
+    'protocol',
+    'gateway',
+    'central',
+    'sim',
+    'cli',
+    'scripts',
+    'test',
+    '--ignore-known',
+    join(ROOT, '.dependency-cruiser-known.json'),
+  ]);
   t.equal(r.code, 0, r.out);
   t.match(r.out, /no dependency violations found/);
 });

@@ -45,9 +45,12 @@ export function listedPrograms(text: string): Set<string> {
 
 t.test('every program the tests require is installed by .ci/run', async (t) => {
   const listed = listedPrograms(readFileSync(join(ROOT, '.ci', 'packages'), 'utf8'));
-  const required = requiredPrograms([...sources(join(ROOT, 'test')), ...sources(join(ROOT, 'sim'))].filter((f) => !f.endsWith('packages.test.ts')));
+  const required = requiredPrograms(
+    [...sources(join(ROOT, 'test')), ...sources(join(ROOT, 'sim'))].filter((f) => !f.endsWith('packages.test.ts')),
+  );
   t.ok(required.size >= 10, `found ${required.size} required programs: ${[...required.keys()].join(', ')}`);
-  for (const [program, file] of required) t.ok(listed.has(program), `${program} (${file.slice(ROOT.length + 1)}) comes from a package in .ci/packages`);
+  for (const [program, file] of required)
+    t.ok(listed.has(program), `${program} (${file.slice(ROOT.length + 1)}) comes from a package in .ci/packages`);
   t.ok(readFileSync(join(ROOT, '.ci', 'run'), 'utf8').includes('.ci/packages'), '.ci/run installs from .ci/packages');
 });
 

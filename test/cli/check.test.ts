@@ -24,30 +24,42 @@ import { builtinCatalogs } from '../helpers/snmp.js';
 async function room(t: Test) {
   const modbusPort = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const meters = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: modbusPort }, meters: [1, 2].map((unit) => ({ unit, profile: sdm })) });
+  const meters = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: modbusPort },
+    meters: [1, 2].map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => meters.close());
   const pduPort = await freeUdpPortRange(2);
-  const pdus = await startSnmpSim({ profile: (await builtinCatalogs()).snmp.get('apc-rpdu2')!, host: '127.0.0.1', port: pduPort, pdus: 2, outlets: 4 });
+  const pdus = await startSnmpSim({
+    profile: (await builtinCatalogs()).snmp.get('apc-rpdu2')!,
+    host: '127.0.0.1',
+    port: pduPort,
+    pdus: 2,
+    outlets: 4,
+  });
   t.teardown(() => pdus.close());
   const broker = await startEmbedded();
   t.teardown(() => broker.broker.stop());
   const dir = mkdtempSync(join(tmpdir(), 'jb-check-'));
   writeFileSync(join(dir, 'pw'), `${USERS.a1.password}\n`, { mode: 0o600 });
   const file = join(dir, 'gateway.yaml');
-  writeFileSync(file, [
-    `gateway: { id: ${USERS.a1.gateway}, site: ${USERS.a1.site}, room: r1 }`,
-    `mqtt: { url: "${broker.url}", username: ${USERS.a1.username}, passwordFile: pw }`,
-    `buses: [{ id: tcp-1, type: tcp, host: 127.0.0.1, port: ${modbusPort} }]`,
-    'devices:',
-    '  - { id: m1, bus: tcp-1, unit: 1, profile: eastron-sdm630, timeoutMs: 200 }',
-    '  - { id: m2, bus: tcp-1, unit: 2, profile: eastron-sdm630, timeoutMs: 200 }',
-    '  - { id: m9, bus: tcp-1, unit: 9, profile: eastron-sdm630, timeoutMs: 200 }',
-    'snmp:',
-    '  pdus:',
-    `    - { id: pdu-a, host: 127.0.0.1, port: ${pduPort}, profile: apc-rpdu2, timeoutMs: 300, budgetMs: 2000 }`,
-    `    - { id: pdu-b, host: 127.0.0.1, port: ${pduPort + 1}, profile: apc-rpdu2, timeoutMs: 300, budgetMs: 2000 }`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      `gateway: { id: ${USERS.a1.gateway}, site: ${USERS.a1.site}, room: r1 }`,
+      `mqtt: { url: "${broker.url}", username: ${USERS.a1.username}, passwordFile: pw }`,
+      `buses: [{ id: tcp-1, type: tcp, host: 127.0.0.1, port: ${modbusPort} }]`,
+      'devices:',
+      '  - { id: m1, bus: tcp-1, unit: 1, profile: eastron-sdm630, timeoutMs: 200 }',
+      '  - { id: m2, bus: tcp-1, unit: 2, profile: eastron-sdm630, timeoutMs: 200 }',
+      '  - { id: m9, bus: tcp-1, unit: 9, profile: eastron-sdm630, timeoutMs: 200 }',
+      'snmp:',
+      '  pdus:',
+      `    - { id: pdu-a, host: 127.0.0.1, port: ${pduPort}, profile: apc-rpdu2, timeoutMs: 300, budgetMs: 2000 }`,
+      `    - { id: pdu-b, host: 127.0.0.1, port: ${pduPort + 1}, profile: apc-rpdu2, timeoutMs: 300, budgetMs: 2000 }`,
+      '',
+    ].join('\n'),
+  );
   return { file, dir, meters, pdus, broker };
 }
 
@@ -57,8 +69,14 @@ t.test('a dead meter and a dead PDU: named in the table, the others read, exit c
   const config = await readGatewayConfig(r.file);
   const started = performance.now();
   const report = await runCheck({
-    config, configFile: r.file, profiles: await loadCatalogFor(config, r.file), clock: systemClock, log: quietLog,
-    deviceDeadlineMs: 10_000, broker: true, brokerTimeoutMs: 3000,
+    config,
+    configFile: r.file,
+    profiles: await loadCatalogFor(config, r.file),
+    clock: systemClock,
+    log: quietLog,
+    deviceDeadlineMs: 10_000,
+    broker: true,
+    brokerTimeoutMs: 3000,
   });
   const elapsedMs = performance.now() - started;
   t.equal(report.ok, false);
@@ -72,7 +90,7 @@ t.test('a dead meter and a dead PDU: named in the table, the others read, exit c
     t.ok(d.latencyMs! > 0, `${id} latency ${d.latencyMs} ms`);
   }
   const sim1 = r.meters.bank.meters.get(1)!;
-  t.equal(by.get('m1')!.serial, String(sim1.serial), 'the serial is the meter\'s own');
+  t.equal(by.get('m1')!.serial, String(sim1.serial), "the serial is the meter's own");
   t.same(by.get('m9')!.errors, ['no answer (timeout)'], 'the absent meter times out');
   t.equal(by.get('m9')!.latencyMs, undefined);
   t.match(by.get('pdu-b')!.errors[0], /timeout/, 'the dead PDU times out');
@@ -93,7 +111,11 @@ t.test('a dead meter and a dead PDU: named in the table, the others read, exit c
   r.pdus.pdus[1]!.fault = { mode: 'none' };
   const good = await runCli(['gateway', 'check', '-c', r.file, '--json']);
   const json = JSON.parse(good.stdout) as CheckReport;
-  t.same(json.devices.filter((d) => d.errors.length > 0).map((d) => d.device), ['m9'], 'JSON: only the absent meter fails now');
+  t.same(
+    json.devices.filter((d) => d.errors.length > 0).map((d) => d.device),
+    ['m9'],
+    'JSON: only the absent meter fails now',
+  );
   t.equal(good.code, 1);
 });
 
@@ -115,13 +137,16 @@ t.test('all devices answer and the broker accepts: exit code 0; a wrong password
 t.test('config errors: file, path and problem, exit code 2, nothing tried', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-check-'));
   const file = join(dir, 'gateway.yaml');
-  writeFileSync(file, [
-    'gateway: { id: gw1, site: ams1, room: r1 }',
-    'mqtt: { passwordFile: missing-secret }',
-    'buses: [{ id: b, type: tcp, host: 127.0.0.1 }]',
-    'devices: [{ id: m1, bus: nope, unit: 1, profile: eastron-sdm630 }]',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'gateway: { id: gw1, site: ams1, room: r1 }',
+      'mqtt: { passwordFile: missing-secret }',
+      'buses: [{ id: b, type: tcp, host: 127.0.0.1 }]',
+      'devices: [{ id: m1, bus: nope, unit: 1, profile: eastron-sdm630 }]',
+      '',
+    ].join('\n'),
+  );
   const r = await runCli(['gateway', 'check', '-c', file]);
   t.equal(r.code, 2);
   t.match(r.stderr, `${file}: devices[0].bus: unknown bus "nope"`);
@@ -141,19 +166,59 @@ t.test('config errors: file, path and problem, exit code 2, nothing tried', asyn
 t.test('judging a poll, pure', async (t) => {
   const base = { device: 'd', kind: 'modbus' as const, profile: 'p', deadlineMs: 100 };
   t.same(judge(base).errors, ['no answer within 100 ms'], 'a try past its deadline');
-  const reading = (values: Record<string, number>, flags?: Record<string, 'not_available'>) => ({ device: 'd', channel: 'total', ts: 1, values, quality: 'good' as const, ...(flags ? { flags } : {}) });
+  const reading = (values: Record<string, number>, flags?: Record<string, 'not_available'>) => ({
+    device: 'd',
+    channel: 'total',
+    ts: 1,
+    values,
+    quality: 'good' as const,
+    ...(flags ? { flags } : {}),
+  });
   const nothing = judge({ ...base, result: { device: 'd', kind: 'full', readings: [], durationMs: 5 } });
   t.same(nothing.errors, ['no readings']);
   const noEnergy = judge({ ...base, result: { device: 'd', kind: 'full', readings: [reading({ power_w: 5 })], durationMs: 5 } });
   t.same(noEnergy.errors, ['no energy counter read']);
   t.equal(noEnergy.latencyMs, 5, 'the poll time when no request latency is known');
-  const partial = judge({ ...base, unreadable: ['total.frequency_hz'], result: { device: 'd', kind: 'full', readings: [reading({ energy_import_kwh: 1 }, { power_w: 'not_available' })], durationMs: 5, fault: { kind: 'link', reason: 'ECONNREFUSED' } } });
+  const partial = judge({
+    ...base,
+    unreadable: ['total.frequency_hz'],
+    result: {
+      device: 'd',
+      kind: 'full',
+      readings: [reading({ energy_import_kwh: 1 }, { power_w: 'not_available' })],
+      durationMs: 5,
+      fault: { kind: 'link', reason: 'ECONNREFUSED' },
+    },
+  });
   t.same(partial.errors, ['link: ECONNREFUSED']);
   t.same(partial.warnings, ['not available: total.power_w', 'refused registers: total.frequency_hz']);
-  const many = judge({ ...base, result: { device: 'd', kind: 'full', readings: [reading({ energy_import_kwh: 1 }, Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((m) => [m, 'not_available' as const])))], durationMs: 5 } });
+  const many = judge({
+    ...base,
+    result: {
+      device: 'd',
+      kind: 'full',
+      readings: [
+        reading(
+          { energy_import_kwh: 1 },
+          Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((m) => [m, 'not_available' as const])),
+        ),
+      ],
+      durationMs: 5,
+    },
+  });
   t.match(many.warnings[0], /and 2 more$/);
-  const noCa = await checkBroker(GatewayConfig.parse({ gateway: { id: 'g', site: 's', room: 'r' }, mqtt: { url: 'mqtts://127.0.0.1:1', tls: { ca: '/nonexistent/ca.crt' } } }), 1000, systemClock);
-  t.match(noCa, { ok: false, error: /ENOENT.*ca\.crt/ }, 'a missing CA file is the broker line\'s error');
+  const noCa = await checkBroker(
+    GatewayConfig.parse({
+      gateway: { id: 'g', site: 's', room: 'r' },
+      mqtt: { url: 'mqtts://127.0.0.1:1', tls: { ca: '/nonexistent/ca.crt' } },
+    }),
+    1000,
+    systemClock,
+  );
+  t.match(noCa, { ok: false, error: /ENOENT.*ca\.crt/ }, "a missing CA file is the broker line's error");
   t.match(checkTable(reportOf('gw', [])), /no devices configured[\s\S]*OK: 0 device/);
-  t.match(checkTable(reportOf('gw', [partial], { url: 'mqtt://x', ok: false, error: 'refused' })), /warning: not available[\s\S]*FAILED: refused[\s\S]*broker unreachable/);
+  t.match(
+    checkTable(reportOf('gw', [partial], { url: 'mqtt://x', ok: false, error: 'refused' })),
+    /warning: not available[\s\S]*FAILED: refused[\s\S]*broker unreachable/,
+  );
 });

@@ -6,8 +6,14 @@ import { runCli as run } from '../helpers/cli.js';
 
 t.test('SNMP targets that are not an IPv4 address, block or resolvable name are refused', async (t) => {
   const cases: [string, RegExp][] = [
-    ['garbage', /"garbage" is not an IPv4 address or block, and no host of that name resolves to IPv4 \((?:ENOTFOUND|EAI_AGAIN|EAI_NODATA|no answer)/],
-    ['fe80::/64', /"fe80::\/64": IPv6 is not supported, the gateway polls SNMP over IPv4 \(and a \/64 block holds 2\^64 addresses, a scan covers 4094\)/],
+    [
+      'garbage',
+      /"garbage" is not an IPv4 address or block, and no host of that name resolves to IPv4 \((?:ENOTFOUND|EAI_AGAIN|EAI_NODATA|no answer)/,
+    ],
+    [
+      'fe80::/64',
+      /"fe80::\/64": IPv6 is not supported, the gateway polls SNMP over IPv4 \(and a \/64 block holds 2\^64 addresses, a scan covers 4094\)/,
+    ],
     ['10.0.0.0/8', /"10\.0\.0\.0\/8" is too large: 16777214 hosts; a scan covers \/20 \(4094 hosts\) to \/32/],
     ['10.0.0.0/abc', /"10\.0\.0\.0\/abc": the prefix after "\/" is a number, \/20 to \/32/],
   ];

@@ -22,11 +22,16 @@ async function deadMeter(t: Test): Promise<{ port: number; requests: () => numbe
   const sockets = new Set<Socket>();
   const server = createServer((s) => {
     sockets.add(s);
-    s.on('data', () => { requests++; });
+    s.on('data', () => {
+      requests++;
+    });
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  t.teardown(() => { for (const s of sockets) s.destroy(); server.close(); });
+  t.teardown(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
   return { port, requests: () => requests };
 }
 
@@ -43,7 +48,11 @@ function committedReadings(file: string): { check: string; readings: Reading[] }
 }
 
 function printed(gw: GatewayProcess): Reading[] {
-  return gw.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => Reading.parse(JSON.parse(l)));
+  return gw
+    .stdout()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => Reading.parse(JSON.parse(l)));
 }
 
 function checkStopLog(t: Test, gw: GatewayProcess, signal: string): void {
@@ -53,7 +62,10 @@ function checkStopLog(t: Test, gw: GatewayProcess, signal: string): void {
   t.ok(stopped, 'the log says the gateway stopped');
   t.ok(typeof stopped?.stopMs === 'number' && stopped.stopMs < STOP_LIMIT_MS, `and how long the stop took (${String(stopped?.stopMs)} ms)`);
   const waited = stopped?.waitedMs as Record<string, number> | undefined;
-  t.ok(waited && ['polls', 'outbox commit', 'broker', 'outbox close'].every((k) => typeof waited[k] === 'number'), `and what it waited for: ${JSON.stringify(waited)}`);
+  t.ok(
+    waited && ['polls', 'outbox commit', 'broker', 'outbox close'].every((k) => typeof waited[k] === 'number'),
+    `and what it waited for: ${JSON.stringify(waited)}`,
+  );
   t.same(gw.logged('stop deadline of 1500 ms passed: outbox committed and closed, the rest abandoned'), [], 'the deadline was not needed');
 }
 
@@ -64,29 +76,37 @@ t.test('broker on a closed port and a dead meter mid-poll: SIGTERM and SIGINT en
   const dead = await deadMeter(t);
   const dir = mkdtempSync(join(tmpdir(), 'jb-stop-'));
   const config = join(dir, 'gateway.yaml');
-  writeFileSync(config, [
-    'gateway: { id: gw-stop, site: ams1, room: r1 }',
-    'log: { level: info }',
-    `dataDir: ${join(dir, 'data')}`,
-    `mqtt: { url: "mqtt://127.0.0.1:${await freePort()}", reconnectMinMs: 100, reconnectMaxMs: 200 }`,
-    'outbox: { commitIntervalMs: 5000 }', // readings are still uncommitted at the signal: the stop must commit them
-    'status: { enabled: false }',
-    'buses:',
-    `  - { id: live, type: tcp, host: 127.0.0.1, port: ${simPort} }`,
-    `  - { id: dead, type: tcp, host: 127.0.0.1, port: ${dead.port} }`,
-    'devices:',
-    '  - { id: m1, bus: live, unit: 1, profile: abb-b23, energyIntervalMs: 200, fullIntervalMs: 400 }',
-    // One poll of this meter waits 4 × 3 s, and it is polled again at once: a poll is always in flight.
-    '  - { id: d1, bus: dead, unit: 1, profile: abb-b23, timeoutMs: 3000, retries: 3, backoffBaseMs: 0 }',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      'gateway: { id: gw-stop, site: ams1, room: r1 }',
+      'log: { level: info }',
+      `dataDir: ${join(dir, 'data')}`,
+      `mqtt: { url: "mqtt://127.0.0.1:${await freePort()}", reconnectMinMs: 100, reconnectMaxMs: 200 }`,
+      'outbox: { commitIntervalMs: 5000 }', // readings are still uncommitted at the signal: the stop must commit them
+      'status: { enabled: false }',
+      'buses:',
+      `  - { id: live, type: tcp, host: 127.0.0.1, port: ${simPort} }`,
+      `  - { id: dead, type: tcp, host: 127.0.0.1, port: ${dead.port} }`,
+      'devices:',
+      '  - { id: m1, bus: live, unit: 1, profile: abb-b23, energyIntervalMs: 200, fullIntervalMs: 400 }',
+      // One poll of this meter waits 4 × 3 s, and it is polled again at once: a poll is always in flight.
+      '  - { id: d1, bus: dead, unit: 1, profile: abb-b23, timeoutMs: 3000, retries: 3, backoffBaseMs: 0 }',
+      '',
+    ].join('\n'),
+  );
 
   const seen = new Map<string, Reading>();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const gw = spawnGateway(config, ['--readings']);
-    t.teardown(() => { gw.proc.kill('SIGKILL'); });
+    t.teardown(() => {
+      gw.proc.kill('SIGKILL');
+    });
     const requestsBefore = dead.requests();
-    t.ok(await waitFor(() => printed(gw).length >= 6 && dead.requests() > requestsBefore, 60_000), `${signal}: readings flow, and the dead meter's poll is in flight`);
+    t.ok(
+      await waitFor(() => printed(gw).length >= 6 && dead.requests() > requestsBefore, 60_000),
+      `${signal}: readings flow, and the dead meter's poll is in flight`,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const stop = await gw.stop(signal);
     t.ok(stop.ms < STOP_LIMIT_MS, `${signal}: the gateway ended ${stop.ms} ms after the signal`);
@@ -120,25 +140,40 @@ t.test('broker and Modbus server go away at the moment of the signal: the gatewa
     t.teardown(() => broker.close());
     const simPort = await freePort();
     const sim = await startSimProcess(['modbus', '--profile', 'abb-b23', '--tcp', `127.0.0.1:${simPort}`, '--units', '1,2']);
-    t.teardown(() => { sim.proc.kill('SIGKILL'); });
+    t.teardown(() => {
+      sim.proc.kill('SIGKILL');
+    });
     const config = join(dir, `gateway-${i}.yaml`);
-    writeFileSync(config, [
-      'gateway: { id: gw-stop, site: ams1, room: r1 }',
-      'log: { level: info }',
-      `dataDir: ${join(dir, 'data')}`, // the same outbox every round: it opens after every stop
-      `mqtt: { url: "${broker.url}", reconnectMinMs: 100, reconnectMaxMs: 200 }`,
-      'outbox: { commitIntervalMs: 100 }',
-      'status: { enabled: false }',
-      `buses: [{ id: tcp, type: tcp, host: 127.0.0.1, port: ${simPort} }]`,
-      'devices:',
-      ...[1, 2].map((u) => `  - { id: m${u}, bus: tcp, unit: ${u}, profile: abb-b23, energyIntervalMs: 100, fullIntervalMs: 200, timeoutMs: 1000 }`),
-      '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'gateway: { id: gw-stop, site: ams1, room: r1 }',
+        'log: { level: info }',
+        `dataDir: ${join(dir, 'data')}`, // the same outbox every round: it opens after every stop
+        `mqtt: { url: "${broker.url}", reconnectMinMs: 100, reconnectMaxMs: 200 }`,
+        'outbox: { commitIntervalMs: 100 }',
+        'status: { enabled: false }',
+        `buses: [{ id: tcp, type: tcp, host: 127.0.0.1, port: ${simPort} }]`,
+        'devices:',
+        ...[1, 2].map(
+          (u) => `  - { id: m${u}, bus: tcp, unit: ${u}, profile: abb-b23, energyIntervalMs: 100, fullIntervalMs: 200, timeoutMs: 1000 }`,
+        ),
+        '',
+      ].join('\n'),
+    );
     const gw = spawnGateway(config);
-    t.teardown(() => { gw.proc.kill('SIGKILL'); });
-    t.ok(await waitFor(() => gw.logged('connected to the broker').length > 0 && gw.logged('link open').length > 0, 60_000), `round ${i + 1}: connected to the broker and the meters`);
+    t.teardown(() => {
+      gw.proc.kill('SIGKILL');
+    });
+    t.ok(
+      await waitFor(() => gw.logged('connected to the broker').length > 0 && gw.logged('link open').length > 0, 60_000),
+      `round ${i + 1}: connected to the broker and the meters`,
+    );
     await new Promise((r) => setTimeout(r, 200 + 137 * i)); // publishing and polling, at a different phase each round
-    const away = () => { broker.signal!(round.how); sim.proc.kill(round.how); };
+    const away = () => {
+      broker.signal!(round.how);
+      sim.proc.kill(round.how);
+    };
     if (round.offsetMs < 0) {
       away();
       await new Promise((r) => setTimeout(r, -round.offsetMs));
@@ -149,7 +184,10 @@ t.test('broker and Modbus server go away at the moment of the signal: the gatewa
     if (round.offsetMs === 0) away();
     const stop = await stopping;
     times.push(stop.ms);
-    t.ok(stop.ms < STOP_LIMIT_MS, `round ${i + 1} (${round.how} ${round.offsetMs} ms from ${round.signal}): ended ${stop.ms} ms after the signal`);
+    t.ok(
+      stop.ms < STOP_LIMIT_MS,
+      `round ${i + 1} (${round.how} ${round.offsetMs} ms from ${round.signal}): ended ${stop.ms} ms after the signal`,
+    );
     t.equal(stop.code, 0, `round ${i + 1}: exit code 0`);
     checkStopLog(t, gw, round.signal);
     t.equal(committedReadings(join(dir, 'data', 'outbox.db')).check, 'ok', `round ${i + 1}: the outbox is intact`);

@@ -13,7 +13,8 @@ const LAUGHS = [
   'lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
   ...Array.from({ length: 8 }, (_, i) => `lol${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`),
 ];
-const REFUSED = 'lol3[0]: alias *l2 expands past the limit of 100 aliased nodes ("Excessive alias count indicates a resource exhaustion attack"): use fewer aliases';
+const REFUSED =
+  'lol3[0]: alias *l2 expands past the limit of 100 aliased nodes ("Excessive alias count indicates a resource exhaustion attack"): use fewer aliases';
 
 t.test('gateway.yaml with an alias bomb: file, path and line, exit 2', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-laughs-'));
@@ -36,7 +37,17 @@ t.test('central.yaml and the inventory with an alias bomb: file, path and line, 
 
   const inventory = join(dir, 'inventory.yaml');
   writeFileSync(inventory, ['sites: []', ...LAUGHS, ''].join('\n'));
-  writeFileSync(central, ['central: { id: c1 }', `dataDir: ${join(dir, 'data')}`, 'inventory: inventory.yaml', `broker: { embedded: { host: 127.0.0.1, port: ${await freePort()} } }`, 'api: { enabled: false }', ''].join('\n'));
+  writeFileSync(
+    central,
+    [
+      'central: { id: c1 }',
+      `dataDir: ${join(dir, 'data')}`,
+      'inventory: inventory.yaml',
+      `broker: { embedded: { host: 127.0.0.1, port: ${await freePort()} } }`,
+      'api: { enabled: false }',
+      '',
+    ].join('\n'),
+  );
   const inv = await run(['central', '-c', central], { timeoutMs: 20_000 });
   t.equal(inv.code, 2, 'inventory: exit code 2');
   t.match(inv.stderr, `${inventory}: ${REFUSED} (line 5)`, 'names the inventory file');

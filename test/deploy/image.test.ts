@@ -23,7 +23,10 @@ import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
 
-interface Stage { from: string; lines: string[] }
+interface Stage {
+  from: string;
+  lines: string[];
+}
 
 function stages(dockerfile: string): Stage[] {
   const out: Stage[] = [];
@@ -37,9 +40,15 @@ function stages(dockerfile: string): Stage[] {
 }
 
 /** Runs the CLI as the runtime stage does; resolves with the output once `until` shows or it exits. */
-function runImageCommand(args: string[], o: { until?: RegExp; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ code: number | null; out: string }> {
+function runImageCommand(
+  args: string[],
+  o: { until?: RegExp; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NODE_ENV: 'production', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NODE_ENV: 'production', ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => p.kill('SIGTERM'), o.timeoutMs ?? 20_000);
     const seen = (d: Buffer) => {
@@ -50,7 +59,10 @@ function runImageCommand(args: string[], o: { until?: RegExp; env?: Record<strin
     };
     p.stdout.on('data', seen);
     p.stderr.on('data', seen);
-    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, out }); });
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
   });
 }
 
@@ -79,7 +91,19 @@ t.test('Dockerfile: two stages, native build, every copied path exists, non-root
 });
 
 t.test('compose example: parses, its mounts exist, its central.yaml loads, mosquitto reads the mounted files', async (t) => {
-  const compose = parse(read('deploy/compose.yaml')) as { services: Record<string, { image?: string; command?: string[]; ports?: string[]; volumes?: string[]; depends_on?: Record<string, unknown>; environment?: Record<string, string> }> };
+  const compose = parse(read('deploy/compose.yaml')) as {
+    services: Record<
+      string,
+      {
+        image?: string;
+        command?: string[];
+        ports?: string[];
+        volumes?: string[];
+        depends_on?: Record<string, unknown>;
+        environment?: Record<string, string>;
+      }
+    >;
+  };
   t.same(Object.keys(compose.services).sort(), ['central', 'mosquitto', 'postgres']);
   const central = compose.services.central!;
   t.same(central.command, ['central', '-c', '/etc/joulebook/central.yaml']);
@@ -92,13 +116,25 @@ t.test('compose example: parses, its mounts exist, its central.yaml loads, mosqu
     }
   }
   const config = parseCentralConfig(read('deploy/central.yaml'), 'deploy/central.yaml');
-  t.match(config, { dataDir: '/data', broker: { external: { url: 'mqtt://mosquitto:1884', shareGroup: 'joulebook' } }, storage: { postgres: { url: 'postgres://joulebook@postgres:5432/joulebook' } } });
+  t.match(config, {
+    dataDir: '/data',
+    broker: { external: { url: 'mqtt://mosquitto:1884', shareGroup: 'joulebook' } },
+    storage: { postgres: { url: 'postgres://joulebook@postgres:5432/joulebook' } },
+  });
   const conf = read('deploy/mosquitto/mosquitto.conf');
   t.match(conf, /^allow_anonymous false$/m);
   t.match(conf, /^password_file \/mosquitto\/auth\/passwd$/m);
-  t.match(conf, /^per_listener_settings true\n\nlistener 1883\nuse_username_as_clientid true\n/m, 'client ids bound to usernames where gateways sign in');
-  t.match(conf, /^listener 1884\nallow_anonymous false\npassword_file \/mosquitto\/auth\/central\.passwd\nacl_file \/mosquitto\/auth\/central\.acl$/m, 'the central node on a listener of its own');
-  t.same(compose.services.mosquitto!.ports, ['1883:1883'], 'only the gateways\' listener is published');
+  t.match(
+    conf,
+    /^per_listener_settings true\n\nlistener 1883\nuse_username_as_clientid true\n/m,
+    'client ids bound to usernames where gateways sign in',
+  );
+  t.match(
+    conf,
+    /^listener 1884\nallow_anonymous false\npassword_file \/mosquitto\/auth\/central\.passwd\nacl_file \/mosquitto\/auth\/central\.acl$/m,
+    'the central node on a listener of its own',
+  );
+  t.same(compose.services.mosquitto!.ports, ['1883:1883'], "only the gateways' listener is published");
   t.ok(compose.services.mosquitto!.volumes!.includes('./mosquitto/auth:/mosquitto/auth:ro'));
 });
 
@@ -115,11 +151,14 @@ t.test('the image commands on the built tree: --help, central on the compose con
     const dir = mkdtempSync(join(tmpdir(), 'jb-image-'));
     const file = join(dir, 'central.yaml');
     // The compose file's central.yaml, only the addresses changed: the services' names become this machine's.
-    writeFileSync(file, read('deploy/central.yaml')
-      .replace('mqtt://mosquitto:1884', 'mqtt://127.0.0.1:1883')
-      .replace('postgres://joulebook@postgres:5432/joulebook', PG_URL)
-      .replace('schema: joulebook', `schema: ${schemas.next()}`)
-      .replace('dataDir: /data', `dataDir: ${dir}`));
+    writeFileSync(
+      file,
+      read('deploy/central.yaml')
+        .replace('mqtt://mosquitto:1884', 'mqtt://127.0.0.1:1883')
+        .replace('postgres://joulebook@postgres:5432/joulebook', PG_URL)
+        .replace('schema: joulebook', `schema: ${schemas.next()}`)
+        .replace('dataDir: /data', `dataDir: ${dir}`),
+    );
     const central = await runImageCommand(['central', '-c', file], { until: /central node running/ });
     t.match(central.out, /central node running/, 'the central node started on PostgreSQL and Mosquitto');
     t.match(central.out, /"storage":"postgres"/);
@@ -127,10 +166,16 @@ t.test('the image commands on the built tree: --help, central on the compose con
   }
 
   const simPort = await freePort();
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: simPort }, meters: [{ unit: 1, profile: (await builtinProfiles()).get('abb-b23')! }] });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: simPort },
+    meters: [{ unit: 1, profile: (await builtinProfiles()).get('abb-b23')! }],
+  });
   t.teardown(() => sim.close());
   const gw = join(mkdtempSync(join(tmpdir(), 'jb-image-')), 'gateway.yaml');
-  writeFileSync(gw, `gateway: { id: gw1, site: ams1, room: r1 }\nbuses: [{ id: b, type: tcp, host: 127.0.0.1, port: ${simPort} }]\ndevices: [{ id: m1, bus: b, unit: 1, profile: abb-b23 }]\n`);
+  writeFileSync(
+    gw,
+    `gateway: { id: gw1, site: ams1, room: r1 }\nbuses: [{ id: b, type: tcp, host: 127.0.0.1, port: ${simPort} }]\ndevices: [{ id: m1, bus: b, unit: 1, profile: abb-b23 }]\n`,
+  );
   const check = await runImageCommand(['gateway', 'check', '-c', gw, '--no-broker']);
   t.equal(check.code, 0, check.out);
   t.match(check.out, /m1\s+abb-b23\s+\S+\s+[\d.]+ kWh/);

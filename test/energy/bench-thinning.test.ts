@@ -8,10 +8,27 @@ import t from 'tap';
 import { computeSiteDrafts } from '../../central/billing/drafts.js';
 import { buildModel } from '../../central/model/build.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
-import { invoiceInventory, invoiceTariffs, rackBatches, sequenceCounter, SITES, type InvoiceWorldSpec } from '../../scripts/benches/invoice-data.js';
+import {
+  invoiceInventory,
+  invoiceTariffs,
+  rackBatches,
+  sequenceCounter,
+  SITES,
+  type InvoiceWorldSpec,
+} from '../../scripts/benches/invoice-data.js';
 import { quietLog } from '../helpers/env.js';
 
-const SPEC: InvoiceWorldSpec = { racksPerSite: 2, outletsPerPdu: 2, racksPerGateway: 1, changeEvery: 2, swapEvery: 2, windowMin: 5, full: true, fullRacks: 0, month: '2026-10' };
+const SPEC: InvoiceWorldSpec = {
+  racksPerSite: 2,
+  outletsPerPdu: 2,
+  racksPerGateway: 1,
+  changeEvery: 2,
+  swapEvery: 2,
+  windowMin: 5,
+  full: true,
+  fullRacks: 0,
+  month: '2026-10',
+};
 
 async function world(spec: InvoiceWorldSpec) {
   const store = await openSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'jb-thin-')), 'central.db'), log: quietLog });
@@ -31,17 +48,47 @@ t.test('every minute stored vs only the windows the run looks at: same drafts, s
   const full = await world(SPEC);
   const thin = await world({ ...SPEC, full: false });
   t.ok(full.rows > 40 * thin.rows, `full store ${full.rows} rows, thinned ${thin.rows}`);
-  t.same(thin.runs.map((r) => r.drafts), full.runs.map((r) => r.drafts), 'every draft equal, line, quality and trace');
-  t.same(thin.runs.map((r) => r.stats), full.runs.map((r) => r.stats), 'the same boundary pairs, calls, passes and event queries');
-  t.same(thin.runs.map((r) => r.failures), [[], []]);
+  t.same(
+    thin.runs.map((r) => r.drafts),
+    full.runs.map((r) => r.drafts),
+    'every draft equal, line, quality and trace',
+  );
+  t.same(
+    thin.runs.map((r) => r.stats),
+    full.runs.map((r) => r.stats),
+    'the same boundary pairs, calls, passes and event queries',
+  );
+  t.same(
+    thin.runs.map((r) => r.failures),
+    [[], []],
+  );
   // The small world has what the big one has: swaps (estimated energy), a rack changing customer, two currencies.
   const drafts = full.runs.flatMap((r) => r.drafts);
   t.same([...new Set(drafts.map((d) => d.currency))].sort(), ['EUR', 'SGD']);
-  t.ok(drafts.some((d) => d.quality.estimatedKwh > 0), 'a swap estimated');
-  t.ok(drafts.some((d) => d.trace.some((v) => v.points.some((p) => p.events.some((e) => e.reason === 'swap')))), 'the swap traced');
-  t.ok(drafts.some((d) => d.trace.some((v) => v.points.some((p) => p.pieces.some((x) => x.start.method === 'interpolated')))), 'boundaries between readings interpolated');
+  t.ok(
+    drafts.some((d) => d.quality.estimatedKwh > 0),
+    'a swap estimated',
+  );
+  t.ok(
+    drafts.some((d) => d.trace.some((v) => v.points.some((p) => p.events.some((e) => e.reason === 'swap')))),
+    'the swap traced',
+  );
+  t.ok(
+    drafts.some((d) => d.trace.some((v) => v.points.some((p) => p.pieces.some((x) => x.start.method === 'interpolated')))),
+    'boundaries between readings interpolated',
+  );
   const ams = full.runs[0]!.drafts;
-  t.same(ams.map((d) => d.versions), [['ams-a', 'ams-b'], ['ams-a', 'ams-b']], 'the tariff change on the 16th');
-  t.ok(ams.some((d) => d.trace[0]!.points.length === 8), 'a customer holding a second rack after the 15th');
+  t.same(
+    ams.map((d) => d.versions),
+    [
+      ['ams-a', 'ams-b'],
+      ['ams-a', 'ams-b'],
+    ],
+    'the tariff change on the 16th',
+  );
+  t.ok(
+    ams.some((d) => d.trace[0]!.points.length === 8),
+    'a customer holding a second rack after the 15th',
+  );
   t.comment(`lookups: ${JSON.stringify(full.runs.map((r) => r.stats))}`);
 });

@@ -23,26 +23,52 @@ async function run(args: string[]): Promise<{ out: string; opened: string[]; clo
   const opened: string[] = [];
   let closed = 0;
   const cmd = energyCommand({
-    open: async (file) => { opened.push(file); return { store, model, close: async () => { closed++; } }; },
-    write: (s) => { out += s; },
+    open: async (file) => {
+      opened.push(file);
+      return {
+        store,
+        model,
+        close: async () => {
+          closed++;
+        },
+      };
+    },
+    write: (s) => {
+      out += s;
+    },
   }).exitOverride();
   await cmd.parseAsync(args, { from: 'user' });
   return { out, opened, closed };
 }
 
 t.test('Acme in October by rack, as JSON', async (t) => {
-  const r = await run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'rack', '--json', '-c', '/etc/joulebook/central.yaml']);
+  const r = await run([
+    '--customer',
+    'acme',
+    '--from',
+    '2026-10-01',
+    '--to',
+    '2026-11-01',
+    '--by',
+    'rack',
+    '--json',
+    '-c',
+    '/etc/joulebook/central.yaml',
+  ]);
   t.same(r.opened, ['/etc/joulebook/central.yaml']);
   t.equal(r.closed, 1, 'the store is closed after the command');
   const report = JSON.parse(r.out) as EnergyReport;
   // r12: branch circuits A and B, 2 + 1 kW × 745 h = 2235; r14: 1.5 + 0.5 kW less Nordwind's outlet 0.3 kW
   // = 1.7 kW × 745 h = 1266.5; K11 from 15 Oct: 2.5 + 1.5 kW × 409 h = 1636; sin1-r01: 2 × 0.1 kW × 744 h = 148.8.
-  t.same(report.rows.map((x) => [x.site, x.group, x.kWh.toFixed(3), x.points, x.deducted]), [
-    ['ams1', 'ams1-k11', '1636.000', 2, 0],
-    ['ams1', 'ams1-r12', '2235.000', 2, 0],
-    ['ams1', 'ams1-r14', '1266.500', 2, 1],
-    ['sin1', 'sin1-r01', '148.800', 2, 0],
-  ]);
+  t.same(
+    report.rows.map((x) => [x.site, x.group, x.kWh.toFixed(3), x.points, x.deducted]),
+    [
+      ['ams1', 'ams1-k11', '1636.000', 2, 0],
+      ['ams1', 'ams1-r12', '2235.000', 2, 0],
+      ['ams1', 'ams1-r14', '1266.500', 2, 1],
+      ['sin1', 'sin1-r01', '148.800', 2, 0],
+    ],
+  );
   t.equal(report.total.kWh.toFixed(3), '5286.300');
   t.equal(report.rows[1]!.estimatedKwh.toFixed(3), '0.333', 'the meter exchange in r12: 10 minutes at 2 kW estimated');
   t.equal(report.stats.passes, 1);
@@ -64,14 +90,22 @@ t.test('bad input: a clear error, the store still closed', async (t) => {
   await t.rejects(run(['--customer', 'nobody', '--from', '2026-10-01', '--to', '2026-11-01']), /unknown customer "nobody"/);
   await t.rejects(run(['--customer', 'acme', '--from', 'yesterday', '--to', '2026-11-01']), /--from "yesterday" is neither a local date/);
   await t.rejects(run(['--customer', 'acme', '--from', '2026-11-01', '--to', '2026-10-01']), /is not after/);
-  await t.rejects(run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'moon']), /Allowed choices are site, room, rack, feed, phase, point/);
+  await t.rejects(
+    run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'moon']),
+    /Allowed choices are site, room, rack, feed, phase, point/,
+  );
 });
 
 // Another customer's point inside acme's is deducted from the acme point containing it: by point, it is no
 // row of its own (its id is not acme's to see, and a row of its own lost the deduction from the total).
-t.test('by point: Nordwind\'s outlet in r14 is taken off the acme point containing it', async (t) => {
-  const byPoint = JSON.parse((await run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'point', '--json'])).out) as EnergyReport;
-  t.notOk(byPoint.rows.some((r) => r.group === 'ams1-r14-a-o1'), 'no row of the outlet');
+t.test("by point: Nordwind's outlet in r14 is taken off the acme point containing it", async (t) => {
+  const byPoint = JSON.parse(
+    (await run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'point', '--json'])).out,
+  ) as EnergyReport;
+  t.notOk(
+    byPoint.rows.some((r) => r.group === 'ams1-r14-a-o1'),
+    'no row of the outlet',
+  );
   const branch = byPoint.rows.filter((r) => r.deducted > 0);
   t.equal(branch.length, 1, 'one acme point carries the deduction');
   t.equal(model.points.get(branch[0]!.group)?.rack, 'ams1-r14', `the r14 point containing it: ${branch[0]!.group}`);

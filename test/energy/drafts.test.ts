@@ -35,45 +35,71 @@ t.test('October drafts of the example sites', async (t) => {
       //  subtotal 512.55 + 1065.37 = 1577.92; BTW 21% = 331.3632 → 331.36; total 1909.28.
       const [acme] = await computeDrafts(deps, 'ams1', '2026-10', 'acme');
       t.equal(acme?.currency, 'EUR');
-      t.same(acme?.lines.map((l) => [l.key, l.quantity, l.amount]), [
-        ['energy:ams1-2026a:standard', '1579.2', '339.53'],
-        ['overhead:ams1-2026a:standard', '552.72', '118.83'],
-        ['fixed_fee:ams1-2026a:Cross-connect and monitoring', '1', '54.19'],
-        ['energy:ams1-2026b:standard', '2305.5', '456.49'],
-        ['overhead:ams1-2026b:standard', '691.65', '136.95'],
-        ['energy:ams1-2026b:peak', '1252.8', '306.94'],
-        ['overhead:ams1-2026b:peak', '375.84', '92.08'],
-        ['fixed_fee:ams1-2026b:Cross-connect and monitoring', '1', '65.81'],
-        ['overage:ams1-2026b', '0.7', '7.10'],
-        ['tax:BTW:21', '1577.92', '331.36'],
-      ]);
+      t.same(
+        acme?.lines.map((l) => [l.key, l.quantity, l.amount]),
+        [
+          ['energy:ams1-2026a:standard', '1579.2', '339.53'],
+          ['overhead:ams1-2026a:standard', '552.72', '118.83'],
+          ['fixed_fee:ams1-2026a:Cross-connect and monitoring', '1', '54.19'],
+          ['energy:ams1-2026b:standard', '2305.5', '456.49'],
+          ['overhead:ams1-2026b:standard', '691.65', '136.95'],
+          ['energy:ams1-2026b:peak', '1252.8', '306.94'],
+          ['overhead:ams1-2026b:peak', '375.84', '92.08'],
+          ['fixed_fee:ams1-2026b:Cross-connect and monitoring', '1', '65.81'],
+          ['overage:ams1-2026b', '0.7', '7.10'],
+          ['tax:BTW:21', '1577.92', '331.36'],
+        ],
+      );
       t.same([acme?.subtotal, acme?.taxTotal, acme?.total], ['1577.92', '331.36', '1909.28']);
       // The swap's 10 minutes at 2 kW (0.333 kWh) are the gateway's estimate; the rest is measured.
       t.equal(acme?.quality.estimatedKwh.toFixed(3), '0.333');
       const pointsB = acme?.trace[1]?.points.map((p) => p.pointId).sort();
-      t.same(pointsB, ['ams1-k11-pdu-a/total', 'ams1-k11-pdu-b/total', 'ams1-r101-a1-01/total', 'ams1-r101-a1-02/total', 'ams1-r101-b1-01/total', 'ams1-r101-b1-02/total', 'ams1-r14-a-o1'],
-        'traced to the points, the deducted outlet included');
+      t.same(
+        pointsB,
+        [
+          'ams1-k11-pdu-a/total',
+          'ams1-k11-pdu-b/total',
+          'ams1-r101-a1-01/total',
+          'ams1-r101-a1-02/total',
+          'ams1-r101-b1-01/total',
+          'ams1-r101-b1-02/total',
+          'ams1-r14-a-o1',
+        ],
+        'traced to the points, the deducted outlet included',
+      );
       const o1 = acme?.lines[0]?.energy?.points.find((p) => p.pointId === 'ams1-r14-a-o1');
       t.equal(o1?.kWh.toFixed(3), '-100.800', 'the outlet Nordwind holds is taken off (0.3 kW × 336 h)');
-      t.match(acme?.trace[1]?.points.find((p) => p.pointId === 'ams1-r101-a1-01/total')?.events, [{ reason: 'swap', new: { serial: 'NEW' } }]);
+      t.match(acme?.trace[1]?.points.find((p) => p.pointId === 'ams1-r101-a1-01/total')?.events, [
+        { reason: 'swap', new: { serial: 'NEW' } },
+      ]);
 
       // Lumen at sin1: suite S2's PDUs, 1.2 + 0.8 = 2 kW × 744 h = 1488 kWh × 0.3120 = 464.256 → 464.26;
       // overhead 669.6 kWh × 0.312 = 208.9152 → 208.92; fee 350.00; subtotal 1023.18; GST 9% = 92.0862 → 92.09.
       const sin = await computeSiteDrafts(deps, 'sin1', '2026-10');
       const lumen = sin.drafts.find((d) => d.customer === 'lumen');
-      t.same([lumen?.currency, lumen?.lines[0]?.quantity, lumen?.subtotal, lumen?.taxTotal, lumen?.total], ['SGD', '1488', '1023.18', '92.09', '1115.27']);
+      t.same(
+        [lumen?.currency, lumen?.lines[0]?.quantity, lumen?.subtotal, lumen?.taxTotal, lumen?.total],
+        ['SGD', '1488', '1023.18', '92.09', '1115.27'],
+      );
       t.same(sin.drafts.map((d) => d.customer).sort(), ['acme', 'lumen'], 'a draft for each customer holding points there');
       t.equal(sin.stats.passes, 1, 'the prefetch answered every lookup');
       t.comment(`${kind.name} sin1: ${JSON.stringify(sin.stats)}`);
 
       const ams = await computeSiteDrafts(deps, 'ams1', '2026-10');
-      t.same(ams.drafts.map((d) => d.customer), ['acme', 'nordwind'], 'in the inventory\'s customer order');
+      t.same(
+        ams.drafts.map((d) => d.customer),
+        ['acme', 'nordwind'],
+        "in the inventory's customer order",
+      );
       t.same(ams.failures, []);
       const oneByOne = await computeSiteDrafts(deps, 'ams1', '2026-10', undefined, { chunkCustomers: 1 });
       t.same(oneByOne.drafts, ams.drafts, 'customers fetched and priced one at a time: the same drafts');
       t.same([oneByOne.stats.customers, oneByOne.stats.passes], [2, 1], 'each customer prefetched whole');
       // Rack K11 changes hands on the 15th: its points are fetched for each of the two customers.
-      t.ok(oneByOne.stats.boundaryQueries > ams.stats.boundaryQueries, `${oneByOne.stats.boundaryQueries} pairs one by one, ${ams.stats.boundaryQueries} together`);
+      t.ok(
+        oneByOne.stats.boundaryQueries > ams.stats.boundaryQueries,
+        `${oneByOne.stats.boundaryQueries} pairs one by one, ${ams.stats.boundaryQueries} together`,
+      );
     });
   }
 });

@@ -22,10 +22,15 @@ export interface StoreKind {
 
 /** The stores to run against: SQLite always, PostgreSQL when reachable (skipped with a reason otherwise). */
 export async function storeKinds(t: Test): Promise<StoreKind[]> {
-  const kinds: StoreKind[] = [{ name: 'sqlite', open: () => openSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'jb-energy-')), 'central.db'), log: quietLog }) }];
+  const kinds: StoreKind[] = [
+    { name: 'sqlite', open: () => openSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'jb-energy-')), 'central.db'), log: quietLog }) },
+  ];
   if (needPeer(t, await pgReachable(), `PostgreSQL at ${PG_URL}`)) {
     t.teardown(() => schemas.dropAll());
-    kinds.push({ name: 'postgres', open: () => openPostgresStore({ connectionString: PG_URL, schema: schemas.next(), log: quietLog, maxConnections: 2 }) });
+    kinds.push({
+      name: 'postgres',
+      open: () => openPostgresStore({ connectionString: PG_URL, schema: schemas.next(), log: quietLog, maxConnections: 2 }),
+    });
   }
   return kinds;
 }
@@ -46,7 +51,14 @@ const nextSeq = (gw: string): number => {
   seqs.set(gw, s);
   return s;
 };
-const envelope = (gateway: string, seq: number, ts: number) => ({ v: SCHEMA_VERSION as typeof SCHEMA_VERSION, gateway, boot: 'b1', seq, seqEnd: seq, sentAt: ts });
+const envelope = (gateway: string, seq: number, ts: number) => ({
+  v: SCHEMA_VERSION as typeof SCHEMA_VERSION,
+  gateway,
+  boot: 'b1',
+  seq,
+  seqEnd: seq,
+  sentAt: ts,
+});
 
 /** Readings messages of up to 500 readings and one events message per series, stored 20 messages a call. */
 export async function ingest(store: CentralStore, list: readonly SeriesToIngest[]): Promise<number> {
@@ -58,20 +70,47 @@ export async function ingest(store: CentralStore, list: readonly SeriesToIngest[
       const values: Reading['values'] = { energy_import_kwh: bad ?? c.valueKwh };
       const w = power.get(c.ts);
       if (w !== undefined) values.power_w = w;
-      return { device: s.device, channel: s.channel, ts: c.ts, values, quality: 'good', ...(bad !== undefined ? { flags: { energy_import_kwh: 'suspect' as const } } : {}) };
+      return {
+        device: s.device,
+        channel: s.channel,
+        ts: c.ts,
+        values,
+        quality: 'good',
+        ...(bad !== undefined ? { flags: { energy_import_kwh: 'suspect' as const } } : {}),
+      };
     });
     for (let i = 0; i < readings.length; i += 500) {
       const chunk = readings.slice(i, i + 500);
       const ts = chunk[chunk.length - 1]!.ts;
-      batches.push({ kind: 'readings', site: s.site, gateway: s.gateway, receivedAt: ts + 1000, message: { ...envelope(s.gateway, nextSeq(s.gateway), ts), historical: false, readings: chunk } });
+      batches.push({
+        kind: 'readings',
+        site: s.site,
+        gateway: s.gateway,
+        receivedAt: ts + 1000,
+        message: { ...envelope(s.gateway, nextSeq(s.gateway), ts), historical: false, readings: chunk },
+      });
     }
     const events: GatewayEvent[] = s.data.events.map((e) => ({
-      type: 'counter_epoch', ts: e.new.ts + 1000, reason: e.reason, device: s.device, channel: s.channel, measurement: 'energy_import_kwh',
-      old: e.old, new: e.new, betweenKwh: e.betweenKwh, estimated: e.estimated,
+      type: 'counter_epoch',
+      ts: e.new.ts + 1000,
+      reason: e.reason,
+      device: s.device,
+      channel: s.channel,
+      measurement: 'energy_import_kwh',
+      old: e.old,
+      new: e.new,
+      betweenKwh: e.betweenKwh,
+      estimated: e.estimated,
     }));
     if (events.length > 0) {
       const ts = events[events.length - 1]!.ts;
-      batches.push({ kind: 'events', site: s.site, gateway: s.gateway, receivedAt: ts + 1000, message: { ...envelope(s.gateway, nextSeq(s.gateway), ts), events } });
+      batches.push({
+        kind: 'events',
+        site: s.site,
+        gateway: s.gateway,
+        receivedAt: ts + 1000,
+        message: { ...envelope(s.gateway, nextSeq(s.gateway), ts), events },
+      });
     }
   }
   let inserted = 0;

@@ -44,7 +44,10 @@ createServer(aedes.handle).listen(Number(port), '127.0.0.1', () => console.log('
 
 /** aedes with level persistence in `dataDir` (the embedded broker's layout), no authentication, no ACL. */
 export function startBareAedesProcess(dataDir: string, port: number): Promise<ChildProcess> {
-  const p = spawn(process.execPath, ['--input-type=module', '-e', BARE_AEDES, dataDir, String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, ['--input-type=module', '-e', BARE_AEDES, dataDir, String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return waitFor(p, 'stdout', 'listening');
 }
 

@@ -50,12 +50,22 @@ export interface StartEmbeddedOptions {
 
 export async function startEmbedded(o: StartEmbeddedOptions = {}): Promise<TestEmbedded> {
   const log = o.log ?? quietLog;
-  const store = new CredentialStore({ file: o.usersFile ?? await writeUsers(), log });
+  const store = new CredentialStore({ file: o.usersFile ?? (await writeUsers()), log });
   await store.load();
-  const security = new BrokerSecurity({ credentials: o.credentials?.(store) ?? store, log, ...(o.nowMs ? { nowMs: o.nowMs } : {}), ...(o.throttle ? { throttle: o.throttle } : {}) });
-  const port = o.port ?? await freePort();
+  const security = new BrokerSecurity({
+    credentials: o.credentials?.(store) ?? store,
+    log,
+    ...(o.nowMs ? { nowMs: o.nowMs } : {}),
+    ...(o.throttle ? { throttle: o.throttle } : {}),
+  });
+  const port = o.port ?? (await freePort());
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'jb-broker-'));
-  const broker = new EmbeddedBroker({ options: { dataDir, tcp: { host: o.host ?? '127.0.0.1', port }, ...(o.tls ? { tls: o.tls } : {}), ...o.broker }, security, ...(o.gate ? { gate: o.gate } : {}), log });
+  const broker = new EmbeddedBroker({
+    options: { dataDir, tcp: { host: o.host ?? '127.0.0.1', port }, ...(o.tls ? { tls: o.tls } : {}), ...o.broker },
+    security,
+    ...(o.gate ? { gate: o.gate } : {}),
+    log,
+  });
   await broker.start();
   return { broker, security, url: `mqtt://127.0.0.1:${port}`, port, dataDir };
 }

@@ -45,12 +45,33 @@ export async function startMosquitto(port: number, o: { auth?: MosquittoAuth; ma
   chmodSync(dir, 0o777);
   const conf = join(dir, 'mosquitto.conf');
   const a = o.auth;
-  const listeners = !a ? [`listener ${port} 127.0.0.1`, 'allow_anonymous true']
-    : !a.central ? [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${a.passwordFile}`, `acl_file ${a.aclFile}`]
-      : ['per_listener_settings true',
-        `listener ${port} 127.0.0.1`, 'use_username_as_clientid true', 'allow_anonymous false', `password_file ${a.passwordFile}`, `acl_file ${a.aclFile}`,
-        `listener ${a.central.port} 127.0.0.1`, 'allow_anonymous false', `password_file ${a.central.passwordFile}`, `acl_file ${a.central.aclFile}`];
-  writeFileSync(conf, [...listeners, 'persistence true', `persistence_location ${dir}/`, `max_queued_messages ${o.maxQueuedMessages ?? 0}`, 'log_dest none', ''].join('\n'));
+  const listeners = !a
+    ? [`listener ${port} 127.0.0.1`, 'allow_anonymous true']
+    : !a.central
+      ? [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${a.passwordFile}`, `acl_file ${a.aclFile}`]
+      : [
+          'per_listener_settings true',
+          `listener ${port} 127.0.0.1`,
+          'use_username_as_clientid true',
+          'allow_anonymous false',
+          `password_file ${a.passwordFile}`,
+          `acl_file ${a.aclFile}`,
+          `listener ${a.central.port} 127.0.0.1`,
+          'allow_anonymous false',
+          `password_file ${a.central.passwordFile}`,
+          `acl_file ${a.central.aclFile}`,
+        ];
+  writeFileSync(
+    conf,
+    [
+      ...listeners,
+      'persistence true',
+      `persistence_location ${dir}/`,
+      `max_queued_messages ${o.maxQueuedMessages ?? 0}`,
+      'log_dest none',
+      '',
+    ].join('\n'),
+  );
   let proc: ChildProcess | undefined;
   const up = async () => {
     proc = spawn(mosquittoBin(), ['-c', conf], { stdio: 'ignore' });
@@ -66,14 +87,24 @@ export async function startMosquitto(port: number, o: { auth?: MosquittoAuth; ma
     if (!p) return;
     proc = undefined;
     if (p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill(frozen ? 'SIGKILL' : 'SIGTERM'); });
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill(frozen ? 'SIGKILL' : 'SIGTERM');
+    });
   };
   const signal = (sig: NodeJS.Signals) => {
     if (sig === 'SIGSTOP') frozen = true;
     proc?.kill(sig);
   };
   await up();
-  return { url: `mqtt://127.0.0.1:${port}`, ...(a?.central ? { centralUrl: `mqtt://127.0.0.1:${a.central.port}` } : {}), signal, up, down, close: down };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    ...(a?.central ? { centralUrl: `mqtt://127.0.0.1:${a.central.port}` } : {}),
+    signal,
+    up,
+    down,
+    close: down,
+  };
 }
 
 export function canConnect(port: number): Promise<boolean> {
@@ -92,20 +123,31 @@ export async function startAedes(port: number): Promise<TestBroker & { broker: A
   const broker = await Aedes.createBroker();
   let server: Server | undefined;
   const sockets = new Set<Socket>();
-  const up = () => new Promise<void>((resolve) => {
-    server = createServer((s) => {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      broker.handle(s);
-    }).listen(port, '127.0.0.1', () => resolve());
-  });
-  const down = () => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    const closing = server;
-    server = undefined;
-    if (closing) closing.close(() => resolve());
-    else resolve();
-  });
+  const up = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((s) => {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        broker.handle(s);
+      }).listen(port, '127.0.0.1', () => resolve());
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      const closing = server;
+      server = undefined;
+      if (closing) closing.close(() => resolve());
+      else resolve();
+    });
   await up();
-  return { url: `mqtt://127.0.0.1:${port}`, broker, up, down, close: async () => { await down(); await new Promise<void>((r) => broker.close(() => r())); } };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    broker,
+    up,
+    down,
+    close: async () => {
+      await down();
+      await new Promise<void>((r) => broker.close(() => r()));
+    },
+  };
 }

@@ -25,7 +25,10 @@ export interface ExampleCentral {
 }
 
 /** `credentials` writes the broker's users file (credentials.yaml in the node's folder) before it starts. */
-export async function startExampleCentral(o: { clock: Clock; credentials: (file: string, model: InventoryModel) => Promise<void> | void }): Promise<ExampleCentral> {
+export async function startExampleCentral(o: {
+  clock: Clock;
+  credentials: (file: string, model: InventoryModel) => Promise<void> | void;
+}): Promise<ExampleCentral> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-example-central-'));
   mkdirSync(join(dir, 'data'));
   const inventoryFile = join(ROOT, 'config', 'inventory.example.yaml');
@@ -35,13 +38,16 @@ export async function startExampleCentral(o: { clock: Clock; credentials: (file:
   await store.close();
   await o.credentials(join(dir, 'credentials.yaml'), model);
   const [mqttPort, apiPort] = [await freePort(), await freePort()];
-  const config = resolvePaths(CentralConfig.parse({
-    inventory: inventoryFile,
-    broker: { embedded: { host: '127.0.0.1', port: mqttPort, credentials: 'credentials.yaml' } },
-    billing: { tariffs: join(ROOT, 'config', 'tariffs.example.yaml'), since: '2026-10', minMeasuredPct: 90 },
-    api: { host: '127.0.0.1', port: apiPort },
-    log: { level: 'warn' },
-  }), dir);
+  const config = resolvePaths(
+    CentralConfig.parse({
+      inventory: inventoryFile,
+      broker: { embedded: { host: '127.0.0.1', port: mqttPort, credentials: 'credentials.yaml' } },
+      billing: { tariffs: join(ROOT, 'config', 'tariffs.example.yaml'), since: '2026-10', minMeasuredPct: 90 },
+      api: { host: '127.0.0.1', port: apiPort },
+      log: { level: 'warn' },
+    }),
+    dir,
+  );
   const central = await startCentral({ config, clock: o.clock, log: quietLog });
   return { central, model, dir, mqttPort };
 }

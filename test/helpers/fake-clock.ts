@@ -22,10 +22,14 @@ export class FakeClock implements Clock {
       if (signal?.aborted) return wake();
       const sleeper = { until: this.t + Math.max(0, ms), wake };
       this.sleepers.push(sleeper);
-      signal?.addEventListener('abort', () => {
-        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        wake();
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          wake();
+        },
+        { once: true },
+      );
     });
   }
 

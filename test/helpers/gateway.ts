@@ -22,14 +22,30 @@ export function demoConfig(brokerUrl: string, simPort: number, extra: Record<str
     outbox: { commitIntervalMs: 100 },
     status: { enabled: false },
     buses: [{ id: 'tcp', type: 'tcp', host: '127.0.0.1', port: simPort }],
-    devices: [1, 2, 3].map((u) => ({ id: `m${u}`, bus: 'tcp', unit: u, profile: 'eastron-sdm630', energyIntervalMs: 100, fullIntervalMs: 300, timeoutMs: 300 })),
+    devices: [1, 2, 3].map((u) => ({
+      id: `m${u}`,
+      bus: 'tcp',
+      unit: u,
+      profile: 'eastron-sdm630',
+      energyIntervalMs: 100,
+      fullIntervalMs: 300,
+      timeoutMs: 300,
+    })),
     ...extra,
   });
 }
 
 export async function runGateway(config: GatewayConfig, produced: Reading[] = []): Promise<RunningGateway> {
   const profiles = await loadCatalogFor(config, '(test)');
-  return startGateway({ config, configFile: '(test)', profiles, clock: systemClock, log: quietLog, version: 'test', onReadings: (rs) => produced.push(...rs) });
+  return startGateway({
+    config,
+    configFile: '(test)',
+    profiles,
+    clock: systemClock,
+    log: quietLog,
+    version: 'test',
+    onReadings: (rs) => produced.push(...rs),
+  });
 }
 
 export interface Subscriber {
@@ -74,16 +90,34 @@ export function spawnGateway(config: string, args: string[] = []): GatewayProces
   const proc = spawn(process.execPath, [BIN, 'gateway', 'run', '-c', config, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  const logged = (msg: string) => err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const logged = (msg: string) =>
+    err
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === msg);
   return {
-    proc, exited, logged, stdout: () => out, stderr: () => err,
+    proc,
+    exited,
+    logged,
+    stdout: () => out,
+    stderr: () => err,
     stop: async (signal = 'SIGTERM', killAfterMs = 10_000) => {
       const t0 = performance.now();
       proc.kill(signal);
-      const ms = await Promise.race([exited.then(() => performance.now() - t0), new Promise<number>((r) => setTimeout(() => r(performance.now() - t0), killAfterMs))]);
+      const ms = await Promise.race([
+        exited.then(() => performance.now() - t0),
+        new Promise<number>((r) => setTimeout(() => r(performance.now() - t0), killAfterMs)),
+      ]);
       proc.kill('SIGKILL'); // a no-op when it has ended
       return { ...(await exited), ms: Math.round(ms) };
     },

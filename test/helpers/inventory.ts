@@ -13,11 +13,20 @@ export const BASE: Fixture = {
     { id: 's1', name: 'Amsterdam', timeZone: 'Europe/Amsterdam', currency: 'EUR', rooms: [{ id: 'r1' }, { id: 'r2' }] },
     { id: 's2', name: 'Singapore', timeZone: 'Asia/Singapore', currency: 'SGD', rooms: [{ id: 'sg1' }] },
   ],
-  gateways: [{ id: 'g1', site: 's1', room: 'r1' }, { id: 'g2', site: 's2', room: 'sg1' }],
-  cages: [{ id: 'c1', room: 'r1' }, { id: 'st1', kind: 'suite', room: 'r1' }],
+  gateways: [
+    { id: 'g1', site: 's1', room: 'r1' },
+    { id: 'g2', site: 's2', room: 'sg1' },
+  ],
+  cages: [
+    { id: 'c1', room: 'r1' },
+    { id: 'st1', kind: 'suite', room: 'r1' },
+  ],
   racks: [
-    { id: 'k1', room: 'r1', cage: 'c1' }, { id: 'k2', room: 'r1', cage: 'st1' }, { id: 'k3', room: 'r1', tags: ['hd'] },
-    { id: 'k4', room: 'r1' }, { id: 'x1', room: 'sg1' },
+    { id: 'k1', room: 'r1', cage: 'c1' },
+    { id: 'k2', room: 'r1', cage: 'st1' },
+    { id: 'k3', room: 'r1', tags: ['hd'] },
+    { id: 'k4', room: 'r1' },
+    { id: 'x1', room: 'sg1' },
   ],
   nodes: [
     { id: 'util-a', kind: 'utility-feed', site: 's1', feed: 'A' },
@@ -52,7 +61,11 @@ export const BASE: Fixture = {
     { id: 'pdu1b', node: 'pdu1b', gateway: 'g1', device: 'pdu-k1-b' },
     { id: 'xpdu', node: 'xpdu', gateway: 'g2', device: 'pdu-x1-a' },
   ],
-  customers: [{ id: 'acme', name: 'Acme' }, { id: 'nord', name: 'Nordwind' }, { id: 'lum', name: 'Lumen' }],
+  customers: [
+    { id: 'acme', name: 'Acme' },
+    { id: 'nord', name: 'Nordwind' },
+    { id: 'lum', name: 'Lumen' },
+  ],
   assignments: [],
 };
 
@@ -66,10 +79,12 @@ export function inventoryOf(patch: (base: Fixture) => void = () => {}): Inventor
 }
 
 export function modelOf(assignments: Fixture['assignments'] = [], patch: (base: Fixture) => void = () => {}): InventoryModel {
-  const built = buildModel(inventoryOf((b) => {
-    b.assignments = assignments;
-    patch(b);
-  }));
+  const built = buildModel(
+    inventoryOf((b) => {
+      b.assignments = assignments;
+      patch(b);
+    }),
+  );
   if (!built.ok) throw new Error(`fixture does not build:\n${built.problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('\n')}`);
   return built.model;
 }

@@ -23,7 +23,9 @@ export class MemorySink implements IngestSink {
 
   /** Store calls wait until release(); with `forever` they never finish (a crashed database). */
   hold(): void {
-    this.gate ??= new Promise<void>((r) => { this.openGate = r; });
+    this.gate ??= new Promise<void>((r) => {
+      this.openGate = r;
+    });
   }
 
   release(): void {
@@ -72,11 +74,17 @@ export class MemorySink implements IngestSink {
 
 function keysOf(b: IngestBatch): [string, unknown][] {
   switch (b.kind) {
-    case 'readings': return b.message.readings.map((r) => [`r|${b.gateway}|${r.device}|${r.channel}|${r.ts}`, r]);
-    case 'events': return b.message.events.map((e, i) => [`e|${b.gateway}|${b.message.seq}|${i}`, e]);
-    case 'alerts': return b.message.alerts.map((a) => [`a|${b.gateway}|${a.id}|${a.state}|${a.ts}`, a]);
-    case 'status': return [[`s|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
-    case 'meta': return [[`m|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
-    case 'active': return [[`x|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
+    case 'readings':
+      return b.message.readings.map((r) => [`r|${b.gateway}|${r.device}|${r.channel}|${r.ts}`, r]);
+    case 'events':
+      return b.message.events.map((e, i) => [`e|${b.gateway}|${b.message.seq}|${i}`, e]);
+    case 'alerts':
+      return b.message.alerts.map((a) => [`a|${b.gateway}|${a.id}|${a.state}|${a.ts}`, a]);
+    case 'status':
+      return [[`s|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
+    case 'meta':
+      return [[`m|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
+    case 'active':
+      return [[`x|${b.gateway}|${b.message.boot}|${b.message.ts}`, b.message]];
   }
 }

@@ -22,7 +22,10 @@ function lastAtOrBefore(rows: readonly { ts: number }[], t: number): number {
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (rows[mid]!.ts <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    if (rows[mid]!.ts <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return found;
 }
@@ -45,7 +48,9 @@ export function memorySeries(data: MemorySeriesData): MemorySeries {
   };
   return {
     seriesId: data.seriesId,
-    get lookups() { return lookups; },
+    get lookups() {
+      return lookups;
+    },
     counterAtOrBefore: (t) => before(counters, t),
     counterAtOrAfter: (t) => after(counters, t),
     ...(data.power ? { powerAtOrBefore: (t: number) => before(power, t), powerAtOrAfter: (t: number) => after(power, t) } : {}),

@@ -28,12 +28,27 @@ export function makeBus(raw: Record<string, unknown>): ModbusBus {
   return new ModbusBus({ options: kind.options(bus), link: kind.link(bus), clock: systemClock, log: quietLog });
 }
 
-export async function makeDevice(bus: ModbusBus, profileId: string, unit: number, opts: Partial<{ timeoutMs: number; retries: number; backoffBaseMs: number }> = {}): Promise<ModbusDevice> {
+export async function makeDevice(
+  bus: ModbusBus,
+  profileId: string,
+  unit: number,
+  opts: Partial<{ timeoutMs: number; retries: number; backoffBaseMs: number }> = {},
+): Promise<ModbusDevice> {
   const profile = (await builtinProfiles()).get(profileId);
   if (!profile) throw new Error(`no profile ${profileId}`);
   return new ModbusDevice({
-    options: { id: `${profileId}-${unit}`, unit, timeoutMs: opts.timeoutMs ?? 300, retries: opts.retries ?? 1, backoffBaseMs: opts.backoffBaseMs ?? 0, backoffMaxMs: 60_000 },
-    profile, bus, clock: systemClock, log: quietLog,
+    options: {
+      id: `${profileId}-${unit}`,
+      unit,
+      timeoutMs: opts.timeoutMs ?? 300,
+      retries: opts.retries ?? 1,
+      backoffBaseMs: opts.backoffBaseMs ?? 0,
+      backoffMaxMs: 60_000,
+    },
+    profile,
+    bus,
+    clock: systemClock,
+    log: quietLog,
   });
 }
 
@@ -42,7 +57,11 @@ export async function makeDevice(bus: ModbusBus, profileId: string, unit: number
  * so integer scaling and float32 rounding are expected, and anything else (a wrong register, a slicing error,
  * a word-order slip) shows as a mismatch.
  */
-export function compareWithTruth(readings: readonly Reading[], profile: ResolvedProfile, truth: Truth): { checked: number; mismatches: string[] } {
+export function compareWithTruth(
+  readings: readonly Reading[],
+  profile: ResolvedProfile,
+  truth: Truth,
+): { checked: number; mismatches: string[] } {
   const mismatches: string[] = [];
   let checked = 0;
   for (const f of profile.fields) {

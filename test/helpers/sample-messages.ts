@@ -16,10 +16,19 @@ export function readingsMessage(s: ReadingsSpec): ReadingsMessage {
   const ts0 = s.ts0 ?? 1_780_000_000_000 + s.seq * 1000;
   const values = Object.fromEntries(MEASUREMENTS.map((m, i) => [m, 1000 + i + s.seq / 1000]));
   return {
-    v: SCHEMA_VERSION, gateway: s.gateway, boot: s.boot ?? 'boot-1', seq: s.seq, seqEnd: s.seq + s.readings - 1,
-    sentAt: ts0 + s.readings, historical: false,
+    v: SCHEMA_VERSION,
+    gateway: s.gateway,
+    boot: s.boot ?? 'boot-1',
+    seq: s.seq,
+    seqEnd: s.seq + s.readings - 1,
+    sentAt: ts0 + s.readings,
+    historical: false,
     readings: Array.from({ length: s.readings }, (_, i) => ({
-      device: `pdu-${i % 20}`, channel: i % 2 === 0 ? 'total' : `outlet:${(i % 24) + 1}`, ts: ts0 + i, values, quality: 'good' as const,
+      device: `pdu-${i % 20}`,
+      channel: i % 2 === 0 ? 'total' : `outlet:${(i % 24) + 1}`,
+      ts: ts0 + i,
+      values,
+      quality: 'good' as const,
     })),
   };
 }

@@ -14,14 +14,28 @@ export function builtinCatalogs(): Promise<Catalogs> {
 }
 
 export async function makeAgent(
-  id: string, profileId: string, target: Partial<SnmpTarget> & { port: number },
+  id: string,
+  profileId: string,
+  target: Partial<SnmpTarget> & { port: number },
   opts: Partial<{ budgetMs: number; limiter: Limiter; backoffBaseMs: number }> = {},
 ): Promise<SnmpAgent> {
   const profile = (await builtinCatalogs()).snmp.get(profileId);
   if (!profile) throw new Error(`no SNMP profile ${profileId}`);
-  const client = new SnmpClient({ host: '127.0.0.1', version: '2c', community: 'public', timeoutMs: 500, retries: 1, maxRepetitions: 25, ...target });
+  const client = new SnmpClient({
+    host: '127.0.0.1',
+    version: '2c',
+    community: 'public',
+    timeoutMs: 500,
+    retries: 1,
+    maxRepetitions: 25,
+    ...target,
+  });
   return new SnmpAgent({
     options: { id, budgetMs: opts.budgetMs ?? 5000, backoffBaseMs: opts.backoffBaseMs ?? 0, backoffMaxMs: 60_000 },
-    profile, client, limiter: opts.limiter ?? new Limiter(16), clock: systemClock, log: quietLog,
+    profile,
+    client,
+    limiter: opts.limiter ?? new Limiter(16),
+    clock: systemClock,
+    log: quietLog,
   });
 }

@@ -23,7 +23,13 @@ export async function startSnmpsim(extraArgs: string[] = []): Promise<Snmpsim> {
   chmodSync(join(dir, 'cache'), 0o777);
   const port = await freeUdpPort();
   // snmpsimd refuses to run as root; it drops to nobody, who must be able to read the data and cache.
-  const args = [`--data-dir=${data}`, `--cache-dir=${join(dir, 'cache')}`, `--agent-udpv4-endpoint=127.0.0.1:${port}`, '--logging-method=stderr', ...extraArgs];
+  const args = [
+    `--data-dir=${data}`,
+    `--cache-dir=${join(dir, 'cache')}`,
+    `--agent-udpv4-endpoint=127.0.0.1:${port}`,
+    '--logging-method=stderr',
+    ...extraArgs,
+  ];
   if (process.getuid?.() === 0) args.push('--process-user=nobody', '--process-group=nogroup');
   const proc = spawn('snmpsimd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';

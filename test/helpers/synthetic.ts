@@ -53,10 +53,14 @@ function powerAt(power: SyntheticSpec['power'], tMs: number): number {
 
 export function synthesize(spec: SyntheticSpec): SyntheticSeries {
   const restarts = [...(spec.restarts ?? [])].sort((a, b) => a.atMs - b.atMs);
-  const down = (t: number): boolean => (spec.outages ?? []).some((o) => t >= o.fromMs && t < o.toMs) || restarts.some((r) => t > r.atMs && t < r.atMs + r.gapMs);
+  const down = (t: number): boolean =>
+    (spec.outages ?? []).some((o) => t >= o.fromMs && t < o.toMs) || restarts.some((r) => t > r.atMs && t < r.atMs + r.gapMs);
   const instants = new Set<number>();
   for (let t = spec.fromMs; t <= spec.toMs; t += spec.stepMs) instants.add(t);
-  for (const r of restarts) { instants.add(r.atMs); instants.add(r.atMs + r.gapMs); }
+  for (const r of restarts) {
+    instants.add(r.atMs);
+    instants.add(r.atMs + r.gapMs);
+  }
   const times = [...instants].filter((t) => !down(t) && t >= spec.fromMs && t <= spec.toMs).sort((a, b) => a - b);
 
   const out: SyntheticSeries = { counters: [], power: [], events: [] };
@@ -74,7 +78,9 @@ export function synthesize(spec: SyntheticSpec): SyntheticSeries {
       const oldSerial = serial;
       if (restart.serial !== undefined) serial = restart.serial;
       out.events.push({
-        reason: restart.reason, betweenKwh, estimated: true,
+        reason: restart.reason,
+        betweenKwh,
+        estimated: true,
         old: { ts: prev!.ts, value: prev!.value, ...(oldSerial !== undefined ? { serial: oldSerial } : {}) },
         new: { ts, value: restart.startKwh, ...(serial !== undefined ? { serial } : {}) },
       });
@@ -83,7 +89,13 @@ export function synthesize(spec: SyntheticSpec): SyntheticSeries {
     const raw = epochBaseKwh + energyUntil(spec.power, ts);
     const value = spec.wrapKwh === undefined ? raw : raw % spec.wrapKwh;
     if (prev && spec.wrapKwh !== undefined && Math.floor(raw / spec.wrapKwh) > Math.floor(prev.raw / spec.wrapKwh)) {
-      out.events.push({ reason: 'rollover', betweenKwh: raw - prev.raw, estimated: false, old: { ts: prev.ts, value: prev.value }, new: { ts, value } });
+      out.events.push({
+        reason: 'rollover',
+        betweenKwh: raw - prev.raw,
+        estimated: false,
+        old: { ts: prev.ts, value: prev.value },
+        new: { ts, value },
+      });
     }
     out.counters.push({ ts, valueKwh: value, ...(serial !== undefined ? { serial } : {}) });
     out.power.push({ ts, powerW: powerAt(spec.power, ts) });

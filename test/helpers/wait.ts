@@ -14,8 +14,14 @@ export interface WaitOptions {
 }
 
 export class WaitTimeoutError extends Error {
-  constructor(readonly what: string, readonly timeoutMs: number, cause?: unknown) {
-    super(`timed out after ${timeoutMs} ms waiting for ${what}${cause === undefined ? '' : ` (last check threw: ${cause instanceof Error ? cause.message : String(cause)})`}`);
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    cause?: unknown,
+  ) {
+    super(
+      `timed out after ${timeoutMs} ms waiting for ${what}${cause === undefined ? '' : ` (last check threw: ${cause instanceof Error ? cause.message : String(cause)})`}`,
+    );
     this.name = 'WaitTimeoutError';
   }
 }

@@ -28,7 +28,10 @@ t.test('finding: with aedes.subscribe, holding the deliver callback does not hol
   const aedes = await Aedes.createBroker();
   const port = await freePort();
   const sockets = new Set<Socket>();
-  const server = createServer((s) => { sockets.add(s); aedes.handle(s); }).listen(port, '127.0.0.1');
+  const server = createServer((s) => {
+    sockets.add(s);
+    aedes.handle(s);
+  }).listen(port, '127.0.0.1');
   t.teardown(async () => {
     for (const s of sockets) s.destroy();
     await new Promise<void>((r) => server.close(() => r()));
@@ -36,7 +39,16 @@ t.test('finding: with aedes.subscribe, holding the deliver callback does not hol
   });
   let release: () => void = () => undefined;
   let delivered = false;
-  await new Promise<void>((r) => aedes.subscribe('joulebook/#', (_p, cb) => { delivered = true; release = cb; }, r));
+  await new Promise<void>((r) =>
+    aedes.subscribe(
+      'joulebook/#',
+      (_p, cb) => {
+        delivered = true;
+        release = cb;
+      },
+      r,
+    ),
+  );
   const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'f1', reconnectPeriod: 0 });
   await c.publishAsync(T, 'x', { qos: 1 });
   t.ok(delivered, 'delivered to the in-process subscriber');
@@ -55,7 +67,9 @@ t.test('ack after store: the publish resolves only after the slow sink stored it
 
   sink.hold();
   let acked = false;
-  const pub = c.publishAsync(T, readingsPayload({ gateway: 'gw-a1', seq: 1, readings: 200 }), { qos: 1 }).then(() => { acked = true; });
+  const pub = c.publishAsync(T, readingsPayload({ gateway: 'gw-a1', seq: 1, readings: 200 }), { qos: 1 }).then(() => {
+    acked = true;
+  });
   await waitFor(() => sink.calls.length >= 1, { timeoutMs: 10_000, what: 'the message at the sink' });
   await sleep(300); // negative assert: a PUBACK sent too early would have arrived by now
   t.same(sink.calls, [1], 'the message reached the sink');
@@ -74,7 +88,12 @@ t.test('ack after store: the publish resolves only after the slow sink stored it
 
 t.test('a failing sink: no PUBACK until it recovers, then stored once', async (t) => {
   const sink = new MemorySink();
-  const pipeline = new IngestPipeline({ sink, clock: systemClock, log: quietLog, options: { maxDelayMs: 2, retryMinMs: 50, retryMaxMs: 100 } });
+  const pipeline = new IngestPipeline({
+    sink,
+    clock: systemClock,
+    log: quietLog,
+    options: { maxDelayMs: 2, retryMinMs: 50, retryMaxMs: 100 },
+  });
   const b = await startEmbedded({ gate: new EmbeddedIngest({ pipeline }) });
   t.teardown(() => b.broker.stop(1000));
   const c = await mqtt.connectAsync(b.url, gw('joulebook-gw-a1'));
@@ -90,7 +109,12 @@ t.test('an invalid message is acknowledged (no resend loop), counted, and not fo
   const { gate, pipeline } = ingest(sink);
   const b = await startEmbedded({ gate });
   t.teardown(() => b.broker.stop(1000));
-  const noc = await mqtt.connectAsync(b.url, { clientId: 'noc', username: USERS.noc.username, password: USERS.noc.password, reconnectPeriod: 0 });
+  const noc = await mqtt.connectAsync(b.url, {
+    clientId: 'noc',
+    username: USERS.noc.username,
+    password: USERS.noc.password,
+    reconnectPeriod: 0,
+  });
   t.teardown(() => noc.endAsync(true));
   await noc.subscribeAsync('joulebook/v1/#', { qos: 1 });
   const got: string[] = [];
@@ -105,7 +129,12 @@ t.test('an invalid message is acknowledged (no resend loop), counted, and not fo
   t.equal(got.length, 1, 'only the valid message was forwarded');
   t.match(pipeline.counters.snapshot().rejected, { schema: 1, gateway_mismatch: 1 });
   t.equal(c.connected, true, 'the gateway stays connected');
-  const late = await mqtt.connectAsync(b.url, { clientId: 'noc2', username: USERS.noc.username, password: USERS.noc.password, reconnectPeriod: 0 });
+  const late = await mqtt.connectAsync(b.url, {
+    clientId: 'noc2',
+    username: USERS.noc.username,
+    password: USERS.noc.password,
+    reconnectPeriod: 0,
+  });
   const retained: string[] = [];
   late.on('message', (topic) => retained.push(topic));
   await late.subscribeAsync(T, { qos: 1 });
@@ -117,18 +146,33 @@ t.test('an invalid message is acknowledged (no resend loop), counted, and not fo
 t.test('sessions and queued QoS 1 messages survive a broker restart (level persistence)', async (t) => {
   const usersFile = await writeUsers();
   const first = await startEmbedded({ usersFile });
-  const noc = await mqtt.connectAsync(first.url, { clientId: 'noc-durable', username: USERS.noc.username, password: USERS.noc.password, clean: false, reconnectPeriod: 0 });
+  const noc = await mqtt.connectAsync(first.url, {
+    clientId: 'noc-durable',
+    username: USERS.noc.username,
+    password: USERS.noc.password,
+    clean: false,
+    reconnectPeriod: 0,
+  });
   await noc.subscribeAsync('joulebook/v1/+/+/status', { qos: 1 });
   await noc.endAsync();
   const c = await mqtt.connectAsync(first.url, gw('gw-a1-x'));
-  for (let i = 1; i <= 3; i++) await c.publishAsync('joulebook/v1/fra1/gw-a1/status', JSON.stringify({ v: 1, gateway: 'gw-a1', boot: 'b', state: 'online', ts: i }), { qos: 1 });
+  for (let i = 1; i <= 3; i++)
+    await c.publishAsync('joulebook/v1/fra1/gw-a1/status', JSON.stringify({ v: 1, gateway: 'gw-a1', boot: 'b', state: 'online', ts: i }), {
+      qos: 1,
+    });
   await c.endAsync();
   await first.broker.stop(1000);
 
   const second = await startEmbedded({ usersFile, dataDir: first.dataDir, port: first.port });
   t.teardown(() => second.broker.stop(1000));
   const got: number[] = [];
-  const back = mqtt.connect(second.url, { clientId: 'noc-durable', username: USERS.noc.username, password: USERS.noc.password, clean: false, reconnectPeriod: 0 });
+  const back = mqtt.connect(second.url, {
+    clientId: 'noc-durable',
+    username: USERS.noc.username,
+    password: USERS.noc.password,
+    clean: false,
+    reconnectPeriod: 0,
+  });
   back.on('message', (_t, p) => got.push((JSON.parse(p.toString()) as { ts: number }).ts));
   const connack = await new Promise<{ sessionPresent: boolean }>((r) => back.once('connect', r));
   t.equal(connack.sessionPresent, true, 'the session was kept');
@@ -144,7 +188,9 @@ t.test('stop lets an admitted publish be stored and acknowledged before closing'
   const b = await startEmbedded({ gate });
   const c = await mqtt.connectAsync(b.url, gw('joulebook-gw-a1'));
   let acked = false;
-  const pub = c.publishAsync(T, readingsPayload({ gateway: 'gw-a1', seq: 1, readings: 5 }), { qos: 1 }).then(() => { acked = true; });
+  const pub = c.publishAsync(T, readingsPayload({ gateway: 'gw-a1', seq: 1, readings: 5 }), { qos: 1 }).then(() => {
+    acked = true;
+  });
   await waitFor(() => sink.calls.length >= 1, { timeoutMs: 10_000, what: 'the publish admitted and at the sink' });
   await b.broker.stop(2000);
   await waitFor(() => acked, { timeoutMs: 10_000, what: 'the PUBACK of the admitted publish' });

@@ -18,7 +18,11 @@ const topic = (gw: string) => `joulebook/v1/fra1/${gw}/readings`;
 
 function consumer(url: string, clientId: string, sink: MemorySink, shareGroup?: string) {
   const pipeline = new IngestPipeline({ sink, clock: systemClock, log: quietLog, options: { maxDelayMs: 5 } });
-  const c = new MqttIngestConsumer({ options: { url, clientId, reconnectMinMs: 200, ...(shareGroup ? { shareGroup } : {}) }, pipeline, log: quietLog });
+  const c = new MqttIngestConsumer({
+    options: { url, clientId, reconnectMinMs: 200, ...(shareGroup ? { shareGroup } : {}) },
+    pipeline,
+    log: quietLog,
+  });
   return { c, pipeline };
 }
 
@@ -37,8 +41,12 @@ t.test('two instances in one $share group split the messages; each stored exactl
   await b.c.start();
   const pub = await mqtt.connectAsync(broker.url, { clientId: 'gw-pub', reconnectPeriod: 0 });
   const N = 400;
-  for (let i = 0; i < N; i++) await pub.publishAsync(topic(`gw-${i % 4}`), readingsPayload({ gateway: `gw-${i % 4}`, seq: i + 1, readings: 20 }), { qos: 1 });
-  await waitFor(() => sinkA.stored.length + sinkB.stored.length >= N, { timeoutMs: 20_000, what: () => `${N} messages stored (A ${sinkA.stored.length}, B ${sinkB.stored.length})` });
+  for (let i = 0; i < N; i++)
+    await pub.publishAsync(topic(`gw-${i % 4}`), readingsPayload({ gateway: `gw-${i % 4}`, seq: i + 1, readings: 20 }), { qos: 1 });
+  await waitFor(() => sinkA.stored.length + sinkB.stored.length >= N, {
+    timeoutMs: 20_000,
+    what: () => `${N} messages stored (A ${sinkA.stored.length}, B ${sinkB.stored.length})`,
+  });
   await pub.endAsync();
   const all = [...seqs(sinkA), ...seqs(sinkB)];
   t.equal(all.length, N, `${N} messages stored in all (A ${sinkA.stored.length}, B ${sinkB.stored.length})`);
@@ -60,8 +68,12 @@ t.test('killed before its store resolved: the unacknowledged messages come again
   const first = consumer(broker.url, 'central-a', hung, 'central');
   await first.c.start();
   const pub = await mqtt.connectAsync(broker.url, { clientId: 'gw-pub', reconnectPeriod: 0 });
-  for (let i = 1; i <= 5; i++) await pub.publishAsync(topic('gw-a1'), readingsPayload({ gateway: 'gw-a1', seq: i, readings: 3 }), { qos: 1 });
-  await waitFor(() => first.c.counters.messages >= 5, { timeoutMs: 10_000, what: () => `5 messages at the instance (${first.c.counters.messages})` });
+  for (let i = 1; i <= 5; i++)
+    await pub.publishAsync(topic('gw-a1'), readingsPayload({ gateway: 'gw-a1', seq: i, readings: 3 }), { qos: 1 });
+  await waitFor(() => first.c.counters.messages >= 5, {
+    timeoutMs: 10_000,
+    what: () => `5 messages at the instance (${first.c.counters.messages})`,
+  });
   t.equal(first.c.counters.messages, 5, 'all five reached the instance');
   await waitFor(() => hung.calls.length >= 1, { timeoutMs: 10_000, what: 'a store call to the hung sink' });
   t.ok(hung.calls.length >= 1, 'and its sink, which never finishes');

@@ -6,7 +6,10 @@ import { MemorySink } from '../helpers/memory-sink.js';
 
 t.test('measureEmbeddedThroughput stores every message and compares with the bare broker', async (t) => {
   const sink = new MemorySink();
-  const r = await measureEmbeddedThroughput({ sink, log: quietLog, port: await freePort() }, { messages: 60, readingsPerMessage: 50, publishers: 3, inFlight: 4 });
+  const r = await measureEmbeddedThroughput(
+    { sink, log: quietLog, port: await freePort() },
+    { messages: 60, readingsPerMessage: 50, publishers: 3, inFlight: 4 },
+  );
   t.equal(r.ingest.messages, 60);
   t.equal(r.broker.messages, 60);
   t.equal(sink.readings, 60 * 50, 'every reading stored once');

@@ -38,7 +38,10 @@ t.test('every profile reads back its simulator exactly', async (t) => {
 t.test('scan identifies every profile among all of them on one bus', async (t) => {
   const profiles = [...(await builtinProfiles()).values()];
   const port = await freePort();
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port }, meters: profiles.map((p, i) => ({ unit: i + 1, profile: p })) });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port },
+    meters: profiles.map((p, i) => ({ unit: i + 1, profile: p })),
+  });
   t.teardown(() => sim.close());
   const bus = makeBus({ type: 'tcp', host: '127.0.0.1', port });
   t.teardown(() => bus.close());

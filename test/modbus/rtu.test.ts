@@ -24,14 +24,20 @@ t.test('RTU over a pty pair, several framings and meters on one line', async (t)
       const abb = profiles.get('abb-b23')!;
       const sim = await startModbusSim({
         wire: { kind: 'serial', path: pty.a, line, lineTiming: line.baudRate === 1200 },
-        meters: [{ unit: 1, profile: sdm }, { unit: 2, profile: abb }],
+        meters: [
+          { unit: 1, profile: sdm },
+          { unit: 2, profile: abb },
+        ],
         now: () => FROZEN_MS,
       });
       t.teardown(() => sim.close());
       const bus = makeBus({ type: 'rtu', path: pty.b, ...line });
       t.teardown(() => bus.close());
       // At 1200 baud the SDM630's 80-register read takes ~1.6 s on the wire; the timeout is on top of that.
-      for (const [unit, p] of [[1, sdm], [2, abb]] as const) {
+      for (const [unit, p] of [
+        [1, sdm],
+        [2, abb],
+      ] as const) {
         const device = await makeDevice(bus, p.id, unit, { timeoutMs: 300 });
         const kind = line.baudRate === 1200 ? 'energy' : 'full';
         const poll = await device.poll(kind);
@@ -49,7 +55,11 @@ t.test('RTU over TCP (serial device server)', async (t) => {
   const port = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
   const line = { baudRate: 19200, parity: 'even', stopBits: 1 } as const;
-  const sim = await startModbusSim({ wire: { kind: 'rtu-over-tcp', host: '127.0.0.1', port, line, lineTiming: true }, meters: [{ unit: 7, profile: sdm }], now: () => FROZEN_MS });
+  const sim = await startModbusSim({
+    wire: { kind: 'rtu-over-tcp', host: '127.0.0.1', port, line, lineTiming: true },
+    meters: [{ unit: 7, profile: sdm }],
+    now: () => FROZEN_MS,
+  });
   t.teardown(() => sim.close());
   const bus = makeBus({ type: 'rtu-over-tcp', host: '127.0.0.1', port, line });
   t.teardown(() => bus.close());

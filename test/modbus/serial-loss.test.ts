@@ -29,7 +29,11 @@ t.test('serial port lost and back', async (t) => {
   const line = { baudRate: 115200, parity: 'none', stopBits: 1 } as const;
   let sim = await startModbusSim({ wire: { kind: 'serial', path: a, line }, meters: [{ unit: 1, profile: sdm }] });
   const bus = makeBus({ type: 'rtu', path: b, ...line, connectTimeoutMs: 500 });
-  t.teardown(async () => { await bus.close(); await sim.close(); pair.kill(); });
+  t.teardown(async () => {
+    await bus.close();
+    await sim.close();
+    pair.kill();
+  });
   const device = await makeDevice(bus, sdm.id, 1, { timeoutMs: 200, retries: 0 });
   t.equal((await device.poll('energy')).fault, undefined, 'reads while plugged in');
 
@@ -45,11 +49,14 @@ t.test('serial port lost and back', async (t) => {
   await appear([a, b]);
   sim = await startModbusSim({ wire: { kind: 'serial', path: a, line }, meters: [{ unit: 1, profile: sdm }] });
   let back = false;
-  await waitFor(async () => {
-    const p = await device.poll('energy');
-    back = !p.fault && !p.skipped && p.readings.length > 0;
-    return back;
-  }, { timeoutMs: 15_000, what: 'a good poll after the port came back', intervalMs: 100 });
+  await waitFor(
+    async () => {
+      const p = await device.poll('energy');
+      back = !p.fault && !p.skipped && p.readings.length > 0;
+      return back;
+    },
+    { timeoutMs: 15_000, what: 'a good poll after the port came back', intervalMs: 100 },
+  );
   t.ok(back, 'reads again after the port came back');
   t.ok(bus.counters.get('link_errors') >= 1, `${bus.counters.get('link_errors')} link errors counted`);
   t.ok(bus.counters.get('reconnects') >= 1, 'port reopened');

@@ -11,7 +11,14 @@ const FROZEN_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
 t.test('a late answer after a timeout is dropped, not taken for the next request', async (t) => {
   const port = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port }, meters: [{ unit: 1, profile: sdm }, { unit: 2, profile: sdm, seed: 99 }], now: () => FROZEN_MS });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port },
+    meters: [
+      { unit: 1, profile: sdm },
+      { unit: 2, profile: sdm, seed: 99 },
+    ],
+    now: () => FROZEN_MS,
+  });
   t.teardown(() => sim.close());
   const bus = makeBus({ type: 'tcp', host: '127.0.0.1', port });
   t.teardown(() => bus.close());
@@ -31,7 +38,11 @@ t.test('a late answer after a timeout is dropped, not taken for the next request
 t.test('transaction ids out of step: detected, connection reopened, reads recover', async (t) => {
   const port = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port }, meters: [{ unit: 1, profile: sdm }], now: () => FROZEN_MS });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port },
+    meters: [{ unit: 1, profile: sdm }],
+    now: () => FROZEN_MS,
+  });
   t.teardown(() => sim.close());
   const bus = makeBus({ type: 'tcp', host: '127.0.0.1', port, maxStaleFrames: 2 });
   t.teardown(() => bus.close());
@@ -65,11 +76,14 @@ t.test('a server that goes away and comes back', async (t) => {
   sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port }, meters: [{ unit: 1, profile: sdm }] });
   t.teardown(() => sim.close());
   let recovered = false;
-  await waitFor(async () => {
-    const p = await device.poll('energy');
-    recovered = !p.fault && !p.skipped && p.readings.length > 0;
-    return recovered;
-  }, { timeoutMs: 15_000, what: 'a good poll once the server is back', intervalMs: 100 });
+  await waitFor(
+    async () => {
+      const p = await device.poll('energy');
+      recovered = !p.fault && !p.skipped && p.readings.length > 0;
+      return recovered;
+    },
+    { timeoutMs: 15_000, what: 'a good poll once the server is back', intervalMs: 100 },
+  );
   t.ok(recovered, 'reads again once the server is back');
   t.ok(bus.counters.get('reconnects') >= 1);
 });
@@ -77,7 +91,12 @@ t.test('a server that goes away and comes back', async (t) => {
 t.test('a merged read refused as illegal address is split, and the split is remembered', async (t) => {
   const port = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port }, meters: [{ unit: 1, profile: sdm }], strictAddresses: true, now: () => FROZEN_MS });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port },
+    meters: [{ unit: 1, profile: sdm }],
+    strictAddresses: true,
+    now: () => FROZEN_MS,
+  });
   t.teardown(() => sim.close());
   const bus = makeBus({ type: 'tcp', host: '127.0.0.1', port });
   t.teardown(() => bus.close());

@@ -7,7 +7,16 @@ import { scanBus } from '../../gateway/drivers/modbus/scan.js';
 import { startModbusSim } from '../../sim/modbus/start.js';
 import { freePort, hasSocat, needPeer, quietLog } from '../helpers/env.js';
 import { abbB23OnPty, builtinProfiles, makeBus, makeDevice } from '../helpers/modbus.js';
-import { B23_SERIAL, B23_VALUES, CLIENT_TIMEOUT_MS, ModbusRTU, exceptionOf, serveB23, shutClient, type ModbusClient } from './modbus-serial-peer.js';
+import {
+  B23_SERIAL,
+  B23_VALUES,
+  CLIENT_TIMEOUT_MS,
+  ModbusRTU,
+  exceptionOf,
+  serveB23,
+  shutClient,
+  type ModbusClient,
+} from './modbus-serial-peer.js';
 
 const FROZEN_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
 
@@ -22,7 +31,11 @@ function newClient(t: Test, unit: number): ModbusClient {
 t.test('modbus-serial reads our SDM630 simulator over TCP at the datasheet addresses', async (t) => {
   const port = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port }, meters: [{ unit: 1, profile: sdm }], now: () => FROZEN_MS });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port },
+    meters: [{ unit: 1, profile: sdm }],
+    now: () => FROZEN_MS,
+  });
   t.teardown(() => sim.close());
   const truth = sim.bank.meters.get(1)!.truth(FROZEN_MS);
   const client = newClient(t, 1);
@@ -32,14 +45,23 @@ t.test('modbus-serial reads our SDM630 simulator over TCP at the datasheet addre
   // simulator stores float32(truth), so the float read back equals Math.fround(truth) exactly.
   const f32 = (b: Buffer, i: number) => b.readFloatBE(i * 4);
   const volts = (await client.readInputRegisters(0x0000, 6)).buffer;
-  for (let i = 0; i < 3; i++) t.equal(f32(volts, i), Math.fround(truth[`l${i + 1}`]!.voltage_v!), `L${i + 1} voltage at 0x${(i * 2).toString(16).padStart(4, '0')}`);
+  for (let i = 0; i < 3; i++)
+    t.equal(f32(volts, i), Math.fround(truth[`l${i + 1}`]!.voltage_v!), `L${i + 1} voltage at 0x${(i * 2).toString(16).padStart(4, '0')}`);
   const freqEnergy = (await client.readInputRegisters(0x0046, 4)).buffer;
   t.equal(f32(freqEnergy, 0), Math.fround(truth.total!.frequency_hz!), 'frequency at 0x0046');
   t.equal(f32(freqEnergy, 1), Math.fround(truth.total!.energy_import_kwh!), 'import energy at 0x0048');
   t.equal(f32((await client.readInputRegisters(0x0034, 2)).buffer, 0), Math.fround(truth.total!.power_w!), 'total power at 0x0034');
-  t.equal(String((await client.readHoldingRegisters(0xfc00, 2)).buffer.readUInt32BE(0)), sim.bank.meters.get(1)!.serial, 'serial number at holding 0xFC00');
+  t.equal(
+    String((await client.readHoldingRegisters(0xfc00, 2)).buffer.readUInt32BE(0)),
+    sim.bank.meters.get(1)!.serial,
+    'serial number at holding 0xFC00',
+  );
 
-  t.equal(await exceptionOf(client.readInputRegisters(1000, 1)), 2, 'an unmapped input register answers exception 2 (illegal data address)');
+  t.equal(
+    await exceptionOf(client.readInputRegisters(1000, 1)),
+    2,
+    'an unmapped input register answers exception 2 (illegal data address)',
+  );
   t.equal(await exceptionOf(client.readHoldingRegisters(0x0000, 2)), 2, 'the SDM630 has no holding register 0x0000: exception 2');
   t.ok(f32((await client.readInputRegisters(0x0046, 2)).buffer, 0) > 45, 'the connection still answers after the exceptions');
 });
@@ -59,14 +81,30 @@ t.test('modbus-serial reads our ABB B23 simulator over RTU on a pty pair, even p
       await client[transport](pty.b, serialLine);
       // ABB B23: import energy at 0x5000 as u64 in 0.01 kWh, export at 0x5004 (vic abb.py).
       const energy = (await client.readHoldingRegisters(0x5000, 8)).buffer;
-      t.equal(energy.readBigUInt64BE(0), BigInt(Math.round(truth.total!.energy_import_kwh! * 100)), 'u64 import energy at 0x5000 in 0.01 kWh');
+      t.equal(
+        energy.readBigUInt64BE(0),
+        BigInt(Math.round(truth.total!.energy_import_kwh! * 100)),
+        'u64 import energy at 0x5000 in 0.01 kWh',
+      );
       t.equal(energy.readBigUInt64BE(8), BigInt(Math.round(truth.total!.energy_export_kwh! * 100)), 'u64 export energy at 0x5004');
       // Instantaneous values (mbmd abb.go): L1 voltage u32 in 0.1 V at 0x5B00, total power i32 in 0.01 W at 0x5B14.
-      t.equal((await client.readHoldingRegisters(0x5b00, 2)).buffer.readUInt32BE(0), Math.round(truth.l1!.voltage_v! * 10), 'L1 voltage at 0x5B00 in 0.1 V');
-      t.equal((await client.readHoldingRegisters(0x5b14, 2)).buffer.readInt32BE(0), Math.round(truth.total!.power_w! * 100), 'total power at 0x5B14 in 0.01 W');
+      t.equal(
+        (await client.readHoldingRegisters(0x5b00, 2)).buffer.readUInt32BE(0),
+        Math.round(truth.l1!.voltage_v! * 10),
+        'L1 voltage at 0x5B00 in 0.1 V',
+      );
+      t.equal(
+        (await client.readHoldingRegisters(0x5b14, 2)).buffer.readInt32BE(0),
+        Math.round(truth.total!.power_w! * 100),
+        'total power at 0x5B14 in 0.01 W',
+      );
       t.equal(String((await client.readHoldingRegisters(0x8900, 2)).buffer.readUInt32BE(0)), meter.serial, 'serial u32 at 0x8900');
       // The meter pads its model text "B23 " with a space, the simulator with a NUL; both read as B23.
-      t.equal((await client.readHoldingRegisters(0x8960, 2)).buffer.toString('latin1').replace(/[\0 ]+$/, ''), 'B23', 'model text at 0x8960');
+      t.equal(
+        (await client.readHoldingRegisters(0x8960, 2)).buffer.toString('latin1').replace(/[\0 ]+$/, ''),
+        'B23',
+        'model text at 0x8960',
+      );
       t.equal(await exceptionOf(client.readHoldingRegisters(0x0000, 1)), 2, 'an unmapped register answers exception 2');
     });
   }

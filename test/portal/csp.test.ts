@@ -18,7 +18,10 @@ interface InPage {
     body: { append(e: unknown): void };
   };
 }
-interface Sized { dataset: { width?: string }; style: { width: string } }
+interface Sized {
+  dataset: { width?: string };
+  style: { width: string };
+}
 
 t.test('every portal page under the CSP: no violation', async (t) => {
   if (!needPeer(t, hasChromium(), `Chromium (${CHROMIUM}; Debian package chromium)`)) return;
@@ -31,11 +34,15 @@ t.test('every portal page under the CSP: no violation', async (t) => {
   await context.addInitScript(() => {
     const g = globalThis as unknown as InPage;
     g.cspViolations = [];
-    g.document.addEventListener('securitypolicyviolation', (e) => { g.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`); });
+    g.document.addEventListener('securitypolicyviolation', (e) => {
+      g.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
   });
   const page = await context.newPage();
   const consoleCsp: string[] = [];
-  page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) consoleCsp.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) consoleCsp.push(m.text());
+  });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
@@ -65,7 +72,10 @@ t.test('every portal page under the CSP: no violation', async (t) => {
   await page.waitForSelector('#chain-table tbody tr');
   const widths = await page.$$eval('[data-width]', (els) => (els as unknown as Sized[]).map((e) => [e.dataset.width, e.style.width]));
   t.ok(widths.length > 0, `the power chain sizes ${widths.length} elements`);
-  t.ok(widths.every(([want, got]) => want === got), 'each through the CSSOM (no style attribute in markup)');
+  t.ok(
+    widths.every(([want, got]) => want === got),
+    'each through the CSSOM (no style attribute in markup)',
+  );
 
   const violations = await page.evaluate(() => (globalThis as unknown as InPage).cspViolations);
   t.same(violations, [], 'no CSP violation reported by the browser');

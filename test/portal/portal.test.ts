@@ -25,13 +25,15 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** Waits until the live table shows this value for the group (it refreshes every 3 s). */
 async function liveShows(page: Page, key: string, value: string): Promise<void> {
-  await page.locator(`#live-table td.live-value[data-key="${key}"]`, { hasText: new RegExp(`^${value.replace('.', '\\.')}$`) }).waitFor({ timeout: 10_000 });
+  await page
+    .locator(`#live-table td.live-value[data-key="${key}"]`, { hasText: new RegExp(`^${value.replace('.', '\\.')}$`) })
+    .waitFor({ timeout: 10_000 });
 }
 
 async function attrs(page: Page, selector: string, name: string): Promise<(string | null)[]> {
   const rows = page.locator(selector);
   const out: (string | null)[] = [];
-  for (let i = 0; i < await rows.count(); i++) out.push(await rows.nth(i).getAttribute(name));
+  for (let i = 0; i < (await rows.count()); i++) out.push(await rows.nth(i).getAttribute(name));
   return out;
 }
 
@@ -71,7 +73,7 @@ t.test('operator and customer in Chromium', async (t) => {
     await page.goto(`${w.url}/#/compare?site=ams1&by=rack&a=2026-09&b=2026-10`);
     await page.waitForSelector('#cmp-table', { timeout: 20_000 });
     const r12 = await page.locator('#cmp-table tr[data-group="ams1-r12"]').textContent();
-    t.match(r12, /2,235(\.0)? kWh/, 'rack r12: 3 kW over October\'s 745 hours');
+    t.match(r12, /2,235(\.0)? kWh/, "rack r12: 3 kW over October's 745 hours");
     t.match(r12, /3\.000 kW/, 'its 15-minute peak');
     await shot(page, 'operator-compare');
 
@@ -90,7 +92,13 @@ t.test('operator and customer in Chromium', async (t) => {
     t.same([...numbers].sort(), [...all].sort(), 'every invoice listed');
     await shot(page, 'operator-invoices');
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="AMS1-2026-000001"] a.dl-pdf')]);
-    t.equal(readFileSync((await pdf.path())!).subarray(0, 5).toString(), '%PDF-', 'the PDF downloads');
+    t.equal(
+      readFileSync((await pdf.path())!)
+        .subarray(0, 5)
+        .toString(),
+      '%PDF-',
+      'the PDF downloads',
+    );
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="AMS1-2026-000001"] a.dl-csv')]);
     t.match(readFileSync((await csv.path())!, 'utf8'), /AMS1-2026-000001,final,acme,ams1/, 'the CSV downloads');
     await context.close();
@@ -105,7 +113,7 @@ t.test('operator and customer in Chromium', async (t) => {
     await w.publishLive(3100);
     await liveShows(page, 'ams1/ams1-k11', '3.100 kW');
     const racks = await attrs(page, '#live-table tbody tr', 'data-group');
-    t.ok(racks.includes('ams1-r12') && !racks.some((r) => r?.startsWith('ams1-c7')), 'its own racks, none of nordwind\'s cage');
+    t.ok(racks.includes('ams1-r12') && !racks.some((r) => r?.startsWith('ams1-c7')), "its own racks, none of nordwind's cage");
     await w.publishLive(3600);
     await liveShows(page, 'ams1/ams1-k11', '3.600 kW');
     t.pass('the customer watches its rack move');
@@ -116,27 +124,32 @@ t.test('operator and customer in Chromium', async (t) => {
     await shot(page, 'customer-history');
     await page.goto(`${w.url}/#/history?site=ams1&target=rack:ams1-c7-k01&range=365d`);
     await page.waitForSelector('main .error, main [role=alert], main select[name=id]', { timeout: 10_000 });
-    t.notMatch(await page.locator('main').textContent(), /ams1-c7/, 'another customer\'s rack is neither offered nor charted');
+    t.notMatch(await page.locator('main').textContent(), /ams1-c7/, "another customer's rack is neither offered nor charted");
 
     await page.goto(`${w.url}/#/compare?site=ams1&by=rack&a=2026-09&b=2026-10`);
     await page.waitForSelector('#cmp-table', { timeout: 20_000 });
     const compared = await page.locator('#cmp-table').textContent();
     t.match(compared, /ams1-r12/, 'its racks compared');
-    t.notMatch(compared, /ams1-c7/, 'none of another customer\'s');
+    t.notMatch(compared, /ams1-c7/, "none of another customer's");
     await shot(page, 'customer-compare');
 
     await page.goto(`${w.url}/#/invoices`);
     await page.waitForSelector('#inv-table', { timeout: 10_000 });
     const numbers = await attrs(page, '#inv-table tbody tr', 'data-invoice');
     const own = (await w.central.billing!.store.invoices({ customer: 'acme', status: 'final' })).map((i) => i.number);
-    t.ok(own.includes('AMS1-2026-000001'), 'acme\'s October invoice');
+    t.ok(own.includes('AMS1-2026-000001'), "acme's October invoice");
     t.same([...numbers].sort(), [...own].sort(), 'only its own invoices');
     await shot(page, 'customer-invoices');
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="AMS1-2026-000001"] a.dl-pdf')]);
-    t.equal(readFileSync((await pdf.path())!).subarray(0, 5).toString(), '%PDF-');
+    t.equal(
+      readFileSync((await pdf.path())!)
+        .subarray(0, 5)
+        .toString(),
+      '%PDF-',
+    );
     const others = (await w.central.billing!.store.invoices({ customer: 'nordwind' }))[0]!;
     const direct = await page.request.get(`${w.url}/api/v1/invoices/${others.id}/pdf`);
-    t.equal(direct.status(), 404, 'another customer\'s invoice by its URL: not found');
+    t.equal(direct.status(), 404, "another customer's invoice by its URL: not found");
     await page.goto(`${w.url}/#/alerts`);
     await page.waitForSelector('main h1', { timeout: 10_000 });
     await shot(page, 'customer-alerts');

@@ -18,7 +18,6 @@ export const PASSWORDS = { ops: 'ops-pass-1', acme: 'acme-pass-1', nord: 'nord-p
 /** Rack ams1-k11 is acme's since 15 October; its PDU's inlet A is the live point of the tests. */
 export const LIVE_POINT = 'ams1-k11-pdu-a/total';
 
-
 export interface PortalWorld {
   central: RunningCentral;
   url: string;
@@ -51,18 +50,34 @@ export async function startPortalWorld(): Promise<PortalWorld> {
   let seq = 0;
   let energyKwh = 9000;
   const publishLive = async (powerW: number) => {
-    gw ??= await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'gw-live', password: 'pw-live', clientId: 'gw-live-e2e', protocolVersion: 4 });
+    gw ??= await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      username: 'gw-live',
+      password: 'pw-live',
+      clientId: 'gw-live-e2e',
+      protocolVersion: 4,
+    });
     const ts = clock.now();
     energyKwh += powerW / 1000 / 60;
     seq++;
     const message = {
-      v: SCHEMA_VERSION, gateway: live.gateway, boot: 'e2e', seq, seqEnd: seq, sentAt: ts, historical: false,
-      readings: [{ device: live.device, channel: live.channel, ts, values: { energy_import_kwh: energyKwh, power_w: powerW }, quality: 'good' }],
+      v: SCHEMA_VERSION,
+      gateway: live.gateway,
+      boot: 'e2e',
+      seq,
+      seqEnd: seq,
+      sentAt: ts,
+      historical: false,
+      readings: [
+        { device: live.device, channel: live.channel, ts, values: { energy_import_kwh: energyKwh, power_w: powerW }, quality: 'good' },
+      ],
     };
     await gw.publishAsync(topicFor(live.site, live.gateway, 'readings'), JSON.stringify(message), { qos: 1 });
   };
   return {
-    central, url: central.api!.url, clock, publishLive,
+    central,
+    url: central.api!.url,
+    clock,
+    publishLive,
     close: async () => {
       await gw?.endAsync(true);
       await central.stop();

@@ -13,13 +13,20 @@ import { builtinProfiles } from '../helpers/modbus.js';
 t.test('abandon commits every reading taken and closes the outbox, at once', async (t) => {
   const simPort = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: simPort }, meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })) });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: simPort },
+    meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => sim.close());
   const config = demoConfig(`mqtt://127.0.0.1:${await freePort()}`, simPort, { outbox: { commitIntervalMs: 60_000 } }); // nothing listens there
   const produced: Reading[] = [];
   const gw = await runGateway(config, produced);
   // What the process exit does after abandon(), done by hand here.
-  t.teardown(async () => { await gw.acquisition.stop(); await gw.publisher.stop(); await gw.state.flush(); });
+  t.teardown(async () => {
+    await gw.acquisition.stop();
+    await gw.publisher.stop();
+    await gw.state.flush();
+  });
   t.ok(await waitFor(() => produced.length > 10, 10_000), 'readings taken, none committed yet (a minute between commits)');
   const started = performance.now();
   gw.abandon();
@@ -29,6 +36,14 @@ t.test('abandon commits every reading taken and closes the outbox, at once', asy
   const db = new Database(join(config.dataDir, 'outbox.db'), { readonly: true });
   t.teardown(() => db.close());
   t.equal(db.pragma('quick_check', { simple: true }), 'ok', 'the outbox file is intact');
-  const kept = new Set((db.prepare("SELECT body FROM items WHERE kind = 'readings'").all() as { body: string }[]).flatMap((r) => (JSON.parse(r.body) as Reading[]).map(identity)));
-  t.same([...taken].filter((k) => !kept.has(k)), [], `all ${taken.size} readings taken are committed`);
+  const kept = new Set(
+    (db.prepare("SELECT body FROM items WHERE kind = 'readings'").all() as { body: string }[]).flatMap((r) =>
+      (JSON.parse(r.body) as Reading[]).map(identity),
+    ),
+  );
+  t.same(
+    [...taken].filter((k) => !kept.has(k)),
+    [],
+    `all ${taken.size} readings taken are committed`,
+  );
 });

@@ -32,7 +32,9 @@ function committed(file: string): Reading[] {
   const db = new Database(file, { readonly: true });
   try {
     if (db.pragma('quick_check', { simple: true }) !== 'ok') throw new Error('outbox damaged');
-    return (db.prepare("SELECT body FROM items WHERE kind = 'readings'").all() as { body: string }[]).flatMap((r) => JSON.parse(r.body) as Reading[]);
+    return (db.prepare("SELECT body FROM items WHERE kind = 'readings'").all() as { body: string }[]).flatMap(
+      (r) => JSON.parse(r.body) as Reading[],
+    );
   } finally {
     db.close();
   }
@@ -51,16 +53,19 @@ t.test(`kill -9 the gateway ${KILLS} times`, async (t) => {
 
   const dir = mkdtempSync(join(tmpdir(), 'jb-crash-'));
   const config = join(dir, 'gateway.yaml');
-  writeFileSync(config, [
-    'gateway: { id: gw-crash, site: ams1, room: r1 }',
-    'log: { level: info }',
-    `mqtt: { url: "${broker.url}", reconnectMinMs: 100 }`,
-    'outbox: { commitIntervalMs: 150 }',
-    `buses: [{ id: tcp, type: tcp, host: 127.0.0.1, port: ${simPort} }]`,
-    'devices:',
-    ...[1, 2, 3, 4].map((u) => `  - { id: m${u}, bus: tcp, unit: ${u}, profile: abb-b23, energyIntervalMs: 100, fullIntervalMs: 200 }`),
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      'gateway: { id: gw-crash, site: ams1, room: r1 }',
+      'log: { level: info }',
+      `mqtt: { url: "${broker.url}", reconnectMinMs: 100 }`,
+      'outbox: { commitIntervalMs: 150 }',
+      `buses: [{ id: tcp, type: tcp, host: 127.0.0.1, port: ${simPort} }]`,
+      'devices:',
+      ...[1, 2, 3, 4].map((u) => `  - { id: m${u}, bus: tcp, unit: ${u}, profile: abb-b23, energyIntervalMs: 100, fullIntervalMs: 200 }`),
+      '',
+    ].join('\n'),
+  );
   const outbox = join(dir, 'data', 'outbox.db');
 
   const everCommitted = new Map<string, Reading>();
@@ -78,7 +83,10 @@ t.test(`kill -9 the gateway ${KILLS} times`, async (t) => {
 
   // A last, clean run drains what is left.
   const last = await startGatewayProcess(config);
-  t.ok(await waitFor(() => [...everCommitted.keys()].every((k) => sub.readings().some((r) => identity(r) === k)), 30_000), 'the backlog reaches the subscriber');
+  t.ok(
+    await waitFor(() => [...everCommitted.keys()].every((k) => sub.readings().some((r) => identity(r) === k)), 30_000),
+    'the backlog reaches the subscriber',
+  );
   last.kill('SIGTERM');
   await new Promise((r) => last.once('exit', r));
 
@@ -92,6 +100,13 @@ t.test(`kill -9 the gateway ${KILLS} times`, async (t) => {
   const lost = [...everCommitted.keys()].filter((k) => !received.has(k));
   t.ok(everCommitted.size > 100, `${everCommitted.size} distinct readings seen committed across the kills`);
   t.same(lost, [], 'no committed reading lost');
-  t.equal(differing, 0, `no reading published twice with different content (${sub.readings().length - received.size} duplicates, all identical)`);
-  t.ok([...everCommitted.entries()].every(([k, r]) => JSON.stringify(received.get(k)) === JSON.stringify(r)), 'what arrived is what was committed');
+  t.equal(
+    differing,
+    0,
+    `no reading published twice with different content (${sub.readings().length - received.size} duplicates, all identical)`,
+  );
+  t.ok(
+    [...everCommitted.entries()].every(([k, r]) => JSON.stringify(received.get(k)) === JSON.stringify(r)),
+    'what arrived is what was committed',
+  );
 });

@@ -27,7 +27,10 @@ t.test('the data disk fills up', async (t) => {
   t.teardown(() => execFileSync('umount', ['-l', dataDir]));
   const simPort = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: simPort }, meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })) });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: simPort },
+    meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => sim.close());
   // No broker: nothing is acknowledged, so the outbox only grows.
   const config = { ...demoConfig(`mqtt://127.0.0.1:${await freePort()}`, simPort), dataDir };
@@ -44,11 +47,17 @@ t.test('the data disk fills up', async (t) => {
   const polls = () => config.devices.reduce((n, d) => n + (gw.book.get(d.id)?.polls ?? 0), 0);
   const pollsBefore = polls();
   let mostPending = gw.outbox.pendingCount;
-  await waitUntil(() => {
-    mostPending = Math.max(mostPending, gw.outbox.pendingCount);
-    return polls() > pollsBefore + 60 && produced.length > before;
-  }, { timeoutMs: 15_000, what: () => `60 more polls on the full disk (${polls() - pollsBefore})` });
+  await waitUntil(
+    () => {
+      mostPending = Math.max(mostPending, gw.outbox.pendingCount);
+      return polls() > pollsBefore + 60 && produced.length > before;
+    },
+    { timeoutMs: 15_000, what: () => `60 more polls on the full disk (${polls() - pollsBefore})` },
+  );
   t.ok(produced.length > before, 'polling goes on');
-  t.ok(mostPending <= 40 && gw.outbox.pendingCount <= 40, `memory stays bounded (at most ${mostPending} results waiting, ${gw.outbox.pendingCount} now)`);
+  t.ok(
+    mostPending <= 40 && gw.outbox.pendingCount <= 40,
+    `memory stays bounded (at most ${mostPending} results waiting, ${gw.outbox.pendingCount} now)`,
+  );
   t.ok(gw.outbox.size.entries > 0, 'what was committed before stays committed');
 });

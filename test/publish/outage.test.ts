@@ -19,14 +19,19 @@ const OUTAGE_MS = 1500;
 async function outage(t: Test, broker: TestBroker): Promise<void> {
   const simPort = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: simPort }, meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })) });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: simPort },
+    meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => sim.close());
   const sub = await subscribe(broker.url);
   t.teardown(() => sub.close());
   const produced: Reading[] = [];
   const gw = await runGateway(demoConfig(broker.url, simPort), produced);
   let stopped = false;
-  t.teardown(async () => { if (!stopped) await gw.stop(); });
+  t.teardown(async () => {
+    if (!stopped) await gw.stop();
+  });
 
   t.ok(await waitFor(() => sub.readings().length > 20, 5000), 'readings flow');
   await broker.down();
@@ -34,7 +39,8 @@ async function outage(t: Test, broker: TestBroker): Promise<void> {
   // The broker stays away OUTAGE_MS (the scenario, not a wait for something), and until enough was polled.
   await new Promise((r) => setTimeout(r, OUTAGE_MS));
   await waitUntil(() => produced.length > atDown + 20 && gw.outbox.size.entries > 0, {
-    timeoutMs: 10_000, what: () => `20 readings polled during the outage (${produced.length - atDown}) and kept in the outbox (${gw.outbox.size.entries})`,
+    timeoutMs: 10_000,
+    what: () => `20 readings polled during the outage (${produced.length - atDown}) and kept in the outbox (${gw.outbox.size.entries})`,
   });
   t.ok(produced.length > atDown + 20, `polling went on during the outage (${produced.length - atDown} readings)`);
   t.ok(gw.outbox.size.entries > 0, `the outbox holds them (${gw.outbox.size.entries})`);
@@ -42,7 +48,10 @@ async function outage(t: Test, broker: TestBroker): Promise<void> {
   const upAt = Date.now();
   t.ok(await waitFor(() => (gw.outbox.size.oldestTs ?? Infinity) > upAt, 15_000), 'the backlog drains while live readings flow');
   await gw.acquisition.stop();
-  await waitUntil(() => gw.outbox.size.entries === 0, { timeoutMs: 10_000, what: () => `the outbox to empty (${gw.outbox.size.entries} entries)` });
+  await waitUntil(() => gw.outbox.size.entries === 0, {
+    timeoutMs: 10_000,
+    what: () => `the outbox to empty (${gw.outbox.size.entries} entries)`,
+  });
   const expected = new Set(produced.map(identity));
   t.ok(await waitFor(() => new Set(sub.readings().map(identity)).size >= expected.size, 10_000), 'the subscriber caught up');
   await gw.stop();
@@ -50,9 +59,21 @@ async function outage(t: Test, broker: TestBroker): Promise<void> {
 
   const received = sub.readings();
   const unique = new Map(received.map((r) => [identity(r), r]));
-  t.equal(unique.size, expected.size, `every reading arrived: ${expected.size} produced, ${unique.size} distinct received (${received.length} with duplicates)`);
-  t.same([...expected].filter((k) => !unique.has(k)), [], 'none missing');
-  t.same([...unique.keys()].filter((k) => !expected.has(k)), [], 'none invented');
+  t.equal(
+    unique.size,
+    expected.size,
+    `every reading arrived: ${expected.size} produced, ${unique.size} distinct received (${received.length} with duplicates)`,
+  );
+  t.same(
+    [...expected].filter((k) => !unique.has(k)),
+    [],
+    'none missing',
+  );
+  t.same(
+    [...unique.keys()].filter((k) => !expected.has(k)),
+    [],
+    'none invented',
+  );
   const lastTs = new Map<string, number>();
   const seen = new Set<string>();
   let outOfOrder = 0;
@@ -65,8 +86,14 @@ async function outage(t: Test, broker: TestBroker): Promise<void> {
     lastTs.set(key, r.ts);
   }
   t.equal(outOfOrder, 0, 'in order per channel');
-  t.ok(sub.messages.some((m) => m.historical), 'the backlog came flagged historical');
-  t.ok(sub.messages.every((m) => m.gateway === 'gw-test' && m.boot === gw.boot), 'envelope names gateway and boot');
+  t.ok(
+    sub.messages.some((m) => m.historical),
+    'the backlog came flagged historical',
+  );
+  t.ok(
+    sub.messages.every((m) => m.gateway === 'gw-test' && m.boot === gw.boot),
+    'envelope names gateway and boot',
+  );
 }
 
 t.test('outage against an in-process aedes broker', async (t) => {

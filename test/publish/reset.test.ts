@@ -15,7 +15,10 @@ t.test('a damaged outbox at start', async (t) => {
   const broker = await startAedes(await freePort());
   t.teardown(() => broker.close());
   const simPort = await freePort();
-  const sim = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: simPort }, meters: [{ unit: 1, profile: (await builtinProfiles()).get('eastron-sdm630')! }] });
+  const sim = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: simPort },
+    meters: [{ unit: 1, profile: (await builtinProfiles()).get('eastron-sdm630')! }],
+  });
   t.teardown(() => sim.close());
   const config = demoConfig(broker.url, simPort);
   mkdirSync(config.dataDir, { recursive: true });
@@ -35,10 +38,19 @@ t.test('a damaged outbox at start', async (t) => {
 
   const gw = await runGateway(config);
   t.teardown(() => gw.stop());
-  t.ok(await waitFor(() => got.alerts.length > 0 && got.events.length > 0 && got.readings.length > 0, 10_000), 'alert, event and readings arrive');
+  t.ok(
+    await waitFor(() => got.alerts.length > 0 && got.events.length > 0 && got.readings.length > 0, 10_000),
+    'alert, event and readings arrive',
+  );
   t.match(got.alerts[0]!.alerts[0], { id: 'outbox-reset', severity: 'critical', state: 'raised', message: /moved aside/ });
-  t.match(got.events.flatMap((m) => m.events).find((e) => e.type === 'gap'), { reason: 'outbox_reset', toSeq: 90210 });
+  t.match(
+    got.events.flatMap((m) => m.events).find((e) => e.type === 'gap'),
+    { reason: 'outbox_reset', toSeq: 90210 },
+  );
   t.ok(got.readings[0]!.seq > 90210, `numbering continues above the last known sequence (${got.readings[0]!.seq})`);
   t.equal(gw.boot.split('-')[0], '8', 'the boot counter went on');
-  t.ok(readdirSync(config.dataDir).some((n) => n.startsWith('outbox.db.corrupt-')), 'the damaged file is kept');
+  t.ok(
+    readdirSync(config.dataDir).some((n) => n.startsWith('outbox.db.corrupt-')),
+    'the damaged file is kept',
+  );
 });

@@ -23,16 +23,32 @@ t.test('mqtts with client certificate and password', async (t) => {
   execFileSync('mosquitto_passwd', ['-b', passwd, 'gw-tls', 's3cret-pass']);
   chmodSync(passwd, 0o644);
   const conf = join(tls.dir, 'mosquitto.conf');
-  writeFileSync(conf, [
-    `listener ${port} 127.0.0.1`, `cafile ${tls.ca}`, `certfile ${tls.serverCert}`, `keyfile ${tls.serverKey}`,
-    'require_certificate true', 'allow_anonymous false', `password_file ${passwd}`, 'log_dest none', '',
-  ].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      `cafile ${tls.ca}`,
+      `certfile ${tls.serverCert}`,
+      `keyfile ${tls.serverKey}`,
+      'require_certificate true',
+      'allow_anonymous false',
+      `password_file ${passwd}`,
+      'log_dest none',
+      '',
+    ].join('\n'),
+  );
   const broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   t.teardown(() => broker.kill());
   await waitUntil(() => canConnect(port), { timeoutMs: 10_000, what: `mosquitto listening on 127.0.0.1:${port}` });
 
   const url = `mqtts://127.0.0.1:${port}`;
-  const creds = { ca: readFileSync(tls.ca), cert: readFileSync(tls.clientCert), key: readFileSync(tls.clientKey), username: 'gw-tls', password: 's3cret-pass' };
+  const creds = {
+    ca: readFileSync(tls.ca),
+    cert: readFileSync(tls.clientCert),
+    key: readFileSync(tls.clientKey),
+    username: 'gw-tls',
+    password: 's3cret-pass',
+  };
   const sub = await mqtt.connectAsync(url, { ...creds, clientId: 'sub-tls', rejectUnauthorized: true });
   t.teardown(() => sub.endAsync(true));
   const got: ReadingsMessage[] = [];
@@ -41,7 +57,10 @@ t.test('mqtts with client certificate and password', async (t) => {
 
   const simPort = await freePort();
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
-  const meters = await startModbusSim({ wire: { kind: 'tcp', host: '127.0.0.1', port: simPort }, meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })) });
+  const meters = await startModbusSim({
+    wire: { kind: 'tcp', host: '127.0.0.1', port: simPort },
+    meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => meters.close());
 
   const good = demoConfig(url, simPort);
@@ -55,7 +74,10 @@ t.test('mqtts with client certificate and password', async (t) => {
   bad.mqtt = { ...bad.mqtt, username: 'gw-tls', password: 'wrong', tls: { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey } };
   const refused = await runGateway(bad);
   t.teardown(() => refused.stop());
-  t.ok(await waitFor(() => /not authorized|bad user|refused/i.test(refused.publisher.lastError ?? ''), 10_000), `refusal reported: ${refused.publisher.lastError}`);
+  t.ok(
+    await waitFor(() => /not authorized|bad user|refused/i.test(refused.publisher.lastError ?? ''), 10_000),
+    `refusal reported: ${refused.publisher.lastError}`,
+  );
   t.notOk(refused.publisher.connected);
   t.ok(await waitFor(() => refused.outbox.size.entries > 0, 5000), 'its readings wait in the outbox');
 });

@@ -46,10 +46,15 @@ t.test('every PDU profile reads back from its simulator', async (t) => {
           for (const [m, v] of Object.entries(reading.values)) {
             const want = truth[reading.channel]?.[m as never] as number | undefined;
             checked++;
-            if (want === undefined || Math.abs(v - want) > step.get(m)! / 2 + 1e-9) wrong.push(`${device} ${reading.channel}.${m}: got ${v}, truth ${want}`);
+            if (want === undefined || Math.abs(v - want) > step.get(m)! / 2 + 1e-9)
+              wrong.push(`${device} ${reading.channel}.${m}: got ${v}, truth ${want}`);
           }
         }
-        t.equal(r.readings.filter((x) => x.device === device && x.channel.startsWith('outlet:')).length, p.snmp.tables.some((tb) => 'template' in tb.channel && tb.channel.template.startsWith('outlet:')) ? OUTLETS : 0, `${device} outlets`);
+        t.equal(
+          r.readings.filter((x) => x.device === device && x.channel.startsWith('outlet:')).length,
+          p.snmp.tables.some((tb) => 'template' in tb.channel && tb.channel.template.startsWith('outlet:')) ? OUTLETS : 0,
+          `${device} outlets`,
+        );
       }
       t.same(wrong, [], `${checked} values within resolution of the truth`);
       t.ok(checked > 10);

@@ -19,11 +19,22 @@ t.test('wrong request ids, counter reset and swap', async (t) => {
   pdu.fault = { mode: 'stale' };
   const r = await agent.poll('full');
   t.equal(r.fault, undefined, 'the poll succeeds');
-  t.ok(agent.client.counters.get('stale_responses') >= 3, `${agent.client.counters.get('stale_responses')} stale replies dropped and counted`);
-  t.same(r.readings.map((x) => x.values), clean.readings.map((x) => x.values), 'the same values as without the stale replies');
+  t.ok(
+    agent.client.counters.get('stale_responses') >= 3,
+    `${agent.client.counters.get('stale_responses')} stale replies dropped and counted`,
+  );
+  t.same(
+    r.readings.map((x) => x.values),
+    clean.readings.map((x) => x.values),
+    'the same values as without the stale replies',
+  );
 
   pdu.fault = { mode: 'none' };
-  t.same(await agent.client.get(['1.3.6.1.4.1.318.1.1.99.1.0', '1.3.6.1.2.1.1.2.0']), [undefined, '1.3.6.1.4.1.318.1.3.4.5'], 'noSuchObject is undefined, the rest of the GET still comes back');
+  t.same(
+    await agent.client.get(['1.3.6.1.4.1.318.1.1.99.1.0', '1.3.6.1.2.1.1.2.0']),
+    [undefined, '1.3.6.1.4.1.318.1.3.4.5'],
+    'noSuchObject is undefined, the rest of the GET still comes back',
+  );
   const before = r.readings.find((x) => x.channel === 'total')!.values.energy_import_kwh!;
   pdu.resetCounters();
   const afterReset = await agent.poll('full');

@@ -9,10 +9,23 @@ export interface AccessFixture {
 }
 
 const user = (username: string, extra: Partial<StoredUser> = {}): StoredUser => ({
-  username, role: 'operator', customer: undefined, passwordHash: `scrypt$16384$8$1$c2FsdA==$${username}`, createdAt: 10, updatedAt: 10, ...extra,
+  username,
+  role: 'operator',
+  customer: undefined,
+  passwordHash: `scrypt$16384$8$1$c2FsdA==$${username}`,
+  createdAt: 10,
+  updatedAt: 10,
+  ...extra,
 });
 const secret = (id: string, username: string, extra: Partial<StoredSecret> = {}): StoredSecret => ({
-  id, username, hash: `h-${id}`, label: undefined, createdAt: 20, expiresAt: undefined, revokedAt: undefined, ...extra,
+  id,
+  username,
+  hash: `h-${id}`,
+  label: undefined,
+  createdAt: 20,
+  expiresAt: undefined,
+  revokedAt: undefined,
+  ...extra,
 });
 
 export function accessContract(t: Test, fresh: () => Promise<AccessFixture>): void {
@@ -28,8 +41,15 @@ export function accessContract(t: Test, fresh: () => Promise<AccessFixture>): vo
     await store.putUser(user('acme-ops', { role: 'customer', customer: 'acme' }));
     t.strictSame(await store.user('acme-ops'), user('acme-ops', { role: 'customer', customer: 'acme' }));
     await store.putUser(user('zoe', { role: 'read-only', passwordHash: 'scrypt$other', createdAt: 99, updatedAt: 50 }));
-    t.match(await store.user('zoe'), { role: 'read-only', passwordHash: 'scrypt$other', createdAt: 10, updatedAt: 50 }, 'created kept, the rest replaced');
-    t.same((await store.users()).map((u) => u.username), ['acme-ops', 'zoe']);
+    t.match(
+      await store.user('zoe'),
+      { role: 'read-only', passwordHash: 'scrypt$other', createdAt: 10, updatedAt: 50 },
+      'created kept, the rest replaced',
+    );
+    t.same(
+      (await store.users()).map((u) => u.username),
+      ['acme-ops', 'zoe'],
+    );
     await t.rejects(store.putUser(user('bad', { role: 'customer' })), 'a customer user needs its customer');
     await t.rejects(store.putUser(user('bad2', { role: 'operator', customer: 'acme' })), 'and only a customer user has one');
     await store.addSecret('token', secret('t1', 'zoe'));
@@ -50,8 +70,14 @@ export function accessContract(t: Test, fresh: () => Promise<AccessFixture>): vo
     t.strictSame(await store.secret('token', 'b'), secret('b', 'ann', { createdAt: 30, label: 'script' }));
     t.strictSame(await store.secret('session', 'a'), secret('a', 'ann', { expiresAt: 500 }), 'ids are per kind');
     t.equal(await store.secret('session', 'b'), undefined);
-    t.same((await store.secrets('token')).map((s) => s.id), ['a', 'b']);
-    t.same((await store.secrets('token', 'ann')).map((s) => s.id), ['b']);
+    t.same(
+      (await store.secrets('token')).map((s) => s.id),
+      ['a', 'b'],
+    );
+    t.same(
+      (await store.secrets('token', 'ann')).map((s) => s.id),
+      ['b'],
+    );
     await t.rejects(store.addSecret('token', secret('a', 'x')), 'an id is used once');
     t.equal(await store.revokeSecret('token', 'a', 40), true);
     t.equal(await store.revokeSecret('token', 'a', 41), false, 'revoked once');

@@ -23,7 +23,12 @@ t.test('PostgreSQL access store', async (t) => {
       return {
         store,
         tamper: async (op, seq) => {
-          await raw.query(op === 'update' ? `UPDATE "${schema}".model_edits SET by_user = 'x' WHERE seq = $1` : `DELETE FROM "${schema}".model_edits WHERE seq = $1`, [seq]);
+          await raw.query(
+            op === 'update'
+              ? `UPDATE "${schema}".model_edits SET by_user = 'x' WHERE seq = $1`
+              : `DELETE FROM "${schema}".model_edits WHERE seq = $1`,
+            [seq],
+          );
         },
         peer: async () => {
           peers.push(await openPostgresAccessStore({ connectionString: PG_URL, schema, log: quietLog }));

@@ -22,7 +22,9 @@ t.test('contract', async (t) => {
       tamper: async (op, seq) => {
         const db = new Database(file);
         try {
-          db.prepare(op === 'update' ? "UPDATE model_edits SET by_user = 'x' WHERE seq = ?" : 'DELETE FROM model_edits WHERE seq = ?').run(seq);
+          db.prepare(op === 'update' ? "UPDATE model_edits SET by_user = 'x' WHERE seq = ?" : 'DELETE FROM model_edits WHERE seq = ?').run(
+            seq,
+          );
         } finally {
           db.close();
         }
@@ -45,5 +47,9 @@ t.test('a file that is not a database is refused', async (t) => {
   const file = join(dir, 'broken.db');
   const { writeFileSync } = await import('node:fs');
   writeFileSync(file, 'not a database at all, but long enough to have a header of some sort'.repeat(100));
-  t.throws(() => openSqliteAccessStore({ file, log: quietLog }), { name: 'DatabaseRefusedError', problem: 'damaged', message: `${file}: not a SQLite database` });
+  t.throws(() => openSqliteAccessStore({ file, log: quietLog }), {
+    name: 'DatabaseRefusedError',
+    problem: 'damaged',
+    message: `${file}: not a SQLite database`,
+  });
 });

@@ -3,8 +3,26 @@
 import type { InvoiceDraft } from '../../central/billing/types.js';
 
 export const draftOf = (customer: string, total = '10.00', site = 'ams1', period = '2026-10'): InvoiceDraft => ({
-  customer, site, currency: 'EUR', period: { label: period, timeZone: 'Europe/Amsterdam', fromMs: 1, toMs: 2, days: 31 },
-  versions: ['v1'], lines: [{ key: 'energy:v1:standard', kind: 'energy', description: 'Energy', version: 'v1', quantity: '50', unit: 'kWh', unitPrice: '0.20', amount: total }],
-  subtotal: total, taxTotal: '0.00', total,
-  quality: { kWh: 50, measuredKwh: 50, estimatedKwh: 0, interpolatedKwh: 0, measuredShare: 1, estimatedBoundaries: 0, anomalies: 0 }, trace: [],
+  customer,
+  site,
+  currency: 'EUR',
+  period: { label: period, timeZone: 'Europe/Amsterdam', fromMs: 1, toMs: 2, days: 31 },
+  versions: ['v1'],
+  lines: [
+    {
+      key: 'energy:v1:standard',
+      kind: 'energy',
+      description: 'Energy',
+      version: 'v1',
+      quantity: '50',
+      unit: 'kWh',
+      unitPrice: '0.20',
+      amount: total,
+    },
+  ],
+  subtotal: total,
+  taxTotal: '0.00',
+  total,
+  quality: { kWh: 50, measuredKwh: 50, estimatedKwh: 0, interpolatedKwh: 0, measuredShare: 1, estimatedBoundaries: 0, anomalies: 0 },
+  trace: [],
 });

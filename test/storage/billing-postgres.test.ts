@@ -14,7 +14,10 @@ t.test('PostgreSQL billing store', async (t) => {
   t.teardown(() => schemas.dropAll());
 
   t.test('a pool of one connection is refused: the run lock would starve the run', async (t) => {
-    await t.rejects(openPostgresBillingStore({ connectionString: PG_URL, schema: schemas.next(), log: quietLog, maxConnections: 1 }), RangeError);
+    await t.rejects(
+      openPostgresBillingStore({ connectionString: PG_URL, schema: schemas.next(), log: quietLog, maxConnections: 1 }),
+      RangeError,
+    );
   });
 
   t.test('contract', async (t) => {
@@ -27,13 +30,22 @@ t.test('PostgreSQL billing store', async (t) => {
         const raw = new pg.Pool({ connectionString: PG_URL, max: 1 });
         return {
           store,
-          peer: async () => { const p = await open(); stores.push(p); return p; },
+          peer: async () => {
+            const p = await open();
+            stores.push(p);
+            return p;
+          },
           tamper: async (table, op, id) => {
             if (op === 'update') await raw.query(`UPDATE "${schema}".${table} SET currency = 'USD' WHERE id = $1`, [id]);
             else await raw.query(`DELETE FROM "${schema}".${table} WHERE id = $1`, [id]);
           },
-          raw: async (sql) => { await raw.query(`SET search_path TO "${schema}"; ${sql}`); },
-          close: async () => { await Promise.all(stores.map((s) => s.close())); await raw.end(); },
+          raw: async (sql) => {
+            await raw.query(`SET search_path TO "${schema}"; ${sql}`);
+          },
+          close: async () => {
+            await Promise.all(stores.map((s) => s.close()));
+            await raw.end();
+          },
         };
       },
     });

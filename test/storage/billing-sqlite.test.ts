@@ -26,7 +26,11 @@ t.test('contract', async (t) => {
       const peers = [store];
       return {
         store,
-        peer: async () => { const p = open(); peers.push(p); return p; },
+        peer: async () => {
+          const p = open();
+          peers.push(p);
+          return p;
+        },
         tamper: async (table, op, id) => {
           const db = new Database(file);
           try {
@@ -44,7 +48,9 @@ t.test('contract', async (t) => {
             db.close();
           }
         },
-        close: async () => { for (const p of peers) p.close(); },
+        close: async () => {
+          for (const p of peers) p.close();
+        },
       };
     },
   });

@@ -22,16 +22,31 @@ export function editsContract(t: Test, fresh: () => Promise<EditFixture>): void 
 
   withStore('edits: appended in order per kind, bodies as given, never changed or deleted', async (t, { store, tamper }) => {
     t.equal(await store.lastEditSeq(), 0, 'none yet');
-    const a1 = (await store.appendEdit('assignment', { by: 'ops', at: 5, body: { id: 'a-1', customer: 'acme', rack: 'r1', from: '2026-10-01' } }, 0))!;
-    const t1 = (await store.appendEdit('tariff', { by: 'ops', at: 6, body: { site: 'ams1', version: { version: 'v9', price: '0.21' } } }, a1))!;
-    const a2 = (await store.appendEdit('assignment', { by: 'eve', at: 7, body: { id: 'a-1', version: 2, customer: 'beta', rack: 'r1', from: '2026-11-01' } }, t1))!;
+    const a1 = (await store.appendEdit(
+      'assignment',
+      { by: 'ops', at: 5, body: { id: 'a-1', customer: 'acme', rack: 'r1', from: '2026-10-01' } },
+      0,
+    ))!;
+    const t1 = (await store.appendEdit(
+      'tariff',
+      { by: 'ops', at: 6, body: { site: 'ams1', version: { version: 'v9', price: '0.21' } } },
+      a1,
+    ))!;
+    const a2 = (await store.appendEdit(
+      'assignment',
+      { by: 'eve', at: 7, body: { id: 'a-1', version: 2, customer: 'beta', rack: 'r1', from: '2026-11-01' } },
+      t1,
+    ))!;
     t.ok(0 < a1 && a1 < t1 && t1 < a2, 'one ascending sequence');
     t.equal(await store.lastEditSeq(), a2);
     t.same(await store.edits('assignment'), [
       { seq: a1, by: 'ops', at: 5, body: { id: 'a-1', customer: 'acme', rack: 'r1', from: '2026-10-01' } },
       { seq: a2, by: 'eve', at: 7, body: { id: 'a-1', version: 2, customer: 'beta', rack: 'r1', from: '2026-11-01' } },
     ]);
-    t.same((await store.edits('tariff')).map((e) => e.body), [{ site: 'ams1', version: { version: 'v9', price: '0.21' } }]);
+    t.same(
+      (await store.edits('tariff')).map((e) => e.body),
+      [{ site: 'ams1', version: { version: 'v9', price: '0.21' } }],
+    );
     await t.rejects(tamper('update', a1), 'an UPDATE is refused by the schema');
     await t.rejects(tamper('delete', a1), 'a DELETE too');
     t.equal((await store.edits('assignment')).length, 2, 'nothing changed');
@@ -42,15 +57,27 @@ export function editsContract(t: Test, fresh: () => Promise<EditFixture>): void 
     const body = (customer: string) => ({ id: 'a-1', customer, rack: 'r1', from: '2026-10-01' });
     const first = await store.appendEdit('assignment', { by: 'ops', at: 5, body: body('acme') }, 0);
     t.ok(first, 'on an empty table, expecting none');
-    t.equal(await other.appendEdit('assignment', { by: 'eve', at: 6, body: body('beta') }, 0), undefined, 'the other instance had not seen it: refused');
+    t.equal(
+      await other.appendEdit('assignment', { by: 'eve', at: 6, body: body('beta') }, 0),
+      undefined,
+      'the other instance had not seen it: refused',
+    );
     t.equal(await other.lastEditSeq(), first, 'it sees it now');
-    t.equal(await other.appendEdit('tariff', { by: 'eve', at: 7, body: { site: 'ams1' } }, first! - 1), undefined, 'an older seq is refused too');
+    t.equal(
+      await other.appendEdit('tariff', { by: 'eve', at: 7, body: { site: 'ams1' } }, first! - 1),
+      undefined,
+      'an older seq is refused too',
+    );
     const [x, y] = await Promise.all([
       store.appendEdit('assignment', { by: 'ops', at: 8, body: body('gamma') }, first!),
       other.appendEdit('assignment', { by: 'eve', at: 8, body: body('delta') }, first!),
     ]);
     t.equal([x, y].filter((s) => s !== undefined).length, 1, 'two instances at once on the same seq: one wins');
-    t.same((await other.edits('assignment')).map((e) => e.seq), [first, x ?? y], 'and only it is stored');
+    t.same(
+      (await other.edits('assignment')).map((e) => e.seq),
+      [first, x ?? y],
+      'and only it is stored',
+    );
     t.equal(await store.lastEditSeq(), x ?? y);
   });
 }

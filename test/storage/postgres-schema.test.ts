@@ -17,7 +17,10 @@ t.test('PostgreSQL schema checks', async (t) => {
   t.teardown(() => schemas.dropAll());
   const raw = new pg.Pool({ connectionString: PG_URL, max: 1 });
   t.teardown(() => raw.end());
-  const tables = async (schema: string) => (await raw.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])).rows.map((r) => r.t);
+  const tables = async (schema: string) =>
+    (
+      await raw.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])
+    ).rows.map((r) => r.t);
   const openers = (schema: string, create?: 'if-missing' | 'never') => {
     const o = { connectionString: PG_URL, schema, log: quietLog, maxConnections: 2, ...(create ? { create } : {}) };
     return { store: () => openPostgresStore(o), access: () => openPostgresAccessStore(o), billing: () => openPostgresBillingStore(o) };
@@ -27,22 +30,51 @@ t.test('PostgreSQL schema checks', async (t) => {
     const schema = schemas.next();
     await (await openPostgresStore({ connectionString: PG_URL, schema, log: quietLog })).close();
     const before = await tables(schema);
-    await raw.query(`DROP TABLE "${schema}".invoice_notes, "${schema}".invoice_delivery, "${schema}".invoices, "${schema}".document_counters`);
+    await raw.query(
+      `DROP TABLE "${schema}".invoice_notes, "${schema}".invoice_delivery, "${schema}".invoices, "${schema}".document_counters`,
+    );
     for (const [name, open] of Object.entries(openers(schema))) {
-      const err = await open().then(async (s) => { await s.close(); return undefined; }, (e: unknown) => e as Error);
+      const err = await open().then(
+        async (s) => {
+          await s.close();
+          return undefined;
+        },
+        (e: unknown) => e as Error,
+      );
       t.ok(err instanceof SchemaTablesMissingError, `${name}: refused`);
-      t.match(err?.message, `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: the schema records 3 migration(s), but table(s) invoices, invoice_delivery, invoice_notes, document_counters are missing`, `${name}: names schema, database and tables`);
+      t.match(
+        err?.message,
+        `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: the schema records 3 migration(s), but table(s) invoices, invoice_delivery, invoice_notes, document_counters are missing`,
+        `${name}: names schema, database and tables`,
+      );
       t.match(err?.message, /Restore it from a backup; nothing was created in their place/, `${name}: says what to do`);
     }
-    t.same(await tables(schema), before.filter((x) => !['invoice_notes', 'invoice_delivery', 'invoices', 'document_counters'].includes(x)), 'still missing: not recreated');
+    t.same(
+      await tables(schema),
+      before.filter((x) => !['invoice_notes', 'invoice_delivery', 'invoices', 'document_counters'].includes(x)),
+      'still missing: not recreated',
+    );
   });
 
   t.test('create: never refuses a schema that is not there, and makes nothing; if-missing makes it', async (t) => {
     const schema = schemas.next();
     for (const [name, open] of Object.entries(openers(schema, 'never'))) {
-      const err = await open().then(async (s) => { await s.close(); return undefined; }, (e: unknown) => e as Error);
+      const err = await open().then(
+        async (s) => {
+          await s.close();
+          return undefined;
+        },
+        (e: unknown) => e as Error,
+      );
       t.ok(err instanceof DatabaseRefusedError, `${name}: refused`);
-      t.match(err, { problem: 'missing', message: `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: no central node tables there, and storage.postgres.create is "never"` }, name);
+      t.match(
+        err,
+        {
+          problem: 'missing',
+          message: `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: no central node tables there, and storage.postgres.create is "never"`,
+        },
+        name,
+      );
       t.match(err?.message, /start the central node once with --new-database/);
     }
     t.equal((await raw.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount, 0, 'no schema made');
@@ -50,6 +82,10 @@ t.test('PostgreSQL schema checks', async (t) => {
     await (await openers(schema, 'never').billing()).close();
     t.ok((await tables(schema)).includes('document_counters'), 'made once asked; opened with never afterwards');
     await raw.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await t.rejects(openers(schema, 'never').store(), { name: 'DatabaseRefusedError', problem: 'missing' }, 'a dropped schema is refused, not made again');
+    await t.rejects(
+      openers(schema, 'never').store(),
+      { name: 'DatabaseRefusedError', problem: 'missing' },
+      'a dropped schema is refused, not made again',
+    );
   });
 });

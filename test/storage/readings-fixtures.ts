@@ -13,7 +13,14 @@ interface Where {
   receivedAt?: number;
 }
 
-const envelope = (gateway: string, seq: number, seqEnd: number) => ({ v: SCHEMA_VERSION as typeof SCHEMA_VERSION, gateway, boot: 'b1', seq, seqEnd, sentAt: T0 });
+const envelope = (gateway: string, seq: number, seqEnd: number) => ({
+  v: SCHEMA_VERSION as typeof SCHEMA_VERSION,
+  gateway,
+  boot: 'b1',
+  seq,
+  seqEnd,
+  sentAt: T0,
+});
 
 export function reading(device: string, channel: string, ts: number, values: Reading['values'], extra: Partial<Reading> = {}): Reading {
   return { device, channel, ts, values, quality: 'good', ...extra };
@@ -22,19 +29,34 @@ export function reading(device: string, channel: string, ts: number, values: Rea
 export function readingsBatch(seq: number, readings: Reading[], o: Where & { seqEnd?: number } = {}): IngestBatch {
   const gateway = o.gateway ?? GW;
   return {
-    kind: 'readings', site: o.site ?? SITE, gateway, receivedAt: o.receivedAt ?? T0,
+    kind: 'readings',
+    site: o.site ?? SITE,
+    gateway,
+    receivedAt: o.receivedAt ?? T0,
     message: { ...envelope(gateway, seq, o.seqEnd ?? seq), historical: false, readings },
   };
 }
 
 export function eventsBatch(seq: number, events: GatewayEvent[], o: Where = {}): IngestBatch {
   const gateway = o.gateway ?? GW;
-  return { kind: 'events', site: o.site ?? SITE, gateway, receivedAt: o.receivedAt ?? T0, message: { ...envelope(gateway, seq, seq), events } };
+  return {
+    kind: 'events',
+    site: o.site ?? SITE,
+    gateway,
+    receivedAt: o.receivedAt ?? T0,
+    message: { ...envelope(gateway, seq, seq), events },
+  };
 }
 
 export function alertsBatch(seq: number, alerts: Alert[], o: Where = {}): IngestBatch {
   const gateway = o.gateway ?? GW;
-  return { kind: 'alerts', site: o.site ?? SITE, gateway, receivedAt: o.receivedAt ?? T0, message: { ...envelope(gateway, seq, seq), alerts } };
+  return {
+    kind: 'alerts',
+    site: o.site ?? SITE,
+    gateway,
+    receivedAt: o.receivedAt ?? T0,
+    message: { ...envelope(gateway, seq, seq), alerts },
+  };
 }
 
 export function statusBatch(state: StatusMessage['state'], ts: number, receivedAt: number, o: Where = {}): IngestBatch {
@@ -46,7 +68,17 @@ export function statusBatch(state: StatusMessage['state'], ts: number, receivedA
 export function metaBatch(ts: number, receivedAt: number, devices: MetaMessage['devices'], o: Where = {}): IngestBatch {
   const gateway = o.gateway ?? GW;
   const site = o.site ?? SITE;
-  const message: MetaMessage = { v: SCHEMA_VERSION, gateway, boot: 'b1', ts, version: '0.1.0', configHash: `h${ts}`, site, room: 'r1', devices };
+  const message: MetaMessage = {
+    v: SCHEMA_VERSION,
+    gateway,
+    boot: 'b1',
+    ts,
+    version: '0.1.0',
+    configHash: `h${ts}`,
+    site,
+    room: 'r1',
+    devices,
+  };
   return { kind: 'meta', site, gateway, receivedAt, message };
 }
 
@@ -56,8 +88,16 @@ export function alert(id: string, state: Alert['state'], ts: number, extra: Part
 
 export function epoch(device: string, channel: string, ts: number, reason: CounterEpochEvent['reason'] = 'reset'): CounterEpochEvent {
   return {
-    type: 'counter_epoch', ts, reason, device, channel, measurement: 'energy_import_kwh',
-    old: { value: 1234.5, ts: ts - 1000, serial: 'A1' }, new: { value: 0.25, ts }, betweenKwh: 0.012, estimated: true,
+    type: 'counter_epoch',
+    ts,
+    reason,
+    device,
+    channel,
+    measurement: 'energy_import_kwh',
+    old: { value: 1234.5, ts: ts - 1000, serial: 'A1' },
+    new: { value: 0.25, ts },
+    betweenKwh: 0.012,
+    estimated: true,
   };
 }
 
@@ -67,11 +107,29 @@ export function gap(ts: number, fromSeq: number, toSeq: number): GatewayEvent {
 
 /** Readings in the shape the wire allows at its edges: missing measurements, flags, partial quality, odd numbers. */
 export const ODD_READINGS: readonly Reading[] = [
-  reading('m1', 'total', T0, { energy_import_kwh: 1234.567, power_w: 2300.5, current_a: 10.01, voltage_v: 230.1, power_factor: 0.98, frequency_hz: 50.01 }),
+  reading('m1', 'total', T0, {
+    energy_import_kwh: 1234.567,
+    power_w: 2300.5,
+    current_a: 10.01,
+    voltage_v: 230.1,
+    power_factor: 0.98,
+    frequency_hz: 50.01,
+  }),
   reading('m1', 'total', T0 + 1000, { energy_import_kwh: 1234.568 }),
-  reading('m1', 'total', T0 + 2000, { power_w: 0.1 + 0.2, current_a: -0 + 1e-7 }, { flags: { energy_import_kwh: 'unreadable' }, quality: 'partial' }),
+  reading(
+    'm1',
+    'total',
+    T0 + 2000,
+    { power_w: 0.1 + 0.2, current_a: -0 + 1e-7 },
+    { flags: { energy_import_kwh: 'unreadable' }, quality: 'partial' },
+  ),
   reading('m1', 'total', T0 + 3000, {}, { flags: { energy_import_kwh: 'not_available', power_w: 'bad_type' }, quality: 'partial' }),
-  reading('m1', 'total', T0 + 4000, { energy_import_kwh: 9.007199254740991e15, energy_export_kwh: 123456789.125, reactive_power_var: -45.5 },
-    { flags: { energy_import_kwh: 'suspect' } }),
+  reading(
+    'm1',
+    'total',
+    T0 + 4000,
+    { energy_import_kwh: 9.007199254740991e15, energy_export_kwh: 123456789.125, reactive_power_var: -45.5 },
+    { flags: { energy_import_kwh: 'suspect' } },
+  ),
   reading('m1', 'total', T0 + 5000, { apparent_power_va: 1e-300, power_w: -1.5e300 }, { flags: {} }),
 ];

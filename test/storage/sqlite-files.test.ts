@@ -30,7 +30,9 @@ const modeOf = (f: string) => statSync(f).mode & 0o777;
 async function realDatabase(t: Test): Promise<Buffer> {
   const file = join(folder(), 'real.db');
   const store = await openSqliteStore({ file, log: quietLog });
-  const rows = Array.from({ length: 3000 }, (_, i) => reading(`m${i % 30}`, 'total', T0 + i * 60_000, { energy_import_kwh: i, power_w: 5 }));
+  const rows = Array.from({ length: 3000 }, (_, i) =>
+    reading(`m${i % 30}`, 'total', T0 + i * 60_000, { energy_import_kwh: i, power_w: 5 }),
+  );
   await store.store([readingsBatch(1, rows)]);
   const access = openSqliteAccessStore({ file, log: quietLog });
   await access.putUser({ username: 'ops', role: 'operator', customer: undefined, passwordHash: 'scrypt$x', createdAt: 1, updatedAt: 1 });
@@ -52,7 +54,7 @@ t.test('an empty, random, truncated or foreign file is refused by every opener, 
   const foreign = (() => {
     const f = join(folder(), 'other.db');
     const db = new Database(f);
-    db.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES (\'x\')');
+    db.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('x')");
     db.close();
     return readFileSync(f);
   })();
@@ -66,12 +68,37 @@ t.test('an empty, random, truncated or foreign file is refused by every opener, 
   })();
   t.ok(blank.length > 0, 'the blank database has a header');
   const cases: [string, Buffer, DatabaseRefusedError['problem'], RegExp][] = [
-    ['zero-length', Buffer.alloc(0), 'empty', /the database file is empty \(0 bytes\): its readings, users and invoice numbers are gone\. Restore it from a backup; .*--new-database/],
+    [
+      'zero-length',
+      Buffer.alloc(0),
+      'empty',
+      /the database file is empty \(0 bytes\): its readings, users and invoice numbers are gone\. Restore it from a backup; .*--new-database/,
+    ],
     ['64 KiB of random bytes', randomBytes(65_536), 'damaged', /not a SQLite database .*restore it from a backup, or move it away/],
-    ['a real database cut in half', real.subarray(0, Math.floor(real.length / 8192) * 4096), 'damaged', /a truncated database \(its header counts \d+ pages of 4096 bytes/],
-    ['a real database cut inside a page', real.subarray(0, 4096 * 3 + 1000), 'damaged', /a truncated database \(13288 bytes is not a whole number of 4096-byte pages\)/],
-    ['a real database cut inside its header', real.subarray(0, 60), 'damaged', /a truncated database \(60 bytes, less than its 100-byte header\)/],
-    ['another program\'s database', foreign, 'foreign', /a SQLite database, but not the central node's \(tables customers, no schema_migrations\): check storage\.sqlite\.file/],
+    [
+      'a real database cut in half',
+      real.subarray(0, Math.floor(real.length / 8192) * 4096),
+      'damaged',
+      /a truncated database \(its header counts \d+ pages of 4096 bytes/,
+    ],
+    [
+      'a real database cut inside a page',
+      real.subarray(0, 4096 * 3 + 1000),
+      'damaged',
+      /a truncated database \(13288 bytes is not a whole number of 4096-byte pages\)/,
+    ],
+    [
+      'a real database cut inside its header',
+      real.subarray(0, 60),
+      'damaged',
+      /a truncated database \(60 bytes, less than its 100-byte header\)/,
+    ],
+    [
+      "another program's database",
+      foreign,
+      'foreign',
+      /a SQLite database, but not the central node's \(tables customers, no schema_migrations\): check storage\.sqlite\.file/,
+    ],
     ['a database with no tables', blank, 'blank', /a SQLite database with no tables: .*--new-database/],
   ];
   for (const [what, bytes, problem, message] of cases) {
@@ -79,7 +106,13 @@ t.test('an empty, random, truncated or foreign file is refused by every opener, 
       const dir = folder();
       const file = join(dir, 'joulebook.db');
       writeFileSync(file, bytes);
-      const err = await open(file).then((s) => { void s.close(); return undefined; }, (e: unknown) => e);
+      const err = await open(file).then(
+        (s) => {
+          void s.close();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
       t.ok(err instanceof DatabaseRefusedError, `${what}, ${name}: refused`);
       t.match(err, { problem, where: file }, `${what}, ${name}: ${problem}`);
       t.ok((err as Error).message.startsWith(`${file}: `), `${what}, ${name}: the message starts with the file`);
@@ -93,11 +126,19 @@ t.test('an empty, random, truncated or foreign file is refused by every opener, 
 t.test('a directory at the path, or a path through a file, is refused by name', async (t) => {
   const file = join(folder(), 'joulebook.db');
   mkdirSync(file);
-  await t.rejects(openSqliteStore({ file, log: quietLog }), { name: 'DatabaseRefusedError', problem: 'unreadable', message: `${file}: not a file (a directory)` });
+  await t.rejects(openSqliteStore({ file, log: quietLog }), {
+    name: 'DatabaseRefusedError',
+    problem: 'unreadable',
+    message: `${file}: not a file (a directory)`,
+  });
   const plain = join(folder(), 'plain');
   writeFileSync(plain, 'x');
   const through = join(plain, 'joulebook.db');
-  await t.rejects(openSqliteStore({ file: through, log: quietLog }), { name: 'DatabaseRefusedError', problem: 'unreadable', message: `${through}: cannot look at it (ENOTDIR` });
+  await t.rejects(openSqliteStore({ file: through, log: quietLog }), {
+    name: 'DatabaseRefusedError',
+    problem: 'unreadable',
+    message: `${through}: cannot look at it (ENOTDIR`,
+  });
 });
 
 t.test('a database that lost tables its migrations made is refused; nothing is recreated over them', async (t) => {
@@ -122,7 +163,13 @@ t.test('a new database: made 0600 in a 0700 folder where no file is, -wal and -s
   const file = join(dir, 'joulebook.db');
   const store = await openSqliteStore({ file, log: quietLog, writerThread: true });
   await store.store([readingsBatch(1, [reading('m1', 'total', T0, { energy_import_kwh: 1 })])]);
-  const modes = { dir: modeOf(dir), parent: modeOf(join(dir, '..')), file: modeOf(file), wal: modeOf(`${file}-wal`), shm: modeOf(`${file}-shm`) };
+  const modes = {
+    dir: modeOf(dir),
+    parent: modeOf(join(dir, '..')),
+    file: modeOf(file),
+    wal: modeOf(`${file}-wal`),
+    shm: modeOf(`${file}-shm`),
+  };
   await store.close();
   t.same(modes, { dir: 0o700, parent: 0o700, file: 0o600, wal: 0o600, shm: 0o600 }, 'folders 0700; database, WAL and shared memory 0600');
   t.same(readdirSync(dir), ['joulebook.db'], 'no temporary file left beside it');
@@ -136,23 +183,40 @@ t.test('an existing file keeps the mode the operator gave it; one others may rea
   await (await openSqliteStore({ file, log: quietLog })).close();
   chmodSync(file, 0o640);
   const lines: string[] = [];
-  const log = pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } }));
+  const log = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    }),
+  );
   const store = await openSqliteStore({ file, log });
   await store.close();
   t.equal(modeOf(file), 0o640, 'not changed');
-  const warned = lines.map((l) => JSON.parse(l) as { level: number; file: string; mode: string; msg: string }).filter((l) => l.level === 40);
-  t.match(warned, [{ file, mode: '0640', msg: /other users may read this database file, which holds password and token hashes: chmod 600/ }]);
+  const warned = lines
+    .map((l) => JSON.parse(l) as { level: number; file: string; mode: string; msg: string })
+    .filter((l) => l.level === 40);
+  t.match(warned, [
+    { file, mode: '0640', msg: /other users may read this database file, which holds password and token hashes: chmod 600/ },
+  ]);
   chmodSync(file, 0o600);
   lines.length = 0;
   await (await openSqliteStore({ file, log })).close();
-  t.same(lines.filter((l) => l.includes('other users may read')), [], 'a 0600 file: no warning');
+  t.same(
+    lines.filter((l) => l.includes('other users may read')),
+    [],
+    'a 0600 file: no warning',
+  );
 });
 
 t.test('create: never refuses a missing file; a new database only when asked, and never over a database', async (t) => {
   const dir = folder();
   const file = join(dir, 'joulebook.db');
   await t.rejects(openSqliteStore({ file, log: quietLog, create: 'never' }), {
-    name: 'DatabaseRefusedError', problem: 'missing',
+    name: 'DatabaseRefusedError',
+    problem: 'missing',
     message: `${file}: no database file, and storage.sqlite.create is "never": restore it from a backup or mount its volume; to start a new, empty database there, start the central node once with --new-database`,
   });
   t.same(readdirSync(dir), [], 'nothing made');
@@ -172,6 +236,10 @@ t.test('create: never refuses a missing file; a new database only when asked, an
   const random = join(folder(), 'joulebook.db');
   const bytes = randomBytes(8192);
   writeFileSync(random, bytes);
-  await t.rejects(openSqliteStore({ file: random, log: quietLog, newDatabase: true }), { name: 'DatabaseRefusedError', problem: 'damaged' }, 'a damaged file is not replaced even when asked');
+  await t.rejects(
+    openSqliteStore({ file: random, log: quietLog, newDatabase: true }),
+    { name: 'DatabaseRefusedError', problem: 'damaged' },
+    'a damaged file is not replaced even when asked',
+  );
   t.ok(readFileSync(random).equals(bytes));
 });

@@ -22,7 +22,10 @@ t.test('contract', async (t) => {
 });
 
 t.test('contract, writing on the writer thread', async (t) => {
-  storeContract(t, { fresh: () => openSqliteStore({ file: file(), log: quietLog, writerThread: true }), migrations: SQLITE_MIGRATIONS.length });
+  storeContract(t, {
+    fresh: () => openSqliteStore({ file: file(), log: quietLog, writerThread: true }),
+    migrations: SQLITE_MIGRATIONS.length,
+  });
 });
 
 t.test('WAL and synchronous FULL; a reopened file keeps its data and applies nothing', async (t) => {
@@ -32,7 +35,10 @@ t.test('WAL and synchronous FULL; a reopened file keeps its data and applies not
   await store.close();
   const db = new Database(f);
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-  t.same(db.prepare('SELECT id, name, applied_at FROM schema_migrations').all(), SQLITE_MIGRATIONS.map((m) => ({ id: m.id, name: m.name, applied_at: 42 })));
+  t.same(
+    db.prepare('SELECT id, name, applied_at FROM schema_migrations').all(),
+    SQLITE_MIGRATIONS.map((m) => ({ id: m.id, name: m.name, applied_at: 42 })),
+  );
   t.same(migrateSqlite(db, { log: quietLog, now: () => 43 }), { applied: [], current: SQLITE_MIGRATIONS.length });
   db.close();
   const again = await openSqliteStore({ file: f, log: quietLog });
@@ -43,12 +49,19 @@ t.test('WAL and synchronous FULL; a reopened file keeps its data and applies not
 t.test('a file that is not a database is refused with an error', async (t) => {
   const f = file();
   writeFileSync(f, 'not a database at all, but long enough to have a header of some sort'.repeat(100));
-  await t.rejects(openSqliteStore({ file: f, log: quietLog }), { name: 'DatabaseRefusedError', problem: 'damaged', message: `${f}: not a SQLite database` });
+  await t.rejects(openSqliteStore({ file: f, log: quietLog }), {
+    name: 'DatabaseRefusedError',
+    problem: 'damaged',
+    message: `${f}: not a SQLite database`,
+  });
 });
 
 t.test('a later migration is applied once, in order, inside the transaction', async (t) => {
   const db = new Database(':memory:');
-  const extra = [...SQLITE_MIGRATIONS, { id: SQLITE_MIGRATIONS.length + 1, name: 'tariffs', sql: 'CREATE TABLE tariffs (id INTEGER PRIMARY KEY) STRICT' }];
+  const extra = [
+    ...SQLITE_MIGRATIONS,
+    { id: SQLITE_MIGRATIONS.length + 1, name: 'tariffs', sql: 'CREATE TABLE tariffs (id INTEGER PRIMARY KEY) STRICT' },
+  ];
   const deps = { log: quietLog, now: () => 1 };
   t.same(migrateSqlite(db, deps), { applied: SQLITE_MIGRATIONS.map((m) => m.id), current: SQLITE_MIGRATIONS.length });
   t.same(migrateSqlite(db, deps, extra), { applied: [extra.length], current: extra.length });

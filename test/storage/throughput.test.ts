@@ -16,7 +16,13 @@ t.test('traffic: each message one poll of 200 channels with every measurement, s
   if (first.kind !== 'readings') return;
   t.equal(first.message.readings.length, 200);
   t.equal(Object.keys(first.message.readings[0]!.values).length, 9);
-  t.same(calls.flat().filter((b) => b.gateway === 'gw-bench-1').map((b) => b.kind === 'readings' && b.message.seq), [1, 2, 3, 4, 5, 6, 7]);
+  t.same(
+    calls
+      .flat()
+      .filter((b) => b.gateway === 'gw-bench-1')
+      .map((b) => b.kind === 'readings' && b.message.seq),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
 });
 
 t.test('measures what it stored: every reading once, then only duplicates', async (t) => {

@@ -17,9 +17,13 @@ t.test('npm start: history, invoices, portal, live, stop', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jb-demo-test-'));
   const child = spawn(process.execPath, [DEMO, '--duration-s', '8', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
 
   const deadline = Date.now() + 220_000;
   while (!/Portal: (\S+)/.test(stdout) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -34,13 +38,27 @@ t.test('npm start: history, invoices, portal, live, stop', async (t) => {
     t.ok(existsSync(m[4]!), `${m[1]}: its PDF is written`);
   }
   const history = /history .*: (\d+) hourly polls .* in ([\d.]+) s, (\d+) readings stored/.exec(stdout);
-  t.ok(history && Number(history[3]) > 100_000, `the history went through the chain (${history?.[3]} readings stored in ${history?.[2]} s)`);
+  t.ok(
+    history && Number(history[3]) > 100_000,
+    `the history went through the chain (${history?.[3]} readings stored in ${history?.[2]} s)`,
+  );
 
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'operator-demo' }) });
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'operator', password: 'operator-demo' }),
+  });
   t.equal(login.status, 200, 'the printed operator login signs in');
   const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
-  const invoices = await (await fetch(`${url}/api/v1/invoices?period=${month}`, { headers: { cookie } })).json() as { number: string; status: string }[];
-  t.same(invoices.map((i) => i.status), ['final', 'final', 'final'], 'the API lists them');
+  const invoices = (await (await fetch(`${url}/api/v1/invoices?period=${month}`, { headers: { cookie } })).json()) as {
+    number: string;
+    status: string;
+  }[];
+  t.same(
+    invoices.map((i) => i.status),
+    ['final', 'final', 'final'],
+    'the API lists them',
+  );
   t.equal((await fetch(`${url}/`)).status, 200, 'the portal page is served');
 
   t.equal(await exited, 0, 'exits 0 after --duration-s');
@@ -55,8 +73,15 @@ t.test('arguments and text', async (t) => {
   t.throws(() => parseDemoArgs(['--nope']), /unknown argument --nope/);
   t.same(invoiceRows([], '/inv'), []);
   const text = readyText({
-    dir: '/d', centralYaml: '/d/central.yaml', mqttUrl: 'mqtt://127.0.0.1:1884', mqttUsual: false, rs485: 'RTU over TCP',
-    history: { month: '2026-10', steps: 10, elapsedMs: 1500, readingsStored: 5 }, invoices: [], invoiceDir: '/d/inv', logins: [],
+    dir: '/d',
+    centralYaml: '/d/central.yaml',
+    mqttUrl: 'mqtt://127.0.0.1:1884',
+    mqttUsual: false,
+    rs485: 'RTU over TCP',
+    history: { month: '2026-10', steps: 10, elapsedMs: 1500, readingsStored: 5 },
+    invoices: [],
+    invoiceDir: '/d/inv',
+    logins: [],
   });
   t.match(text, /1883 was taken/);
   t.match(text, /none \(see the log above\)/);

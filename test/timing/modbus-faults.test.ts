@@ -24,7 +24,11 @@ t.test('dead and garbage meters among 8 on one bus', async (t) => {
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
   const line = { baudRate: 38400, parity: 'even', stopBits: 1 } as const;
   const units = [1, 2, 3, 4, 5, 6, 7, 8];
-  const sim = await startModbusSim({ wire: { kind: 'serial', path: pty.a, line, lineTiming: true }, turnaroundMs: 5, meters: units.map((unit) => ({ unit, profile: sdm })) });
+  const sim = await startModbusSim({
+    wire: { kind: 'serial', path: pty.a, line, lineTiming: true },
+    turnaroundMs: 5,
+    meters: units.map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => sim.close());
   const bus = makeBus({ type: 'rtu', path: pty.b, ...line });
   t.teardown(() => bus.close());
@@ -40,7 +44,10 @@ t.test('dead and garbage meters among 8 on one bus', async (t) => {
   const faultyMs = await cycleMs(devices);
   const deadBudgetMs = (1 + RETRIES) * (TIMEOUT_MS + bus.wireTimeMs(80));
   const limitMs = 1.1 * healthyMs + deadBudgetMs;
-  t.ok(faultyMs <= limitMs, `cycle with faults ${faultyMs.toFixed(1)} ms <= 1.1 x ${healthyMs.toFixed(1)} + ${deadBudgetMs.toFixed(1)} = ${limitMs.toFixed(1)} ms`);
+  t.ok(
+    faultyMs <= limitMs,
+    `cycle with faults ${faultyMs.toFixed(1)} ms <= 1.1 x ${healthyMs.toFixed(1)} + ${deadBudgetMs.toFixed(1)} = ${limitMs.toFixed(1)} ms`,
+  );
 
   const dead = devices[2]!;
   const garbage = devices[5]!;
@@ -65,7 +72,10 @@ t.test('corrupted CRCs and exceptions are counted and isolated', async (t) => {
   t.teardown(() => pty.close());
   const sdm = (await builtinProfiles()).get('eastron-sdm630')!;
   const line = { baudRate: 115200, parity: 'none', stopBits: 1 } as const;
-  const sim = await startModbusSim({ wire: { kind: 'serial', path: pty.a, line }, meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })) });
+  const sim = await startModbusSim({
+    wire: { kind: 'serial', path: pty.a, line },
+    meters: [1, 2, 3].map((unit) => ({ unit, profile: sdm })),
+  });
   t.teardown(() => sim.close());
   const bus = makeBus({ type: 'rtu', path: pty.b, ...line });
   t.teardown(() => bus.close());

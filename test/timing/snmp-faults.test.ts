@@ -15,11 +15,13 @@ async function cycle(agents: readonly SnmpAgent[], healthy: (i: number) => boole
   const t0 = performance.now();
   let healthyDone = 0;
   let faults = 0;
-  await Promise.all(agents.map(async (a, i) => {
-    const r = await a.poll('full');
-    if (r.fault) faults++;
-    if (healthy(i)) healthyDone = Math.max(healthyDone, performance.now() - t0);
-  }));
+  await Promise.all(
+    agents.map(async (a, i) => {
+      const r = await a.poll('full');
+      if (r.fault) faults++;
+      if (healthy(i)) healthyDone = Math.max(healthyDone, performance.now() - t0);
+    }),
+  );
   return { healthyMs: healthyDone, faults };
 }
 
@@ -31,8 +33,11 @@ t.test('one dead and one slow PDU among 50', async (t) => {
   const sim = await startSnmpSim({ profile, host: '127.0.0.1', port, pdus: PDUS, outlets: 24 });
   t.teardown(() => sim.close());
   const limiter = new Limiter(16);
-  const agents = await Promise.all(Array.from({ length: PDUS }, (_, i) =>
-    makeAgent(`pdu-${i + 1}`, 'apc-rpdu2', { port: port + i, timeoutMs: 250, retries: 1 }, { budgetMs: 1200, limiter, backoffBaseMs: 0 })));
+  const agents = await Promise.all(
+    Array.from({ length: PDUS }, (_, i) =>
+      makeAgent(`pdu-${i + 1}`, 'apc-rpdu2', { port: port + i, timeoutMs: 250, retries: 1 }, { budgetMs: 1200, limiter, backoffBaseMs: 0 }),
+    ),
+  );
   t.teardown(() => agents.forEach((a) => a.client.close()));
   const others = (i: number) => i !== DEAD - 1 && i !== SLOW - 1;
 
@@ -60,9 +65,12 @@ t.test('one dead and one slow PDU among 50', async (t) => {
   // in a full suite run they were up to a third slower (936 vs 705 ms), still far from healthy + budget.
   const detail = `${faulty.toFixed(0)} ms with faults vs ${healthy.toFixed(0)} ms all healthy (medians of ${healthyMs.map((x) => x.toFixed(0))} / ${faultyMs.map((x) => x.toFixed(0))})`;
   t.ok(faulty <= healthy * 1.5 + 25, `the 48 finish in ${detail}`);
-  t.ok(faulty < healthy + 1200 / 2, 'a failing PDU\'s budget is not spent on the others\' time');
+  t.ok(faulty < healthy + 1200 / 2, "a failing PDU's budget is not spent on the others' time");
   t.ok(agents[DEAD - 1]!.client.counters.get('timeouts') >= 1, 'dead PDU: timeouts counted');
   t.equal(agents[DEAD - 1]!.lastFault?.kind, 'timeout');
   t.equal(agents[SLOW - 1]!.lastFault?.kind, 'timeout', 'slow PDU overran its budget');
-  t.ok(agents.filter((_, i) => others(i)).every((a) => a.lastFault === undefined && a.client.counters.get('timeouts') === 0), 'no timeouts on the 48');
+  t.ok(
+    agents.filter((_, i) => others(i)).every((a) => a.lastFault === undefined && a.client.counters.get('timeouts') === 0),
+    'no timeouts on the 48',
+  );
 });

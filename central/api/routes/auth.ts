@@ -7,15 +7,32 @@ import { body } from './common.js';
 const ME = {
   type: 'object',
   required: ['username', 'role'],
-  properties: { username: { type: 'string' }, role: { type: 'string', enum: ['operator', 'read-only', 'customer'] }, customer: { type: 'string' }, customerName: { type: 'string' } },
+  properties: {
+    username: { type: 'string' },
+    role: { type: 'string', enum: ['operator', 'read-only', 'customer'] },
+    customer: { type: 'string' },
+    customerName: { type: 'string' },
+  },
 } as const;
 
 export const authRoutes: RouteSpec[] = [
   {
-    id: 'login', method: 'POST', url: '/auth/login', summary: 'Sign in: sets an HttpOnly, SameSite=Strict session cookie', tags: ['auth'],
+    id: 'login',
+    method: 'POST',
+    url: '/auth/login',
+    summary: 'Sign in: sets an HttpOnly, SameSite=Strict session cookie',
+    tags: ['auth'],
     access: { who: 'public' },
     schema: {
-      body: { type: 'object', additionalProperties: false, required: ['username', 'password'], properties: { username: { type: 'string', minLength: 1, maxLength: 128 }, password: { type: 'string', minLength: 1, maxLength: 1024 } } },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['username', 'password'],
+        properties: {
+          username: { type: 'string', minLength: 1, maxLength: 128 },
+          password: { type: 'string', minLength: 1, maxLength: 1024 },
+        },
+      },
       response: { 200: { ...ME, properties: { ...ME.properties, expiresAt: { type: 'number' } } } },
     },
     handler: async (ctx) => {
@@ -31,7 +48,11 @@ export const authRoutes: RouteSpec[] = [
     },
   },
   {
-    id: 'logout', method: 'POST', url: '/auth/logout', summary: 'Sign out: ends the session and clears the cookie', tags: ['auth'],
+    id: 'logout',
+    method: 'POST',
+    url: '/auth/logout',
+    summary: 'Sign out: ends the session and clears the cookie',
+    tags: ['auth'],
     access: { who: 'everyone', customer: 'self' },
     schema: {},
     handler: async (ctx) => {
@@ -42,7 +63,11 @@ export const authRoutes: RouteSpec[] = [
     },
   },
   {
-    id: 'me', method: 'GET', url: '/me', summary: 'The signed-in user: name, role and customer', tags: ['auth'],
+    id: 'me',
+    method: 'GET',
+    url: '/me',
+    summary: 'The signed-in user: name, role and customer',
+    tags: ['auth'],
     access: { who: 'everyone', customer: 'self' },
     schema: { response: { 200: ME } },
     handler: async (ctx) => {

@@ -6,7 +6,12 @@ import { badRequest } from '../errors.js';
 import type { RouteContext } from '../types.js';
 
 export const ID = { type: 'string', minLength: 1, maxLength: 160 } as const;
-export const TIME = { type: 'string', minLength: 10, maxLength: 40, description: 'a local date YYYY-MM-DD (midnight in the site\'s zone) or a timestamp with an offset' } as const;
+export const TIME = {
+  type: 'string',
+  minLength: 10,
+  maxLength: 40,
+  description: "a local date YYYY-MM-DD (midnight in the site's zone) or a timestamp with an offset",
+} as const;
 export const PERIOD_PROPS = { from: TIME, to: TIME } as const;
 
 export function query<T>(ctx: RouteContext): T {
@@ -31,8 +36,8 @@ export function instant(text: string, timeZone: string, what: string): number {
 
 /** [from, to) in the zone; either end may be absent (then open on that side). */
 export function period(q: { from?: string; to?: string }, timeZone: string, dflt?: IntervalMs): IntervalMs {
-  const fromMs = q.from !== undefined ? instant(q.from, timeZone, 'from') : dflt?.fromMs ?? -8.64e15;
-  const toMs = q.to !== undefined ? instant(q.to, timeZone, 'to') : dflt?.toMs ?? 8.64e15;
+  const fromMs = q.from !== undefined ? instant(q.from, timeZone, 'from') : (dflt?.fromMs ?? -8.64e15);
+  const toMs = q.to !== undefined ? instant(q.to, timeZone, 'to') : (dflt?.toMs ?? 8.64e15);
   if (!(toMs > fromMs)) throw badRequest(`"to" must be after "from"`);
   return { fromMs, toMs };
 }

@@ -8,12 +8,18 @@ import { ID, params, period, PERIOD_PROPS, query, TIME, zoneOf } from './common.
 
 export const energyRoutes: RouteSpec[] = [
   {
-    id: 'customerEnergy', method: 'GET', url: '/energy',
-    summary: 'A customer\'s energy over [from, to) grouped by site, room, rack, feed, phase or point, with its measured share; a customer asks for its own (the default)', tags: ['energy'],
+    id: 'customerEnergy',
+    method: 'GET',
+    url: '/energy',
+    summary:
+      "A customer's energy over [from, to) grouped by site, room, rack, feed, phase or point, with its measured share; a customer asks for its own (the default)",
+    tags: ['energy'],
     access: { who: 'everyone', customer: { guard: 'customer', in: 'query', key: 'customer' } },
     schema: {
       querystring: {
-        type: 'object', additionalProperties: false, required: ['from', 'to'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['from', 'to'],
         properties: { customer: ID, from: TIME, to: TIME, by: { type: 'string', enum: [...GROUP_BY], default: 'rack' } },
       },
     },
@@ -22,16 +28,28 @@ export const energyRoutes: RouteSpec[] = [
       if (q.customer === undefined) throw notFound('customer: give ?customer=<id>');
       if (!ctx.snapshot.model.customers.has(q.customer)) throw notFound(`customer "${q.customer}"`);
       const energy = ctx.deps.energy ?? ((args) => customerEnergyReport({ store: ctx.deps.store, model: args.model }, args.query));
-      return energy({ model: ctx.snapshot.model, version: ctx.snapshot.version, query: { customer: q.customer, from: q.from, to: q.to, by: q.by } });
+      return energy({
+        model: ctx.snapshot.model,
+        version: ctx.snapshot.version,
+        query: { customer: q.customer, from: q.from, to: q.to, by: q.by },
+      });
     },
   },
   {
-    id: 'siteEnergy', method: 'GET', url: '/sites/:site/energy',
-    summary: 'A site\'s energy over [from, to) grouped by room, rack, feed, phase or point (top-most tenant meters)', tags: ['energy'],
+    id: 'siteEnergy',
+    method: 'GET',
+    url: '/sites/:site/energy',
+    summary: "A site's energy over [from, to) grouped by room, rack, feed, phase or point (top-most tenant meters)",
+    tags: ['energy'],
     access: { who: 'staff' },
     schema: {
       params: { type: 'object', required: ['site'], properties: { site: ID } },
-      querystring: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { ...PERIOD_PROPS, by: { type: 'string', enum: [...SITE_GROUP_BY], default: 'rack' } } },
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['from', 'to'],
+        properties: { ...PERIOD_PROPS, by: { type: 'string', enum: [...SITE_GROUP_BY], default: 'rack' } },
+      },
     },
     handler: async (ctx) => {
       const { site } = params<{ site: string }>(ctx);

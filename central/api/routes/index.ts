@@ -8,4 +8,12 @@ import { modelRoutes } from './model.js';
 import { pointRoutes } from './points.js';
 import { siteRoutes } from './sites.js';
 
-export const CORE_ROUTES: readonly RouteSpec[] = [...authRoutes, ...siteRoutes, ...pointRoutes, ...energyRoutes, ...alertRoutes, ...invoiceRoutes, ...modelRoutes];
+export const CORE_ROUTES: readonly RouteSpec[] = [
+  ...authRoutes,
+  ...siteRoutes,
+  ...pointRoutes,
+  ...energyRoutes,
+  ...alertRoutes,
+  ...invoiceRoutes,
+  ...modelRoutes,
+];

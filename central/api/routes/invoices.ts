@@ -14,8 +14,19 @@ const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset
 
 export function invoiceSummary(i: StoredInvoice) {
   return {
-    id: i.id, number: i.number ?? null, site: i.site, period: i.period, customer: i.customer, status: i.status, currency: i.currency, total: i.total,
-    review: i.review, createdAt: i.createdAt, finalizedAt: i.finalizedAt ?? null, kWh: i.draft.quality.kWh, measuredShare: i.draft.quality.measuredShare,
+    id: i.id,
+    number: i.number ?? null,
+    site: i.site,
+    period: i.period,
+    customer: i.customer,
+    status: i.status,
+    currency: i.currency,
+    total: i.total,
+    review: i.review,
+    createdAt: i.createdAt,
+    finalizedAt: i.finalizedAt ?? null,
+    kWh: i.draft.quality.kWh,
+    measuredShare: i.draft.quality.measuredShare,
   };
 }
 
@@ -30,9 +41,19 @@ const guard = { guard: 'invoice', in: 'params', key: 'id' } as const;
 
 export const invoiceRoutes: RouteSpec[] = [
   {
-    id: 'listInvoices', method: 'GET', url: '/invoices', summary: 'Invoices by site, period (YYYY-MM), customer and status; a customer sees its final ones', tags: ['invoices'],
+    id: 'listInvoices',
+    method: 'GET',
+    url: '/invoices',
+    summary: 'Invoices by site, period (YYYY-MM), customer and status; a customer sees its final ones',
+    tags: ['invoices'],
     access: { who: 'everyone', customer: 'filtered' },
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { site: ID, period: MONTH, customer: ID, status: { type: 'string', enum: ['draft', 'held', 'final'] } } } },
+    schema: {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { site: ID, period: MONTH, customer: ID, status: { type: 'string', enum: ['draft', 'held', 'final'] } },
+      },
+    },
     handler: async (ctx) => {
       const q = query<{ site?: string; period?: string; customer?: string; status?: StoredInvoice['status'] }>(ctx);
       if (!ctx.deps.billing) return [];
@@ -40,14 +61,20 @@ export const invoiceRoutes: RouteSpec[] = [
       if (own !== undefined && q.customer !== undefined && q.customer !== own) return [];
       if (own !== undefined && q.status !== undefined && q.status !== 'final') return [];
       const list = await ctx.deps.billing.store.invoices({
-        site: q.site || undefined, period: q.period || undefined,
-        customer: (own ?? q.customer) || undefined, status: own !== undefined ? 'final' as const : q.status || undefined,
+        site: q.site || undefined,
+        period: q.period || undefined,
+        customer: (own ?? q.customer) || undefined,
+        status: own !== undefined ? ('final' as const) : q.status || undefined,
       });
       return list.map(invoiceSummary);
     },
   },
   {
-    id: 'getInvoice', method: 'GET', url: '/invoices/:id', summary: 'One invoice with its lines, quality and trace', tags: ['invoices'],
+    id: 'getInvoice',
+    method: 'GET',
+    url: '/invoices/:id',
+    summary: 'One invoice with its lines, quality and trace',
+    tags: ['invoices'],
     access: { who: 'everyone', customer: guard },
     schema: { params: INVOICE_ID },
     handler: async (ctx) => {
@@ -57,16 +84,29 @@ export const invoiceRoutes: RouteSpec[] = [
     },
   },
   {
-    id: 'downloadInvoice', method: 'GET', url: '/invoices/:id/:format', summary: 'The invoice as a document: json, csv or pdf', tags: ['invoices'],
+    id: 'downloadInvoice',
+    method: 'GET',
+    url: '/invoices/:id/:format',
+    summary: 'The invoice as a document: json, csv or pdf',
+    tags: ['invoices'],
     access: { who: 'everyone', customer: guard },
-    schema: { params: { ...INVOICE_ID, required: ['id', 'format'], properties: { ...INVOICE_ID.properties, format: { type: 'string', enum: Object.keys(TYPES) } } } },
+    schema: {
+      params: {
+        ...INVOICE_ID,
+        required: ['id', 'format'],
+        properties: { ...INVOICE_ID.properties, format: { type: 'string', enum: Object.keys(TYPES) } },
+      },
+    },
     handler: async (ctx) => {
       const inv = await invoiceOf(ctx);
       const { format } = params<{ format: keyof typeof TYPES }>(ctx);
       if (!ctx.deps.billing) throw new ApiError('unavailable', 'billing is not configured');
       const body = await ctx.deps.billing.render(inv, format, ctx.scope.customer === undefined ? 'operator' : 'customer');
       const name = `${inv.number ?? `draft-${inv.id}`}.${format}`;
-      return ctx.reply.type(TYPES[format]).header('content-disposition', `attachment; filename="${name}"`).send(typeof body === 'string' ? body : Buffer.from(body));
+      return ctx.reply
+        .type(TYPES[format])
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .send(typeof body === 'string' ? body : Buffer.from(body));
     },
   },
 ];

@@ -12,7 +12,7 @@ function refused(message: string, r: { problems: string[]; conflict?: true }): A
 }
 
 function editor(ctx: RouteContext) {
-  if (!ctx.deps.editor) throw new ApiError('unavailable', 'edits need the central node\'s model holder');
+  if (!ctx.deps.editor) throw new ApiError('unavailable', "edits need the central node's model holder");
   return ctx.deps.editor;
 }
 
@@ -20,13 +20,21 @@ const TARGET = { type: 'string', minLength: 1, maxLength: 160 } as const;
 
 export const modelRoutes: RouteSpec[] = [
   {
-    id: 'listCustomers', method: 'GET', url: '/customers', summary: 'Customers (a customer: itself)', tags: ['customers'],
+    id: 'listCustomers',
+    method: 'GET',
+    url: '/customers',
+    summary: 'Customers (a customer: itself)',
+    tags: ['customers'],
     access: { who: 'everyone', customer: 'filtered' },
     schema: {},
     handler: async (ctx) => [...ctx.snapshot.model.customers.values()].filter((c) => ctx.scope.seesCustomer(c.id)),
   },
   {
-    id: 'getCustomer', method: 'GET', url: '/customers/:customer', summary: 'One customer with the racks and points it holds now', tags: ['customers'],
+    id: 'getCustomer',
+    method: 'GET',
+    url: '/customers/:customer',
+    summary: 'One customer with the racks and points it holds now',
+    tags: ['customers'],
     access: { who: 'everyone', customer: { guard: 'customer', in: 'params', key: 'customer' } },
     schema: { params: { type: 'object', required: ['customer'], properties: { customer: ID } } },
     handler: async (ctx) => {
@@ -35,33 +43,63 @@ export const modelRoutes: RouteSpec[] = [
       const c = m.customers.get(customer);
       if (!c) throw notFound(`customer "${customer}"`);
       const now = ctx.deps.clock.now();
-      const held = (m.pointsByCustomer.get(customer) ?? []).filter((id) => (m.holdings.get(id) ?? []).length > 0)
-        .map((id) => m.points.get(id)!).filter((p) => ctx.scope.held(p.id, { fromMs: now, toMs: now + 1 }).length > 0 || ctx.scope.customer === undefined);
+      const held = (m.pointsByCustomer.get(customer) ?? [])
+        .filter((id) => (m.holdings.get(id) ?? []).length > 0)
+        .map((id) => m.points.get(id)!)
+        .filter((p) => ctx.scope.held(p.id, { fromMs: now, toMs: now + 1 }).length > 0 || ctx.scope.customer === undefined);
       return { ...c, racks: [...new Set(held.flatMap((p) => (p.rack ? [p.rack] : [])))].sort(), points: held.map((p) => p.id).sort() };
     },
   },
   {
-    id: 'listAssignments', method: 'GET', url: '/assignments', summary: 'Every assignment version (files and edits) with where it applies; a customer sees its own', tags: ['assignments'],
+    id: 'listAssignments',
+    method: 'GET',
+    url: '/assignments',
+    summary: 'Every assignment version (files and edits) with where it applies; a customer sees its own',
+    tags: ['assignments'],
     access: { who: 'everyone', customer: 'filtered' },
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { customer: ID, site: ID } } },
     handler: async (ctx) => {
       const q = query<{ customer?: string; site?: string }>(ctx);
       const own = ctx.scope.customer;
       return ctx.snapshot.model.assignments
-        .filter((a) => (own === undefined || a.customer === own) && (q.customer === undefined || a.customer === q.customer) && (q.site === undefined || a.site === q.site))
-        .map((a) => ({ ...a, toMs: Number.isFinite(a.toMs) ? a.toMs : null, effective: a.effective ? { fromMs: a.effective.fromMs, toMs: Number.isFinite(a.effective.toMs) ? a.effective.toMs : null } : null }));
+        .filter(
+          (a) =>
+            (own === undefined || a.customer === own) &&
+            (q.customer === undefined || a.customer === q.customer) &&
+            (q.site === undefined || a.site === q.site),
+        )
+        .map((a) => ({
+          ...a,
+          toMs: Number.isFinite(a.toMs) ? a.toMs : null,
+          effective: a.effective ? { fromMs: a.effective.fromMs, toMs: Number.isFinite(a.effective.toMs) ? a.effective.toMs : null } : null,
+        }));
     },
   },
   {
-    id: 'addAssignment', method: 'POST', url: '/assignments',
-    summary: 'A new assignment, or a new version of an existing id that supersedes the earlier ones from its `from` on (history is never edited)', tags: ['assignments'],
+    id: 'addAssignment',
+    method: 'POST',
+    url: '/assignments',
+    summary:
+      'A new assignment, or a new version of an existing id that supersedes the earlier ones from its `from` on (history is never edited)',
+    tags: ['assignments'],
     access: { who: 'operator' },
     schema: {
       body: {
-        type: 'object', additionalProperties: false, required: ['id', 'customer', 'from'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'customer', 'from'],
         properties: {
-          id: ID, customer: ID, outlet: TARGET, pdu: TARGET, rack: TARGET, cage: TARGET, feed: TARGET,
-          match: { type: 'object' }, from: TIME, to: TIME, note: { type: 'string', maxLength: 1000 },
+          id: ID,
+          customer: ID,
+          outlet: TARGET,
+          pdu: TARGET,
+          rack: TARGET,
+          cage: TARGET,
+          feed: TARGET,
+          match: { type: 'object' },
+          from: TIME,
+          to: TIME,
+          note: { type: 'string', maxLength: 1000 },
         },
       },
     },
@@ -73,7 +111,11 @@ export const modelRoutes: RouteSpec[] = [
     },
   },
   {
-    id: 'listTariffs', method: 'GET', url: '/tariffs', summary: 'Tariffs of every site (or one) with every version, the edits applied', tags: ['tariffs'],
+    id: 'listTariffs',
+    method: 'GET',
+    url: '/tariffs',
+    summary: 'Tariffs of every site (or one) with every version, the edits applied',
+    tags: ['tariffs'],
     access: { who: 'staff' },
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { site: ID } } },
     handler: async (ctx) => {
@@ -82,8 +124,11 @@ export const modelRoutes: RouteSpec[] = [
     },
   },
   {
-    id: 'addTariffVersion', method: 'POST', url: '/sites/:site/tariffs',
-    summary: 'A new tariff version of a site valid from a local date; the version before it ends there', tags: ['tariffs'],
+    id: 'addTariffVersion',
+    method: 'POST',
+    url: '/sites/:site/tariffs',
+    summary: 'A new tariff version of a site valid from a local date; the version before it ends there',
+    tags: ['tariffs'],
     access: { who: 'operator' },
     schema: { params: { type: 'object', required: ['site'], properties: { site: ID } }, body: { type: 'object' } },
     handler: async (ctx) => {

@@ -6,14 +6,43 @@ import type { InvoiceLine } from '../invoice.js';
 import { lineTrace, localPeriod, status, type InvoiceDocument } from './document.js';
 
 export const CSV_COLUMNS = [
-  'invoice', 'status', 'customer', 'site', 'period_first_day', 'period_last_day', 'currency',
-  'line', 'kind', 'description', 'tariff_version', 'quantity', 'unit', 'unit_price', 'prorate_days', 'amount',
-  'points', 'start_counters_kwh', 'end_counters_kwh', 'measured_kwh', 'estimated_kwh', 'deducted_others_kwh',
+  'invoice',
+  'status',
+  'customer',
+  'site',
+  'period_first_day',
+  'period_last_day',
+  'currency',
+  'line',
+  'kind',
+  'description',
+  'tariff_version',
+  'quantity',
+  'unit',
+  'unit_price',
+  'prorate_days',
+  'amount',
+  'points',
+  'start_counters_kwh',
+  'end_counters_kwh',
+  'measured_kwh',
+  'estimated_kwh',
+  'deducted_others_kwh',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Columns of text an operator typed (names, descriptions, ids); the others are numbers and dates. */
-const TEXT_COLUMNS: ReadonlySet<CsvColumn> = new Set(['invoice', 'customer', 'site', 'line', 'kind', 'description', 'tariff_version', 'unit', 'points']);
+const TEXT_COLUMNS: ReadonlySet<CsvColumn> = new Set([
+  'invoice',
+  'customer',
+  'site',
+  'line',
+  'kind',
+  'description',
+  'tariff_version',
+  'unit',
+  'points',
+]);
 
 /**
  * Text that a spreadsheet would run as a formula (=, +, -, @, or a tab or CR first) gets a leading
@@ -33,16 +62,37 @@ export function renderInvoiceCsv(doc: InvoiceDocument): string {
   const row = (l: InvoiceLine): Record<CsvColumn, string> => {
     const tr = lineTrace(draft, l);
     return {
-      invoice: doc.final?.number ?? '', status: status(doc), customer: draft.customer, site: draft.site,
-      period_first_day: period.first, period_last_day: period.last, currency: draft.currency,
-      line: l.key, kind: l.kind, description: l.description, tariff_version: l.version ?? '',
-      quantity: l.quantity, unit: l.unit, unit_price: l.unitPrice, prorate_days: l.prorate ? `${l.prorate.days}/${l.prorate.daysInPeriod}` : '', amount: l.amount,
-      points: tr?.points.join(' ') ?? '', start_counters_kwh: tr?.startCounters.join(' ') ?? '', end_counters_kwh: tr?.endCounters.join(' ') ?? '',
-      measured_kwh: tr ? tr.measuredKwh.toFixed(3) : '', estimated_kwh: tr ? tr.estimatedKwh.toFixed(3) : '',
+      invoice: doc.final?.number ?? '',
+      status: status(doc),
+      customer: draft.customer,
+      site: draft.site,
+      period_first_day: period.first,
+      period_last_day: period.last,
+      currency: draft.currency,
+      line: l.key,
+      kind: l.kind,
+      description: l.description,
+      tariff_version: l.version ?? '',
+      quantity: l.quantity,
+      unit: l.unit,
+      unit_price: l.unitPrice,
+      prorate_days: l.prorate ? `${l.prorate.days}/${l.prorate.daysInPeriod}` : '',
+      amount: l.amount,
+      points: tr?.points.join(' ') ?? '',
+      start_counters_kwh: tr?.startCounters.join(' ') ?? '',
+      end_counters_kwh: tr?.endCounters.join(' ') ?? '',
+      measured_kwh: tr ? tr.measuredKwh.toFixed(3) : '',
+      estimated_kwh: tr ? tr.estimatedKwh.toFixed(3) : '',
       deducted_others_kwh: tr?.deductedKwh !== undefined ? (tr.deductedKwh + 0).toFixed(3) : '',
     };
   };
-  const lines = [CSV_COLUMNS.join(','), ...draft.lines.map((l) => { const r = row(l); return CSV_COLUMNS.map((c) => cell(TEXT_COLUMNS.has(c) ? guardFormula(r[c]) : r[c])).join(','); })];
+  const lines = [
+    CSV_COLUMNS.join(','),
+    ...draft.lines.map((l) => {
+      const r = row(l);
+      return CSV_COLUMNS.map((c) => cell(TEXT_COLUMNS.has(c) ? guardFormula(r[c]) : r[c])).join(',');
+    }),
+  ];
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -55,9 +105,16 @@ export function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
       rows.push(row);
@@ -66,7 +123,10 @@ export function parseCsv(text: string): Record<string, string>[] {
     } else field += c;
   }
   if (quoted) throw new Error('CSV ends inside a quoted field');
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
   const [header, ...body] = rows;
   return body.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] ?? ''])));
 }

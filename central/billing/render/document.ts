@@ -14,7 +14,10 @@ export interface InvoiceDocument {
 
 /** The period as local dates of the site: first day and last day, both inclusive. */
 export function localPeriod(draft: InvoiceDraft): { first: string; last: string } {
-  return { first: localDateOf(draft.period.fromMs, draft.period.timeZone), last: localDateOf(draft.period.toMs - 1, draft.period.timeZone) };
+  return {
+    first: localDateOf(draft.period.fromMs, draft.period.timeZone),
+    last: localDateOf(draft.period.toMs - 1, draft.period.timeZone),
+  };
 }
 
 export interface LineTrace {
@@ -41,7 +44,8 @@ export function versionDeductedKwh(draft: InvoiceDraft, version: string): number
   return per.every((x) => x === undefined) ? undefined : per.reduce<number>((s, x) => s + (x ?? 0), 0);
 }
 
-const counter = (b: PointTrace['pieces'][number]['start']): string => (b.valueKwh === undefined ? '?' : `${b.estimated ? '~' : ''}${b.valueKwh.toFixed(3)}`);
+const counter = (b: PointTrace['pieces'][number]['start']): string =>
+  b.valueKwh === undefined ? '?' : `${b.estimated ? '~' : ''}${b.valueKwh.toFixed(3)}`;
 
 /** A share deducted for someone else: marked by the energy core; drafts stored before the mark have negative kWh. */
 export const isDeducted = (p: Pick<PointShare, 'deducted' | 'kWh'>): boolean => p.deducted === true || p.kWh < 0;
@@ -51,7 +55,14 @@ export function lineTrace(draft: InvoiceDraft, line: InvoiceLine): LineTrace | u
   if (!line.energy) return undefined;
   const trace = draft.trace.find((v) => v.version === line.version);
   const byPoint = new Map(trace?.points.map((p) => [p.pointId, p]) ?? []);
-  const out: LineTrace = { points: [], startCounters: [], endCounters: [], measuredKwh: line.energy.measuredKwh, estimatedKwh: line.energy.estimatedKwh, deductedKwh: deductedKwhOf(line.energy) };
+  const out: LineTrace = {
+    points: [],
+    startCounters: [],
+    endCounters: [],
+    measuredKwh: line.energy.measuredKwh,
+    estimatedKwh: line.energy.estimatedKwh,
+    deductedKwh: deductedKwhOf(line.energy),
+  };
   for (const share of line.energy.points) {
     out.points.push(isDeducted(share) ? `-${share.pointId}` : share.pointId);
     for (const piece of byPoint.get(share.pointId)?.pieces ?? []) {

@@ -4,12 +4,20 @@ import { localPeriod, status, type InvoiceDocument } from './document.js';
 
 export function renderInvoiceJson(doc: InvoiceDocument): string {
   const { draft } = doc;
-  return `${JSON.stringify({
-    status: status(doc),
-    ...(doc.final ? { number: doc.final.number, issuedOn: doc.final.issuedOn } : {}),
-    ...draft,
-    customer: { id: draft.customer, ...(doc.customerName !== undefined ? { name: doc.customerName } : {}), ...(doc.customerRef !== undefined ? { ref: doc.customerRef } : {}) },
-    site: { id: draft.site, ...(doc.siteName !== undefined ? { name: doc.siteName } : {}) },
-    localPeriod: localPeriod(draft),
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      status: status(doc),
+      ...(doc.final ? { number: doc.final.number, issuedOn: doc.final.issuedOn } : {}),
+      ...draft,
+      customer: {
+        id: draft.customer,
+        ...(doc.customerName !== undefined ? { name: doc.customerName } : {}),
+        ...(doc.customerRef !== undefined ? { ref: doc.customerRef } : {}),
+      },
+      site: { id: draft.site, ...(doc.siteName !== undefined ? { name: doc.siteName } : {}) },
+      localPeriod: localPeriod(draft),
+    },
+    null,
+    2,
+  )}\n`;
 }

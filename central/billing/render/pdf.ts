@@ -27,9 +27,14 @@ function localTime(ms: number, timeZone: string): string {
 class Writer {
   y = MARGIN;
   constructor(readonly doc: Doc) {}
-  get bottom(): number { return this.doc.page.height - MARGIN; }
+  get bottom(): number {
+    return this.doc.page.height - MARGIN;
+  }
   room(h: number): void {
-    if (this.y + h > this.bottom) { this.doc.addPage(); this.y = MARGIN; }
+    if (this.y + h > this.bottom) {
+      this.doc.addPage();
+      this.y = MARGIN;
+    }
   }
   text(s: string, x: number, width: number, o: { bold?: boolean; size?: number; align?: 'left' | 'right' } = {}): number {
     this.doc.font(o.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(o.size ?? 9);
@@ -43,8 +48,17 @@ class Writer {
     for (const [s, [x, w], align] of cells) this.text(s, x, w, { bold, align });
     this.y += h + 4;
   }
-  gap(h: number): void { this.y += h; }
-  rule(): void { this.doc.moveTo(MARGIN, this.y).lineTo(this.doc.page.width - MARGIN, this.y).lineWidth(0.5).stroke(); this.y += 4; }
+  gap(h: number): void {
+    this.y += h;
+  }
+  rule(): void {
+    this.doc
+      .moveTo(MARGIN, this.y)
+      .lineTo(this.doc.page.width - MARGIN, this.y)
+      .lineWidth(0.5)
+      .stroke();
+    this.y += 4;
+  }
 }
 
 const estimatedMark = (l: InvoiceLine): string => (l.energy && l.energy.estimatedKwh > 0.0005 ? ' *' : '');
@@ -61,24 +75,61 @@ function header(w: Writer, doc: InvoiceDocument): void {
     ['Tariff', d.versions.join(', ')],
     ['Currency', d.currency],
   ];
-  for (const [k, v] of facts) w.line([[k, [MARGIN, 80], 'left'], [v, [135, 410], 'left']]);
+  for (const [k, v] of facts)
+    w.line([
+      [k, [MARGIN, 80], 'left'],
+      [v, [135, 410], 'left'],
+    ]);
   w.gap(8);
 }
 
 function lines(w: Writer, d: InvoiceDraft): void {
-  w.line([['Description', COLS.desc, 'left'], ['Tariff', COLS.version, 'left'], ['Quantity', COLS.qty, 'right'], ['Unit price', COLS.price, 'right'], ['Amount', COLS.amount, 'right']], true);
+  w.line(
+    [
+      ['Description', COLS.desc, 'left'],
+      ['Tariff', COLS.version, 'left'],
+      ['Quantity', COLS.qty, 'right'],
+      ['Unit price', COLS.price, 'right'],
+      ['Amount', COLS.amount, 'right'],
+    ],
+    true,
+  );
   w.rule();
   const row = (l: InvoiceLine) => {
     const prorate = l.prorate ? ` (${l.prorate.days}/${l.prorate.daysInPeriod} days)` : '';
-    w.line([[`${l.description}${prorate}${estimatedMark(l)}`, COLS.desc, 'left'], [l.version ?? '', COLS.version, 'left'], [`${l.quantity} ${l.unit === 'amount' ? '' : l.unit}`.trim(), COLS.qty, 'right'], [l.unitPrice, COLS.price, 'right'], [l.amount, COLS.amount, 'right']]);
+    w.line([
+      [`${l.description}${prorate}${estimatedMark(l)}`, COLS.desc, 'left'],
+      [l.version ?? '', COLS.version, 'left'],
+      [`${l.quantity} ${l.unit === 'amount' ? '' : l.unit}`.trim(), COLS.qty, 'right'],
+      [l.unitPrice, COLS.price, 'right'],
+      [l.amount, COLS.amount, 'right'],
+    ]);
   };
   d.lines.filter((l) => l.kind !== 'tax').forEach(row);
   w.rule();
-  w.line([['Subtotal', COLS.desc, 'left'], [d.subtotal, COLS.amount, 'right']], true);
+  w.line(
+    [
+      ['Subtotal', COLS.desc, 'left'],
+      [d.subtotal, COLS.amount, 'right'],
+    ],
+    true,
+  );
   d.lines.filter((l) => l.kind === 'tax').forEach(row);
-  w.line([['Taxes', COLS.desc, 'left'], [d.taxTotal, COLS.amount, 'right']], true);
+  w.line(
+    [
+      ['Taxes', COLS.desc, 'left'],
+      [d.taxTotal, COLS.amount, 'right'],
+    ],
+    true,
+  );
   w.rule();
-  w.line([[`Total ${d.currency}`, COLS.desc, 'left'], [d.total, COLS.amount, 'right']], true);
+  w.line(
+    [
+      [`Total ${d.currency}`, COLS.desc, 'left'],
+      [d.total, COLS.amount, 'right'],
+    ],
+    true,
+  );
   w.gap(10);
 }
 
@@ -101,24 +152,51 @@ function appendix(w: Writer, d: InvoiceDraft): void {
   for (const v of d.trace) {
     w.line([[`Tariff version ${v.version}: ${localTime(v.fromMs, tz)} to ${localTime(v.toMs, tz)}`, [MARGIN, 495], 'left']], true);
     for (const p of v.points) {
-      w.line([[`${p.pointId}  (${p.seriesId})${p.deducted ? '  another customer\'s, deducted' : ''}`, [MARGIN + 8, 487], 'left']], true);
+      w.line([[`${p.pointId}  (${p.seriesId})${p.deducted ? "  another customer's, deducted" : ''}`, [MARGIN + 8, 487], 'left']], true);
       for (const piece of p.pieces) {
-        const b = (x: typeof piece.start) => `${x.valueKwh === undefined ? 'none' : x.valueKwh.toFixed(3)} kWh ${x.method}${x.estimated ? ' (estimated)' : ''}`;
-        w.line([[`${localTime(piece.fromMs, tz)}  ${b(piece.start)}   ->   ${localTime(piece.toMs, tz)}  ${b(piece.end)}`, [MARGIN + 16, 479], 'left']]);
+        const b = (x: typeof piece.start) =>
+          `${x.valueKwh === undefined ? 'none' : x.valueKwh.toFixed(3)} kWh ${x.method}${x.estimated ? ' (estimated)' : ''}`;
+        w.line([
+          [
+            `${localTime(piece.fromMs, tz)}  ${b(piece.start)}   ->   ${localTime(piece.toMs, tz)}  ${b(piece.end)}`,
+            [MARGIN + 16, 479],
+            'left',
+          ],
+        ]);
       }
       for (const e of p.events) {
-        w.line([[`${e.reason}: ${e.old.valueKwh.toFixed(3)} kWh at ${localTime(e.old.ts, tz)}${e.old.serial ? ` (${e.old.serial})` : ''} then ${e.new.valueKwh.toFixed(3)} kWh at ${localTime(e.new.ts, tz)}${e.new.serial ? ` (${e.new.serial})` : ''}; between ${e.shareKwh.toFixed(3)} kWh${e.estimated ? ' estimated' : ''}`, [MARGIN + 16, 479], 'left']]);
+        w.line([
+          [
+            `${e.reason}: ${e.old.valueKwh.toFixed(3)} kWh at ${localTime(e.old.ts, tz)}${e.old.serial ? ` (${e.old.serial})` : ''} then ${e.new.valueKwh.toFixed(3)} kWh at ${localTime(e.new.ts, tz)}${e.new.serial ? ` (${e.new.serial})` : ''}; between ${e.shareKwh.toFixed(3)} kWh${e.estimated ? ' estimated' : ''}`,
+            [MARGIN + 16, 479],
+            'left',
+          ],
+        ]);
       }
-      for (const a of p.anomalies) w.line([[`anomaly: ${a.kind} ${localTime(a.fromMs, tz)} to ${localTime(a.toMs, tz)}`, [MARGIN + 16, 479], 'left']]);
+      for (const a of p.anomalies)
+        w.line([[`anomaly: ${a.kind} ${localTime(a.fromMs, tz)} to ${localTime(a.toMs, tz)}`, [MARGIN + 16, 479], 'left']]);
     }
     const deducted = versionDeductedKwh(d, v.version);
-    if (deducted !== undefined) w.line([[`${OTHERS_DEDUCTED_LABEL}: ${(deducted + 0).toFixed(3)} kWh (deducted from the energy above)`, [MARGIN + 8, 487], 'left']], true);
+    if (deducted !== undefined)
+      w.line(
+        [[`${OTHERS_DEDUCTED_LABEL}: ${(deducted + 0).toFixed(3)} kWh (deducted from the energy above)`, [MARGIN + 8, 487], 'left']],
+        true,
+      );
     w.gap(6);
   }
 }
 
 export function renderInvoicePdf(doc: InvoiceDocument, opts: PdfOptions = {}): Promise<Buffer> {
-  const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, compress: opts.compress ?? true, info: { Title: doc.final ? `Invoice ${doc.final.number}` : `Invoice draft ${doc.draft.customer} ${doc.draft.period.label}`, Producer: 'Joulebook', Creator: 'Joulebook' } });
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    compress: opts.compress ?? true,
+    info: {
+      Title: doc.final ? `Invoice ${doc.final.number}` : `Invoice draft ${doc.draft.customer} ${doc.draft.period.label}`,
+      Producer: 'Joulebook',
+      Creator: 'Joulebook',
+    },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (c: Buffer) => chunks.push(c));

@@ -24,7 +24,12 @@ export function billedPointsOf(model: InventoryModel, draft: Pick<InvoiceDraft, 
   return new Set(b.plus.map((x) => x.point.id));
 }
 
-const quantityOf = (q: EnergyQuantity): EnergyQuantity => ({ kWh: q.kWh, measuredKwh: q.measuredKwh, estimatedKwh: q.estimatedKwh, interpolatedKwh: q.interpolatedKwh });
+const quantityOf = (q: EnergyQuantity): EnergyQuantity => ({
+  kWh: q.kWh,
+  measuredKwh: q.measuredKwh,
+  estimatedKwh: q.estimatedKwh,
+  interpolatedKwh: q.interpolatedKwh,
+});
 
 function redactLine(e: EnergyLineTrace, shown: (p: PointShare) => boolean): EnergyLineTrace {
   const kept = e.points.filter(shown);

@@ -22,12 +22,23 @@ export interface InvoiceCliDeps {
 }
 
 const row = (i: StoredInvoice): string =>
-  [i.number ?? `#${i.id}`, i.site, i.period, i.customer, i.status, `${i.total} ${i.currency}`, i.review.length ? `review: ${i.review.join('; ')}` : ''].join('\t').trimEnd();
+  [
+    i.number ?? `#${i.id}`,
+    i.site,
+    i.period,
+    i.customer,
+    i.status,
+    `${i.total} ${i.currency}`,
+    i.review.length ? `review: ${i.review.join('; ')}` : '',
+  ]
+    .join('\t')
+    .trimEnd();
 
-const outcomeLine = (o: PeriodOutcome): string => !o.locked
-  ? `${o.site} ${o.period}: another central instance is running it`
-  : `${o.site} ${o.period}${o.customer ? ` ${o.customer}` : ''}: ${o.finalized.length ? `finalized ${o.finalized.join(', ')}` : 'nothing new to finalize'}`
-    + `${o.held ? `; ${o.held} held for review` : ''}${o.undelivered ? `; ${o.undelivered} webhook deliveries pending` : ''}`;
+const outcomeLine = (o: PeriodOutcome): string =>
+  !o.locked
+    ? `${o.site} ${o.period}: another central instance is running it`
+    : `${o.site} ${o.period}${o.customer ? ` ${o.customer}` : ''}: ${o.finalized.length ? `finalized ${o.finalized.join(', ')}` : 'nothing new to finalize'}` +
+      `${o.held ? `; ${o.held} held for review` : ''}${o.undelivered ? `; ${o.undelivered} webhook deliveries pending` : ''}`;
 
 /** Throws the site's own error for one site; for several, one error naming each refused site. */
 function refuseUnlessInvoiceable(runner: InvoiceRunner, sites: readonly string[], period: string): void {
@@ -67,64 +78,91 @@ export function invoiceCommand(deps: InvoiceCliDeps): Command {
   };
   const cmd = new Command('invoice').description('invoice runs: drafts, final invoices, held drafts');
 
-  cmd.command('run')
+  cmd
+    .command('run')
     .description('invoice a month now (the schedule does this by itself after the grace period)')
-    .requiredOption('--period <YYYY-MM>', 'the month, in each site\'s time zone')
+    .requiredOption('--period <YYYY-MM>', "the month, in each site's time zone")
     .option('--site <id>', 'one site (default: every site)')
     .option('--customer <id>', 'one customer (the rest of the site stays for the scheduled run)')
     .option('--dry-run', 'compute and print the drafts; store nothing')
-    .action((o: { period: string; site?: string; customer?: string; dryRun?: boolean }) => withContext(async (c) => {
-      const sites = o.site ? [c.runner.site(o.site)] : c.runner.sites();
-      // Every site is checked before any runs: a month still open somewhere runs nowhere (name a --site).
-      refuseUnlessInvoiceable(c.runner, sites.map((s) => s.id), o.period);
-      for (const site of sites) {
-        if (o.dryRun) {
-          for (const d of await c.runner.preview(site.id, o.period, o.customer)) {
-            print([site.id, o.period, d.draft.customer, `${d.draft.total} ${d.draft.currency}`, d.review.length ? `would be held: ${d.review.join('; ')}` : 'would be finalized'].join('\t'));
+    .action((o: { period: string; site?: string; customer?: string; dryRun?: boolean }) =>
+      withContext(async (c) => {
+        const sites = o.site ? [c.runner.site(o.site)] : c.runner.sites();
+        // Every site is checked before any runs: a month still open somewhere runs nowhere (name a --site).
+        refuseUnlessInvoiceable(
+          c.runner,
+          sites.map((s) => s.id),
+          o.period,
+        );
+        for (const site of sites) {
+          if (o.dryRun) {
+            for (const d of await c.runner.preview(site.id, o.period, o.customer)) {
+              print(
+                [
+                  site.id,
+                  o.period,
+                  d.draft.customer,
+                  `${d.draft.total} ${d.draft.currency}`,
+                  d.review.length ? `would be held: ${d.review.join('; ')}` : 'would be finalized',
+                ].join('\t'),
+              );
+            }
+            continue;
           }
-          continue;
+          try {
+            print(outcomeLine(await c.runner.runPeriod(site.id, o.period, o.customer !== undefined ? { customer: o.customer } : {})));
+          } catch (err) {
+            if (!(err instanceof NothingToInvoiceError) || o.site) throw err;
+          }
         }
-        try {
-          print(outcomeLine(await c.runner.runPeriod(site.id, o.period, o.customer !== undefined ? { customer: o.customer } : {})));
-        } catch (err) {
-          if (!(err instanceof NothingToInvoiceError) || o.site) throw err;
-        }
-      }
-    }));
+      }),
+    );
 
-  cmd.command('list')
+  cmd
+    .command('list')
     .description('invoices and held drafts')
     .option('--site <id>')
     .option('--period <YYYY-MM>')
     .option('--customer <id>')
     .option('--status <s>', 'draft, held or final', oneOf(['draft', 'held', 'final'] as const))
-    .action((o: { site?: string; period?: string; customer?: string; status?: InvoiceStatus }) => withContext(async (c) => {
-      for (const i of await c.store.invoices(o)) print(row(i));
-    }));
+    .action((o: { site?: string; period?: string; customer?: string; status?: InvoiceStatus }) =>
+      withContext(async (c) => {
+        for (const i of await c.store.invoices(o)) print(row(i));
+      }),
+    );
 
-  cmd.command('show')
+  cmd
+    .command('show')
     .description('one invoice, rendered')
     .argument('<number>', 'invoice number, #id or site/period/customer')
     .option('--format <f>', 'json, csv or pdf', oneOf(INVOICE_FORMATS), 'json' as InvoiceFormat)
-    .action((ref: string, o: { format: InvoiceFormat }) => withContext(async (c) => {
-      const out = await c.render(await c.runner.find(ref), o.format);
-      deps.stdout.write(out);
-    }));
+    .action((ref: string, o: { format: InvoiceFormat }) =>
+      withContext(async (c) => {
+        const out = await c.render(await c.runner.find(ref), o.format);
+        deps.stdout.write(out);
+      }),
+    );
 
-  cmd.command('release')
+  cmd
+    .command('release')
     .description('finalize a held draft anyway; who and why are recorded on the invoice')
     .argument('<ref>', 'site/period/customer or #id of the held draft')
     .requiredOption('--by <who>', 'the person releasing it')
     .requiredOption('--reason <text>', 'why it is right to invoice it as it is')
-    .action((ref: string, o: { by: string; reason: string }) => withContext(async (c) => {
-      print(row(await c.runner.release(ref, o)));
-    }));
+    .action((ref: string, o: { by: string; reason: string }) =>
+      withContext(async (c) => {
+        print(row(await c.runner.release(ref, o)));
+      }),
+    );
 
-  cmd.command('recompute')
+  cmd
+    .command('recompute')
     .description('recompute a held draft (late data arrived); finalized when it no longer needs review')
     .argument('<ref>', 'site/period/customer or #id of the held draft')
-    .action((ref: string) => withContext(async (c) => {
-      print(row(await c.runner.recompute(ref)));
-    }));
+    .action((ref: string) =>
+      withContext(async (c) => {
+        print(row(await c.runner.recompute(ref)));
+      }),
+    );
   return cmd;
 }

@@ -8,16 +8,27 @@ import type { RunSite } from './types.js';
 
 /** A month whose local end plus the grace period is still ahead: the run would invoice energy not yet used. */
 export class PeriodNotClosedError extends Error {
-  constructor(readonly site: string, readonly period: string, readonly closesAtMs: number, timeZone: string) {
-    super(`${site} ${period} has not closed yet: it can be invoiced from ${localMinute(closesAtMs, timeZone)} (${timeZone}), `
-      + 'after the month\'s end and the grace period (billing.graceHours); the schedule invoices it then by itself');
+  constructor(
+    readonly site: string,
+    readonly period: string,
+    readonly closesAtMs: number,
+    timeZone: string,
+  ) {
+    super(
+      `${site} ${period} has not closed yet: it can be invoiced from ${localMinute(closesAtMs, timeZone)} (${timeZone}), ` +
+        "after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself",
+    );
     this.name = 'PeriodNotClosedError';
   }
 }
 
 /** A month before `billing.since`: nothing is invoiced before billing began. */
 export class PeriodBeforeBillingError extends Error {
-  constructor(readonly site: string, readonly period: string, readonly since: string) {
+  constructor(
+    readonly site: string,
+    readonly period: string,
+    readonly since: string,
+  ) {
     super(`${site} ${period} is before billing began (billing.since: ${since}); months from ${since} on can be invoiced`);
     this.name = 'PeriodBeforeBillingError';
   }

@@ -1,13 +1,28 @@
 import t from 'tap';
 import type { RunState } from '../../storage/billing/types.js';
 import {
-  addMonths, closedPeriods, nextAction, PeriodLabelError, periodsToRun, recheckPeriods, stateAfter, type RunAction, type RunScope, type RunView,
+  addMonths,
+  closedPeriods,
+  nextAction,
+  PeriodLabelError,
+  periodsToRun,
+  recheckPeriods,
+  stateAfter,
+  type RunAction,
+  type RunScope,
+  type RunView,
 } from './machine.js';
 
 const H = 3_600_000;
 
 t.test('months', async (t) => {
-  const table: [string, number, string][] = [['2026-10', 1, '2026-11'], ['2026-12', 1, '2027-01'], ['2026-01', -1, '2025-12'], ['2026-03', 22, '2028-01'], ['2026-05', 0, '2026-05']];
+  const table: [string, number, string][] = [
+    ['2026-10', 1, '2026-11'],
+    ['2026-12', 1, '2027-01'],
+    ['2026-01', -1, '2025-12'],
+    ['2026-03', 22, '2028-01'],
+    ['2026-05', 0, '2026-05'],
+  ];
   for (const [from, n, want] of table) t.equal(addMonths(from, n), want, `${from} + ${n}`);
   for (const bad of ['2026-13', '2026-00', '26-10', '2026-1', '']) t.throws(() => addMonths(bad, 1), PeriodLabelError, bad);
 });
@@ -30,7 +45,11 @@ t.test('closed periods: local end of the month plus grace, per zone', async (t) 
 
 t.test('periods to run and to recheck', async (t) => {
   const closed = ['2026-08', '2026-09', '2026-10', '2026-11'];
-  const states = new Map<string, RunState>([['2026-08', 'complete'], ['2026-09', 'finalized'], ['2026-10', 'partial']]);
+  const states = new Map<string, RunState>([
+    ['2026-08', 'complete'],
+    ['2026-09', 'finalized'],
+    ['2026-10', 'partial'],
+  ]);
   t.same(periodsToRun(closed, states), ['2026-09', '2026-10', '2026-11'], 'complete months are left alone');
   t.same(recheckPeriods(closed, 2), ['2026-10', '2026-11']);
   t.same(recheckPeriods(closed, 0), []);
@@ -72,5 +91,6 @@ t.test('state after an action', async (t) => {
     ['partial', 'done', 'customer', 'partial'],
     ['complete', 'finalize', 'site', 'complete'],
   ];
-  for (const [from, action, scope, want] of table) t.equal(stateAfter(from, action, scope), want, `${from ?? 'none'} --${action}/${scope}--> ${want}`);
+  for (const [from, action, scope, want] of table)
+    t.equal(stateAfter(from, action, scope), want, `${from ?? 'none'} --${action}/${scope}--> ${want}`);
 });

@@ -37,7 +37,11 @@ export interface PeriodOutcome {
 
 /** A customer's run found nothing to invoice: the customer holds nothing at the site in that month. */
 export class NothingToInvoiceError extends Error {
-  constructor(readonly site: string, readonly period: string, readonly customer: string) {
+  constructor(
+    readonly site: string,
+    readonly period: string,
+    readonly customer: string,
+  ) {
     super(`customer ${customer} has nothing to invoice at ${site} in ${period}`);
     this.name = 'NothingToInvoiceError';
   }
@@ -59,7 +63,12 @@ export function viewOf(run: InvoiceRun | undefined, invoices: readonly StoredInv
 }
 
 /** Drafts with their review reasons: under the quality threshold, held. */
-export async function draftsFor(deps: Pick<PeriodDeps, 'computeDrafts' | 'settings'>, site: RunSite, period: string, customer?: string): Promise<NewDraft[]> {
+export async function draftsFor(
+  deps: Pick<PeriodDeps, 'computeDrafts' | 'settings'>,
+  site: RunSite,
+  period: string,
+  customer?: string,
+): Promise<NewDraft[]> {
   const drafts = await deps.computeDrafts(site.id, monthPeriod(period, site.timeZone), customer);
   return drafts
     .filter((d) => customer === undefined || d.customer === customer)
@@ -70,9 +79,23 @@ export class PeriodRun {
   private readonly scope: RunScope;
   private readonly outcome: PeriodOutcome;
 
-  constructor(private readonly deps: PeriodDeps, private readonly site: RunSite, private readonly period: string, private readonly customer?: string) {
+  constructor(
+    private readonly deps: PeriodDeps,
+    private readonly site: RunSite,
+    private readonly period: string,
+    private readonly customer?: string,
+  ) {
     this.scope = customer === undefined ? 'site' : 'customer';
-    this.outcome = { site: site.id, period, ...(customer !== undefined ? { customer } : {}), locked: true, actions: [], finalized: [], held: 0, undelivered: 0 };
+    this.outcome = {
+      site: site.id,
+      period,
+      ...(customer !== undefined ? { customer } : {}),
+      locked: true,
+      actions: [],
+      finalized: [],
+      held: 0,
+      undelivered: 0,
+    };
   }
 
   async execute(): Promise<PeriodOutcome> {
@@ -84,7 +107,9 @@ export class PeriodRun {
 
   private async load(): Promise<{ run: InvoiceRun | undefined; invoices: StoredInvoice[] }> {
     const run = await this.deps.store.run(this.site.id, this.period);
-    const invoices = run ? await this.deps.store.invoices({ runId: run.id, ...(this.customer !== undefined ? { customer: this.customer } : {}) }) : [];
+    const invoices = run
+      ? await this.deps.store.invoices({ runId: run.id, ...(this.customer !== undefined ? { customer: this.customer } : {}) })
+      : [];
     return { run, invoices };
   }
 
@@ -92,7 +117,10 @@ export class PeriodRun {
   private async steps(): Promise<PeriodOutcome> {
     // Each action moves the view forward, so a run ends within five; more means a store that ignored a write.
     for (let step = 0; ; step++) {
-      if (step === MAX_STEPS) throw new Error(`invoice run ${this.site.id} ${this.period}: no progress after ${MAX_STEPS} steps (${this.outcome.actions.join(', ')})`);
+      if (step === MAX_STEPS)
+        throw new Error(
+          `invoice run ${this.site.id} ${this.period}: no progress after ${MAX_STEPS} steps (${this.outcome.actions.join(', ')})`,
+        );
       const { run, invoices } = await this.load();
       const action = nextAction(viewOf(run, invoices, this.scope, this.deps.deliver !== undefined));
       this.outcome.actions.push(action);
@@ -137,7 +165,8 @@ export class PeriodRun {
       for (const inv of invoices.filter((i) => i.status === 'final' && i.deliveredAt === undefined)) {
         const r = await this.deps.deliver!(inv);
         await store.recordDelivery(inv.id, { atMs: clock.now(), ok: r.ok, ...(r.error !== undefined ? { error: r.error } : {}) });
-        if (!r.ok) log.warn({ ...ctx, number: inv.number, attempts: r.attempts, err: r.error }, 'invoice webhook failed; retried on the next tick');
+        if (!r.ok)
+          log.warn({ ...ctx, number: inv.number, attempts: r.attempts, err: r.error }, 'invoice webhook failed; retried on the next tick');
       }
     }
   }

@@ -17,8 +17,15 @@ export function effectiveInvoice(inv: StoredInvoice, notes: readonly StoredNote[
   for (const { note } of notes) {
     for (const nl of note.lines) {
       lines.set(nl.key, {
-        ...lines.get(nl.key), key: nl.key, kind: nl.kind, description: nl.description, ...(nl.version !== undefined ? { version: nl.version } : {}),
-        unit: nl.unit, unitPrice: nl.unitPrice, quantity: nl.now.quantity, amount: nl.now.amount,
+        ...lines.get(nl.key),
+        key: nl.key,
+        kind: nl.kind,
+        description: nl.description,
+        ...(nl.version !== undefined ? { version: nl.version } : {}),
+        unit: nl.unit,
+        unitPrice: nl.unitPrice,
+        quantity: nl.now.quantity,
+        amount: nl.now.amount,
       });
     }
   }
@@ -27,15 +34,22 @@ export function effectiveInvoice(inv: StoredInvoice, notes: readonly StoredNote[
   const subtotal = sumDec(all.filter((l) => l.kind !== 'tax').map((l) => l.amount));
   const tax = sumDec(all.filter((l) => l.kind === 'tax').map((l) => l.amount));
   return {
-    ...inv.draft, number: inv.number!, lines: all,
-    subtotal: formatMoney(subtotal, cur), taxTotal: formatMoney(tax, cur), total: formatMoney(dec(subtotal).plus(tax), cur),
+    ...inv.draft,
+    number: inv.number!,
+    lines: all,
+    subtotal: formatMoney(subtotal, cur),
+    taxTotal: formatMoney(tax, cur),
+    total: formatMoney(dec(subtotal).plus(tax), cur),
   };
 }
 
 /** Identifies a recomputation on top of the notes issued so far. */
 export function noteFingerprint(notesSoFar: number, recomputed: InvoiceDraft): string {
   const lines = recomputed.lines.map((l) => [l.key, l.quantity, l.amount]);
-  return createHash('sha256').update(JSON.stringify([notesSoFar, lines])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([notesSoFar, lines]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export interface RecheckOutcome {
@@ -48,7 +62,11 @@ export interface RecheckOutcome {
 }
 
 /** Rechecks the final invoices of one site and month; { locked: false } while a run holds the month. */
-export async function recheckPeriod(deps: PeriodDeps, site: RunSite, period: string): Promise<{ locked: boolean; notes: RecheckOutcome[] }> {
+export async function recheckPeriod(
+  deps: PeriodDeps,
+  site: RunSite,
+  period: string,
+): Promise<{ locked: boolean; notes: RecheckOutcome[] }> {
   const res = await deps.store.withLock(lockName(site.id, period), deps.owner, async () => {
     const finals = await deps.store.invoices({ site: site.id, period, status: 'final' });
     if (finals.length === 0) return [];
@@ -64,9 +82,22 @@ export async function recheckPeriod(deps: PeriodDeps, site: RunSite, period: str
       const note = noteFor(effectiveInvoice(inv, notes), recomputed);
       if (!note) continue;
       const now = deps.clock.now();
-      const made = await deps.store.addNote(note, { fingerprint: noteFingerprint(notes.length, recomputed), atMs: now, year: zoneClock(site.timeZone).local(now).year });
-      out.push({ invoiceNumber: inv.number!, noteNumber: made.note.number, kind: made.note.kind, totalDelta: made.note.totalDelta, created: made.created });
-      deps.log.info({ site: site.id, period, number: inv.number, note: made.note.number, kind: note.kind, totalDelta: note.totalDelta }, 'late data: note issued');
+      const made = await deps.store.addNote(note, {
+        fingerprint: noteFingerprint(notes.length, recomputed),
+        atMs: now,
+        year: zoneClock(site.timeZone).local(now).year,
+      });
+      out.push({
+        invoiceNumber: inv.number!,
+        noteNumber: made.note.number,
+        kind: made.note.kind,
+        totalDelta: made.note.totalDelta,
+        created: made.created,
+      });
+      deps.log.info(
+        { site: site.id, period, number: inv.number, note: made.note.number, kind: note.kind, totalDelta: note.totalDelta },
+        'late data: note issued',
+      );
     }
     return out;
   });

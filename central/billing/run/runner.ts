@@ -34,7 +34,10 @@ export class UnknownSiteError extends Error {
 
 /** Another instance is running this month right now; try again shortly. */
 export class RunBusyError extends Error {
-  constructor(readonly site: string, readonly period: string) {
+  constructor(
+    readonly site: string,
+    readonly period: string,
+  ) {
     super(`the invoice run of ${site} ${period} is held by another central instance`);
     this.name = 'RunBusyError';
   }
@@ -139,8 +142,10 @@ export class InvoiceRunner {
   async find(ref: InvoiceRef): Promise<StoredInvoice> {
     const byId = /^#(\d+)$/.exec(ref);
     const parts = ref.split('/');
-    const found = byId ? await this.deps.store.invoice(Number(byId[1]))
-      : parts.length === 3 ? (await this.deps.store.invoices({ site: parts[0]!, period: parts[1]!, customer: parts[2]! }))[0]
+    const found = byId
+      ? await this.deps.store.invoice(Number(byId[1]))
+      : parts.length === 3
+        ? (await this.deps.store.invoices({ site: parts[0]!, period: parts[1]!, customer: parts[2]! }))[0]
         : await this.deps.store.invoiceByNumber(ref);
     if (!found) throw new InvoiceNotFoundError(ref);
     return found;
@@ -155,7 +160,11 @@ export class InvoiceRunner {
     this.checkInvoiceable(inv.site, inv.period);
     const res = await this.deps.store.withLock(lockName(inv.site, inv.period), this.deps.owner, async () => {
       const now = this.deps.clock.now();
-      return this.deps.store.finalize(inv.id, { atMs: now, year: zoneClock(site.timeZone).local(now).year, release: { by: who.by, reason: who.reason } });
+      return this.deps.store.finalize(inv.id, {
+        atMs: now,
+        year: zoneClock(site.timeZone).local(now).year,
+        release: { by: who.by, reason: who.reason },
+      });
     });
     if (!res.acquired) throw new RunBusyError(inv.site, inv.period);
     this.log.info({ number: res.value.number, customer: inv.customer, by: who.by, reason: who.reason }, 'held invoice released');

@@ -39,10 +39,17 @@ export function startTickSchedule(deps: TickScheduleDeps): TickSchedule {
     }
   };
   const cronLog: CronLogger = {
-    info: (m) => deps.log.debug(m), warn: (m) => deps.log.warn(m),
-    error: (m) => deps.log.error(String(m)), debug: (m) => deps.log.debug(String(m)),
+    info: (m) => deps.log.debug(m),
+    warn: (m) => deps.log.warn(m),
+    error: (m) => deps.log.error(String(m)),
+    debug: (m) => deps.log.debug(String(m)),
   };
-  const task: ScheduledTask = createTask(expression, () => run('schedule'), { timezone: 'UTC', noOverlap: true, name: 'invoice-tick', logger: cronLog });
+  const task: ScheduledTask = createTask(expression, () => run('schedule'), {
+    timezone: 'UTC',
+    noOverlap: true,
+    name: 'invoice-tick',
+    logger: cronLog,
+  });
   void task.start();
   const first = run('start');
   return {

@@ -27,8 +27,16 @@ export interface WebhookDeps {
 /** The JSON the webhook receives. */
 export function invoicePayload(inv: StoredInvoice): string {
   return JSON.stringify({
-    type: 'invoice.finalized', number: inv.number, site: inv.site, period: inv.period, customer: inv.customer,
-    currency: inv.currency, total: inv.draft.total, finalizedAt: inv.finalizedAt, release: inv.release, invoice: inv.draft,
+    type: 'invoice.finalized',
+    number: inv.number,
+    site: inv.site,
+    period: inv.period,
+    customer: inv.customer,
+    currency: inv.currency,
+    total: inv.draft.total,
+    finalizedAt: inv.finalizedAt,
+    release: inv.release,
+    invoice: inv.draft,
   });
 }
 
@@ -44,8 +52,14 @@ export function webhookDelivery(settings: WebhookSettings, deps: WebhookDeps): D
       if (i > 0) await deps.sleep(doublingDelayMs(backoffMs, i));
       try {
         const res = await post(settings.url, {
-          method: 'POST', body, signal: AbortSignal.timeout(timeoutMs),
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(settings.secret, body), [DELIVERY_HEADER]: inv.number ?? String(inv.id) },
+          method: 'POST',
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signBody(settings.secret, body),
+            [DELIVERY_HEADER]: inv.number ?? String(inv.id),
+          },
         });
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) return { ok: true, attempts: i + 1 };

@@ -9,20 +9,35 @@ t.test('defaults and accepted forms', async (t) => {
   const v = TariffVersion.parse({ ...base, energyPricePerKwh: 0.215 });
   t.same([v.overheadFactor, v.touWindows, v.fixedFees, v.taxes], ['1', [], [], []]);
   t.equal(v.energyPricePerKwh, 0.215, 'a YAML number is kept as written');
-  const site = parseSiteTariff('tariffs/ams1.yaml', { site: 'ams1', versions: [{ ...base, validTo: '2026-07-01' }, { ...base, version: 'v2', validFrom: '2026-07-01' }] });
-  t.same(site.versions.map((x) => x.version), ['v1', 'v2']);
+  const site = parseSiteTariff('tariffs/ams1.yaml', {
+    site: 'ams1',
+    versions: [
+      { ...base, validTo: '2026-07-01' },
+      { ...base, version: 'v2', validFrom: '2026-07-01' },
+    ],
+  });
+  t.same(
+    site.versions.map((x) => x.version),
+    ['v1', 'v2'],
+  );
 });
 
 t.test('every problem reported at once, by file and path', async (t) => {
   const bad = {
     site: 'ams1',
     versions: [
-      { ...base, currency: 'EURO', energyPricePerKwh: '-1', overheadFactor: '0.9', committedPowerKw: 10,
+      {
+        ...base,
+        currency: 'EURO',
+        energyPricePerKwh: '-1',
+        overheadFactor: '0.9',
+        committedPowerKw: 10,
         touWindows: [
           { name: 'peak', days: 'weekdays', fromHour: 8, toHour: 20, pricePerKwh: '0.3' },
           { name: 'evening', days: 'all', fromHour: 18, toHour: 22, pricePerKwh: '0.25' },
           { name: 'standard', days: 'weekends', fromHour: 10, toHour: 9, pricePerKwh: '0.1' },
-        ] },
+        ],
+      },
       { ...base, version: 'v2', validFrom: '2026-06-01', currency: 'USD', validTo: '2026-05-01' },
     ],
   };
@@ -35,22 +50,33 @@ t.test('every problem reported at once, by file and path', async (t) => {
     /^versions\[0\]\.overheadFactor: at least 1/,
     /^versions\[0\]\.touWindows\[2\]\.toHour: fromHour must be before toHour/,
     /^versions\[1\]\.validTo: must be after validFrom/,
-  ]) t.ok(paths.some((p) => want.test(p)), `reported: ${want}`);
+  ])
+    t.ok(
+      paths.some((p) => want.test(p)),
+      `reported: ${want}`,
+    );
   t.ok(err.issues.length >= 5, err.message);
 });
 
 t.test('cross-field rules once the fields are valid', async (t) => {
-  const err = t.throws(() => parseSiteTariff('t.yaml', {
-    site: 'ams1',
-    versions: [
-      { ...base, validTo: '2026-07-01', committedPowerKw: 10, touWindows: [
-        { name: 'peak', days: 'weekdays', fromHour: 8, toHour: 20, pricePerKwh: '0.3' },
-        { name: 'evening', days: 'all', fromHour: 18, toHour: 22, pricePerKwh: '0.25' },
-        { name: 'standard', days: 'weekends', fromHour: 1, toHour: 2, pricePerKwh: '0.1' },
-      ] },
-      { ...base, version: 'v2', validFrom: '2026-06-01', currency: 'USD' },
-    ],
-  })) as ConfigError;
+  const err = t.throws(() =>
+    parseSiteTariff('t.yaml', {
+      site: 'ams1',
+      versions: [
+        {
+          ...base,
+          validTo: '2026-07-01',
+          committedPowerKw: 10,
+          touWindows: [
+            { name: 'peak', days: 'weekdays', fromHour: 8, toHour: 20, pricePerKwh: '0.3' },
+            { name: 'evening', days: 'all', fromHour: 18, toHour: 22, pricePerKwh: '0.25' },
+            { name: 'standard', days: 'weekends', fromHour: 1, toHour: 2, pricePerKwh: '0.1' },
+          ],
+        },
+        { ...base, version: 'v2', validFrom: '2026-06-01', currency: 'USD' },
+      ],
+    }),
+  ) as ConfigError;
   const paths = err.issues.map((i) => `${i.path}: ${i.message}`);
   for (const want of [
     'versions[0].overagePricePerKw: needed with committedPowerKw',
@@ -58,7 +84,8 @@ t.test('cross-field rules once the fields are valid', async (t) => {
     'versions[0].touWindows[2].name: "standard" is used already',
     'versions[1].currency: a site bills in one currency (EUR before)',
     'versions[1].validFrom: overlaps version "v1"',
-  ]) t.ok(paths.includes(want), want);
+  ])
+    t.ok(paths.includes(want), want);
 });
 
 t.test('versions clipped to a period in local dates', async (t) => {
@@ -67,8 +94,11 @@ t.test('versions clipped to a period in local dates', async (t) => {
   const v2 = TariffVersion.parse({ ...base, version: 'v2', validFrom: '2026-10-16' });
   const old = TariffVersion.parse({ ...base, version: 'v0', validFrom: '2025-01-01', validTo: '2026-01-01' });
   const spans = versionsIn([v2, old, v1], p.fromMs, p.toMs, 'Europe/Amsterdam');
-  t.same(spans.map((s) => [s.version.version, new Date(s.fromMs).toISOString(), new Date(s.toMs).toISOString()]), [
-    ['v1', '2026-09-30T22:00:00.000Z', '2026-10-15T22:00:00.000Z'],
-    ['v2', '2026-10-15T22:00:00.000Z', '2026-10-31T23:00:00.000Z'],
-  ]);
+  t.same(
+    spans.map((s) => [s.version.version, new Date(s.fromMs).toISOString(), new Date(s.toMs).toISOString()]),
+    [
+      ['v1', '2026-09-30T22:00:00.000Z', '2026-10-15T22:00:00.000Z'],
+      ['v2', '2026-10-15T22:00:00.000Z', '2026-10-31T23:00:00.000Z'],
+    ],
+  );
 });

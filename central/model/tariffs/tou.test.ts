@@ -5,7 +5,10 @@ import { touIntervals } from './tou.js';
 
 const H = 3_600_000;
 const version = TariffVersion.parse({
-  version: 'v1', validFrom: '2026-01-01', currency: 'EUR', energyPricePerKwh: '0.20',
+  version: 'v1',
+  validFrom: '2026-01-01',
+  currency: 'EUR',
+  energyPricePerKwh: '0.20',
   touWindows: [
     { name: 'peak', days: 'weekdays', fromHour: 8, toHour: 20, pricePerKwh: '0.30' },
     { name: 'night', days: 'all', fromHour: 0, toHour: 6, pricePerKwh: '0.12' },
@@ -33,13 +36,26 @@ t.test('intervals clipped to a span and merged across midnight', async (t) => {
   const from = z.instantOf(2026, 10, 2, 19); // Friday 19:00
   const to = z.instantOf(2026, 10, 5, 9); // Monday 09:00
   const list = touIntervals(version, from, to, 'Asia/Singapore');
-  t.same(list.map((i) => [i.window, (i.toMs - i.fromMs) / H]), [
-    ['peak', 1], ['standard', 4], ['night', 6], ['standard', 18], ['night', 6], ['standard', 18], ['night', 6], ['standard', 2], ['peak', 1],
-  ]);
+  t.same(
+    list.map((i) => [i.window, (i.toMs - i.fromMs) / H]),
+    [
+      ['peak', 1],
+      ['standard', 4],
+      ['night', 6],
+      ['standard', 18],
+      ['night', 6],
+      ['standard', 18],
+      ['night', 6],
+      ['standard', 2],
+      ['peak', 1],
+    ],
+  );
 });
 
 t.test('no windows: one standard interval', async (t) => {
   const flat = TariffVersion.parse({ version: 'flat', validFrom: '2026-01-01', currency: 'SGD', energyPricePerKwh: 0.25 });
   const p = monthPeriod('2026-10', 'Asia/Singapore');
-  t.same(touIntervals(flat, p.fromMs, p.toMs, 'Asia/Singapore'), [{ fromMs: p.fromMs, toMs: p.toMs, window: 'standard', pricePerKwh: 0.25 }]);
+  t.same(touIntervals(flat, p.fromMs, p.toMs, 'Asia/Singapore'), [
+    { fromMs: p.fromMs, toMs: p.toMs, window: 'standard', pricePerKwh: 0.25 },
+  ]);
 });

@@ -33,7 +33,11 @@ export function touIntervals(version: TariffVersion, fromMs: number, toMs: numbe
     const weekday = zone.local(Math.max(dayStart, fromMs)).isoWeekday;
     const windows = version.touWindows
       .filter((w) => windowDays(w.days).includes(weekday))
-      .map((w) => ({ w, a: zone.instantOf(day.year, day.month, day.day, w.fromHour), b: w.toHour === 24 ? dayEnd : zone.instantOf(day.year, day.month, day.day, w.toHour) }))
+      .map((w) => ({
+        w,
+        a: zone.instantOf(day.year, day.month, day.day, w.fromHour),
+        b: w.toHour === 24 ? dayEnd : zone.instantOf(day.year, day.month, day.day, w.toHour),
+      }))
       .sort((x, y) => x.a - y.a);
     let cursor = dayStart;
     for (const { w, a, b } of windows) {

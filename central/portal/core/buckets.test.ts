@@ -20,7 +20,7 @@ t.test('the step is the finest that keeps a period under the cap', async (t) => 
   t.equal(chooseStep(366 * D, 10).name, '7d', 'the coarsest when nothing fits');
 });
 
-t.test('plans in the site\'s zone', async (t) => {
+t.test("plans in the site's zone", async (t) => {
   const hour = bucketPlan(ms('2026-10-10T10:00:00Z'), ms('2026-10-10T11:00:00Z'), 'Europe/Amsterdam');
   t.equal(hour.step, '1m');
   t.equal(hour.cutsMs.length, 61, '60 one-minute buckets');
@@ -63,33 +63,52 @@ t.test('refuses what it cannot plan', async (t) => {
 });
 
 t.test('mean power per bucket from its energy', async (t) => {
-  t.same(powerBuckets([
-    { fromMs: 0, toMs: H / 4, kWh: 0.5, estimatedKwh: 0 },
-    { fromMs: H / 4, toMs: H, kWh: 3, estimatedKwh: 1.5 },
-    { fromMs: H, toMs: 2 * H, kWh: 0, estimatedKwh: 0 },
-  ]), [
-    { fromMs: 0, toMs: H / 4, kWh: 0.5, kW: 2, estimated: false, measuredShare: 1 },
-    { fromMs: H / 4, toMs: H, kWh: 3, kW: 4, estimated: true, measuredShare: 0.5 },
-    { fromMs: H, toMs: 2 * H, kWh: 0, kW: 0, estimated: false, measuredShare: 1 },
-  ]);
+  t.same(
+    powerBuckets([
+      { fromMs: 0, toMs: H / 4, kWh: 0.5, estimatedKwh: 0 },
+      { fromMs: H / 4, toMs: H, kWh: 3, estimatedKwh: 1.5 },
+      { fromMs: H, toMs: 2 * H, kWh: 0, estimatedKwh: 0 },
+    ]),
+    [
+      { fromMs: 0, toMs: H / 4, kWh: 0.5, kW: 2, estimated: false, measuredShare: 1 },
+      { fromMs: H / 4, toMs: H, kWh: 3, kW: 4, estimated: true, measuredShare: 0.5 },
+      { fromMs: H, toMs: 2 * H, kWh: 0, kW: 0, estimated: false, measuredShare: 1 },
+    ],
+  );
   t.equal(powerBuckets([{ fromMs: 5, toMs: 5, kWh: 1, estimatedKwh: 0 }])[0]!.kW, 0, 'an empty bucket has no power');
 });
 
 t.test('peak demand over whole 15-minute slots', async (t) => {
   const from = ms('2026-10-01T00:05:00Z');
   const cuts = demandCuts(from, from + H);
-  t.same(cuts.map((c) => new Date(c).toISOString().slice(11, 16)), ['00:15', '00:30', '00:45', '01:00'], 'whole slots only');
+  t.same(
+    cuts.map((c) => new Date(c).toISOString().slice(11, 16)),
+    ['00:15', '00:30', '00:45', '01:00'],
+    'whole slots only',
+  );
   t.same(demandCuts(from, from + 60_000), [], 'none in a minute');
-  t.same(peakOf([
-    { fromMs: 0, toMs: H / 4, kWh: 0.5, estimatedKwh: 0 },
-    { fromMs: H / 4, toMs: H / 2, kWh: 0.75, estimatedKwh: 0.1 },
-    { fromMs: H / 2, toMs: 3 * H / 4, kWh: 0.6, estimatedKwh: 0 },
-  ]), { kW: 3, fromMs: H / 4, estimated: true });
+  t.same(
+    peakOf([
+      { fromMs: 0, toMs: H / 4, kWh: 0.5, estimatedKwh: 0 },
+      { fromMs: H / 4, toMs: H / 2, kWh: 0.75, estimatedKwh: 0.1 },
+      { fromMs: H / 2, toMs: (3 * H) / 4, kWh: 0.6, estimatedKwh: 0 },
+    ]),
+    { kW: 3, fromMs: H / 4, estimated: true },
+  );
   t.equal(peakOf([]), undefined);
   // Two racks peaking at different times: together they never draw the sum of their peaks.
-  const a = [{ fromMs: 0, toMs: H / 4, kWh: 1, estimatedKwh: 0 }, { fromMs: H / 4, toMs: H / 2, kWh: 0.25, estimatedKwh: 0 }];
-  const b = [{ fromMs: 0, toMs: H / 4, kWh: 0.25, estimatedKwh: 0.25 }, { fromMs: H / 4, toMs: H / 2, kWh: 1, estimatedKwh: 0 }];
-  t.same(sumSlots([a, b]), [{ fromMs: 0, toMs: H / 4, kWh: 1.25, estimatedKwh: 0.25 }, { fromMs: H / 4, toMs: H / 2, kWh: 1.25, estimatedKwh: 0 }]);
+  const a = [
+    { fromMs: 0, toMs: H / 4, kWh: 1, estimatedKwh: 0 },
+    { fromMs: H / 4, toMs: H / 2, kWh: 0.25, estimatedKwh: 0 },
+  ];
+  const b = [
+    { fromMs: 0, toMs: H / 4, kWh: 0.25, estimatedKwh: 0.25 },
+    { fromMs: H / 4, toMs: H / 2, kWh: 1, estimatedKwh: 0 },
+  ];
+  t.same(sumSlots([a, b]), [
+    { fromMs: 0, toMs: H / 4, kWh: 1.25, estimatedKwh: 0.25 },
+    { fromMs: H / 4, toMs: H / 2, kWh: 1.25, estimatedKwh: 0 },
+  ]);
   t.same(peakOf(sumSlots([a, b])), { kW: 5, fromMs: 0, estimated: true }, 'coincident peak 5 kW, not 4 + 4');
   t.same(sumSlots([]), []);
 });

@@ -44,8 +44,10 @@ export function chooseStep(spanMs: number, maxBuckets = MAX_BUCKETS): (typeof BU
 
 /** Edges of a period's buckets in a zone; the first and last buckets are cut to the period. */
 export function bucketPlan(fromMs: number, toMs: number, timeZone: string, maxBuckets = MAX_BUCKETS): BucketPlan {
-  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || !(toMs > fromMs)) throw new BucketError(`the period must end after it starts (from ${fromMs}, to ${toMs})`);
-  if (toMs - fromMs > MAX_HISTORY_MS) throw new BucketError(`a history covers at most 367 days, asked for ${Math.ceil((toMs - fromMs) / DAY_MS)}`);
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || !(toMs > fromMs))
+    throw new BucketError(`the period must end after it starts (from ${fromMs}, to ${toMs})`);
+  if (toMs - fromMs > MAX_HISTORY_MS)
+    throw new BucketError(`a history covers at most 367 days, asked for ${Math.ceil((toMs - fromMs) / DAY_MS)}`);
   const step = chooseStep(toMs - fromMs, maxBuckets);
   const inner = step.ms < HOUR_MS ? utcGrid(fromMs, toMs, step.ms) : localGrid(fromMs, toMs, step.ms, timeZone);
   const cutsMs = [fromMs, ...inner.filter((c) => c > fromMs && c < toMs), toMs];
@@ -141,7 +143,8 @@ export function sumSlots(series: readonly (readonly BucketEnergy[])[]): BucketEn
   const [first] = series;
   if (!first) return [];
   return first.map((b, k) => ({
-    fromMs: b.fromMs, toMs: b.toMs,
+    fromMs: b.fromMs,
+    toMs: b.toMs,
     kWh: series.reduce((x, s) => x + s[k]!.kWh, 0),
     estimatedKwh: series.reduce((x, s) => x + s[k]!.estimatedKwh, 0),
   }));

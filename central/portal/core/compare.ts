@@ -47,7 +47,9 @@ export function comparePeriods(a: readonly PeriodFigures[], b: readonly PeriodFi
     const sb = side(byB.get(group));
     const peaks = sa.peakKw !== undefined && sb.peakKw !== undefined;
     return {
-      group, a: sa, b: sb,
+      group,
+      a: sa,
+      b: sb,
       deltaKwh: sb.kWh - sa.kWh,
       deltaPct: percentChange(sa.kWh, sb.kWh),
       deltaPeakKw: peaks ? sb.peakKw! - sa.peakKw! : undefined,
@@ -58,12 +60,21 @@ export function comparePeriods(a: readonly PeriodFigures[], b: readonly PeriodFi
 
 /** The total row: energies add; the peak of the whole is not the sum of the groups' peaks, so it is given. */
 export function compareTotal(rows: readonly ComparedRow[], peakA: number | undefined, peakB: number | undefined): ComparedRow {
-  const sum = (k: 'a' | 'b'): Side => ({ kWh: rows.reduce((s, r) => s + r[k].kWh, 0), peakKw: k === 'a' ? peakA : peakB, estimated: rows.some((r) => r[k].estimated) });
+  const sum = (k: 'a' | 'b'): Side => ({
+    kWh: rows.reduce((s, r) => s + r[k].kWh, 0),
+    peakKw: k === 'a' ? peakA : peakB,
+    estimated: rows.some((r) => r[k].estimated),
+  });
   const a = sum('a');
   const b = sum('b');
   const peaks = peakA !== undefined && peakB !== undefined;
   return {
-    group: 'total', a, b, deltaKwh: b.kWh - a.kWh, deltaPct: percentChange(a.kWh, b.kWh),
-    deltaPeakKw: peaks ? peakB - peakA : undefined, deltaPeakPct: peaks ? percentChange(peakA, peakB) : undefined,
+    group: 'total',
+    a,
+    b,
+    deltaKwh: b.kWh - a.kWh,
+    deltaPct: percentChange(a.kWh, b.kWh),
+    deltaPeakKw: peaks ? peakB - peakA : undefined,
+    deltaPeakPct: peaks ? percentChange(peakA, peakB) : undefined,
   };
 }

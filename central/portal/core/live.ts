@@ -33,7 +33,10 @@ export function groupOf(p: PointInfo, by: LiveGroupBy): string {
   return v ?? '-';
 }
 
-interface Acc { row: LiveRow; ids: string[] }
+interface Acc {
+  row: LiveRow;
+  ids: string[];
+}
 
 function acc(map: Map<string, Acc>, p: PointInfo, by: LiveGroupBy): Acc {
   const group = groupOf(p, by);
@@ -53,7 +56,8 @@ function add(row: LiveRow, v: LatestValue, sign: 1 | -1): void {
   row.oldestTs = Math.min(row.oldestTs ?? Infinity, v.ts);
 }
 
-const sorted = (map: Map<string, Acc>): LiveRow[] => [...map.values()].map((a) => a.row).sort((x, y) => x.site.localeCompare(y.site) || x.group.localeCompare(y.group));
+const sorted = (map: Map<string, Acc>): LiveRow[] =>
+  [...map.values()].map((a) => a.row).sort((x, y) => x.site.localeCompare(y.site) || x.group.localeCompare(y.group));
 
 export interface LiveInput {
   /** Latest power_w per point id. */

@@ -45,7 +45,11 @@ export function imbalancePct(currentsA: readonly number[], minMeanA: number = BA
 }
 
 /** The balance of a circuit from the latest current of each phase it has (one for a single-phase circuit). */
-export function circuitBalance(currents: Partial<Record<LinePhase, number>>, ratedCurrentA: number | undefined, limits: BalanceLimits = BALANCE_LIMITS): CircuitBalance {
+export function circuitBalance(
+  currents: Partial<Record<LinePhase, number>>,
+  ratedCurrentA: number | undefined,
+  limits: BalanceLimits = BALANCE_LIMITS,
+): CircuitBalance {
   const phases: PhaseLoad[] = (['L1', 'L2', 'L3'] as const).flatMap((phase) => {
     const currentA = currents[phase];
     if (currentA === undefined) return [];
@@ -54,7 +58,13 @@ export function circuitBalance(currents: Partial<Record<LinePhase, number>>, rat
   });
   const reasons: string[] = [];
   for (const p of phases) if (p.status !== 'ok') reasons.push(`${p.phase} at ${Math.round(p.loadPct!)}% of ${ratedCurrentA} A`);
-  const imb = phases.length === 3 ? imbalancePct(phases.map((p) => p.currentA), limits.imbalanceMinA) : undefined;
+  const imb =
+    phases.length === 3
+      ? imbalancePct(
+          phases.map((p) => p.currentA),
+          limits.imbalanceMinA,
+        )
+      : undefined;
   const imbStatus: BalanceStatus = imb === undefined ? 'ok' : imb > limits.imbalancePct ? 'warning' : 'ok';
   if (imbStatus === 'warning') reasons.push(`imbalance ${Math.round(imb!)}% (limit ${limits.imbalancePct}%)`);
   const status = phases.length === 0 ? 'unknown' : worst([...phases.map((p) => p.status), imbStatus]);

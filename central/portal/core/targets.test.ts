@@ -24,7 +24,7 @@ t.test('operator: top meters of the target', async (t) => {
   t.same(ids(selectPoints(model, 's1', parseTarget('rack:k1'), {}, OCT).plus), ['in1a', 'pdu1b']);
   t.same(ids(selectPoints(model, 's1', parseTarget('phase:L2'), {}, OCT).plus), ['bb-a.l2']);
   const acme = selectPoints(model, 's1', parseTarget('customer:acme'), {}, OCT);
-  t.same([ids(acme.plus), ids(acme.minus)], [['in1a', 'pdu1b'], ['o2']], 'a customer as operators see it: less nord\'s outlet');
+  t.same([ids(acme.plus), ids(acme.minus)], [['in1a', 'pdu1b'], ['o2']], "a customer as operators see it: less nord's outlet");
   t.throws(() => selectPoints(model, 's1', parseTarget('rack:x1'), {}, OCT), { message: 'no rack:x1 at s1', status: 404 });
   t.throws(() => selectPoints(model, 'zz', parseTarget('site'), {}, OCT), { message: 'unknown site "zz"' });
   t.throws(() => selectPoints(model, 's1', parseTarget('customer:nobody'), {}, OCT), { message: 'unknown customer "nobody"' });
@@ -36,11 +36,23 @@ t.test('customer: only its own points', async (t) => {
   const feedB = selectPoints(model, 's1', parseTarget('feed:B'), { customer: 'acme' }, OCT);
   t.same([ids(feedB.plus), ids(feedB.minus)], [['pdu1b'], []], 'the outlet is on feed A: nothing to take off feed B');
   t.same(ids(selectPoints(model, 's1', parseTarget('point:o2'), { customer: 'nord' }, OCT).plus), ['o2']);
-  const refused: [string, string][] = [['rack:k3', 'acme'], ['customer:nord', 'acme'], ['rack:k2', 'nord'], ['site', 'lum']];
+  const refused: [string, string][] = [
+    ['rack:k3', 'acme'],
+    ['customer:nord', 'acme'],
+    ['rack:k2', 'nord'],
+    ['site', 'lum'],
+  ];
   for (const [target, customer] of refused) {
     t.throws(() => selectPoints(model, 's1', parseTarget(target), { customer }, OCT), TargetError, `${customer} cannot see ${target}`);
   }
-  t.throws(() => selectPoints(model, 's1', parseTarget('rack:k3'), { customer: 'acme' }, OCT), { message: 'no rack:k3 at s1 among your points', status: 404 });
-  t.same(ids(selectPoints(model, 's1', parseTarget('rack:k1'), { customer: 'nord' }, OCT).plus), ['o2'], 'its own outlet in another\'s rack, and nothing else of that rack');
+  t.throws(() => selectPoints(model, 's1', parseTarget('rack:k3'), { customer: 'acme' }, OCT), {
+    message: 'no rack:k3 at s1 among your points',
+    status: 404,
+  });
+  t.same(
+    ids(selectPoints(model, 's1', parseTarget('rack:k1'), { customer: 'nord' }, OCT).plus),
+    ['o2'],
+    "its own outlet in another's rack, and nothing else of that rack",
+  );
   t.throws(() => selectPoints(model, 's2', parseTarget('site'), { customer: 'acme' }, OCT), { message: 'no site at s2 among your points' });
 });

@@ -19,7 +19,10 @@ export interface Target {
 export type Viewer = { customer?: string };
 
 export class TargetError extends Error {
-  constructor(message: string, readonly status: 400 | 404) {
+  constructor(
+    message: string,
+    readonly status: 400 | 404,
+  ) {
     super(message);
     this.name = 'TargetError';
   }
@@ -52,12 +55,19 @@ export interface Selection {
 
 function inTarget(p: PointInfo, t: Target): boolean {
   switch (t.kind) {
-    case 'site': case 'customer': return true;
-    case 'room': return p.room === t.id;
-    case 'rack': return p.rack === t.id;
-    case 'feed': return p.feed === t.id;
-    case 'phase': return p.phase === t.id;
-    case 'point': return p.id === t.id;
+    case 'site':
+    case 'customer':
+      return true;
+    case 'room':
+      return p.room === t.id;
+    case 'rack':
+      return p.rack === t.id;
+    case 'feed':
+      return p.feed === t.id;
+    case 'phase':
+      return p.phase === t.id;
+    case 'point':
+      return p.id === t.id;
   }
 }
 
@@ -67,13 +77,15 @@ function inTarget(p: PointInfo, t: Target): boolean {
  */
 export function selectPoints(model: InventoryModel, site: string, target: Target, viewer: Viewer, interval: IntervalMs): Selection {
   if (!model.sites.has(site)) throw new TargetError(`unknown site "${site}"`, 404);
-  if (target.kind === 'customer' && viewer.customer !== undefined && target.id !== viewer.customer) throw new TargetError(`no ${targetText(target)} at ${site}`, 404);
+  if (target.kind === 'customer' && viewer.customer !== undefined && target.id !== viewer.customer)
+    throw new TargetError(`no ${targetText(target)} at ${site}`, 404);
   const customer = viewer.customer ?? (target.kind === 'customer' ? target.id : undefined);
   if (customer !== undefined) {
     if (!model.customers.has(customer)) throw new TargetError(`unknown customer "${customer}"`, 404);
     const b = billablePoints(model, customer, site, interval);
     const plus = b.plus.filter((x) => inTarget(x.point, target));
-    if (plus.length === 0) throw new TargetError(`no ${targetText(target)} at ${site}${viewer.customer ? ' among your points' : ` held by ${customer}`}`, 404);
+    if (plus.length === 0)
+      throw new TargetError(`no ${targetText(target)} at ${site}${viewer.customer ? ' among your points' : ` held by ${customer}`}`, 404);
     // Others' points are taken off only inside the billed points kept.
     return { site, target, plus, minus: b.minus.filter((x) => plus.some((p) => covers(p.point, x.point))) };
   }

@@ -51,7 +51,10 @@ export async function chain(deps: ViewDeps, q: { site: string }): Promise<ChainV
   const counts: ChainView['counts'] = { ok: 0, warning: 0, critical: 0, unknown: 0 };
   const view = (n: NodeInfo): ChainNodeView => {
     const own = (deps.model.pointsByNode.get(n.id) ?? []).map((id) => deps.model.points.get(id)!);
-    const read = topPoints(deps.model, own.filter((p) => p.scope !== 'aux' && fresh(power, p.id)).map((p) => p.id));
+    const read = topPoints(
+      deps.model,
+      own.filter((p) => p.scope !== 'aux' && fresh(power, p.id)).map((p) => p.id),
+    );
     const currents: Partial<Record<LinePhase, number>> = {};
     for (const p of own) {
       const c = fresh(current, p.id);
@@ -61,10 +64,20 @@ export async function chain(deps: ViewDeps, q: { site: string }): Promise<ChainV
     counts[balance.status]++;
     const tsOf = (ps: PointInfo[]) => (ps.length > 0 ? Math.max(...ps.map((p) => power.get(p.id)!.ts)) : undefined);
     return {
-      id: n.id, kind: n.kind, name: n.name || undefined, room: n.room || undefined, rack: n.rack || undefined,
-      feed: n.feed || undefined, phase: n.phase, ratedCurrentA: n.ratedCurrentA || undefined, voltageV: n.voltageV || undefined,
-      depth: n.depth, kW: read.length > 0 ? read.reduce((s, p) => s + power.get(p.id)!.value, 0) / 1000 : undefined, ts: tsOf(read),
-      points: own.map((p) => p.id), balance,
+      id: n.id,
+      kind: n.kind,
+      name: n.name || undefined,
+      room: n.room || undefined,
+      rack: n.rack || undefined,
+      feed: n.feed || undefined,
+      phase: n.phase,
+      ratedCurrentA: n.ratedCurrentA || undefined,
+      voltageV: n.voltageV || undefined,
+      depth: n.depth,
+      kW: read.length > 0 ? read.reduce((s, p) => s + power.get(p.id)!.value, 0) / 1000 : undefined,
+      ts: tsOf(read),
+      points: own.map((p) => p.id),
+      balance,
       children: n.children.map((c) => deps.model.nodes.get(c)!).map(view),
     };
   };

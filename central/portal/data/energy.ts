@@ -32,34 +32,55 @@ function cutsUntil(cutsMs: readonly number[], endMs: number): number[] {
 }
 
 /** Each selection's net energy over [cuts[i], cuts[i+1]), in the order given, until the data ends. */
-export async function selectionsOverCuts(deps: EnergyDeps, selections: readonly Selection[], allCutsMs: readonly number[]): Promise<SelectionsEnergy> {
+export async function selectionsOverCuts(
+  deps: EnergyDeps,
+  selections: readonly Selection[],
+  allCutsMs: readonly number[],
+): Promise<SelectionsEnergy> {
   const opts = deps.energyOptions ?? DEFAULT_ENERGY_OPTIONS;
   const unique = new Map<string, SelectedPoint>();
   for (const s of selections) for (const x of [...s.plus, ...s.minus]) unique.set(keyOf(x), x);
   const items = [...unique.values()];
-  const sources = await StoreSources.open({ store: deps.store }, items.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })));
+  const sources = await StoreSources.open(
+    { store: deps.store },
+    items.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })),
+  );
   const ids = [...new Set(items.map((x) => x.point.id))];
   const lastMs = allCutsMs[allCutsMs.length - 1]!;
   await sources.prefetch(ids.map((pointId) => ({ pointId, instantsMs: [lastMs] })));
-  const clippedToMs = ids.length === 0 ? undefined : clipToNewestReading(ids.map((id) => sources.get(id)), allCutsMs[0]!, lastMs);
+  const clippedToMs =
+    ids.length === 0
+      ? undefined
+      : clipToNewestReading(
+          ids.map((id) => sources.get(id)),
+          allCutsMs[0]!,
+          lastMs,
+        );
   const cutsMs = clippedToMs === undefined ? allCutsMs : cutsUntil(allCutsMs, clippedToMs);
   if (cutsMs.length < 2) return { buckets: selections.map(() => []), clippedToMs };
   await sources.loadEvents(cutsMs[0]! - opts.estimateWindowMs);
   await sources.prefetch(ids.map((pointId) => ({ pointId, instantsMs: cutsMs })));
-  const results = await sources.settle(items, (x) => heldEnergyOverCuts([{ pointId: x.point.id, series: sources.get(x.point.id), held: x.held }], cutsMs, opts)
-    .map((b) => ({ kWh: b.kWh, estimatedKwh: b.estimatedKwh })));
+  const results = await sources.settle(items, (x) =>
+    heldEnergyOverCuts([{ pointId: x.point.id, series: sources.get(x.point.id), held: x.held }], cutsMs, opts).map((b) => ({
+      kWh: b.kWh,
+      estimatedKwh: b.estimatedKwh,
+    })),
+  );
   const buckets = new Map<string, { kWh: number; estimatedKwh: number }[]>();
   for (const [x, r] of results) {
     if ('error' in r) throw r.error;
     buckets.set(keyOf(x), r.value);
   }
-  return { clippedToMs, buckets: selections.map((s) => {
-    const plus = s.plus.map((x) => buckets.get(keyOf(x))!);
-    const minus = s.minus.map((x) => buckets.get(keyOf(x))!);
-    return cutsMs.slice(1).map((toMs, i): BucketEnergy => {
-      const sum = (list: typeof plus, k: 'kWh' | 'estimatedKwh') => list.reduce((acc, b) => acc + b[i]![k], 0);
-      const kWh = Math.max(0, sum(plus, 'kWh') - sum(minus, 'kWh'));
-      return { fromMs: cutsMs[i]!, toMs, kWh, estimatedKwh: Math.min(kWh, sum(plus, 'estimatedKwh') + sum(minus, 'estimatedKwh')) };
-    });
-  }) };
+  return {
+    clippedToMs,
+    buckets: selections.map((s) => {
+      const plus = s.plus.map((x) => buckets.get(keyOf(x))!);
+      const minus = s.minus.map((x) => buckets.get(keyOf(x))!);
+      return cutsMs.slice(1).map((toMs, i): BucketEnergy => {
+        const sum = (list: typeof plus, k: 'kWh' | 'estimatedKwh') => list.reduce((acc, b) => acc + b[i]![k], 0);
+        const kWh = Math.max(0, sum(plus, 'kWh') - sum(minus, 'kWh'));
+        return { fromMs: cutsMs[i]!, toMs, kWh, estimatedKwh: Math.min(kWh, sum(plus, 'estimatedKwh') + sum(minus, 'estimatedKwh')) };
+      });
+    }),
+  };
 }

@@ -5,7 +5,12 @@ import type { Measurement } from '../../../protocol/measurements.js';
 import type { PointInfo } from '../../model/types.js';
 import type { LatestValue } from '../core/live.js';
 
-export async function latestValues(store: StoreSourcesDeps['store'], points: readonly PointInfo[], measurement: Measurement, nowMs: number): Promise<Map<string, LatestValue>> {
+export async function latestValues(
+  store: StoreSourcesDeps['store'],
+  points: readonly PointInfo[],
+  measurement: Measurement,
+  nowMs: number,
+): Promise<Map<string, LatestValue>> {
   const index = await seriesIndex(store, new Set(points.map((p) => p.site)));
   const asked = points.flatMap((p) => {
     const id = index.get(`${p.site}\n${p.gateway}\n${p.device}\n${p.channel}`);

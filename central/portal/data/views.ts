@@ -5,7 +5,16 @@
 import { monthPeriod } from '../../../common/local-time.js';
 import { parseTimeSpec, resolveTimeSpec } from '../../model/time.js';
 import type { InventoryModel, PointInfo } from '../../model/types.js';
-import { bucketPlan, DEMAND_SLOT_MS, demandCuts, peakOf, powerBuckets, sumSlots, type BucketEnergy, type PowerBucket } from '../core/buckets.js';
+import {
+  bucketPlan,
+  DEMAND_SLOT_MS,
+  demandCuts,
+  peakOf,
+  powerBuckets,
+  sumSlots,
+  type BucketEnergy,
+  type PowerBucket,
+} from '../core/buckets.js';
 import { comparePeriods, compareTotal, type ComparedRow, type PeriodFigures } from '../core/compare.js';
 import { customerLive, operatorLive, type LiveGroupBy, type LiveRow } from '../core/live.js';
 import { parseTarget, selectPoints, TargetError, targetText, type Selection, type Target, type Viewer } from '../core/targets.js';
@@ -21,7 +30,13 @@ export interface ViewDeps extends EnergyDeps {
   liveFreshMs?: number;
 }
 
-export const HISTORY_RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '365d': 365 * 86_400_000 } as const;
+export const HISTORY_RANGES = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '365d': 365 * 86_400_000,
+} as const;
 export type HistoryRange = keyof typeof HISTORY_RANGES;
 
 function siteOf(deps: ViewDeps, site: string) {
@@ -80,14 +95,27 @@ export async function history(deps: ViewDeps, viewer: Viewer, q: HistoryQuery): 
   if (!(toMs > fromMs)) throw new TargetError('the period must end after it starts', 400);
   const plan = bucketPlan(fromMs, toMs, site.timeZone);
   const selection = selectPoints(deps.model, site.id, target, viewer, { fromMs, toMs });
-  const { buckets: [energy], clippedToMs } = await selectionsOverCuts(deps, [selection], plan.cutsMs);
+  const {
+    buckets: [energy],
+    clippedToMs,
+  } = await selectionsOverCuts(deps, [selection], plan.cutsMs);
   const buckets = powerBuckets(energy!);
   const kWh = energy!.reduce((s, b) => s + b.kWh, 0);
   const estimatedKwh = energy!.reduce((s, b) => s + b.estimatedKwh, 0);
-  const measuredShare = measuredShareOver({ kWh, estimatedKwh, measuredKwh: kWh - estimatedKwh, interpolatedKwh: 0 }, coverage(fromMs, toMs, clippedToMs));
+  const measuredShare = measuredShareOver(
+    { kWh, estimatedKwh, measuredKwh: kWh - estimatedKwh, interpolatedKwh: 0 },
+    coverage(fromMs, toMs, clippedToMs),
+  );
   return {
-    site: site.id, timeZone: site.timeZone, target: targetText(target), fromMs, toMs, step: plan.step, buckets,
-    total: { kWh, estimatedKwh, measuredShare }, clippedToMs: clippedToMs ?? null,
+    site: site.id,
+    timeZone: site.timeZone,
+    target: targetText(target),
+    fromMs,
+    toMs,
+    step: plan.step,
+    buckets,
+    total: { kWh, estimatedKwh, measuredShare },
+    clippedToMs: clippedToMs ?? null,
     maxKw: buckets.reduce((m, b) => Math.max(m, b.kW), 0),
   };
 }
@@ -118,16 +146,25 @@ export interface Comparison {
 function groupsOf(deps: ViewDeps, viewer: Viewer, site: string, by: CompareBy, interval: { fromMs: number; toMs: number }): Target[] {
   if (by === 'customer') {
     if (viewer.customer !== undefined) return [{ kind: 'customer', id: viewer.customer }];
-    return [...deps.model.customers.keys()].filter((c) => billablePoints(deps.model, c, site, interval).plus.length > 0).map((id) => ({ kind: 'customer', id }));
+    return [...deps.model.customers.keys()]
+      .filter((c) => billablePoints(deps.model, c, site, interval).plus.length > 0)
+      .map((id) => ({ kind: 'customer', id }));
   }
-  const points: PointInfo[] = viewer.customer !== undefined
-    ? billablePoints(deps.model, viewer.customer, site, interval).plus.map((b) => b.point)
-    : [...deps.model.points.values()].filter((p) => p.site === site && p.scope !== 'aux');
+  const points: PointInfo[] =
+    viewer.customer !== undefined
+      ? billablePoints(deps.model, viewer.customer, site, interval).plus.map((b) => b.point)
+      : [...deps.model.points.values()].filter((p) => p.site === site && p.scope !== 'aux');
   const ids = new Set(points.map((p) => (by === 'rack' ? p.rack : p.feed)).filter((x): x is string => x !== undefined));
   return [...ids].sort().map((id) => ({ kind: by, id }));
 }
 
-async function periodFigures(deps: ViewDeps, viewer: Viewer, site: string, groups: readonly Target[], period: { fromMs: number; toMs: number }): Promise<{ rows: PeriodFigures[]; peakKw: number | undefined; clippedToMs: number | null }> {
+async function periodFigures(
+  deps: ViewDeps,
+  viewer: Viewer,
+  site: string,
+  groups: readonly Target[],
+  period: { fromMs: number; toMs: number },
+): Promise<{ rows: PeriodFigures[]; peakKw: number | undefined; clippedToMs: number | null }> {
   const selections: Selection[] = [];
   for (const g of groups) {
     try {
@@ -140,7 +177,11 @@ async function periodFigures(deps: ViewDeps, viewer: Viewer, site: string, group
   const { buckets: slots, clippedToMs } = await selectionsOverCuts(deps, selections, cuts);
   // A slot cut short by the end of the data counts for energy, not for the peak (a peak is a whole slot's mean).
   const whole = (s: readonly BucketEnergy[]) => s.filter((b) => b.toMs - b.fromMs === DEMAND_SLOT_MS);
-  const figure = (s: readonly BucketEnergy[]) => ({ kWh: s.reduce((x, b) => x + b.kWh, 0), estimatedKwh: s.reduce((x, b) => x + b.estimatedKwh, 0), peakKw: peakOf(whole(s))?.kW });
+  const figure = (s: readonly BucketEnergy[]) => ({
+    kWh: s.reduce((x, b) => x + b.kWh, 0),
+    estimatedKwh: s.reduce((x, b) => x + b.estimatedKwh, 0),
+    peakKw: peakOf(whole(s))?.kW,
+  });
   return {
     rows: selections.map((sel, i) => ({ group: sel.target.id, ...figure(slots[i]!) })),
     // The total row adds the groups shown, so its peak is theirs together, 15 minutes at a time.
@@ -165,9 +206,13 @@ export async function compare(deps: ViewDeps, viewer: Viewer, q: CompareQuery): 
   const fb = await periodFigures(deps, viewer, site.id, groupsOf(deps, viewer, site.id, q.by, pb), pb);
   const rows = comparePeriods(fa.rows, fb.rows);
   return {
-    site: site.id, timeZone: site.timeZone, by: q.by,
-    a: { label: pa.label, fromMs: pa.fromMs, toMs: pa.toMs, clippedToMs: fa.clippedToMs }, b: { label: pb.label, fromMs: pb.fromMs, toMs: pb.toMs, clippedToMs: fb.clippedToMs },
-    rows, total: compareTotal(rows, fa.peakKw, fb.peakKw),
+    site: site.id,
+    timeZone: site.timeZone,
+    by: q.by,
+    a: { label: pa.label, fromMs: pa.fromMs, toMs: pa.toMs, clippedToMs: fa.clippedToMs },
+    b: { label: pb.label, fromMs: pb.fromMs, toMs: pb.toMs, clippedToMs: fb.clippedToMs },
+    rows,
+    total: compareTotal(rows, fa.peakKw, fb.peakKw),
   };
 }
 

@@ -44,35 +44,65 @@ function by(q: Query): LiveGroupBy {
 function targetsOf(deps: ViewDeps, viewer: Viewer, site: string) {
   if (!deps.model.sites.has(site)) throw new TargetError(`unknown site "${site}"`, 404);
   const nowMs = deps.clock.now();
-  const points = viewer.customer !== undefined
-    ? billablePoints(deps.model, viewer.customer, site, { fromMs: nowMs - 400 * 86_400_000, toMs: nowMs + 1 }).plus.map((b) => b.point)
-    : [...deps.model.points.values()].filter((p) => p.site === site && p.scope !== 'aux');
-  const list = (f: (p: (typeof points)[number]) => string | undefined) => [...new Set(points.map(f).filter((x): x is string => x !== undefined))].sort();
+  const points =
+    viewer.customer !== undefined
+      ? billablePoints(deps.model, viewer.customer, site, { fromMs: nowMs - 400 * 86_400_000, toMs: nowMs + 1 }).plus.map((b) => b.point)
+      : [...deps.model.points.values()].filter((p) => p.site === site && p.scope !== 'aux');
+  const list = (f: (p: (typeof points)[number]) => string | undefined) =>
+    [...new Set(points.map(f).filter((x): x is string => x !== undefined))].sort();
   return { site, rooms: list((p) => p.room), racks: list((p) => p.rack), feeds: list((p) => p.feed), phases: list((p) => p.phase) };
 }
 
 const ROUTES: readonly PortalRoute[] = [
   {
-    id: 'portalTargets', url: '/portal/targets', summary: 'rooms, racks, feeds and phases the caller may chart at a site', access: OWN_SITE, query: ['site'], required: ['site'],
+    id: 'portalTargets',
+    url: '/portal/targets',
+    summary: 'rooms, racks, feeds and phases the caller may chart at a site',
+    access: OWN_SITE,
+    query: ['site'],
+    required: ['site'],
     handler: async (deps, viewer, q) => targetsOf(deps, viewer, need(q, 'site')),
   },
   {
-    id: 'portalLive', url: '/portal/live', summary: 'live power (kW) per site, room, rack, feed or phase', access: ALL, query: ['by', 'site'],
+    id: 'portalLive',
+    url: '/portal/live',
+    summary: 'live power (kW) per site, room, rack, feed or phase',
+    access: ALL,
+    query: ['by', 'site'],
     handler: (deps, viewer, q) => live(deps, viewer, { by: by(q), site: q.site || undefined }),
   },
   {
-    id: 'portalHistory', url: '/portal/history', summary: 'mean power and energy per bucket (at most 400) from the energy counters', access: OWN_SITE, query: ['site', 'target', 'range', 'from', 'to'], required: ['site'],
-    handler: (deps, viewer, q) => history(deps, viewer, {
-      site: need(q, 'site'), target: q.target ?? 'site',
-      range: (q.range || undefined) as HistoryRange | undefined, from: q.from || undefined, to: q.to || undefined,
-    }),
+    id: 'portalHistory',
+    url: '/portal/history',
+    summary: 'mean power and energy per bucket (at most 400) from the energy counters',
+    access: OWN_SITE,
+    query: ['site', 'target', 'range', 'from', 'to'],
+    required: ['site'],
+    handler: (deps, viewer, q) =>
+      history(deps, viewer, {
+        site: need(q, 'site'),
+        target: q.target ?? 'site',
+        range: (q.range || undefined) as HistoryRange | undefined,
+        from: q.from || undefined,
+        to: q.to || undefined,
+      }),
   },
   {
-    id: 'portalCompare', url: '/portal/compare', summary: 'two months side by side per rack, feed or customer: kWh, 15-minute peak kW, change', access: OWN_SITE, query: ['site', 'by', 'a', 'b'], required: ['site', 'a', 'b'],
-    handler: (deps, viewer, q) => compare(deps, viewer, { site: need(q, 'site'), by: (q.by ?? 'rack') as CompareBy, a: need(q, 'a'), b: need(q, 'b') }),
+    id: 'portalCompare',
+    url: '/portal/compare',
+    summary: 'two months side by side per rack, feed or customer: kWh, 15-minute peak kW, change',
+    access: OWN_SITE,
+    query: ['site', 'by', 'a', 'b'],
+    required: ['site', 'a', 'b'],
+    handler: (deps, viewer, q) =>
+      compare(deps, viewer, { site: need(q, 'site'), by: (q.by ?? 'rack') as CompareBy, a: need(q, 'a'), b: need(q, 'b') }),
   },
   {
-    id: 'portalChain', url: '/portal/chain', summary: 'the power chain of a site with live power and phase balance per circuit', access: STAFF, query: ['site'],
+    id: 'portalChain',
+    url: '/portal/chain',
+    summary: 'the power chain of a site with live power and phase balance per circuit',
+    access: STAFF,
+    query: ['site'],
     handler: (deps, _viewer, q) => chain(deps, { site: need(q, 'site') }),
   },
 ];
@@ -83,8 +113,20 @@ function viewDeps(ctx: RouteContext): ViewDeps {
 
 function toSpec(r: PortalRoute): RouteSpec {
   return {
-    id: r.id, method: 'GET', url: r.url, summary: r.summary, tags: ['portal'], access: r.access,
-    schema: { querystring: { type: 'object', properties: Object.fromEntries(r.query.map((q) => [q, { type: 'string' }])), required: [...(r.required ?? [])], additionalProperties: false } },
+    id: r.id,
+    method: 'GET',
+    url: r.url,
+    summary: r.summary,
+    tags: ['portal'],
+    access: r.access,
+    schema: {
+      querystring: {
+        type: 'object',
+        properties: Object.fromEntries(r.query.map((q) => [q, { type: 'string' }])),
+        required: [...(r.required ?? [])],
+        additionalProperties: false,
+      },
+    },
     handler: async (ctx) => {
       const viewer: Viewer = ctx.principal?.role === 'customer' ? { customer: ctx.principal.customer ?? '\u0000none' } : {};
       try {

@@ -9,12 +9,25 @@ import type { AccessStore, SecretKind, StoredSecret, StoredUser } from './types.
 import { migratePostgres } from '../postgres/migrate.js';
 import { pgTypes, schemaIdent } from '../postgres/sql.js';
 
-export async function openPostgresAccessStore(opts: { connectionString: string; schema: string; log: Logger; now?: () => number; maxConnections?: number; create?: 'if-missing' | 'never' }): Promise<PostgresAccessStore> {
+export async function openPostgresAccessStore(opts: {
+  connectionString: string;
+  schema: string;
+  log: Logger;
+  now?: () => number;
+  maxConnections?: number;
+  create?: 'if-missing' | 'never';
+}): Promise<PostgresAccessStore> {
   schemaIdent(opts.schema);
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 3, types: pgTypes });
   pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   try {
-    await migratePostgres({ pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now, ...(opts.create ? { create: opts.create } : {}) });
+    await migratePostgres({
+      pool,
+      schema: opts.schema,
+      log: opts.log,
+      now: opts.now ?? Date.now,
+      ...(opts.create ? { create: opts.create } : {}),
+    });
   } catch (err) {
     await pool.end();
     throw err;
@@ -41,9 +54,11 @@ export class PostgresAccessStore implements AccessStore, EditStore {
   }
 
   async putUser(u: StoredUser): Promise<void> {
-    await this.rows(`INSERT INTO ${this.s}.api_users (${USER_COLS}) VALUES ($1, $2, $3, $4, $5, $6)
+    await this.rows(
+      `INSERT INTO ${this.s}.api_users (${USER_COLS}) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (username) DO UPDATE SET role = excluded.role, customer = excluded.customer, password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
-    [u.username, u.role, u.customer ?? null, u.passwordHash, u.createdAt, u.updatedAt]);
+      [u.username, u.role, u.customer ?? null, u.passwordHash, u.createdAt, u.updatedAt],
+    );
   }
 
   async user(username: string): Promise<StoredUser | undefined> {
@@ -61,7 +76,10 @@ export class PostgresAccessStore implements AccessStore, EditStore {
       await c.query('BEGIN');
       const gone = ((await c.query(`DELETE FROM ${this.s}.api_users WHERE username = $1`, [username])).rowCount ?? 0) > 0;
       await c.query(`DELETE FROM ${this.s}.api_secrets WHERE kind = 'session' AND username = $1`, [username]);
-      await c.query(`UPDATE ${this.s}.api_secrets SET revoked_at = $2 WHERE kind = 'token' AND username = $1 AND revoked_at IS NULL`, [username, atMs]);
+      await c.query(`UPDATE ${this.s}.api_secrets SET revoked_at = $2 WHERE kind = 'token' AND username = $1 AND revoked_at IS NULL`, [
+        username,
+        atMs,
+      ]);
       await c.query('COMMIT');
       return gone;
     } catch (err) {
@@ -73,8 +91,16 @@ export class PostgresAccessStore implements AccessStore, EditStore {
   }
 
   async addSecret(kind: SecretKind, x: StoredSecret): Promise<void> {
-    await this.rows(`INSERT INTO ${this.s}.api_secrets (kind, ${SECRET_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [kind, x.id, x.username, x.hash, x.label ?? null, x.createdAt, x.expiresAt ?? null, x.revokedAt ?? null]);
+    await this.rows(`INSERT INTO ${this.s}.api_secrets (kind, ${SECRET_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      kind,
+      x.id,
+      x.username,
+      x.hash,
+      x.label ?? null,
+      x.createdAt,
+      x.expiresAt ?? null,
+      x.revokedAt ?? null,
+    ]);
   }
 
   async secret(kind: SecretKind, id: string): Promise<StoredSecret | undefined> {
@@ -83,12 +109,20 @@ export class PostgresAccessStore implements AccessStore, EditStore {
   }
 
   async secrets(kind: SecretKind, username?: string): Promise<StoredSecret[]> {
-    return (await this.rows<SecretRow>(`SELECT ${SECRET_COLS} FROM ${this.s}.api_secrets WHERE kind = $1 AND ($2::text IS NULL OR username = $2)
-      ORDER BY created_at, id`, [kind, username ?? null])).map(secretFromRow);
+    return (
+      await this.rows<SecretRow>(
+        `SELECT ${SECRET_COLS} FROM ${this.s}.api_secrets WHERE kind = $1 AND ($2::text IS NULL OR username = $2)
+      ORDER BY created_at, id`,
+        [kind, username ?? null],
+      )
+    ).map(secretFromRow);
   }
 
   async revokeSecret(kind: SecretKind, id: string, atMs: number): Promise<boolean> {
-    const r = await this.deps.pool.query(`UPDATE ${this.s}.api_secrets SET revoked_at = $3 WHERE kind = $1 AND id = $2 AND revoked_at IS NULL`, [kind, id, atMs]);
+    const r = await this.deps.pool.query(
+      `UPDATE ${this.s}.api_secrets SET revoked_at = $3 WHERE kind = $1 AND id = $2 AND revoked_at IS NULL`,
+      [kind, id, atMs],
+    );
     return (r.rowCount ?? 0) > 0;
   }
 
@@ -101,12 +135,21 @@ export class PostgresAccessStore implements AccessStore, EditStore {
       await client.query(`BEGIN; LOCK TABLE ${this.s}.model_edits IN SHARE ROW EXCLUSIVE MODE`);
       try {
         const last = (await client.query<{ seq: number }>(this.lastSeqSql)).rows[0]!.seq;
-        const seq = last !== ifLastSeq ? undefined : (await client.query<{ seq: number }>(
-          `INSERT INTO ${this.s}.model_edits (kind, by_user, at, body) VALUES ($1, $2, $3, $4) RETURNING seq`, [kind, e.by, e.at, JSON.stringify(e.body)])).rows[0]!.seq;
+        const seq =
+          last !== ifLastSeq
+            ? undefined
+            : (
+                await client.query<{ seq: number }>(
+                  `INSERT INTO ${this.s}.model_edits (kind, by_user, at, body) VALUES ($1, $2, $3, $4) RETURNING seq`,
+                  [kind, e.by, e.at, JSON.stringify(e.body)],
+                )
+              ).rows[0]!.seq;
         await client.query('COMMIT');
         return seq;
       } catch (err) {
-        await client.query('ROLLBACK').catch((x: Error) => { broken = x; });
+        await client.query('ROLLBACK').catch((x: Error) => {
+          broken = x;
+        });
         throw err;
       }
     } finally {
@@ -119,6 +162,8 @@ export class PostgresAccessStore implements AccessStore, EditStore {
   }
 
   async edits<T>(kind: EditKind): Promise<StoredEdit<T>[]> {
-    return (await this.rows<EditRow>(`SELECT seq, by_user, at, body FROM ${this.s}.model_edits WHERE kind = $1 ORDER BY seq`, [kind])).map((r) => editFromRow<T>(r));
+    return (await this.rows<EditRow>(`SELECT seq, by_user, at, body FROM ${this.s}.model_edits WHERE kind = $1 ORDER BY seq`, [kind])).map(
+      (r) => editFromRow<T>(r),
+    );
   }
 }

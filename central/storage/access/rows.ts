@@ -11,7 +11,14 @@ export interface UserRow {
 }
 
 export function userFromRow(r: UserRow): StoredUser {
-  return { username: r.username, role: r.role as Role, customer: r.customer ?? undefined, passwordHash: r.password_hash, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    username: r.username,
+    role: r.role as Role,
+    customer: r.customer ?? undefined,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 export interface SecretRow {
@@ -26,8 +33,13 @@ export interface SecretRow {
 
 export function secretFromRow(r: SecretRow): StoredSecret {
   return {
-    id: r.id, username: r.username, hash: r.hash, label: r.label ?? undefined, createdAt: r.created_at,
-    expiresAt: r.expires_at ?? undefined, revokedAt: r.revoked_at ?? undefined,
+    id: r.id,
+    username: r.username,
+    hash: r.hash,
+    label: r.label ?? undefined,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at ?? undefined,
+    revokedAt: r.revoked_at ?? undefined,
   };
 }
 

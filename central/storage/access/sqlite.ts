@@ -10,7 +10,12 @@ import { openSqliteDatabase, type SqliteCreate } from '../sqlite/database.js';
 
 /** Its own connection; the file is checked, made where none is, and migrated as for the readings store. */
 export function openSqliteAccessStore(opts: { file: string; log: Logger; now?: () => number; create?: SqliteCreate }): SqliteAccessStore {
-  const db = openSqliteDatabase({ file: opts.file, log: opts.log, now: opts.now ?? Date.now, ...(opts.create ? { create: opts.create } : {}) });
+  const db = openSqliteDatabase({
+    file: opts.file,
+    log: opts.log,
+    now: opts.now ?? Date.now,
+    ...(opts.create ? { create: opts.create } : {}),
+  });
   return new SqliteAccessStore({ db });
 }
 
@@ -27,8 +32,11 @@ export class SqliteAccessStore implements AccessStore, EditStore {
   }
 
   async putUser(u: StoredUser): Promise<void> {
-    this.db.prepare(`INSERT INTO api_users (${USER_COLS}) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (username) DO UPDATE SET role = excluded.role, customer = excluded.customer, password_hash = excluded.password_hash, updated_at = excluded.updated_at`)
+    this.db
+      .prepare(
+        `INSERT INTO api_users (${USER_COLS}) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (username) DO UPDATE SET role = excluded.role, customer = excluded.customer, password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+      )
       .run(u.username, u.role, u.customer ?? null, u.passwordHash, u.createdAt, u.updatedAt);
   }
 
@@ -45,13 +53,16 @@ export class SqliteAccessStore implements AccessStore, EditStore {
     return this.db.transaction(() => {
       const gone = this.db.prepare('DELETE FROM api_users WHERE username = ?').run(username).changes > 0;
       this.db.prepare("DELETE FROM api_secrets WHERE kind = 'session' AND username = ?").run(username);
-      this.db.prepare("UPDATE api_secrets SET revoked_at = ? WHERE kind = 'token' AND username = ? AND revoked_at IS NULL").run(atMs, username);
+      this.db
+        .prepare("UPDATE api_secrets SET revoked_at = ? WHERE kind = 'token' AND username = ? AND revoked_at IS NULL")
+        .run(atMs, username);
       return gone;
     })();
   }
 
   async addSecret(kind: SecretKind, s: StoredSecret): Promise<void> {
-    this.db.prepare(`INSERT INTO api_secrets (kind, ${SECRET_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.db
+      .prepare(`INSERT INTO api_secrets (kind, ${SECRET_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(kind, s.id, s.username, s.hash, s.label ?? null, s.createdAt, s.expiresAt ?? null, s.revokedAt ?? null);
   }
 
@@ -61,21 +72,31 @@ export class SqliteAccessStore implements AccessStore, EditStore {
   }
 
   async secrets(kind: SecretKind, username?: string): Promise<StoredSecret[]> {
-    const rows = this.db.prepare(`SELECT ${SECRET_COLS} FROM api_secrets WHERE kind = ? AND (? IS NULL OR username = ?) ORDER BY created_at, id`)
+    const rows = this.db
+      .prepare(`SELECT ${SECRET_COLS} FROM api_secrets WHERE kind = ? AND (? IS NULL OR username = ?) ORDER BY created_at, id`)
       .all(kind, username ?? null, username ?? null) as SecretRow[];
     return rows.map(secretFromRow);
   }
 
   async revokeSecret(kind: SecretKind, id: string, atMs: number): Promise<boolean> {
-    return this.db.prepare('UPDATE api_secrets SET revoked_at = ? WHERE kind = ? AND id = ? AND revoked_at IS NULL').run(atMs, kind, id).changes > 0;
+    return (
+      this.db.prepare('UPDATE api_secrets SET revoked_at = ? WHERE kind = ? AND id = ? AND revoked_at IS NULL').run(atMs, kind, id)
+        .changes > 0
+    );
   }
 
   async appendEdit<T>(kind: EditKind, e: { by: string; at: number; body: T }, ifLastSeq: number): Promise<number | undefined> {
     // IMMEDIATE: the check and the insert hold the file's write lock together, against other processes.
-    return this.db.transaction(() => {
-      if (this.lastSeq() !== ifLastSeq) return undefined;
-      return Number(this.db.prepare('INSERT INTO model_edits (kind, by_user, at, body) VALUES (?, ?, ?, ?)').run(kind, e.by, e.at, JSON.stringify(e.body)).lastInsertRowid);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (this.lastSeq() !== ifLastSeq) return undefined;
+        return Number(
+          this.db
+            .prepare('INSERT INTO model_edits (kind, by_user, at, body) VALUES (?, ?, ?, ?)')
+            .run(kind, e.by, e.at, JSON.stringify(e.body)).lastInsertRowid,
+        );
+      })
+      .immediate();
   }
 
   async lastEditSeq(): Promise<number> {
@@ -87,6 +108,8 @@ export class SqliteAccessStore implements AccessStore, EditStore {
   }
 
   async edits<T>(kind: EditKind): Promise<StoredEdit<T>[]> {
-    return (this.db.prepare('SELECT seq, by_user, at, body FROM model_edits WHERE kind = ? ORDER BY seq').all(kind) as EditRow[]).map((r) => editFromRow<T>(r));
+    return (this.db.prepare('SELECT seq, by_user, at, body FROM model_edits WHERE kind = ? ORDER BY seq').all(kind) as EditRow[]).map((r) =>
+      editFromRow<T>(r),
+    );
   }
 }

@@ -5,12 +5,35 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { NoteDraft } from '../../billing/types.js';
 import {
-  DocumentCounterBehindError, documentNumber, InvoiceImmutableError, InvoiceNotFoundError, NOTE_SERIES,
-  type BillingStore, type FinalizeOptions, type InvoiceFilter, type InvoiceRun, type LockResult, type NewDraft, type NoteSeries,
-  type RunState, type StoredInvoice, type StoredNote,
+  DocumentCounterBehindError,
+  documentNumber,
+  InvoiceImmutableError,
+  InvoiceNotFoundError,
+  NOTE_SERIES,
+  type BillingStore,
+  type FinalizeOptions,
+  type InvoiceFilter,
+  type InvoiceRun,
+  type LockResult,
+  type NewDraft,
+  type NoteSeries,
+  type RunState,
+  type StoredInvoice,
+  type StoredNote,
 } from './types.js';
 import {
-  draftColumns, finalizeRunSql, INVOICE_ORDER, INVOICE_SELECT, invoiceWhere, issuedSql, toInvoice, toNote, toRun, type InvoiceRow, type NoteRow, type RunRow,
+  draftColumns,
+  finalizeRunSql,
+  INVOICE_ORDER,
+  INVOICE_SELECT,
+  invoiceWhere,
+  issuedSql,
+  toInvoice,
+  toNote,
+  toRun,
+  type InvoiceRow,
+  type NoteRow,
+  type RunRow,
 } from './rows.js';
 import { migratePostgres } from '../postgres/migrate.js';
 import { lockKey, pgTypes, schemaIdent } from '../postgres/sql.js';
@@ -23,14 +46,28 @@ export interface PostgresBillingDeps {
 }
 
 /** Makes a pool of its own on the store's schema and applies migrations (a no-op when current). */
-export async function openPostgresBillingStore(opts: { connectionString: string; schema: string; log: Logger; now?: () => number; maxConnections?: number; create?: 'if-missing' | 'never' }): Promise<PostgresBillingStore> {
+export async function openPostgresBillingStore(opts: {
+  connectionString: string;
+  schema: string;
+  log: Logger;
+  now?: () => number;
+  maxConnections?: number;
+  create?: 'if-missing' | 'never';
+}): Promise<PostgresBillingStore> {
   schemaIdent(opts.schema);
   // A run holds one connection for its lock while its work uses others: one alone would wait forever.
-  if (opts.maxConnections !== undefined && opts.maxConnections < 2) throw new RangeError('the billing store needs at least 2 connections (one holds the run lock)');
+  if (opts.maxConnections !== undefined && opts.maxConnections < 2)
+    throw new RangeError('the billing store needs at least 2 connections (one holds the run lock)');
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 4, types: pgTypes });
   pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   try {
-    await migratePostgres({ pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now, ...(opts.create ? { create: opts.create } : {}) });
+    await migratePostgres({
+      pool,
+      schema: opts.schema,
+      log: opts.log,
+      now: opts.now ?? Date.now,
+      ...(opts.create ? { create: opts.create } : {}),
+    });
   } catch (err) {
     await pool.end();
     throw err;
@@ -62,7 +99,10 @@ export class PostgresBillingStore implements BillingStore {
         if (tx) await c.query('COMMIT');
         return out;
       } catch (err) {
-        if (tx) await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+        if (tx)
+          await c.query('ROLLBACK').catch((e: Error) => {
+            broken = e;
+          });
         throw err;
       }
     } finally {
@@ -84,7 +124,9 @@ export class PostgresBillingStore implements BillingStore {
       try {
         return { acquired: true, value: await fn() };
       } finally {
-        await c.query('SELECT pg_advisory_unlock($1)', [key]).catch((e: Error) => { broken = e; });
+        await c.query('SELECT pg_advisory_unlock($1)', [key]).catch((e: Error) => {
+          broken = e;
+        });
       }
     } finally {
       // A connection whose unlock failed is discarded: its session ending frees the lock.
@@ -93,7 +135,10 @@ export class PostgresBillingStore implements BillingStore {
   }
 
   async ensureRun(site: string, period: string, state: RunState, atMs: number): Promise<InvoiceRun> {
-    await this.query('INSERT INTO invoice_runs (site, period, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (site, period) DO NOTHING', [site, period, state, atMs]);
+    await this.query(
+      'INSERT INTO invoice_runs (site, period, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (site, period) DO NOTHING',
+      [site, period, state, atMs],
+    );
     return (await this.run(site, period))!;
   }
 
@@ -103,7 +148,9 @@ export class PostgresBillingStore implements BillingStore {
   }
 
   async runs(filter: { site?: string; states?: readonly RunState[] } = {}): Promise<InvoiceRun[]> {
-    const rows = await this.query<RunRow>('SELECT * FROM invoice_runs WHERE ($1::text IS NULL OR site = $1) ORDER BY period, site', [filter.site ?? null]);
+    const rows = await this.query<RunRow>('SELECT * FROM invoice_runs WHERE ($1::text IS NULL OR site = $1) ORDER BY period, site', [
+      filter.site ?? null,
+    ]);
     return rows.map(toRun).filter((r) => !filter.states || filter.states.includes(r.state));
   }
 
@@ -118,9 +165,11 @@ export class PostgresBillingStore implements BillingStore {
       let added = 0;
       for (const d of drafts) {
         const v = draftColumns(d);
-        const r = await c.query(`INSERT INTO invoices (run_id, site, period, customer, status, currency, total, review, draft, created_at)
+        const r = await c.query(
+          `INSERT INTO invoices (run_id, site, period, customer, status, currency, total, review, draft, created_at)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (run_id, customer) DO NOTHING`,
-        [runId, run.site, run.period, d.draft.customer, v.status, v.currency, v.total, v.review, v.draft, atMs]);
+          [runId, run.site, run.period, d.draft.customer, v.status, v.currency, v.total, v.review, v.draft, atMs],
+        );
         added += r.rowCount ?? 0;
       }
       return added;
@@ -132,8 +181,10 @@ export class PostgresBillingStore implements BillingStore {
     if (!cur) throw new InvoiceNotFoundError(`#${id}`);
     if (cur.status === 'final') throw new InvoiceImmutableError(id, cur.number);
     const v = draftColumns(next);
-    const rows = await this.query("UPDATE invoices SET status = $1, currency = $2, total = $3, review = $4, draft = $5 WHERE id = $6 AND status <> 'final' RETURNING id",
-      [v.status, v.currency, v.total, v.review, v.draft, id]);
+    const rows = await this.query(
+      "UPDATE invoices SET status = $1, currency = $2, total = $3, review = $4, draft = $5 WHERE id = $6 AND status <> 'final' RETURNING id",
+      [v.status, v.currency, v.total, v.review, v.draft, id],
+    );
     if (rows.length === 0) throw new InvoiceImmutableError(id, undefined);
     return (await this.invoice(id))!;
   }
@@ -143,26 +194,44 @@ export class PostgresBillingStore implements BillingStore {
    * was issued already (counter rows lost).
    */
   private async draw(c: Client, site: string, series: NoteSeries | 'INV', year: number): Promise<string> {
-    const r = await c.query<{ last: number }>(`INSERT INTO document_counters (site, series, year, last) VALUES ($1, $2, $3, 1)
-      ON CONFLICT (site, series, year) DO UPDATE SET last = document_counters.last + 1 RETURNING last`, [site, series, year]);
+    const r = await c.query<{ last: number }>(
+      `INSERT INTO document_counters (site, series, year, last) VALUES ($1, $2, $3, 1)
+      ON CONFLICT (site, series, year) DO UPDATE SET last = document_counters.last + 1 RETURNING last`,
+      [site, series, year],
+    );
     const number = documentNumber(site, year, r.rows[0]!.last, series === 'INV' ? undefined : series);
-    if ((await c.query(issuedSql(series, (i) => `$${i}`), [number])).rows.length > 0) throw new DocumentCounterBehindError(number);
+    if (
+      (
+        await c.query(
+          issuedSql(series, (i) => `$${i}`),
+          [number],
+        )
+      ).rows.length > 0
+    )
+      throw new DocumentCounterBehindError(number);
     return number;
   }
 
   async finalize(id: number, opts: FinalizeOptions): Promise<StoredInvoice> {
     await this.with(true, async (c) => {
-      const cur = (await c.query<Pick<InvoiceRow, 'site' | 'status' | 'number'>>('SELECT site, status, number FROM invoices WHERE id = $1', [id])).rows[0];
+      const cur = (
+        await c.query<Pick<InvoiceRow, 'site' | 'status' | 'number'>>('SELECT site, status, number FROM invoices WHERE id = $1', [id])
+      ).rows[0];
       if (!cur) throw new InvoiceNotFoundError(`#${id}`);
       if (cur.status === 'final') throw new InvoiceImmutableError(id, cur.number ?? undefined);
       const number = await this.draw(c, cur.site, 'INV', opts.year);
       // Re-checked under the counter's lock: a concurrent finalizer of the same draft updates nothing and
       // rolls back, number included.
-      const r = await c.query("UPDATE invoices SET status = 'final', number = $1, finalized_at = $2, released_by = $3, release_reason = $4 WHERE id = $5 AND status <> 'final'",
-        [number, opts.atMs, opts.release?.by ?? null, opts.release?.reason ?? null, id]);
+      const r = await c.query(
+        "UPDATE invoices SET status = 'final', number = $1, finalized_at = $2, released_by = $3, release_reason = $4 WHERE id = $5 AND status <> 'final'",
+        [number, opts.atMs, opts.release?.by ?? null, opts.release?.reason ?? null, id],
+      );
       if (r.rowCount === 0) throw new InvoiceImmutableError(id, undefined);
       await c.query('INSERT INTO invoice_delivery (invoice_id) VALUES ($1) ON CONFLICT DO NOTHING', [id]);
-      await c.query(finalizeRunSql((i) => `$${i}`), [opts.atMs, id]);
+      await c.query(
+        finalizeRunSql((i) => `$${i}`),
+        [opts.atMs, id],
+      );
     });
     return (await this.invoice(id))!;
   }
@@ -183,19 +252,35 @@ export class PostgresBillingStore implements BillingStore {
   }
 
   async markRendered(id: number, atMs: number): Promise<void> {
-    await this.query('INSERT INTO invoice_delivery (invoice_id, rendered_at) VALUES ($1, $2) ON CONFLICT (invoice_id) DO UPDATE SET rendered_at = excluded.rendered_at', [id, atMs]);
+    await this.query(
+      'INSERT INTO invoice_delivery (invoice_id, rendered_at) VALUES ($1, $2) ON CONFLICT (invoice_id) DO UPDATE SET rendered_at = excluded.rendered_at',
+      [id, atMs],
+    );
   }
 
   async recordDelivery(id: number, result: { atMs: number; ok: boolean; error?: string }): Promise<void> {
-    await this.query(`INSERT INTO invoice_delivery AS d (invoice_id, delivered_at, attempts, last_error) VALUES ($1, $2, 1, $3)
+    await this.query(
+      `INSERT INTO invoice_delivery AS d (invoice_id, delivered_at, attempts, last_error) VALUES ($1, $2, 1, $3)
       ON CONFLICT (invoice_id) DO UPDATE SET delivered_at = coalesce(excluded.delivered_at, d.delivered_at), attempts = d.attempts + 1, last_error = excluded.last_error`,
-    [id, result.ok ? result.atMs : null, result.ok ? null : (result.error ?? 'failed')]);
+      [id, result.ok ? result.atMs : null, result.ok ? null : (result.error ?? 'failed')],
+    );
   }
 
-  async addNote(note: NoteDraft, opts: { fingerprint: string; atMs: number; year: number }): Promise<{ note: StoredNote; created: boolean }> {
-    const find = async (c: Client) => (await c.query<NoteRow>('SELECT * FROM invoice_notes WHERE invoice_number = $1 AND fingerprint = $2', [note.invoiceNumber, opts.fingerprint])).rows[0];
+  async addNote(
+    note: NoteDraft,
+    opts: { fingerprint: string; atMs: number; year: number },
+  ): Promise<{ note: StoredNote; created: boolean }> {
+    const find = async (c: Client) =>
+      (
+        await c.query<NoteRow>('SELECT * FROM invoice_notes WHERE invoice_number = $1 AND fingerprint = $2', [
+          note.invoiceNumber,
+          opts.fingerprint,
+        ])
+      ).rows[0];
     return this.with(true, async (c) => {
-      const inv = (await c.query<{ site: string }>("SELECT site FROM invoices WHERE number = $1 AND status = 'final'", [note.invoiceNumber])).rows[0];
+      const inv = (
+        await c.query<{ site: string }>("SELECT site FROM invoices WHERE number = $1 AND status = 'final'", [note.invoiceNumber])
+      ).rows[0];
       if (!inv) throw new InvoiceNotFoundError(note.invoiceNumber);
       const series = NOTE_SERIES[note.kind];
       // The counter row lock serializes notes of a site; a second maker of the same note waits for it, then
@@ -207,9 +292,11 @@ export class PostgresBillingStore implements BillingStore {
         await c.query('ROLLBACK TO SAVEPOINT draw');
         return { note: toNote(had), created: false };
       }
-      await c.query(`INSERT INTO invoice_notes (number, invoice_number, kind, currency, total_delta, fingerprint, body, created_at)
+      await c.query(
+        `INSERT INTO invoice_notes (number, invoice_number, kind, currency, total_delta, fingerprint, body, created_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [number, note.invoiceNumber, note.kind, note.currency, note.totalDelta, opts.fingerprint, JSON.stringify(note), opts.atMs]);
+        [number, note.invoiceNumber, note.kind, note.currency, note.totalDelta, opts.fingerprint, JSON.stringify(note), opts.atMs],
+      );
       return { note: toNote((await find(c))!), created: true };
     });
   }

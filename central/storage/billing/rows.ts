@@ -57,25 +57,50 @@ const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
 export function toInvoice(r: InvoiceRow): StoredInvoice {
   return {
-    id: r.id, runId: r.run_id, site: r.site, period: r.period, customer: r.customer,
-    status: r.status as StoredInvoice['status'], number: opt(r.number), currency: r.currency, total: r.total,
-    review: JSON.parse(r.review) as string[], draft: JSON.parse(r.draft) as InvoiceDraft,
-    createdAt: r.created_at, finalizedAt: opt(r.finalized_at),
+    id: r.id,
+    runId: r.run_id,
+    site: r.site,
+    period: r.period,
+    customer: r.customer,
+    status: r.status as StoredInvoice['status'],
+    number: opt(r.number),
+    currency: r.currency,
+    total: r.total,
+    review: JSON.parse(r.review) as string[],
+    draft: JSON.parse(r.draft) as InvoiceDraft,
+    createdAt: r.created_at,
+    finalizedAt: opt(r.finalized_at),
     release: r.released_by !== null ? { by: r.released_by, reason: r.release_reason ?? '' } : undefined,
-    renderedAt: opt(r.rendered_at), deliveredAt: opt(r.delivered_at), deliveryAttempts: r.attempts ?? 0, lastDeliveryError: opt(r.last_error),
+    renderedAt: opt(r.rendered_at),
+    deliveredAt: opt(r.delivered_at),
+    deliveryAttempts: r.attempts ?? 0,
+    lastDeliveryError: opt(r.last_error),
   };
 }
 
 export function toNote(r: NoteRow): StoredNote {
   return {
-    id: r.id, number: r.number, invoiceNumber: r.invoice_number, kind: r.kind as StoredNote['kind'], currency: r.currency,
-    totalDelta: r.total_delta, fingerprint: r.fingerprint, note: JSON.parse(r.body) as NoteDraft, createdAt: r.created_at,
+    id: r.id,
+    number: r.number,
+    invoiceNumber: r.invoice_number,
+    kind: r.kind as StoredNote['kind'],
+    currency: r.currency,
+    totalDelta: r.total_delta,
+    fingerprint: r.fingerprint,
+    note: JSON.parse(r.body) as NoteDraft,
+    createdAt: r.created_at,
   };
 }
 
 /** Column values of a new or replaced draft. */
 export function draftColumns(d: NewDraft): { status: 'draft' | 'held'; currency: string; total: string; review: string; draft: string } {
-  return { status: d.review.length > 0 ? 'held' : 'draft', currency: d.draft.currency, total: d.draft.total, review: JSON.stringify(d.review), draft: JSON.stringify(d.draft) };
+  return {
+    status: d.review.length > 0 ? 'held' : 'draft',
+    currency: d.draft.currency,
+    total: d.draft.total,
+    review: JSON.stringify(d.review),
+    draft: JSON.stringify(d.draft),
+  };
 }
 
 /** WHERE clause and values for an invoice filter; `param(i)` writes the i-th placeholder of the dialect. */
@@ -102,7 +127,9 @@ export const INVOICE_ORDER = 'ORDER BY i.site, i.period, i.customer';
  * becomes `finalized` (the machine's next state) in the same commit, so a crash between the last
  * finalize and a separate state change cannot leave the run drafted. Parameters: atMs, invoice id.
  */
-export const finalizeRunSql = (param: (i: number) => string): string => `UPDATE invoice_runs SET state = 'finalized', updated_at = ${param(1)}
+export const finalizeRunSql = (
+  param: (i: number) => string,
+): string => `UPDATE invoice_runs SET state = 'finalized', updated_at = ${param(1)}
   WHERE id = (SELECT run_id FROM invoices WHERE id = ${param(2)}) AND state = 'drafted'
     AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.run_id = invoice_runs.id AND i.status = 'draft')`;
 

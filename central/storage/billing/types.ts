@@ -128,7 +128,10 @@ export interface BillingStore {
 }
 
 export class InvoiceImmutableError extends Error {
-  constructor(readonly invoiceId: number, readonly number: string | undefined) {
+  constructor(
+    readonly invoiceId: number,
+    readonly number: string | undefined,
+  ) {
     super(`invoice ${number ?? `#${invoiceId}`} is final and cannot change; issue a credit or debit note`);
     this.name = 'InvoiceImmutableError';
   }
@@ -147,8 +150,10 @@ export class InvoiceNotFoundError extends Error {
  */
 export class DocumentCounterBehindError extends Error {
   constructor(readonly number: string) {
-    super(`document number ${number} was issued already, but its counter drew it again: the database lost rows of document_counters. `
-      + 'Restore the database from a backup (or set the counter to the highest number issued); nothing was numbered');
+    super(
+      `document number ${number} was issued already, but its counter drew it again: the database lost rows of document_counters. ` +
+        'Restore the database from a backup (or set the counter to the highest number issued); nothing was numbered',
+    );
     this.name = 'DocumentCounterBehindError';
   }
 }
@@ -157,4 +162,3 @@ export class DocumentCounterBehindError extends Error {
 export function documentNumber(site: string, year: number, seq: number, series?: NoteSeries): string {
   return [site.toUpperCase(), ...(series ? [series] : []), String(year), String(seq).padStart(6, '0')].join('-');
 }
-

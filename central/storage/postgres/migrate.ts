@@ -35,7 +35,10 @@ export function whereOf(pool: pg.Pool, schema: string): string {
   return `PostgreSQL schema "${schema}" of database "${database ?? '?'}" at ${host ?? 'localhost'}:${port ?? 5432}`;
 }
 
-export async function migratePostgres(deps: PostgresMigrateDeps, list: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<MigrationReport> {
+export async function migratePostgres(
+  deps: PostgresMigrateDeps,
+  list: readonly Migration[] = POSTGRES_MIGRATIONS,
+): Promise<MigrationReport> {
   const ident = schemaIdent(deps.schema);
   const client = await deps.pool.connect();
   let broken: Error | undefined;
@@ -46,11 +49,21 @@ export async function migratePostgres(deps: PostgresMigrateDeps, list: readonly 
       if (deps.create === 'never') await mustExist(client, deps);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident}`);
       await client.query(`SET LOCAL search_path TO ${ident}`);
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)');
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)',
+      );
       const recorded = (await client.query<RecordedMigration>('SELECT id, name FROM schema_migrations ORDER BY id')).rows;
       const pending = pendingMigrations(list, recorded);
-      const present = (await client.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [deps.schema])).rows;
-      const missing = missingTables(list, recorded, present.map((r) => r.name));
+      const present = (
+        await client.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [
+          deps.schema,
+        ])
+      ).rows;
+      const missing = missingTables(
+        list,
+        recorded,
+        present.map((r) => r.name),
+      );
       if (missing.length > 0) throw new SchemaTablesMissingError(whereOf(deps.pool, deps.schema), missing, recorded.length);
       for (const m of pending) {
         await client.query(m.sql);
@@ -61,7 +74,9 @@ export async function migratePostgres(deps: PostgresMigrateDeps, list: readonly 
       const top = Math.max(0, ...recorded.map((r) => r.id), ...pending.map((m) => m.id));
       return { applied: pending.map((m) => m.id), current: top };
     } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e;
+      });
       throw err;
     }
   } finally {
@@ -70,9 +85,14 @@ export async function migratePostgres(deps: PostgresMigrateDeps, list: readonly 
 }
 
 async function mustExist(client: pg.PoolClient, deps: PostgresMigrateDeps): Promise<void> {
-  const found = (await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${schemaIdent(deps.schema)}.schema_migrations`])).rows[0]?.t;
+  const found = (await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${schemaIdent(deps.schema)}.schema_migrations`]))
+    .rows[0]?.t;
   if (found) return;
   const where = whereOf(deps.pool, deps.schema);
-  throw new DatabaseRefusedError(where, 'missing', `${where}: no central node tables there, and storage.postgres.create is "never": `
-    + 'restore the schema from a backup or check storage.postgres.url and schema; to start a new, empty store there, start the central node once with --new-database');
+  throw new DatabaseRefusedError(
+    where,
+    'missing',
+    `${where}: no central node tables there, and storage.postgres.create is "never": ` +
+      'restore the schema from a backup or check storage.postgres.url and schema; to start a new, empty store there, start the central node once with --new-database',
+  );
 }

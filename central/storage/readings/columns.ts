@@ -53,9 +53,15 @@ export function orNull(v: number): number | null {
 export function readingColumns(parts: readonly ReadingsPart[]): ReadingColumns {
   const length = parts.reduce((n, p) => n + p.readings.length, 0);
   const c: ReadingColumns = {
-    length, batch: new Int32Array(length), series: new Array<string>(length), ts: new Float64Array(length),
-    energyImportKwh: new Float64Array(length), powerW: new Float64Array(length),
-    vals: new Array<string | null>(length), flags: new Array<string | null>(length), quality: new Array<string>(length),
+    length,
+    batch: new Int32Array(length),
+    series: new Array<string>(length),
+    ts: new Float64Array(length),
+    energyImportKwh: new Float64Array(length),
+    powerW: new Float64Array(length),
+    vals: new Array<string | null>(length),
+    flags: new Array<string | null>(length),
+    quality: new Array<string>(length),
   };
   let i = 0;
   for (const part of parts) {

@@ -7,7 +7,10 @@ t.test('promoted measurements get their columns, the rest short keys; decoding g
   const e = encodeReading({ values });
   t.same(e, { energyImportKwh: 12.5, powerW: -3, vals: '{"i":1e-7,"u":230.1,"ee":2}', flags: null });
   t.same(JSON.parse(e.vals!), { i: 1e-7, u: 230.1, ee: 2 }, 'valid JSON');
-  t.strictSame(decodeReading({ ts: 5, energy_import_kwh: e.energyImportKwh, power_w: e.powerW, vals: e.vals, flags: e.flags, quality: 'good' }), { ts: 5, values, quality: 'good' });
+  t.strictSame(
+    decodeReading({ ts: 5, energy_import_kwh: e.energyImportKwh, power_w: e.powerW, vals: e.vals, flags: e.flags, quality: 'good' }),
+    { ts: 5, values, quality: 'good' },
+  );
 });
 
 t.test('only promoted values, none at all, flags kept as given', async (t) => {
@@ -23,7 +26,9 @@ t.test('every measurement has a code or its own name, and codes are distinct', a
   t.equal(valuePath('some_future_kwh'), '$.some_future_kwh');
   const unknown = encodeReading({ values: { some_future_kwh: 3 } as never });
   t.equal(unknown.vals, '{"some_future_kwh":3}', 'a measurement without a code keeps its name');
-  t.same(decodeReading({ ts: 1, energy_import_kwh: null, power_w: null, vals: unknown.vals, flags: null, quality: 'good' }).values, { some_future_kwh: 3 });
+  t.same(decodeReading({ ts: 1, energy_import_kwh: null, power_w: null, vals: unknown.vals, flags: null, quality: 'good' }).values, {
+    some_future_kwh: 3,
+  });
 });
 
 t.test('a non-finite value is refused with its name', async (t) => {

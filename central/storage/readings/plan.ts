@@ -70,7 +70,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
   });
 }
 
@@ -83,7 +87,17 @@ const SEP = '\u0000';
 const gwKey = (b: GatewayKey) => `${b.site}${SEP}${b.gateway}`;
 
 export function planWrite(batches: readonly IngestBatch[]): WritePlan {
-  const plan: WritePlan = { results: [], readings: readingColumns([]), events: [], alerts: [], status: [], meta: [], serials: [], ranges: [], gateways: [] };
+  const plan: WritePlan = {
+    results: [],
+    readings: readingColumns([]),
+    events: [],
+    alerts: [],
+    status: [],
+    meta: [],
+    serials: [],
+    ranges: [],
+    gateways: [],
+  };
   const readings: ReadingsPart[] = [];
   const gateways = new Map<string, GatewayKey>();
   const ranges = new Map<string, SeqRange[]>();
@@ -105,17 +119,30 @@ export function planWrite(batches: readonly IngestBatch[]): WritePlan {
       case 'events':
         for (const e of b.message.events) {
           const { ident, body } = eventIdentity(e);
-          if (!firstTime(eventSeen, `${g}${SEP}${ident}`)) { result.duplicates++; continue; }
+          if (!firstTime(eventSeen, `${g}${SEP}${ident}`)) {
+            result.duplicates++;
+            continue;
+          }
           const onChannel = e.type === 'counter_epoch';
           plan.events.push({
-            ...where, batch, ident, type: e.type, ts: e.ts, body, receivedAt: b.receivedAt,
-            device: onChannel ? e.device : null, channel: onChannel ? e.channel : null,
+            ...where,
+            batch,
+            ident,
+            type: e.type,
+            ts: e.ts,
+            body,
+            receivedAt: b.receivedAt,
+            device: onChannel ? e.device : null,
+            channel: onChannel ? e.channel : null,
           });
         }
         break;
       case 'alerts':
         for (const a of b.message.alerts) {
-          if (!firstTime(alertSeen, [g, a.id, a.ts, a.state].join(SEP))) { result.duplicates++; continue; }
+          if (!firstTime(alertSeen, [g, a.id, a.ts, a.state].join(SEP))) {
+            result.duplicates++;
+            continue;
+          }
           plan.alerts.push({ ...where, batch, alert: a, receivedAt: b.receivedAt });
         }
         break;

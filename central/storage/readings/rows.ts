@@ -16,8 +16,14 @@ export interface SeriesRowOut {
 
 export function seriesFromRow(r: SeriesRowOut): SeriesInfo {
   return {
-    id: r.id, site: r.site, gateway: r.gateway, device: r.device, channel: r.channel,
-    firstTs: r.first_ts ?? undefined, lastTs: r.last_ts ?? undefined, readingCount: r.reading_count,
+    id: r.id,
+    site: r.site,
+    gateway: r.gateway,
+    device: r.device,
+    channel: r.channel,
+    firstTs: r.first_ts ?? undefined,
+    lastTs: r.last_ts ?? undefined,
+    readingCount: r.reading_count,
   };
 }
 
@@ -38,8 +44,15 @@ export interface AlertRowOut {
 /** Optional fields come back only when they were sent, so a stored alert equals the one on the wire. */
 export function alertFromRow(r: AlertRowOut): StoredAlert {
   const a: StoredAlert = {
-    site: r.site, gateway: r.gateway, receivedAt: r.received_at,
-    id: r.alert_id, type: r.type, severity: r.severity as Alert['severity'], state: r.state as Alert['state'], ts: r.ts, message: r.message,
+    site: r.site,
+    gateway: r.gateway,
+    receivedAt: r.received_at,
+    id: r.alert_id,
+    type: r.type,
+    severity: r.severity as Alert['severity'],
+    state: r.state as Alert['state'],
+    ts: r.ts,
+    message: r.message,
   };
   if (r.device !== null) a.device = r.device;
   if (r.channel !== null) a.channel = r.channel;

@@ -37,7 +37,8 @@ const DATABASE_DIR_MODE = 0o700;
 export function openSqliteDatabase(o: SqliteDatabaseOptions): Database.Database {
   const state = inspectSqliteFile(o.file);
   if (state.kind === 'missing') {
-    if ((o.create ?? 'if-missing') === 'never' && !o.newDatabase) throw refused(o.file, 'missing', 'no database file, and storage.sqlite.create is "never"');
+    if ((o.create ?? 'if-missing') === 'never' && !o.newDatabase)
+      throw refused(o.file, 'missing', 'no database file, and storage.sqlite.create is "never"');
     createSqliteDatabase(o);
   } else if (state.kind === 'empty' && !o.newDatabase) {
     throw refused(o.file, 'empty', 'the database file is empty (0 bytes)');
@@ -55,7 +56,10 @@ export function openSqliteDatabase(o: SqliteDatabaseOptions): Database.Database 
 
 /** Before anything is written: the central node's schema, or no table at all where a new database was asked for. */
 function checkTables(db: Database.Database, o: SqliteDatabaseOptions): void {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .pluck()
+    .all() as string[];
   if (tables.includes('schema_migrations')) return;
   if (tables.length > 0) {
     const some = `${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}`;
@@ -124,7 +128,10 @@ function warnIfShared(file: string, log: Logger): void {
       continue;
     }
     if ((mode & 0o077) !== 0) {
-      log.warn({ file: f, mode: `0${mode.toString(8)}` }, 'other users may read this database file, which holds password and token hashes: chmod 600 it (and its -wal) unless they must');
+      log.warn(
+        { file: f, mode: `0${mode.toString(8)}` },
+        'other users may read this database file, which holds password and token hashes: chmod 600 it (and its -wal) unless they must',
+      );
     }
   }
 }

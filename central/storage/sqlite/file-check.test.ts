@@ -19,12 +19,24 @@ t.test('the header and size of an intact database pass; anything else says what 
     ['64 KiB pages', header({ pageBytes: 65_536, pages: 2 }), 131_072, 0, undefined],
     ['page count not valid (an old writer): the size alone', header({ pages: 99, validFor: 3 }), 40_960, 0, undefined],
     ['shorter, but a WAL holds pages not yet written back', header({ pages: 20 }), 40_960, 8_272, undefined],
-    ['random bytes', Buffer.from('not a database, just some bytes that are long enough for a header'.repeat(2)), 5000, 0, /not a SQLite database/],
+    [
+      'random bytes',
+      Buffer.from('not a database, just some bytes that are long enough for a header'.repeat(2)),
+      5000,
+      0,
+      /not a SQLite database/,
+    ],
     ['text that starts like a database', Buffer.from('SQLite format 3'), 15, 0, /not a SQLite database/],
     ['cut inside the header', header().subarray(0, 50), 50, 0, /truncated database \(50 bytes, less than its 100-byte header\)/],
     ['a page size that is no power of two', header({ pageBytes: 3000 }), 30_000, 0, /page size of 3000/],
     ['cut inside a page', header(), 40_000, 0, /40000 bytes is not a whole number of 4096-byte pages/],
-    ['cut at a page boundary', header({ pages: 331 }), 169 * 4096, 0, /header counts 331 pages of 4096 bytes, 1355776 bytes; the file has 692224/],
+    [
+      'cut at a page boundary',
+      header({ pages: 331 }),
+      169 * 4096,
+      0,
+      /header counts 331 pages of 4096 bytes, 1355776 bytes; the file has 692224/,
+    ],
   ];
   for (const [name, h, size, wal, want] of table) {
     const got = headerProblem(h, size, wal);

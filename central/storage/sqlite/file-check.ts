@@ -11,11 +11,14 @@ const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const HEADER_BYTES = 100;
 
 const WHAT_TO_DO: Record<DatabaseProblem, string> = {
-  missing: 'restore it from a backup or mount its volume; to start a new, empty database there, start the central node once with --new-database',
-  empty: 'its readings, users and invoice numbers are gone. Restore it from a backup; to start a new, empty database there instead, '
-    + 'delete the file or start the central node once with --new-database',
-  blank: 'it holds no tables, so no readings, users or invoice numbers. Restore it from a backup; to start a new, empty database there, '
-    + 'start the central node once with --new-database',
+  missing:
+    'restore it from a backup or mount its volume; to start a new, empty database there, start the central node once with --new-database',
+  empty:
+    'its readings, users and invoice numbers are gone. Restore it from a backup; to start a new, empty database there instead, ' +
+    'delete the file or start the central node once with --new-database',
+  blank:
+    'it holds no tables, so no readings, users or invoice numbers. Restore it from a backup; to start a new, empty database there, ' +
+    'start the central node once with --new-database',
   damaged: 'restore it from a backup, or move it away to start a new database there; nothing was written to it',
   unreadable: 'check the path, and the owner and mode of the file and its folder (the central node must read and write both)',
   foreign: 'check storage.sqlite.file in central.yaml; nothing was written to it',
@@ -28,7 +31,8 @@ export function refused(file: string, problem: DatabaseProblem, what: string): D
 
 /** Why a file's first bytes and size are not an intact SQLite database; undefined when they are. */
 export function headerProblem(header: Buffer, sizeBytes: number, walBytes: number): string | undefined {
-  if (header.length < MAGIC.length || !header.subarray(0, MAGIC.length).equals(MAGIC)) return 'not a SQLite database (its first bytes are not "SQLite format 3")';
+  if (header.length < MAGIC.length || !header.subarray(0, MAGIC.length).equals(MAGIC))
+    return 'not a SQLite database (its first bytes are not "SQLite format 3")';
   if (header.length < HEADER_BYTES) return `a truncated database (${sizeBytes} bytes, less than its 100-byte header)`;
   const raw = header.readUInt16BE(16);
   const pageBytes = raw === 1 ? 65_536 : raw;
@@ -85,13 +89,23 @@ export function inspectSqliteFile(file: string): FileState {
   return { kind: 'database', mode };
 }
 
-const DAMAGED_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB']);
+const DAMAGED_CODES = new Set([
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT_INDEX',
+  'SQLITE_CORRUPT_SEQUENCE',
+  'SQLITE_CORRUPT_VTAB',
+]);
 
 /** SQLite's own word that the file is damaged, as the refusal naming it; other errors as they are. */
 export function asRefusal(file: string, err: unknown): unknown {
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && DAMAGED_CODES.has(code)) return refused(file, 'damaged', `a damaged database (SQLite: ${(err as Error).message})`);
-  if (typeof code === 'string' && (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_PERM' || code === 'SQLITE_READONLY')) {
+  if (typeof code === 'string' && DAMAGED_CODES.has(code))
+    return refused(file, 'damaged', `a damaged database (SQLite: ${(err as Error).message})`);
+  if (
+    typeof code === 'string' &&
+    (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_PERM' || code === 'SQLITE_READONLY')
+  ) {
     return refused(file, 'unreadable', `cannot open it (SQLite: ${(err as Error).message})`);
   }
   return err;

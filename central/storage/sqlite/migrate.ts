@@ -7,7 +7,11 @@ import { missingTables, pendingMigrations, type Migration, type MigrationReport,
 import { SchemaTablesMissingError } from '../errors.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
-export function migrateSqlite(db: Database.Database, deps: { log: Logger; now: () => number }, list: readonly Migration[] = SQLITE_MIGRATIONS): MigrationReport {
+export function migrateSqlite(
+  db: Database.Database,
+  deps: { log: Logger; now: () => number },
+  list: readonly Migration[] = SQLITE_MIGRATIONS,
+): MigrationReport {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
   const run = db.transaction((): MigrationReport => {
     const recorded = db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all() as RecordedMigration[];

@@ -6,9 +6,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../../common/clock.js';
 import { Counters } from '../../status/counters.js';
-import {
-  encodeMbap, encodeRtu, parseMbapFrame, parseReadResponsePdu, parseRtuResponse, readPdu, type ReadRequest,
-} from './frames.js';
+import { encodeMbap, encodeRtu, parseMbapFrame, parseReadResponsePdu, parseRtuResponse, readPdu, type ReadRequest } from './frames.js';
 import { LinkError, type Link } from './links.js';
 import { counterFor, type CounterName, type Outcome } from './outcome.js';
 import { frameWireMs, interFrameSilenceMs, readFrameBytes, type LineSettings } from './timing.js';
@@ -79,10 +77,13 @@ export class ModbusBus {
   /** Queue a read; resolves when the bus has carried it out, never rejects. */
   read(req: ReadRequest, timeoutMs: number): Promise<Outcome> {
     this.queued++;
-    const run = this.chain.then(() => this.transact(req, timeoutMs)).catch((err: unknown): Outcome => {
-      this.log.error({ err, bus: this.name }, 'transaction failed unexpectedly');
-      return { kind: 'link', reason: String(err) };
-    }).finally(() => this.queued--);
+    const run = this.chain
+      .then(() => this.transact(req, timeoutMs))
+      .catch((err: unknown): Outcome => {
+        this.log.error({ err, bus: this.name }, 'transaction failed unexpectedly');
+        return { kind: 'link', reason: String(err) };
+      })
+      .finally(() => this.queued--);
     this.chain = run;
     return run;
   }
@@ -165,32 +166,35 @@ export class ModbusBus {
         afterSilence(o);
       };
       this.onClosed = (reason) => finish({ kind: 'link', reason });
-      this.onRx = this.opt.framing === 'rtu'
-        ? () => {
-          if (bad) return settle(bad);
-          const p = parseRtuResponse(this.rx, req);
-          if (p.kind === 'incomplete') return afterSilence({ kind: 'garbage', reason: `truncated frame (${this.rx.length} bytes)` });
-          if (p.kind === 'data') return finish({ kind: 'data', words: p.words, latencyMs: 0 });
-          if (p.kind === 'exception') return finish({ kind: 'exception', code: p.code, latencyMs: 0 });
-          return settle(p.kind === 'crc' ? { kind: 'crc' } : { kind: 'garbage', reason: p.reason });
-        }
-        : () => {
-          for (;;) {
-            const p = parseMbapFrame(this.rx);
-            if (p.kind === 'incomplete') return;
-            if (p.kind === 'desync') return finish(this.desync(`stream lost its framing: ${p.reason}`));
-            this.rx = this.rx.subarray(p.length);
-            if (p.tid !== tid) {
-              this.counters.inc('stale_frames');
-              if (++this.staleStreak >= this.opt.maxStaleFrames) return finish(this.desync(`transaction ids desynchronised (got ${p.tid}, expected ${tid})`));
-              continue;
+      this.onRx =
+        this.opt.framing === 'rtu'
+          ? () => {
+              if (bad) return settle(bad);
+              const p = parseRtuResponse(this.rx, req);
+              if (p.kind === 'incomplete') return afterSilence({ kind: 'garbage', reason: `truncated frame (${this.rx.length} bytes)` });
+              if (p.kind === 'data') return finish({ kind: 'data', words: p.words, latencyMs: 0 });
+              if (p.kind === 'exception') return finish({ kind: 'exception', code: p.code, latencyMs: 0 });
+              return settle(p.kind === 'crc' ? { kind: 'crc' } : { kind: 'garbage', reason: p.reason });
             }
-            this.staleStreak = 0;
-            if (p.unit !== req.unit) return finish({ kind: 'garbage', reason: `answer for unit ${p.unit} to a request for unit ${req.unit}` });
-            const o = parseReadResponsePdu(p.pdu, req.fn, req.count);
-            return finish(o.kind === 'garbage' ? o : { ...o, latencyMs: 0 });
-          }
-        };
+          : () => {
+              for (;;) {
+                const p = parseMbapFrame(this.rx);
+                if (p.kind === 'incomplete') return;
+                if (p.kind === 'desync') return finish(this.desync(`stream lost its framing: ${p.reason}`));
+                this.rx = this.rx.subarray(p.length);
+                if (p.tid !== tid) {
+                  this.counters.inc('stale_frames');
+                  if (++this.staleStreak >= this.opt.maxStaleFrames)
+                    return finish(this.desync(`transaction ids desynchronised (got ${p.tid}, expected ${tid})`));
+                  continue;
+                }
+                this.staleStreak = 0;
+                if (p.unit !== req.unit)
+                  return finish({ kind: 'garbage', reason: `answer for unit ${p.unit} to a request for unit ${req.unit}` });
+                const o = parseReadResponsePdu(p.pdu, req.fn, req.count);
+                return finish(o.kind === 'garbage' ? o : { ...o, latencyMs: 0 });
+              }
+            };
       this.link.write(frame).catch((err: unknown) => finish({ kind: 'link', reason: String(err) }));
     });
   }

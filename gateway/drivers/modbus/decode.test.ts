@@ -9,7 +9,13 @@ import { mulberry32 } from '../../../test/helpers/seed.js';
 type Order = 'big' | 'little';
 const loc = (type: ValueType, wordOrder: Order = 'big', byteOrder: Order = 'big') => ({ type, wordOrder, byteOrder });
 const spec = (type: ValueType, extra: Partial<NumericSpec> = {}): NumericSpec => ({
-  type, wordOrder: 'big', byteOrder: 'big', scale: 1, offset: 0, notAvailable: [], ...extra,
+  type,
+  wordOrder: 'big',
+  byteOrder: 'big',
+  scale: 1,
+  offset: 0,
+  notAvailable: [],
+  ...extra,
 });
 const close = (a: number, b: number, eps = 1e-9) => Math.abs(a - b) <= eps;
 
@@ -114,25 +120,78 @@ t.test('decodeNumeric applies scale and offset to the raw value', async (t) => {
   ];
   for (const c of cases) {
     const d = decodeNumeric(c.words, c.spec);
-    t.ok(d.ok && close(d.value, c.want), `${c.spec.type} ${rawHex(c.words)} scale ${c.spec.scale} offset ${c.spec.offset} -> ${c.want} (got ${JSON.stringify(d)})`);
+    t.ok(
+      d.ok && close(d.value, c.want),
+      `${c.spec.type} ${rawHex(c.words)} scale ${c.spec.scale} offset ${c.spec.offset} -> ${c.want} (got ${JSON.stringify(d)})`,
+    );
   }
 });
 
 t.test('decodeNumeric: notAvailable sentinels match the raw words as sent, before any decoding', async (t) => {
   const na = (...s: string[]) => s.map(normalizeHex);
   const cases: { name: string; words: number[]; spec: NumericSpec; want: ReturnType<typeof decodeNumeric> }[] = [
-    { name: 'u32 FFFFFFFF', words: [0xffff, 0xffff], spec: spec('u32', { scale: 0.1, notAvailable: na('FFFFFFFF') }), want: { ok: false, reason: 'not_available' } },
-    { name: 'u32 0xFFFFFFFF prefix', words: [0xffff, 0xffff], spec: spec('u32', { notAvailable: na('0xFFFFFFFF') }), want: { ok: false, reason: 'not_available' } },
-    { name: 'i32 7FFFFFFF', words: [0x7fff, 0xffff], spec: spec('i32', { scale: 0.01, notAvailable: na('7FFFFFFF') }), want: { ok: false, reason: 'not_available' } },
-    { name: 'i16 7FFF among several', words: [0x7fff], spec: spec('i16', { notAvailable: na('8000', '0x7fff') }), want: { ok: false, reason: 'not_available' } },
-    { name: 'i16 8000 among several', words: [0x8000], spec: spec('i16', { notAvailable: na('8000', '0x7fff') }), want: { ok: false, reason: 'not_available' } },
-    { name: 'u16 FFFF', words: [0xffff], spec: spec('u16', { scale: 0.01, notAvailable: na('FFFF') }), want: { ok: false, reason: 'not_available' } },
-    { name: 'f32 NaN sentinel wins over not_finite', words: [0xffc0, 0x0000], spec: spec('f32', { notAvailable: na('FFC00000') }), want: { ok: false, reason: 'not_available' } },
-    { name: 'value next to the sentinel decodes', words: [0xffff, 0xfffe], spec: spec('u32', { notAvailable: na('FFFFFFFF') }), want: { ok: true, value: 4294967294 } },
+    {
+      name: 'u32 FFFFFFFF',
+      words: [0xffff, 0xffff],
+      spec: spec('u32', { scale: 0.1, notAvailable: na('FFFFFFFF') }),
+      want: { ok: false, reason: 'not_available' },
+    },
+    {
+      name: 'u32 0xFFFFFFFF prefix',
+      words: [0xffff, 0xffff],
+      spec: spec('u32', { notAvailable: na('0xFFFFFFFF') }),
+      want: { ok: false, reason: 'not_available' },
+    },
+    {
+      name: 'i32 7FFFFFFF',
+      words: [0x7fff, 0xffff],
+      spec: spec('i32', { scale: 0.01, notAvailable: na('7FFFFFFF') }),
+      want: { ok: false, reason: 'not_available' },
+    },
+    {
+      name: 'i16 7FFF among several',
+      words: [0x7fff],
+      spec: spec('i16', { notAvailable: na('8000', '0x7fff') }),
+      want: { ok: false, reason: 'not_available' },
+    },
+    {
+      name: 'i16 8000 among several',
+      words: [0x8000],
+      spec: spec('i16', { notAvailable: na('8000', '0x7fff') }),
+      want: { ok: false, reason: 'not_available' },
+    },
+    {
+      name: 'u16 FFFF',
+      words: [0xffff],
+      spec: spec('u16', { scale: 0.01, notAvailable: na('FFFF') }),
+      want: { ok: false, reason: 'not_available' },
+    },
+    {
+      name: 'f32 NaN sentinel wins over not_finite',
+      words: [0xffc0, 0x0000],
+      spec: spec('f32', { notAvailable: na('FFC00000') }),
+      want: { ok: false, reason: 'not_available' },
+    },
+    {
+      name: 'value next to the sentinel decodes',
+      words: [0xffff, 0xfffe],
+      spec: spec('u32', { notAvailable: na('FFFFFFFF') }),
+      want: { ok: true, value: 4294967294 },
+    },
     { name: 'i16 7FFE decodes', words: [0x7ffe], spec: spec('i16', { notAvailable: na('7FFF') }), want: { ok: true, value: 32766 } },
     // LSW-first: the sentinel is compared with the registers in wire order, not the canonical value.
-    { name: 'LSW-first compares wire order', words: [0x0000, 0x8000], spec: spec('i32', { wordOrder: 'little', notAvailable: na('00008000') }), want: { ok: false, reason: 'not_available' } },
-    { name: 'LSW-first canonical spelling does not match', words: [0x0000, 0x8000], spec: spec('i32', { wordOrder: 'little', notAvailable: na('80000000') }), want: { ok: true, value: -2147483648 } },
+    {
+      name: 'LSW-first compares wire order',
+      words: [0x0000, 0x8000],
+      spec: spec('i32', { wordOrder: 'little', notAvailable: na('00008000') }),
+      want: { ok: false, reason: 'not_available' },
+    },
+    {
+      name: 'LSW-first canonical spelling does not match',
+      words: [0x0000, 0x8000],
+      spec: spec('i32', { wordOrder: 'little', notAvailable: na('80000000') }),
+      want: { ok: true, value: -2147483648 },
+    },
   ];
   for (const c of cases) t.same(decodeNumeric(c.words, c.spec), c.want, c.name);
 });
@@ -153,8 +212,17 @@ t.test('decodeNumeric: NaN, infinities and strings are not_finite', async (t) =>
 
 t.test('pf4Quadrant folds values beyond ±1 back and keeps the sign', async (t) => {
   const cases = [
-    [0.9, 0.9], [-0.9, -0.9], [1, 1], [-1, -1], [0, 0],
-    [1.2, 0.8], [1.95, 0.05], [2, 0], [-1.3, -0.7], [-1.999, -0.001], [-2, 0],
+    [0.9, 0.9],
+    [-0.9, -0.9],
+    [1, 1],
+    [-1, -1],
+    [0, 0],
+    [1.2, 0.8],
+    [1.95, 0.05],
+    [2, 0],
+    [-1.3, -0.7],
+    [-1.999, -0.001],
+    [-2, 0],
   ] as const;
   for (const [x, want] of cases) t.ok(close(pf4Quadrant(x), want, 1e-12), `${x} -> ${want} (got ${pf4Quadrant(x)})`);
 
@@ -174,15 +242,32 @@ t.test('pf4Quadrant folds values beyond ±1 back and keeps the sign', async (t) 
   t.same(plain, { ok: true, value: 1.25 }, 'without the transform 1.25 stays 1.25');
 });
 
-const ORDERS: [Order, Order][] = [['big', 'big'], ['little', 'big'], ['big', 'little'], ['little', 'little']];
+const ORDERS: [Order, Order][] = [
+  ['big', 'big'],
+  ['little', 'big'],
+  ['big', 'little'],
+  ['little', 'little'],
+];
 
 t.test('round trip: encodeValue then decodeNumeric gives the value back within type precision', async (t) => {
   const rnd = mulberry32(20260101);
   const ranges: Record<Exclude<ValueType, 'string'>, [number, number]> = {
-    u16: [0, 65535], i16: [-32768, 32767], u32: [0, 4294967295], i32: [-2147483648, 2147483647],
-    u64: [0, 2 ** 53], i64: [-(2 ** 53), 2 ** 53], f32: [-1e6, 1e6], f64: [-1e12, 1e12],
+    u16: [0, 65535],
+    i16: [-32768, 32767],
+    u32: [0, 4294967295],
+    i32: [-2147483648, 2147483647],
+    u64: [0, 2 ** 53],
+    i64: [-(2 ** 53), 2 ** 53],
+    f32: [-1e6, 1e6],
+    f64: [-1e12, 1e12],
   };
-  const scales = [{ scale: 1, offset: 0 }, { scale: 0.1, offset: 0 }, { scale: 0.01, offset: -5 }, { scale: 0.001, offset: 0 }, { scale: 10, offset: 0 }];
+  const scales = [
+    { scale: 1, offset: 0 },
+    { scale: 0.1, offset: 0 },
+    { scale: 0.01, offset: -5 },
+    { scale: 0.001, offset: 0 },
+    { scale: 10, offset: 0 },
+  ];
   let checked = 0;
   const failures: string[] = [];
   for (const [type, [lo, hi]] of Object.entries(ranges) as [Exclude<ValueType, 'string'>, [number, number]][]) {
@@ -201,11 +286,15 @@ t.test('round trip: encodeValue then decodeNumeric gives the value back within t
           }
           const d = decodeNumeric(words, { type, wordOrder, byteOrder, scale, offset, notAvailable: [] });
           // Integers: half a step of the scale (plus float noise); f32: 2^-23 relative; f64: float noise only.
-          const tol = type === 'f32' ? Math.abs(value - offset) * 2 ** -23 + 1e-9
-            : type === 'f64' ? Math.abs(value) * 1e-12 + 1e-9
-              : scale / 2 + Math.abs(value) * 1e-12 + 1e-9;
+          const tol =
+            type === 'f32'
+              ? Math.abs(value - offset) * 2 ** -23 + 1e-9
+              : type === 'f64'
+                ? Math.abs(value) * 1e-12 + 1e-9
+                : scale / 2 + Math.abs(value) * 1e-12 + 1e-9;
           checked++;
-          if (!d.ok || Math.abs(d.value - value) > tol) failures.push(`${type} ${wordOrder}/${byteOrder} x${scale}+${offset}: ${value} -> ${JSON.stringify(d)}`);
+          if (!d.ok || Math.abs(d.value - value) > tol)
+            failures.push(`${type} ${wordOrder}/${byteOrder} x${scale}+${offset}: ${value} -> ${JSON.stringify(d)}`);
         }
       }
     }
@@ -229,7 +318,11 @@ t.test('round trip is exact for unscaled integers and for f32-representable floa
     for (const [wordOrder, byteOrder] of ORDERS) {
       for (const v of c.values) {
         const words = encodeValue(v, { type: c.type, words: TYPE_WORDS[c.type], wordOrder, byteOrder });
-        t.same(decodeNumeric(words, { type: c.type, wordOrder, byteOrder, scale: 1, offset: 0, notAvailable: [] }), { ok: true, value: v }, `${c.type} ${wordOrder}/${byteOrder} ${v}`);
+        t.same(
+          decodeNumeric(words, { type: c.type, wordOrder, byteOrder, scale: 1, offset: 0, notAvailable: [] }),
+          { ok: true, value: v },
+          `${c.type} ${wordOrder}/${byteOrder} ${v}`,
+        );
       }
     }
   }
@@ -282,6 +375,14 @@ t.test('strings round-trip with NUL padding and are cut to their registers', asy
     }
   }
   t.same(encodeValue('ABC', { type: 'string', words: 2, wordOrder: 'big', byteOrder: 'big' }), [0x4142, 0x4300], 'NUL padded');
-  t.same(encodeValue('ABC', { type: 'string', words: 2, wordOrder: 'little', byteOrder: 'big' }), [0x4142, 0x4300], 'word order does not reverse text');
-  t.same(encodeValue('ABC', { type: 'string', words: 2, wordOrder: 'big', byteOrder: 'little' }), [0x4241, 0x0043], 'byte order swaps inside registers');
+  t.same(
+    encodeValue('ABC', { type: 'string', words: 2, wordOrder: 'little', byteOrder: 'big' }),
+    [0x4142, 0x4300],
+    'word order does not reverse text',
+  );
+  t.same(
+    encodeValue('ABC', { type: 'string', words: 2, wordOrder: 'big', byteOrder: 'little' }),
+    [0x4241, 0x0043],
+    'byte order swaps inside registers',
+  );
 });

@@ -23,22 +23,35 @@ export function canonicalBytes(words: readonly number[], loc: Pick<ValueLocation
 export function decodeRaw(words: readonly number[], loc: Pick<ValueLocation, 'wordOrder' | 'byteOrder' | 'type'>): Raw {
   const b = canonicalBytes(words, loc);
   switch (loc.type) {
-    case 'u16': return b.readUInt16BE(0);
-    case 'i16': return b.readInt16BE(0);
-    case 'u32': return b.readUInt32BE(0);
-    case 'i32': return b.readInt32BE(0);
-    case 'u64': return b.readBigUInt64BE(0);
-    case 'i64': return b.readBigInt64BE(0);
-    case 'f32': return b.readFloatBE(0);
-    case 'f64': return b.readDoubleBE(0);
-    case 'string': return decodeAscii(b);
+    case 'u16':
+      return b.readUInt16BE(0);
+    case 'i16':
+      return b.readInt16BE(0);
+    case 'u32':
+      return b.readUInt32BE(0);
+    case 'i32':
+      return b.readInt32BE(0);
+    case 'u64':
+      return b.readBigUInt64BE(0);
+    case 'i64':
+      return b.readBigInt64BE(0);
+    case 'f32':
+      return b.readFloatBE(0);
+    case 'f64':
+      return b.readDoubleBE(0);
+    case 'string':
+      return decodeAscii(b);
   }
 }
 
 /** ASCII/UTF-8 text padded with NULs or spaces, as meters store names and serial numbers. */
 export function decodeAscii(b: Buffer): string {
   const end = b.indexOf(0);
-  return b.subarray(0, end === -1 ? b.length : end).toString('latin1').replace(/[^\x20-\x7e]/g, '').trim();
+  return b
+    .subarray(0, end === -1 ? b.length : end)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '')
+    .trim();
 }
 
 export function rawHex(words: readonly number[]): string {

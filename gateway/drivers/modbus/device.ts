@@ -18,8 +18,6 @@ import type { PollKind } from '../../polling/schedule.js';
 
 export type { PollKind, PollResult };
 
-
-
 export interface ModbusDeviceOptions {
   id: string;
   unit: number;
@@ -36,7 +34,6 @@ export interface ModbusDeviceDeps {
   clock: Clock;
   log: Logger;
 }
-
 
 const ILLEGAL_ADDRESS = 2;
 
@@ -68,7 +65,10 @@ export class ModbusDevice {
     const limits = { maxRegisters: this.profile.maxRegistersPerRequest, maxGap: this.profile.maxGapRegisters };
     this.plans = {
       full: planReads(this.profile.fields, limits),
-      energy: planReads(this.profile.fields.filter((f) => isCounter(f.measurement)), limits),
+      energy: planReads(
+        this.profile.fields.filter((f) => isCounter(f.measurement)),
+        limits,
+      ),
     };
   }
 
@@ -106,7 +106,10 @@ export class ModbusDevice {
         const parts = splitRead(read);
         if (parts) {
           this.counters.inc('splits');
-          this.log.info({ device: this.id, address: read.address, count: read.count, parts: parts.length }, 'read refused as illegal address; splitting it');
+          this.log.info(
+            { device: this.id, address: read.address, count: read.count, parts: parts.length },
+            'read refused as illegal address; splitting it',
+          );
           queue.unshift(...parts);
         } else {
           const f = read.items[0]!;
@@ -127,7 +130,11 @@ export class ModbusDevice {
     // The serial on every full poll: a meter exchanged between two polls shows as a new identity.
     const serial = kind === 'full' && !fault && this.profile.serial.length > 0 ? await this.readSerial() : undefined;
     return {
-      device: this.id, kind, readings, fault, durationMs: this.clock.monotonicMs() - started,
+      device: this.id,
+      kind,
+      readings,
+      fault,
+      durationMs: this.clock.monotonicMs() - started,
       ...(serial !== undefined ? { identities: [{ device: this.id, serial }] } : {}),
     };
   }

@@ -1,7 +1,20 @@
 import t from 'tap';
 import {
-  crc16, dataResponsePdu, encodeMbap, encodeRtu, exceptionPdu, FC_READ_HOLDING, FC_READ_INPUT, parseMbapFrame,
-  parseReadResponsePdu, parseRequestPdu, parseRtuResponse, readPdu, rtuRequestLength, withCrc, type ReadRequest,
+  crc16,
+  dataResponsePdu,
+  encodeMbap,
+  encodeRtu,
+  exceptionPdu,
+  FC_READ_HOLDING,
+  FC_READ_INPUT,
+  parseMbapFrame,
+  parseReadResponsePdu,
+  parseRequestPdu,
+  parseRtuResponse,
+  readPdu,
+  rtuRequestLength,
+  withCrc,
+  type ReadRequest,
 } from './frames.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -33,7 +46,11 @@ t.test('encoders produce the exact bytes on the wire', async (t) => {
     { name: 'encodeRtu unit 1 FC03 0..0', got: encodeRtu(1, readPdu(FC_READ_HOLDING, 0, 1)), want: '010300000001840a' },
     { name: 'encodeRtu exception', got: encodeRtu(1, exceptionPdu(FC_READ_HOLDING, 2)), want: '018302c0f1' },
     { name: 'encodeMbap', got: encodeMbap(0x1234, 17, readPdu(FC_READ_INPUT, 0x006b, 3)), want: '12340000000611' + '04006b0003' },
-    { name: 'encodeMbap tid wraps at 16 bits', got: encodeMbap(0x10001, 1, readPdu(FC_READ_HOLDING, 0, 1)), want: '00010000000601' + '0300000001' },
+    {
+      name: 'encodeMbap tid wraps at 16 bits',
+      got: encodeMbap(0x10001, 1, readPdu(FC_READ_HOLDING, 0, 1)),
+      want: '00010000000601' + '0300000001',
+    },
     { name: 'encodeMbap exception', got: encodeMbap(7, 255, exceptionPdu(FC_READ_INPUT, 11)), want: '000700000003ff' + '840b' },
   ];
   for (const c of cases) t.equal(c.got.toString('hex'), c.want, c.name);
@@ -44,12 +61,18 @@ t.test('parseRtuResponse: data, exception, CRC error and every incomplete prefix
   const data = encodeRtu(1, dataResponsePdu(FC_READ_HOLDING, [0x000a, 0x0102]));
   t.equal(data.toString('hex').slice(0, 14), '01030400' + '0a0102', 'data frame layout');
   t.equal(data.length, 9);
-  for (let n = 0; n < data.length; n++) t.same(parseRtuResponse(data.subarray(0, n), req), { kind: 'incomplete' }, `data prefix of ${n} bytes`);
+  for (let n = 0; n < data.length; n++)
+    t.same(parseRtuResponse(data.subarray(0, n), req), { kind: 'incomplete' }, `data prefix of ${n} bytes`);
   t.same(parseRtuResponse(data, req), { kind: 'data', words: [10, 258], length: 9 }, 'complete data frame');
-  t.same(parseRtuResponse(Buffer.concat([data, hex('01 03')]), req), { kind: 'data', words: [10, 258], length: 9 }, 'trailing bytes are not part of the frame');
+  t.same(
+    parseRtuResponse(Buffer.concat([data, hex('01 03')]), req),
+    { kind: 'data', words: [10, 258], length: 9 },
+    'trailing bytes are not part of the frame',
+  );
 
   const exc = encodeRtu(1, exceptionPdu(FC_READ_HOLDING, 2));
-  for (let n = 0; n < exc.length; n++) t.same(parseRtuResponse(exc.subarray(0, n), req), { kind: 'incomplete' }, `exception prefix of ${n} bytes`);
+  for (let n = 0; n < exc.length; n++)
+    t.same(parseRtuResponse(exc.subarray(0, n), req), { kind: 'incomplete' }, `exception prefix of ${n} bytes`);
   t.same(parseRtuResponse(exc, req), { kind: 'exception', code: 2, length: 5 }, 'exception frame');
 
   const badCrc = Buffer.from(data);
@@ -63,8 +86,16 @@ t.test('parseRtuResponse: data, exception, CRC error and every incomplete prefix
   t.same(parseRtuResponse(badExc, req), { kind: 'crc', length: 5 }, 'corrupt exception code');
 
   const input: ReadRequest = { unit: 247, fn: FC_READ_INPUT, address: 0x46, count: 1 };
-  t.same(parseRtuResponse(encodeRtu(247, dataResponsePdu(FC_READ_INPUT, [0xffff])), input), { kind: 'data', words: [0xffff], length: 7 }, 'FC04, unit 247');
-  t.same(parseRtuResponse(encodeRtu(247, exceptionPdu(FC_READ_INPUT, 4)), input), { kind: 'exception', code: 4, length: 5 }, 'FC04 exception');
+  t.same(
+    parseRtuResponse(encodeRtu(247, dataResponsePdu(FC_READ_INPUT, [0xffff])), input),
+    { kind: 'data', words: [0xffff], length: 7 },
+    'FC04, unit 247',
+  );
+  t.same(
+    parseRtuResponse(encodeRtu(247, exceptionPdu(FC_READ_INPUT, 4)), input),
+    { kind: 'exception', code: 4, length: 5 },
+    'FC04 exception',
+  );
 });
 
 t.test('parseRtuResponse: answers that cannot be the one asked for are garbage', async (t) => {
@@ -150,7 +181,11 @@ t.test('parseMbapFrame: headers that cannot be Modbus are a desync', async (t) =
     if (r.kind === 'desync') t.match(r.reason, c.reason, `${c.name}: reason`);
   }
   t.same(parseMbapFrame(header(0, 2)), { kind: 'incomplete' }, 'length 2 is the smallest valid frame');
-  t.same(parseMbapFrame(Buffer.concat([header(0, 2), hex('03')])), { kind: 'frame', tid: 1, unit: 1, pdu: hex('03'), length: 8 }, 'length 2 frame');
+  t.same(
+    parseMbapFrame(Buffer.concat([header(0, 2), hex('03')])),
+    { kind: 'frame', tid: 1, unit: 1, pdu: hex('03'), length: 8 },
+    'length 2 frame',
+  );
   t.same(parseMbapFrame(header(0, 254)), { kind: 'incomplete' }, 'length 254 is the largest valid frame');
   t.same(parseMbapFrame(header(5, 6).subarray(0, 6)), { kind: 'incomplete' }, 'under 7 bytes nothing is judged');
 });

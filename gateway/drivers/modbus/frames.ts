@@ -70,15 +70,13 @@ export function encodeMbap(tid: number, unit: number, pdu: Buffer): Buffer {
 }
 
 /** What a response PDU said, once complete. */
-export type PduOutcome =
-  | { kind: 'data'; words: number[] }
-  | { kind: 'exception'; code: number }
-  | { kind: 'garbage'; reason: string };
+export type PduOutcome = { kind: 'data'; words: number[] } | { kind: 'exception'; code: number } | { kind: 'garbage'; reason: string };
 
 export function parseReadResponsePdu(pdu: Buffer, fn: number, count: number): PduOutcome {
   if (pdu.length >= 2 && pdu[0] === (fn | 0x80)) return { kind: 'exception', code: pdu[1]! };
   if (pdu[0] !== fn) return { kind: 'garbage', reason: `function code ${pdu[0]} where ${fn} was asked` };
-  if (pdu[1] !== count * 2 || pdu.length !== 2 + count * 2) return { kind: 'garbage', reason: `byte count ${pdu[1]} where ${count * 2} was expected` };
+  if (pdu[1] !== count * 2 || pdu.length !== 2 + count * 2)
+    return { kind: 'garbage', reason: `byte count ${pdu[1]} where ${count * 2} was expected` };
   const words: number[] = [];
   for (let i = 0; i < count; i++) words.push(pdu.readUInt16BE(2 + i * 2));
   return { kind: 'data', words };
@@ -92,11 +90,14 @@ export type RtuParse = { kind: 'incomplete' } | { kind: 'crc'; length: number } 
  */
 export function parseRtuResponse(buf: Buffer, req: ReadRequest): RtuParse {
   if (buf.length === 0) return { kind: 'incomplete' };
-  if (buf[0] !== req.unit) return { kind: 'garbage', reason: `answer from unit ${buf[0]} to a request for unit ${req.unit}`, length: buf.length };
+  if (buf[0] !== req.unit)
+    return { kind: 'garbage', reason: `answer from unit ${buf[0]} to a request for unit ${req.unit}`, length: buf.length };
   if (buf.length < 2) return { kind: 'incomplete' };
   const isException = buf[1] === (req.fn | 0x80);
-  if (!isException && buf[1] !== req.fn) return { kind: 'garbage', reason: `function code ${buf[1]} where ${req.fn} was asked`, length: buf.length };
-  if (!isException && buf.length >= 3 && buf[2] !== req.count * 2) return { kind: 'garbage', reason: `byte count ${buf[2]} where ${req.count * 2} was expected`, length: buf.length };
+  if (!isException && buf[1] !== req.fn)
+    return { kind: 'garbage', reason: `function code ${buf[1]} where ${req.fn} was asked`, length: buf.length };
+  if (!isException && buf.length >= 3 && buf[2] !== req.count * 2)
+    return { kind: 'garbage', reason: `byte count ${buf[2]} where ${req.count * 2} was expected`, length: buf.length };
   const length = isException ? 5 : 5 + req.count * 2;
   if (buf.length < length) return { kind: 'incomplete' };
   const frame = buf.subarray(0, length);
@@ -105,9 +106,7 @@ export function parseRtuResponse(buf: Buffer, req: ReadRequest): RtuParse {
 }
 
 export type MbapParse =
-  | { kind: 'incomplete' }
-  | { kind: 'desync'; reason: string }
-  | { kind: 'frame'; tid: number; unit: number; pdu: Buffer; length: number };
+  { kind: 'incomplete' } | { kind: 'desync'; reason: string } | { kind: 'frame'; tid: number; unit: number; pdu: Buffer; length: number };
 
 /** One MBAP frame off the front of a TCP stream. A header that cannot be Modbus means the stream lost its framing. */
 export function parseMbapFrame(buf: Buffer): MbapParse {

@@ -5,8 +5,18 @@ import type { ValueType } from '../../profiles/schema.js';
 import { TYPE_WORDS } from '../../profiles/schema.js';
 import { parseUnitList, probeMatches } from './identify.js';
 
-const probe = (type: ValueType, expect: Pick<ResolvedProbe, 'equals' | 'oneOf' | 'range'>, words = type === 'string' ? 4 : TYPE_WORDS[type]): ResolvedProbe => ({
-  fn: 'holding', address: 0, words, type, wordOrder: 'big', byteOrder: 'big', ...expect,
+const probe = (
+  type: ValueType,
+  expect: Pick<ResolvedProbe, 'equals' | 'oneOf' | 'range'>,
+  words = type === 'string' ? 4 : TYPE_WORDS[type],
+): ResolvedProbe => ({
+  fn: 'holding',
+  address: 0,
+  words,
+  type,
+  wordOrder: 'big',
+  byteOrder: 'big',
+  ...expect,
 });
 const enc = (p: ResolvedProbe, v: number | string) => encodeValue(v, p);
 

@@ -16,7 +16,10 @@ export function probeMatches(probe: ResolvedProbe, words: readonly number[]): bo
 /** Unit ids from "1-10,20,30-32". */
 export function parseUnitList(spec: string): number[] {
   const out = new Set<number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (!m) throw new Error(`"${part}" is not a unit id or range`);
     const from = Number(m[1]);

@@ -45,7 +45,9 @@ class PendingOpen {
         reject(err);
       };
     });
-    return bounded(Promise.race([p, abandoned]), timeoutMs, what).finally(() => { this.abandon = undefined; });
+    return bounded(Promise.race([p, abandoned]), timeoutMs, what).finally(() => {
+      this.abandon = undefined;
+    });
   }
 
   /** Abandons the open in progress, if any. */
@@ -63,7 +65,10 @@ export class SerialLink implements Link {
   private handlers: Handlers = noHandlers;
   private readonly opening = new PendingOpen();
 
-  constructor(private readonly path: string, private readonly line: LineSettings) {
+  constructor(
+    private readonly path: string,
+    private readonly line: LineSettings,
+  ) {
     this.name = `serial:${path}`;
   }
 
@@ -77,8 +82,13 @@ export class SerialLink implements Link {
 
   async open(timeoutMs: number): Promise<void> {
     const port = new SerialPort({
-      path: this.path, baudRate: this.line.baudRate, dataBits: 8, parity: this.line.parity, stopBits: this.line.stopBits,
-      autoOpen: false, lock: true,
+      path: this.path,
+      baudRate: this.line.baudRate,
+      dataBits: 8,
+      parity: this.line.parity,
+      stopBits: this.line.stopBits,
+      autoOpen: false,
+      lock: true,
     });
     port.on('data', (chunk: Buffer) => this.handlers.data(chunk));
     port.on('close', (err?: Error) => this.handlers.closed(err ? err.message : 'port closed'));
@@ -89,12 +99,14 @@ export class SerialLink implements Link {
       port.removeAllListeners('data');
       if (port.isOpen) port.close(() => undefined);
     };
-    const opened = new Promise<void>((resolve, reject) => port.open((err) => {
-      // serialport says "Error: No such file or directory, cannot open /dev/ttyX": the OS error, kept whole.
-      if (err) return reject(new LinkError(err.message.replace(/^Error: /, ''), { cause: err }));
-      if (given) port.close(() => undefined);
-      resolve();
-    }));
+    const opened = new Promise<void>((resolve, reject) =>
+      port.open((err) => {
+        // serialport says "Error: No such file or directory, cannot open /dev/ttyX": the OS error, kept whole.
+        if (err) return reject(new LinkError(err.message.replace(/^Error: /, ''), { cause: err }));
+        if (given) port.close(() => undefined);
+        resolve();
+      }),
+    );
     try {
       await this.opening.run(opened, timeoutMs, `open ${this.path}`, release);
     } catch (err) {
@@ -111,7 +123,9 @@ export class SerialLink implements Link {
     if (!port) return;
     port.removeAllListeners('data');
     if (!port.isOpen) return;
-    await bounded(new Promise<void>((resolve) => port.close(() => resolve())), CLOSE_WAIT_MS, `close ${this.path}`).catch(() => port.destroy());
+    await bounded(new Promise<void>((resolve) => port.close(() => resolve())), CLOSE_WAIT_MS, `close ${this.path}`).catch(() =>
+      port.destroy(),
+    );
   }
 
   write(frame: Buffer): Promise<void> {
@@ -135,7 +149,10 @@ export class TcpLink implements Link {
   private handlers: Handlers = noHandlers;
   private readonly opening = new PendingOpen();
 
-  constructor(private readonly host: string, private readonly port: number) {
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {
     this.name = `tcp:${host}:${port}`;
   }
 
@@ -183,7 +200,9 @@ export class TcpLink implements Link {
   write(frame: Buffer): Promise<void> {
     const s = this.socket;
     if (!s || s.destroyed) return Promise.reject(new LinkError(`${this.name} is not connected`));
-    return new Promise((resolve, reject) => s.write(frame, (err) => (err ? reject(new LinkError(err.message, { cause: err })) : resolve())));
+    return new Promise((resolve, reject) =>
+      s.write(frame, (err) => (err ? reject(new LinkError(err.message, { cause: err })) : resolve())),
+    );
   }
 
   flushInput(): Promise<void> {

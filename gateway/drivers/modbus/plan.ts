@@ -27,7 +27,11 @@ export function planReads<T extends Span>(items: readonly T[], limits: PlanLimit
   let cur: { fn: RegisterFunction; address: number; end: number; items: T[] } | undefined;
   for (const it of sorted) {
     const end = it.address + it.words;
-    const fits = cur !== undefined && cur.fn === it.fn && it.address - cur.end <= limits.maxGap && Math.max(end, cur.end) - cur.address <= limits.maxRegisters;
+    const fits =
+      cur !== undefined &&
+      cur.fn === it.fn &&
+      it.address - cur.end <= limits.maxGap &&
+      Math.max(end, cur.end) - cur.address <= limits.maxRegisters;
     if (cur && fits) {
       cur.end = Math.max(cur.end, end);
       cur.items.push(it);

@@ -26,7 +26,12 @@ export interface ScanDeps {
   log: Logger;
 }
 
-export async function scanBus(deps: ScanDeps, units: readonly number[], timeoutMs: number, onProgress?: (unit: number) => void): Promise<ScanHit[]> {
+export async function scanBus(
+  deps: ScanDeps,
+  units: readonly number[],
+  timeoutMs: number,
+  onProgress?: (unit: number) => void,
+): Promise<ScanHit[]> {
   const ordered = [...deps.profiles.values()].sort((a, b) => b.identifyPriority - a.identifyPriority || a.id.localeCompare(b.id));
   const hits: ScanHit[] = [];
   for (const unit of units) {
@@ -37,7 +42,12 @@ export async function scanBus(deps: ScanDeps, units: readonly number[], timeoutM
   return hits;
 }
 
-async function scanUnit(deps: ScanDeps, ordered: readonly ResolvedProfile[], unit: number, timeoutMs: number): Promise<ScanHit | undefined> {
+async function scanUnit(
+  deps: ScanDeps,
+  ordered: readonly ResolvedProfile[],
+  unit: number,
+  timeoutMs: number,
+): Promise<ScanHit | undefined> {
   let answered = false;
   for (const profile of ordered) {
     let all = true;
@@ -58,13 +68,21 @@ async function scanUnit(deps: ScanDeps, ordered: readonly ResolvedProfile[], uni
 async function describe(deps: ScanDeps, profile: ResolvedProfile, unit: number, timeoutMs: number): Promise<ScanHit> {
   const device = new ModbusDevice({
     options: { id: `unit-${unit}`, unit, timeoutMs, retries: 1, backoffBaseMs: 0, backoffMaxMs: 0 },
-    profile, bus: deps.bus, clock: deps.clock, log: deps.log,
+    profile,
+    bus: deps.bus,
+    clock: deps.clock,
+    log: deps.log,
   });
   const serial = await device.readSerial();
   const first = await device.poll('full');
   const lat = device.counters.snapshot().latency;
   return {
-    unit, profile: profile.id, manufacturer: profile.manufacturer, model: profile.model,
-    serial, latencyMs: Math.round(lat.meanMs * 10) / 10, readings: first.readings,
+    unit,
+    profile: profile.id,
+    manufacturer: profile.manufacturer,
+    model: profile.model,
+    serial,
+    latencyMs: Math.round(lat.meanMs * 10) / 10,
+    readings: first.readings,
   };
 }

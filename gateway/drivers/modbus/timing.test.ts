@@ -3,9 +3,9 @@ import { bitsPerChar, charTimeMs, frameWireMs, interFrameSilenceMs, readFrameByt
 
 t.test('character and silence times follow the serial-line spec', async (t) => {
   const cases = [
-    { line: { baudRate: 9600, parity: 'even', stopBits: 1 }, bits: 11, charMs: 11 / 9.6, silenceMs: 3.5 * 11 / 9.6 },
-    { line: { baudRate: 9600, parity: 'none', stopBits: 1 }, bits: 10, charMs: 10 / 9.6, silenceMs: 3.5 * 10 / 9.6 },
-    { line: { baudRate: 19200, parity: 'none', stopBits: 2 }, bits: 11, charMs: 11 / 19.2, silenceMs: 3.5 * 11 / 19.2 },
+    { line: { baudRate: 9600, parity: 'even', stopBits: 1 }, bits: 11, charMs: 11 / 9.6, silenceMs: (3.5 * 11) / 9.6 },
+    { line: { baudRate: 9600, parity: 'none', stopBits: 1 }, bits: 10, charMs: 10 / 9.6, silenceMs: (3.5 * 10) / 9.6 },
+    { line: { baudRate: 19200, parity: 'none', stopBits: 2 }, bits: 11, charMs: 11 / 19.2, silenceMs: (3.5 * 11) / 19.2 },
     { line: { baudRate: 38400, parity: 'none', stopBits: 2 }, bits: 11, charMs: 11 / 38.4, silenceMs: 1.75 },
     { line: { baudRate: 115200, parity: 'odd', stopBits: 1 }, bits: 11, charMs: 11 / 115.2, silenceMs: 1.75 },
   ] as const;

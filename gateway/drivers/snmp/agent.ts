@@ -12,7 +12,7 @@ import type { PollKind } from '../../polling/schedule.js';
 import type { ResolvedSnmpProfile } from '../../profiles/snmp-resolve.js';
 import type { SnmpTable } from '../../profiles/snmp-schema.js';
 import { identityRows, mergeReadings, rowUnit, splitIndex, tableReadings, type RowProblems, type TableRows } from './rows.js';
-import type { SnmpClient} from './session.js';
+import type { SnmpClient } from './session.js';
 import { SnmpError } from './session.js';
 import { snmpNumber, snmpText } from './values.js';
 
@@ -39,7 +39,8 @@ export interface SnmpAgentDeps {
 /** The columns one table's walk needs for a kind of poll: values plus what locates a row. */
 export function columnsFor(t: SnmpTable, kind: PollKind, extra: readonly number[] = []): number[] {
   const wanted = t.columns.filter((c) => kind === 'full' || isCounter(c.measurement)).map((c) => c.column);
-  const sensor = t.bySensor && (kind === 'full' || Object.values(t.bySensor.map).some((v) => isCounter(v.measurement))) ? [t.bySensor.column] : [];
+  const sensor =
+    t.bySensor && (kind === 'full' || Object.values(t.bySensor.map).some((v) => isCounter(v.measurement))) ? [t.bySensor.column] : [];
   if (wanted.length === 0 && sensor.length === 0) return [];
   const structural = [
     ...('column' in t.unit ? [t.unit.column] : []),
@@ -86,7 +87,10 @@ export class SnmpAgent {
       let timer: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
       const budget = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SnmpError(`no complete answer within the ${this.opt.budgetMs} ms budget`, 'timeout')), this.opt.budgetMs);
+        timer = setTimeout(
+          () => reject(new SnmpError(`no complete answer within the ${this.opt.budgetMs} ms budget`, 'timeout')),
+          this.opt.budgetMs,
+        );
         // Polling stopped: what is outstanding is abandoned (the gateway closes the session next).
         onAbort = () => reject(new SnmpError('polling stopped', 'error'));
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -97,7 +101,8 @@ export class SnmpAgent {
         this.backoff.succeeded();
         this.lastFault = undefined;
         const durationMs = clock.monotonicMs() - started;
-        if (durationMs > this.opt.budgetMs / 2) log.warn({ agent: this.id, durationMs, budgetMs: this.opt.budgetMs }, 'slow PDU: poll used over half its budget');
+        if (durationMs > this.opt.budgetMs / 2)
+          log.warn({ agent: this.id, durationMs, budgetMs: this.opt.budgetMs }, 'slow PDU: poll used over half its budget');
         return { device: this.id, kind, ...r, durationMs };
       } catch (err) {
         if (signal?.aborted) return { device: this.id, kind, readings: [], skipped: 'stopping', durationMs: clock.monotonicMs() - started };
@@ -119,7 +124,11 @@ export class SnmpAgent {
     const { snmp: spec } = this.profile;
     const ts = this.deps.clock.now();
     const id = spec.identity;
-    const scalarOids = [SYS_UPTIME, ...('oid' in id.serial ? [id.serial.oid] : []), ...(id.model && 'oid' in id.model ? [id.model.oid] : [])];
+    const scalarOids = [
+      SYS_UPTIME,
+      ...('oid' in id.serial ? [id.serial.oid] : []),
+      ...(id.model && 'oid' in id.model ? [id.model.oid] : []),
+    ];
     const scalars = await this.client.get(scalarOids);
     const uptime = snmpNumber(scalars[0]);
     const identities = await this.identities(scalars.slice(1));
@@ -140,8 +149,11 @@ export class SnmpAgent {
     return {
       readings: mergeReadings(readings),
       identities: identities.map((i) => ({
-        device: this.deviceFor(i.unit), ...(i.serial ? { serial: i.serial } : {}), ...(i.model ? { model: i.model } : {}),
-        ...(uptime.ok ? { uptimeS: uptime.value / 100 } : {}), ...(resetTimes.has(i.unit) ? { resetTime: resetTimes.get(i.unit)! } : {}),
+        device: this.deviceFor(i.unit),
+        ...(i.serial ? { serial: i.serial } : {}),
+        ...(i.model ? { model: i.model } : {}),
+        ...(uptime.ok ? { uptimeS: uptime.value / 100 } : {}),
+        ...(resetTimes.has(i.unit) ? { resetTime: resetTimes.get(i.unit)! } : {}),
       })),
     };
   }
@@ -153,9 +165,21 @@ export class SnmpAgent {
       const model = id.model ? snmpText(scalarValues[1]) : undefined;
       return [{ unit: this.profile.snmp.primaryUnit, serial, model }];
     }
-    const cols = [...('column' in id.serial ? [id.serial.column] : []), ...(id.model && 'column' in id.model ? [id.model.column] : []), ...('column' in id.unit ? [id.unit.column] : [])];
+    const cols = [
+      ...('column' in id.serial ? [id.serial.column] : []),
+      ...(id.model && 'column' in id.model ? [id.model.column] : []),
+      ...('column' in id.unit ? [id.unit.column] : []),
+    ];
     const rows = await this.client.tableColumns(id.table, cols);
-    return identityRows({ index: id.index, unit: id.unit, serial: 'column' in id.serial ? id.serial : {}, model: id.model && 'column' in id.model ? id.model : undefined }, rows);
+    return identityRows(
+      {
+        index: id.index,
+        unit: id.unit,
+        serial: 'column' in id.serial ? id.serial : {},
+        model: id.model && 'column' in id.model ? id.model : undefined,
+      },
+      rows,
+    );
   }
 
   /** Decimal digits change only with configuration: read on full polls, reused for energy polls. */

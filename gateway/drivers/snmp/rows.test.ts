@@ -4,8 +4,13 @@ import { identityRows, mergeReadings, splitIndex, tableReadings, type RowProblem
 import { oidUnder, snmpNumber, snmpText } from './values.js';
 
 const outletTable = SnmpTable.parse({
-  name: 'outlet', table: '1.3.6.1.4.1.318.1.1.26.9.4.3', index: ['row'], unit: { column: 2 },
-  channel: { template: 'outlet:{number}' }, vars: { number: { column: 4 } }, source: 's',
+  name: 'outlet',
+  table: '1.3.6.1.4.1.318.1.1.26.9.4.3',
+  index: ['row'],
+  unit: { column: 2 },
+  channel: { template: 'outlet:{number}' },
+  vars: { number: { column: 4 } },
+  source: 's',
   columns: [
     { measurement: 'power_w', column: 7, source: 's' },
     { measurement: 'energy_import_kwh', column: 11, scale: 0.1, counter: { bits: 32, resolutionKwh: 0.1 }, source: 's' },
@@ -48,8 +53,21 @@ t.test('rows to readings: scaling, units, -1, wrong types, truncated rows, bad i
   };
   const rs = tableReadings(outletTable, rows, 1000, device, p);
   const get = (dev: string, ch: string) => rs.find((r) => r.device === dev && r.channel === ch);
-  t.same(get('pdu', 'outlet:1'), { device: 'pdu', channel: 'outlet:1', ts: 1000, values: { power_w: 163, energy_import_kwh: 304.6 }, quality: 'good' });
-  t.same(get('pdu', 'outlet:2'), { device: 'pdu', channel: 'outlet:2', ts: 1000, values: {}, flags: { power_w: 'not_available', energy_import_kwh: 'bad_type' }, quality: 'partial' });
+  t.same(get('pdu', 'outlet:1'), {
+    device: 'pdu',
+    channel: 'outlet:1',
+    ts: 1000,
+    values: { power_w: 163, energy_import_kwh: 304.6 },
+    quality: 'good',
+  });
+  t.same(get('pdu', 'outlet:2'), {
+    device: 'pdu',
+    channel: 'outlet:2',
+    ts: 1000,
+    values: {},
+    flags: { power_w: 'not_available', energy_import_kwh: 'bad_type' },
+    quality: 'partial',
+  });
   t.same(get('pdu', 'outlet:3')?.flags, { energy_import_kwh: 'not_available' }, 'a missing cell is flagged');
   t.same(get('pdu.u2', 'outlet:1')?.values, { power_w: 50, energy_import_kwh: 1 }, 'unit 2 is its own device');
   t.same(p, { badValues: 1, badRows: 2 }, 'the wrong type and both unusable rows counted');
@@ -57,11 +75,21 @@ t.test('rows to readings: scaling, units, -1, wrong types, truncated rows, bad i
 
 t.test('sensor tables scale by decimal digits; mapped channels', async (t) => {
   const raritan = SnmpTable.parse({
-    name: 'inlet', table: '1.3.6.1.4.1.13742.6.5.2.3', index: ['pdu', 'inlet', 'sensor'], unit: { index: 'pdu' },
-    channel: { template: 'inlet:{inlet}' }, source: 's',
+    name: 'inlet',
+    table: '1.3.6.1.4.1.13742.6.5.2.3',
+    index: ['pdu', 'inlet', 'sensor'],
+    unit: { index: 'pdu' },
+    channel: { template: 'inlet:{inlet}' },
+    source: 's',
     bySensor: {
-      index: 'sensor', column: 4, decimalDigits: { table: '1.3.6.1.4.1.13742.6.3.3.4', column: 7 },
-      map: { 1: { measurement: 'current_a', source: 's' }, 7: { measurement: 'power_factor', source: 's' }, 8: { measurement: 'energy_import_kwh', scale: 0.001, counter: { bits: 32, resolutionKwh: 0.001 }, source: 's' } },
+      index: 'sensor',
+      column: 4,
+      decimalDigits: { table: '1.3.6.1.4.1.13742.6.3.3.4', column: 7 },
+      map: {
+        1: { measurement: 'current_a', source: 's' },
+        7: { measurement: 'power_factor', source: 's' },
+        8: { measurement: 'energy_import_kwh', scale: 0.001, counter: { bits: 32, resolutionKwh: 0.001 }, source: 's' },
+      },
     },
   });
   // Values of the centreon Raritan walk (devices.md B.2): 1626 / 3 digits, 64 / 2 digits, 1444088 Wh.
@@ -71,26 +99,61 @@ t.test('sensor tables scale by decimal digits; mapped channels', async (t) => {
   t.same(r?.values, { current_a: 1.626, power_factor: 0.64, energy_import_kwh: 1444.088 });
 
   const eaton = SnmpTable.parse({
-    name: 'inputVoltage', table: '1.3.6.1.4.1.534.6.6.7.3.2', index: ['unit', 'input', 'n'], unit: { index: 'unit' },
-    channel: { column: 2, map: { 1: 'total', 2: 'l1', 3: 'l2' } }, source: 's', columns: [{ measurement: 'voltage_v', column: 3, scale: 0.001, source: 's' }],
+    name: 'inputVoltage',
+    table: '1.3.6.1.4.1.534.6.6.7.3.2',
+    index: ['unit', 'input', 'n'],
+    unit: { index: 'unit' },
+    channel: { column: 2, map: { 1: 'total', 2: 'l1', 3: 'l2' } },
+    source: 's',
+    columns: [{ measurement: 'voltage_v', column: 3, scale: 0.001, source: 's' }],
   });
   const p = problems();
-  const rs = tableReadings(eaton, { '0.1.1': { 2: 2, 3: 230123 }, '0.1.2': { 2: 3, 3: 229000 }, '0.1.3': { 2: 0, 3: 1 } }, 5, (u) => (u === 0 ? 'e' : `e.u${u}`), p);
-  t.same(rs.map((x) => [x.device, x.channel, x.values.voltage_v]), [['e', 'l1', 230.123], ['e', 'l2', 229]]);
+  const rs = tableReadings(
+    eaton,
+    { '0.1.1': { 2: 2, 3: 230123 }, '0.1.2': { 2: 3, 3: 229000 }, '0.1.3': { 2: 0, 3: 1 } },
+    5,
+    (u) => (u === 0 ? 'e' : `e.u${u}`),
+    p,
+  );
+  t.same(
+    rs.map((x) => [x.device, x.channel, x.values.voltage_v]),
+    [
+      ['e', 'l1', 230.123],
+      ['e', 'l2', 229],
+    ],
+  );
   t.equal(p.badRows, 1, 'a measurement type with no channel is counted, not guessed');
 });
 
 t.test('identity rows, merging, index shapes, CIDR blocks', async (t) => {
-  t.same(identityRows({ index: ['row'], unit: { column: 2 }, serial: { column: 9 }, model: { column: 8 } }, { 1: { 2: 1, 8: Buffer.from('AP8641'), 9: Buffer.from('3F3452A52295') }, 2: { 2: 2, 9: Buffer.from('X2') } }),
-    [{ unit: 1, serial: '3F3452A52295', model: 'AP8641' }, { unit: 2, serial: 'X2' }]);
-  t.same(mergeReadings([
-    { device: 'd', channel: 'outlet:1', ts: 1, values: { voltage_v: 230 }, quality: 'good' },
-    { device: 'd', channel: 'outlet:1', ts: 1, values: { current_a: 1 }, flags: { power_w: 'not_available' }, quality: 'partial' },
-    { device: 'd', channel: 'outlet:2', ts: 1, values: { current_a: 2 }, quality: 'good' },
-  ]), [
-    { device: 'd', channel: 'outlet:1', ts: 1, values: { voltage_v: 230, current_a: 1 }, flags: { power_w: 'not_available' }, quality: 'partial' },
-    { device: 'd', channel: 'outlet:2', ts: 1, values: { current_a: 2 }, quality: 'good' },
-  ]);
+  t.same(
+    identityRows(
+      { index: ['row'], unit: { column: 2 }, serial: { column: 9 }, model: { column: 8 } },
+      { 1: { 2: 1, 8: Buffer.from('AP8641'), 9: Buffer.from('3F3452A52295') }, 2: { 2: 2, 9: Buffer.from('X2') } },
+    ),
+    [
+      { unit: 1, serial: '3F3452A52295', model: 'AP8641' },
+      { unit: 2, serial: 'X2' },
+    ],
+  );
+  t.same(
+    mergeReadings([
+      { device: 'd', channel: 'outlet:1', ts: 1, values: { voltage_v: 230 }, quality: 'good' },
+      { device: 'd', channel: 'outlet:1', ts: 1, values: { current_a: 1 }, flags: { power_w: 'not_available' }, quality: 'partial' },
+      { device: 'd', channel: 'outlet:2', ts: 1, values: { current_a: 2 }, quality: 'good' },
+    ]),
+    [
+      {
+        device: 'd',
+        channel: 'outlet:1',
+        ts: 1,
+        values: { voltage_v: 230, current_a: 1 },
+        flags: { power_w: 'not_available' },
+        quality: 'partial',
+      },
+      { device: 'd', channel: 'outlet:2', ts: 1, values: { current_a: 2 }, quality: 'good' },
+    ],
+  );
   t.same(splitIndex('1.2.8', ['a', 'b', 'c']), { a: 1, b: 2, c: 8 });
   t.equal(splitIndex('1.2', ['a']), undefined);
 });
@@ -105,5 +168,6 @@ t.test('request ids read from raw SNMP messages', async (t) => {
   t.equal(messageRequestId(v3), 77);
   const negative = Buffer.from('301802010104067075626c6963a20b0201ff020100020100' + '3000', 'hex');
   t.equal(messageRequestId(negative), -1);
-  for (const bad of ['', '30', '0201', '3003020103', 'ffffffff', '308400000010']) t.equal(messageRequestId(Buffer.from(bad, 'hex')), undefined, `garbage ${bad || '(empty)'}`);
+  for (const bad of ['', '30', '0201', '3003020103', 'ffffffff', '308400000010'])
+    t.equal(messageRequestId(Buffer.from(bad, 'hex')), undefined, `garbage ${bad || '(empty)'}`);
 });

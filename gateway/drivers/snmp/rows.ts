@@ -70,7 +70,12 @@ function channelOf(t: SnmpTable, parts: Record<string, number>, cols: Record<str
 
 /** Readings of one table; `digits` gives Raritan's decimal digits by row index. */
 export function tableReadings(
-  t: SnmpTable, rows: TableRows, ts: number, deviceFor: (unit: number) => string, problems: RowProblems, digits: TableRows = {},
+  t: SnmpTable,
+  rows: TableRows,
+  ts: number,
+  deviceFor: (unit: number) => string,
+  problems: RowProblems,
+  digits: TableRows = {},
 ): Reading[] {
   const byKey = new Map<string, Reading>();
   const put = (row: Row, measurement: Measurement, raw: unknown, scale: number, decimals = 0) => {

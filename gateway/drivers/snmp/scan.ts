@@ -39,7 +39,12 @@ export interface SnmpScanDeps {
   log: Logger;
 }
 
-export async function scanSnmp(deps: SnmpScanDeps, hosts: readonly string[], target: Omit<SnmpTarget, 'host'>, concurrency = 32): Promise<SnmpScanHit[]> {
+export async function scanSnmp(
+  deps: SnmpScanDeps,
+  hosts: readonly string[],
+  target: Omit<SnmpTarget, 'host'>,
+  concurrency = 32,
+): Promise<SnmpScanHit[]> {
   const limiter = new Limiter(concurrency);
   const hits = await Promise.all(hosts.map((host) => limiter.run(() => scanHost(deps, { ...target, host }))));
   return hits.filter((h): h is SnmpScanHit => h !== undefined);
@@ -61,8 +66,12 @@ async function scanHost(deps: SnmpScanDeps, target: SnmpTarget): Promise<SnmpSca
     const hit: SnmpScanHit = { host: target.host, port: target.port, sysObjectId, units: [] };
     if (!profile) return hit;
     const agent = new SnmpAgent({
-      options: { id: target.host, budgetMs: (target.timeoutMs * (target.retries + 1)) * 8, backoffBaseMs: 0, backoffMaxMs: 0 },
-      profile, client, limiter: new Limiter(1), clock: deps.clock, log: deps.log,
+      options: { id: target.host, budgetMs: target.timeoutMs * (target.retries + 1) * 8, backoffBaseMs: 0, backoffMaxMs: 0 },
+      profile,
+      client,
+      limiter: new Limiter(1),
+      clock: deps.clock,
+      log: deps.log,
     });
     const r = await agent.poll('full');
     const devices = [...new Set([...(r.identities ?? []).map((i) => i.device), ...r.readings.map((x) => x.device)])];
@@ -73,8 +82,13 @@ async function scanHost(deps: SnmpScanDeps, target: SnmpTarget): Promise<SnmpSca
       const id = r.identities?.find((i) => i.device === device);
       const rs = r.readings.filter((x) => x.device === device);
       return {
-        device, serial: id?.serial || undefined, model: id?.model || undefined,
-        inlets: count(rs, 'inlet:'), phases: count(rs, 'phase:') + count(rs, 'pole:') + rs.filter((x) => /^l[123]$/.test(x.channel)).length, outlets: count(rs, 'outlet:'), readings: rs,
+        device,
+        serial: id?.serial || undefined,
+        model: id?.model || undefined,
+        inlets: count(rs, 'inlet:'),
+        phases: count(rs, 'phase:') + count(rs, 'pole:') + rs.filter((x) => /^l[123]$/.test(x.channel)).length,
+        outlets: count(rs, 'outlet:'),
+        readings: rs,
       };
     });
     return hit;

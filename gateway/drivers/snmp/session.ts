@@ -6,7 +6,17 @@ import { messageRequestId } from './ber.js';
 import { Counters } from '../../status/counters.js';
 import type { TableRows } from './rows.js';
 
-export const SNMP_COUNTERS = ['requests', 'timeouts', 'errors', 'too_big', 'stale_responses', 'malformed', 'bad_values', 'bad_rows', 'skipped_backoff'] as const;
+export const SNMP_COUNTERS = [
+  'requests',
+  'timeouts',
+  'errors',
+  'too_big',
+  'stale_responses',
+  'malformed',
+  'bad_values',
+  'bad_rows',
+  'skipped_backoff',
+] as const;
 export type SnmpCounter = (typeof SNMP_COUNTERS)[number];
 
 export interface SnmpV3User {
@@ -30,7 +40,10 @@ export interface SnmpTarget {
 }
 
 export class SnmpError extends Error {
-  constructor(message: string, readonly kind: 'timeout' | 'error') {
+  constructor(
+    message: string,
+    readonly kind: 'timeout' | 'error',
+  ) {
     super(message);
     this.name = 'SnmpError';
   }
@@ -61,7 +74,10 @@ export class SnmpClient {
   private session: NetSnmpSession;
   private maxRepetitions: number;
 
-  constructor(private readonly target: SnmpTarget, counters = new Counters<SnmpCounter>()) {
+  constructor(
+    private readonly target: SnmpTarget,
+    counters = new Counters<SnmpCounter>(),
+  ) {
     this.counters = counters;
     this.maxRepetitions = target.maxRepetitions;
     this.session = this.open();
@@ -97,7 +113,9 @@ export class SnmpClient {
       this.counters.inc('requests');
       try {
         return await new Promise<TableRows>((resolve, reject) => {
-          this.session.tableColumns(tableOid, columns as unknown as string[], this.maxRepetitions, (err, table) => (err ? reject(err) : resolve(table as unknown as TableRows)));
+          this.session.tableColumns(tableOid, columns as unknown as string[], this.maxRepetitions, (err, table) =>
+            err ? reject(err) : resolve(table as unknown as TableRows),
+          );
         });
       } catch (err) {
         if (isTooBig(err) && this.maxRepetitions > 1) {

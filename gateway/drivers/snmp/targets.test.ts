@@ -16,7 +16,10 @@ t.test('IPv4 addresses and blocks expand to hosts; names are kept for resolution
 
 t.test('what is wrong is said', async (t) => {
   const refused: [string, RegExp][] = [
-    ['fe80::/64', /"fe80::\/64": IPv6 is not supported, the gateway polls SNMP over IPv4 \(and a \/64 block holds 2\^64 addresses, a scan covers 4094\)/],
+    [
+      'fe80::/64',
+      /"fe80::\/64": IPv6 is not supported, the gateway polls SNMP over IPv4 \(and a \/64 block holds 2\^64 addresses, a scan covers 4094\)/,
+    ],
     ['fe80::1', /"fe80::1": IPv6 is not supported/],
     ['fe80::zz/64', /"fe80::zz\/64" is not an address/],
     ['10.0.0.0/8', /"10.0.0.0\/8" is too large: 16777214 hosts; a scan covers \/20 \(4094 hosts\) to \/32/],
@@ -39,6 +42,8 @@ t.test('a name must resolve to IPv4 before anything is scanned', async (t) => {
   t.same(await resolveTargets({ hosts: ['10.1.2.3'] }), ['10.1.2.3']);
   t.same(await resolveTargets({ name: 'localhost' }), ['localhost'], 'a resolvable name is scanned as given');
   const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND garbage'), { code: 'ENOTFOUND' });
-  await t.rejects(resolveTargets({ name: 'garbage' }, () => Promise.reject(notFound)),
-    /"garbage" is not an IPv4 address or block, and no host of that name resolves to IPv4 \(ENOTFOUND\)/);
+  await t.rejects(
+    resolveTargets({ name: 'garbage' }, () => Promise.reject(notFound)),
+    /"garbage" is not an IPv4 address or block, and no host of that name resolves to IPv4 \(ENOTFOUND\)/,
+  );
 });

@@ -28,12 +28,16 @@ export function parseTargets(raw: string): ScanTargets {
   const [address = '', bits] = spec.split('/');
   if (spec.includes(':')) {
     if (!isIPv6(address)) throw new TargetError(`"${spec}" is not an address: ${WANTED}`);
-    const size = bits !== undefined && /^\d{1,3}$/.test(bits) && Number(bits) <= 128 ? ` (and a /${bits} block holds 2^${128 - Number(bits)} addresses, a scan covers ${2 ** (32 - MIN_PREFIX_BITS) - 2})` : '';
+    const size =
+      bits !== undefined && /^\d{1,3}$/.test(bits) && Number(bits) <= 128
+        ? ` (and a /${bits} block holds 2^${128 - Number(bits)} addresses, a scan covers ${2 ** (32 - MIN_PREFIX_BITS) - 2})`
+        : '';
     throw new TargetError(`"${spec}": IPv6 is not supported, the gateway polls SNMP over IPv4${size}; ${WANTED}`);
   }
   const m = IPV4.exec(spec);
   if (m) return { hosts: expandBlock(spec, m) };
-  if (bits !== undefined && IPV4.test(address)) throw new TargetError(`"${spec}": the prefix after "/" is a number, /${MIN_PREFIX_BITS} to /32`);
+  if (bits !== undefined && IPV4.test(address))
+    throw new TargetError(`"${spec}": the prefix after "/" is a number, /${MIN_PREFIX_BITS} to /32`);
   if (/^[\d./]+$/.test(spec)) throw new TargetError(`"${spec}" is not an IPv4 address or block: ${WANTED}`);
   if (spec.includes('/')) throw new TargetError(`"${spec}": a block must be IPv4, such as 10.1.2.0/24`);
   if (!HOST_NAME.test(spec)) throw new TargetError(`"${spec}" is not an address or a host name: ${WANTED}`);
@@ -46,7 +50,9 @@ function expandBlock(spec: string, m: RegExpExecArray): string[] {
   const bits = m[5] === undefined ? 32 : Number(m[5]);
   if (bits > 32) throw new TargetError(`"${spec}": an IPv4 prefix is /0 to /32`);
   if (bits < MIN_PREFIX_BITS) {
-    throw new TargetError(`"${spec}" is too large: ${2 ** (32 - bits) - 2} hosts; a scan covers /${MIN_PREFIX_BITS} (${2 ** (32 - MIN_PREFIX_BITS) - 2} hosts) to /32: scan it in parts`);
+    throw new TargetError(
+      `"${spec}" is too large: ${2 ** (32 - bits) - 2} hosts; a scan covers /${MIN_PREFIX_BITS} (${2 ** (32 - MIN_PREFIX_BITS) - 2} hosts) to /32: scan it in parts`,
+    );
   }
   const base = (((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0) & ((~0 << (32 - bits)) >>> 0);
   const size = 2 ** (32 - bits);

@@ -11,14 +11,19 @@ export class ApiError extends Error {
 
 async function call(method, path, body) {
   const res = await fetch(`${BASE}${path}`, {
-    method, credentials: 'same-origin',
+    method,
+    credentials: 'same-origin',
     headers: body ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   if (res.status === 204) return undefined;
   const text = await res.text();
   let data;
-  try { data = text ? JSON.parse(text) : undefined; } catch { data = undefined; }
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
   if (!res.ok) {
     if (res.status === 401 && path !== '/auth/login') window.dispatchEvent(new CustomEvent('jb:signed-out'));
     throw new ApiError(res.status, data?.error?.message ?? `${res.status} ${res.statusText}`);

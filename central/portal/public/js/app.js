@@ -26,7 +26,9 @@ function showChrome(me) {
   if (!me) return;
   const who = me.customer ? `${me.username} · ${me.customerName ?? me.customer}` : `${me.username} · ${me.role}`;
   document.getElementById('who-name').textContent = who;
-  document.querySelectorAll('nav a[data-role="staff"]').forEach((a) => { a.hidden = me.role === 'customer'; });
+  document.querySelectorAll('nav a[data-role="staff"]').forEach((a) => {
+    a.hidden = me.role === 'customer';
+  });
 }
 
 async function show() {
@@ -58,7 +60,9 @@ async function start() {
 }
 
 document.getElementById('sign-out').addEventListener('click', async () => {
-  try { await api.signOut(); } finally {
+  try {
+    await api.signOut();
+  } finally {
     ctx = undefined;
     location.hash = '#/overview';
     await show();

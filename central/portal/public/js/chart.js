@@ -9,17 +9,40 @@ export function powerChart(el, history) {
   const est = history.buckets.map((b) => (b.estimated ? b.kW : null));
   // The last step needs its end to be drawn.
   const last = history.buckets[history.buckets.length - 1];
-  if (last) { xs.push(last.toMs / 1000); kw.push(last.kW); est.push(last.estimated ? last.kW : null); }
+  if (last) {
+    xs.push(last.toMs / 1000);
+    kw.push(last.kW);
+    est.push(last.estimated ? last.kW : null);
+  }
   const width = Math.max(320, el.clientWidth || 900);
-  return new uPlot({
-    width, height: 320,
-    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), history.timeZone),
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
-    axes: [{}, { label: 'kW', values: (_u, ticks) => ticks.map((t) => `${+t.toFixed(3)}`) }],
-    series: [
-      { label: 'time' },
-      { label: 'Power (kW)', stroke: '#1f5fbf', width: 2, fill: 'rgba(31,95,191,0.08)', paths: uPlot.paths.stepped({ align: 1 }), value: (_u, v) => (v == null ? '–' : `${v.toFixed(3)} kW`) },
-      { label: 'Estimated', stroke: '#b26a00', width: 2, fill: 'rgba(255,196,0,0.25)', paths: uPlot.paths.stepped({ align: 1 }), value: (_u, v) => (v == null ? '–' : `${v.toFixed(3)} kW`) },
-    ],
-  }, [xs, kw, est], el);
+  return new uPlot(
+    {
+      width,
+      height: 320,
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), history.timeZone),
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
+      axes: [{}, { label: 'kW', values: (_u, ticks) => ticks.map((t) => `${+t.toFixed(3)}`) }],
+      series: [
+        { label: 'time' },
+        {
+          label: 'Power (kW)',
+          stroke: '#1f5fbf',
+          width: 2,
+          fill: 'rgba(31,95,191,0.08)',
+          paths: uPlot.paths.stepped({ align: 1 }),
+          value: (_u, v) => (v == null ? '–' : `${v.toFixed(3)} kW`),
+        },
+        {
+          label: 'Estimated',
+          stroke: '#b26a00',
+          width: 2,
+          fill: 'rgba(255,196,0,0.25)',
+          paths: uPlot.paths.stepped({ align: 1 }),
+          value: (_u, v) => (v == null ? '–' : `${v.toFixed(3)} kW`),
+        },
+      ],
+    },
+    [xs, kw, est],
+    el,
+  );
 }

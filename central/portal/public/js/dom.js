@@ -4,8 +4,12 @@ export const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ESC[c]);
 
 /** A raw HTML fragment that html`` will not escape. */
 export class Raw {
-  constructor(s) { this.s = s; }
-  toString() { return this.s; }
+  constructor(s) {
+    this.s = s;
+  }
+  toString() {
+    return this.s;
+  }
 }
 export const raw = (s) => new Raw(s);
 
@@ -25,18 +29,26 @@ export function html(strings, ...values) {
  */
 export function render(el, fragment) {
   el.innerHTML = Array.isArray(fragment) ? fragment.map(String).join('') : String(fragment);
-  el.querySelectorAll('[data-width]').forEach((e) => { e.style.width = e.dataset.width; });
+  el.querySelectorAll('[data-width]').forEach((e) => {
+    e.style.width = e.dataset.width;
+  });
 }
 
 export const badge = (status, text = status) => html`<span class="badge ${status}">${text}</span>`;
 export const estMark = (title = 'part of this figure is estimated') => html`<span class="est" title="${title}">est.</span>`;
 
 /** Options of a select, with the chosen one selected. */
-export const options = (items, chosen) => items.map(([value, label]) => html`<option value="${value}" ${value === chosen ? raw('selected') : ''}>${label}</option>`);
+export const options = (items, chosen) =>
+  items.map(([value, label]) => html`<option value="${value}" ${value === chosen ? raw('selected') : ''}>${label}</option>`);
 
 /** A segmented control; onPick(value) when one is clicked. */
 export function segmented(el, items, chosen, onPick) {
-  render(el, html`<div class="segmented">${items.map(([v, label]) => html`<button type="button" data-v="${v}" class="${v === chosen ? 'on' : ''}">${label}</button>`)}</div>`);
+  render(
+    el,
+    html`<div class="segmented">
+      ${items.map(([v, label]) => html`<button type="button" data-v="${v}" class="${v === chosen ? 'on' : ''}">${label}</button>`)}
+    </div>`,
+  );
   el.querySelectorAll('button').forEach((b) => b.addEventListener('click', () => onPick(b.dataset.v)));
 }
 

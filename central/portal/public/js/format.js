@@ -47,7 +47,15 @@ function zoneFormat(timeZone, opts) {
 /** 15 Oct 2026, 12:07 CEST: an instant in the site's zone, with the zone's abbreviation. */
 export function dateTime(ms, timeZone) {
   if (ms === undefined || ms === null) return '–';
-  return zoneFormat(timeZone, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(ms);
+  return zoneFormat(timeZone, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).format(ms);
 }
 
 /** 12:07:31 in the site's zone. */
@@ -89,7 +97,11 @@ export function previousMonth(month) {
 
 /** The current month in a zone, 'YYYY-MM'. */
 export function monthOf(ms, timeZone) {
-  const p = Object.fromEntries(zoneFormat(timeZone, { year: 'numeric', month: '2-digit' }).formatToParts(ms).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    zoneFormat(timeZone, { year: 'numeric', month: '2-digit' })
+      .formatToParts(ms)
+      .map((x) => [x.type, x.value]),
+  );
   return `${p.year}-${p.month}`;
 }
 

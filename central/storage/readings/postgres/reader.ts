@@ -4,10 +4,32 @@ import type pg from 'pg';
 import type { GatewayEvent } from '../../../../protocol/wire.js';
 import { decodeReading, isPromoted, VALUE_CODES, type ReadingRowOut } from '../encode.js';
 import { gapsBetween } from '../ranges.js';
-import { alertFromRow, gatewayFromRow, latestFromRow, seriesFromRow, type AlertRowOut, type GatewayRowOut, type LatestRowOut, type SeriesRowOut } from '../rows.js';
+import {
+  alertFromRow,
+  gatewayFromRow,
+  latestFromRow,
+  seriesFromRow,
+  type AlertRowOut,
+  type GatewayRowOut,
+  type LatestRowOut,
+  type SeriesRowOut,
+} from '../rows.js';
 import type {
-  AlertQuery, BoundaryPair, BoundaryQuery, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo, LatestReading, SeqRange, SeriesFilter,
-  SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent,
+  AlertQuery,
+  BoundaryPair,
+  BoundaryQuery,
+  CounterEpochEvent,
+  DeviceSerial,
+  EventQuery,
+  GatewayInfo,
+  LatestReading,
+  SeqRange,
+  SeriesFilter,
+  SeriesInfo,
+  SeriesKey,
+  SeriesReading,
+  StoredAlert,
+  StoredEvent,
 } from '../types.js';
 import { schemaIdent } from '../../postgres/sql.js';
 
@@ -31,21 +53,29 @@ export class PostgresReader {
   }
 
   async listSeries(f: SeriesFilter = {}): Promise<SeriesInfo[]> {
-    const rows = await this.rows<SeriesRowOut>(`SELECT ${SERIES_COLS} FROM ${this.s}.series
+    const rows = await this.rows<SeriesRowOut>(
+      `SELECT ${SERIES_COLS} FROM ${this.s}.series
       WHERE ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR gateway = $2) AND ($3::text IS NULL OR device = $3)
-      ORDER BY site, gateway, device, channel`, [f.site ?? null, f.gateway ?? null, f.device ?? null]);
+      ORDER BY site, gateway, device, channel`,
+      [f.site ?? null, f.gateway ?? null, f.device ?? null],
+    );
     return rows.map(seriesFromRow);
   }
 
   async findSeries(k: SeriesKey): Promise<SeriesInfo | undefined> {
-    const rows = await this.rows<SeriesRowOut>(`SELECT ${SERIES_COLS} FROM ${this.s}.series WHERE site = $1 AND gateway = $2 AND device = $3 AND channel = $4`,
-      [k.site, k.gateway, k.device, k.channel]);
+    const rows = await this.rows<SeriesRowOut>(
+      `SELECT ${SERIES_COLS} FROM ${this.s}.series WHERE site = $1 AND gateway = $2 AND device = $3 AND channel = $4`,
+      [k.site, k.gateway, k.device, k.channel],
+    );
     return rows[0] && seriesFromRow(rows[0]);
   }
 
   async readings(seriesId: number, fromMs: number, toMs: number, limit?: number): Promise<SeriesReading[]> {
-    const rows = await this.rows<ReadingRowOut>(`SELECT ${READING_COLS.join(', ')} FROM ${this.s}.readings
-      WHERE series_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`, [seriesId, fromMs, toMs, limit ?? null]);
+    const rows = await this.rows<ReadingRowOut>(
+      `SELECT ${READING_COLS.join(', ')} FROM ${this.s}.readings
+      WHERE series_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`,
+      [seriesId, fromMs, toMs, limit ?? null],
+    );
     return rows.map(decodeReading);
   }
 
@@ -64,7 +94,7 @@ export class PostgresReader {
       const values: unknown[] = [idx.map((i) => qs[i]!.seriesId), idx.map((i) => qs[i]!.atMs)];
       if (!isPromoted(m)) values.push(VALUE_CODES[m] ?? m);
       for (const r of await this.rows<Row>(text, values)) {
-        out[idx[r.i as number - 1]!] = { before: sample(r, 'b', m), after: sample(r, 'a', m) };
+        out[idx[(r.i as number) - 1]!] = { before: sample(r, 'b', m), after: sample(r, 'a', m) };
       }
     }
     return out;
@@ -74,20 +104,27 @@ export class PostgresReader {
     const rows = await this.rows<{ site: string; gateway: string; received_at: number; body: string }>(
       `SELECT site, gateway, received_at, body FROM ${this.s}.events WHERE site = $1 AND gateway = $2 AND ($3::text IS NULL OR type = $3)
         AND ts >= $4 AND ts < $5 ORDER BY ts, ident LIMIT $6`,
-      [q.site, q.gateway, q.type ?? null, q.fromMs ?? MIN_TS, q.toMs ?? MAX_TS, q.limit ?? null]);
+      [q.site, q.gateway, q.type ?? null, q.fromMs ?? MIN_TS, q.toMs ?? MAX_TS, q.limit ?? null],
+    );
     return rows.map((r) => ({ site: r.site, gateway: r.gateway, receivedAt: r.received_at, event: JSON.parse(r.body) as GatewayEvent }));
   }
 
   async epochEvents(seriesId: number, fromMs: number, toMs: number): Promise<CounterEpochEvent[]> {
-    const rows = await this.rows<{ body: string }>(`SELECT e.body FROM ${this.s}.series s JOIN ${this.s}.events e
+    const rows = await this.rows<{ body: string }>(
+      `SELECT e.body FROM ${this.s}.series s JOIN ${this.s}.events e
         ON e.site = s.site AND e.gateway = s.gateway AND e.device = s.device AND e.channel = s.channel
-      WHERE s.id = $1 AND e.type = 'counter_epoch' AND e.ts >= $2 AND e.ts < $3 ORDER BY e.ts, e.ident`, [seriesId, fromMs, toMs]);
+      WHERE s.id = $1 AND e.type = 'counter_epoch' AND e.ts >= $2 AND e.ts < $3 ORDER BY e.ts, e.ident`,
+      [seriesId, fromMs, toMs],
+    );
     return rows.map((r) => JSON.parse(r.body) as CounterEpochEvent);
   }
 
   async sequenceRanges(site: string, gateway: string): Promise<SeqRange[]> {
-    return this.rows<SeqRange>(`SELECT from_seq AS "fromSeq", to_seq AS "toSeq" FROM ${this.s}.seq_ranges WHERE site = $1 AND gateway = $2
-      ORDER BY from_seq`, [site, gateway]);
+    return this.rows<SeqRange>(
+      `SELECT from_seq AS "fromSeq", to_seq AS "toSeq" FROM ${this.s}.seq_ranges WHERE site = $1 AND gateway = $2
+      ORDER BY from_seq`,
+      [site, gateway],
+    );
   }
 
   async sequenceGaps(site: string, gateway: string): Promise<SeqRange[]> {
@@ -95,45 +132,58 @@ export class PostgresReader {
   }
 
   async activeAlerts(f: { site?: string; gateway?: string } = {}): Promise<StoredAlert[]> {
-    const rows = await this.rows<AlertRowOut>(`SELECT ${ALERT_COLS} FROM ${this.s}.alerts_current
+    const rows = await this.rows<AlertRowOut>(
+      `SELECT ${ALERT_COLS} FROM ${this.s}.alerts_current
       WHERE state = 'raised' AND ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR gateway = $2)
-      ORDER BY site, gateway, ts, alert_id`, [f.site ?? null, f.gateway ?? null]);
+      ORDER BY site, gateway, ts, alert_id`,
+      [f.site ?? null, f.gateway ?? null],
+    );
     return rows.map(alertFromRow);
   }
 
   async alertHistory(q: AlertQuery = {}): Promise<StoredAlert[]> {
-    const rows = await this.rows<AlertRowOut>(`SELECT ${ALERT_COLS} FROM ${this.s}.alerts
+    const rows = await this.rows<AlertRowOut>(
+      `SELECT ${ALERT_COLS} FROM ${this.s}.alerts
       WHERE ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR gateway = $2) AND ($3::text IS NULL OR alert_id = $3)
         AND ts >= $4 AND ts < $5
       ORDER BY ts, (state = 'cleared'), site, gateway, alert_id LIMIT $6`,
-    [q.site ?? null, q.gateway ?? null, q.alertId ?? null, q.fromMs ?? MIN_TS, q.toMs ?? MAX_TS, q.limit ?? null]);
+      [q.site ?? null, q.gateway ?? null, q.alertId ?? null, q.fromMs ?? MIN_TS, q.toMs ?? MAX_TS, q.limit ?? null],
+    );
     return rows.map(alertFromRow);
   }
 
   async gateways(f: { site?: string; gateway?: string } = {}): Promise<GatewayInfo[]> {
     const s = this.s;
-    const rows = await this.rows<GatewayRowOut>(`SELECT k.site, k.gateway, st.body AS status, st.received_at AS status_at,
+    const rows = await this.rows<GatewayRowOut>(
+      `SELECT k.site, k.gateway, st.body AS status, st.received_at AS status_at,
         m.body AS meta, m.received_at AS meta_at
       FROM (SELECT site, gateway FROM ${s}.gateway_status UNION SELECT site, gateway FROM ${s}.gateway_meta
         UNION SELECT site, gateway FROM ${s}.seq_ranges) k
       LEFT JOIN ${s}.gateway_status st ON st.site = k.site AND st.gateway = k.gateway
       LEFT JOIN ${s}.gateway_meta m ON m.site = k.site AND m.gateway = k.gateway
       WHERE ($1::text IS NULL OR k.site = $1) AND ($2::text IS NULL OR k.gateway = $2) ORDER BY k.site, k.gateway`,
-    [f.site ?? null, f.gateway ?? null]);
+      [f.site ?? null, f.gateway ?? null],
+    );
     return rows.map(gatewayFromRow);
   }
 
   async latestReadings(f: { site?: string } = {}): Promise<LatestReading[]> {
-    const rows = await this.rows<LatestRowOut>(`SELECT s.id AS series_id, s.site, s.gateway, s.device, s.channel, ${READING_COLS.map((c) => `r.${c}`).join(', ')}
+    const rows = await this.rows<LatestRowOut>(
+      `SELECT s.id AS series_id, s.site, s.gateway, s.device, s.channel, ${READING_COLS.map((c) => `r.${c}`).join(', ')}
       FROM ${this.s}.series s JOIN ${this.s}.readings r ON r.series_id = s.id AND r.ts = s.last_ts
-      WHERE ($1::text IS NULL OR s.site = $1) ORDER BY s.site, s.gateway, s.device, s.channel`, [f.site ?? null]);
+      WHERE ($1::text IS NULL OR s.site = $1) ORDER BY s.site, s.gateway, s.device, s.channel`,
+      [f.site ?? null],
+    );
     return rows.map(latestFromRow);
   }
 
   async deviceSerials(site: string, gateway: string, device?: string): Promise<DeviceSerial[]> {
-    return this.rows<DeviceSerial>(`SELECT site, gateway, device, serial, first_seen_ts AS "firstSeenTs", last_seen_ts AS "lastSeenTs"
+    return this.rows<DeviceSerial>(
+      `SELECT site, gateway, device, serial, first_seen_ts AS "firstSeenTs", last_seen_ts AS "lastSeenTs"
       FROM ${this.s}.device_serials WHERE site = $1 AND gateway = $2 AND ($3::text IS NULL OR device = $3)
-      ORDER BY device, first_seen_ts, serial`, [site, gateway, device ?? null]);
+      ORDER BY device, first_seen_ts, serial`,
+      [site, gateway, device ?? null],
+    );
   }
 }
 

@@ -5,8 +5,24 @@ import type { Logger } from 'pino';
 import { planWrite } from '../plan.js';
 import type { MigrationReport } from '../../migration.js';
 import type {
-  AlertQuery, BoundaryPair, BoundaryQuery, CentralStore, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo,
-  IngestBatch, LatestReading, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
+  AlertQuery,
+  BoundaryPair,
+  BoundaryQuery,
+  CentralStore,
+  CounterEpochEvent,
+  DeviceSerial,
+  EventQuery,
+  GatewayInfo,
+  IngestBatch,
+  LatestReading,
+  SeqRange,
+  SeriesFilter,
+  SeriesInfo,
+  SeriesKey,
+  SeriesReading,
+  StoredAlert,
+  StoredEvent,
+  StoreResult,
 } from '../types.js';
 import { migratePostgres } from '../../postgres/migrate.js';
 import { PostgresReader } from './reader.js';

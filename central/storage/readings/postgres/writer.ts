@@ -32,7 +32,9 @@ export class PostgresWriter {
         for (const [k, id] of created) this.seriesIds.set(k, id);
         return plan.results;
       } catch (err) {
-        await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
+        await client.query('ROLLBACK').catch((e: Error) => {
+          broken = e;
+        });
         throw err;
       }
     } finally {
@@ -48,15 +50,34 @@ export class PostgresWriter {
     await this.ranges(client, plan);
     if (plan.status.length > 0) {
       const s = plan.status;
-      await client.query(this.sql.status, [s.map((r) => r.site), s.map((r) => r.gateway), s.map((r) => r.message.ts), s.map((r) => r.receivedAt), s.map((r) => JSON.stringify(r.message))]);
+      await client.query(this.sql.status, [
+        s.map((r) => r.site),
+        s.map((r) => r.gateway),
+        s.map((r) => r.message.ts),
+        s.map((r) => r.receivedAt),
+        s.map((r) => JSON.stringify(r.message)),
+      ]);
     }
     if (plan.meta.length > 0) {
       const m = plan.meta;
-      await client.query(this.sql.meta, [m.map((r) => r.site), m.map((r) => r.gateway), m.map((r) => r.message.ts), m.map((r) => r.receivedAt), m.map((r) => JSON.stringify(r.message))]);
+      await client.query(this.sql.meta, [
+        m.map((r) => r.site),
+        m.map((r) => r.gateway),
+        m.map((r) => r.message.ts),
+        m.map((r) => r.receivedAt),
+        m.map((r) => JSON.stringify(r.message)),
+      ]);
     }
     if (plan.serials.length > 0) {
       const s = plan.serials;
-      await client.query(this.sql.serials, [s.map((r) => r.site), s.map((r) => r.gateway), s.map((r) => r.device), s.map((r) => r.serial), s.map((r) => r.firstSeenTs), s.map((r) => r.lastSeenTs)]);
+      await client.query(this.sql.serials, [
+        s.map((r) => r.site),
+        s.map((r) => r.gateway),
+        s.map((r) => r.device),
+        s.map((r) => r.serial),
+        s.map((r) => r.firstSeenTs),
+        s.map((r) => r.lastSeenTs),
+      ]);
     }
     return created;
   }
@@ -68,25 +89,47 @@ export class PostgresWriter {
     const created = new Map<string, number>();
     if (missing.size === 0) return created;
     const keys = [...missing].map(splitSeriesKey);
-    const res = await client.query<SeriesKey & { id: number }>(
-      this.sql.series, [keys.map((k) => k.site), keys.map((k) => k.gateway), keys.map((k) => k.device), keys.map((k) => k.channel)]);
+    const res = await client.query<SeriesKey & { id: number }>(this.sql.series, [
+      keys.map((k) => k.site),
+      keys.map((k) => k.gateway),
+      keys.map((k) => k.device),
+      keys.map((k) => k.channel),
+    ]);
     for (const r of res.rows) created.set(seriesKey(r), r.id);
     return created;
   }
 
   private async readings(client: pg.PoolClient, plan: WritePlan, created: Map<string, number>): Promise<void> {
     const c = plan.readings;
-    const cols: [number[], number[], number[], (number | null)[], (number | null)[], (string | null)[], (string | null)[], string[]] = [[], [], [], [], [], [], [], []];
+    const cols: [number[], number[], number[], (number | null)[], (number | null)[], (string | null)[], (string | null)[], string[]] = [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ];
     const seen = new Set<string>();
     for (let i = 0; i < c.length; i++) {
       const id = this.seriesIds.get(c.series[i]!) ?? created.get(c.series[i]!)!;
       const b = c.batch[i]!;
       // A reading twice in one call: the second is a duplicate here (the database would not say which).
       const identity = `${id}:${c.ts[i]!}`;
-      if (seen.has(identity)) { plan.results[b]!.duplicates++; continue; }
+      if (seen.has(identity)) {
+        plan.results[b]!.duplicates++;
+        continue;
+      }
       seen.add(identity);
-      cols[0].push(b); cols[1].push(id); cols[2].push(c.ts[i]!); cols[3].push(orNull(c.energyImportKwh[i]!)); cols[4].push(orNull(c.powerW[i]!));
-      cols[5].push(c.vals[i]!); cols[6].push(c.flags[i]!); cols[7].push(c.quality[i]!);
+      cols[0].push(b);
+      cols[1].push(id);
+      cols[2].push(c.ts[i]!);
+      cols[3].push(orNull(c.energyImportKwh[i]!));
+      cols[4].push(orNull(c.powerW[i]!));
+      cols[5].push(c.vals[i]!);
+      cols[6].push(c.flags[i]!);
+      cols[7].push(c.quality[i]!);
     }
     if (cols[0].length === 0) return;
     const res = await client.query<{ b: number; n: number }>(this.sql.readings, cols);
@@ -104,8 +147,15 @@ export class PostgresWriter {
     const ev = plan.events;
     if (ev.length === 0) return;
     const res = await client.query<{ site: string; gateway: string; ident: string }>(this.sql.events, [
-      ev.map((e) => e.site), ev.map((e) => e.gateway), ev.map((e) => e.ident), ev.map((e) => e.type), ev.map((e) => e.ts),
-      ev.map((e) => e.device), ev.map((e) => e.channel), ev.map((e) => e.body), ev.map((e) => e.receivedAt),
+      ev.map((e) => e.site),
+      ev.map((e) => e.gateway),
+      ev.map((e) => e.ident),
+      ev.map((e) => e.type),
+      ev.map((e) => e.ts),
+      ev.map((e) => e.device),
+      ev.map((e) => e.channel),
+      ev.map((e) => e.body),
+      ev.map((e) => e.receivedAt),
     ]);
     const fresh = new Set(res.rows.map((r) => [r.site, r.gateway, r.ident].join(SEP)));
     for (const e of ev) count(plan.results[e.batch]!, fresh.has([e.site, e.gateway, e.ident].join(SEP)));
@@ -115,9 +165,17 @@ export class PostgresWriter {
     const al = plan.alerts;
     if (al.length === 0) return;
     const res = await client.query<{ site: string; gateway: string; alert_id: string; ts: number; state: string }>(this.sql.alerts, [
-      al.map((r) => r.site), al.map((r) => r.gateway), al.map((r) => r.alert.id), al.map((r) => r.alert.ts), al.map((r) => r.alert.state),
-      al.map((r) => r.alert.type), al.map((r) => r.alert.severity), al.map((r) => r.alert.device ?? null), al.map((r) => r.alert.channel ?? null),
-      al.map((r) => r.alert.message), al.map((r) => r.receivedAt),
+      al.map((r) => r.site),
+      al.map((r) => r.gateway),
+      al.map((r) => r.alert.id),
+      al.map((r) => r.alert.ts),
+      al.map((r) => r.alert.state),
+      al.map((r) => r.alert.type),
+      al.map((r) => r.alert.severity),
+      al.map((r) => r.alert.device ?? null),
+      al.map((r) => r.alert.channel ?? null),
+      al.map((r) => r.alert.message),
+      al.map((r) => r.receivedAt),
     ]);
     const fresh = new Set(res.rows.map((r) => [r.site, r.gateway, r.alert_id, r.ts, r.state].join(SEP)));
     for (const r of al) count(plan.results[r.batch]!, fresh.has([r.site, r.gateway, r.alert.id, r.alert.ts, r.alert.state].join(SEP)));
@@ -127,21 +185,30 @@ export class PostgresWriter {
     if (plan.ranges.length === 0) return;
     const incoming = plan.ranges.flatMap((g) => g.ranges.map((r) => ({ ...r, site: g.site, gateway: g.gateway })));
     const near = await client.query<SeqRange & GatewayKey>(this.sql.rangesNear, [
-      incoming.map((r) => r.site), incoming.map((r) => r.gateway), incoming.map((r) => r.fromSeq), incoming.map((r) => r.toSeq),
+      incoming.map((r) => r.site),
+      incoming.map((r) => r.gateway),
+      incoming.map((r) => r.fromSeq),
+      incoming.map((r) => r.toSeq),
     ]);
     const del: (SeqRange & GatewayKey)[] = [];
     const up: (SeqRange & GatewayKey)[] = [];
     for (const g of plan.ranges) {
       const stored = new Map<number, SeqRange>();
-      for (const r of near.rows) if (r.site === g.site && r.gateway === g.gateway) stored.set(r.fromSeq, { fromSeq: r.fromSeq, toSeq: r.toSeq });
+      for (const r of near.rows)
+        if (r.site === g.site && r.gateway === g.gateway) stored.set(r.fromSeq, { fromSeq: r.fromSeq, toSeq: r.toSeq });
       const change = mergeInto([...stored.values()], g.ranges);
       for (const r of change.remove) del.push({ ...r, site: g.site, gateway: g.gateway });
       for (const r of change.upsert) up.push({ ...r, site: g.site, gateway: g.gateway });
     }
     if (del.length === 0 && up.length === 0) return;
     await client.query(this.sql.rangesWrite, [
-      del.map((r) => r.site), del.map((r) => r.gateway), del.map((r) => r.fromSeq),
-      up.map((r) => r.site), up.map((r) => r.gateway), up.map((r) => r.fromSeq), up.map((r) => r.toSeq),
+      del.map((r) => r.site),
+      del.map((r) => r.gateway),
+      del.map((r) => r.fromSeq),
+      up.map((r) => r.site),
+      up.map((r) => r.gateway),
+      up.map((r) => r.fromSeq),
+      up.map((r) => r.toSeq),
     ]);
   }
 }

@@ -4,10 +4,33 @@ import type { Measurement } from '../../../../protocol/measurements.js';
 import type { GatewayEvent } from '../../../../protocol/wire.js';
 import { decodeReading, PROMOTED, valuePath, type ReadingRowOut } from '../encode.js';
 import { gapsBetween } from '../ranges.js';
-import { alertFromRow, gatewayFromRow, latestFromRow, seriesFromRow, type AlertRowOut, type GatewayRowOut, type LatestRowOut, type SeriesRowOut } from '../rows.js';
+import {
+  alertFromRow,
+  gatewayFromRow,
+  latestFromRow,
+  seriesFromRow,
+  type AlertRowOut,
+  type GatewayRowOut,
+  type LatestRowOut,
+  type SeriesRowOut,
+} from '../rows.js';
 import type {
-  AlertQuery, BoundaryPair, BoundaryQuery, BoundarySample, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo, LatestReading,
-  SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent,
+  AlertQuery,
+  BoundaryPair,
+  BoundaryQuery,
+  BoundarySample,
+  CounterEpochEvent,
+  DeviceSerial,
+  EventQuery,
+  GatewayInfo,
+  LatestReading,
+  SeqRange,
+  SeriesFilter,
+  SeriesInfo,
+  SeriesKey,
+  SeriesReading,
+  StoredAlert,
+  StoredEvent,
 } from '../types.js';
 
 const READING_COLS = 'ts, energy_import_kwh, power_w, vals, flags, quality';
@@ -38,7 +61,9 @@ const SQL = {
     LEFT JOIN gateway_status s ON s.site = k.site AND s.gateway = k.gateway
     LEFT JOIN gateway_meta m ON m.site = k.site AND m.gateway = k.gateway
     WHERE (@site IS NULL OR k.site = @site) AND (@gateway IS NULL OR k.gateway = @gateway) ORDER BY k.site, k.gateway`,
-  latest: `SELECT s.id AS series_id, s.site, s.gateway, s.device, s.channel, ${READING_COLS.split(', ').map((c) => `r.${c}`).join(', ')}
+  latest: `SELECT s.id AS series_id, s.site, s.gateway, s.device, s.channel, ${READING_COLS.split(', ')
+    .map((c) => `r.${c}`)
+    .join(', ')}
     FROM series s JOIN readings r ON r.series_id = s.id AND r.ts = s.last_ts WHERE (@site IS NULL OR s.site = @site) ORDER BY s.site, s.gateway, s.device, s.channel`,
   serials: `SELECT site, gateway, device, serial, first_seen_ts AS firstSeenTs, last_seen_ts AS lastSeenTs FROM device_serials
     WHERE site = @site AND gateway = @gateway AND (@device IS NULL OR device = @device) ORDER BY device, first_seen_ts, serial`,
@@ -58,15 +83,26 @@ export class SqliteReader {
   constructor(deps: { db: Database.Database }) {
     const db = deps.db;
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Stmts;
-    this.promoted = new Map(PROMOTED.map((m) => {
-      const from = `FROM readings WHERE series_id = @id AND ${m} IS NOT NULL`;
-      return [m, db.prepare(`SELECT * FROM (SELECT 0, ${READING_COLS} ${from} AND ts <= @at ORDER BY ts DESC LIMIT 1)
-        UNION ALL SELECT * FROM (SELECT 1, ${READING_COLS} ${from} AND ts >= @at ORDER BY ts LIMIT 1)`).raw(true)];
-    }));
+    this.promoted = new Map(
+      PROMOTED.map((m) => {
+        const from = `FROM readings WHERE series_id = @id AND ${m} IS NOT NULL`;
+        return [
+          m,
+          db
+            .prepare(
+              `SELECT * FROM (SELECT 0, ${READING_COLS} ${from} AND ts <= @at ORDER BY ts DESC LIMIT 1)
+        UNION ALL SELECT * FROM (SELECT 1, ${READING_COLS} ${from} AND ts >= @at ORDER BY ts LIMIT 1)`,
+            )
+            .raw(true),
+        ];
+      }),
+    );
   }
 
   listSeries(f: SeriesFilter = {}): SeriesInfo[] {
-    return (this.stmt.listSeries.all({ site: f.site ?? null, gateway: f.gateway ?? null, device: f.device ?? null }) as SeriesRowOut[]).map(seriesFromRow);
+    return (this.stmt.listSeries.all({ site: f.site ?? null, gateway: f.gateway ?? null, device: f.device ?? null }) as SeriesRowOut[]).map(
+      seriesFromRow,
+    );
   }
 
   findSeries(k: SeriesKey): SeriesInfo | undefined {
@@ -82,9 +118,13 @@ export class SqliteReader {
     const p = this.promoted.get(q.measurement);
     if (p) {
       const pair: BoundaryPair = { before: undefined, after: undefined };
-      for (const [side, ts, energy_import_kwh, power_w, vals, flags, quality] of p.all({ id: q.seriesId, at: q.atMs }) as [0 | 1, ...RawReading][]) {
+      for (const [side, ts, energy_import_kwh, power_w, vals, flags, quality] of p.all({ id: q.seriesId, at: q.atMs }) as [
+        0 | 1,
+        ...RawReading,
+      ][]) {
         const s = sample({ ts, energy_import_kwh, power_w, vals, flags, quality }, q.measurement);
-        if (side === 0) pair.before = s; else pair.after = s;
+        if (side === 0) pair.before = s;
+        else pair.after = s;
       }
       return pair;
     }
@@ -97,9 +137,11 @@ export class SqliteReader {
 
   events(q: EventQuery): StoredEvent[] {
     const range = [q.fromMs ?? MIN_TS, q.toMs ?? MAX_TS, q.limit ?? -1];
-    const rows = (q.type === undefined
-      ? this.stmt.events.all(q.site, q.gateway, ...range)
-      : this.stmt.eventsOfType.all(q.site, q.gateway, q.type, ...range)) as { site: string; gateway: string; received_at: number; body: string }[];
+    const rows = (
+      q.type === undefined
+        ? this.stmt.events.all(q.site, q.gateway, ...range)
+        : this.stmt.eventsOfType.all(q.site, q.gateway, q.type, ...range)
+    ) as { site: string; gateway: string; received_at: number; body: string }[];
     return rows.map((r) => ({ site: r.site, gateway: r.gateway, receivedAt: r.received_at, event: JSON.parse(r.body) as GatewayEvent }));
   }
 
@@ -121,7 +163,12 @@ export class SqliteReader {
 
   alertHistory(q: AlertQuery = {}): StoredAlert[] {
     const rows = this.stmt.history.all({
-      site: q.site ?? null, gateway: q.gateway ?? null, alertId: q.alertId ?? null, fromMs: q.fromMs ?? MIN_TS, toMs: q.toMs ?? MAX_TS, limit: q.limit ?? -1,
+      site: q.site ?? null,
+      gateway: q.gateway ?? null,
+      alertId: q.alertId ?? null,
+      fromMs: q.fromMs ?? MIN_TS,
+      toMs: q.toMs ?? MAX_TS,
+      limit: q.limit ?? -1,
     });
     return (rows as AlertRowOut[]).map(alertFromRow);
   }

@@ -6,8 +6,24 @@ import type { Logger } from 'pino';
 import { planWrite } from '../plan.js';
 import type { MigrationReport } from '../../migration.js';
 import type {
-  AlertQuery, BoundaryPair, BoundaryQuery, CentralStore, CounterEpochEvent, DeviceSerial, EventQuery, GatewayInfo,
-  IngestBatch, LatestReading, SeqRange, SeriesFilter, SeriesInfo, SeriesKey, SeriesReading, StoredAlert, StoredEvent, StoreResult,
+  AlertQuery,
+  BoundaryPair,
+  BoundaryQuery,
+  CentralStore,
+  CounterEpochEvent,
+  DeviceSerial,
+  EventQuery,
+  GatewayInfo,
+  IngestBatch,
+  LatestReading,
+  SeqRange,
+  SeriesFilter,
+  SeriesInfo,
+  SeriesKey,
+  SeriesReading,
+  StoredAlert,
+  StoredEvent,
+  StoreResult,
 } from '../types.js';
 import { openSqliteDatabase, type SqliteCreate } from '../../sqlite/database.js';
 import { migrateSqlite } from '../../sqlite/migrate.js';
@@ -44,8 +60,13 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   const log = opts.log;
   const now = opts.now ?? Date.now;
   const db = openSqliteDatabase({
-    file: opts.file, log, now, readings: true, checkMode: true,
-    ...(opts.create ? { create: opts.create } : {}), ...(opts.newDatabase ? { newDatabase: true } : {}),
+    file: opts.file,
+    log,
+    now,
+    readings: true,
+    checkMode: true,
+    ...(opts.create ? { create: opts.create } : {}),
+    ...(opts.newDatabase ? { newDatabase: true } : {}),
   });
   let thread: SqliteWriterThread | undefined;
   try {

@@ -113,7 +113,8 @@ export class SqliteWriter {
     let id = this.seriesIds.get(key) ?? this.pendingIds.get(key);
     if (id !== undefined) return id;
     const k = splitSeriesKey(key);
-    const row = (this.stmt.seriesGet.get(k.site, k.gateway, k.device, k.channel) ?? this.stmt.seriesAdd.get(k.site, k.gateway, k.device, k.channel)) as { id: number };
+    const row = (this.stmt.seriesGet.get(k.site, k.gateway, k.device, k.channel) ??
+      this.stmt.seriesAdd.get(k.site, k.gateway, k.device, k.channel)) as { id: number };
     id = row.id;
     this.pendingIds.set(key, id);
     return id;
@@ -126,7 +127,19 @@ export class SqliteWriter {
 
   private alert(results: StoreResult[], row: AlertRow): void {
     const a = row.alert;
-    const args = [row.site, row.gateway, a.id, a.ts, a.state, a.type, a.severity, a.device ?? null, a.channel ?? null, a.message, row.receivedAt];
+    const args = [
+      row.site,
+      row.gateway,
+      a.id,
+      a.ts,
+      a.state,
+      a.type,
+      a.severity,
+      a.device ?? null,
+      a.channel ?? null,
+      a.message,
+      row.receivedAt,
+    ];
     const changed = this.stmt.alert.run(...args).changes;
     count(results[row.batch]!, changed);
     if (changed) this.stmt.alertCurrent.run(...args);
@@ -135,7 +148,8 @@ export class SqliteWriter {
   private ranges(row: RangesRow): void {
     const near = new Map<number, SeqRange>();
     for (const r of row.ranges) {
-      for (const s of this.stmt.rangesNear.all({ site: row.site, gateway: row.gateway, from: r.fromSeq, to: r.toSeq + 1 }) as SeqRange[]) near.set(s.fromSeq, s);
+      for (const s of this.stmt.rangesNear.all({ site: row.site, gateway: row.gateway, from: r.fromSeq, to: r.toSeq + 1 }) as SeqRange[])
+        near.set(s.fromSeq, s);
     }
     const change = mergeInto([...near.values()], row.ranges);
     for (const r of change.remove) this.stmt.rangeDel.run(row.site, row.gateway, r.fromSeq);
