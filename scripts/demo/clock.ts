@@ -3,10 +3,9 @@
 // node read this one clock), then ends at offset 0, which is real time. Durations measured on it (request
 // latencies, timeouts, the gateway's clock-jump guard comparing wall and monotonic time) stay real,
 // because a jump moves wall and monotonic time together; sleeps wake at their warped instant.
-export interface BaseClock {
-  now(): number;
-  monotonicMs(): number;
-}
+import type { Clock } from '../../common/clock.js';
+
+export type BaseClock = Pick<Clock, 'now' | 'monotonicMs'>;
 
 interface Sleeper {
   atMs: number;

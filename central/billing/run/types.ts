@@ -3,6 +3,7 @@
 import type { Period } from '../../../common/local-time.js';
 import type { InvoiceRun, StoredInvoice } from '../../storage/billing/types.js';
 import type { InvoiceDraft } from '../invoice.js';
+import type { Clock } from '../../../common/clock.js';
 
 /** A site as the run sees it: its zone, and the first month it invoices (nothing before is caught up). */
 export interface RunSite {
@@ -48,6 +49,5 @@ export interface RunSettings {
   recheckMonths: number;
 }
 
-export interface RunClock {
-  now(): number;
-}
+/** The run reads only the wall clock. */
+export type RunClock = Pick<Clock, 'now'>;
