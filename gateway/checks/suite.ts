@@ -50,7 +50,7 @@ export class CheckSuite {
       for (const c of this.running) this.deps.events(c.tick(nowMs));
       this.deps.alerts.expire();
     } catch (err) {
-      this.deps.log.error({ err: String(err) }, 'integrity checks failed');
+      this.deps.log.error({ err }, 'integrity checks failed');
     }
   }
 }

@@ -41,7 +41,7 @@ export class CommitCycle {
     } catch (err) {
       // Disk full or I/O trouble: reported, kept in memory, tried again next time.
       publisher.noteError(`outbox: ${String(err)}`);
-      this.deps.log.error({ err: String(err) }, 'outbox commit failed; will retry');
+      this.deps.log.error({ err }, 'outbox commit failed; will retry');
     }
   }
 }
