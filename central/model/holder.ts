@@ -129,7 +129,7 @@ export class ModelHolder implements ModelSource {
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       this.deps.log.error(
-        { err: err.message, seq: last },
+        { err, seq: last },
         "stored edits do not apply to this node's inventory and tariff files; the model stays as it was",
       );
       this.refused = { seq: last, problems: [`the stored edits do not apply to this node's inventory and tariff files: ${err.message}`] };

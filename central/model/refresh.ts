@@ -27,10 +27,7 @@ export function startModelRefresh(deps: ModelRefreshDeps): ModelRefresh {
       try {
         if (await deps.models.refresh()) deps.log.info('model rebuilt with edits stored by another instance');
       } catch (err) {
-        deps.log.warn(
-          { err: err instanceof Error ? err.message : String(err) },
-          'reading the stored edits failed; the model stays, next try in a while',
-        );
+        deps.log.warn({ err }, 'reading the stored edits failed; the model stays, next try in a while');
       }
     }
   })();

@@ -85,7 +85,7 @@ export class InvoiceRunner {
     const error = err instanceof Error ? err.message : String(err);
     this.errorCount.value++;
     report.errors.push({ site, period, error });
-    this.log.error({ site, period, err: error }, 'invoice run failed; retried on the next tick');
+    this.log.error({ site, period, err }, 'invoice run failed; retried on the next tick');
   }
 
   private async catchUpSite(site: RunSite, report: TickReport): Promise<void> {

@@ -35,7 +35,7 @@ export function startTickSchedule(deps: TickScheduleDeps): TickSchedule {
       const r = await deps.tick();
       deps.log.info({ reason, runs: r.runs.length, notes: r.notes.length, errors: r.errors.length, skipped: r.skipped }, 'invoice tick');
     } catch (err) {
-      deps.log.error({ reason, err: err instanceof Error ? err.message : String(err) }, 'invoice tick failed');
+      deps.log.error({ reason, err }, 'invoice tick failed');
     }
   };
   const cronLog: CronLogger = {

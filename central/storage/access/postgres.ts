@@ -19,7 +19,7 @@ export async function openPostgresAccessStore(opts: {
 }): Promise<PostgresAccessStore> {
   schemaIdent(opts.schema);
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 3, types: pgTypes });
-  pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
+  pool.on('error', (err) => opts.log.warn({ err }, 'idle PostgreSQL connection failed'));
   try {
     await migratePostgres({
       pool,

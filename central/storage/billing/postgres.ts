@@ -59,7 +59,7 @@ export async function openPostgresBillingStore(opts: {
   if (opts.maxConnections !== undefined && opts.maxConnections < 2)
     throw new RangeError('the billing store needs at least 2 connections (one holds the run lock)');
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 4, types: pgTypes });
-  pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
+  pool.on('error', (err) => opts.log.warn({ err }, 'idle PostgreSQL connection failed'));
   try {
     await migratePostgres({
       pool,

@@ -56,7 +56,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   schemaIdent(opts.schema);
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 10, types: pgTypes });
   // An idle client that loses its server emits here; without a listener the process would die.
-  pool.on('error', (err) => opts.log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
+  pool.on('error', (err) => opts.log.warn({ err }, 'idle PostgreSQL connection failed'));
   const deps: PostgresStoreDeps = { pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now, ownsPool: true };
   try {
     await migratePostgres({ ...deps, ...(opts.create ? { create: opts.create } : {}) });
