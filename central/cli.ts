@@ -1,7 +1,6 @@
 // `joulebook central ...`: run the central node; manage its broker's users.
 import { Command } from 'commander';
 import type { Logger } from 'pino';
-import { untilSignal } from '../common/cli-args.js';
 import { authService, openModelHolder } from './api/compose.js';
 import { tokenCommand, userCommand, type AuthCommandDeps } from './auth/cli.js';
 import { brokerCommand } from './broker/cli.js';
@@ -31,7 +30,7 @@ export function centralCommand(): Command {
       const config = await readCentralConfig(o.config);
       const log = centralLogger(config.log.level);
       // Listening before starting: a SIGTERM during start-up stops the node too, never by the default action.
-      const signalled = untilSignal();
+      const signalled = untilFirstSignal(log);
       const starting = startCentral({ config, clock: processClock(), log, newDatabase: o.newDatabase });
       await runUntilSignal(starting, signalled, log);
     });
@@ -76,6 +75,23 @@ const sleep = (ms: number) =>
  * start-up still waiting (a broker that does not answer) gets a moment and is then abandoned; a stop is
  * given CENTRAL_STOP_BUDGET_MS; whatever still holds the process after that does not keep it alive.
  */
+/**
+ * Resolves on the first SIGINT or SIGTERM and keeps listening: a second one (Ctrl-C twice, a supervisor
+ * repeating SIGTERM) is logged instead of ending the node by the default action halfway through its stop,
+ * which is bounded already.
+ */
+function untilFirstSignal(log: Logger): Promise<void> {
+  let received = false;
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      if (received) log.warn({ signal }, 'signal received again; the stop is under way');
+      received = true;
+      resolve();
+    };
+    process.on('SIGINT', on).on('SIGTERM', on);
+  });
+}
+
 async function runUntilSignal(starting: Promise<RunningCentral>, signalled: Promise<void>, log: Logger): Promise<void> {
   const first = await Promise.race([starting, signalled.then(() => undefined)]);
   const signalMs = first === undefined ? performance.now() : await signalled.then(() => performance.now());

@@ -70,6 +70,20 @@ t.test('embedded broker: SIGTERM and SIGINT end the node within 2 s, logged', as
   }
 });
 
+t.test('a second signal while stopping is logged, not the end of the node: it still stops cleanly', async (t) => {
+  const c = spawnCentral(t, await centralYaml(`broker: { embedded: { host: 127.0.0.1, port: ${await freePort()} } }`));
+  t.ok(await waitFor(() => c.out().includes('central node running'), 20_000), 'the node runs');
+  const sentMs = performance.now();
+  c.proc.kill('SIGTERM');
+  c.proc.kill('SIGINT');
+  const end = await c.exited;
+  t.equal(end.signal, null, 'not ended by the default action of a signal');
+  t.equal(end.code, 0, 'exit 0');
+  t.ok(end.atMs - sentMs < STOP_LIMIT_MS, `stopped in ${Math.round(end.atMs - sentMs)} ms`);
+  t.match(c.out(), /signal received again; the stop is under way/);
+  t.match(c.out(), /central node stopped/);
+});
+
 t.test('an external Mosquitto frozen at the moment of the signal: the node still ends within 2 s', async (t) => {
   if (!needPeer(t, hasMosquitto(), 'mosquitto')) return;
   for (let round = 0; round < 3; round++) {

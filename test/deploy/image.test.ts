@@ -50,12 +50,16 @@ function runImageCommand(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    let signalled = false;
     const timer = setTimeout(() => p.kill('SIGTERM'), o.timeoutMs ?? 20_000);
     const seen = (d: Buffer) => {
       out += d.toString();
       // A moment's grace: the signal handlers go in right after the line is logged, and a SIGTERM
       // before them would end the process by the default action.
-      if (o.until?.test(out)) setTimeout(() => p.kill('SIGTERM'), 300);
+      if (!signalled && o.until?.test(out)) {
+        signalled = true;
+        setTimeout(() => p.kill('SIGTERM'), 300);
+      }
     };
     p.stdout.on('data', seen);
     p.stderr.on('data', seen);
