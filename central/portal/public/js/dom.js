@@ -45,9 +45,7 @@ export const options = (items, chosen) =>
 export function segmented(el, items, chosen, onPick) {
   render(
     el,
-    html`<div class="segmented">
-      ${items.map(([v, label]) => html`<button type="button" data-v="${v}" class="${v === chosen ? 'on' : ''}">${label}</button>`)}
-    </div>`,
+    html`<div class="segmented">${items.map(([v, label]) => html`<button type="button" data-v="${v}" class="${v === chosen ? 'on' : ''}">${label}</button>`)}</div>`,
   );
   el.querySelectorAll('button').forEach((b) => b.addEventListener('click', () => onPick(b.dataset.v)));
 }

@@ -33,38 +33,23 @@ export async function mount(main, ctx) {
   };
   render(
     main,
-    html` <h1>History</h1>
-      <p class="sub">Mean power per interval, from the energy counters. Times in the site's time zone.</p>
-      <div class="panel">
-        <form class="bar" id="hist-form">
-          <label
-            >Site
-            <select name="site">
-              ${options(
-                ctx.sites.map((s) => [s.id, s.name]),
-                state.site,
-              )}
-            </select></label
-          >
-          <label
-            >Of
-            <select name="kind">
-              ${options(KINDS, state.kind)}
-            </select></label
-          >
-          <label id="id-label"
-            >Which
-            <select name="id"></select
-          ></label>
-          <div id="range-pick"></div>
-        </form>
-        <div class="cards" id="hist-cards"></div>
-        <div id="chart" class="chart"></div>
-        <p class="muted">
-          <span class="legend-est"></span>Amber: intervals whose energy rests partly on an estimate (a gap in the readings, a meter
-          exchange).
-        </p>
-      </div>`,
+    html`
+    <h1>History</h1>
+    <p class="sub">Mean power per interval, from the energy counters. Times in the site's time zone.</p>
+    <div class="panel">
+      <form class="bar" id="hist-form">
+        <label>Site <select name="site">${options(
+          ctx.sites.map((s) => [s.id, s.name]),
+          state.site,
+        )}</select></label>
+        <label>Of <select name="kind">${options(KINDS, state.kind)}</select></label>
+        <label id="id-label">Which <select name="id"></select></label>
+        <div id="range-pick"></div>
+      </form>
+      <div class="cards" id="hist-cards"></div>
+      <div id="chart" class="chart"></div>
+      <p class="muted"><span class="legend-est"></span>Amber: intervals whose energy rests partly on an estimate (a gap in the readings, a meter exchange).</p>
+    </div>`,
   );
   const form = main.querySelector('#hist-form');
   let targets = { rooms: [], racks: [], feeds: [], phases: [] };
@@ -93,24 +78,10 @@ export async function mount(main, ctx) {
       const q = quality(h.total.measuredShare);
       render(
         main.querySelector('#hist-cards'),
-        html` <div class="card">
-            <div class="label">Energy</div>
-            <div class="value" id="hist-kwh">${kWh(h.total.kWh)}${q.estimated ? estMark(q.text) : ''}</div>
-            <div class="note">${q.text}</div>
-          </div>
-          <div class="card">
-            <div class="label">Highest interval mean</div>
-            <div class="value">${kW(h.maxKw)}</div>
-            <div class="note">intervals of ${h.step}</div>
-          </div>
-          <div class="card">
-            <div class="label">From</div>
-            <div class="value small">${dateTime(h.fromMs, h.timeZone)}</div>
-            <div class="note">
-              to
-              ${dateTime(h.toMs, h.timeZone)}${h.clippedToMs !== null && h.clippedToMs !== undefined ? html`<br /><span id="hist-clipped">data until ${dateTime(h.clippedToMs, h.timeZone)}: nothing after it is counted</span>` : ''}
-            </div>
-          </div>`,
+        html`
+        <div class="card"><div class="label">Energy</div><div class="value" id="hist-kwh">${kWh(h.total.kWh)}${q.estimated ? estMark(q.text) : ''}</div><div class="note">${q.text}</div></div>
+        <div class="card"><div class="label">Highest interval mean</div><div class="value">${kW(h.maxKw)}</div><div class="note">intervals of ${h.step}</div></div>
+        <div class="card"><div class="label">From</div><div class="value small">${dateTime(h.fromMs, h.timeZone)}</div><div class="note">to ${dateTime(h.toMs, h.timeZone)}${h.clippedToMs !== null && h.clippedToMs !== undefined ? html`<br><span id="hist-clipped">data until ${dateTime(h.clippedToMs, h.timeZone)}: nothing after it is counted</span>` : ''}</div></div>`,
       );
       powerChart(chartEl, h);
       chartEl.dataset.points = String(h.buckets.length);

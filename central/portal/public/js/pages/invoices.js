@@ -6,9 +6,10 @@ import { dateTime, monthLabel } from '../format.js';
 export function mount(main, ctx) {
   render(
     main,
-    html` <h1>Invoices</h1>
-      <p class="sub">Monthly invoices per site, with every line traced to the meters. Download as PDF or CSV.</p>
-      <div class="panel" id="inv"></div>`,
+    html`
+    <h1>Invoices</h1>
+    <p class="sub">Monthly invoices per site, with every line traced to the meters. Download as PDF or CSV.</p>
+    <div class="panel" id="inv"></div>`,
   );
   const load = async () => {
     try {
@@ -18,37 +19,17 @@ export function mount(main, ctx) {
         main.querySelector('#inv'),
         list.length === 0
           ? html`<p class="muted">No invoices yet.</p>`
-          : html`<table id="inv-table">
-              <thead>
-                <tr>
-                  <th>Number</th>
-                  <th>Site</th>
-                  <th>Period</th>
-                  <th>Customer</th>
-                  <th>Status</th>
-                  <th class="num">Total</th>
-                  <th>Issued</th>
-                  <th>Download</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${list.map(
-                  (i) =>
-                    html`<tr data-invoice="${i.number ?? i.id}">
-                      <td>${i.number ?? html`<span class="muted">draft #${i.id}</span>`}</td>
-                      <td>${ctx.site(i.site)?.name ?? i.site}</td>
-                      <td>${monthLabel(i.period)}</td>
-                      <td>${i.customerName ?? i.customer}</td>
-                      <td>${badge(i.status === 'final' ? 'ok' : i.status === 'held' ? 'warning' : 'info', i.status)}</td>
-                      <td class="num">${i.total} ${i.currency}</td>
-                      <td>${i.finalizedAt ? dateTime(i.finalizedAt, ctx.site(i.site)?.timeZone ?? 'UTC') : '–'}</td>
-                      <td>
-                        ${i.number ? html`<a class="dl-pdf" href="${api.invoiceUrl(i, 'pdf')}" download="${i.number}.pdf">PDF</a> · <a class="dl-csv" href="${api.invoiceUrl(i, 'csv')}" download="${i.number}.csv">CSV</a>` : ''}
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`,
+          : html`<table id="inv-table"><thead><tr>
+        <th>Number</th><th>Site</th><th>Period</th><th>Customer</th><th>Status</th><th class="num">Total</th><th>Issued</th><th>Download</th></tr></thead><tbody>
+        ${list.map(
+          (
+            i,
+          ) => html`<tr data-invoice="${i.number ?? i.id}"><td>${i.number ?? html`<span class="muted">draft #${i.id}</span>`}</td><td>${ctx.site(i.site)?.name ?? i.site}</td>
+          <td>${monthLabel(i.period)}</td><td>${i.customerName ?? i.customer}</td><td>${badge(i.status === 'final' ? 'ok' : i.status === 'held' ? 'warning' : 'info', i.status)}</td>
+          <td class="num">${i.total} ${i.currency}</td><td>${i.finalizedAt ? dateTime(i.finalizedAt, ctx.site(i.site)?.timeZone ?? 'UTC') : '–'}</td>
+          <td>${i.number ? html`<a class="dl-pdf" href="${api.invoiceUrl(i, 'pdf')}" download="${i.number}.pdf">PDF</a> · <a class="dl-csv" href="${api.invoiceUrl(i, 'csv')}" download="${i.number}.csv">CSV</a>` : ''}</td></tr>`,
+        )}
+        </tbody></table>`,
       );
     } catch (err) {
       render(main.querySelector('#inv'), errorBox(err));

@@ -5,12 +5,13 @@ import { errorBox, html, render } from '../dom.js';
 export function mount(main, { onSignedIn }) {
   render(
     main,
-    html` <div class="signin panel">
+    html`
+    <div class="signin panel">
       <h1>Sign in</h1>
       <p class="sub">Joulebook energy portal</p>
       <form id="signin-form">
-        <label>Username <input name="username" autocomplete="username" required /></label>
-        <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+        <label>Username <input name="username" autocomplete="username" required></label>
+        <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
         <div id="signin-error"></div>
         <button class="primary" type="submit">Sign in</button>
       </form>
