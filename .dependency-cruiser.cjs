@@ -60,7 +60,7 @@ module.exports = {
       name: 'product-not-tests',
       comment: 'shipped code never imports the tests',
       severity: 'error',
-      from: { path: '^(protocol|common|gateway|central|sim|cli)/', pathNot: TEST },
+      from: { path: '^(protocol|common|gateway|central|sim|cli|scripts)/', pathNot: TEST },
       to: { path: '^test/' },
     },
     {

@@ -58,7 +58,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'sim/snmp': 'SNMP PDUs from the profiles, swaps included',
   cli: 'the `joulebook` command; each area registers its subcommands',
   scripts: 'the documentation generator (config references, wire schemas, this table)',
-  'scripts/benches': '`npm run bench -- <name>`: each benchmark and its harness',
+  'scripts/benches':
+    '`npm run bench -- <name>`: each benchmark, its harness and its data (sample messages, invoice drafts; tests use them too)',
   'scripts/demo': '`npm start`: the whole chain on embedded defaults',
   'scripts/provision': "`joulebook provision`: a room gateway's config and credentials",
   test: 'tests with a socket, process, database or browser, by area; unit tests sit beside the code',
@@ -66,7 +67,7 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   config: 'device profiles (device knowledge as YAML), room templates, example configs, inventory and tariffs',
   deploy: 'the compose example (central, Mosquitto, PostgreSQL), Mosquitto files, the image check',
   docs: 'the project explains itself: protocol, config references (generated), deploy, installer, invoices',
-  'test/helpers': 'shared test helpers: peers, waits, seeds, clocks, example worlds, sample messages, synthetic series',
+  'test/helpers': 'shared test helpers: peers, waits, seeds, clocks, example worlds, synthetic series',
 };
 
 const ROOTS = ['protocol', 'common', 'gateway', 'central', 'sim', 'cli', 'scripts', 'test', 'bin', 'config', 'deploy', 'docs'];

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { EmbeddedIngest, NotStoredError } from './embedded-consumer.js';
 import { IngestPipeline } from './pipeline.js';
 import { systemClock } from '../../common/clock.js';
-import { readingsPayload } from '../../test/helpers/sample-messages.js';
+import { readingsPayload } from '../../scripts/benches/sample-messages.js';
 
 t.test('the embedded gate refuses (no PUBACK) what a stopped pipeline did not store, drops what it rejected', async (t) => {
   const pipeline = new IngestPipeline({

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { MESSAGE_SCHEMAS, TOPIC_KINDS, type TopicKind } from '../../protocol/wire.js';
 import { compileMessageChecks } from './message-checks.js';
-import { readingsMessage } from '../../test/helpers/sample-messages.js';
+import { readingsMessage } from '../../scripts/benches/sample-messages.js';
 import { validateMessage } from './validate.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../docs/protocol.md', import.meta.url)), 'utf8');

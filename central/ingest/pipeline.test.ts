@@ -4,7 +4,7 @@ import { FakeClock } from '../../test/helpers/fake-clock.js';
 import { MemorySink } from '../../test/helpers/memory-sink.js';
 import { systemClock } from '../../common/clock.js';
 import { type IngestOutcome, IngestPipeline } from './pipeline.js';
-import { readingsPayload } from '../../test/helpers/sample-messages.js';
+import { readingsPayload } from '../../scripts/benches/sample-messages.js';
 
 const T = 'joulebook/v1/fra1/gw-a1/readings';
 const msg = (seq: number, readings = 10, gateway = 'gw-a1') => readingsPayload({ gateway, seq, readings });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { MAX_PAYLOAD_BYTES } from '../../protocol/wire.js';
-import { readingsMessage } from '../../test/helpers/sample-messages.js';
+import { readingsMessage } from '../../scripts/benches/sample-messages.js';
 import { validateMessage } from './validate.js';
 
 const T = 'joulebook/v1/fra1/gw-a1';

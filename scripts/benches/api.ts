@@ -12,7 +12,7 @@ import { startApi } from '../../central/api/compose.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { buildModel } from '../../central/model/build.js';
 import { fixedModel } from '../../central/model/holder.js';
-import { draftOf } from '../../test/storage/billing-fixtures.js';
+import { draftOf } from './invoice-drafts.js';
 import { openSqliteAccessStore } from '../../central/storage/access/sqlite.js';
 import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';

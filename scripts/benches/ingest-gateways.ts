@@ -6,7 +6,7 @@
 // readingsPayload's (checked at start), so the publishers' own cost stays small beside the broker's.
 import { deepStrictEqual } from 'node:assert';
 import mqtt, { type MqttClient } from 'mqtt';
-import { readingsMessage, readingsPayload } from '../../test/helpers/sample-messages.js';
+import { readingsMessage, readingsPayload } from './sample-messages.js';
 
 export interface GatewaySpec {
   clientId: string;

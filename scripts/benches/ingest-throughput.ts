@@ -17,7 +17,7 @@ import { systemClock } from '../../common/clock.js';
 import { EmbeddedIngest } from '../../central/ingest/embedded-consumer.js';
 import { compileMessageChecks } from '../../central/ingest/message-checks.js';
 import { type IngestPipelineOptions, IngestPipeline } from '../../central/ingest/pipeline.js';
-import { readingsPayload } from '../../test/helpers/sample-messages.js';
+import { readingsPayload } from './sample-messages.js';
 
 export interface ThroughputOptions {
   /** Messages per phase. */

@@ -14,7 +14,7 @@ import { renderInvoicePdf } from '../../central/billing/render/pdf.js';
 import { TariffVersion } from '../../central/model/tariffs/tariff.js';
 import { InventoryFile } from '../../central/config/inventory-schema.js';
 import { ModelHolder } from '../../central/model/holder.js';
-import { draftOf } from '../storage/billing-fixtures.js';
+import { draftOf } from '../../scripts/benches/invoice-drafts.js';
 import { openSqliteAccessStore } from '../../central/storage/access/sqlite.js';
 import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { freePort } from '../helpers/env.js';
 import { makeTlsFiles } from '../helpers/tls.js';
 import { startEmbedded, USERS } from '../helpers/broker-users.js';
-import { readingsPayload } from '../helpers/sample-messages.js';
+import { readingsPayload } from '../../scripts/benches/sample-messages.js';
 
 const opts = (u: { username: string; password: string }, clientId: string) => ({
   clientId,

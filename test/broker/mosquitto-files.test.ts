@@ -14,7 +14,7 @@ import { writeMosquittoFiles } from '../../central/broker/mosquitto-files.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { resolvePaths } from '../../central/config/central-load.js';
 import { systemClock } from '../../common/clock.js';
-import { readingsPayload } from '../helpers/sample-messages.js';
+import { readingsPayload } from '../../scripts/benches/sample-messages.js';
 import { startCentral } from '../../central/main.js';
 import { canConnect, hasMosquitto, mosquittoBin, startMosquitto, type TestBroker } from '../helpers/brokers.js';
 import { freePort, needPeer, quietLog } from '../helpers/env.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import t, { type Test } from 'tap';
 import { removeUser, setUser } from '../../central/broker/credentials.js';
-import { readingsPayload } from '../helpers/sample-messages.js';
+import { readingsPayload } from '../../scripts/benches/sample-messages.js';
 import { startEmbedded, USERS, writeUsers, type TestEmbedded } from '../helpers/broker-users.js';
 import { kill9, startBareAedesProcess } from '../helpers/broker-processes.js';
 import { freePort } from '../helpers/env.js';

@@ -11,7 +11,7 @@ import { removeUser } from '../../central/broker/credentials.js';
 import { EmbeddedIngest } from '../../central/ingest/embedded-consumer.js';
 import { IngestPipeline } from '../../central/ingest/pipeline.js';
 import { systemClock } from '../../common/clock.js';
-import { readingsMessage } from '../helpers/sample-messages.js';
+import { readingsMessage } from '../../scripts/benches/sample-messages.js';
 import { startEmbedded, USERS, writeUsers } from '../helpers/broker-users.js';
 import { kill9, startBareAedesProcess, startCentralProcess, storedWills } from '../helpers/broker-processes.js';
 import { freePort, quietLog } from '../helpers/env.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import t from 'tap';
 import { setUser } from '../../central/broker/credentials.js';
-import { readingsMessage } from '../helpers/sample-messages.js';
+import { readingsMessage } from '../../scripts/benches/sample-messages.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { topicFor } from '../../protocol/wire.js';
 import { BIN } from '../helpers/cli.js';

@@ -11,7 +11,7 @@ import { setUser } from '../../central/broker/credentials.js';
 import { CentralConfig } from '../../central/config/central-schema.js';
 import { resolvePaths } from '../../central/config/central-load.js';
 import { systemClock } from '../../common/clock.js';
-import { readingsMessage } from '../helpers/sample-messages.js';
+import { readingsMessage } from '../../scripts/benches/sample-messages.js';
 import { startCentral } from '../../central/main.js';
 import { topicFor } from '../../protocol/wire.js';
 import { freePort, quietLog } from '../helpers/env.js';

@@ -8,7 +8,7 @@ import { Aedes } from 'aedes';
 import { EmbeddedIngest } from '../../central/ingest/embedded-consumer.js';
 import { IngestPipeline } from '../../central/ingest/pipeline.js';
 import { systemClock } from '../../common/clock.js';
-import { readingsPayload } from '../helpers/sample-messages.js';
+import { readingsPayload } from '../../scripts/benches/sample-messages.js';
 import { freePort, quietLog } from '../helpers/env.js';
 import { MemorySink } from '../helpers/memory-sink.js';
 import { startEmbedded, USERS, writeUsers } from '../helpers/broker-users.js';

@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { systemClock } from '../../common/clock.js';
 import { MqttIngestConsumer } from '../../central/ingest/mqtt-consumer.js';
 import { IngestPipeline } from '../../central/ingest/pipeline.js';
-import { readingsPayload } from '../helpers/sample-messages.js';
+import { readingsPayload } from '../../scripts/benches/sample-messages.js';
 import { hasMosquitto, startMosquitto } from '../helpers/brokers.js';
 import { freePort, needPeer, quietLog } from '../helpers/env.js';
 import { MemorySink } from '../helpers/memory-sink.js';

@@ -8,7 +8,7 @@ import {
   InvoiceNotFoundError,
   type BillingStore,
 } from '../../central/storage/billing/types.js';
-import { draftOf } from './billing-fixtures.js';
+import { draftOf } from '../../scripts/benches/invoice-drafts.js';
 
 export interface BillingFixture {
   store: BillingStore;

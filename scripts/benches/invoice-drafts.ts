@@ -1,4 +1,4 @@
-// An invoice draft as the billing stores keep it, for the billing contract and for tests and benchmarks
+// An invoice draft as the billing stores keep it, for the benchmarks and for the billing contract and tests
 // that need stored invoices without computing them. Imports no test framework.
 import type { InvoiceDraft } from '../../central/billing/types.js';
 
