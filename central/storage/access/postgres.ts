@@ -1,13 +1,13 @@
 // The API's users, tokens, sessions and model edits on PostgreSQL, shared by every central instance; a
 // small pool of its own on the store's schema.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { editFromRow, type EditRow } from '../edits/rows.js';
 import type { EditKind, EditStore, StoredEdit } from '../edits/types.js';
 import { SECRET_COLS, secretFromRow, USER_COLS, userFromRow, type SecretRow, type UserRow } from './rows.js';
 import type { AccessStore, SecretKind, StoredSecret, StoredUser } from './types.js';
-import { migratePostgres } from '../postgres/migrate.js';
-import { pgTypes, schemaIdent } from '../postgres/sql.js';
+import { openMigratedPool } from '../postgres/pool.js';
+import { schemaIdent } from '../postgres/sql.js';
 
 export async function openPostgresAccessStore(opts: {
   connectionString: string;
@@ -17,21 +17,7 @@ export async function openPostgresAccessStore(opts: {
   maxConnections?: number;
   create?: 'if-missing' | 'never';
 }): Promise<PostgresAccessStore> {
-  schemaIdent(opts.schema);
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 3, types: pgTypes });
-  pool.on('error', (err) => opts.log.warn({ err }, 'idle PostgreSQL connection failed'));
-  try {
-    await migratePostgres({
-      pool,
-      schema: opts.schema,
-      log: opts.log,
-      now: opts.now ?? Date.now,
-      ...(opts.create ? { create: opts.create } : {}),
-    });
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
+  const pool = await openMigratedPool(opts, opts.maxConnections ?? 3);
   return new PostgresAccessStore({ pool, schema: opts.schema });
 }
 

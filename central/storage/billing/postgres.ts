@@ -1,7 +1,7 @@
 // Billing on PostgreSQL, shared by every central instance. A run lock is a session advisory lock held on
 // a connection of its own for as long as the run lasts (a crashed instance's session ends and frees it);
 // numbers are drawn from a counter row inside the finalizing transaction, so they are gap-free and unique.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { NoteDraft } from '../../billing/types.js';
 import {
@@ -35,8 +35,8 @@ import {
   type NoteRow,
   type RunRow,
 } from './rows.js';
-import { migratePostgres } from '../postgres/migrate.js';
-import { lockKey, pgTypes, schemaIdent } from '../postgres/sql.js';
+import { openMigratedPool } from '../postgres/pool.js';
+import { lockKey, schemaIdent } from '../postgres/sql.js';
 
 export interface PostgresBillingDeps {
   pool: pg.Pool;
@@ -54,24 +54,10 @@ export async function openPostgresBillingStore(opts: {
   maxConnections?: number;
   create?: 'if-missing' | 'never';
 }): Promise<PostgresBillingStore> {
-  schemaIdent(opts.schema);
   // A run holds one connection for its lock while its work uses others: one alone would wait forever.
   if (opts.maxConnections !== undefined && opts.maxConnections < 2)
     throw new RangeError('the billing store needs at least 2 connections (one holds the run lock)');
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 4, types: pgTypes });
-  pool.on('error', (err) => opts.log.warn({ err }, 'idle PostgreSQL connection failed'));
-  try {
-    await migratePostgres({
-      pool,
-      schema: opts.schema,
-      log: opts.log,
-      now: opts.now ?? Date.now,
-      ...(opts.create ? { create: opts.create } : {}),
-    });
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
+  const pool = await openMigratedPool(opts, opts.maxConnections ?? 4);
   return new PostgresBillingStore({ pool, schema: opts.schema, ownsPool: true });
 }
 

@@ -1,6 +1,6 @@
 // The store for more than one machine: PostgreSQL through a pool, every table under one schema (so tests
 // and several deployments can share a database), migrations applied under an advisory lock at open.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { planWrite } from '../plan.js';
 import type { MigrationReport } from '../../migration.js';
@@ -25,8 +25,8 @@ import type {
   StoreResult,
 } from '../types.js';
 import { migratePostgres } from '../../postgres/migrate.js';
+import { openMigratedPool, type PostgresOpenOptions } from '../../postgres/pool.js';
 import { PostgresReader } from './reader.js';
-import { pgTypes, schemaIdent } from '../../postgres/sql.js';
 import { PostgresWriter } from './writer.js';
 
 export interface PostgresStoreDeps {
@@ -38,32 +38,15 @@ export interface PostgresStoreDeps {
   ownsPool: boolean;
 }
 
-export interface PostgresStoreOptions {
-  /** postgres://user@host:port/database */
-  connectionString: string;
-  /** Every table lives in this schema (created if missing). */
-  schema: string;
-  log: Logger;
-  now?: () => number;
+export interface PostgresStoreOptions extends PostgresOpenOptions {
   /** Pool size (default 10). */
   maxConnections?: number;
-  /** Where the schema holds no tables of the central node: make them (default), or refuse (migrate.ts). */
-  create?: 'if-missing' | 'never';
 }
 
 /** Makes the pool (with int8 read as numbers), applies migrations, and returns the store. */
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
-  schemaIdent(opts.schema);
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.maxConnections ?? 10, types: pgTypes });
-  // An idle client that loses its server emits here; without a listener the process would die.
-  pool.on('error', (err) => opts.log.warn({ err }, 'idle PostgreSQL connection failed'));
+  const pool = await openMigratedPool(opts, opts.maxConnections ?? 10);
   const deps: PostgresStoreDeps = { pool, schema: opts.schema, log: opts.log, now: opts.now ?? Date.now, ownsPool: true };
-  try {
-    await migratePostgres({ ...deps, ...(opts.create ? { create: opts.create } : {}) });
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
   return new PostgresStore(deps);
 }
 
