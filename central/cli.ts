@@ -15,6 +15,7 @@ import { energyCommand } from './energy/cli.js';
 import { readInventory } from './config/inventory-load.js';
 import { review, type Review } from './model/review.js';
 import { storageBackend } from './storage/backends.js';
+import { untilSignal } from '../common/cli-args.js';
 
 export function centralCommand(): Command {
   const cmd = new Command('central')
@@ -30,7 +31,7 @@ export function centralCommand(): Command {
       const config = await readCentralConfig(o.config);
       const log = centralLogger(config.log.level);
       // Listening before starting: a SIGTERM during start-up stops the node too, never by the default action.
-      const signalled = untilFirstSignal(log);
+      const signalled = untilSignal((signal) => log.warn({ signal }, 'signal received again; the stop is under way'));
       const starting = startCentral({ config, clock: processClock(), log, newDatabase: o.newDatabase });
       await runUntilSignal(starting, signalled, log);
     });
@@ -75,23 +76,6 @@ const sleep = (ms: number) =>
  * start-up still waiting (a broker that does not answer) gets a moment and is then abandoned; a stop is
  * given CENTRAL_STOP_BUDGET_MS; whatever still holds the process after that does not keep it alive.
  */
-/**
- * Resolves on the first SIGINT or SIGTERM and keeps listening: a second one (Ctrl-C twice, a supervisor
- * repeating SIGTERM) is logged instead of ending the node by the default action halfway through its stop,
- * which is bounded already.
- */
-function untilFirstSignal(log: Logger): Promise<void> {
-  let received = false;
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      if (received) log.warn({ signal }, 'signal received again; the stop is under way');
-      received = true;
-      resolve();
-    };
-    process.on('SIGINT', on).on('SIGTERM', on);
-  });
-}
-
 async function runUntilSignal(starting: Promise<RunningCentral>, signalled: Promise<void>, log: Logger): Promise<void> {
   const first = await Promise.race([starting, signalled.then(() => undefined)]);
   const signalMs = first === undefined ? performance.now() : await signalled.then(() => performance.now());

@@ -25,15 +25,20 @@ export function oneOf<T extends string>(values: readonly T[]): (v: string) => T 
   };
 }
 
-/** Resolves on the first SIGINT or SIGTERM (Ctrl-C, systemd stop, docker stop). */
-export function untilSignal(): Promise<void> {
+/**
+ * Resolves on the first SIGINT or SIGTERM (Ctrl-C, systemd stop, docker stop). With `again`, it keeps
+ * listening and hands it every later signal, so a second Ctrl-C or a repeated SIGTERM during a bounded
+ * stop is reported instead of ending the process by the default action; without, it stops listening.
+ */
+export function untilSignal(again?: (signal: NodeJS.Signals) => void): Promise<void> {
+  let received = false;
   return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
+    const on = (signal: NodeJS.Signals) => {
+      if (received) again?.(signal);
+      received = true;
+      if (!again) process.off('SIGINT', on).off('SIGTERM', on);
       resolve();
     };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
+    process.on('SIGINT', on).on('SIGTERM', on);
   });
 }
