@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Channel } from '../../protocol/measurements.js';
 import { isCurrency, isTimeZone } from '../../common/local-time.js';
 import { Assignment, Id, Tag } from '../model/assignment-schema.js';
+import { Account, Contract, Entity } from '../model/contracts/schema.js';
 import {
   FEED_SIDES,
   NODE_KINDS,
@@ -41,6 +42,7 @@ export const Site = z.strictObject({
     .string()
     .refine(isCurrency, 'not an ISO 4217 currency code (e.g. EUR)')
     .describe('ISO 4217 code of the invoices of this site'),
+  entity: Id.optional().describe('the issuing entity that invoices this site (`entities:`); absent: the site invoices alone'),
   rooms: z.array(Room).default([]),
 }) satisfies z.ZodType<SiteEntry>;
 
@@ -102,7 +104,19 @@ export const Customer = z.strictObject({
   externalRef: z.string().optional().describe("the customer's number in the invoicing system"),
 }) satisfies z.ZodType<CustomerEntry>;
 
-export const INVENTORY_LISTS = ['sites', 'gateways', 'nodes', 'points', 'racks', 'cages', 'customers', 'assignments'] as const;
+export const INVENTORY_LISTS = [
+  'sites',
+  'gateways',
+  'nodes',
+  'points',
+  'racks',
+  'cages',
+  'customers',
+  'assignments',
+  'entities',
+  'accounts',
+  'contracts',
+] as const;
 export type InventoryList = (typeof INVENTORY_LISTS)[number];
 
 export const InventoryFile = z.strictObject({
@@ -115,5 +129,8 @@ export const InventoryFile = z.strictObject({
   cages: z.array(Cage).default([]).describe('cages and suites'),
   customers: z.array(Customer).default([]),
   assignments: z.array(Assignment).default([]).describe('who holds what when; never edited, only superseded by a new version'),
+  entities: z.array(Entity).default([]).describe("the colocator's companies that issue invoices (a site names its own with `entity:`)"),
+  accounts: z.array(Account).default([]).describe('billing accounts: the legal customers invoices go to'),
+  contracts: z.array(Contract).default([]).describe('customer contracts, versioned; a customer without one pays its site price list'),
 });
 export type InventoryFile = z.infer<typeof InventoryFile>;

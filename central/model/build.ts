@@ -3,6 +3,7 @@
 import type { Inventory } from './inventory-types.js';
 import { resolveAssignments } from './assignments.js';
 import { resolveChain } from './chain.js';
+import { resolveParties } from './contracts/resolve.js';
 import { resolvePoints } from './points.js';
 import type { CageInfo, CustomerInfo, GatewayInfo, InventoryModel, ModelProblem, RackInfo, RoomInfo, SiteInfo } from './types.js';
 
@@ -119,10 +120,13 @@ export function buildModel(inv: Inventory): BuildResult {
     problems,
   );
 
+  const parties = resolveParties(inv, { sites, customers }, problems);
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     model: {
+      parties,
       sites,
       rooms,
       gateways,

@@ -2,6 +2,7 @@
 // parses the files into these types (its schemas are checked against them), so the model never reads config.
 // Instants are still text here (an assignment's `from`/`to`); build.ts resolves them in each site's zone.
 import type { Assignment } from './assignment-schema.js';
+import type { Account, Contract, Entity } from './contracts/schema.js';
 
 export type { Assignment } from './assignment-schema.js';
 
@@ -24,6 +25,8 @@ export interface Site {
   name: string;
   timeZone: string;
   currency: string;
+  /** The issuing entity that invoices this site; absent: the site invoices alone. */
+  entity?: string | undefined;
   rooms: Room[];
 }
 
@@ -91,4 +94,7 @@ export interface Inventory {
   cages: Cage[];
   customers: Customer[];
   assignments: Assignment[];
+  entities?: Entity[] | undefined;
+  accounts?: Account[] | undefined;
+  contracts?: Contract[] | undefined;
 }

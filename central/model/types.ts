@@ -2,6 +2,7 @@
 // validated inventory by build.ts; immutable. All instants are epoch ms, intervals [fromMs, toMs).
 import type { FeedSide, NodeKind, Phase } from './inventory-types.js';
 import type { IntervalMs } from './time.js';
+import type { Parties } from './contracts/types.js';
 
 export type { FeedSide, NodeKind, Phase } from './inventory-types.js';
 export type { IntervalMs } from './time.js';
@@ -144,6 +145,8 @@ export interface HolderSegment {
 }
 
 export interface InventoryModel {
+  /** Issuing entities, billing accounts and contracts, with what is implied filled in. */
+  parties: Parties;
   sites: ReadonlyMap<string, SiteInfo>;
   rooms: ReadonlyMap<string, RoomInfo>;
   gateways: ReadonlyMap<string, GatewayInfo>;

@@ -9,8 +9,8 @@ import { MINOR_UNITS } from './currencies.js';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 /** A non-negative decimal: `0.215`, "0.2150". Strings keep every digit a YAML float might not. */
-const Amount = z.union([z.string().regex(DECIMAL, 'a decimal number such as "0.215"'), z.number().nonnegative()]);
-const LocalDate = z.string().refine((s) => {
+export const Amount = z.union([z.string().regex(DECIMAL, 'a decimal number such as "0.215"'), z.number().nonnegative()]);
+export const LocalDate = z.string().refine((s) => {
   try {
     parseLocalDate(s);
     return true;
@@ -36,6 +36,9 @@ export const TouWindow = z
   .refine((w) => w.fromHour < w.toHour, { message: 'fromHour must be before toHour', path: ['toHour'] });
 export type TouWindow = z.infer<typeof TouWindow>;
 
+export const FixedFee = z.strictObject({ name: z.string().min(1), amountPerMonth: Amount });
+export const Tax = z.strictObject({ name: z.string().min(1), ratePct: Amount.refine((v) => num(v) <= 100, 'at most 100') });
+
 export const TariffVersion = z
   .strictObject({
     version: z.string().min(1).describe('name of this version, printed on every line it priced'),
@@ -52,17 +55,11 @@ export const TariffVersion = z
     overheadFactor: Amount.default('1')
       .refine((v) => num(v) >= 1, 'at least 1')
       .describe('PUE or overhead: energy is billed again × (factor - 1) as overhead'),
-    fixedFees: z
-      .array(z.strictObject({ name: z.string().min(1), amountPerMonth: Amount }))
-      .default([])
-      .describe('monthly fees, prorated by days of validity'),
+    fixedFees: z.array(FixedFee).default([]).describe('monthly fees, prorated by days of validity'),
     committedPowerKw: Amount.optional().describe('committed power; the peak 15-minute demand above it is overage'),
     overagePricePerKw: Amount.optional().describe('price per kW of peak demand above the commitment, per month'),
     minimumChargePerMonth: Amount.optional().describe('pre-tax minimum per month; a shortfall is topped up'),
-    taxes: z
-      .array(z.strictObject({ name: z.string().min(1), ratePct: Amount.refine((v) => num(v) <= 100, 'at most 100') }))
-      .default([])
-      .describe('each applies to the pre-tax amount of every line'),
+    taxes: z.array(Tax).default([]).describe('each applies to the pre-tax amount of every line'),
   })
   .superRefine((v, ctx) => {
     if (v.validTo !== undefined && !(v.validTo > v.validFrom))
@@ -90,10 +87,24 @@ export const TariffVersion = z
   });
 export type TariffVersion = z.infer<typeof TariffVersion>;
 
+/** What the utility charged per kWh in a month at this site: the base of pass-through contracts. */
+export const UtilityPrice = z.strictObject({
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM')
+    .describe("the site's local month"),
+  pricePerKwh: Amount.describe('price per kWh the utility charged that month'),
+});
+export type UtilityPrice = z.infer<typeof UtilityPrice>;
+
 export const SiteTariff = z
   .strictObject({
     site: z.string().min(1),
     versions: z.array(TariffVersion).min(1).describe('in order of validFrom, not overlapping, all in one currency'),
+    utilityPrices: z
+      .array(UtilityPrice)
+      .optional()
+      .describe("the utility's energy price per month, for contracts priced as a pass-through (model/contracts/)"),
   })
   .superRefine((t, ctx) => {
     t.versions.forEach((v, i) => {

@@ -1,0 +1,49 @@
+// The commercial side of the model as billing reads it: who issues the invoices of a site, which account
+// a customer's invoice goes to, and the customers' contracts. Built by contracts/resolve.ts; every site has
+// an entity and every customer a default account, written or implied (a site invoices alone, a customer is
+// its own account), so billing never has to ask whether contracts are configured.
+import type { ContractVersion } from './schema.js';
+
+export type { ContractVersion, ProrateRule } from './schema.js';
+
+export interface EntityInfo {
+  id: string;
+  name: string;
+  /** Zone of issue dates and of the numbering year. */
+  timeZone: string;
+  /** The sites it invoices, in inventory order. */
+  sites: readonly string[];
+  /** A site with no `entity:` is an entity of its own, with the site's id and name. */
+  implied: boolean;
+}
+
+export interface AccountInfo {
+  id: string;
+  customer: string;
+  name: string;
+  externalRef?: string;
+  /** A customer with no account written is its own account, with the customer's id and name. */
+  implied: boolean;
+}
+
+export interface ContractInfo {
+  id: string;
+  customer: string;
+  /** Resolved: the contract's account or the customer's default one. */
+  account: string;
+  /** undefined: every site. */
+  sites?: readonly string[];
+  versions: readonly ContractVersion[];
+}
+
+export interface Parties {
+  entities: ReadonlyMap<string, EntityInfo>;
+  /** Site id to the id of the entity that invoices it. */
+  siteEntity: ReadonlyMap<string, string>;
+  accounts: ReadonlyMap<string, AccountInfo>;
+  /** Customer id to its default account: its first account written, or itself. */
+  defaultAccount: ReadonlyMap<string, string>;
+  contracts: ReadonlyMap<string, ContractInfo>;
+  /** Customer id to its contracts, in inventory order. */
+  contractsByCustomer: ReadonlyMap<string, readonly ContractInfo[]>;
+}
