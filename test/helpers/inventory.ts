@@ -6,7 +6,8 @@ import { buildModel } from '../../central/model/build.js';
 import type { InventoryModel, ModelProblem } from '../../central/model/types.js';
 
 type Input = z.input<typeof InventoryFile>;
-export type Fixture = Required<Omit<Input, 'include'>> & { sites: (NonNullable<Input['sites']>[number] & { rooms: { id: string }[] })[] };
+export type Fixture = Required<Omit<Input, 'include' | 'entities' | 'accounts' | 'contracts'>> &
+  Pick<Input, 'entities' | 'accounts' | 'contracts'> & { sites: (NonNullable<Input['sites']>[number] & { rooms: { id: string }[] })[] };
 
 export const BASE: Fixture = {
   sites: [
