@@ -18,7 +18,9 @@ import { renderInvoiceJson } from './render/json.js';
 import { renderInvoicePdf } from './render/pdf.js';
 import { billedPointsOf, customerDocument } from './render/redact.js';
 import { InvoiceRunner } from './run/runner.js';
-import { INVOICE_FORMATS, type RenderInvoice, type RunSite } from './run/types.js';
+import { INVOICE_FORMATS, type RenderInvoice, type RunEntity } from './run/types.js';
+import type { EntityInfo } from '../model/contracts/types.js';
+import type { TariffBook } from '../model/tariffs/tariff.js';
 import { webhookDelivery } from './run/webhook.js';
 import { readTariffs } from '../config/tariff-load.js';
 
@@ -55,12 +57,18 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
   const b = config.billing;
   if (!b) throw new Error('central.yaml has no billing section');
   const models = deps.models ?? fixedModel(model, await readTariffs([b.tariffs], model));
+  const sinceOf = (site: string): string | undefined => (typeof b.since === 'string' ? b.since : b.since[site]);
+  // The sites of an entity invoiced in a month: with a tariff, and billing begun there by then.
+  const sitesIn = (entity: EntityInfo, month: string, tariffs: TariffBook): string[] =>
+    entity.sites.filter((s) => tariffs.has(s) && (sinceOf(s) ?? '9999-12') <= month);
   // Asked at each tick: a site whose first tariff version arrives through the API is invoiced from then on.
-  const sites = (): RunSite[] => {
+  const entities = (): RunEntity[] => {
     const { model: m, tariffs } = models.current();
-    return [...m.sites.values()].flatMap((s) => {
-      const since = typeof b.since === 'string' ? b.since : b.since[s.id];
-      return since && tariffs.has(s.id) ? [{ id: s.id, timeZone: s.timeZone, since }] : [];
+    return [...m.parties.entities.values()].flatMap((e) => {
+      const invoiced = e.sites.filter((s) => tariffs.has(s) && sinceOf(s) !== undefined);
+      if (invoiced.length === 0) return [];
+      const since = invoiced.map((s) => sinceOf(s)!).sort()[0]!;
+      return [{ id: e.id, timeZone: e.timeZone, zones: invoiced.map((s) => m.sites.get(s)!.timeZone), since }];
     });
   };
   const render: RenderInvoice = async (inv, format, audience = 'operator') => {
@@ -73,27 +81,33 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
   };
   const runner = new InvoiceRunner({
     store,
-    sites,
+    entities,
     clock: deps.clock,
     log: log.child({ area: 'invoices' }),
     owner: config.central.id,
     settings: { graceMs: b.graceHours * 3_600_000, minMeasuredShare: b.minMeasuredPct / 100, recheckMonths: b.recheckMonths },
-    computeDrafts: (site, period, customer) => {
+    computeDrafts: (entity, month, customer) => {
       const now = models.current();
-      return computeDrafts({ store: deps.readings, model: now.model, tariffs: now.tariffs }, site, period.label, customer);
+      const info = now.model.parties.entities.get(entity);
+      const sites = info ? sitesIn(info, month, now.tariffs) : [];
+      return computeDrafts({ store: deps.readings, model: now.model, tariffs: now.tariffs }, entity, month, {
+        sites,
+        ...(customer !== undefined ? { customer } : {}),
+      });
     },
     outputs: {
       invoice: async (inv) => {
-        const dir = join(b.outputDir, inv.site, inv.period);
+        const dir = join(b.outputDir, inv.entity, inv.period);
         await mkdir(dir, { recursive: true });
         for (const f of INVOICE_FORMATS) await writeFile(join(dir, `${inv.number ?? `draft-${inv.id}`}.${f}`), await render(inv, f));
       },
       summary: async (run, invoices) => {
-        const dir = join(b.outputDir, run.site, run.period);
+        const dir = join(b.outputDir, run.entity, run.period);
         await mkdir(dir, { recursive: true });
         const rows = invoices.map((i) => ({
           number: i.number,
           customer: i.customer,
+          account: i.account,
           status: i.status,
           total: i.total,
           currency: i.currency,
@@ -101,7 +115,7 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
         }));
         await writeFile(
           join(dir, 'summary.json'),
-          `${JSON.stringify({ site: run.site, period: run.period, state: run.state, invoices: rows }, null, 2)}\n`,
+          `${JSON.stringify({ entity: run.entity, period: run.period, state: run.state, invoices: rows }, null, 2)}\n`,
         );
       },
     },
@@ -119,14 +133,20 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
 
 function documentOf(inv: StoredInvoice, model: InventoryModel): InvoiceDocument {
   const customer = model.customers.get(inv.customer);
-  const site = model.sites.get(inv.site);
+  const account = model.parties.accounts.get(inv.account);
+  const entity = model.parties.entities.get(inv.entity);
+  const siteNames = Object.fromEntries(
+    inv.draft.sections.flatMap((s) => (model.sites.has(s.site) ? [[s.site, model.sites.get(s.site)!.name]] : [])),
+  );
   return {
     draft: inv.draft,
     ...(inv.number && inv.finalizedAt !== undefined
-      ? { final: { number: inv.number, issuedOn: localDateOf(inv.finalizedAt, site?.timeZone ?? 'UTC') } }
+      ? { final: { number: inv.number, issuedOn: localDateOf(inv.finalizedAt, entity?.timeZone ?? inv.draft.period.timeZone) } }
       : {}),
     ...(customer ? { customerName: customer.name } : {}),
     ...(customer?.externalRef ? { customerRef: customer.externalRef } : {}),
-    ...(site ? { siteName: site.name } : {}),
+    ...(account && !account.implied ? { accountName: account.name } : {}),
+    ...(entity && !entity.implied ? { entityName: entity.name } : {}),
+    siteNames,
   };
 }

@@ -1,54 +1,38 @@
-// Invoice drafts of one site for one month: for each customer holding points there, the energy of the
-// points it is billed on (model/customer-points.ts), split at changes of holder, tariff versions and time-of-use
-// windows, the 15-minute peak where the tariff commits power, priced by priceInvoice. The readings come
-// from storage through the bridge (energy/store-source.ts): every instant the run will ask is fetched in
-// batches first, so the run costs a few index seeks per point and instant, whatever the sampling rate.
-// One customer's failure (no tariff version, bad epoch data) is reported with it and the others are still
-// computed; the run (computeDrafts) then holds the site's whole month rather than invoice part of it.
-import type { HeldPoint } from '../energy/group.js';
-import { DEMAND_SLOT_MS } from '../energy/group.js';
-import { seriesIndex, StoreSources, type BridgeStats, type SeriesIndex, type StoreSourcesDeps } from '../energy/store-source.js';
-import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions } from '../energy/types.js';
-import { monthPeriod, type Period } from '../../common/local-time.js';
-import type { InventoryModel } from '../model/types.js';
-import { billablePoints, type BillablePoints } from '../model/customer-points.js';
+// Invoice drafts of one issuing entity for one month: every site it invoices, each customer's sections
+// there (site-sections.ts), gathered into one invoice per billing account and currency with a section per
+// site (consolidate.ts). A site that invoices alone is an entity of its own, so without entities this is
+// one invoice per customer and site, as it always was. One customer's failure (no terms, bad epoch data)
+// is reported with it and the others are still computed; the run (computeDrafts) then holds the entity's
+// whole month rather than invoice part of it.
+import { seriesIndex } from '../energy/store-source.js';
+import { monthPeriod } from '../../common/local-time.js';
+import { consolidate } from './consolidate.js';
 import type { InvoiceDraft } from './invoice.js';
-import { netCustomerEnergy } from './net.js';
-import { priceInvoice } from './price.js';
-import { versionsIn, type SiteTariff, type TariffBook } from '../model/tariffs/tariff.js';
-import { touIntervals } from '../model/tariffs/tou.js';
+import type { PricedSection } from './price.js';
+import { addStats, NO_STATS, priceChunk, sitePlans, type DraftFailure, type DraftRunStats, type SectionDeps } from './site-sections.js';
 
-export interface DraftDeps {
-  store: StoreSourcesDeps['store'];
-  model: InventoryModel;
-  tariffs: TariffBook;
-  energyOptions?: EnergyOptions;
-  /** Boundary pairs per storage call (default 5,000). */
-  batchSize?: number;
+export type { DraftFailure, DraftRunStats } from './site-sections.js';
+export type DraftDeps = SectionDeps;
+
+export interface DraftOptions {
+  /** Only this customer's invoices. */
+  customer?: string;
+  /** Only these of the entity's sites (default all; the run leaves out sites not invoiced yet that month). */
+  sites?: readonly string[];
+  /** Customers priced together (their points fetched in one go); bounds the memory of a site (default 250). */
+  chunkCustomers?: number;
 }
 
-export interface DraftFailure {
-  customer: string;
-  site: string;
-  message: string;
-}
-
-export interface DraftRunStats extends BridgeStats {
-  customers: number;
-  points: number;
-  /** Instants per point asked of storage up front, summed. */
-  instants: number;
-}
-
-export interface SiteDrafts {
-  site: string;
-  period: Period;
+export interface EntityDrafts {
+  entity: string;
+  month: string;
+  sites: string[];
   drafts: InvoiceDraft[];
   failures: DraftFailure[];
   stats: DraftRunStats;
 }
 
-/** The site or customer is unknown, the site has no tariff, or (computeDrafts) some customer failed. */
+/** The entity, site or customer is unknown, a site has no tariff, or (computeDrafts) some customer failed. */
 export class DraftsError extends Error {
   constructor(
     message: string,
@@ -60,193 +44,56 @@ export class DraftsError extends Error {
   }
 }
 
-/** The instants where the price can change within the period: version edges, time-of-use edges, demand slots. */
-export function priceCuts(deps: Pick<DraftDeps, 'tariffs'>, site: string, period: Period): number[] {
-  const tariff = deps.tariffs.get(site);
-  const cuts = new Set([period.fromMs, period.toMs]);
-  for (const span of versionsIn(tariff?.versions ?? [], period.fromMs, period.toMs, period.timeZone)) {
-    for (const iv of touIntervals(span.version, span.fromMs, span.toMs, period.timeZone)) {
-      cuts.add(iv.fromMs);
-      cuts.add(iv.toMs);
-    }
-    if (span.version.committedPowerKw === undefined) continue;
-    for (let c = Math.ceil(span.fromMs / DEMAND_SLOT_MS) * DEMAND_SLOT_MS; c <= span.toMs; c += DEMAND_SLOT_MS) cuts.add(c);
-  }
-  return [...cuts].sort((a, b) => a - b);
-}
-
-/** The instants one point is looked up at: its held pieces' ends and the price cuts inside them. */
-function pointInstants(held: HeldPoint['held'], cuts: readonly number[], period: Period): number[] {
-  const out = new Set<number>();
-  for (const h of held) {
-    const a = Math.max(period.fromMs, h.fromMs);
-    const b = Math.min(period.toMs, h.toMs ?? Infinity);
-    if (!(a < b)) continue;
-    out.add(a);
-    out.add(b);
-    for (const c of cuts) if (c > a && c < b) out.add(c);
-  }
-  return [...out];
-}
-
-export interface DraftStreamOptions {
-  /** Customers computed together (their points fetched in one go); bounds the memory of a run (default 250). */
-  chunkCustomers?: number;
-}
-
-export interface SiteDraftStream {
-  site: string;
-  period: Period;
-  drafts: number;
-  failures: DraftFailure[];
-  stats: DraftRunStats;
-}
-
-function addStats(a: DraftRunStats, b: DraftRunStats): DraftRunStats {
-  return {
-    boundaryQueries: a.boundaryQueries + b.boundaryQueries,
-    boundaryCalls: a.boundaryCalls + b.boundaryCalls,
-    eventQueries: a.eventQueries + b.eventQueries,
-    passes: Math.max(a.passes, b.passes),
-    misses: a.misses + b.misses,
-    customers: a.customers + b.customers,
-    points: a.points + b.points,
-    instants: a.instants + b.instants,
-  };
-}
-
-/**
- * The drafts of a site's month handed to `onDraft` one by one, in the inventory's customer order, so a run
- * can store each and let it go: memory is bounded by the chunk, not by the site.
- */
-export async function streamSiteDrafts(
-  deps: DraftDeps,
-  site: string,
-  month: string,
-  onDraft: (draft: InvoiceDraft) => void | Promise<void>,
-  customer?: string,
-  opts: DraftStreamOptions = {},
-): Promise<SiteDraftStream> {
-  const info = deps.model.sites.get(site);
-  if (!info) throw new DraftsError(`unknown site "${site}"`);
-  const tariff = deps.tariffs.get(site);
-  if (!tariff) throw new DraftsError(`site "${site}" has no tariff`);
-  if (customer !== undefined && !deps.model.customers.has(customer)) throw new DraftsError(`unknown customer "${customer}"`);
-  const period = monthPeriod(month, info.timeZone);
-  const cuts = priceCuts(deps, site, period);
-  const plans = new Map<string, BillablePoints>();
-  for (const c of customer === undefined ? deps.model.customers.keys() : [customer]) {
-    const b = billablePoints(deps.model, c, site, period);
-    if (b.plus.length > 0) plans.set(c, b);
-  }
-  const customers = [...plans.keys()];
+/** The drafts of an entity's month, every customer (or one), with the failures beside them. */
+export async function computeEntityDrafts(deps: DraftDeps, entity: string, month: string, opts: DraftOptions = {}): Promise<EntityDrafts> {
+  const { model } = deps;
+  const info = model.parties.entities.get(entity);
+  if (!info) throw new DraftsError(`unknown entity "${entity}"`);
+  const customer = opts.customer;
+  if (customer !== undefined && !model.customers.has(customer)) throw new DraftsError(`unknown customer "${customer}"`);
+  const sites = info.sites.filter((s) => opts.sites === undefined || opts.sites.includes(s));
+  for (const s of sites) if (!deps.tariffs.has(s)) throw new DraftsError(`site "${s}" has no tariff`);
   const size = Math.max(1, opts.chunkCustomers ?? 250);
-  let stats: DraftRunStats = {
-    boundaryQueries: 0,
-    boundaryCalls: 0,
-    eventQueries: 0,
-    passes: 0,
-    misses: 0,
-    customers: 0,
-    points: 0,
-    instants: 0,
-  };
   const failures: DraftFailure[] = [];
-  let drafts = 0;
-  const index = await seriesIndex(deps.store, [site]);
-  for (let i = 0; i < customers.length; i += size) {
-    const chunk = customers.slice(i, i + size);
-    const r = await draftChunk(
-      deps,
-      index,
-      site,
-      period,
-      cuts,
-      tariff.versions,
-      chunk.map((c) => [c, plans.get(c)!] as const),
-    );
-    stats = addStats(stats, r.stats);
-    for (const c of chunk) {
-      const res = r.results.get(c)!;
-      if ('value' in res) {
-        drafts++;
-        await onDraft(res.value);
-      } else failures.push({ customer: c, site, message: res.error instanceof Error ? res.error.message : String(res.error) });
+  let stats = NO_STATS;
+  // customer -> its sections, in the entity's site order
+  const sections = new Map<string, PricedSection[]>();
+  const index = await seriesIndex(deps.store, sites);
+  for (const site of sites) {
+    const period = monthPeriod(month, model.sites.get(site)!.timeZone);
+    const planned = sitePlans(deps, site, period, customer === undefined ? model.customers.keys() : [customer]);
+    failures.push(...planned.failures);
+    for (let i = 0; i < planned.plans.length; i += size) {
+      const r = await priceChunk(deps, index, site, period, planned.plans.slice(i, i + size));
+      stats = addStats(stats, r.stats);
+      for (const [c, res] of r.results) {
+        if ('value' in res) sections.set(c, [...(sections.get(c) ?? []), ...res.value.sections]);
+        else failures.push({ customer: c, site, message: res.error instanceof Error ? res.error.message : String(res.error) });
+      }
     }
   }
-  return { site, period, drafts, failures, stats };
-}
-
-async function draftChunk(
-  deps: DraftDeps,
-  index: SeriesIndex,
-  site: string,
-  period: Period,
-  cuts: readonly number[],
-  versions: SiteTariff['versions'],
-  plans: readonly (readonly [string, BillablePoints])[],
-) {
-  const opts = deps.energyOptions ?? DEFAULT_ENERGY_OPTIONS;
-  const all = plans.flatMap(([, b]) => [...b.plus, ...b.minus]);
-  const sources = await StoreSources.open(
-    { store: deps.store, ...(deps.batchSize ? { batchSize: deps.batchSize } : {}) },
-    all.map(({ point: p }) => ({ pointId: p.id, site: p.site, gateway: p.gateway, device: p.device, channel: p.channel })),
-    index,
-  );
-  await sources.loadEvents(period.fromMs - opts.estimateWindowMs);
-  const instants = new Map<string, Set<number>>();
-  for (const b of all) {
-    const set = instants.get(b.point.id) ?? new Set<number>();
-    for (const t of pointInstants(b.held, cuts, period)) set.add(t);
-    instants.set(b.point.id, set);
-  }
-  await sources.prefetch([...instants].map(([pointId, set]) => ({ pointId, instantsMs: set })));
-  const held = (list: BillablePoints['plus']): HeldPoint[] =>
-    list.map((b) => ({ pointId: b.point.id, series: sources.get(b.point.id), held: b.held }));
-  const byCustomer = new Map(plans);
-  const results = await sources.settle(
-    plans.map(([c]) => c),
-    (c) => {
-      const plan = byCustomer.get(c)!;
-      return priceInvoice({ customer: c, site, period, versions, energy: netCustomerEnergy(held(plan.plus), held(plan.minus), opts) });
-    },
-  );
-  const stats: DraftRunStats = {
-    ...sources.stats,
-    customers: plans.length,
-    points: instants.size,
-    instants: [...instants.values()].reduce((n, s) => n + s.size, 0),
-  };
-  return { results, stats };
-}
-
-export async function computeSiteDrafts(
-  deps: DraftDeps,
-  site: string,
-  month: string,
-  customer?: string,
-  opts: DraftStreamOptions = {},
-): Promise<SiteDrafts> {
+  const failed = new Set(failures.map((f) => f.customer));
+  const period = monthPeriod(month, info.timeZone);
   const drafts: InvoiceDraft[] = [];
-  const r = await streamSiteDrafts(
-    deps,
-    site,
-    month,
-    (d) => {
-      drafts.push(d);
-    },
-    customer,
-    opts,
-  );
-  return { site, period: r.period, drafts, failures: r.failures, stats: r.stats };
+  for (const c of model.customers.keys()) {
+    const list = sections.get(c);
+    if (!list || failed.has(c)) continue;
+    const groups = new Map<string, PricedSection[]>();
+    for (const s of list) groups.set(`${s.account}\n${s.currency}`, [...(groups.get(`${s.account}\n${s.currency}`) ?? []), s]);
+    for (const group of groups.values()) {
+      const { account, currency } = group[0]!;
+      drafts.push(consolidate({ customer: c, account, entity, currency, period }, group));
+    }
+  }
+  return { entity, month, sites, drafts, failures, stats };
 }
 
-/** The drafts of a site's month; throws DraftsError carrying the drafts made if any customer failed. */
-export async function computeDrafts(deps: DraftDeps, site: string, month: string, customer?: string): Promise<InvoiceDraft[]> {
-  const r = await computeSiteDrafts(deps, site, month, customer);
+/** The drafts of an entity's month; throws DraftsError carrying the drafts made if any customer failed. */
+export async function computeDrafts(deps: DraftDeps, entity: string, month: string, opts: DraftOptions = {}): Promise<InvoiceDraft[]> {
+  const r = await computeEntityDrafts(deps, entity, month, opts);
   if (r.failures.length > 0) {
     throw new DraftsError(
-      `${r.failures.length} of ${r.stats.customers} customers at ${site} failed for ${month}: ${r.failures.map((f) => `${f.customer}: ${f.message}`).join('; ')}`,
+      `${r.failures.length} of ${r.stats.customers + r.failures.length} customer sections of ${entity} failed for ${month}: ${r.failures.map((f) => `${f.customer}@${f.site}: ${f.message}`).join('; ')}`,
       r.failures,
       r.drafts,
     );

@@ -1,7 +1,9 @@
 // An invoice draft's trace: what each point's energy over a tariff version's span was computed from. The
 // draft's shapes live in types.ts (storage keeps them without importing this); named here too for billing.
 import type { IntervalEnergy } from '../energy/group.js';
-import type { PointTrace, VersionTrace } from './types.js';
+import { measuredShare } from '../energy/group.js';
+import type { EnergyQuantity } from '../energy/types.js';
+import type { DataQuality, PointTrace, VersionTrace } from './types.js';
 
 export type {
   DataQuality,
@@ -60,4 +62,14 @@ export function traceOf(version: string, fromMs: number, toMs: number, intervals
     }
   }
   return { version, fromMs, toMs, points: [...byPoint.values()] };
+}
+
+/** The data quality of energy over these traces: measured share, estimated boundaries, anomalies. */
+export function qualityOf(q: EnergyQuantity, trace: readonly VersionTrace[]): DataQuality {
+  return {
+    ...q,
+    measuredShare: Math.floor(measuredShare(q) * 10_000) / 10_000,
+    estimatedBoundaries: trace.reduce((n, v) => n + v.points.reduce((m, p) => m + p.estimatedBoundaries.length, 0), 0),
+    anomalies: trace.reduce((n, v) => n + v.points.reduce((m, p) => m + p.anomalies.length, 0), 0),
+  };
 }

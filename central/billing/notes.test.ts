@@ -14,9 +14,11 @@ const line = (key: string, quantity: string, amount: string, kind: InvoiceLine['
 });
 const draft = (lines: InvoiceLine[], total: string): InvoiceDraft => ({
   customer: 'acme',
-  site: 'ams1',
+  account: 'acme',
+  entity: 'ams1',
   currency: 'EUR',
   period: { label: '2026-10', timeZone: 'Europe/Amsterdam', fromMs: 1, toMs: 2, days: 31 },
+  sections: [],
   versions: ['v1'],
   lines,
   subtotal: total,

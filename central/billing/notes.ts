@@ -2,7 +2,7 @@
 // a corrected counter) differs, the difference becomes a note against the invoice, line by line. The
 // differences are of rounded amounts, so invoice + note = recomputation to the minor unit (money.ts rule 6).
 import { dec, formatMoney, sumDec } from './money.js';
-import type { FinalizedInvoice, InvoiceDraft, NoteDraft, NoteLine } from './types.js';
+import type { FinalizedInvoice, InvoiceDraft, InvoiceLine, NoteDraft, NoteLine } from './types.js';
 
 export type { FinalizedInvoice, NoteDraft, NoteLine } from './types.js';
 
@@ -13,28 +13,32 @@ export class NoteError extends Error {
   }
 }
 
+/** A line's identity across recomputations: its key within its site's section (tax lines: the invoice's). */
+const lineId = (l: InvoiceLine): string => (l.site === undefined ? l.key : `${l.site}/${l.key}`);
+
 /** The note that brings a finalized invoice to a recomputation, or undefined when nothing changed. */
 export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): NoteDraft | undefined {
-  for (const k of ['customer', 'site', 'currency'] as const) {
+  for (const k of ['customer', 'account', 'entity', 'currency'] as const) {
     if (invoice[k] !== recomputed[k])
       throw new NoteError(`invoice ${invoice.number}: the recomputation is for ${k} ${recomputed[k]}, not ${invoice[k]}`);
   }
   if (invoice.period.fromMs !== recomputed.period.fromMs || invoice.period.toMs !== recomputed.period.toMs)
     throw new NoteError(`invoice ${invoice.number}: the recomputation is for another period`);
   const cur = invoice.currency;
-  const was = new Map(invoice.lines.map((l) => [l.key, l]));
-  const now = new Map(recomputed.lines.map((l) => [l.key, l]));
+  const was = new Map(invoice.lines.map((l) => [lineId(l), l]));
+  const now = new Map(recomputed.lines.map((l) => [lineId(l), l]));
   const keys = [...new Set([...was.keys(), ...now.keys()])];
   const lines: NoteLine[] = [];
-  for (const key of keys) {
-    const a = was.get(key);
-    const b = now.get(key);
+  for (const id of keys) {
+    const a = was.get(id);
+    const b = now.get(id);
     const ref = (b ?? a)!;
     const amountDelta = dec(b?.amount ?? 0).minus(a?.amount ?? 0);
     const quantityDelta = dec(b?.quantity ?? 0).minus(a?.quantity ?? 0);
     if (amountDelta.isZero() && quantityDelta.isZero()) continue;
     lines.push({
-      key,
+      key: ref.key,
+      ...(ref.site !== undefined ? { site: ref.site } : {}),
       kind: ref.kind,
       description: ref.description,
       ...(ref.version !== undefined ? { version: ref.version } : {}),
@@ -54,7 +58,8 @@ export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): No
     kind: total.isNegative() ? 'credit' : total.isZero() ? 'adjustment' : 'debit',
     invoiceNumber: invoice.number,
     customer: invoice.customer,
-    site: invoice.site,
+    account: invoice.account,
+    entity: invoice.entity,
     currency: cur,
     period: invoice.period,
     lines,

@@ -2,56 +2,70 @@
 // window (asked of the energy core for exactly those sub-intervals), into invoice lines. Rounding only
 // through money.ts, in the order stated there. Pure: the energy arrives through CustomerEnergy.
 import type { CustomerEnergy, IntervalEnergy } from '../energy/group.js';
-import { addEnergy, measuredShare, sumEnergy, ZERO_ENERGY } from '../energy/group.js';
+import { addEnergy, sumEnergy, ZERO_ENERGY } from '../energy/group.js';
 import type { EnergyQuantity } from '../energy/types.js';
 import type { Period } from '../../common/local-time.js';
-import { zoneClock } from '../../common/local-time.js';
-import { traceOf, type EnergyLineTrace, type InvoiceDraft, type InvoiceLine, type PointShare, type VersionTrace } from './invoice.js';
-import { dec, type Dec, formatMoney, formatQuantity, roundMoney, roundQuantity, sumDec } from './money.js';
-import { STANDARD_WINDOW, versionsIn, type TariffVersion, type VersionSpan } from '../model/tariffs/tariff.js';
+import { PricingError, termsOf, type TermSpan, type Terms } from '../model/contracts/terms.js';
+import { STANDARD_WINDOW, type TariffVersion } from '../model/tariffs/tariff.js';
 import { touIntervals } from '../model/tariffs/tou.js';
+import type { IntervalMs } from '../model/types.js';
+import { commitmentLines, type CommitmentInput, type MonthlyBasis } from './commitment.js';
+import { consolidate } from './consolidate.js';
+import {
+  qualityOf,
+  traceOf,
+  type EnergyLineTrace,
+  type InvoiceDraft,
+  type InvoiceLine,
+  type PointShare,
+  type VersionTrace,
+} from './invoice.js';
+import { dec, type Dec, formatMoney, roundMoney, roundQuantity, sumDec } from './money.js';
+import { daysWithin, localDays, prorateOf, prorateText } from './prorate.js';
+import type { SiteSection } from './types.js';
 
-/** A period that no tariff version covers, or versions in more than one currency. */
-export class PricingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PricingError';
-  }
+export { PricingError };
+
+/** What the customer held at the site during the period: anything at all, and each rack. */
+export interface HeldAtSite {
+  any: readonly IntervalMs[];
+  racks: ReadonlyMap<string, readonly IntervalMs[]>;
 }
 
+/** One site's section of an invoice: the spans of its terms that go to one account. */
+export interface SectionInput {
+  customer: string;
+  site: string;
+  period: Period;
+  spans: readonly TermSpan[];
+  energy: CustomerEnergy;
+  held: HeldAtSite;
+}
+
+/** A tax's base within a section (rounded line amounts), summed over the invoice's sections later. */
+export interface TaxBase {
+  name: string;
+  ratePct: string;
+  base: string;
+}
+
+export interface PricedSection {
+  account: string;
+  currency: string;
+  section: SiteSection;
+  lines: InvoiceLine[];
+  trace: VersionTrace[];
+  taxBases: TaxBase[];
+}
+
+/** The site list alone, as PricingInput gives it (kept for callers that price a tariff without contracts). */
 export interface PricingInput {
   customer: string;
   site: string;
   period: Period;
-  /** The versions of the tariff that applies to this customer at this site (one currency). */
+  /** The versions of the site's tariff (one currency). */
   versions: readonly TariffVersion[];
   energy: CustomerEnergy;
-}
-
-const DAY_MS = 86_400_000;
-
-/** Local calendar days between two instants (whole days between local midnights, also across DST). */
-function localDays(fromMs: number, toMs: number, timeZone: string): number {
-  const z = zoneClock(timeZone);
-  return Math.round(((toMs + z.offsetMs(toMs) - (fromMs + z.offsetMs(fromMs))) / DAY_MS) * 1e6) / 1e6;
-}
-
-function coveredSpans(input: PricingInput): VersionSpan[] {
-  const { period } = input;
-  const spans = versionsIn(input.versions, period.fromMs, period.toMs, period.timeZone);
-  let cursor = period.fromMs;
-  for (const s of spans) {
-    if (s.fromMs > cursor) break;
-    cursor = Math.max(cursor, s.toMs);
-  }
-  if (cursor < period.toMs)
-    throw new PricingError(
-      `${input.customer}@${input.site}: no tariff version covers ${new Date(cursor).toISOString()} in ${period.label}`,
-    );
-  const currencies = new Set(spans.map((s) => s.version.currency));
-  if (currencies.size !== 1)
-    throw new PricingError(`${input.customer}@${input.site}: versions in ${[...currencies].join(', ')}; one invoice has one currency`);
-  return spans.map((s) => ({ ...s, days: localDays(s.fromMs, s.toMs, period.timeZone) }));
 }
 
 interface WindowAcc {
@@ -85,44 +99,63 @@ function byWindow(tou: ReturnType<typeof touIntervals>, energies: readonly Inter
   return out;
 }
 
-function prorated(span: VersionSpan, period: Period): InvoiceLine['prorate'] | undefined {
-  return span.days === period.days ? undefined : { days: span.days, daysInPeriod: period.days };
-}
+const prorateFactor = (p: InvoiceLine['prorate']) => (p ? dec(p.days).div(p.daysInPeriod) : dec(1));
 
 function line(
   currency: string,
   l: Omit<InvoiceLine, 'amount' | 'quantity' | 'unitPrice'> & { quantity: Dec; unitPrice: string | number },
 ): InvoiceLine {
-  const factor = l.prorate ? dec(l.prorate.days).div(l.prorate.daysInPeriod) : dec(1);
+  const factor = prorateFactor(l.prorate);
   const amount = roundMoney(l.quantity.times(l.unitPrice).times(factor), currency);
   return { ...l, quantity: l.quantity.toString(), unitPrice: String(l.unitPrice), amount: formatMoney(amount, currency) };
 }
 
-/** The lines of one version's span: energy per window, overhead, fixed fees, overage, minimum top-up. */
+/** What a span's monthly amounts (fees, commitment, minimum) are charged for. */
+function monthlyBasis(input: SectionInput, span: TermSpan): MonthlyBasis {
+  const { period } = input;
+  const contract = span.terms.contract !== undefined;
+  if (span.terms.prorate === 'validity') {
+    const days = localDays(span.fromMs, span.toMs, period.timeZone);
+    return { days, prorate: prorateOf(days, period, 'validity'), printRule: contract };
+  }
+  const days = daysWithin(input.held.any, span.fromMs, span.toMs, period.timeZone);
+  return { days, prorate: prorateOf(days, period, 'held'), printRule: true };
+}
+
+function energyLabel(terms: Terms, window: string): string {
+  if (terms.passThrough) {
+    const p = terms.passThrough;
+    return `Energy, utility price ${String(p.utilityPricePerKwh)} × ${String(p.overheadFactor)} + ${String(p.marginPerKwh)} per kWh`;
+  }
+  return window === STANDARD_WINDOW ? 'Energy' : `Energy, ${window}`;
+}
+
+/** The lines of one span: energy per window, overhead, fixed fees, commitment and overage, minimum top-up. */
 function priceSpan(
-  input: PricingInput,
-  span: VersionSpan,
+  input: SectionInput,
+  span: TermSpan,
   currency: string,
 ): { lines: InvoiceLine[]; quality: EnergyQuantity; trace: VersionTrace } {
-  const v = span.version;
-  const { period } = input;
-  const tou = touIntervals(v, span.fromMs, span.toMs, period.timeZone);
+  const t = span.terms;
+  const { period, site } = input;
+  const mk: CommitmentInput['line'] = (l) => line(currency, { ...l, site });
+  const tou = touIntervals(t, span.fromMs, span.toMs, period.timeZone);
   const energies = input.energy.energyOver([tou[0]!.fromMs, ...tou.map((i) => i.toMs)]);
   const windows = byWindow(tou, energies);
-  const order = [STANDARD_WINDOW, ...v.touWindows.map((w) => w.name)].filter((n) => windows.has(n));
+  const order = [STANDARD_WINDOW, ...t.touWindows.map((w) => w.name)].filter((n) => windows.has(n));
   const lines: InvoiceLine[] = [];
-  const overhead = dec(v.overheadFactor).minus(1);
+  const overhead = dec(t.overheadFactor).minus(1);
   for (const name of order) {
     const w = windows.get(name)!;
     const trace: EnergyLineTrace = { window: name, ...w.q, intervals: w.intervals, points: [...w.points.values()] };
     const kWh = roundQuantity(w.q.kWh);
-    const label = name === STANDARD_WINDOW ? 'Energy' : `Energy, ${name}`;
+    const label = energyLabel(t, name);
     lines.push(
-      line(currency, {
-        key: `energy:${v.version}:${name}`,
+      mk({
+        key: `energy:${t.version}:${name}`,
         kind: 'energy',
         description: label,
-        version: v.version,
+        version: t.version,
         quantity: kWh,
         unit: 'kWh',
         unitPrice: w.price,
@@ -131,11 +164,11 @@ function priceSpan(
     );
     if (overhead.gt(0)) {
       lines.push(
-        line(currency, {
-          key: `overhead:${v.version}:${name}`,
+        mk({
+          key: `overhead:${t.version}:${name}`,
           kind: 'overhead',
-          description: `Overhead (factor ${String(v.overheadFactor)}) on ${label.toLowerCase()}`,
-          version: v.version,
+          description: `Overhead (factor ${String(t.overheadFactor)}) on ${label.toLowerCase()}`,
+          version: t.version,
           quantity: roundQuantity(kWh.times(overhead)),
           unit: 'kWh',
           unitPrice: w.price,
@@ -144,51 +177,36 @@ function priceSpan(
       );
     }
   }
-  const prorate = prorated(span, period);
-  for (const f of v.fixedFees) {
-    lines.push(
-      line(currency, {
-        key: `fixed_fee:${v.version}:${f.name}`,
-        kind: 'fixed_fee',
-        description: f.name,
-        version: v.version,
-        quantity: dec(1),
-        unit: 'month',
-        unitPrice: f.amountPerMonth,
-        ...(prorate ? { prorate } : {}),
-      }),
-    );
-  }
-  if (v.committedPowerKw !== undefined) {
-    const peak = input.energy.peakDemand(span.fromMs, span.toMs);
-    const over = peak ? roundQuantity(peak.kW).minus(v.committedPowerKw) : dec(0);
-    if (peak && over.gt(0)) {
+  const basis = monthlyBasis(input, span);
+  const { prorate } = basis;
+  const rule = basis.printRule && prorate ? ` (${prorateText(prorate)})` : '';
+  // Nothing held during the span: no monthly amounts are due for it.
+  const due = basis.days > 0;
+  if (due)
+    for (const f of t.fixedFees)
       lines.push(
-        line(currency, {
-          key: `overage:${v.version}`,
-          kind: 'overage',
-          description: `Peak 15-minute demand ${formatQuantity(peak.kW)} kW over ${String(v.committedPowerKw)} kW committed`,
-          version: v.version,
-          quantity: over,
-          unit: 'kW',
-          unitPrice: v.overagePricePerKw!,
+        mk({
+          key: `fixed_fee:${t.version}:${f.name}`,
+          kind: 'fixed_fee',
+          description: f.name,
+          version: t.version,
+          quantity: dec(1),
+          unit: 'month',
+          unitPrice: f.amountPerMonth,
           ...(prorate ? { prorate } : {}),
-          demand: { ...peak, committedKw: String(v.committedPowerKw) },
         }),
       );
-    }
-  }
-  if (v.minimumChargePerMonth !== undefined) {
-    const factor = prorate ? dec(prorate.days).div(prorate.daysInPeriod) : dec(1);
-    const minimum = roundMoney(dec(v.minimumChargePerMonth).times(factor), currency);
+  lines.push(...commitmentLines({ span, period, basis, racks: input.held.racks, energy: input.energy, line: mk }));
+  if (due && t.minimumChargePerMonth !== undefined) {
+    const minimum = roundMoney(dec(t.minimumChargePerMonth).times(prorateFactor(prorate)), currency);
     const shortfall = minimum.minus(sumDec(lines.map((l) => l.amount)));
     if (shortfall.gt(0)) {
       lines.push(
-        line(currency, {
-          key: `minimum_topup:${v.version}`,
+        mk({
+          key: `minimum_topup:${t.version}`,
           kind: 'minimum_topup',
-          description: `Minimum charge ${formatMoney(minimum, currency)} ${currency}`,
-          version: v.version,
+          description: `Minimum charge ${formatMoney(minimum, currency)} ${currency}${rule}`,
+          version: t.version,
           quantity: dec(1),
           unit: 'amount',
           unitPrice: shortfall.toString(),
@@ -196,61 +214,66 @@ function priceSpan(
       );
     }
   }
-  return { lines, quality: sumEnergy([...windows.values()].map((w) => w.q)), trace: traceOf(v.version, span.fromMs, span.toMs, energies) };
+  const trace = { site, ...traceOf(t.version, span.fromMs, span.toMs, energies) };
+  return { lines, quality: sumEnergy([...windows.values()].map((w) => w.q)), trace };
 }
 
-/** Rule 5: one tax line per tax name and rate, on the rounded amounts of the lines of the versions that carry it. */
-function taxLines(lines: readonly InvoiceLine[], spans: readonly VersionSpan[], currency: string): InvoiceLine[] {
+/** Rule 5, within a section: each tax's base is the sum of the rounded amounts of the lines of the spans that carry it. */
+function taxBases(lines: readonly InvoiceLine[], spans: readonly TermSpan[]): TaxBase[] {
   const bases = new Map<string, { name: string; ratePct: string; base: Dec }>();
   for (const s of spans) {
-    const base = sumDec(lines.filter((l) => l.version === s.version.version).map((l) => l.amount));
-    for (const tax of s.version.taxes) {
-      const key = `tax:${tax.name}:${dec(tax.ratePct).toString()}`;
-      const b = bases.get(key) ?? { name: tax.name, ratePct: dec(tax.ratePct).toString(), base: dec(0) };
+    const base = sumDec(lines.filter((l) => l.version === s.terms.version).map((l) => l.amount));
+    for (const tax of s.terms.taxes) {
+      const ratePct = dec(tax.ratePct).toString();
+      const key = `${tax.name}:${ratePct}`;
+      const b = bases.get(key) ?? { name: tax.name, ratePct, base: dec(0) };
       bases.set(key, { ...b, base: b.base.plus(base) });
     }
   }
-  return [...bases].map(([key, b]) =>
-    line(currency, {
-      key,
-      kind: 'tax',
-      description: `${b.name} ${b.ratePct}%`,
-      quantity: b.base,
-      unit: 'amount',
-      unitPrice: dec(b.ratePct).div(100).toString(),
-    }),
-  );
+  return [...bases.values()].map((b) => ({ name: b.name, ratePct: b.ratePct, base: b.base.toString() }));
 }
 
-export function priceInvoice(input: PricingInput): InvoiceDraft {
-  const spans = coveredSpans(input);
-  const currency = spans[0]!.version.currency;
-  const priced = spans.map((s) => priceSpan(input, s, currency));
+/** A customer's section of one site: its spans (of one account, one currency) priced into lines. */
+export function priceSection(input: SectionInput): PricedSection {
+  const currency = input.spans[0]!.terms.currency;
+  const priced = input.spans.map((s) => priceSpan(input, s, currency));
   const lines = priced.flatMap((p) => p.lines);
-  const taxes = taxLines(lines, spans, currency);
-  const subtotal = sumDec(lines.map((l) => l.amount));
-  const taxTotal = sumDec(taxes.map((l) => l.amount));
-  const q = sumEnergy(priced.map((p) => p.quality));
   const trace = priced.map((p) => p.trace);
   const { label, timeZone, fromMs, toMs, days } = input.period;
   return {
-    customer: input.customer,
-    site: input.site,
+    account: input.spans[0]!.terms.account,
     currency,
-    period: { label, timeZone, fromMs, toMs, days },
-    versions: spans.map((s) => s.version.version),
-    lines: [...lines, ...taxes],
-    subtotal: formatMoney(subtotal, currency),
-    taxTotal: formatMoney(taxTotal, currency),
-    total: formatMoney(subtotal.plus(taxTotal), currency),
-    quality: {
-      ...q,
-      measuredShare: Math.floor(measuredShare(q) * 10_000) / 10_000,
-      estimatedBoundaries: trace.reduce((n, v) => n + v.points.reduce((m, p) => m + p.estimatedBoundaries.length, 0), 0),
-      anomalies: trace.reduce((n, v) => n + v.points.reduce((m, p) => m + p.anomalies.length, 0), 0),
+    section: {
+      site: input.site,
+      period: { label, timeZone, fromMs, toMs, days },
+      versions: input.spans.map((s) => s.terms.version),
+      subtotal: formatMoney(sumDec(lines.map((l) => l.amount)), currency),
+      quality: qualityOf(sumEnergy(priced.map((p) => p.quality)), trace),
     },
+    lines,
     trace,
+    taxBases: taxBases(lines, input.spans),
   };
+}
+
+/** The invoice of a customer priced on the site list alone, over the whole period, as its own account and entity. */
+export function priceInvoice(input: PricingInput): InvoiceDraft {
+  const currency = input.versions[0]?.currency ?? '';
+  const tariff = { site: input.site, versions: [...input.versions] };
+  const parties = {
+    entities: new Map(),
+    siteEntity: new Map(),
+    accounts: new Map(),
+    defaultAccount: new Map(),
+    contracts: new Map(),
+    contractsByCustomer: new Map(),
+  };
+  const site = { id: input.site, timeZone: input.period.timeZone, currency };
+  const spans = termsOf({ customer: input.customer, site, period: input.period, tariff, parties });
+  const everything = [{ fromMs: input.period.fromMs, toMs: input.period.toMs }];
+  const held = { any: everything, racks: new Map() };
+  const section = priceSection({ customer: input.customer, site: input.site, period: input.period, spans, energy: input.energy, held });
+  return consolidate({ customer: input.customer, account: input.customer, entity: input.site, currency, period: input.period }, [section]);
 }
 
 /** Whether a draft must wait for a person: too much estimated energy, or energy that could not be computed. */

@@ -6,7 +6,7 @@
 import type { PeakDemand } from '../energy/group.js';
 import type { BoundaryTrace, EnergyAnomaly, EnergyQuantity, EventUse } from '../energy/types.js';
 
-export type LineKind = 'energy' | 'overhead' | 'fixed_fee' | 'overage' | 'minimum_topup' | 'tax';
+export type LineKind = 'energy' | 'overhead' | 'fixed_fee' | 'commitment' | 'overage' | 'minimum_topup' | 'tax';
 export type LineUnit = 'kWh' | 'kW' | 'month' | 'amount';
 
 export interface PointShare extends EnergyQuantity {
@@ -33,13 +33,18 @@ export interface InvoiceLine {
   key: string;
   kind: LineKind;
   description: string;
-  /** The tariff version that priced it; absent on tax lines, which sum over versions. */
+  /** The site whose section it belongs to; absent on tax lines, which sum over the whole invoice. */
+  site?: string;
+  /** The terms that priced it (tariff version, or contract version over it); absent on tax lines. */
   version?: string;
   quantity: string;
   unit: LineUnit;
   unitPrice: string;
-  /** A monthly amount for part of the period: amount = quantity × unitPrice × days / daysInPeriod. */
-  prorate?: { days: number; daysInPeriod: number };
+  /**
+   * A monthly amount for part of the period: amount = quantity × unitPrice × days / daysInPeriod; `basis`
+   * says which days count: those the terms applied (validity, the default) or those something was held.
+   */
+  prorate?: { days: number; daysInPeriod: number; basis?: ProrateBasis };
   amount: string;
   energy?: EnergyLineTrace;
   demand?: PeakDemand & { committedKw: string };
@@ -60,6 +65,8 @@ export interface PointTrace {
 }
 
 export interface VersionTrace {
+  /** The section's site (absent in drafts made before invoices spanned sites: the draft's only site). */
+  site?: string;
   version: string;
   fromMs: number;
   toMs: number;
@@ -73,11 +80,38 @@ export interface DataQuality extends EnergyQuantity {
   anomalies: number;
 }
 
+export type ProrateBasis = 'validity' | 'held';
+
+/** One site's part of an invoice: its own month (in its zone), the terms that priced it, its figures. */
+export interface SiteSection {
+  site: string;
+  period: DraftPeriod;
+  versions: string[];
+  /** Pre-tax, the sum of the section's lines. */
+  subtotal: string;
+  quality: DataQuality;
+}
+
+export interface DraftPeriod {
+  label: string;
+  timeZone: string;
+  fromMs: number;
+  toMs: number;
+  days: number;
+}
+
+/**
+ * One invoice: a customer's billing account, invoiced by one issuing entity in one currency for one month,
+ * with a section per site (lines and trace name their site) and the taxes over all of them.
+ */
 export interface InvoiceDraft {
   customer: string;
-  site: string;
+  account: string;
+  entity: string;
   currency: string;
-  period: { label: string; timeZone: string; fromMs: number; toMs: number; days: number };
+  /** The month in the entity's zone; each section has its site's own. */
+  period: DraftPeriod;
+  sections: SiteSection[];
   versions: string[];
   lines: InvoiceLine[];
   subtotal: string;
@@ -94,6 +128,7 @@ export interface FinalizedInvoice extends InvoiceDraft {
 
 export interface NoteLine {
   key: string;
+  site?: string;
   kind: InvoiceLine['kind'];
   description: string;
   version?: string;
@@ -112,7 +147,8 @@ export interface NoteDraft {
   kind: 'credit' | 'debit' | 'adjustment';
   invoiceNumber: string;
   customer: string;
-  site: string;
+  account: string;
+  entity: string;
   currency: string;
   period: InvoiceDraft['period'];
   lines: NoteLine[];

@@ -17,6 +17,10 @@ export interface BillablePoints {
   plus: BillablePoint[];
   /** Points inside those whose energy over their spans is someone else's: subtracted. */
   minus: BillablePoint[];
+  /** When the customer held anything at the site within the period (merged): what fees are prorated by. */
+  heldAny: IntervalMs[];
+  /** Each rack it held something in, and when (merged): what a commitment per rack follows. */
+  racks: Map<string, IntervalMs[]>;
 }
 
 function intersect(a: readonly HeldSpan[], b: readonly HeldSpan[]): HeldSpan[] {
@@ -62,7 +66,17 @@ export function billablePoints(model: InventoryModel, customer: string, site: st
   }
   // Of the others' points, only the outermost: an outlet inside another customer's PDU is in that PDU's figure.
   const minus = topPoints(model, minusSpans.keys()).map((point) => ({ point, held: mergeSpans(minusSpans.get(point.id)!) }));
-  return { plus, minus };
+  const closed = (list: readonly HeldSpan[]): IntervalMs[] =>
+    mergeSpans(list).map((h) => ({ fromMs: h.fromMs, toMs: h.toMs ?? period.toMs }));
+  const racks = new Map<string, HeldSpan[]>();
+  for (const h of held)
+    if (h.point.rack !== undefined) racks.set(h.point.rack, [...(racks.get(h.point.rack) ?? []), ...spans.get(h.point.id)!]);
+  return {
+    plus,
+    minus,
+    heldAny: closed([...spans.values()].flat()),
+    racks: new Map([...racks].map(([rack, list]) => [rack, closed(list)])),
+  };
 }
 
 function mergeSpans(spans: readonly HeldSpan[]): HeldSpan[] {

@@ -43,16 +43,25 @@ export function pendingMigrations(known: readonly Migration[], recorded: readonl
   return known.filter((m) => !done.has(m.id));
 }
 
-const TABLE_DDL = /\b(CREATE|DROP)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
+const NAME = '"?([A-Za-z_][A-Za-z0-9_]*)"?';
+const TABLE_DDL = new RegExp(
+  `\\b(CREATE|DROP|ALTER)\\s+TABLE\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?${NAME}(?:\\s+RENAME\\s+TO\\s+${NAME})?`,
+  'gi',
+);
 
-/** The tables the recorded migrations leave behind, read from their CREATE and DROP TABLE statements. */
+/** The tables the recorded migrations leave behind, read in order from their CREATE, DROP and ALTER TABLE … RENAME TO statements. */
 export function tablesOf(known: readonly Migration[], recorded: readonly RecordedMigration[]): string[] {
   const done = new Set(recorded.map((r) => r.id));
   const tables = new Set<string>();
   for (const m of known.filter((k) => done.has(k.id))) {
-    for (const [, verb, name] of m.sql.matchAll(TABLE_DDL)) {
-      if (verb!.toUpperCase() === 'CREATE') tables.add(name!.toLowerCase());
-      else tables.delete(name!.toLowerCase());
+    for (const [, verb, name, renamed] of m.sql.matchAll(TABLE_DDL)) {
+      const v = verb!.toUpperCase();
+      if (v === 'CREATE') tables.add(name!.toLowerCase());
+      else if (v === 'DROP') tables.delete(name!.toLowerCase());
+      else if (renamed !== undefined) {
+        tables.delete(name!.toLowerCase());
+        tables.add(renamed.toLowerCase());
+      }
     }
   }
   return [...tables];

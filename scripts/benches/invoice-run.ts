@@ -1,14 +1,14 @@
 // The timed part of the invoice benchmark, as its own process so its peak RSS is the run's alone:
-// builds the model, opens the store the parent filled, makes every draft of every site for the month,
+// builds the model, opens the store the parent filled, makes every draft of every issuing entity for the month,
 // and prints one JSON line. Arguments: <spec json> sqlite <file> | postgres <url> <schema>.
 import { pino } from 'pino';
-import { streamSiteDrafts } from '../../central/billing/drafts.js';
+import { computeEntityDrafts } from '../../central/billing/drafts.js';
 import { dec, sumDec } from '../../central/billing/money.js';
 import { buildModel } from '../../central/model/build.js';
 import { openPostgresStore } from '../../central/storage/readings/postgres/store.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import type { CentralStore } from '../../central/storage/readings/types.js';
-import { invoiceInventory, invoiceTariffs, SITES, type InvoiceWorldSpec } from './invoice-data.js';
+import { invoiceInventory, invoiceTariffs, type InvoiceWorldSpec } from './invoice-data.js';
 
 const [specJson, kind, a, b] = process.argv.slice(2);
 const spec = JSON.parse(specJson!) as InvoiceWorldSpec;
@@ -44,17 +44,15 @@ const stats = {
   estimatedKwh: 0,
   lines: 0,
 };
-for (const site of SITES) {
-  // Each draft is handed over as it is made and let go, as an invoice run stores them.
-  let total = dec(0);
-  const r = await streamSiteDrafts({ store, model, tariffs }, site.id, spec.month, (d) => {
-    total = sumDec([total, d.total]);
+for (const entity of model.parties.entities.values()) {
+  const r = await computeEntityDrafts({ store, model, tariffs }, entity.id, spec.month);
+  for (const d of r.drafts) {
+    totals[d.currency] = sumDec([totals[d.currency] ?? dec(0), d.total]).toFixed(2);
     stats.estimatedKwh += d.quality.estimatedKwh;
     stats.lines += d.lines.length;
-  });
-  drafts += r.drafts;
+  }
+  drafts += r.drafts.length;
   failures += r.failures.length;
-  totals[site.currency] = total.toFixed(2);
   for (const k of ['boundaryQueries', 'boundaryCalls', 'eventQueries', 'misses', 'points', 'customers'] as const) stats[k] += r.stats[k];
   stats.passes = Math.max(stats.passes, r.stats.passes);
 }

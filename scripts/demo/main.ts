@@ -97,7 +97,7 @@ const live: RunningGateway[] = await startGateways('live', statusPorts);
 const logins = demoLogins();
 await createLogins({ access: central.access!, log: gwLog }, logins);
 await billing.runner.tick(); // what the schedule does every hour; at start its clock was still at the history's beginning
-const invoices = await billing.store.invoices({ site: SITE.id, period: plan.month });
+const invoices = await billing.store.invoices({ entity: SITE.id, period: plan.month });
 
 out(
   readyText({

@@ -33,7 +33,7 @@ export function invoiceRows(invoices: readonly StoredInvoice[], invoiceDir: stri
     i.customer,
     i.status,
     `${i.total} ${i.currency}`,
-    i.number ? join(invoiceDir, i.site, i.period, `${i.number}.pdf`) : `held: ${i.review.join('; ')}`,
+    i.number ? join(invoiceDir, i.entity, i.period, `${i.number}.pdf`) : `held: ${i.review.join('; ')}`,
   ]);
 }
 

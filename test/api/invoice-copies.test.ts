@@ -44,10 +44,10 @@ t.test("a rack holder downloads one summed deduction for others' equipment; oper
 
   // The node's first tick invoices October; wait for acme's invoice.
   const billing = central.billing!;
-  let inv = (await billing.store.invoices({ site: 'ams1', period: '2026-10', customer: 'acme', status: 'final' }))[0];
+  let inv = (await billing.store.invoices({ entity: 'ams1', period: '2026-10', customer: 'acme', status: 'final' }))[0];
   for (let i = 0; !inv && i < 300; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    inv = (await billing.store.invoices({ site: 'ams1', period: '2026-10', customer: 'acme', status: 'final' }))[0];
+    inv = (await billing.store.invoices({ entity: 'ams1', period: '2026-10', customer: 'acme', status: 'final' }))[0];
   }
   if (!inv) throw new Error('the node did not invoice October within 30 s');
   const api = `${central.api!.url}/api/v1`;

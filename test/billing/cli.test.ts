@@ -40,7 +40,7 @@ t.test('invoice run, list, show, release, recompute', async (t) => {
         clock: { now: () => Date.UTC(2026, 10, 2) },
         log: quietLog,
         owner: 'cli',
-        sites: [AMS],
+        entities: [AMS],
         settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
       });
       return {
@@ -103,7 +103,7 @@ t.test('invoice run, list, show, release, recompute', async (t) => {
   );
   t.equal(await cli('run', '--period', '2026-10', '--customer', 'nobody'), '', 'a customer with nothing at any site: nothing printed');
   await t.rejects(cli('run', '--period', '2026-10', '--site', 'ams1', '--customer', 'nobody'), { name: 'NothingToInvoiceError' });
-  await t.rejects(cli('run', '--period', '2026-10', '--site', 'nyc1'), { name: 'UnknownSiteError' });
+  await t.rejects(cli('run', '--period', '2026-10', '--site', 'nyc1'), { name: 'UnknownEntityError' });
   t.same(rendered, [
     ['AMS1-2026-000001', 'csv'],
     ['AMS1-2026-000001', 'json'],

@@ -36,7 +36,7 @@ t.test('a site that gains its first tariff while the node runs is invoiced at th
   });
   t.teardown(() => billing.close());
   t.same(
-    billing.runner.sites().map((s) => s.id),
+    billing.runner.entities().map((s) => s.id),
     ['ams1'],
     'sin9 has no tariff yet',
   );
@@ -48,16 +48,16 @@ t.test('a site that gains its first tariff while the node runs is invoiced at th
   );
   t.ok(added.ok, 'an operator adds its first tariff version');
   t.same(
-    billing.runner.sites().map((s) => s.id),
+    billing.runner.entities().map((s) => s.id),
     ['ams1', 'sin9'],
   );
 
   const report = await billing.runner.tick();
-  const sin9 = report.runs.find((r) => r.site === 'sin9' && r.period === '2026-10');
+  const sin9 = report.runs.find((r) => r.entity === 'sin9' && r.period === '2026-10');
   t.ok(sin9, 'the tick runs sin9 for October');
   // The world's readings are 12 h apart, so the draft is held for review of its measured share.
   t.match(sin9, { actions: ['compute', 'done'], held: 1 }, 'and drafts the invoice of the customer there');
-  const [inv] = await billing.store.invoices({ site: 'sin9', period: '2026-10' });
+  const [inv] = await billing.store.invoices({ entity: 'sin9', period: '2026-10' });
   t.match(inv, { customer: 'beta', status: 'held', currency: 'SGD' });
   t.ok(Number(inv?.total) > 0, `priced with the new tariff: ${inv?.total} SGD`);
 });

@@ -33,7 +33,7 @@ t.test('concurrent central instances on PostgreSQL', async (t) => {
           clock,
           log: quietLog,
           owner: `node-${i}`,
-          sites: [{ ...AMS, since: '2026-07' }],
+          entities: [{ ...AMS, since: '2026-07' }],
           settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
         }),
       });

@@ -73,7 +73,7 @@ function runner(store: BillingStore, world: World, clock: { now(): number }) {
     clock,
     log: quietLog,
     owner: 'central-1',
-    sites: [SITE],
+    entities: [SITE],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
   });
   return { runner: r, outputs };
@@ -94,7 +94,7 @@ function crashWindow(t: Test, fresh: () => Kind): void {
     const before = runner(dying.store, world, clock);
     const report = await before.runner.tick();
     t.ok(dying.killed(), 'the process died in the window');
-    t.match(report.errors, [{ site: 'ams1', period: '2026-10', error: 'killed right after the last finalize' }]);
+    t.match(report.errors, [{ entity: 'ams1', period: '2026-10', error: 'killed right after the last finalize' }]);
     t.same(before.outputs.rendered, [], 'nothing rendered before the kill');
     await first.close();
 
@@ -140,7 +140,7 @@ function crashWindow(t: Test, fresh: () => Kind): void {
     const first = await kind.open();
     const dying = killedAfter(first, async (prop) => prop === 'ensureRun', 'killed right after the run was made');
     const report = await runner(dying.store, world, clock).runner.tick();
-    t.match(report.errors, [{ site: 'ams1', period: '2026-10', error: 'killed right after the run was made' }]);
+    t.match(report.errors, [{ entity: 'ams1', period: '2026-10', error: 'killed right after the run was made' }]);
     await first.close();
 
     const restarted = await kind.open();

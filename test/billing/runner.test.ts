@@ -32,7 +32,7 @@ function setup(t: Test, opts: { recheckMonths?: number; startMs: number }) {
     clock,
     log: quietLog,
     owner: 'node-a',
-    sites: [AMS],
+    entities: [AMS],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: opts.recheckMonths ?? 0 },
   });
   return { clock, store, world, outputs, runner };
@@ -161,7 +161,7 @@ t.test('one customer first, the rest of the site by the schedule; --customer for
     'a dry run computes',
   );
   t.equal(await store.run('ams1', '2026-09'), undefined, 'and stores nothing');
-  await t.rejects(runner.runPeriod('nyc1', '2026-10'), { name: 'UnknownSiteError' });
+  await t.rejects(runner.runPeriod('nyc1', '2026-10'), { name: 'UnknownEntityError' });
   await t.rejects(runner.runPeriod('ams1', '2026-13'), { name: 'PeriodLabelError' });
 });
 
@@ -221,7 +221,7 @@ t.test('a held draft of an open month, stored before months were checked, is nei
     days: 31,
   };
   const run = await store.ensureRun('ams1', '2099-01', 'drafted', clock.t);
-  const drafts = await world.computeDrafts('ams1', period, 'acme');
+  const drafts = await world.computeDrafts('ams1', period.label, 'acme');
   await store.addDrafts(
     run.id,
     drafts.map((draft) => ({ draft, review: ['a month not closed'] })),
@@ -322,7 +322,7 @@ t.test('a release while another instance runs the month is refused, to be tried 
   await t.rejects(runner.release('ams1/2026-10/acme', { by: 'ops', reason: 'checked' }), { name: 'RunBusyError' });
   t.same(
     await runner.runPeriod('ams1', '2026-10'),
-    { site: 'ams1', period: '2026-10', locked: false, actions: [], finalized: [], held: 0, undelivered: 0 },
+    { entity: 'ams1', period: '2026-10', locked: false, actions: [], finalized: [], held: 0, undelivered: 0 },
     'a run is told as well',
   );
   release();
@@ -342,7 +342,7 @@ t.test('a store that ignores a write ends the run with an error, not an endless 
     clock: { now: () => Date.UTC(2026, 10, 1, 6) },
     log: quietLog,
     owner: 'node-a',
-    sites: [AMS],
+    entities: [AMS],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
   });
   await t.rejects(runner.runPeriod('ams1', '2026-10'), /no progress after 8 steps \(compute, finalize, finalize/);

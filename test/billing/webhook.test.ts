@@ -59,17 +59,14 @@ t.test('signed, retried after a 500 with the backoff, then delivered', async (t)
     },
   );
   const world = new World();
-  const [draft] = await world.computeDrafts(
-    'ams1',
-    { label: '2026-10', timeZone: AMS.timeZone, fromMs: Date.UTC(2026, 8, 30, 22), toMs: Date.UTC(2026, 9, 31, 23), days: 31 },
-    'acme',
-  );
+  const [draft] = await world.computeDrafts('ams1', '2026-10', 'acme');
   const inv = {
     id: 1,
     runId: 1,
-    site: 'ams1',
+    entity: 'ams1',
     period: '2026-10',
     customer: 'acme',
+    account: 'acme',
     status: 'final' as const,
     number: 'AMS1-2026-000001',
     currency: 'EUR',
@@ -141,7 +138,7 @@ t.test('a failing webhook does not undo the invoice; the next tick delivers it, 
     clock,
     log: quietLog,
     owner: 'node-a',
-    sites: [{ ...AMS, since: '2026-09' }],
+    entities: [{ ...AMS, since: '2026-09' }],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
     deliver: webhookDelivery({ url, secret: SECRET, attempts: 2, backoffMs: 10 }, { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }),
   });

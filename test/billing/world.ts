@@ -4,15 +4,15 @@
 import { heldPointsEnergy } from '../../central/energy/group.js';
 import { memorySeries } from '../helpers/memory-source.js';
 import { synthesize } from '../helpers/synthetic.js';
-import type { Period } from '../../common/local-time.js';
+import { monthPeriod, type Period } from '../../common/local-time.js';
 import type { InvoiceDraft } from '../../central/billing/invoice.js';
 import { priceInvoice } from '../../central/billing/price.js';
 import { TariffVersion } from '../../central/model/tariffs/tariff.js';
-import type { ComputeDrafts, InvoiceOutputs, RunSite } from '../../central/billing/run/types.js';
+import type { ComputeDrafts, InvoiceOutputs, RunEntity } from '../../central/billing/run/types.js';
 import type { InvoiceRun, StoredInvoice } from '../../central/storage/billing/types.js';
 
 const H = 3_600_000;
-export const AMS: RunSite = { id: 'ams1', timeZone: 'Europe/Amsterdam', since: '2026-06' };
+export const AMS: RunEntity = { id: 'ams1', timeZone: 'Europe/Amsterdam', zones: ['Europe/Amsterdam'], since: '2026-06' };
 const TARIFF = [TariffVersion.parse({ version: 'v1', validFrom: '2026-01-01', currency: 'EUR', energyPricePerKwh: '0.20' })];
 
 export class World {
@@ -29,7 +29,8 @@ export class World {
   /** Makes each computation slow, to hold a run lock while another instance tries. */
   delayMs = 0;
 
-  readonly computeDrafts: ComputeDrafts = async (site, period, customer) => {
+  readonly computeDrafts: ComputeDrafts = async (site, month, customer) => {
+    const period = monthPeriod(month, AMS.timeZone);
     this.calls.push(`${site}/${period.label}${customer ? `/${customer}` : ''}`);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.failing.has(period.label)) throw new Error(`no tariff version covers ${period.label}`);

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { computeSiteDrafts } from '../../central/billing/drafts.js';
+import { computeEntityDrafts } from '../../central/billing/drafts.js';
 import { buildModel } from '../../central/model/build.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import {
@@ -39,7 +39,7 @@ async function world(spec: InvoiceWorldSpec) {
   if (!built.ok) throw new Error(built.problems.map((p) => p.message).join('; '));
   const deps = { store, model: built.model, tariffs: invoiceTariffs(spec) };
   const runs = [];
-  for (const site of SITES) runs.push(await computeSiteDrafts(deps, site.id, spec.month));
+  for (const site of SITES) runs.push(await computeEntityDrafts(deps, site.id, spec.month));
   await store.close();
   return { rows, runs };
 }

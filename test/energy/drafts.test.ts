@@ -3,7 +3,7 @@
 // constant power of each point (kW × hours), then priced by the tariff's rules (money.ts).
 import { join } from 'node:path';
 import t from 'tap';
-import { computeDrafts, computeSiteDrafts, DraftsError } from '../../central/billing/drafts.js';
+import { computeDrafts, computeEntityDrafts, DraftsError } from '../../central/billing/drafts.js';
 import { readTariffs } from '../../central/config/tariff-load.js';
 import { readInventory } from '../../central/config/inventory-load.js';
 import { exampleSeries } from './example-data.js';
@@ -33,7 +33,7 @@ t.test('October drafts of the example sites', async (t) => {
       //    peak 1252.8 × 0.2450 = 306.936 → 306.94; overhead 375.84 kWh × 0.245 = 92.0808 → 92.08;
       //    fee 120 × 17/31 = 65.81; overage (8.7 - 8) kW × 18.50 × 17/31 = 7.1016 → 7.10; minimum 137.10 reached.
       //  subtotal 512.55 + 1065.37 = 1577.92; BTW 21% = 331.3632 → 331.36; total 1909.28.
-      const [acme] = await computeDrafts(deps, 'ams1', '2026-10', 'acme');
+      const [acme] = await computeDrafts(deps, 'ams1', '2026-10', { customer: 'acme' });
       t.equal(acme?.currency, 'EUR');
       t.same(
         acme?.lines.map((l) => [l.key, l.quantity, l.amount]),
@@ -75,7 +75,7 @@ t.test('October drafts of the example sites', async (t) => {
 
       // Lumen at sin1: suite S2's PDUs, 1.2 + 0.8 = 2 kW × 744 h = 1488 kWh × 0.3120 = 464.256 → 464.26;
       // overhead 669.6 kWh × 0.312 = 208.9152 → 208.92; fee 350.00; subtotal 1023.18; GST 9% = 92.0862 → 92.09.
-      const sin = await computeSiteDrafts(deps, 'sin1', '2026-10');
+      const sin = await computeEntityDrafts(deps, 'sin1', '2026-10');
       const lumen = sin.drafts.find((d) => d.customer === 'lumen');
       t.same(
         [lumen?.currency, lumen?.lines[0]?.quantity, lumen?.subtotal, lumen?.taxTotal, lumen?.total],
@@ -85,14 +85,14 @@ t.test('October drafts of the example sites', async (t) => {
       t.equal(sin.stats.passes, 1, 'the prefetch answered every lookup');
       t.comment(`${kind.name} sin1: ${JSON.stringify(sin.stats)}`);
 
-      const ams = await computeSiteDrafts(deps, 'ams1', '2026-10');
+      const ams = await computeEntityDrafts(deps, 'ams1', '2026-10');
       t.same(
         ams.drafts.map((d) => d.customer),
         ['acme', 'nordwind'],
         "in the inventory's customer order",
       );
       t.same(ams.failures, []);
-      const oneByOne = await computeSiteDrafts(deps, 'ams1', '2026-10', undefined, { chunkCustomers: 1 });
+      const oneByOne = await computeEntityDrafts(deps, 'ams1', '2026-10', { chunkCustomers: 1 });
       t.same(oneByOne.drafts, ams.drafts, 'customers fetched and priced one at a time: the same drafts');
       t.same([oneByOne.stats.customers, oneByOne.stats.passes], [2, 1], 'each customer prefetched whole');
       // Rack K11 changes hands on the 15th: its points are fetched for each of the two customers.
@@ -109,18 +109,18 @@ t.test('what cannot be drafted is an error with the reason; one failing customer
   const store = await kind!.open();
   t.teardown(() => store.close());
   const deps = { store, model, tariffs };
-  await t.rejects(computeSiteDrafts(deps, 'fra1', '2026-10'), new DraftsError('unknown site "fra1"'));
-  await t.rejects(computeSiteDrafts({ ...deps, tariffs: new Map() }, 'ams1', '2026-10'), new DraftsError('site "ams1" has no tariff'));
-  await t.rejects(computeSiteDrafts(deps, 'ams1', '2026-10', 'nobody'), new DraftsError('unknown customer "nobody"'));
+  await t.rejects(computeEntityDrafts(deps, 'fra1', '2026-10'), new DraftsError('unknown entity "fra1"'));
+  await t.rejects(computeEntityDrafts({ ...deps, tariffs: new Map() }, 'ams1', '2026-10'), new DraftsError('site "ams1" has no tariff'));
+  await t.rejects(computeEntityDrafts(deps, 'ams1', '2026-10', { customer: 'nobody' }), new DraftsError('unknown customer "nobody"'));
   const late = new Map(tariffs);
   late.set('sin1', { site: 'sin1', versions: [{ ...tariffs.get('sin1')!.versions[0]!, validFrom: '2026-10-10' }] });
-  const r = await computeSiteDrafts({ ...deps, tariffs: late }, 'sin1', '2026-10');
+  const r = await computeEntityDrafts({ ...deps, tariffs: late }, 'sin1', '2026-10');
   t.same(r.failures.map((f) => f.customer).sort(), ['acme', 'lumen']);
   t.match(r.failures[0]?.message, /no tariff version covers 2026-09-30T16:00:00.000Z in 2026-10/);
   const err = await computeDrafts({ ...deps, tariffs: late }, 'sin1', '2026-10').catch((e: unknown) => e);
   t.type(err, DraftsError);
   t.equal((err as DraftsError).failures.length, 2);
   // No readings stored at all: drafts still come, with the energy flagged as missing.
-  const ams = await computeSiteDrafts(deps, 'ams1', '2026-10', 'nordwind');
+  const ams = await computeEntityDrafts(deps, 'ams1', '2026-10', { customer: 'nordwind' });
   t.ok(ams.drafts[0]!.quality.anomalies > 0, `no readings: ${ams.drafts[0]!.quality.anomalies} anomalies`);
 });

@@ -163,7 +163,7 @@ t.test('invoice runs by state from a real billing store; an external-broker cons
     clock,
     log: quietLog,
     owner: 'node-a',
-    sites: [AMS],
+    entities: [AMS],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
   });
   const consumer = { counters: { connects: 2, messages: 10, acksSent: 9, acksDropped: 1 } };

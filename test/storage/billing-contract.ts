@@ -31,7 +31,8 @@ const noteOf = (invoiceNumber: string, kind: NoteDraft['kind'], totalDelta: stri
   kind,
   invoiceNumber,
   customer: 'acme',
-  site: 'ams1',
+  account: 'acme',
+  entity: 'ams1',
   currency: 'EUR',
   period: draftOf('acme').period,
   lines: [],
@@ -52,26 +53,26 @@ export function billingContract(t: Test, target: BillingTarget): void {
       await fn(t, f);
     });
 
-  withStore('runs: made once per site and period, state kept, listed oldest first', async (t, { store }) => {
+  withStore('runs: made once per issuing entity and period, state kept, listed oldest first', async (t, { store }) => {
     const a = await store.ensureRun('ams1', '2026-10', 'drafted', 5);
-    t.match(a, { site: 'ams1', period: '2026-10', state: 'drafted', createdAt: 5, updatedAt: 5 });
+    t.match(a, { entity: 'ams1', period: '2026-10', state: 'drafted', createdAt: 5, updatedAt: 5 });
     t.same(await store.ensureRun('ams1', '2026-10', 'partial', 9), a, 'an existing run is returned unchanged');
     await store.ensureRun('ams1', '2026-09', 'partial', 6);
     await store.ensureRun('sin1', '2026-10', 'drafted', 7);
     await store.setRunState(a.id, 'finalized', 8);
     t.match(await store.run('ams1', '2026-10'), { state: 'finalized', updatedAt: 8, createdAt: 5 });
     t.same(
-      (await store.runs()).map((r) => `${r.site}/${r.period}`),
+      (await store.runs()).map((r) => `${r.entity}/${r.period}`),
       ['ams1/2026-09', 'ams1/2026-10', 'sin1/2026-10'],
     );
     t.same(
-      (await store.runs({ site: 'ams1', states: ['partial'] })).map((r) => r.period),
+      (await store.runs({ entity: 'ams1', states: ['partial'] })).map((r) => r.period),
       ['2026-09'],
     );
     t.equal(await store.run('nyc1', '2026-10'), undefined);
   });
 
-  withStore('drafts: one per customer and run, held ones with their reasons, replaced until final', async (t, { store }) => {
+  withStore('drafts: one per billing account and run, held ones with their reasons, replaced until final', async (t, { store }) => {
     const run = await store.ensureRun('ams1', '2026-10', 'drafted', 1);
     t.equal(
       await store.addDrafts(
@@ -107,16 +108,28 @@ export function billingContract(t: Test, target: BillingTarget): void {
     );
     t.same(all[1]!.review, ['measured share 90.00% is under 99.00%']);
     t.same(all[0]!.draft, draftOf('acme'), 'the whole draft round-trips');
+    t.equal(
+      await store.addDrafts(run.id, [{ draft: draftOf('acme', '4.00', 'ams1', '2026-10', 'acme-labs'), review: [] }], 3),
+      1,
+      "a second account of acme's: an invoice of its own in the same run",
+    );
+    t.same(
+      (await store.invoices({ runId: run.id, customer: 'acme' })).map((i) => [i.account, i.total]),
+      [
+        ['acme', '10.00'],
+        ['acme-labs', '4.00'],
+      ],
+    );
     const held = all[1]!;
     const again = await store.replaceDraft(held.id, { draft: draftOf('globex', '8.00'), review: [] });
     t.match(again, { status: 'draft', total: '8.00', review: [] });
     t.same(await store.invoices({ status: 'held' }), []);
-    t.same((await store.invoices({ customer: 'initech', site: 'ams1', period: '2026-10' })).length, 1);
+    t.same((await store.invoices({ customer: 'initech', entity: 'ams1', period: '2026-10' })).length, 1);
     await t.rejects(store.addDrafts(9999, [{ draft: draftOf('x'), review: [] }], 1), 'an unknown run');
     await t.rejects(store.replaceDraft(9999, { draft: draftOf('x'), review: [] }), InvoiceNotFoundError);
   });
 
-  withStore('numbers: per site and year, gap-free, unique, drawn only at finalize', async (t, { store }) => {
+  withStore('numbers: per issuing entity and year, gap-free, unique, drawn only at finalize', async (t, { store }) => {
     const ams = await store.ensureRun('ams1', '2026-10', 'drafted', 1);
     const sin = await store.ensureRun('sin1', '2026-10', 'drafted', 1);
     await store.addDrafts(
@@ -132,7 +145,7 @@ export function billingContract(t: Test, target: BillingTarget): void {
     t.equal(
       (await store.finalize((await store.invoices({ runId: sin.id }))[0]!.id, { atMs: 12, year: 2026 })).number,
       'SIN1-2026-000001',
-      'sites count apart',
+      'entities count apart',
     );
     t.equal((await store.finalize(c!.id, { atMs: 13, year: 2027 })).number, 'AMS1-2027-000001', 'a new year starts at 1');
     const fin = await store.finalize(d!.id, { atMs: 14, year: 2026, release: { by: 'ops@dc', reason: 'meter replaced, estimate agreed' } });

@@ -16,9 +16,13 @@ export function invoiceSummary(i: StoredInvoice) {
   return {
     id: i.id,
     number: i.number ?? null,
-    site: i.site,
+    entity: i.entity,
+    /** The first section's site (the only one unless the invoice spans sites). */
+    site: i.draft.sections[0]?.site ?? i.entity,
+    sites: i.draft.sections.map((s) => s.site),
     period: i.period,
     customer: i.customer,
+    account: i.account,
     status: i.status,
     currency: i.currency,
     total: i.total,
@@ -44,29 +48,47 @@ export const invoiceRoutes: RouteSpec[] = [
     id: 'listInvoices',
     method: 'GET',
     url: '/invoices',
-    summary: 'Invoices by site, period (YYYY-MM), customer and status; a customer sees its final ones',
+    summary:
+      'Invoices by site (any section), issuing entity, period (YYYY-MM), customer, account and status; a customer sees its final ones',
     tags: ['invoices'],
     access: { who: 'everyone', customer: 'filtered' },
     schema: {
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { site: ID, period: MONTH, customer: ID, status: { type: 'string', enum: ['draft', 'held', 'final'] } },
+        properties: {
+          site: ID,
+          entity: ID,
+          period: MONTH,
+          customer: ID,
+          account: ID,
+          status: { type: 'string', enum: ['draft', 'held', 'final'] },
+        },
       },
     },
     handler: async (ctx) => {
-      const q = query<{ site?: string; period?: string; customer?: string; status?: StoredInvoice['status'] }>(ctx);
+      const q = query<{
+        site?: string;
+        entity?: string;
+        period?: string;
+        customer?: string;
+        account?: string;
+        status?: StoredInvoice['status'];
+      }>(ctx);
       if (!ctx.deps.billing) return [];
       const own = ctx.scope.customer;
       if (own !== undefined && q.customer !== undefined && q.customer !== own) return [];
       if (own !== undefined && q.status !== undefined && q.status !== 'final') return [];
       const list = await ctx.deps.billing.store.invoices({
-        site: q.site || undefined,
+        entity: q.entity || undefined,
         period: q.period || undefined,
         customer: (own ?? q.customer) || undefined,
         status: own !== undefined ? ('final' as const) : q.status || undefined,
       });
-      return list.map(invoiceSummary);
+      return list
+        .filter((i) => !q.site || i.draft.sections.some((s) => s.site === q.site))
+        .filter((i) => !q.account || i.account === q.account)
+        .map(invoiceSummary);
     },
   },
   {

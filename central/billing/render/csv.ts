@@ -1,7 +1,7 @@
 // An invoice as CSV (RFC 4180: comma, CRLF, quotes doubled): one row per line with the trace behind it,
 // points, start and end counters, measured and estimated kWh, the energy of others' equipment inside the
 // customer's points that was deducted (deducted_others_kwh; in the customer's copy the only trace of those
-// points) and the tariff version, so a spreadsheet can check every figure. parseCsv reads it back.
+// points), the site of its section and the tariff or contract version, so a spreadsheet can check every figure. parseCsv reads it back.
 import type { InvoiceLine } from '../invoice.js';
 import { lineTrace, localPeriod, status, type InvoiceDocument } from './document.js';
 
@@ -9,6 +9,8 @@ export const CSV_COLUMNS = [
   'invoice',
   'status',
   'customer',
+  'account',
+  'entity',
   'site',
   'period_first_day',
   'period_last_day',
@@ -21,6 +23,7 @@ export const CSV_COLUMNS = [
   'unit',
   'unit_price',
   'prorate_days',
+  'prorate_basis',
   'amount',
   'points',
   'start_counters_kwh',
@@ -35,6 +38,8 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 const TEXT_COLUMNS: ReadonlySet<CsvColumn> = new Set([
   'invoice',
   'customer',
+  'account',
+  'entity',
   'site',
   'line',
   'kind',
@@ -58,14 +63,17 @@ function cell(v: string): string {
 
 export function renderInvoiceCsv(doc: InvoiceDocument): string {
   const { draft } = doc;
-  const period = localPeriod(draft);
   const row = (l: InvoiceLine): Record<CsvColumn, string> => {
     const tr = lineTrace(draft, l);
+    // A site's line carries its site's local month; a tax line the invoice's.
+    const period = localPeriod(draft.sections.find((s) => s.site === l.site) ?? draft);
     return {
       invoice: doc.final?.number ?? '',
       status: status(doc),
       customer: draft.customer,
-      site: draft.site,
+      account: draft.account,
+      entity: draft.entity,
+      site: l.site ?? '',
       period_first_day: period.first,
       period_last_day: period.last,
       currency: draft.currency,
@@ -77,6 +85,7 @@ export function renderInvoiceCsv(doc: InvoiceDocument): string {
       unit: l.unit,
       unit_price: l.unitPrice,
       prorate_days: l.prorate ? `${l.prorate.days}/${l.prorate.daysInPeriod}` : '',
+      prorate_basis: l.prorate ? (l.prorate.basis ?? 'validity') : '',
       amount: l.amount,
       points: tr?.points.join(' ') ?? '',
       start_counters_kwh: tr?.startCounters.join(' ') ?? '',

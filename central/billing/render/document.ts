@@ -9,14 +9,28 @@ export interface InvoiceDocument {
   final?: { number: string; issuedOn: string };
   customerName?: string;
   customerRef?: string;
-  siteName?: string;
+  /** The billing account's legal name, when it is not the customer itself. */
+  accountName?: string;
+  /** The issuing entity's legal name, when it is not a site invoicing alone. */
+  entityName?: string;
+  /** Site id to name. */
+  siteNames?: Readonly<Record<string, string>>;
 }
 
-/** The period as local dates of the site: first day and last day, both inclusive. */
-export function localPeriod(draft: InvoiceDraft): { first: string; last: string } {
+/** A section's title: the site's name (or id) and its zone. */
+export const sectionTitle = (doc: InvoiceDocument, site: string, timeZone: string): string =>
+  `${doc.siteNames?.[site] ?? site} (${timeZone})`;
+
+/** How a prorated monthly amount reads: "16 of 31 days held", or "15/31 days" of the terms' validity. */
+export function prorateLabel(p: NonNullable<InvoiceLine['prorate']>): string {
+  return p.basis === 'held' ? `${p.days} of ${p.daysInPeriod} days held` : `${p.days}/${p.daysInPeriod} days`;
+}
+
+/** A period (the invoice's, or a section's in its site's zone) as local dates: first day and last day, both inclusive. */
+export function localPeriod(of: Pick<InvoiceDraft, 'period'>): { first: string; last: string } {
   return {
-    first: localDateOf(draft.period.fromMs, draft.period.timeZone),
-    last: localDateOf(draft.period.toMs - 1, draft.period.timeZone),
+    first: localDateOf(of.period.fromMs, of.period.timeZone),
+    last: localDateOf(of.period.toMs - 1, of.period.timeZone),
   };
 }
 
@@ -38,9 +52,11 @@ export function deductedKwhOf(e: EnergyLineTrace): number | undefined {
   return deducted.length === 0 ? undefined : deducted.reduce((s, p) => s + p.kWh, 0);
 }
 
-/** The kWh deducted for others' equipment over one tariff version (its energy lines, one per time-of-use window). */
-export function versionDeductedKwh(draft: InvoiceDraft, version: string): number | undefined {
-  const per = draft.lines.filter((l) => l.kind === 'energy' && l.version === version && l.energy).map((l) => deductedKwhOf(l.energy!));
+/** The kWh deducted for others' equipment over one version of a site's terms (its energy lines, one per time-of-use window). */
+export function versionDeductedKwh(draft: InvoiceDraft, site: string | undefined, version: string): number | undefined {
+  const per = draft.lines
+    .filter((l) => l.kind === 'energy' && l.site === site && l.version === version && l.energy)
+    .map((l) => deductedKwhOf(l.energy!));
   return per.every((x) => x === undefined) ? undefined : per.reduce<number>((s, x) => s + (x ?? 0), 0);
 }
 
@@ -53,7 +69,7 @@ export const isDeducted = (p: Pick<PointShare, 'deducted' | 'kWh'>): boolean => 
 /** The points, counters and quality behind an energy or overhead line (undefined for other lines). */
 export function lineTrace(draft: InvoiceDraft, line: InvoiceLine): LineTrace | undefined {
   if (!line.energy) return undefined;
-  const trace = draft.trace.find((v) => v.version === line.version);
+  const trace = draft.trace.find((v) => v.site === line.site && v.version === line.version);
   const byPoint = new Map(trace?.points.map((p) => [p.pointId, p]) ?? []);
   const out: LineTrace = {
     points: [],

@@ -5,7 +5,7 @@
 import PDFDocument from 'pdfkit';
 import { zoneClock } from '../../../common/local-time.js';
 import type { InvoiceDraft, InvoiceLine } from '../invoice.js';
-import { localPeriod, versionDeductedKwh, type InvoiceDocument } from './document.js';
+import { localPeriod, prorateLabel, sectionTitle, versionDeductedKwh, type InvoiceDocument } from './document.js';
 import { OTHERS_DEDUCTED_LABEL } from './redact.js';
 
 export interface PdfOptions {
@@ -68,11 +68,13 @@ function header(w: Writer, doc: InvoiceDocument): void {
   const period = localPeriod(d);
   w.y += w.text(doc.final ? `Invoice ${doc.final.number}` : 'Invoice draft (not final)', MARGIN, 495, { bold: true, size: 18 }) + 6;
   const facts: [string, string][] = [
+    ...(doc.entityName !== undefined ? [['Issued by', doc.entityName] as [string, string]] : []),
     ['Customer', `${doc.customerName ?? d.customer}${doc.customerRef ? ` (${doc.customerRef})` : ''}`],
-    ['Site', `${doc.siteName ?? d.site} (${d.period.timeZone})`],
+    ...(doc.accountName !== undefined ? [['Billed to', `${doc.accountName} (account ${d.account})`] as [string, string]] : []),
+    [d.sections.length === 1 ? 'Site' : 'Sites', d.sections.map((s) => sectionTitle(doc, s.site, s.period.timeZone)).join(', ')],
     ['Period', `${period.first} to ${period.last} (${d.period.days} days, local dates)`],
     ['Issued', doc.final?.issuedOn ?? 'not yet: draft'],
-    ['Tariff', d.versions.join(', ')],
+    ['Terms', d.versions.join(', ')],
     ['Currency', d.currency],
   ];
   for (const [k, v] of facts)
@@ -83,11 +85,12 @@ function header(w: Writer, doc: InvoiceDocument): void {
   w.gap(8);
 }
 
-function lines(w: Writer, d: InvoiceDraft): void {
+function lines(w: Writer, doc: InvoiceDocument): void {
+  const d = doc.draft;
   w.line(
     [
       ['Description', COLS.desc, 'left'],
-      ['Tariff', COLS.version, 'left'],
+      ['Terms', COLS.version, 'left'],
       ['Quantity', COLS.qty, 'right'],
       ['Unit price', COLS.price, 'right'],
       ['Amount', COLS.amount, 'right'],
@@ -96,7 +99,7 @@ function lines(w: Writer, d: InvoiceDraft): void {
   );
   w.rule();
   const row = (l: InvoiceLine) => {
-    const prorate = l.prorate ? ` (${l.prorate.days}/${l.prorate.daysInPeriod} days)` : '';
+    const prorate = l.prorate ? ` (${prorateLabel(l.prorate)})` : '';
     w.line([
       [`${l.description}${prorate}${estimatedMark(l)}`, COLS.desc, 'left'],
       [l.version ?? '', COLS.version, 'left'],
@@ -105,7 +108,22 @@ function lines(w: Writer, d: InvoiceDraft): void {
       [l.amount, COLS.amount, 'right'],
     ]);
   };
-  d.lines.filter((l) => l.kind !== 'tax').forEach(row);
+  // One section per site when the invoice covers several, each with its own local month and subtotal.
+  for (const s of d.sections) {
+    if (d.sections.length > 1) {
+      const p = localPeriod(s);
+      w.line([[`${sectionTitle(doc, s.site, s.period.timeZone)}, ${p.first} to ${p.last}`, [MARGIN, 495], 'left']], true);
+    }
+    d.lines.filter((l) => l.kind !== 'tax' && (l.site ?? s.site) === s.site).forEach(row);
+    if (d.sections.length > 1)
+      w.line(
+        [
+          [`Subtotal ${doc.siteNames?.[s.site] ?? s.site}`, COLS.desc, 'left'],
+          [s.subtotal, COLS.amount, 'right'],
+        ],
+        true,
+      );
+  }
   w.rule();
   w.line(
     [
@@ -148,9 +166,10 @@ function appendix(w: Writer, d: InvoiceDraft): void {
   w.doc.addPage();
   w.y = MARGIN;
   w.y += w.text('Trace: counters behind every energy line', MARGIN, 495, { bold: true, size: 13 }) + 6;
-  const tz = d.period.timeZone;
   for (const v of d.trace) {
-    w.line([[`Tariff version ${v.version}: ${localTime(v.fromMs, tz)} to ${localTime(v.toMs, tz)}`, [MARGIN, 495], 'left']], true);
+    const tz = d.sections.find((s) => s.site === v.site)?.period.timeZone ?? d.period.timeZone;
+    const where = d.sections.length > 1 && v.site !== undefined ? `${v.site}, ` : '';
+    w.line([[`${where}terms ${v.version}: ${localTime(v.fromMs, tz)} to ${localTime(v.toMs, tz)}`, [MARGIN, 495], 'left']], true);
     for (const p of v.points) {
       w.line([[`${p.pointId}  (${p.seriesId})${p.deducted ? "  another customer's, deducted" : ''}`, [MARGIN + 8, 487], 'left']], true);
       for (const piece of p.pieces) {
@@ -176,7 +195,7 @@ function appendix(w: Writer, d: InvoiceDraft): void {
       for (const a of p.anomalies)
         w.line([[`anomaly: ${a.kind} ${localTime(a.fromMs, tz)} to ${localTime(a.toMs, tz)}`, [MARGIN + 16, 479], 'left']]);
     }
-    const deducted = versionDeductedKwh(d, v.version);
+    const deducted = versionDeductedKwh(d, v.site, v.version);
     if (deducted !== undefined)
       w.line(
         [[`${OTHERS_DEDUCTED_LABEL}: ${(deducted + 0).toFixed(3)} kWh (deducted from the energy above)`, [MARGIN + 8, 487], 'left']],
@@ -205,7 +224,7 @@ export function renderInvoicePdf(doc: InvoiceDocument, opts: PdfOptions = {}): P
   });
   const w = new Writer(pdf);
   header(w, doc);
-  lines(w, doc.draft);
+  lines(w, doc);
   quality(w, doc.draft);
   appendix(w, doc.draft);
   pdf.end();

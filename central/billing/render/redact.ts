@@ -18,10 +18,14 @@ export const OTHERS_DEDUCTED_LABEL = 'Equipment of others in your racks';
  * The points the customer was billed on at the invoice's site and period, by the model: a second fence
  * besides the deduction mark, so a stored draft's zero-kWh deduction of someone else is never shown.
  */
-export function billedPointsOf(model: InventoryModel, draft: Pick<InvoiceDraft, 'customer' | 'site' | 'period'>): Set<string> {
+export function billedPointsOf(model: InventoryModel, draft: Pick<InvoiceDraft, 'customer' | 'sections'>): Set<string> {
   if (!model.customers.has(draft.customer)) return new Set();
-  const b = billablePoints(model, draft.customer, draft.site, { fromMs: draft.period.fromMs, toMs: draft.period.toMs });
-  return new Set(b.plus.map((x) => x.point.id));
+  return new Set(
+    draft.sections.flatMap((s) => {
+      if (!model.sites.has(s.site)) return [];
+      return billablePoints(model, draft.customer, s.site, { fromMs: s.period.fromMs, toMs: s.period.toMs }).plus.map((x) => x.point.id);
+    }),
+  );
 }
 
 const quantityOf = (q: EnergyQuantity): EnergyQuantity => ({

@@ -69,7 +69,7 @@ const final: InvoiceDocument = {
   final: { number: 'AMS1-2026-000042', issuedOn: '2026-11-03' },
   customerName: 'Acme Hosting B.V.',
   customerRef: 'C-10042',
-  siteName: 'Amsterdam 1',
+  siteNames: { ams1: 'Amsterdam 1' },
 };
 
 t.test('the draft has what the outputs must show', async (t) => {

@@ -24,9 +24,10 @@ export interface InvoiceCliDeps {
 const row = (i: StoredInvoice): string =>
   [
     i.number ?? `#${i.id}`,
-    i.site,
+    i.entity,
     i.period,
     i.customer,
+    ...(i.account !== i.customer ? [i.account] : []),
     i.status,
     `${i.total} ${i.currency}`,
     i.review.length ? `review: ${i.review.join('; ')}` : '',
@@ -36,29 +37,29 @@ const row = (i: StoredInvoice): string =>
 
 const outcomeLine = (o: PeriodOutcome): string =>
   !o.locked
-    ? `${o.site} ${o.period}: another central instance is running it`
-    : `${o.site} ${o.period}${o.customer ? ` ${o.customer}` : ''}: ${o.finalized.length ? `finalized ${o.finalized.join(', ')}` : 'nothing new to finalize'}` +
+    ? `${o.entity} ${o.period}: another central instance is running it`
+    : `${o.entity} ${o.period}${o.customer ? ` ${o.customer}` : ''}: ${o.finalized.length ? `finalized ${o.finalized.join(', ')}` : 'nothing new to finalize'}` +
       `${o.held ? `; ${o.held} held for review` : ''}${o.undelivered ? `; ${o.undelivered} webhook deliveries pending` : ''}`;
 
-/** Throws the site's own error for one site; for several, one error naming each refused site. */
-function refuseUnlessInvoiceable(runner: InvoiceRunner, sites: readonly string[], period: string): void {
+/** Throws the entity's own error for one entity; for several, one error naming each refused one. */
+function refuseUnlessInvoiceable(runner: InvoiceRunner, entities: readonly string[], period: string): void {
   const refused: Error[] = [];
-  for (const site of sites) {
+  for (const entity of entities) {
     try {
-      runner.checkInvoiceable(site, period);
+      runner.checkInvoiceable(entity, period);
     } catch (err) {
       if (!(err instanceof PeriodNotClosedError || err instanceof PeriodBeforeBillingError)) throw err;
       refused.push(err);
     }
   }
-  if (refused.length === 1 && sites.length === 1) throw refused[0]!;
+  if (refused.length === 1 && entities.length === 1) throw refused[0]!;
   if (refused.length > 0) {
-    const more = refused.length < sites.length ? '; run the others with --site' : '';
+    const more = refused.length < entities.length ? '; run the others with --entity' : '';
     throw new InvoicePeriodRefusedError(`nothing was run: ${refused.map((e) => e.message).join('; ')}${more}`);
   }
 }
 
-/** `invoice run` refused the month at one or more sites; nothing was stored. */
+/** `invoice run` refused the month of one or more entities; nothing was stored. */
 export class InvoicePeriodRefusedError extends Error {
   constructor(message: string) {
     super(message);
@@ -82,19 +83,21 @@ export function invoiceCommand(deps: InvoiceCliDeps): Command {
     .command('run')
     .description('invoice a month now (the schedule does this by itself after the grace period)')
     .requiredOption('--period <YYYY-MM>', "the month, in each site's time zone")
-    .option('--site <id>', 'one site (default: every site)')
-    .option('--customer <id>', 'one customer (the rest of the site stays for the scheduled run)')
+    .option('--entity <id>', 'one issuing entity (default: every one); a site that invoices alone is one under its id')
+    .option('--site <id>', 'the same as --entity, for a site that invoices alone')
+    .option('--customer <id>', 'one customer (the rest of the month stays for the scheduled run)')
     .option('--dry-run', 'compute and print the drafts; store nothing')
-    .action((o: { period: string; site?: string; customer?: string; dryRun?: boolean }) =>
+    .action((o: { period: string; entity?: string; site?: string; customer?: string; dryRun?: boolean }) =>
       withContext(async (c) => {
-        const sites = o.site ? [c.runner.site(o.site)] : c.runner.sites();
-        // Every site is checked before any runs: a month still open somewhere runs nowhere (name a --site).
+        const one = o.entity ?? o.site;
+        const entities = one ? [c.runner.entity(one)] : c.runner.entities();
+        // Every entity is checked before any runs: a month still open somewhere runs nowhere (name an --entity).
         refuseUnlessInvoiceable(
           c.runner,
-          sites.map((s) => s.id),
+          entities.map((s) => s.id),
           o.period,
         );
-        for (const site of sites) {
+        for (const site of entities) {
           if (o.dryRun) {
             for (const d of await c.runner.preview(site.id, o.period, o.customer)) {
               print(
@@ -102,6 +105,7 @@ export function invoiceCommand(deps: InvoiceCliDeps): Command {
                   site.id,
                   o.period,
                   d.draft.customer,
+                  ...(d.draft.account !== d.draft.customer ? [d.draft.account] : []),
                   `${d.draft.total} ${d.draft.currency}`,
                   d.review.length ? `would be held: ${d.review.join('; ')}` : 'would be finalized',
                 ].join('\t'),
@@ -112,7 +116,7 @@ export function invoiceCommand(deps: InvoiceCliDeps): Command {
           try {
             print(outcomeLine(await c.runner.runPeriod(site.id, o.period, o.customer !== undefined ? { customer: o.customer } : {})));
           } catch (err) {
-            if (!(err instanceof NothingToInvoiceError) || o.site) throw err;
+            if (!(err instanceof NothingToInvoiceError) || one) throw err;
           }
         }
       }),
@@ -121,13 +125,16 @@ export function invoiceCommand(deps: InvoiceCliDeps): Command {
   cmd
     .command('list')
     .description('invoices and held drafts')
-    .option('--site <id>')
+    .option('--entity <id>')
+    .option('--site <id>', 'the same as --entity, for a site that invoices alone')
     .option('--period <YYYY-MM>')
     .option('--customer <id>')
     .option('--status <s>', 'draft, held or final', oneOf(['draft', 'held', 'final'] as const))
-    .action((o: { site?: string; period?: string; customer?: string; status?: InvoiceStatus }) =>
+    .action((o: { entity?: string; site?: string; period?: string; customer?: string; status?: InvoiceStatus }) =>
       withContext(async (c) => {
-        for (const i of await c.store.invoices(o)) print(row(i));
+        const { site, entity, ...rest } = o;
+        const id = entity ?? site;
+        for (const i of await c.store.invoices({ ...rest, ...(id !== undefined ? { entity: id } : {}) })) print(row(i));
       }),
     );
 

@@ -2,20 +2,20 @@
 // the rule the schedule follows in machine.ts closedPeriods) from the month billing began. The runner
 // checks it at every entry point that computes, stores or finalizes a month (run, dry run, release,
 // recompute), so a month that has not happened yet can never become a numbered, immutable invoice.
-import { monthPeriod, zoneClock } from '../../../common/local-time.js';
-import { parseMonth } from './machine.js';
-import type { RunSite } from './types.js';
+import { zoneClock } from '../../../common/local-time.js';
+import { closesAtMs, parseMonth } from './machine.js';
+import type { RunEntity } from './types.js';
 
 /** A month whose local end plus the grace period is still ahead: the run would invoice energy not yet used. */
 export class PeriodNotClosedError extends Error {
   constructor(
-    readonly site: string,
+    readonly entity: string,
     readonly period: string,
     readonly closesAtMs: number,
     timeZone: string,
   ) {
     super(
-      `${site} ${period} has not closed yet: it can be invoiced from ${localMinute(closesAtMs, timeZone)} (${timeZone}), ` +
+      `${entity} ${period} has not closed yet: it can be invoiced from ${localMinute(closesAtMs, timeZone)} (${timeZone}), ` +
         "after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself",
     );
     this.name = 'PeriodNotClosedError';
@@ -25,11 +25,11 @@ export class PeriodNotClosedError extends Error {
 /** A month before `billing.since`: nothing is invoiced before billing began. */
 export class PeriodBeforeBillingError extends Error {
   constructor(
-    readonly site: string,
+    readonly entity: string,
     readonly period: string,
     readonly since: string,
   ) {
-    super(`${site} ${period} is before billing began (billing.since: ${since}); months from ${since} on can be invoiced`);
+    super(`${entity} ${period} is before billing began (billing.since: ${since}); months from ${since} on can be invoiced`);
     this.name = 'PeriodBeforeBillingError';
   }
 }
@@ -40,16 +40,11 @@ function localMinute(ms: number, timeZone: string): string {
   return `${String(l.year).padStart(4, '0')}-${p(l.month)}-${p(l.day)} ${p(l.hour)}:${p(l.minute)}`;
 }
 
-/** The instant a month of a site may first be invoiced: its local end plus the grace period. */
-export function closesAtMs(site: Pick<RunSite, 'timeZone'>, period: string, graceMs: number): number {
-  return monthPeriod(period, site.timeZone).toMs + graceMs;
-}
-
 /** Throws PeriodLabelError, PeriodBeforeBillingError or PeriodNotClosedError; returns when the month may be invoiced. */
-export function assertInvoiceable(site: RunSite, period: string, nowMs: number, graceMs: number): void {
+export function assertInvoiceable(entity: RunEntity, period: string, nowMs: number, graceMs: number): void {
   const p = parseMonth(period);
-  const s = parseMonth(site.since);
-  if (p.year * 12 + p.month < s.year * 12 + s.month) throw new PeriodBeforeBillingError(site.id, period, site.since);
-  const closes = closesAtMs(site, period, graceMs);
-  if (nowMs < closes) throw new PeriodNotClosedError(site.id, period, closes, site.timeZone);
+  const s = parseMonth(entity.since);
+  if (p.year * 12 + p.month < s.year * 12 + s.month) throw new PeriodBeforeBillingError(entity.id, period, entity.since);
+  const closes = closesAtMs(entity, period, graceMs);
+  if (nowMs < closes) throw new PeriodNotClosedError(entity.id, period, closes, entity.timeZone);
 }

@@ -27,10 +27,21 @@ export function addMonths(label: string, n: number): string {
   return `${String(Math.floor(i / 12)).padStart(4, '0')}-${String((i % 12) + 1).padStart(2, '0')}`;
 }
 
-/** Months from `since` on whose local end (midnight on the next 1st) plus grace is at or before now, oldest first. */
-export function closedPeriods(site: { timeZone: string; since: string }, nowMs: number, graceMs: number): string[] {
+/** The zones a month must have ended in: the entity's own and its sites'. */
+export interface ClosingZones {
+  timeZone: string;
+  zones?: readonly string[];
+}
+
+/** The instant a month may first be invoiced: its latest local end (midnight on the next 1st) in any of the zones, plus grace. */
+export function closesAtMs(at: ClosingZones, period: string, graceMs: number): number {
+  return Math.max(...[at.timeZone, ...(at.zones ?? [])].map((z) => monthPeriod(period, z).toMs)) + graceMs;
+}
+
+/** Months from `since` on that have closed (closesAtMs) at or before now, oldest first. */
+export function closedPeriods(at: ClosingZones & { since: string }, nowMs: number, graceMs: number): string[] {
   const out: string[] = [];
-  for (let p = site.since; monthPeriod(p, site.timeZone).toMs + graceMs <= nowMs; p = addMonths(p, 1)) out.push(p);
+  for (let p = at.since; closesAtMs(at, p, graceMs) <= nowMs; p = addMonths(p, 1)) out.push(p);
   return out;
 }
 

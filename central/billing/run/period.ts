@@ -1,13 +1,13 @@
-// The thin shell around machine.ts for one site and month: under the run lock, read the run, ask the
+// The thin shell around machine.ts for one issuing entity and month: under the run lock, read the run, ask the
 // machine for the next action, do it, record the state, repeat until done. Everything it does is
 // idempotent against the store, so an instance that dies half way leaves work the next tick resumes.
 import type { Logger } from 'pino';
-import { monthPeriod, zoneClock } from '../../../common/local-time.js';
+import { zoneClock } from '../../../common/local-time.js';
 import type { BillingStore, InvoiceRun, NewDraft, StoredInvoice } from '../../storage/billing/types.js';
 import { reviewReasons } from '../price.js';
 import { assertInvoiceable } from './invoiceable.js';
 import { nextAction, stateAfter, type RunAction, type RunScope, type RunView } from './machine.js';
-import type { ComputeDrafts, DeliverInvoice, InvoiceOutputs, RunClock, RunSettings, RunSite } from './types.js';
+import type { ComputeDrafts, DeliverInvoice, InvoiceOutputs, RunClock, RunSettings, RunEntity } from './types.js';
 
 export interface PeriodDeps {
   store: BillingStore;
@@ -23,7 +23,7 @@ export interface PeriodDeps {
 }
 
 export interface PeriodOutcome {
-  site: string;
+  entity: string;
   period: string;
   customer?: string;
   /** false: another instance holds this run; nothing was done. */
@@ -35,21 +35,21 @@ export interface PeriodOutcome {
   undelivered: number;
 }
 
-/** A customer's run found nothing to invoice: the customer holds nothing at the site in that month. */
+/** A customer's run found nothing to invoice: the customer holds nothing at the entity's sites in that month. */
 export class NothingToInvoiceError extends Error {
   constructor(
-    readonly site: string,
+    readonly entity: string,
     readonly period: string,
     readonly customer: string,
   ) {
-    super(`customer ${customer} has nothing to invoice at ${site} in ${period}`);
+    super(`customer ${customer} has nothing to invoice at ${entity} in ${period}`);
     this.name = 'NothingToInvoiceError';
   }
 }
 
 const MAX_STEPS = 8;
 
-export const lockName = (site: string, period: string): string => `invoice-run:${site}/${period}`;
+export const lockName = (entity: string, period: string): string => `invoice-run:${entity}/${period}`;
 
 export function viewOf(run: InvoiceRun | undefined, invoices: readonly StoredInvoice[], scope: RunScope, delivering: boolean): RunView {
   const final = invoices.filter((i) => i.status === 'final');
@@ -65,11 +65,11 @@ export function viewOf(run: InvoiceRun | undefined, invoices: readonly StoredInv
 /** Drafts with their review reasons: under the quality threshold, held. */
 export async function draftsFor(
   deps: Pick<PeriodDeps, 'computeDrafts' | 'settings'>,
-  site: RunSite,
+  entity: RunEntity,
   period: string,
   customer?: string,
 ): Promise<NewDraft[]> {
-  const drafts = await deps.computeDrafts(site.id, monthPeriod(period, site.timeZone), customer);
+  const drafts = await deps.computeDrafts(entity.id, period, customer);
   return drafts
     .filter((d) => customer === undefined || d.customer === customer)
     .map((draft) => ({ draft, review: reviewReasons(draft, deps.settings.minMeasuredShare) }));
@@ -81,13 +81,13 @@ export class PeriodRun {
 
   constructor(
     private readonly deps: PeriodDeps,
-    private readonly site: RunSite,
+    private readonly entity: RunEntity,
     private readonly period: string,
     private readonly customer?: string,
   ) {
     this.scope = customer === undefined ? 'site' : 'customer';
     this.outcome = {
-      site: site.id,
+      entity: entity.id,
       period,
       ...(customer !== undefined ? { customer } : {}),
       locked: true,
@@ -100,13 +100,13 @@ export class PeriodRun {
 
   async execute(): Promise<PeriodOutcome> {
     // Every way into a run passes here: an open or future month is refused before anything is stored.
-    assertInvoiceable(this.site, this.period, this.deps.clock.now(), this.deps.settings.graceMs);
-    const res = await this.deps.store.withLock(lockName(this.site.id, this.period), this.deps.owner, () => this.steps());
+    assertInvoiceable(this.entity, this.period, this.deps.clock.now(), this.deps.settings.graceMs);
+    const res = await this.deps.store.withLock(lockName(this.entity.id, this.period), this.deps.owner, () => this.steps());
     return res.acquired ? res.value : { ...this.outcome, locked: false };
   }
 
   private async load(): Promise<{ run: InvoiceRun | undefined; invoices: StoredInvoice[] }> {
-    const run = await this.deps.store.run(this.site.id, this.period);
+    const run = await this.deps.store.run(this.entity.id, this.period);
     const invoices = run
       ? await this.deps.store.invoices({ runId: run.id, ...(this.customer !== undefined ? { customer: this.customer } : {}) })
       : [];
@@ -119,7 +119,7 @@ export class PeriodRun {
     for (let step = 0; ; step++) {
       if (step === MAX_STEPS)
         throw new Error(
-          `invoice run ${this.site.id} ${this.period}: no progress after ${MAX_STEPS} steps (${this.outcome.actions.join(', ')})`,
+          `invoice run ${this.entity.id} ${this.period}: no progress after ${MAX_STEPS} steps (${this.outcome.actions.join(', ')})`,
         );
       const { run, invoices } = await this.load();
       const action = nextAction(viewOf(run, invoices, this.scope, this.deps.deliver !== undefined));
@@ -139,17 +139,17 @@ export class PeriodRun {
 
   private async perform(action: Exclude<RunAction, 'done'>, run: InvoiceRun | undefined, invoices: StoredInvoice[]): Promise<void> {
     const { store, clock, log } = this.deps;
-    const ctx = { site: this.site.id, period: this.period, ...(this.customer !== undefined ? { customer: this.customer } : {}) };
+    const ctx = { entity: this.entity.id, period: this.period, ...(this.customer !== undefined ? { customer: this.customer } : {}) };
     if (action === 'compute') {
-      const drafts = await draftsFor(this.deps, this.site, this.period, this.customer);
-      if (this.customer !== undefined && drafts.length === 0) throw new NothingToInvoiceError(this.site.id, this.period, this.customer);
+      const drafts = await draftsFor(this.deps, this.entity, this.period, this.customer);
+      if (this.customer !== undefined && drafts.length === 0) throw new NothingToInvoiceError(this.entity.id, this.period, this.customer);
       // Made partial and moved to drafted only once its drafts are stored (stateAfter): a stop between the
       // two leaves a run the next tick drafts again, never a drafted run without its invoices.
-      const made = await store.ensureRun(this.site.id, this.period, 'partial', clock.now());
+      const made = await store.ensureRun(this.entity.id, this.period, 'partial', clock.now());
       const added = await store.addDrafts(made.id, drafts, clock.now());
       log.info({ ...ctx, drafts: drafts.length, added, held: drafts.filter((d) => d.review.length > 0).length }, 'invoice drafts computed');
     } else if (action === 'finalize') {
-      const year = zoneClock(this.site.timeZone).local(clock.now()).year;
+      const year = zoneClock(this.entity.timeZone).local(clock.now()).year;
       for (const inv of invoices.filter((i) => i.status === 'draft')) {
         const fin = await store.finalize(inv.id, { atMs: clock.now(), year });
         this.outcome.finalized.push(fin.number!);

@@ -9,7 +9,7 @@ import type { InvoiceDraft, InvoiceLine } from '../invoice.js';
 import { dec, formatMoney, sumDec } from '../money.js';
 import { noteFor, type FinalizedInvoice } from '../notes.js';
 import { draftsFor, lockName, type PeriodDeps } from './period.js';
-import type { RunSite } from './types.js';
+import type { RunEntity } from './types.js';
 
 /** The invoice with every note applied: each note line's `now` replaces the line it corrects. */
 export function effectiveInvoice(inv: StoredInvoice, notes: readonly StoredNote[]): FinalizedInvoice {
@@ -61,21 +61,21 @@ export interface RecheckOutcome {
   created: boolean;
 }
 
-/** Rechecks the final invoices of one site and month; { locked: false } while a run holds the month. */
+/** Rechecks the final invoices of one entity and month; { locked: false } while a run holds the month. */
 export async function recheckPeriod(
   deps: PeriodDeps,
-  site: RunSite,
+  entity: RunEntity,
   period: string,
 ): Promise<{ locked: boolean; notes: RecheckOutcome[] }> {
-  const res = await deps.store.withLock(lockName(site.id, period), deps.owner, async () => {
-    const finals = await deps.store.invoices({ site: site.id, period, status: 'final' });
+  const res = await deps.store.withLock(lockName(entity.id, period), deps.owner, async () => {
+    const finals = await deps.store.invoices({ entity: entity.id, period, status: 'final' });
     if (finals.length === 0) return [];
-    const fresh = new Map((await draftsFor(deps, site, period)).map((d) => [d.draft.customer, d.draft]));
+    const fresh = new Map((await draftsFor(deps, entity, period)).map((d) => [d.draft.account, d.draft]));
     const out: RecheckOutcome[] = [];
     for (const inv of finals) {
-      const recomputed = fresh.get(inv.customer);
+      const recomputed = fresh.get(inv.account);
       if (!recomputed) {
-        deps.log.warn({ site: site.id, period, number: inv.number }, 'recheck: the customer has no draft any more; left for a person');
+        deps.log.warn({ entity: entity.id, period, number: inv.number }, 'recheck: the account has no draft any more; left for a person');
         continue;
       }
       const notes = await deps.store.notes(inv.number!);
@@ -85,7 +85,7 @@ export async function recheckPeriod(
       const made = await deps.store.addNote(note, {
         fingerprint: noteFingerprint(notes.length, recomputed),
         atMs: now,
-        year: zoneClock(site.timeZone).local(now).year,
+        year: zoneClock(entity.timeZone).local(now).year,
       });
       out.push({
         invoiceNumber: inv.number!,
@@ -95,7 +95,7 @@ export async function recheckPeriod(
         created: made.created,
       });
       deps.log.info(
-        { site: site.id, period, number: inv.number, note: made.note.number, kind: note.kind, totalDelta: note.totalDelta },
+        { entity: entity.id, period, number: inv.number, note: made.note.number, kind: note.kind, totalDelta: note.totalDelta },
         'late data: note issued',
       );
     }

@@ -1,20 +1,24 @@
 // The seams of the invoice run: what the integration provides (drafts of a site and period, outputs,
 // a clock) and the run's own settings. The run codes against these function types only.
-import type { Period } from '../../../common/local-time.js';
 import type { InvoiceRun, StoredInvoice } from '../../storage/billing/types.js';
 import type { InvoiceDraft } from '../invoice.js';
 import type { Clock } from '../../../common/clock.js';
 
-/** A site as the run sees it: its zone, and the first month it invoices (nothing before is caught up). */
-export interface RunSite {
+/**
+ * An issuing entity as the run sees it (a site that invoices alone is one, under the site's id): the zone
+ * of its issue dates and numbering year, the zones of its sites (a month closes when it has closed in
+ * every one), and the first month it invoices (nothing before is caught up).
+ */
+export interface RunEntity {
   id: string;
   timeZone: string;
+  zones: readonly string[];
   /** 'YYYY-MM' */
   since: string;
 }
 
-/** The drafts of every customer of a site over a period, or of one customer. */
-export type ComputeDrafts = (site: string, period: Period, customer?: string) => Promise<InvoiceDraft[]>;
+/** The drafts of every customer of an entity for a month ('YYYY-MM'), or of one customer. */
+export type ComputeDrafts = (entity: string, month: string, customer?: string) => Promise<InvoiceDraft[]>;
 
 export type InvoiceFormat = 'json' | 'csv' | 'pdf';
 export const INVOICE_FORMATS: readonly InvoiceFormat[] = ['json', 'csv', 'pdf'];

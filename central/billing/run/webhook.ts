@@ -29,9 +29,11 @@ export function invoicePayload(inv: StoredInvoice): string {
   return JSON.stringify({
     type: 'invoice.finalized',
     number: inv.number,
-    site: inv.site,
+    entity: inv.entity,
+    sites: inv.draft.sections.map((s) => s.site),
     period: inv.period,
     customer: inv.customer,
+    account: inv.account,
     currency: inv.currency,
     total: inv.draft.total,
     finalizedAt: inv.finalizedAt,

@@ -13,7 +13,12 @@ export interface TouInterval {
 }
 
 /** Consecutive intervals covering [fromMs, toMs), each with its window and price; adjacent ones of the same window merged. */
-export function touIntervals(version: TariffVersion, fromMs: number, toMs: number, timeZone: string): TouInterval[] {
+export function touIntervals(
+  version: Pick<TariffVersion, 'touWindows' | 'energyPricePerKwh'>,
+  fromMs: number,
+  toMs: number,
+  timeZone: string,
+): TouInterval[] {
   const zone = zoneClock(timeZone);
   const out: TouInterval[] = [];
   const push = (a: number, b: number, window: string, pricePerKwh: string | number): void => {

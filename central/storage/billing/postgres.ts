@@ -120,22 +120,22 @@ export class PostgresBillingStore implements BillingStore {
     }
   }
 
-  async ensureRun(site: string, period: string, state: RunState, atMs: number): Promise<InvoiceRun> {
+  async ensureRun(entity: string, period: string, state: RunState, atMs: number): Promise<InvoiceRun> {
     await this.query(
       'INSERT INTO invoice_runs (site, period, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (site, period) DO NOTHING',
-      [site, period, state, atMs],
+      [entity, period, state, atMs],
     );
-    return (await this.run(site, period))!;
+    return (await this.run(entity, period))!;
   }
 
-  async run(site: string, period: string): Promise<InvoiceRun | undefined> {
-    const [r] = await this.query<RunRow>('SELECT * FROM invoice_runs WHERE site = $1 AND period = $2', [site, period]);
+  async run(entity: string, period: string): Promise<InvoiceRun | undefined> {
+    const [r] = await this.query<RunRow>('SELECT * FROM invoice_runs WHERE site = $1 AND period = $2', [entity, period]);
     return r && toRun(r);
   }
 
-  async runs(filter: { site?: string; states?: readonly RunState[] } = {}): Promise<InvoiceRun[]> {
+  async runs(filter: { entity?: string; states?: readonly RunState[] } = {}): Promise<InvoiceRun[]> {
     const rows = await this.query<RunRow>('SELECT * FROM invoice_runs WHERE ($1::text IS NULL OR site = $1) ORDER BY period, site', [
-      filter.site ?? null,
+      filter.entity ?? null,
     ]);
     return rows.map(toRun).filter((r) => !filter.states || filter.states.includes(r.state));
   }
@@ -152,9 +152,9 @@ export class PostgresBillingStore implements BillingStore {
       for (const d of drafts) {
         const v = draftColumns(d);
         const r = await c.query(
-          `INSERT INTO invoices (run_id, site, period, customer, status, currency, total, review, draft, created_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (run_id, customer) DO NOTHING`,
-          [runId, run.site, run.period, d.draft.customer, v.status, v.currency, v.total, v.review, v.draft, atMs],
+          `INSERT INTO invoices (run_id, site, period, customer, account, status, currency, total, review, draft, created_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (run_id, account) DO NOTHING`,
+          [runId, run.site, run.period, d.draft.customer, d.draft.account, v.status, v.currency, v.total, v.review, v.draft, atMs],
         );
         added += r.rowCount ?? 0;
       }
@@ -179,13 +179,13 @@ export class PostgresBillingStore implements BillingStore {
    * The next number of a series; the counter row stays locked until the transaction ends. Refused when it
    * was issued already (counter rows lost).
    */
-  private async draw(c: Client, site: string, series: NoteSeries | 'INV', year: number): Promise<string> {
+  private async draw(c: Client, entity: string, series: NoteSeries | 'INV', year: number): Promise<string> {
     const r = await c.query<{ last: number }>(
       `INSERT INTO document_counters (site, series, year, last) VALUES ($1, $2, $3, 1)
       ON CONFLICT (site, series, year) DO UPDATE SET last = document_counters.last + 1 RETURNING last`,
-      [site, series, year],
+      [entity, series, year],
     );
-    const number = documentNumber(site, year, r.rows[0]!.last, series === 'INV' ? undefined : series);
+    const number = documentNumber(entity, year, r.rows[0]!.last, series === 'INV' ? undefined : series);
     if (
       (
         await c.query(

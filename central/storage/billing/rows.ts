@@ -1,6 +1,7 @@
 // Row shapes of the billing tables and their mapping to the interface types, shared by both dialects
 // (SQLite returns integers as numbers; the PostgreSQL pool parses int8 as numbers too: postgres/sql.ts).
 import type { InvoiceDraft, NoteDraft } from '../../billing/types.js';
+import { upgradeDraft, upgradeNote } from './draft-upgrade.js';
 import type { InvoiceFilter, InvoiceRun, NewDraft, RunState, StoredInvoice, StoredNote } from './types.js';
 
 export interface RunRow {
@@ -15,9 +16,11 @@ export interface RunRow {
 export interface InvoiceRow {
   id: number;
   run_id: number;
+  /** The issuing entity (named `site` since runs were per site; a site that invoices alone is one). */
   site: string;
   period: string;
   customer: string;
+  account: string;
   status: string;
   number: string | null;
   currency: string;
@@ -50,7 +53,7 @@ export const INVOICE_SELECT = `SELECT i.*, d.rendered_at, d.delivered_at, d.atte
   FROM invoices i LEFT JOIN invoice_delivery d ON d.invoice_id = i.id`;
 
 export function toRun(r: RunRow): InvoiceRun {
-  return { id: r.id, site: r.site, period: r.period, state: r.state as RunState, createdAt: r.created_at, updatedAt: r.updated_at };
+  return { id: r.id, entity: r.site, period: r.period, state: r.state as RunState, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -59,15 +62,16 @@ export function toInvoice(r: InvoiceRow): StoredInvoice {
   return {
     id: r.id,
     runId: r.run_id,
-    site: r.site,
+    entity: r.site,
     period: r.period,
     customer: r.customer,
+    account: r.account,
     status: r.status as StoredInvoice['status'],
     number: opt(r.number),
     currency: r.currency,
     total: r.total,
     review: JSON.parse(r.review) as string[],
-    draft: JSON.parse(r.draft) as InvoiceDraft,
+    draft: upgradeDraft(JSON.parse(r.draft) as InvoiceDraft),
     createdAt: r.created_at,
     finalizedAt: opt(r.finalized_at),
     release: r.released_by !== null ? { by: r.released_by, reason: r.release_reason ?? '' } : undefined,
@@ -87,7 +91,7 @@ export function toNote(r: NoteRow): StoredNote {
     currency: r.currency,
     totalDelta: r.total_delta,
     fingerprint: r.fingerprint,
-    note: JSON.parse(r.body) as NoteDraft,
+    note: upgradeNote(JSON.parse(r.body) as NoteDraft),
     createdAt: r.created_at,
   };
 }
@@ -113,14 +117,14 @@ export function invoiceWhere(f: InvoiceFilter, param: (i: number) => string): { 
     parts.push(`i.${col} = ${param(values.length)}`);
   };
   add('run_id', f.runId);
-  add('site', f.site);
+  add('site', f.entity);
   add('period', f.period);
   add('customer', f.customer);
   add('status', f.status);
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
 }
 
-export const INVOICE_ORDER = 'ORDER BY i.site, i.period, i.customer';
+export const INVOICE_ORDER = 'ORDER BY i.site, i.period, i.customer, i.account';
 
 /**
  * In finalize's transaction, after the invoice is final: its run, when `drafted` and without drafts left,

@@ -85,24 +85,24 @@ export class SqliteBillingStore implements BillingStore {
     }
   }
 
-  async ensureRun(site: string, period: string, state: RunState, atMs: number): Promise<InvoiceRun> {
+  async ensureRun(entity: string, period: string, state: RunState, atMs: number): Promise<InvoiceRun> {
     this.db
       .prepare(
         'INSERT INTO invoice_runs (site, period, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (site, period) DO NOTHING',
       )
-      .run(site, period, state, atMs, atMs);
-    return (await this.run(site, period))!;
+      .run(entity, period, state, atMs, atMs);
+    return (await this.run(entity, period))!;
   }
 
-  async run(site: string, period: string): Promise<InvoiceRun | undefined> {
-    const r = this.db.prepare('SELECT * FROM invoice_runs WHERE site = ? AND period = ?').get(site, period) as RunRow | undefined;
+  async run(entity: string, period: string): Promise<InvoiceRun | undefined> {
+    const r = this.db.prepare('SELECT * FROM invoice_runs WHERE site = ? AND period = ?').get(entity, period) as RunRow | undefined;
     return r && toRun(r);
   }
 
-  async runs(filter: { site?: string; states?: readonly RunState[] } = {}): Promise<InvoiceRun[]> {
+  async runs(filter: { entity?: string; states?: readonly RunState[] } = {}): Promise<InvoiceRun[]> {
     const rows = this.db
       .prepare('SELECT * FROM invoice_runs WHERE (? IS NULL OR site = ?) ORDER BY period, site')
-      .all(filter.site ?? null, filter.site ?? null) as RunRow[];
+      .all(filter.entity ?? null, filter.entity ?? null) as RunRow[];
     return rows.map(toRun).filter((r) => !filter.states || filter.states.includes(r.state));
   }
 
@@ -113,14 +113,27 @@ export class SqliteBillingStore implements BillingStore {
   async addDrafts(runId: number, drafts: readonly NewDraft[], atMs: number): Promise<number> {
     const run = this.db.prepare('SELECT * FROM invoice_runs WHERE id = ?').get(runId) as RunRow | undefined;
     if (!run) throw new Error(`no invoice run #${runId}`);
-    const ins = this.db.prepare(`INSERT INTO invoices (run_id, site, period, customer, status, currency, total, review, draft, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, customer) DO NOTHING`);
+    const ins = this.db
+      .prepare(`INSERT INTO invoices (run_id, site, period, customer, account, status, currency, total, review, draft, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, account) DO NOTHING`);
     return this.db
       .transaction(() => {
         let added = 0;
         for (const d of drafts) {
           const c = draftColumns(d);
-          added += ins.run(runId, run.site, run.period, d.draft.customer, c.status, c.currency, c.total, c.review, c.draft, atMs).changes;
+          added += ins.run(
+            runId,
+            run.site,
+            run.period,
+            d.draft.customer,
+            d.draft.account,
+            c.status,
+            c.currency,
+            c.total,
+            c.review,
+            c.draft,
+            atMs,
+          ).changes;
         }
         return added;
       })
@@ -140,14 +153,14 @@ export class SqliteBillingStore implements BillingStore {
   }
 
   /** The next number of a series, refused when it was issued already (counter rows lost). */
-  private draw(site: string, series: NoteSeries | 'INV', year: number): string {
+  private draw(entity: string, series: NoteSeries | 'INV', year: number): string {
     const r = this.db
       .prepare(
         `INSERT INTO document_counters (site, series, year, last) VALUES (?, ?, ?, 1)
       ON CONFLICT (site, series, year) DO UPDATE SET last = last + 1 RETURNING last`,
       )
-      .get(site, series, year) as { last: number };
-    const number = documentNumber(site, year, r.last, series === 'INV' ? undefined : series);
+      .get(entity, series, year) as { last: number };
+    const number = documentNumber(entity, year, r.last, series === 'INV' ? undefined : series);
     if (this.db.prepare(issuedSql(series, () => '?')).get(number)) throw new DocumentCounterBehindError(number);
     return number;
   }

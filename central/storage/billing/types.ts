@@ -1,4 +1,5 @@
-// What billing stores: invoice runs (one per site and month), invoices (draft, held, final), credit and
+// What billing stores: invoice runs (one per issuing entity and month; a site that invoices alone is an
+// entity under its own id), invoices (one per billing account in a run) (draft, held, final), credit and
 // debit notes, number counters and run locks. Two implementations (sqlite.ts, postgres.ts) pass one
 // contract suite (test/storage/billing-contract.ts). A final invoice is immutable: this interface has no call
 // that changes one, and both schemas refuse an UPDATE or DELETE of a final row with a trigger.
@@ -14,8 +15,9 @@ export const RUN_STATES: readonly RunState[] = ['partial', 'drafted', 'finalized
 
 export interface InvoiceRun {
   id: number;
-  site: string;
-  /** 'YYYY-MM' in the site's zone. */
+  /** The issuing entity (a site's id where the site invoices alone). */
+  entity: string;
+  /** 'YYYY-MM' (each site's section in its own zone). */
   period: string;
   state: RunState;
   createdAt: number;
@@ -27,11 +29,13 @@ export type InvoiceStatus = 'draft' | 'held' | 'final';
 export interface StoredInvoice {
   id: number;
   runId: number;
-  site: string;
+  entity: string;
   period: string;
   customer: string;
+  /** One invoice per account in a run. */
+  account: string;
   status: InvoiceStatus;
-  /** Assigned when finalized, per site and year, gap-free: AMS1-2026-000123. */
+  /** Assigned when finalized, per issuing entity and year, gap-free: AMS1-2026-000123. */
   number: string | undefined;
   currency: string;
   /** Decimal strings as on the draft. */
@@ -58,7 +62,7 @@ export interface NewDraft {
 
 export interface InvoiceFilter {
   runId?: number;
-  site?: string;
+  entity?: string;
   period?: string;
   customer?: string;
   status?: InvoiceStatus;
@@ -83,7 +87,7 @@ export interface StoredNote {
 
 export interface FinalizeOptions {
   atMs: number;
-  /** The year of the number (the issue date's year in the site's zone). */
+  /** The year of the number (the issue date's year in the entity's zone). */
   year: number;
   /** A held draft released by a person. */
   release?: { by: string; reason: string };
@@ -98,14 +102,14 @@ export interface BillingStore {
    */
   withLock<T>(name: string, owner: string, fn: () => Promise<T>): Promise<LockResult<T>>;
 
-  /** The run of a site and period, made in `state` when missing; an existing one is returned as it is. */
-  ensureRun(site: string, period: string, state: RunState, atMs: number): Promise<InvoiceRun>;
-  run(site: string, period: string): Promise<InvoiceRun | undefined>;
+  /** The run of an entity and period, made in `state` when missing; an existing one is returned as it is. */
+  ensureRun(entity: string, period: string, state: RunState, atMs: number): Promise<InvoiceRun>;
+  run(entity: string, period: string): Promise<InvoiceRun | undefined>;
   /** Oldest period first. */
-  runs(filter?: { site?: string; states?: readonly RunState[] }): Promise<InvoiceRun[]>;
+  runs(filter?: { entity?: string; states?: readonly RunState[] }): Promise<InvoiceRun[]>;
   setRunState(runId: number, state: RunState, atMs: number): Promise<void>;
 
-  /** Adds drafts to a run, skipping customers that have an invoice in it already; returns how many were added. */
+  /** Adds drafts to a run, skipping accounts that have an invoice in it already; returns how many were added. */
   addDrafts(runId: number, drafts: readonly NewDraft[], atMs: number): Promise<number>;
   /** Replaces a draft or held invoice with a recomputation; InvoiceImmutableError for a final one. */
   replaceDraft(id: number, next: NewDraft): Promise<StoredInvoice>;
@@ -114,7 +118,7 @@ export interface BillingStore {
    * The last draft of a `drafted` run finalized moves the run to `finalized` in that same transaction.
    */
   finalize(id: number, opts: FinalizeOptions): Promise<StoredInvoice>;
-  /** Ordered by site, period, customer. */
+  /** Ordered by entity, period, customer, account. */
   invoices(filter?: InvoiceFilter): Promise<StoredInvoice[]>;
   invoice(id: number): Promise<StoredInvoice | undefined>;
   invoiceByNumber(number: string): Promise<StoredInvoice | undefined>;
@@ -158,7 +162,7 @@ export class DocumentCounterBehindError extends Error {
   }
 }
 
-/** Site id upper-cased, the series (notes only), the year, six digits: AMS1-2026-000123, AMS1-CN-2026-000004. */
-export function documentNumber(site: string, year: number, seq: number, series?: NoteSeries): string {
-  return [site.toUpperCase(), ...(series ? [series] : []), String(year), String(seq).padStart(6, '0')].join('-');
+/** Entity id upper-cased, the series (notes only), the year, six digits: AMS1-2026-000123, AMS1-CN-2026-000004. */
+export function documentNumber(entity: string, year: number, seq: number, series?: NoteSeries): string {
+  return [entity.toUpperCase(), ...(series ? [series] : []), String(year), String(seq).padStart(6, '0')].join('-');
 }

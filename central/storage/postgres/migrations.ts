@@ -154,4 +154,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION refuse_edit_change();
     `,
   },
+  {
+    id: 4,
+    name: 'invoices per billing account',
+    // One invoice per billing account and run (a customer may have several accounts). Existing invoices
+    // were each the customer's own account. The column `site` of runs, invoices and counters holds the
+    // issuing entity (a site that invoices alone is one, under its own id).
+    sql: `
+      ALTER TABLE invoices ADD COLUMN account text;
+      ALTER TABLE invoices DISABLE TRIGGER invoices_final_immutable;
+      UPDATE invoices SET account = customer;
+      ALTER TABLE invoices ENABLE TRIGGER invoices_final_immutable;
+      ALTER TABLE invoices ALTER COLUMN account SET NOT NULL;
+      ALTER TABLE invoices DROP CONSTRAINT invoices_run_id_customer_key;
+      ALTER TABLE invoices ADD CONSTRAINT invoices_run_id_account_key UNIQUE (run_id, account);
+    `,
+  },
 ];

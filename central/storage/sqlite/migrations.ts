@@ -159,4 +159,58 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'an edit is history: append a new version instead'); END;
     `,
   },
+  {
+    id: 4,
+    name: 'invoices per billing account',
+    // One invoice per billing account and run (a customer may have several accounts): the unique key moves
+    // from (run, customer) to (run, account). SQLite cannot drop a table constraint, so invoices and the two
+    // tables that reference them are rebuilt in this transaction; the children are made first against the
+    // new table, so no reference ever points at nothing. The column `site` of runs, invoices and counters
+    // holds the issuing entity (a site that invoices alone is one, under its own id).
+    sql: `
+      CREATE TABLE invoices_next (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES invoice_runs (id),
+        site TEXT NOT NULL, period TEXT NOT NULL, customer TEXT NOT NULL, account TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'held', 'final')),
+        number TEXT UNIQUE,
+        currency TEXT NOT NULL, total TEXT NOT NULL, review TEXT NOT NULL, draft TEXT NOT NULL,
+        created_at INTEGER NOT NULL, finalized_at INTEGER, released_by TEXT, release_reason TEXT,
+        UNIQUE (run_id, account),
+        CHECK ((status = 'final') = (number IS NOT NULL))
+      ) STRICT;
+      INSERT INTO invoices_next
+        SELECT id, run_id, site, period, customer, customer, status, number, currency, total, review, draft,
+               created_at, finalized_at, released_by, release_reason FROM invoices;
+      CREATE TABLE invoice_delivery_next (
+        invoice_id INTEGER PRIMARY KEY REFERENCES invoices_next (id),
+        rendered_at INTEGER, delivered_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
+      ) STRICT;
+      INSERT INTO invoice_delivery_next SELECT * FROM invoice_delivery;
+      CREATE TABLE invoice_notes_next (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        invoice_number TEXT NOT NULL REFERENCES invoices_next (number),
+        kind TEXT NOT NULL, currency TEXT NOT NULL, total_delta TEXT NOT NULL,
+        fingerprint TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+        UNIQUE (invoice_number, fingerprint)
+      ) STRICT;
+      INSERT INTO invoice_notes_next SELECT * FROM invoice_notes;
+      DROP TABLE invoice_notes;
+      DROP TABLE invoice_delivery;
+      DROP TABLE invoices;
+      ALTER TABLE invoices_next RENAME TO invoices;
+      ALTER TABLE invoice_delivery_next RENAME TO invoice_delivery;
+      ALTER TABLE invoice_notes_next RENAME TO invoice_notes;
+      CREATE INDEX invoices_by_site ON invoices (site, period, customer);
+      CREATE TRIGGER invoices_final_no_update BEFORE UPDATE ON invoices WHEN OLD.status = 'final'
+        BEGIN SELECT RAISE(ABORT, 'a final invoice is immutable'); END;
+      CREATE TRIGGER invoices_final_no_delete BEFORE DELETE ON invoices WHEN OLD.status = 'final'
+        BEGIN SELECT RAISE(ABORT, 'a final invoice is immutable'); END;
+      CREATE TRIGGER invoice_notes_no_update BEFORE UPDATE ON invoice_notes
+        BEGIN SELECT RAISE(ABORT, 'a note is immutable'); END;
+      CREATE TRIGGER invoice_notes_no_delete BEFORE DELETE ON invoice_notes
+        BEGIN SELECT RAISE(ABORT, 'a note is immutable'); END;
+    `,
+  },
 ];
