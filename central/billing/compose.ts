@@ -86,10 +86,15 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
     log: log.child({ area: 'invoices' }),
     owner: config.central.id,
     settings: { graceMs: b.graceHours * 3_600_000, minMeasuredShare: b.minMeasuredPct / 100, recheckMonths: b.recheckMonths },
-    computeDrafts: (entity, month, customer) => {
+    computeDrafts: async (entity, month, customer) => {
       const now = models.current();
       const info = now.model.parties.entities.get(entity);
-      const sites = info ? sitesIn(info, month, now.tariffs) : [];
+      // A site's month is invoiced once: when the site moved to another entity (or began invoicing alone)
+      // after that month was invoiced under its former one, it stays there.
+      const taken = new Set(
+        (await store.invoices({ period: month })).filter((i) => i.entity !== entity).flatMap((i) => i.draft.sections.map((s) => s.site)),
+      );
+      const sites = info ? sitesIn(info, month, now.tariffs).filter((s) => !taken.has(s)) : [];
       return computeDrafts({ store: deps.readings, model: now.model, tariffs: now.tariffs }, entity, month, {
         sites,
         ...(customer !== undefined ? { customer } : {}),
