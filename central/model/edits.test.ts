@@ -70,6 +70,18 @@ t.test("a version of a contract the files wrote: it takes over from its date, th
   t.equal(c?.account, 'acme-nl');
 });
 
+t.test("an account may take its customer's own id: the account it was invoiced as until then", async (t) => {
+  const r = applyEdits(base, edits({ account: [{ id: 'nord', customer: 'nord', name: 'Nordwind GmbH', externalRef: 'D-2002' }] }));
+  t.same(r.ok && r.value.model.parties.accounts.get('nord'), {
+    id: 'nord',
+    customer: 'nord',
+    name: 'Nordwind GmbH',
+    externalRef: 'D-2002',
+    implied: false,
+  });
+  t.equal(r.ok && r.value.model.parties.defaultAccount.get('nord'), 'nord');
+});
+
 t.test('problems say which edit or contract they are about', async (t) => {
   const problems = (e: Parameters<typeof edits>[0]) => {
     const r = applyEdits(base, edits(e));
