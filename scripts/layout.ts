@@ -29,7 +29,7 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/alerts': "forwarding gateways' alerts to webhooks",
   'central/builders': 'the named builders `main.ts` composes: store, ingest and alerts, model, billing, broker, API; the parts list',
   'central/api': 'the HTTP API (fastify): registry of routes, scopes, guard, errors, OpenAPI',
-  'central/api/routes': 'one file per resource: sites, points, energy, invoices, model edits, alerts, sign-in',
+  'central/api/routes': 'one file per resource: sites, points, energy, invoices, model edits, contracts and accounts, alerts, sign-in',
   'central/auth': 'users, passwords, sessions, API tokens, the sign-in limiter',
   'central/billing': 'invoices: drafts, pricing, net energy, money and rounding, notes for late data, document types',
   'central/billing/render': 'PDF, CSV and JSON of an invoice; what a customer may see',
@@ -40,6 +40,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/ingest': 'MQTT messages to stored readings: validation, batching, the ingest pipeline',
   'central/metrics': "the central node's Prometheus registry",
   'central/model': 'topology, customers, who held what when, customer points, edits and their review',
+  'central/model/contracts':
+    'issuing entities, billing accounts and customer contracts: schemas, what is implied, contract edits, the terms a customer is priced on',
   'central/model/tariffs': 'tariff versions, time-of-use windows, currencies',
   'central/portal': "the operators' and customers' web portal (served by the API)",
   'central/portal/core': 'pure page logic: buckets, targets, live values',

@@ -22,8 +22,11 @@ export interface ApiDeps {
   /** Invoices; absent when central.yaml has no billing section (the invoice routes answer empty lists). */
   billing?: Pick<Billing, 'store' | 'render'>;
   models: ModelSource;
-  /** Needed by the edit routes; without it assignments and tariffs are read-only. */
-  editor?: Pick<ModelHolder, 'addAssignment' | 'addTariffVersion' | 'allAssignments'>;
+  /** Needed by the edit routes; without it assignments, tariffs, contracts and accounts are read-only. */
+  editor?: Pick<
+    ModelHolder,
+    'addAssignment' | 'addTariffVersion' | 'allAssignments' | 'addAccount' | 'addContractVersion' | 'addUtilityPrice'
+  >;
   auth: AuthService;
   clock: { now(): number };
   log: Logger;

@@ -1,17 +1,37 @@
-// Operators' edits over the inventory and tariff files: assignment versions and tariff versions appended
-// through the API, applied in order, the model rebuilt from the result. Pure: an edit that would make the
-// model or a tariff invalid comes back as problems and the caller keeps what it had.
+// Operators' edits over the inventory and tariff files: assignment versions, tariff versions, billing
+// accounts, contract versions and utility prices appended through the API, applied in order, the model
+// rebuilt from the result. Pure: an edit that would make the model or a tariff invalid comes back as
+// problems and the caller keeps what it had.
+import { z } from 'zod';
 import { ConfigError } from '../../common/issues.js';
-import { SiteTariff, type TariffBook, type TariffVersion } from './tariffs/tariff.js';
-import type { Assignment, Inventory } from './inventory-types.js';
+import type { EditKind } from '../storage/edits/types.js';
+import { SiteTariff, TariffVersion, UtilityPrice, type TariffBook } from './tariffs/tariff.js';
+import { Assignment, Id } from './assignment-schema.js';
+import { applyContractEdits } from './contracts/edits.js';
+import { Account, ContractEdit } from './contracts/schema.js';
+import type { Inventory } from './inventory-types.js';
 import { buildModel } from './build.js';
 import { parseTimeSpec, resolveTimeSpec } from './time.js';
-import type { InventoryModel } from './types.js';
+import type { InventoryModel, ModelProblem } from './types.js';
 
-export interface TariffEdit {
-  site: string;
-  version: TariffVersion;
-}
+export const TariffEdit = z.object({ site: Id, version: TariffVersion });
+export type TariffEdit = z.infer<typeof TariffEdit>;
+export const UtilityPriceEdit = z.object({ site: Id, price: UtilityPrice });
+export type UtilityPriceEdit = z.infer<typeof UtilityPriceEdit>;
+
+/** The schema each kind of stored edit is written and read back with. */
+export const EDIT_SCHEMAS = {
+  assignment: Assignment,
+  tariff: TariffEdit,
+  account: Account,
+  contract: ContractEdit,
+  'utility-price': UtilityPriceEdit,
+} as const satisfies Record<EditKind, z.ZodType>;
+export type EditOf<K extends EditKind> = z.infer<(typeof EDIT_SCHEMAS)[K]>;
+
+/** Every edit by kind, each list in the order the edits were made. */
+export type ModelEdits = { readonly [K in EditKind]: readonly EditOf<K>[] };
+export const NO_EDITS: ModelEdits = { assignment: [], tariff: [], account: [], contract: [], 'utility-price': [] };
 
 export interface ModelBase {
   inventory: Inventory;
@@ -79,7 +99,7 @@ export function applyTariffEdits(
     const clipped = versions.map((v) =>
       v.validTo === undefined || v.validTo > e.version.validFrom ? { ...v, validTo: e.version.validFrom } : v,
     );
-    const parsed = SiteTariff.safeParse({ site: e.site, versions: [...clipped, e.version] });
+    const parsed = SiteTariff.safeParse({ ...book.get(e.site), site: e.site, versions: [...clipped, e.version] });
     if (!parsed.success) {
       problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
       continue;
@@ -89,24 +109,66 @@ export function applyTariffEdits(
   return { book, problems };
 }
 
-/** The model of the inventory with the edited assignments appended, and the tariffs with their edits. */
-export function applyEdits(base: ModelBase, assignments: readonly Assignment[], tariffs: readonly TariffEdit[]): EditResult {
-  const n = base.inventory.assignments.length;
-  const built = buildModel({ ...base.inventory, assignments: [...base.inventory.assignments, ...assignments] });
-  if (!built.ok) {
-    return {
-      ok: false,
-      problems: built.problems.map((p) => {
-        const [list, index, ...rest] = p.path;
-        const where =
-          list === 'assignments' && typeof index === 'number' && index >= n ? `edit ${index - n + 1}` : `${String(list)}[${String(index)}]`;
-        return `${[where, ...rest].join('.')}: ${p.message}`;
-      }),
-    };
+/** Applies utility price edits in order: a month is priced once (it may have been invoiced). */
+export function applyUtilityPriceEdits(
+  base: TariffBook,
+  edits: readonly UtilityPriceEdit[],
+  model: InventoryModel,
+): { book: TariffBook; problems: string[] } {
+  const book = new Map(base);
+  const problems: string[] = [];
+  for (const { site, price } of edits) {
+    const tariff = book.get(site);
+    if (!model.sites.has(site)) problems.push(`unknown site "${site}"`);
+    else if (!tariff) problems.push(`site "${site}" has no tariff: add its first tariff version, then its utility prices`);
+    else if (tariff.utilityPrices?.some((p) => p.month === price.month))
+      problems.push(`site "${site}" has a utility price for ${price.month} already; it may have been invoiced, so it stays`);
+    else {
+      const parsed = SiteTariff.safeParse({ ...tariff, utilityPrices: [...(tariff.utilityPrices ?? []), price] });
+      if (parsed.success) book.set(site, parsed.data);
+      else problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    }
   }
-  const t = applyTariffEdits(base.tariffs, tariffs, built.model);
+  return { book, problems };
+}
+
+/**
+ * Says where a problem of the rebuilt model is: an edit by its number among the edits of its kind, a
+ * contract an edit made or added a version to by its id, anything else at its place in the files.
+ */
+function located(p: ModelProblem, inv: Inventory, contracts: { ids: readonly string[]; edited: ReadonlySet<string> }): string {
+  const [list, index, ...rest] = p.path;
+  let where = `${String(list)}[${String(index)}]`;
+  if (typeof index === 'number') {
+    const files = { assignments: inv.assignments.length, accounts: inv.accounts?.length ?? 0 };
+    if (list === 'assignments' && index >= files.assignments) where = `edit ${index - files.assignments + 1}`;
+    if (list === 'accounts' && index >= files.accounts) where = `account edit ${index - files.accounts + 1}`;
+    const id = list === 'contracts' ? contracts.ids[index] : undefined;
+    if (id !== undefined && contracts.edited.has(id)) where = `contract "${id}"`;
+  }
+  return `${[where, ...rest].join('.')}: ${p.message}`;
+}
+
+/** The model of the inventory with every edit applied, and the tariffs with theirs. */
+export function applyEdits(base: ModelBase, edits: ModelEdits): EditResult {
+  const inv = base.inventory;
+  const c = applyContractEdits(inv.contracts ?? [], edits.contract);
+  if (c.problems.length > 0) return { ok: false, problems: c.problems };
+  const built = buildModel({
+    ...inv,
+    assignments: [...inv.assignments, ...edits.assignment],
+    accounts: [...(inv.accounts ?? []), ...edits.account],
+    contracts: c.contracts,
+  });
+  if (!built.ok) {
+    const contracts = { ids: c.contracts.map((x) => x.id), edited: c.edited };
+    return { ok: false, problems: built.problems.map((p) => located(p, inv, contracts)) };
+  }
+  const t = applyTariffEdits(base.tariffs, edits.tariff, built.model);
   if (t.problems.length > 0) return { ok: false, problems: t.problems };
-  return { ok: true, value: { model: built.model, tariffs: t.book } };
+  const u = applyUtilityPriceEdits(t.book, edits['utility-price'], built.model);
+  if (u.problems.length > 0) return { ok: false, problems: u.problems };
+  return { ok: true, value: { model: built.model, tariffs: u.book } };
 }
 
 /** Stored edits that no longer apply (the files changed under them) stop the start with every problem. */

@@ -7,18 +7,25 @@
 // newest, so two instances can never accept edits that contradict each other.
 import type { Logger } from 'pino';
 import { ConfigError } from '../../common/issues.js';
-import { TariffVersion, type TariffBook } from './tariffs/tariff.js';
+import type { z } from 'zod';
+import { TariffVersion, UtilityPrice, type TariffBook } from './tariffs/tariff.js';
 import { Assignment } from './assignment-schema.js';
-import type { EditKind, EditStore } from '../storage/edits/types.js';
+import { EDIT_KINDS, type EditKind, type EditStore } from '../storage/edits/types.js';
 import {
   applyEdits,
   checkSupersedes,
+  EDIT_SCHEMAS,
   editsError,
   nextAssignmentVersion,
+  NO_EDITS,
   type EditedModel,
+  type EditOf,
   type ModelBase,
+  type ModelEdits,
   type TariffEdit,
+  type UtilityPriceEdit,
 } from './edits.js';
+import { Account, ContractEdit } from './contracts/schema.js';
 import type { InventoryModel } from './types.js';
 
 export interface ModelSnapshot {
@@ -53,16 +60,25 @@ export type EditOutcome<T> =
 /** What an edit would make of the model, before it is stored. */
 type Planned<T> = { ok: true; value: T; built: EditedModel; applied: () => void } | { ok: false; problems: string[] };
 
+/** An edit's body as the schema made it, or why not. */
+type Made<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
 /** Appends lost to another instance before an edit gives up (each one is re-checked on the newer model). */
 const APPEND_ATTEMPTS = 5;
 
 const zodProblems = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
   issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
 
+/** A request body through a schema (the problems at the body's own paths), then made the edit it is. */
+function parsed<T, U = T>(schema: z.ZodType<T>, body: unknown, wrap?: (value: T) => U): Made<U> {
+  const r = schema.safeParse(body);
+  if (!r.success) return { ok: false, problems: zodProblems(r.error.issues) };
+  return { ok: true, value: wrap ? wrap(r.data) : (r.data as unknown as U) };
+}
+
 export class ModelHolder implements ModelSource {
   private snapshot: ModelSnapshot | undefined;
-  private assignments: Assignment[] = [];
-  private tariffEdits: TariffEdit[] = [];
+  private edits: ModelEdits = NO_EDITS;
   /** The newest stored edit the current model includes. */
   private seq = 0;
   /** The newest stored edit when the stored edits last failed to apply here, and why. */
@@ -84,27 +100,29 @@ export class ModelHolder implements ModelSource {
   /** load(), given the newest stored edit's seq as just read. */
   private async loadFrom(lastSeq: number): Promise<ModelSnapshot> {
     const { store } = this.deps;
-    // The two kinds are two reads: if an edit landed between them, read both again.
+    // One read per kind: if an edit landed between them, read them all again.
     for (let seq = lastSeq; ;) {
-      const a = await store.edits<Assignment>('assignment');
-      const t = await store.edits<TariffEdit>('tariff');
+      const read = async <K extends EditKind>(kind: K) =>
+        (await store.edits<unknown>(kind)).map((e) => EDIT_SCHEMAS[kind].parse(e.body) as EditOf<K>);
+      const edits: ModelEdits = {
+        assignment: await read('assignment'),
+        tariff: await read('tariff'),
+        account: await read('account'),
+        contract: await read('contract'),
+        'utility-price': await read('utility-price'),
+      };
       const after = await store.lastEditSeq();
       if (after !== seq) {
         seq = after;
         continue;
       }
-      const assignments = a.map((e) => Assignment.parse(e.body));
-      const tariffs = t.map((e) => ({ site: e.body.site, version: TariffVersion.parse(e.body.version) }));
-      const r = applyEdits(this.deps.base, assignments, tariffs);
+      const r = applyEdits(this.deps.base, edits);
       if (!r.ok) throw editsError(r.problems);
-      this.assignments = assignments;
-      this.tariffEdits = tariffs;
+      this.edits = edits;
       this.seq = seq;
       this.snapshot = { ...r.value, version: (this.snapshot?.version ?? 0) + 1 };
-      this.deps.log.info(
-        { assignmentEdits: assignments.length, tariffEdits: tariffs.length, seq, version: this.snapshot.version },
-        'model built',
-      );
+      const counts = Object.fromEntries(EDIT_KINDS.map((k) => [k, edits[k].length]));
+      this.deps.log.info({ edits: counts, seq, version: this.snapshot.version }, 'model built');
       return this.snapshot;
     }
   }
@@ -145,47 +163,55 @@ export class ModelHolder implements ModelSource {
 
   /** Every assignment, the files' and the edits', as written (with versions). */
   allAssignments(): Assignment[] {
-    return [...this.deps.base.inventory.assignments, ...this.assignments];
+    return [...this.deps.base.inventory.assignments, ...this.edits.assignment];
   }
 
   /** A new assignment (version 1) or a new version of an existing id, superseding from its `from`. */
   addAssignment(input: Omit<Assignment, 'version'>, by: string): Promise<EditOutcome<Assignment>> {
-    return this.edit('assignment', by, (): Planned<Assignment> => {
+    return this.add('assignment', by, () => {
       const all = this.allAssignments();
       const parsed = Assignment.safeParse({ ...input, version: nextAssignmentVersion(all, input.id) });
       if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error.issues) };
-      const a = parsed.data;
-      const order = checkSupersedes(all, a, this.current().model);
-      if (order.length > 0) return { ok: false, problems: order };
-      const r = applyEdits(this.deps.base, [...this.assignments, a], this.tariffEdits);
-      if (!r.ok) return r;
-      return {
-        ok: true,
-        value: a,
-        built: r.value,
-        applied: () => {
-          this.assignments.push(a);
-          this.deps.log.info({ id: a.id, version: a.version, customer: a.customer, by }, 'assignment version added');
-        },
-      };
+      const order = checkSupersedes(all, parsed.data, this.current().model);
+      return order.length > 0 ? { ok: false, problems: order } : { ok: true, value: parsed.data };
     });
   }
 
   /** A new tariff version of a site from its validFrom on; the version before it ends there. */
   addTariffVersion(site: string, input: unknown, by: string): Promise<EditOutcome<TariffEdit>> {
-    return this.edit('tariff', by, (): Planned<TariffEdit> => {
-      const parsed = TariffVersion.safeParse(input);
-      if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error.issues) };
-      const edit = { site, version: parsed.data };
-      const r = applyEdits(this.deps.base, this.assignments, [...this.tariffEdits, edit]);
+    return this.add('tariff', by, () => parsed(TariffVersion, input, (version) => ({ site, version })));
+  }
+
+  /** A new billing account (an id no account has yet). */
+  addAccount(input: unknown, by: string): Promise<EditOutcome<Account>> {
+    return this.add('account', by, () => parsed(Account, input));
+  }
+
+  /** A new contract, or the next version of one from its validFrom on; the version before it ends there. */
+  addContractVersion(input: unknown, by: string): Promise<EditOutcome<ContractEdit>> {
+    return this.add('contract', by, () => parsed(ContractEdit, input));
+  }
+
+  /** The utility's price per kWh of a month at a site, for pass-through contracts; a month is priced once. */
+  addUtilityPrice(site: string, input: unknown, by: string): Promise<EditOutcome<UtilityPriceEdit>> {
+    return this.add('utility-price', by, () => parsed(UtilityPrice, input, (price) => ({ site, price })));
+  }
+
+  /** An edit of a kind, made by `make` from the request: checked on the model with every edit, then stored. */
+  private add<K extends EditKind>(kind: K, by: string, make: () => Made<EditOf<K>>): Promise<EditOutcome<EditOf<K>>> {
+    return this.edit(kind, by, (): Planned<EditOf<K>> => {
+      const m = make();
+      if (!m.ok) return m;
+      const edits: ModelEdits = { ...this.edits, [kind]: [...this.edits[kind], m.value] };
+      const r = applyEdits(this.deps.base, edits);
       if (!r.ok) return r;
       return {
         ok: true,
-        value: edit,
+        value: m.value,
         built: r.value,
         applied: () => {
-          this.tariffEdits.push(edit);
-          this.deps.log.info({ site, version: parsed.data.version, validFrom: parsed.data.validFrom, by }, 'tariff version added');
+          this.edits = edits;
+          this.deps.log.info({ kind, edit: m.value, by }, 'model edit added');
         },
       };
     });

@@ -2,8 +2,8 @@
 // and access store: an edit made on one reaches the other at its next refresh, edits made on both at once
 // are checked against each other (one customer per target, version numbers never reused), and edits that
 // do not apply to an instance's files leave its model alone and refuse its own edits with a conflict.
-// Last, two central nodes as central/main.ts composes them, on one PostgreSQL schema: an edit on one is in
-// the other's model after its refresh interval.
+// Last, two central nodes as central/main.ts composes them, on one PostgreSQL schema: an edit on one (an
+// assignment, a billing account) is in the other's model after its refresh interval.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,52 @@ function instances(t: Test, freshDatabase: FreshDatabase): void {
     t.same(holdersOfEmpty(fresh), holdersOfEmpty(a), 'a restart builds the same model from the stored edits');
   });
 
+  t.test('accounts, contracts and utility prices reach the other instance, and its edits are checked on top of them', async (t) => {
+    const { a, b, openStore } = await two(t);
+    const v2026 = { version: '2026', validFrom: '2026-01-01', energyPricePerKwh: '0.19' };
+    t.ok((await a.addAccount({ id: 'acme-nl', customer: 'acme', name: 'Acme Nederland B.V.' }, 'ops')).ok);
+    t.ok((await a.addContractVersion({ contract: 'acme-ams', customer: 'acme', sites: ['ams1'], version: v2026 }, 'ops')).ok);
+    t.ok((await a.addUtilityPrice('ams1', { month: '2026-10', pricePerKwh: '0.1527' }, 'ops')).ok);
+    const again = await b.addContractVersion({ contract: 'acme-ams', version: { ...v2026, version: '2026b' } }, 'eve');
+    t.match(
+      again,
+      { ok: false, problems: [/must be after the latest version's \(2026: 2026-01-01\)/] },
+      "b's edit is checked on a's contract",
+    );
+    t.notOk(!again.ok && again.conflict, 'a model problem, not a race');
+    t.match(await b.addUtilityPrice('ams1', { month: '2026-10', pricePerKwh: '0.1499' }, 'eve'), {
+      ok: false,
+      problems: [/2026-10 already/],
+    });
+    t.match(
+      await b.addContractVersion(
+        { contract: 'acme-ams', version: { version: '2026-11', validFrom: '2026-11-01', energyPricePerKwh: '0.18' } },
+        'eve',
+      ),
+      { ok: true },
+    );
+    t.equal(await a.refresh(), true, "a finds b's version");
+    for (const h of [a, b]) {
+      const { model, tariffs } = h.current();
+      t.same(
+        model.parties.contracts.get('acme-ams')?.versions.map((v) => [v.version, v.validTo]),
+        [
+          ['2026', '2026-11-01'],
+          ['2026-11', undefined],
+        ],
+      );
+      t.equal(model.parties.defaultAccount.get('acme'), 'acme-nl');
+      t.same(tariffs.get('ams1')?.utilityPrices, [{ month: '2026-10', pricePerKwh: '0.1527' }]);
+    }
+    const fresh = holder(await openStore());
+    await fresh.load();
+    t.same(
+      fresh.current().model.parties.contracts.get('acme-ams'),
+      a.current().model.parties.contracts.get('acme-ams'),
+      'and so does a restart',
+    );
+  });
+
   t.test("stored edits that do not apply to an instance's files leave its model alone", async (t) => {
     const { a, sb } = await two(t);
     const lines: string[] = [];
@@ -210,4 +256,7 @@ t.test('two central nodes on one PostgreSQL: an edit on one reaches the other wi
     b.current().model.assignments.find((x) => x.id === stored?.id && x.version === stored.version),
     { note: 'made on c1' },
   );
+  const customer = [...a.current().model.customers.keys()][0]!;
+  t.ok((await a.addAccount({ id: 'account-made-on-c1', customer, name: 'Made on c1' }, 'ops')).ok, 'c1 stores a billing account');
+  t.ok(await waitFor(() => b.current().model.parties.accounts.has('account-made-on-c1'), 5000), 'c2 has it after its refresh');
 });

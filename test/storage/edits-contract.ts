@@ -1,7 +1,7 @@
 // The model edits' storage contract: every EditStore implementation runs this suite (access-sqlite.test.ts,
 // access-postgres.test.ts: the access stores keep the edits). Each subtest gets a fresh, empty schema of its own.
 import type { Test } from 'tap';
-import type { EditStore } from '../../central/storage/edits/types.js';
+import { EDIT_KINDS, type EditStore } from '../../central/storage/edits/types.js';
 
 export interface EditFixture {
   store: EditStore;
@@ -50,6 +50,19 @@ export function editsContract(t: Test, fresh: () => Promise<EditFixture>): void 
     await t.rejects(tamper('update', a1), 'an UPDATE is refused by the schema');
     await t.rejects(tamper('delete', a1), 'a DELETE too');
     t.equal((await store.edits('assignment')).length, 2, 'nothing changed');
+  });
+
+  withStore('edits: every kind the model knows is stored, each read back on its own', async (t, { store }) => {
+    let seq = 0;
+    for (const kind of EDIT_KINDS) seq = (await store.appendEdit(kind, { by: 'ops', at: seq, body: { kind, n: seq } }, seq))!;
+    t.equal(seq, await store.lastEditSeq());
+    for (const kind of EDIT_KINDS)
+      t.same(
+        (await store.edits<{ kind: string }>(kind)).map((e) => e.body.kind),
+        [kind],
+        kind,
+      );
+    await t.rejects(store.appendEdit('rename' as never, { by: 'ops', at: 9, body: {} }, seq), 'a kind the model does not know is refused');
   });
 
   withStore('edits: appended only on top of the newest one the writer saw, one winner among instances', async (t, { store, peer }) => {

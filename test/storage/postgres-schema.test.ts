@@ -3,6 +3,7 @@
 // would start again at 000001); with create: never, a schema that is gone is refused too, until asked for.
 import pg from 'pg';
 import t from 'tap';
+import { POSTGRES_MIGRATIONS } from '../../central/storage/postgres/migrations.js';
 import { needPeer, quietLog } from '../helpers/env.js';
 import { pgReachable, PG_URL, pgSchemas } from '../helpers/postgres.js';
 import { openPostgresAccessStore } from '../../central/storage/access/postgres.js';
@@ -44,7 +45,7 @@ t.test('PostgreSQL schema checks', async (t) => {
       t.ok(err instanceof SchemaTablesMissingError, `${name}: refused`);
       t.match(
         err?.message,
-        `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: the schema records 3 migration(s), but table(s) invoices, invoice_delivery, invoice_notes, document_counters are missing`,
+        `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: the schema records ${POSTGRES_MIGRATIONS.length} migration(s), but table(s) invoices, invoice_delivery, invoice_notes, document_counters are missing`,
         `${name}: names schema, database and tables`,
       );
       t.match(err?.message, /Restore it from a backup; nothing was created in their place/, `${name}: says what to do`);

@@ -1,8 +1,8 @@
-// Pieces the route modules share: query schemas, period parsing in a site's zone, and typed access to
-// the validated request.
+// Pieces the route modules share: query schemas, period parsing in a site's zone, typed access to the
+// validated request, and the model editor with how its refusals are answered.
 import { parseTimeSpec, resolveTimeSpec } from '../../model/time.js';
 import type { IntervalMs } from '../../model/types.js';
-import { badRequest } from '../errors.js';
+import { ApiError, badRequest } from '../errors.js';
 import type { RouteContext } from '../types.js';
 
 export const ID = { type: 'string', minLength: 1, maxLength: 160 } as const;
@@ -44,4 +44,15 @@ export function period(q: { from?: string; to?: string }, timeZone: string, dflt
 
 export function zoneOf(ctx: RouteContext, site: string | undefined): string {
   return (site === undefined ? undefined : ctx.snapshot.model.sites.get(site)?.timeZone) ?? 'UTC';
+}
+
+/** A refused edit: 400 with the model's problems, 409 when the stored edits moved on meanwhile. */
+export function refused(message: string, r: { problems: string[]; conflict?: true }): ApiError {
+  return r.conflict ? new ApiError('conflict', message, r.problems) : badRequest(message, r.problems);
+}
+
+/** The model holder that takes edits; without one (a node that only reads) the edit routes answer 503. */
+export function editor(ctx: RouteContext): NonNullable<RouteContext['deps']['editor']> {
+  if (!ctx.deps.editor) throw new ApiError('unavailable', "edits need the central node's model holder");
+  return ctx.deps.editor;
 }

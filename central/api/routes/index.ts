@@ -2,6 +2,7 @@
 import type { RouteSpec } from '../types.js';
 import { alertRoutes } from './alerts.js';
 import { authRoutes } from './auth.js';
+import { contractRoutes } from './contracts.js';
 import { energyRoutes } from './energy.js';
 import { invoiceRoutes } from './invoices.js';
 import { modelRoutes } from './model.js';
@@ -16,4 +17,5 @@ export const CORE_ROUTES: readonly RouteSpec[] = [
   ...alertRoutes,
   ...invoiceRoutes,
   ...modelRoutes,
+  ...contractRoutes,
 ];

@@ -1,20 +1,11 @@
 // Customers, assignments (every version) and tariffs, and the operators' edits of the last two: a new
-// assignment or assignment version, a new tariff version. An edit is appended, never applied to history;
+// assignment or assignment version, a new tariff version, a month's utility price (contracts and billing
+// accounts: contracts.ts). An edit is appended, never applied to history;
 // one the model refuses (overlaps, unknown customer or target, bad dates) is a 400 and changes nothing;
 // one that lost a race with another central instance's edit (or found the stored edits unusable) is a 409.
-import { badRequest, notFound, ApiError } from '../errors.js';
-import type { RouteContext, RouteSpec } from '../types.js';
-import { body, ID, params, query, TIME } from './common.js';
-
-/** A refused edit: 400 with the model's problems, 409 when the stored edits moved on meanwhile. */
-function refused(message: string, r: { problems: string[]; conflict?: true }): ApiError {
-  return r.conflict ? new ApiError('conflict', message, r.problems) : badRequest(message, r.problems);
-}
-
-function editor(ctx: RouteContext) {
-  if (!ctx.deps.editor) throw new ApiError('unavailable', "edits need the central node's model holder");
-  return ctx.deps.editor;
-}
+import { notFound } from '../errors.js';
+import type { RouteSpec } from '../types.js';
+import { body, editor, ID, params, query, refused, TIME } from './common.js';
 
 const TARGET = { type: 'string', minLength: 1, maxLength: 160 } as const;
 
@@ -138,6 +129,34 @@ export const modelRoutes: RouteSpec[] = [
       if (!r.ok) throw refused('the tariff version was refused; nothing changed', r);
       void ctx.reply.status(201);
       return { site, version: r.value.version, modelVersion: r.snapshot.version };
+    },
+  },
+  {
+    id: 'addUtilityPrice',
+    method: 'POST',
+    url: '/sites/:site/utility-prices',
+    summary: "The utility's price per kWh of a month at a site, the base of pass-through contracts; a month is priced once",
+    tags: ['tariffs'],
+    access: { who: 'operator' },
+    schema: {
+      params: { type: 'object', required: ['site'], properties: { site: ID } },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['month', 'pricePerKwh'],
+        properties: {
+          month: { type: 'string', description: "the site's local month, YYYY-MM" },
+          pricePerKwh: { anyOf: [{ type: 'string' }, { type: 'number' }], description: 'a decimal; a string keeps every digit' },
+        },
+      },
+    },
+    handler: async (ctx) => {
+      const { site } = params<{ site: string }>(ctx);
+      if (!ctx.snapshot.model.sites.has(site)) throw notFound(`site "${site}"`);
+      const r = await editor(ctx).addUtilityPrice(site, body(ctx), ctx.principal!.username);
+      if (!r.ok) throw refused('the utility price was refused; nothing changed', r);
+      void ctx.reply.status(201);
+      return { site, utilityPrice: r.value.price, modelVersion: r.snapshot.version };
     },
   },
 ];

@@ -91,3 +91,17 @@ export const Contract = z
     });
   });
 export type Contract = z.infer<typeof Contract>;
+
+/**
+ * An operator's contract edit (POST /contracts): the first version of a new contract, or the next version
+ * of one. What a contract says besides its versions holds for all of them, so an edit may repeat it but
+ * not change it (another customer, account or sites is another contract).
+ */
+export const ContractEdit = z.strictObject({
+  contract: Id.describe('contract id: a new id starts a contract, an existing one gets the next version'),
+  customer: Id.optional().describe("needed for a new contract; for an existing one, if given, must be the contract's"),
+  account: Id.optional().describe("a new contract's billing account; for an existing one, if given, must be the contract's"),
+  sites: z.array(Id).min(1).optional().describe("a new contract's sites; for an existing one, if given, must be the contract's"),
+  version: ContractVersion.describe("valid from its validFrom (after the latest version's); the version before it ends there"),
+});
+export type ContractEdit = z.infer<typeof ContractEdit>;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ConfigError } from '../../../common/issues.js';
 import { monthPeriod } from '../../../common/local-time.js';
-import { parseSiteTariff, TariffVersion, versionsIn } from './tariff.js';
+import { parseSiteTariff, SiteTariff, TariffVersion, versionsIn } from './tariff.js';
 
 const base = { version: 'v1', validFrom: '2026-01-01', currency: 'EUR', energyPricePerKwh: '0.20' };
 
@@ -86,6 +86,38 @@ t.test('cross-field rules once the fields are valid', async (t) => {
     'versions[1].validFrom: overlaps version "v1"',
   ])
     t.ok(paths.includes(want), want);
+});
+
+t.test("the utility's price per month: one price a month", async (t) => {
+  const site = (utilityPrices: unknown) => SiteTariff.safeParse({ site: 'ams1', versions: [base], utilityPrices });
+  const ok = site([
+    { month: '2026-09', pricePerKwh: '0.1412' },
+    { month: '2026-10', pricePerKwh: 0.1527 },
+  ]);
+  t.same(ok.data?.utilityPrices, [
+    { month: '2026-09', pricePerKwh: '0.1412' },
+    { month: '2026-10', pricePerKwh: 0.1527 },
+  ]);
+  t.equal(site(undefined).data?.utilityPrices, undefined, 'optional: only pass-through contracts need them');
+  const issues = (r: ReturnType<typeof site>) => r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  t.same(
+    issues(
+      site([
+        { month: '2026-09', pricePerKwh: '0.14' },
+        { month: '2026-10', pricePerKwh: '0.15' },
+        { month: '2026-09', pricePerKwh: '0.13' },
+        { month: '2026-10', pricePerKwh: '0.16' },
+      ]),
+    ),
+    [
+      'utilityPrices.2.month: 2026-09 is priced already (utilityPrices[0])',
+      'utilityPrices.3.month: 2026-10 is priced already (utilityPrices[1])',
+    ],
+  );
+  t.same(issues(site([{ month: '2026-13', pricePerKwh: '-0.1' }])), [
+    'utilityPrices.0.month: a month YYYY-MM',
+    'utilityPrices.0.pricePerKwh: a decimal number such as "0.215"',
+  ]);
 });
 
 t.test('versions clipped to a period in local dates', async (t) => {

@@ -119,6 +119,18 @@ export const SiteTariff = z
       if (prev.validTo === undefined || v.validFrom < prev.validTo)
         ctx.addIssue({ code: 'custom', path: ['versions', i, 'validFrom'], message: `overlaps version "${prev.version}"` });
     });
+    // One price per month: a month's price may have been invoiced, so a correction is not a second entry.
+    const months = new Map<string, number>();
+    t.utilityPrices?.forEach((p, i) => {
+      const prev = months.get(p.month);
+      if (prev !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['utilityPrices', i, 'month'],
+          message: `${p.month} is priced already (utilityPrices[${prev}])`,
+        });
+      else months.set(p.month, i);
+    });
   });
 export type SiteTariff = z.infer<typeof SiteTariff>;
 

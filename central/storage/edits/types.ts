@@ -1,6 +1,6 @@
-// What the model keeps of the operators' edits of assignments and tariffs: an append-only log (both schemas
-// refuse an UPDATE or DELETE of one); the model is the inventory and tariff files with every edit applied in
-// order (model/holder.ts). The access stores (access/sqlite.ts, access/postgres.ts) keep it on their
+// What the model keeps of the operators' edits (assignments, tariff versions, billing accounts, contract
+// versions, utility prices): an append-only log (both schemas refuse an UPDATE or DELETE of one); the model
+// is the inventory and tariff files with every edit applied in order (model/holder.ts). The access stores (access/sqlite.ts, access/postgres.ts) keep it on their
 // connection; both pass one contract suite (test/storage/edits-contract.ts).
 
 /** One edit as stored: its order, who made it, when, and what it says (validated JSON). */
@@ -11,7 +11,9 @@ export interface StoredEdit<T> {
   body: T;
 }
 
-export type EditKind = 'assignment' | 'tariff';
+/** Every kind of edit; both schemas' model_edits.kind CHECK lists the same (migration 5 added the last three). */
+export const EDIT_KINDS = ['assignment', 'tariff', 'account', 'contract', 'utility-price'] as const;
+export type EditKind = (typeof EDIT_KINDS)[number];
 
 export interface EditStore {
   /**

@@ -170,4 +170,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE invoices ADD CONSTRAINT invoices_run_id_account_key UNIQUE (run_id, account);
     `,
   },
+  {
+    id: 5,
+    name: 'model edits of accounts, contracts and utility prices',
+    sql: `
+      ALTER TABLE model_edits DROP CONSTRAINT model_edits_kind_check;
+      ALTER TABLE model_edits ADD CONSTRAINT model_edits_kind_check
+        CHECK (kind IN ('assignment', 'tariff', 'account', 'contract', 'utility-price'));
+    `,
+  },
 ];

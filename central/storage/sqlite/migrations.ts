@@ -213,4 +213,25 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'a note is immutable'); END;
     `,
   },
+  {
+    id: 5,
+    name: 'model edits of accounts, contracts and utility prices',
+    // SQLite cannot change a CHECK in place: the table is rebuilt under its name with every edit and seq
+    // kept. The append-only triggers leave with the old table (dropping a table fires none of its
+    // triggers) and are made again on the new one.
+    sql: `
+      ALTER TABLE model_edits RENAME TO model_edits_before_5;
+      CREATE TABLE model_edits (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('assignment', 'tariff', 'account', 'contract', 'utility-price')),
+        by_user TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO model_edits (seq, kind, by_user, at, body) SELECT seq, kind, by_user, at, body FROM model_edits_before_5;
+      DROP TABLE model_edits_before_5;
+      CREATE TRIGGER model_edits_no_update BEFORE UPDATE ON model_edits
+        BEGIN SELECT RAISE(ABORT, 'an edit is history: append a new version instead'); END;
+      CREATE TRIGGER model_edits_no_delete BEFORE DELETE ON model_edits
+        BEGIN SELECT RAISE(ABORT, 'an edit is history: append a new version instead'); END;
+    `,
+  },
 ];
