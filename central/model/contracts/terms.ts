@@ -152,6 +152,10 @@ export function termsOf(input: TermsInput): TermSpan[] {
   const times = [...cuts].sort((a, b) => a - b);
   const spans: TermSpan[] = [];
   const account = input.parties.defaultAccount.get(input.customer) ?? input.customer;
+  // A customer whose contract starts or ends inside the period is on the site's list for the rest of it, but
+  // its monthly amounts there go by the days it held something, as under a contract: the days before its
+  // first rack arrived are not charged. Customers without a contract in the period keep the list's rule.
+  const contracted = contracts.some(({ at: [from, to] }) => from < period.toMs && to > period.fromMs);
   let lastKey: string | undefined;
   for (let k = 0; k + 1 < times.length; k++) {
     const [a, b] = [times[k]!, times[k + 1]!];
@@ -172,6 +176,7 @@ export function termsOf(input: TermsInput): TermSpan[] {
       continue;
     }
     const terms = c ? withContract(input, c.contract, c.version, tv) : fromTariff(tv!, account);
+    if (!c && contracted) terms.prorate = 'days-held';
     if (terms.currency !== site.currency)
       throw new PricingError(`${input.customer}@${site.id}: "${terms.version}" bills in ${terms.currency}, the site in ${site.currency}`);
     spans.push({ terms, fromMs: a, toMs: b });
