@@ -88,12 +88,18 @@ export async function computeEntityDrafts(deps: DraftDeps, entity: string, month
   return { entity, month, sites, drafts, failures, stats };
 }
 
+/** A failure as `customer@site: reason`, once (the reason may name them already). */
+const failureText = (f: DraftFailure): string => {
+  const at = `${f.customer}@${f.site}: `;
+  return f.message.startsWith(at) ? f.message : `${at}${f.message}`;
+};
+
 /** The drafts of an entity's month; throws DraftsError carrying the drafts made if any customer failed. */
 export async function computeDrafts(deps: DraftDeps, entity: string, month: string, opts: DraftOptions = {}): Promise<InvoiceDraft[]> {
   const r = await computeEntityDrafts(deps, entity, month, opts);
   if (r.failures.length > 0) {
     throw new DraftsError(
-      `${r.failures.length} of ${r.stats.customers + r.failures.length} customer sections of ${entity} failed for ${month}: ${r.failures.map((f) => `${f.customer}@${f.site}: ${f.message}`).join('; ')}`,
+      `${r.failures.length} of ${r.stats.customers + r.failures.length} customer sections of ${entity} failed for ${month}: ${r.failures.map(failureText).join('; ')}`,
       r.failures,
       r.drafts,
     );

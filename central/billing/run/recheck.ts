@@ -70,10 +70,10 @@ export async function recheckPeriod(
   const res = await deps.store.withLock(lockName(entity.id, period), deps.owner, async () => {
     const finals = await deps.store.invoices({ entity: entity.id, period, status: 'final' });
     if (finals.length === 0) return [];
-    const fresh = new Map((await draftsFor(deps, entity, period)).map((d) => [d.draft.account, d.draft]));
+    const fresh = new Map((await draftsFor(deps, entity, period)).map((d) => [`${d.draft.account}/${d.draft.currency}`, d.draft]));
     const out: RecheckOutcome[] = [];
     for (const inv of finals) {
-      const recomputed = fresh.get(inv.account);
+      const recomputed = fresh.get(`${inv.account}/${inv.currency}`);
       if (!recomputed) {
         deps.log.warn({ entity: entity.id, period, number: inv.number }, 'recheck: the account has no draft any more; left for a person');
         continue;

@@ -44,7 +44,7 @@ export class RunBusyError extends Error {
   }
 }
 
-/** A held draft by `#id`, its number, or `entity/period/account`. */
+/** A held draft by `#id`, its number, or `entity/period/account` (`/currency` where the account has two). */
 export type InvoiceRef = string;
 
 export class InvoiceRunner {
@@ -145,8 +145,10 @@ export class InvoiceRunner {
     const parts = ref.split('/');
     const found = byId
       ? await this.deps.store.invoice(Number(byId[1]))
-      : parts.length === 3
-        ? (await this.deps.store.invoices({ entity: parts[0]!, period: parts[1]! })).find((i) => i.account === parts[2])
+      : parts.length === 3 || parts.length === 4
+        ? (await this.deps.store.invoices({ entity: parts[0]!, period: parts[1]! })).find(
+            (i) => i.account === parts[2] && (parts[3] === undefined || i.currency === parts[3]),
+          )
         : await this.deps.store.invoiceByNumber(ref);
     if (!found) throw new InvoiceNotFoundError(ref);
     return found;
@@ -178,7 +180,9 @@ export class InvoiceRunner {
     const inv = await this.find(ref);
     const entity = this.entity(inv.entity);
     this.checkInvoiceable(inv.entity, inv.period);
-    const next = (await draftsFor(this.deps, entity, inv.period, inv.customer)).find((d) => d.draft.account === inv.account);
+    const next = (await draftsFor(this.deps, entity, inv.period, inv.customer)).find(
+      (d) => d.draft.account === inv.account && d.draft.currency === inv.currency,
+    );
     if (!next) throw new InvoiceNotFoundError(`${ref}: the account has nothing to invoice any more`);
     const replaced = await this.deps.store.replaceDraft(inv.id, next);
     if (replaced.status === 'draft') await new PeriodRun(this.deps, entity, inv.period, inv.customer).execute();

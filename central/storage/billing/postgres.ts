@@ -153,7 +153,7 @@ export class PostgresBillingStore implements BillingStore {
         const v = draftColumns(d);
         const r = await c.query(
           `INSERT INTO invoices (run_id, site, period, customer, account, status, currency, total, review, draft, created_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (run_id, account) DO NOTHING`,
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (run_id, account, currency) DO NOTHING`,
           [runId, run.site, run.period, d.draft.customer, d.draft.account, v.status, v.currency, v.total, v.review, v.draft, atMs],
         );
         added += r.rowCount ?? 0;

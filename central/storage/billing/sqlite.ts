@@ -115,7 +115,7 @@ export class SqliteBillingStore implements BillingStore {
     if (!run) throw new Error(`no invoice run #${runId}`);
     const ins = this.db
       .prepare(`INSERT INTO invoices (run_id, site, period, customer, account, status, currency, total, review, draft, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, account) DO NOTHING`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, account, currency) DO NOTHING`);
     return this.db
       .transaction(() => {
         let added = 0;

@@ -32,7 +32,7 @@ export interface StoredInvoice {
   entity: string;
   period: string;
   customer: string;
-  /** One invoice per account in a run. */
+  /** One invoice per account and currency in a run. */
   account: string;
   status: InvoiceStatus;
   /** Assigned when finalized, per issuing entity and year, gap-free: AMS1-2026-000123. */
@@ -109,7 +109,7 @@ export interface BillingStore {
   runs(filter?: { entity?: string; states?: readonly RunState[] }): Promise<InvoiceRun[]>;
   setRunState(runId: number, state: RunState, atMs: number): Promise<void>;
 
-  /** Adds drafts to a run, skipping accounts that have an invoice in it already; returns how many were added. */
+  /** Adds drafts to a run, skipping accounts that have an invoice in that currency in it already; returns how many were added. */
   addDrafts(runId: number, drafts: readonly NewDraft[], atMs: number): Promise<number>;
   /** Replaces a draft or held invoice with a recomputation; InvoiceImmutableError for a final one. */
   replaceDraft(id: number, next: NewDraft): Promise<StoredInvoice>;

@@ -157,7 +157,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     id: 4,
     name: 'invoices per billing account',
-    // One invoice per billing account and run (a customer may have several accounts). Existing invoices
+    // One invoice per billing account and currency in a run (a customer may have several accounts, and an
+    // entity may invoice sites in two currencies). Existing invoices
     // were each the customer's own account. The column `site` of runs, invoices and counters holds the
     // issuing entity (a site that invoices alone is one, under its own id).
     sql: `
@@ -167,7 +168,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE invoices ENABLE TRIGGER invoices_final_immutable;
       ALTER TABLE invoices ALTER COLUMN account SET NOT NULL;
       ALTER TABLE invoices DROP CONSTRAINT invoices_run_id_customer_key;
-      ALTER TABLE invoices ADD CONSTRAINT invoices_run_id_account_key UNIQUE (run_id, account);
+      ALTER TABLE invoices ADD CONSTRAINT invoices_run_account_currency_key UNIQUE (run_id, account, currency);
     `,
   },
   {

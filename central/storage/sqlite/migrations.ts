@@ -162,8 +162,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     id: 4,
     name: 'invoices per billing account',
-    // One invoice per billing account and run (a customer may have several accounts): the unique key moves
-    // from (run, customer) to (run, account). SQLite cannot drop a table constraint, so invoices and the two
+    // One invoice per billing account and currency in a run (a customer may have several accounts, and an
+    // entity may invoice sites in two currencies): the unique key moves from (run, customer) to (run,
+    // account, currency). SQLite cannot drop a table constraint, so invoices and the two
     // tables that reference them are rebuilt in this transaction; the children are made first against the
     // new table, so no reference ever points at nothing. The column `site` of runs, invoices and counters
     // holds the issuing entity (a site that invoices alone is one, under its own id).
@@ -176,7 +177,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         number TEXT UNIQUE,
         currency TEXT NOT NULL, total TEXT NOT NULL, review TEXT NOT NULL, draft TEXT NOT NULL,
         created_at INTEGER NOT NULL, finalized_at INTEGER, released_by TEXT, release_reason TEXT,
-        UNIQUE (run_id, account),
+        UNIQUE (run_id, account, currency),
         CHECK ((status = 'final') = (number IS NOT NULL))
       ) STRICT;
       INSERT INTO invoices_next
