@@ -1,11 +1,15 @@
-// Pricing: a customer's energy at one site over a period, split by tariff version and by time-of-use
-// window (asked of the energy core for exactly those sub-intervals), into invoice lines. Rounding only
-// through money.ts, in the order stated there. Pure: the energy arrives through CustomerEnergy.
+// Pricing: a customer's section of one site over a period, split by its terms (tariff versions with the
+// contract over them, model/contracts/terms.ts) and by time-of-use window (asked of the energy core for
+// exactly those sub-intervals), into invoice lines: energy, overhead, fees, commitment and overage
+// (commitment.ts), minimum top-up, with monthly amounts prorated by validity or by days held (prorate.ts).
+// The invoice around the sections is consolidate.ts's. Rounding only through money.ts, in the order
+// stated there. Pure: the energy arrives through CustomerEnergy.
 import type { CustomerEnergy, IntervalEnergy } from '../energy/group.js';
 import { addEnergy, sumEnergy, ZERO_ENERGY } from '../energy/group.js';
 import type { EnergyQuantity } from '../energy/types.js';
 import type { Period } from '../../common/local-time.js';
 import { PricingError, termsOf, type TermSpan, type Terms } from '../model/contracts/terms.js';
+import { NO_PARTIES } from '../model/contracts/types.js';
 import { STANDARD_WINDOW, type TariffVersion } from '../model/tariffs/tariff.js';
 import { touIntervals } from '../model/tariffs/tou.js';
 import type { IntervalMs } from '../model/types.js';
@@ -260,16 +264,8 @@ export function priceSection(input: SectionInput): PricedSection {
 export function priceInvoice(input: PricingInput): InvoiceDraft {
   const currency = input.versions[0]?.currency ?? '';
   const tariff = { site: input.site, versions: [...input.versions] };
-  const parties = {
-    entities: new Map(),
-    siteEntity: new Map(),
-    accounts: new Map(),
-    defaultAccount: new Map(),
-    contracts: new Map(),
-    contractsByCustomer: new Map(),
-  };
   const site = { id: input.site, timeZone: input.period.timeZone, currency };
-  const spans = termsOf({ customer: input.customer, site, period: input.period, tariff, parties });
+  const spans = termsOf({ customer: input.customer, site, period: input.period, tariff, parties: NO_PARTIES });
   const everything = [{ fromMs: input.period.fromMs, toMs: input.period.toMs }];
   const held = { any: everything, racks: new Map() };
   const section = priceSection({ customer: input.customer, site: input.site, period: input.period, spans, energy: input.energy, held });

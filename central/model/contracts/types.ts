@@ -47,3 +47,13 @@ export interface Parties {
   /** Customer id to its contracts, in inventory order. */
   contractsByCustomer: ReadonlyMap<string, readonly ContractInfo[]>;
 }
+
+/** No entities, accounts or contracts: every customer on its site's list (pricing without a model). */
+export const NO_PARTIES: Parties = {
+  entities: new Map(),
+  siteEntity: new Map(),
+  accounts: new Map(),
+  defaultAccount: new Map(),
+  contracts: new Map(),
+  contractsByCustomer: new Map(),
+};
