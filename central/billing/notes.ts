@@ -14,7 +14,7 @@ export class NoteError extends Error {
 }
 
 /** A line's identity across recomputations: its key within its site's section (tax lines: the invoice's). */
-const lineId = (l: InvoiceLine): string => (l.site === undefined ? l.key : `${l.site}/${l.key}`);
+export const lineId = (l: Pick<InvoiceLine, 'key' | 'site'>): string => (l.site === undefined ? l.key : `${l.site}/${l.key}`);
 
 /** The note that brings a finalized invoice to a recomputation, or undefined when nothing changed. */
 export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): NoteDraft | undefined {

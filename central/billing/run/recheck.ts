@@ -7,18 +7,23 @@ import { zoneClock } from '../../../common/local-time.js';
 import type { StoredInvoice, StoredNote } from '../../storage/billing/types.js';
 import type { InvoiceDraft, InvoiceLine } from '../invoice.js';
 import { dec, formatMoney, sumDec } from '../money.js';
-import { noteFor, type FinalizedInvoice } from '../notes.js';
+import { lineId, noteFor, type FinalizedInvoice } from '../notes.js';
 import { draftsFor, lockName, type PeriodDeps } from './period.js';
 import type { RunEntity } from './types.js';
 
-/** The invoice with every note applied: each note line's `now` replaces the line it corrects. */
+/**
+ * The invoice with every note applied: each note line's `now` replaces the line it corrects. Lines are
+ * matched by site and key (lineId), as notes are made: the sections of a consolidated invoice often price
+ * on versions of the same name, so their lines share keys.
+ */
 export function effectiveInvoice(inv: StoredInvoice, notes: readonly StoredNote[]): FinalizedInvoice {
-  const lines = new Map<string, InvoiceLine>(inv.draft.lines.map((l) => [l.key, l]));
+  const lines = new Map<string, InvoiceLine>(inv.draft.lines.map((l) => [lineId(l), l]));
   for (const { note } of notes) {
     for (const nl of note.lines) {
-      lines.set(nl.key, {
-        ...lines.get(nl.key),
+      lines.set(lineId(nl), {
+        ...lines.get(lineId(nl)),
         key: nl.key,
+        ...(nl.site !== undefined ? { site: nl.site } : {}),
         kind: nl.kind,
         description: nl.description,
         ...(nl.version !== undefined ? { version: nl.version } : {}),
