@@ -124,7 +124,7 @@ export function invoiceWhere(f: InvoiceFilter, param: (i: number) => string): { 
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
 }
 
-export const INVOICE_ORDER = 'ORDER BY i.site, i.period, i.customer, i.account';
+export const INVOICE_ORDER = 'ORDER BY i.site, i.period, i.customer, i.account, i.currency';
 
 /**
  * In finalize's transaction, after the invoice is final: its run, when `drafted` and without drafts left,
