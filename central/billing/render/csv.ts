@@ -9,8 +9,6 @@ export const CSV_COLUMNS = [
   'invoice',
   'status',
   'customer',
-  'account',
-  'entity',
   'site',
   'period_first_day',
   'period_last_day',
@@ -23,7 +21,6 @@ export const CSV_COLUMNS = [
   'unit',
   'unit_price',
   'prorate_days',
-  'prorate_basis',
   'amount',
   'points',
   'start_counters_kwh',
@@ -31,6 +28,10 @@ export const CSV_COLUMNS = [
   'measured_kwh',
   'estimated_kwh',
   'deducted_others_kwh',
+  // Added with contracts and consolidated invoices: after the older columns, so readers by position go on working.
+  'account',
+  'entity',
+  'prorate_basis',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
