@@ -31,7 +31,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/api': 'the HTTP API (fastify): registry of routes, scopes, guard, errors, OpenAPI',
   'central/api/routes': 'one file per resource: sites, points, energy, invoices, model edits, alerts, sign-in',
   'central/auth': 'users, passwords, sessions, API tokens, the sign-in limiter',
-  'central/billing': 'invoices: drafts, pricing, net energy, money and rounding, notes for late data, document types',
+  'central/billing':
+    "invoices: an entity's drafts, a section per site, pricing, proration, committed power, consolidation, net energy, money and rounding, notes for late data, document types",
   'central/billing/render': 'PDF, CSV and JSON of an invoice; what a customer may see',
   'central/billing/run': 'the monthly run: schedule, state machine, periods, rechecks, the signed webhook',
   'central/broker': 'the embedded MQTT broker (aedes), credentials, ACL, sign-in throttle, packet limits',
@@ -40,6 +41,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/ingest': 'MQTT messages to stored readings: validation, batching, the ingest pipeline',
   'central/metrics': "the central node's Prometheus registry",
   'central/model': 'topology, customers, who held what when, customer points, edits and their review',
+  'central/model/contracts':
+    'issuing entities, billing accounts and customer contracts: schemas, what is implied, the terms a customer is priced on over a month',
   'central/model/tariffs': 'tariff versions, time-of-use windows, currencies',
   'central/portal': "the operators' and customers' web portal (served by the API)",
   'central/portal/core': 'pure page logic: buckets, targets, live values',
