@@ -12,19 +12,25 @@ const ams = (date: string) => localMidnight(date, 'Europe/Amsterdam');
 const sin = (date: string) => localMidnight(date, 'Asia/Singapore');
 const OCT_AMS = { fromMs: ams('2026-10-01'), toMs: ams('2026-11-01') };
 
-t.test('it loads from three files: two sites, three customers', async (t) => {
+t.test('it loads from four files: three sites, five customers', async (t) => {
   t.same(
     files.map((f) => f.slice(ROOT.length + 1)),
-    ['config/inventory.example.yaml', 'config/inventory/ams1.example.yaml', 'config/inventory/sin1.example.yaml'],
+    [
+      'config/inventory.example.yaml',
+      'config/inventory/ams1.example.yaml',
+      'config/inventory/ams2.example.yaml',
+      'config/inventory/sin1.example.yaml',
+    ],
   );
   t.same(
     [...model.sites.values()].map((s) => [s.id, s.timeZone, s.currency, s.rooms.length]),
     [
       ['ams1', 'Europe/Amsterdam', 'EUR', 2],
+      ['ams2', 'Europe/Amsterdam', 'EUR', 1],
       ['sin1', 'Asia/Singapore', 'SGD', 1],
     ],
   );
-  t.equal(model.customers.size, 3);
+  t.equal(model.customers.size, 5);
   t.equal(selectPoints(model, { feed: 'A' }).length > 0 && selectPoints(model, { feed: 'B' }).length > 0, true, 'both feeds metered');
   t.same(
     selectPoints(model, { node: 'ams1-r101-bb-a', phase: 'L2' }).map((p) => p.id),
@@ -77,9 +83,62 @@ t.test('the outlet from 14:00, the cage and the suite by rule', async (t) => {
   );
 });
 
-t.test('the review list in October: the unsold rack in Singapore, nothing else', async (t) => {
+t.test("the review list in October: Fjord's rack before it moves in, the unsold rack in Singapore", async (t) => {
   t.same(
-    unassignedPoints(model, OCT_AMS).map((u) => u.point.id),
-    ['sin1-r03-pdu-a/total'],
+    unassignedPoints(model, OCT_AMS).map((u) => [u.point.id, u.gaps.map((g) => [g.fromMs, g.toMs])]),
+    [
+      ['ams2-r04-pdu-a/total', [[OCT_AMS.fromMs, ams('2026-10-16')]]],
+      ['ams2-r04-pdu-b/total', [[OCT_AMS.fromMs, ams('2026-10-16')]]],
+      ['sin1-r03-pdu-a/total', [[OCT_AMS.fromMs, OCT_AMS.toMs]]],
+    ],
+  );
+});
+
+t.test('who invoices whom: one entity for both Amsterdam sites, Singapore alone; accounts and contracts', async (t) => {
+  const { parties } = model;
+  t.same(
+    [...parties.entities.values()].map((e) => [e.id, e.timeZone, e.sites, e.implied]),
+    [
+      ['nl-bv', 'Europe/Amsterdam', ['ams1', 'ams2'], false],
+      ['sin1', 'Asia/Singapore', ['sin1'], true],
+    ],
+  );
+  t.same(
+    [...parties.defaultAccount],
+    [
+      ['nordwind', 'nordwind-nl'],
+      ['acme', 'acme'],
+      ['lumen', 'lumen'],
+      ['kestrel', 'kestrel'],
+      ['fjord', 'fjord'],
+    ],
+    "Nordwind's invoices go to its Dutch account; everyone else is its own account",
+  );
+  t.same(
+    [...parties.contracts.values()].map((c) => [
+      c.id,
+      c.customer,
+      c.account,
+      c.sites,
+      c.versions.map((v) => [v.version, v.validFrom, v.prorate]),
+    ]),
+    [
+      [
+        'kestrel-colo',
+        'kestrel',
+        'kestrel',
+        ['ams2'],
+        [
+          ['2026', '2026-05-01', 'days-held'],
+          ['2026-10', '2026-10-20', 'days-held'],
+        ],
+      ],
+      ['fjord-colo', 'fjord', 'fjord', ['ams2'], [['2026', '2026-10-01', 'days-held']]],
+    ],
+  );
+  t.same(
+    holdersOf(model, 'ams2-r04-pdu-a/total', OCT_AMS).map((s) => [s.customer, s.fromMs]),
+    [['fjord', ams('2026-10-16')]],
+    'Fjord from Amsterdam midnight of the 16th',
   );
 });

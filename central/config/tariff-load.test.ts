@@ -15,9 +15,9 @@ const files = (texts: Record<string, string>) => ({
   },
 });
 
-t.test('the example: both sites of the example inventory, in their currencies', async (t) => {
+t.test('the example: every site of the example inventory, in its currency', async (t) => {
   const book = await readTariffs([join(ROOT, 'config', 'tariffs.example.yaml')], model);
-  t.same([...book.keys()], ['ams1', 'sin1']);
+  t.same([...book.keys()], ['ams1', 'ams2', 'sin1']);
   t.same(
     book.get('ams1')?.versions.map((v) => [v.version, v.currency, v.touWindows.length, v.committedPowerKw]),
     [
@@ -26,6 +26,14 @@ t.test('the example: both sites of the example inventory, in their currencies', 
     ],
   );
   t.equal(book.get('sin1')?.versions[0]?.currency, 'SGD');
+  t.same(
+    book.get('ams2')?.utilityPrices,
+    [
+      { month: '2026-09', pricePerKwh: '0.1180' },
+      { month: '2026-10', pricePerKwh: '0.1120' },
+    ],
+    "the utility's monthly prices, for pass-through contracts",
+  );
 });
 
 t.test('a file per site, or one with all', async (t) => {
@@ -58,7 +66,7 @@ t.test('every problem of every file at once, as file: path: message (line)', asy
   for (const want of [
     /^a\.yaml: versions\[0\]\.currency: site "ams1" invoices in EUR, not SGD \(line 3\)$/,
     /^b\.yaml: tariffs\[0\]\.site: site "ams1" has a tariff already \(.*a\.yaml: site\) \(line 2\)$/,
-    /^b\.yaml: tariffs\[1\]\.site: unknown site "mars" \(the inventory has ams1, sin1\) \(line 4\)$/,
+    /^b\.yaml: tariffs\[1\]\.site: unknown site "mars" \(the inventory has ams1, ams2, sin1\) \(line 4\)$/,
     /^c\.yaml: versions\[0\]\.validFrom: a date YYYY-MM-DD \(line 3\)$/,
     /^c\.yaml: versions\[0\]\.energyPricePerKwh: /,
     /^d\.yaml: line \d+:\d+: /,

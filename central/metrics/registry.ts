@@ -189,7 +189,7 @@ export function createCentralMetrics(deps: CentralMetricsDeps): CentralMetrics {
     ],
   );
 
-  gauge('invoice_runs', 'invoice runs (one per site and month) by state', ['state'], async () => {
+  gauge('invoice_runs', 'invoice runs (one per issuing entity and month) by state', ['state'], async () => {
     if (!p.billing) return [];
     const runs = await p.billing.store.runs();
     return RUN_STATES.map((state): Sample => [{ state }, runs.filter((r) => r.state === state).length]);

@@ -13,8 +13,12 @@ t.test('series no point reads, and points nobody holds', async (t) => {
   t.same(r.unmapped, [newPdu, wrongSite], 'a new PDU and a gateway under the wrong site; each once');
   t.same(
     r.unassigned.map((u) => [u.point.id, u.gaps.length]),
-    [['sin1-r03-pdu-a/total', 1]],
-    'the one PDU of the example that nobody holds in October',
+    [
+      ['ams2-r04-pdu-a/total', 1],
+      ['ams2-r04-pdu-b/total', 1],
+      ['sin1-r03-pdu-a/total', 1],
+    ],
+    "the PDUs of the example that nobody holds for some of October: Fjord's rack before the 16th, the unsold one in Singapore",
   );
   t.ok(
     r.unassigned.every((u) => !u.point.infrastructure),

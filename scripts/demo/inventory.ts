@@ -1,6 +1,7 @@
 // The central node's inventory and tariffs of the demo site, derived from site.ts: feeds A and B through
 // UPSs to a busbar per room and feed, branch circuits feeding racks, PDUs, two outlets with points of
-// their own; customers holding racks, a cage and those two outlets from `fromDate` on. Pure.
+// their own; customers holding racks from `fromDate` on, Lumen its cage and those two outlets from the
+// 16th; and each customer's contract over the site's price list (docs/invoices.md, "Contracts"). Pure.
 import { CUSTOMERS, ROOMS, SITE, type DemoRoom } from './site.js';
 
 function roomNodes(room: DemoRoom): Record<string, unknown>[] {
@@ -29,8 +30,69 @@ function roomPoints(room: DemoRoom): Record<string, unknown>[] {
   ];
 }
 
+/** The 16th of the invoiced month: Nordwind's contract is renewed and Lumen moves in that day. */
+const midMonth = (fromDate: string) => `${fromDate.slice(0, 8)}16`;
+
+/**
+ * A contract per customer, so that last month's invoices show what contracts do: Acme's negotiated kWh
+ * price and commitment per rack; Nordwind's contract renewed on the 16th (the month splits there, with a
+ * committed power from then on); Lumen's own fees for a remote-hands bundle, prorated by the days it held
+ * anything (from the 16th) and printed so on the line.
+ */
+function demoContracts(fromDate: string): Record<string, unknown>[] {
+  const renewal = midMonth(fromDate);
+  return [
+    {
+      id: 'acme-colo',
+      customer: 'acme',
+      versions: [
+        {
+          version: '1',
+          validFrom: fromDate,
+          energyPricePerKwh: '0.1850',
+          committedPowerPerRackKw: '1.5',
+          committedPowerPricePerKw: '9.50',
+          overagePricePerKw: '18.50',
+        },
+      ],
+    },
+    {
+      id: 'nordwind-colo',
+      customer: 'nordwind',
+      versions: [
+        { version: '1', validFrom: fromDate, validTo: renewal, overheadFactor: '1.30' },
+        {
+          version: '2',
+          validFrom: renewal,
+          energyPricePerKwh: '0.1920',
+          overheadFactor: '1.25',
+          committedPowerKw: '1',
+          committedPowerPricePerKw: '12.00',
+          overagePricePerKw: '20.00',
+        },
+      ],
+    },
+    {
+      id: 'lumen-colo',
+      customer: 'lumen',
+      versions: [
+        {
+          version: '1',
+          validFrom: fromDate,
+          fixedFees: [
+            { name: 'Cross-connect and monitoring', amountPerMonth: '120.00' },
+            { name: 'Remote hands, 4 hours', amountPerMonth: '180.00' },
+          ],
+          minimumChargePerMonth: '400.00',
+        },
+      ],
+    },
+  ];
+}
+
 /** The inventory file's content (docs/config-inventory.md). `fromDate`: local date the contracts start. */
 export function demoInventory(fromDate: string): Record<string, unknown> {
+  const moveIn = midMonth(fromDate);
   return {
     sites: [{ ...SITE, rooms: ROOMS.map((r) => ({ id: r.id, name: r.name })) }],
     gateways: ROOMS.map((r) => ({ id: r.gateway, site: SITE.id, room: r.id })),
@@ -55,11 +117,12 @@ export function demoInventory(fromDate: string): Record<string, unknown> {
       { id: 'acme-r12', customer: 'acme', rack: 'ams1-r12', from: fromDate },
       { id: 'acme-k11', customer: 'acme', rack: 'ams1-k11', from: fromDate },
       { id: 'nordwind-r14', customer: 'nordwind', rack: 'ams1-r14', from: fromDate },
-      // Two servers of Lumen's in Nordwind's rack: the outlet beats the rack.
-      { id: 'lumen-r14-o1', customer: 'lumen', outlet: 'ams1-r14-pdu-a-o1', from: fromDate },
-      { id: 'lumen-r14-o2', customer: 'lumen', outlet: 'ams1-r14-pdu-a-o2', from: fromDate },
-      { id: 'lumen-c7', customer: 'lumen', cage: 'ams1-c7', from: fromDate },
+      // Lumen moves in on the 16th: two servers in Nordwind's rack (the outlet beats the rack) and cage C7.
+      { id: 'lumen-r14-o1', customer: 'lumen', outlet: 'ams1-r14-pdu-a-o1', from: moveIn },
+      { id: 'lumen-r14-o2', customer: 'lumen', outlet: 'ams1-r14-pdu-a-o2', from: moveIn },
+      { id: 'lumen-c7', customer: 'lumen', cage: 'ams1-c7', from: moveIn },
     ],
+    contracts: demoContracts(fromDate),
   };
 }
 

@@ -27,12 +27,21 @@ export interface ReadyFacts {
   durationS?: number;
 }
 
+/**
+ * The terms an invoice was priced on, without the site list underneath: a version label is
+ * `contract/version+tariff version` over the site's list, `contract/version` alone, or the tariff version.
+ */
+export function termsOf(invoice: StoredInvoice): string {
+  return [...new Set(invoice.draft.versions.map((v) => v.split('+')[0]!))].join(',');
+}
+
 export function invoiceRows(invoices: readonly StoredInvoice[], invoiceDir: string): string[][] {
   return invoices.map((i) => [
     i.number ?? `#${i.id}`,
     i.customer,
     i.status,
     `${i.total} ${i.currency}`,
+    termsOf(i),
     i.number ? join(invoiceDir, i.entity, i.period, `${i.number}.pdf`) : `held: ${i.review.join('; ')}`,
   ]);
 }
@@ -46,7 +55,7 @@ export function readyText(f: ReadyFacts): string {
     '',
     `Invoices for ${f.history.month} (the central node's invoice run, finalized at start):`,
     f.invoices.length
-      ? renderTable(['number', 'customer', 'status', 'total', 'file'], invoiceRows(f.invoices, f.invoiceDir))
+      ? renderTable(['number', 'customer', 'status', 'total', 'contract', 'file'], invoiceRows(f.invoices, f.invoiceDir))
       : '  none (see the log above)',
     `  JSON, CSV and PDF of each, and summary.json: ${join(f.invoiceDir, 'ams1', f.history.month)}`,
     `  the same from the command line: npx joulebook invoice -c ${f.centralYaml} list`,

@@ -1,7 +1,7 @@
 // The demo site as data: one site, two rooms, a gateway per room with busbar meters on Modbus TCP, branch
 // circuit meters on an RS-485 line and rack PDUs over SNMP, and three customers holding racks, a cage and
-// two outlets. Everything else (the inventory, the tariffs, the gateway configs, the simulators) is
-// derived from this one description, so they cannot disagree. Pure.
+// two outlets, each on a contract of its own (inventory.ts). Everything else (the inventory, the tariffs,
+// the gateway configs, the simulators) is derived from this one description, so they cannot disagree. Pure.
 
 export type PduProfile = 'apc-rpdu2' | 'raritan-px';
 

@@ -44,10 +44,10 @@ t.test("a rack holder downloads one summed deduction for others' equipment; oper
 
   // The node's first tick invoices October; wait for acme's invoice.
   const billing = central.billing!;
-  let inv = (await billing.store.invoices({ entity: 'ams1', period: '2026-10', customer: 'acme', status: 'final' }))[0];
+  let inv = (await billing.store.invoices({ entity: 'nl-bv', period: '2026-10', customer: 'acme', status: 'final' }))[0];
   for (let i = 0; !inv && i < 300; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    inv = (await billing.store.invoices({ entity: 'ams1', period: '2026-10', customer: 'acme', status: 'final' }))[0];
+    inv = (await billing.store.invoices({ entity: 'nl-bv', period: '2026-10', customer: 'acme', status: 'final' }))[0];
   }
   if (!inv) throw new Error('the node did not invoice October within 30 s');
   const api = `${central.api!.url}/api/v1`;
@@ -143,6 +143,6 @@ t.test("a rack holder downloads one summed deduction for others' equipment; oper
     parseCsv(opsCsv).map((r) => [r.line, r.quantity, r.amount]),
     'the CSV rows too',
   );
-  const stored = readFileSync(join(dir, 'data', 'invoices', 'ams1', '2026-10', `${inv.number}.json`), 'utf8');
+  const stored = readFileSync(join(dir, 'data', 'invoices', 'nl-bv', '2026-10', `${inv.number}.json`), 'utf8');
   t.ok(stored.includes(OTHER), 'the stored output keeps the full trace');
 });

@@ -27,7 +27,8 @@ t.test('central review lists the points nobody holds', async (t) => {
   const out = JSON.parse(r.stdout) as { unassigned: { point: { id: string } }[]; unmapped: unknown[] };
   t.same(
     out.unassigned.map((u) => u.point.id),
-    ['sin1-r03-pdu-a/total'],
+    ['ams2-r04-pdu-a/total', 'ams2-r04-pdu-b/total', 'sin1-r03-pdu-a/total'],
+    "Fjord's rack before it moves in on the 16th, the unsold rack in Singapore",
   );
   t.same(out.unmapped, [], 'an empty store maps nothing wrongly');
   const text = await runCli(['central', 'review', '-c', join(dir, 'central.yaml')]);

@@ -40,41 +40,43 @@ async function exampleCentral(opts: { readings?: boolean } = {}): Promise<{ dir:
 t.test('invoice run, list, show; energy', async (t) => {
   const { dir, config } = await exampleCentral();
 
-  const run = await cli(['invoice', '-c', config, 'run', '--period', '2026-10', '--site', 'ams1'], { timeoutMs: 60_000 });
+  // Both Amsterdam sites are invoiced by entity nl-bv: one run, numbered per entity and year (finalized in
+  // the order of the accounts: acme, fjord, kestrel, nordwind-nl).
+  const run = await cli(['invoice', '-c', config, 'run', '--period', '2026-10', '--entity', 'nl-bv'], { timeoutMs: 60_000 });
   t.equal(run.code, 0, run.stderr);
-  t.match(run.stdout, /ams1 2026-10: finalized AMS1-2026-000001, AMS1-2026-000002/);
+  t.match(run.stdout, /nl-bv 2026-10: finalized NL-BV-2026-000001, NL-BV-2026-000002, NL-BV-2026-000003, NL-BV-2026-000004/);
 
-  const list = await cli(['invoice', '-c', config, 'list', '--site', 'ams1']);
+  const list = await cli(['invoice', '-c', config, 'list', '--entity', 'nl-bv']);
   t.equal(list.code, 0, list.stderr);
   t.match(
     list.stdout,
-    /AMS1-2026-000001\tams1\t2026-10\tacme\tfinal\t1909\.28 EUR/,
+    /NL-BV-2026-000001\tnl-bv\t2026-10\tacme\tfinal\t1909\.28 EUR/,
     "acme's October, as worked out by hand in test/energy/drafts.test.ts",
   );
+  t.match(
+    list.stdout,
+    /NL-BV-2026-000004\tnl-bv\t2026-10\tnordwind\tnordwind-nl\tfinal\t1142\.40 EUR/,
+    "Nordwind's one invoice for both Amsterdam sites, to its Dutch account (drafts.test.ts)",
+  );
 
-  const pdf = await cli(['invoice', '-c', config, 'show', 'AMS1-2026-000001', '--format', 'pdf']);
+  const pdf = await cli(['invoice', '-c', config, 'show', 'NL-BV-2026-000001', '--format', 'pdf']);
   t.equal(pdf.code, 0, pdf.stderr);
   t.ok(pdf.stdout.startsWith('%PDF-'), 'a PDF');
-  const csv = await cli(['invoice', '-c', config, 'show', 'AMS1-2026-000001', '--format', 'csv']);
-  t.match(csv.stdout, /^invoice,status,customer,site,period_first_day/, 'a CSV with its header');
+  const csv = await cli(['invoice', '-c', config, 'show', 'NL-BV-2026-000001', '--format', 'csv']);
+  t.match(csv.stdout, /^invoice,status,customer,account,entity,site,period_first_day/, 'a CSV with its header');
   t.match(
     csv.stdout,
-    /AMS1-2026-000001,final,acme,ams1,2026-10-01,2026-10-31,EUR,energy:ams1-2026a:standard,energy,Energy,ams1-2026a,1579.2,kWh,0.2150,,339.53,/,
+    /NL-BV-2026-000001,final,acme,acme,nl-bv,ams1,2026-10-01,2026-10-31,EUR,energy:ams1-2026a:standard,energy,Energy,ams1-2026a,1579.2,kWh,0.2150,,,339.53,/,
     'lines with their trace',
   );
-  const out = join(dir, 'data', 'invoices', 'ams1', '2026-10');
-  t.ok(existsSync(out), 'outputs written under dataDir/invoices');
+  const out = join(dir, 'data', 'invoices', 'nl-bv', '2026-10');
+  t.ok(existsSync(out), 'outputs written under dataDir/invoices/<entity>');
   t.same(readdirSync(out).sort(), [
-    'AMS1-2026-000001.csv',
-    'AMS1-2026-000001.json',
-    'AMS1-2026-000001.pdf',
-    'AMS1-2026-000002.csv',
-    'AMS1-2026-000002.json',
-    'AMS1-2026-000002.pdf',
+    ...[1, 2, 3, 4].flatMap((n) => ['csv', 'json', 'pdf'].map((f) => `NL-BV-2026-00000${n}.${f}`)),
     'summary.json',
   ]);
 
-  const again = await cli(['invoice', '-c', config, 'run', '--period', '2026-10', '--site', 'ams1'], { timeoutMs: 60_000 });
+  const again = await cli(['invoice', '-c', config, 'run', '--period', '2026-10', '--entity', 'nl-bv'], { timeoutMs: 60_000 });
   t.match(again.stdout, /nothing new to finalize/, 'a finalized month is not invoiced twice');
 
   const energy = await cli(['energy', '-c', config, '--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--json']);
@@ -93,23 +95,27 @@ t.test('invoice run refuses a future month, the month in progress and a month be
   t.equal(future.stdout, '', 'nothing run');
   t.match(
     future.stderr,
-    /^joulebook: nothing was run: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Europe\/Amsterdam\).*; sin1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Asia\/Singapore\)/,
+    /^joulebook: nothing was run: nl-bv 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Europe\/Amsterdam\).*; sin1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 \(Asia\/Singapore\)/,
   );
-  const one = await cli(['invoice', '-c', config, 'run', '--period', '2099-01', '--site', 'ams1']);
+  const one = await cli(['invoice', '-c', config, 'run', '--period', '2099-01', '--entity', 'nl-bv']);
   t.equal(one.code, 1);
   t.equal(
     one.stderr,
-    "joulebook: ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself\n",
+    "joulebook: nl-bv 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself\n",
   );
 
-  const open = await cli(['invoice', '-c', config, 'run', '--period', '2026-11', '--site', 'ams1']);
+  const open = await cli(['invoice', '-c', config, 'run', '--period', '2026-11', '--site', 'sin1']);
   t.equal(open.code, 1, 'the month in progress (2026-11) is refused');
-  t.match(open.stderr, /^joulebook: ams1 2026-11 has not closed yet: it can be invoiced from 2026-12-01 06:00 \(Europe\/Amsterdam\)/);
+  t.match(
+    open.stderr,
+    /^joulebook: sin1 2026-11 has not closed yet: it can be invoiced from 2026-12-01 06:00 \(Asia\/Singapore\)/,
+    '--site names a site that invoices alone',
+  );
 
   const early = await cli(['invoice', '-c', config, 'run', '--period', '1900-01']);
   t.equal(early.code, 1, '1900-01: exit 1');
-  t.match(early.stderr, /ams1 1900-01 is before billing began \(billing\.since: 2026-10\); months from 2026-10 on can be invoiced/);
-  t.match(early.stderr, /sin1 1900-01 is before billing began/, 'both sites named');
+  t.match(early.stderr, /nl-bv 1900-01 is before billing began \(billing\.since: 2026-10\); months from 2026-10 on can be invoiced/);
+  t.match(early.stderr, /sin1 1900-01 is before billing began/, 'both entities named');
 
   const list = await cli(['invoice', '-c', config, 'list']);
   t.equal(list.code, 0, list.stderr);

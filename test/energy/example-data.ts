@@ -20,12 +20,21 @@ export const POWER_W: Record<string, number> = {
   'ams1-k11-pdu-b/total': 1500,
   'sin1-r02-pdu-a/total': 1200,
   'sin1-r02-pdu-b/total': 800,
+  // ams2: Nordwind's r01 1 kW, Kestrel's r02 3 kW and r03 3.5 kW, Fjord's r04 2 kW (from the 16th).
+  'ams2-r01-pdu-a/total': 600,
+  'ams2-r01-pdu-b/total': 400,
+  'ams2-r02-pdu-a/total': 1800,
+  'ams2-r02-pdu-b/total': 1200,
+  'ams2-r03-pdu-a/total': 2000,
+  'ams2-r03-pdu-b/total': 1500,
+  'ams2-r04-pdu-a/total': 1400,
+  'ams2-r04-pdu-b/total': 600,
 };
 export const SWAP_AT = Date.UTC(2026, 9, 20, 10); // branch a1-01's meter exchanged, 10 minutes without readings
 
 export function exampleSeries(model: InventoryModel): SeriesToIngest[] {
   return [...model.points.values()].map((p) => {
-    const period = p.site === 'ams1' ? OCT_AMS : OCT_SIN;
+    const period = p.site === 'sin1' ? OCT_SIN : OCT_AMS;
     const swap =
       p.id === 'ams1-r101-a1-01/total'
         ? { restarts: [{ atMs: SWAP_AT, gapMs: 10 * 60_000, reason: 'swap' as const, startKwh: 0.5, serial: 'NEW' }] }

@@ -88,10 +88,10 @@ t.test('operator and customer in Chromium', async (t) => {
     await page.waitForSelector('#inv-table', { timeout: 10_000 });
     const numbers = await attrs(page, '#inv-table tbody tr', 'data-invoice');
     const all = (await w.central.billing!.store.invoices({ period: '2026-10' })).map((i) => i.number);
-    t.ok(all.length >= 2 && all.includes('AMS1-2026-000001'), 'October invoiced by the real run');
+    t.ok(all.length >= 2 && all.includes('NL-BV-2026-000001'), 'October invoiced by the real run');
     t.same([...numbers].sort(), [...all].sort(), 'every invoice listed');
     await shot(page, 'operator-invoices');
-    const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="AMS1-2026-000001"] a.dl-pdf')]);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="NL-BV-2026-000001"] a.dl-pdf')]);
     t.equal(
       readFileSync((await pdf.path())!)
         .subarray(0, 5)
@@ -99,8 +99,8 @@ t.test('operator and customer in Chromium', async (t) => {
       '%PDF-',
       'the PDF downloads',
     );
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="AMS1-2026-000001"] a.dl-csv')]);
-    t.match(readFileSync((await csv.path())!, 'utf8'), /AMS1-2026-000001,final,acme,ams1/, 'the CSV downloads');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="NL-BV-2026-000001"] a.dl-csv')]);
+    t.match(readFileSync((await csv.path())!, 'utf8'), /NL-BV-2026-000001,final,acme,acme,nl-bv,ams1/, 'the CSV downloads');
     await context.close();
   });
 
@@ -137,10 +137,10 @@ t.test('operator and customer in Chromium', async (t) => {
     await page.waitForSelector('#inv-table', { timeout: 10_000 });
     const numbers = await attrs(page, '#inv-table tbody tr', 'data-invoice');
     const own = (await w.central.billing!.store.invoices({ customer: 'acme', status: 'final' })).map((i) => i.number);
-    t.ok(own.includes('AMS1-2026-000001'), "acme's October invoice");
+    t.ok(own.includes('NL-BV-2026-000001'), "acme's October invoice");
     t.same([...numbers].sort(), [...own].sort(), 'only its own invoices');
     await shot(page, 'customer-invoices');
-    const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="AMS1-2026-000001"] a.dl-pdf')]);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="NL-BV-2026-000001"] a.dl-pdf')]);
     t.equal(
       readFileSync((await pdf.path())!)
         .subarray(0, 5)

@@ -44,7 +44,7 @@ export async function startPortalWorld(): Promise<PortalWorld> {
   await auth.addUser({ username: 'ops', role: 'operator', password: PASSWORDS.ops });
   await auth.addUser({ username: 'acme-admin', role: 'customer', customer: 'acme', password: PASSWORDS.acme });
   await auth.addUser({ username: 'nord-admin', role: 'customer', customer: 'nordwind', password: PASSWORDS.nord });
-  await central.billing!.runner.runPeriod('ams1', '2026-10');
+  await central.billing!.runner.runPeriod('nl-bv', '2026-10');
 
   let gw: MqttClient | undefined;
   let seq = 0;

@@ -3,13 +3,14 @@
 // operator login, live readings arriving, and a clean stop. It runs alone (test/timing is serial): the
 // history keeps both cores busy for a minute or two.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { parseDemoArgs } from '../../scripts/demo/args.js';
-import { invoiceRows, liveText, readyText } from '../../scripts/demo/report.js';
+import type { StoredInvoice } from '../../central/storage/billing/types.js';
+import { invoiceRows, liveText, readyText, termsOf } from '../../scripts/demo/report.js';
 
 const DEMO = fileURLToPath(new URL('../../dist/scripts/demo/main.js', import.meta.url));
 
@@ -31,12 +32,52 @@ t.test('npm start: history, invoices, portal, live, stop', async (t) => {
   t.ok(url, 'the portal URL is printed');
   const month = /Invoices for (\d{4}-\d{2})/.exec(stdout)?.[1];
   t.ok(month, 'last month is invoiced');
-  const finals = [...stdout.matchAll(/^(AMS1-\d{4}-\d{6})\s+(\w+)\s+final\s+([\d.]+) EUR\s+(\S+\.pdf)$/gm)];
+  const finals = [...stdout.matchAll(/^(AMS1-\d{4}-\d{6})\s+(\w+)\s+final\s+([\d.]+) EUR\s+(\S+)\s+(\S+\.pdf)$/gm)];
   t.same(finals.map((m) => m[2]).sort(), ['acme', 'lumen', 'nordwind'], 'one final invoice per demo customer');
+  t.same(
+    Object.fromEntries(finals.map((m) => [m[2], m[4]])),
+    { acme: 'acme-colo/1', nordwind: 'nordwind-colo/1,nordwind-colo/2', lumen: 'lumen-colo/1' },
+    'each on its contract; Nordwind renewed on the 16th',
+  );
+  type Line = { key: string; kind: string; description: string; prorate?: { days: number; daysInPeriod: number; basis?: string } };
+  const invoice = new Map<string, { period: { days: number }; lines: Line[] }>();
   for (const m of finals) {
     t.ok(Number(m[3]) > 0, `${m[1]}: ${m[3]} EUR`);
-    t.ok(existsSync(m[4]!), `${m[1]}: its PDF is written`);
+    t.ok(existsSync(m[5]!), `${m[1]}: its PDF is written`);
+    invoice.set(m[2]!, JSON.parse(readFileSync(m[5]!.replace(/\.pdf$/, '.json'), 'utf8')));
   }
+  const days = invoice.get('acme')?.period.days ?? 0;
+  const acme = invoice.get('acme')?.lines ?? [];
+  t.ok(
+    acme.some((l) => l.key.startsWith('energy:acme-colo/1+ams1-demo:')) && acme.some((l) => l.kind === 'commitment'),
+    "acme: its negotiated price over the site's list, and power committed per rack",
+  );
+  t.match(
+    acme.find((l) => l.kind === 'commitment'),
+    { description: 'Committed power 3 kW (2 racks × 1.5 kW)', prorate: { days, daysInPeriod: days, basis: 'held' } },
+  );
+  const nordwind = invoice.get('nordwind')?.lines ?? [];
+  t.same(
+    nordwind.filter((l) => l.kind === 'fixed_fee').map((l) => l.prorate),
+    [
+      { days: 15, daysInPeriod: days, basis: 'held' },
+      { days: days - 15, daysInPeriod: days, basis: 'held' },
+    ],
+    "nordwind: the site's fee split at the renewal on the 16th",
+  );
+  t.ok(
+    nordwind.some((l) => l.kind === 'commitment' && l.key.startsWith('commitment:nordwind-colo/2+')),
+    'committed power from the renewal on',
+  );
+  const lumen = invoice.get('lumen')?.lines ?? [];
+  t.same(
+    lumen.filter((l) => l.kind === 'fixed_fee').map((l) => [l.description, l.prorate]),
+    [
+      ['Cross-connect and monitoring', { days: days - 15, daysInPeriod: days, basis: 'held' }],
+      ['Remote hands, 4 hours', { days: days - 15, daysInPeriod: days, basis: 'held' }],
+    ],
+    'lumen: its own fees for the days from its move-in on the 16th',
+  );
   const history = /history .*: (\d+) hourly polls .* in ([\d.]+) s, (\d+) readings stored/.exec(stdout);
   t.ok(
     history && Number(history[3]) > 100_000,
@@ -72,6 +113,10 @@ t.test('arguments and text', async (t) => {
   t.throws(() => parseDemoArgs(['--data-dir']), /needs a folder/);
   t.throws(() => parseDemoArgs(['--nope']), /unknown argument --nope/);
   t.same(invoiceRows([], '/inv'), []);
+  const stored = (versions: string[]) => ({ draft: { versions } }) as unknown as StoredInvoice;
+  t.equal(termsOf(stored(['ams1-a', 'ams1-b'])), 'ams1-a,ams1-b', 'the site list');
+  t.equal(termsOf(stored(['c/1+ams1-a', 'c/1+ams1-b', 'c/2+ams1-b'])), 'c/1,c/2', 'a contract over it');
+  t.equal(termsOf(stored(['own/1'])), 'own/1', 'a price list of its own');
   const text = readyText({
     dir: '/d',
     centralYaml: '/d/central.yaml',

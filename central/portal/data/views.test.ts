@@ -158,8 +158,8 @@ t.test('views over the example October', async (t) => {
     const mine = await live(deps, { customer: 'nordwind' }, { by: 'rack' });
     t.same(
       mine.rows.map((r) => r.group),
-      ['ams1-c7-k01', 'ams1-c7-k02', 'ams1-r14'],
-      "nordwind: its cage and its outlet in r14; K11 is acme's now",
+      ['ams1-c7-k01', 'ams1-c7-k02', 'ams1-r14', 'ams2-r01'],
+      "nordwind: its cage and its outlet in r14, its rack in Amsterdam 2; K11 is acme's now",
     );
     t.ok(close(mine.rows.find((r) => r.group === 'ams1-r14')?.kW, 0.3), 'its outlet draws 300 W');
     const later = await live({ ...deps, clock: { now: () => NOW + 60 * 86_400_000 } }, {}, { by: 'site' });
@@ -167,6 +167,7 @@ t.test('views over the example October', async (t) => {
       later.rows.map((r) => [r.group, r.kW, r.points]),
       [
         ['ams1', 0, 0],
+        ['ams2', 0, 0],
         ['sin1', 0, 0],
       ],
       'nothing live two months later',
