@@ -1,7 +1,9 @@
 import t from 'tap';
 import type { CustomerEnergy } from '../energy/group.js';
-import { monthPeriod } from '../../common/local-time.js';
-import { priceInvoice, PricingError, reviewReasons } from './price.js';
+import { localMidnight, monthPeriod } from '../../common/local-time.js';
+import { termsOf } from '../model/contracts/terms.js';
+import { NO_PARTIES } from '../model/contracts/types.js';
+import { priceInvoice, priceSection, PricingError, reviewReasons } from './price.js';
 import { TariffVersion } from '../model/tariffs/tariff.js';
 
 const period = monthPeriod('2026-10', 'Asia/Tokyo');
@@ -59,5 +61,43 @@ t.test('committed power with no whole slot of data: no overage line', async (t) 
   t.same(
     d.lines.map((l) => l.kind),
     ['energy'],
+  );
+});
+
+t.test('a site list prorating by days held: a customer from the 16th pays 16 of 31 days of the fee and the minimum', async (t) => {
+  const version = v({ fixedFees: [{ name: 'Rack space', amountPerMonth: '31000' }], minimumChargePerMonth: '62000', prorate: 'days-held' });
+  const tariff = { site: 'tyo1', versions: [version] };
+  const site = { id: 'tyo1', timeZone: period.timeZone, currency: 'JPY' };
+  const spans = termsOf({ customer: 'c', site, period, tariff, parties: NO_PARTIES });
+  const from16 = localMidnight('2026-10-16', period.timeZone);
+  const held = { any: [{ fromMs: from16, toMs: period.toMs }], racks: new Map() };
+  const s = priceSection({ customer: 'c', site: 'tyo1', period, spans, energy, held });
+  // Energy as the series gives it (the whole month: 744 kWh × 31.7 = 23585); the fee 31000 × 16/31 = 16000;
+  // the minimum 62000 × 16/31 = 32000, less 23585 + 16000 = 39585 already: no top-up.
+  t.same(
+    s.lines.map((l) => [l.key, l.amount, l.prorate]),
+    [
+      ['energy:v1:standard', '23585', undefined],
+      ['fixed_fee:v1:Rack space', '16000', { days: 16, daysInPeriod: 31, basis: 'held' }],
+    ],
+  );
+  // The same list on the validity rule charges the whole month.
+  const whole = priceSection({
+    customer: 'c',
+    site: 'tyo1',
+    period,
+    spans: termsOf({
+      customer: 'c',
+      site,
+      period,
+      tariff: { site: 'tyo1', versions: [{ ...version, prorate: 'validity' }] },
+      parties: NO_PARTIES,
+    }),
+    energy,
+    held,
+  });
+  t.same(
+    whole.lines.map((l) => l.amount),
+    ['23585', '31000', '7415'],
   );
 });

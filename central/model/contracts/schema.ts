@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../../common/local-time.js';
 import { Id } from '../assignment-schema.js';
-import { Amount, FixedFee, LocalDate, Tax, TouWindow } from '../tariffs/tariff.js';
+import { Amount, FixedFee, LocalDate, PRORATE_RULES, Tax, TouWindow } from '../tariffs/tariff.js';
 
 export const Entity = z.strictObject({
   id: Id.describe("the colocator's company that issues invoices; its id upper-cased prefixes their numbers (NL-BV-2026-000001)"),
@@ -28,8 +28,7 @@ export const Account = z.strictObject({
 });
 export type Account = z.infer<typeof Account>;
 
-export const PRORATE_RULES = ['days-held', 'validity'] as const;
-export type ProrateRule = (typeof PRORATE_RULES)[number];
+export { PRORATE_RULES, type ProrateRule } from '../tariffs/tariff.js';
 
 const PassThrough = z.strictObject({
   overheadFactor: Amount.default('1').describe("multiplies the utility's price per kWh (PUE, losses)"),

@@ -83,7 +83,7 @@ function fromTariff(tv: TariffVersion, account: string): Terms {
     ...(tv.committedPowerKw !== undefined ? { commitment: { kw: tv.committedPowerKw } } : {}),
     ...(tv.overagePricePerKw !== undefined ? { overagePricePerKw: tv.overagePricePerKw } : {}),
     ...(tv.minimumChargePerMonth !== undefined ? { minimumChargePerMonth: tv.minimumChargePerMonth } : {}),
-    prorate: 'validity',
+    prorate: tv.prorate ?? 'validity',
   };
 }
 

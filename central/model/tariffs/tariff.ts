@@ -36,6 +36,10 @@ export const TouWindow = z
   .refine((w) => w.fromHour < w.toHour, { message: 'fromHour must be before toHour', path: ['toHour'] });
 export type TouWindow = z.infer<typeof TouWindow>;
 
+/** Which days a monthly amount is charged for: those something was held at the site, or those the version applies. */
+export const PRORATE_RULES = ['days-held', 'validity'] as const;
+export type ProrateRule = (typeof PRORATE_RULES)[number];
+
 export const FixedFee = z.strictObject({ name: z.string().min(1), amountPerMonth: Amount });
 export const Tax = z.strictObject({ name: z.string().min(1), ratePct: Amount.refine((v) => num(v) <= 100, 'at most 100') });
 
@@ -59,6 +63,12 @@ export const TariffVersion = z
     committedPowerKw: Amount.optional().describe('committed power; the peak 15-minute demand above it is overage'),
     overagePricePerKw: Amount.optional().describe('price per kW of peak demand above the commitment, per month'),
     minimumChargePerMonth: Amount.optional().describe('pre-tax minimum per month; a shortfall is topped up'),
+    prorate: z
+      .enum(PRORATE_RULES)
+      .optional()
+      .describe(
+        'fees, commitment and minimum by the days the version applies (validity, the default) or by the days the customer held something at the site (days-held)',
+      ),
     taxes: z.array(Tax).default([]).describe('each applies to the pre-tax amount of every line'),
   })
   .superRefine((v, ctx) => {
