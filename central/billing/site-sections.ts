@@ -64,7 +64,7 @@ export function addStats(a: DraftRunStats, b: DraftRunStats): DraftRunStats {
   };
 }
 
-/** The instants where a customer's price can change: terms edges, time-of-use edges, demand slots where power is committed. */
+/** The instants where a customer's price can change: terms edges, time-of-use edges, demand slots where overage is priced. */
 export function priceCuts(spans: readonly TermSpan[], period: Period): number[] {
   const cuts = new Set([period.fromMs, period.toMs]);
   for (const span of spans) {
@@ -72,7 +72,9 @@ export function priceCuts(spans: readonly TermSpan[], period: Period): number[] 
       cuts.add(iv.fromMs);
       cuts.add(iv.toMs);
     }
-    if (span.terms.commitment === undefined) continue;
+    // Only overage asks for the 15-minute peak (commitment.ts); a commitment that is only charged for needs
+    // no demand slots, and each slot is a lookup per point (2,976 in a 31-day month).
+    if (span.terms.commitment === undefined || span.terms.overagePricePerKw === undefined) continue;
     for (let c = Math.ceil(span.fromMs / DEMAND_SLOT_MS) * DEMAND_SLOT_MS; c <= span.toMs; c += DEMAND_SLOT_MS) cuts.add(c);
   }
   return [...cuts].sort((a, b) => a - b);
