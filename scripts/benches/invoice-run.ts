@@ -32,6 +32,9 @@ const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let drafts = 0;
 let failures = 0;
+/** Site sections of all drafts, and drafts with more than one (a customer in two sites of one entity). */
+let sections = 0;
+let multiSection = 0;
 const totals: Record<string, string> = {};
 const stats = {
   boundaryQueries: 0,
@@ -50,6 +53,8 @@ for (const entity of model.parties.entities.values()) {
     totals[d.currency] = sumDec([totals[d.currency] ?? dec(0), d.total]).toFixed(2);
     stats.estimatedKwh += d.quality.estimatedKwh;
     stats.lines += d.lines.length;
+    sections += d.sections.length;
+    if (d.sections.length > 1) multiSection++;
   }
   drafts += r.drafts.length;
   failures += r.failures.length;
@@ -60,6 +65,20 @@ const runS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuS = (cpu.user + cpu.system) / 1e6;
 await store.close();
+const { contracts, entities } = model.parties;
+const contractVersions = [...contracts.values()].reduce((n, c) => n + c.versions.length, 0);
+const overageContracts = [...contracts.values()].filter((c) => c.versions.some((v) => v.overagePricePerKw !== undefined)).length;
+// stats.customers counts a customer once per site it is priced at.
+const figures = {
+  customers: model.customers.size,
+  customerSections: stats.customers,
+  contracts: contracts.size,
+  contractVersions,
+  overageContracts,
+  entities: entities.size,
+  sections,
+  multiSection,
+};
 process.stdout.write(
-  `${JSON.stringify({ runS, cpuS, peakRssMb: process.resourceUsage().maxRSS / 1024, drafts, failures, totals, ...stats })}\n`,
+  `${JSON.stringify({ runS, cpuS, peakRssMb: process.resourceUsage().maxRSS / 1024, drafts, failures, totals, ...stats, ...figures })}\n`,
 );

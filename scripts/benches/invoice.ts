@@ -1,10 +1,11 @@
-// The invoice run at scale: 100,000 metered outlets in two sites, 2,000 customers, one month with PDU swaps,
-// contract changes and a tariff change, on SQLite and on PostgreSQL. Only the run is timed (every draft of
-// every site: energy from storage through the bridge, split and priced), in a child process whose peak RSS
-// is the run's. What the store holds is stated in the figures (`store_rows`, `method`): one month of
-// 1-minute readings for 100,000 points is 4.3 billion rows, so every point has its readings 1 minute apart
-// in a window around each instant the run looks up, and the points of one rack per site every minute of
-// the month; test/energy/bench-thinning.test.ts shows the run gives the same drafts with the same lookups
+// The invoice run at scale: 110,000 metered outlets in three sites (two of one issuing entity), 2,000
+// customers each on its own contract, one month with PDU swaps, racks changing hands, contract changes and
+// a tariff change, on SQLite and on PostgreSQL. Only the run is timed (every draft of every issuing entity:
+// energy from storage through the bridge, split, priced and gathered per account), in a child process whose
+// peak RSS is the run's. What the store holds is stated in the figures (`store_rows`, `method`): one month
+// of 1-minute readings for 110,000 points is 4.9 billion rows, so every point has its readings 1 minute
+// apart in a window around each instant the run looks up, and the points of one rack per site every minute
+// of the month; test/energy/bench-thinning.test.ts shows the run gives the same drafts with the same lookups
 // on a fully sampled store and on one thinned this way.
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -18,16 +19,22 @@ import { openPostgresStore } from '../../central/storage/readings/postgres/store
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import type { CentralStore } from '../../central/storage/readings/types.js';
 import type { Bench } from '../bench.js';
-import { rackBatches, sequenceCounter, type InvoiceWorldSpec } from './invoice-data.js';
+import { rackBatches, sequenceCounter, worldSize, type InvoiceWorldSpec } from './invoice-data.js';
 import { round } from './round.js';
 
-// JB_BENCH_INVOICE_RACKS scales the world down for a quick look (default 1,000 racks per site: 100,000 points).
+// JB_BENCH_INVOICE_RACKS scales the world down for a quick look (default 1,000 racks in Amsterdam 1 and in
+// Singapore, 200 in Amsterdam 2: 110,000 points). JB_BENCH_INVOICE_OVERAGE_EVERY=n prices overage in every
+// n-th contract (default none: each costs about 3 s of CPU, see docs/invoices.md).
 const SPEC: InvoiceWorldSpec = {
   racksPerSite: Number(process.env.JB_BENCH_INVOICE_RACKS ?? 1000),
   outletsPerPdu: 25,
   racksPerGateway: 50,
   changeEvery: 20,
   swapEvery: 100,
+  secondSiteEvery: 5,
+  contractChangeEvery: 20,
+  overageEvery: Number(process.env.JB_BENCH_INVOICE_OVERAGE_EVERY ?? 0),
+  commitmentPriceEvery: 4,
   windowMin: 5,
   full: false,
   fullRacks: Number(process.env.JB_BENCH_INVOICE_FULL_RACKS ?? 1),
@@ -53,7 +60,14 @@ interface RunResult {
   misses: number;
   points: number;
   customers: number;
+  customerSections: number;
   lines: number;
+  contracts: number;
+  contractVersions: number;
+  overageContracts: number;
+  entities: number;
+  sections: number;
+  multiSection: number;
 }
 
 async function fill(store: CentralStore, out: (line: string) => void, name: string): Promise<number> {
@@ -93,9 +107,10 @@ async function pgReachable(): Promise<boolean> {
 
 export const invoiceBench: Bench = {
   name: 'invoice',
-  description: 'drafts of one month for 100,000 metered points and 2,000 customers (swaps, contract changes) on SQLite and PostgreSQL',
+  description:
+    'drafts of one month for 110,000 metered points, 2,000 customers on their own contracts (swaps, changes) on SQLite and PostgreSQL',
   async run(out) {
-    const points = SPEC.racksPerSite * 2 * 2 * SPEC.outletsPerPdu;
+    const { racks, points } = worldSize(SPEC);
     const file = join(mkdtempSync(join(tmpdir(), 'jb-bench-invoice-')), 'central.db');
     const sqlite = await openSqliteStore({ file, log });
     const rows = await fill(sqlite, out, 'sqlite');
@@ -103,7 +118,7 @@ export const invoiceBench: Bench = {
     const load1m = loadavg()[0]!;
     const s = await timedRun(['sqlite', file]);
     out(
-      `sqlite: ${s.drafts} drafts (${s.failures} failed), ${s.lines} lines, ${s.points} points, ${s.boundaryQueries} boundary pairs in ${s.passes} pass(es), run ${s.runS.toFixed(2)} s, peak RSS ${s.peakRssMb.toFixed(0)} MB`,
+      `sqlite: ${s.drafts} drafts (${s.failures} failed, ${s.multiSection} with two sites), ${s.lines} lines, ${s.points} points, ${s.boundaryQueries} boundary pairs in ${s.passes} pass(es), run ${s.runS.toFixed(2)} s (CPU ${s.cpuS.toFixed(2)} s), peak RSS ${s.peakRssMb.toFixed(0)} MB`,
     );
 
     let pgFigures: Record<string, number | string | boolean> = { postgres_invoice_run_s: 'unavailable: no PostgreSQL at JB_BENCH_PG_URL' };
@@ -133,19 +148,26 @@ export const invoiceBench: Bench = {
       peak_rss_mb: round(s.peakRssMb, 0),
       invoice_run_cpu_s: round(s.cpuS, 2),
       ...pgFigures,
-      points: points,
+      points,
       customers: s.customers,
+      customer_sections: s.customerSections,
+      contracts: s.contracts,
+      contract_versions: s.contractVersions,
+      overage_contracts: s.overageContracts,
+      entities: s.entities,
       drafts: s.drafts,
+      two_site_drafts: s.multiSection,
       failed_drafts: s.failures,
       boundary_pairs: s.boundaryQueries,
       passes: s.passes,
       store_rows: rows,
       run_node_flags: RUN_NODE_FLAGS.join(' '),
       load_average_1m_before_run: round(load1m, 2),
-      method: `1-minute readings: every minute of the month for the ${SPEC.outletsPerPdu * 2 * SPEC.fullRacks} points of ${SPEC.fullRacks} rack(s) per site; for all other points the minutes within ±${SPEC.windowMin} min of each instant the run looks up (period edges, the tariff change, holder changes, swap readings). Same drafts and lookups as fully sampled: test/energy/bench-thinning.test.ts`,
+      method: `1-minute readings: every minute of the month for the ${SPEC.outletsPerPdu * 2 * SPEC.fullRacks} points of ${SPEC.fullRacks} rack(s) per site; for all other points the minutes within ±${SPEC.windowMin} min of each instant the run looks up (period edges, the tariff change, holder and contract changes, 15-minute demand slots where overage is priced, swap readings). Same drafts and lookups as fully sampled: test/energy/bench-thinning.test.ts`,
       tariffs:
-        'flat price per kWh, overhead 1.3, a fixed fee, tax; ams1 changes version on the 16th; no time-of-use windows or committed power',
-      scenario: `${SPEC.racksPerSite * 2} racks of 2 PDUs x ${SPEC.outletsPerPdu} outlets; 1 in ${SPEC.changeEvery} racks changes customer on the 15th; 1 in ${SPEC.swapEvery} PDUs swapped on the 12th`,
+        'site price lists: flat price per kWh, overhead 1.3, a fixed fee, tax; ams1 changes version on the 16th; no time-of-use windows',
+      contract_terms: `one contract per customer over its sites' list: its own price per kWh, committed power per rack held (6, 8 or 10 kW) charged per kW${SPEC.overageEvery > 0 ? `; 1 in ${SPEC.overageEvery} prices overage of the 15-minute peak instead (1 in ${SPEC.commitmentPriceEvery} of those also charged per kW)` : '; no overage priced (JB_BENCH_INVOICE_OVERAGE_EVERY)'}; 1 in ${SPEC.contractChangeEvery} changes price on the 20th`,
+      scenario: `${racks} racks of 2 PDUs x ${SPEC.outletsPerPdu} outlets in ams1, ams2 (one entity, EUR) and sin1 (SGD); 1 in ${SPEC.secondSiteEvery} ams1 customers also holds a rack in ams2; 1 in ${SPEC.changeEvery} racks changes customer on the 15th; 1 in ${SPEC.swapEvery} PDUs swapped on the 12th`,
       totals: JSON.stringify(s.totals),
     };
   },
