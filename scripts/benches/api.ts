@@ -1,4 +1,4 @@
-// The API at scale: the invoice benchmark's world (100,000 metered outlets, 2,000 customers, one month
+// The API at scale: the invoice benchmark's world (110,000 metered outlets, 2,000 customers, one month
 // with swaps and contract changes) in SQLite, and a customer's month view as the portal loads it (its
 // energy by rack and its invoices of that month, both at once) requested over HTTP with the customer's
 // API token, again and again across several customers. Filling the store is not timed.
@@ -60,7 +60,7 @@ const pct = (sorted: readonly number[], p: number): number =>
 
 export const apiBench: Bench = {
   name: 'api',
-  description: "a customer's month view (energy by rack + invoices) over HTTP with 100,000 points in SQLite",
+  description: "a customer's month view (energy by rack + invoices) over HTTP with 110,000 points in SQLite",
   async run(out) {
     const file = join(mkdtempSync(join(tmpdir(), 'jb-bench-api-')), 'central.db');
     const t0 = performance.now();

@@ -1,13 +1,13 @@
 // The invoice benchmark's world: three sites (Amsterdam 1 and 2, EUR, invoiced by one Dutch entity;
 // Singapore, SGD, invoicing alone), racks with an A and a B PDU of metered outlets, every customer on its own
-// contract (its own price per kWh over the site's list, committed power per rack held with an overage price,
-// some charging for the commitment), some customers in both Amsterdam sites (one invoice with two sections),
-// some contracts changing price on the 20th, some racks passing to another customer mid-month, some PDUs
-// swapped mid-month (counter_epoch events), a tariff version change in Amsterdam 1. Readings are 1 minute
-// apart. Either every minute of the month is stored (`full`), or only a window of minutes around every
-// instant the invoice run looks up (period edges, tariff and contract changes, holder changes, the 15-minute
-// demand slots of committed power, the swaps' old and new readings): the run asks storage for nothing else,
-// so its result and its lookups are the same on both.
+// contract (its own price per kWh over the site's list, committed power per rack held, charged for or with
+// an overage price), some customers in both Amsterdam sites (one invoice with two sections), some contracts
+// changing price on the 20th, some racks passing to another customer mid-month, some PDUs swapped mid-month
+// (counter_epoch events), a tariff version change in Amsterdam 1. Readings are 1 minute apart. Either every
+// minute of the month is stored (`full`), or only a window of minutes around every instant the invoice run
+// looks up (period edges, tariff and contract changes, holder changes, the 15-minute demand slots where
+// overage is priced, the swaps' old and new readings): the run asks storage for nothing else, so its result
+// and its lookups are the same on both.
 import { Contract } from '../../central/model/contracts/schema.js';
 import type { Inventory } from '../../central/model/inventory-types.js';
 import { TariffVersion, type TariffBook } from '../../central/model/tariffs/tariff.js';
@@ -134,12 +134,16 @@ export function invoiceInventory(spec: InvoiceWorldSpec): Inventory {
   return inv;
 }
 
+/** Committed power per outlet in the rack, by contract (i % 3): 3, 7 or 11 kW per rack of 50 outlets. */
+export const COMMITTED_KW_PER_OUTLET = [0.06, 0.14, 0.22] as const;
+
 const hasOverage = (i: number, spec: InvoiceWorldSpec) => spec.overageEvery > 0 && i % spec.overageEvery === 0;
 
 /**
  * One contract per customer over its sites' price list: its own price per kWh and committed power per rack
- * held (0.06, 0.14 or 0.22 kW per outlet in the rack: 3, 7 or 11 kW for 50 outlets, which draw about 11 kW), charged for, or priced for overage (every n-th, some of
- * those also charged for); every n-th a second version from the 20th with another price.
+ * held (COMMITTED_KW_PER_OUTLET; a rack of 50 outlets draws about 11 kW), charged for, or priced for
+ * overage (every n-th, some of those also charged for); every n-th a second version from the 20th with
+ * another price.
  */
 export function invoiceContracts(spec: InvoiceWorldSpec): Contract[] {
   const year = spec.month.slice(0, 4);
@@ -149,7 +153,7 @@ export function invoiceContracts(spec: InvoiceWorldSpec): Contract[] {
     const overage = hasOverage(i, spec);
     const charged = !overage || (i / spec.overageEvery) % spec.commitmentPriceEvery === 0;
     const terms = {
-      committedPowerPerRackKw: (spec.outletsPerPdu * 2 * (0.06 + (i % 3) * 0.08)).toFixed(2),
+      committedPowerPerRackKw: (spec.outletsPerPdu * 2 * COMMITTED_KW_PER_OUTLET[i % 3]!).toFixed(2),
       ...(overage ? { overagePricePerKw: eur ? '14.50' : '21.00' } : {}),
       ...(charged ? { committedPowerPricePerKw: eur ? '110' : '160' } : {}),
     };

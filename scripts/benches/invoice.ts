@@ -8,7 +8,7 @@
 // of the month; test/energy/bench-thinning.test.ts shows the run gives the same drafts with the same lookups
 // on a fully sampled store and on one thinned this way.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,7 +19,7 @@ import { openPostgresStore } from '../../central/storage/readings/postgres/store
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import type { CentralStore } from '../../central/storage/readings/types.js';
 import type { Bench } from '../bench.js';
-import { rackBatches, sequenceCounter, worldSize, type InvoiceWorldSpec } from './invoice-data.js';
+import { COMMITTED_KW_PER_OUTLET, rackBatches, sequenceCounter, worldSize, type InvoiceWorldSpec } from './invoice-data.js';
 import { round } from './round.js';
 
 // JB_BENCH_INVOICE_RACKS scales the world down for a quick look (default 1,000 racks in Amsterdam 1 and in
@@ -43,9 +43,11 @@ const SPEC: InvoiceWorldSpec = {
 const PG_URL = process.env.JB_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const log = pino({ level: 'silent' });
 const run = promisify(execFile);
-// The run's process gets a heap limit, as a central node should: its live heap stays near 300 MB (the model of
-// 100,000 points and one chunk of customers), and without a limit V8 lets garbage grow the heap past 1 GB
-// before collecting (measured: 894 MB peak RSS and 10.5 s without, 548 MB and 8.7 s with).
+// The run's process gets a heap limit, as a central node should: its live heap grows to about 460 MB (the
+// model of 110,000 points, one chunk of customers, the entity's drafts with their trace), and without a
+// limit V8 lets garbage grow the heap well past that before collecting (measured on the 100,000-point world:
+// 894 MB peak RSS and 10.5 s without, 548 MB and 8.7 s with; on this one 640 or 900 MB give the same time
+// within the machine's noise, 730 against 800 MB peak RSS).
 const RUN_NODE_FLAGS = ['--max-old-space-size=640'];
 
 interface RunResult {
@@ -111,12 +113,14 @@ export const invoiceBench: Bench = {
     'drafts of one month for 110,000 metered points, 2,000 customers on their own contracts (swaps, changes) on SQLite and PostgreSQL',
   async run(out) {
     const { racks, points } = worldSize(SPEC);
-    const file = join(mkdtempSync(join(tmpdir(), 'jb-bench-invoice-')), 'central.db');
+    const dir = mkdtempSync(join(tmpdir(), 'jb-bench-invoice-'));
+    const file = join(dir, 'central.db');
     const sqlite = await openSqliteStore({ file, log });
     const rows = await fill(sqlite, out, 'sqlite');
     await sqlite.close();
     const load1m = loadavg()[0]!;
-    const s = await timedRun(['sqlite', file]);
+    // The store takes about 600 MB: gone once the run has read it.
+    const s = await timedRun(['sqlite', file]).finally(() => rmSync(dir, { recursive: true, force: true }));
     out(
       `sqlite: ${s.drafts} drafts (${s.failures} failed, ${s.multiSection} with two sites), ${s.lines} lines, ${s.points} points, ${s.boundaryQueries} boundary pairs in ${s.passes} pass(es), run ${s.runS.toFixed(2)} s (CPU ${s.cpuS.toFixed(2)} s), peak RSS ${s.peakRssMb.toFixed(0)} MB`,
     );
@@ -166,7 +170,7 @@ export const invoiceBench: Bench = {
       method: `1-minute readings: every minute of the month for the ${SPEC.outletsPerPdu * 2 * SPEC.fullRacks} points of ${SPEC.fullRacks} rack(s) per site; for all other points the minutes within ±${SPEC.windowMin} min of each instant the run looks up (period edges, the tariff change, holder and contract changes, 15-minute demand slots where overage is priced, swap readings). Same drafts and lookups as fully sampled: test/energy/bench-thinning.test.ts`,
       tariffs:
         'site price lists: flat price per kWh, overhead 1.3, a fixed fee, tax; ams1 changes version on the 16th; no time-of-use windows',
-      contract_terms: `one contract per customer over its sites' list: its own price per kWh, committed power per rack held (6, 8 or 10 kW) charged per kW${SPEC.overageEvery > 0 ? `; 1 in ${SPEC.overageEvery} prices overage of the 15-minute peak instead (1 in ${SPEC.commitmentPriceEvery} of those also charged per kW)` : '; no overage priced (JB_BENCH_INVOICE_OVERAGE_EVERY)'}; 1 in ${SPEC.contractChangeEvery} changes price on the 20th`,
+      contract_terms: `one contract per customer over its sites' list: its own price per kWh, committed power per rack held (${COMMITTED_KW_PER_OUTLET.map((k) => (k * 2 * SPEC.outletsPerPdu).toFixed(0)).join(', ')} kW) charged per kW${SPEC.overageEvery > 0 ? `; 1 in ${SPEC.overageEvery} prices overage of the 15-minute peak instead (1 in ${SPEC.commitmentPriceEvery} of those also charged per kW)` : '; no overage priced (JB_BENCH_INVOICE_OVERAGE_EVERY)'}; 1 in ${SPEC.contractChangeEvery} changes price on the 20th`,
       scenario: `${racks} racks of 2 PDUs x ${SPEC.outletsPerPdu} outlets in ams1, ams2 (one entity, EUR) and sin1 (SGD); 1 in ${SPEC.secondSiteEvery} ams1 customers also holds a rack in ams2; 1 in ${SPEC.changeEvery} racks changes customer on the 15th; 1 in ${SPEC.swapEvery} PDUs swapped on the 12th`,
       totals: JSON.stringify(s.totals),
     };
