@@ -5,7 +5,7 @@
 // is reported with it and the others are still computed; the run (computeDrafts) then holds the entity's
 // whole month rather than invoice part of it.
 import { seriesIndex } from '../energy/store-source.js';
-import { monthPeriod } from '../../common/local-time.js';
+import { monthPeriod, type Period } from '../../common/local-time.js';
 import { consolidate } from './consolidate.js';
 import type { InvoiceDraft } from './invoice.js';
 import type { PricedSection } from './price.js';
@@ -44,8 +44,28 @@ export class DraftsError extends Error {
   }
 }
 
-/** The drafts of an entity's month, every customer (or one), with the failures beside them. */
-export async function computeEntityDrafts(deps: DraftDeps, entity: string, month: string, opts: DraftOptions = {}): Promise<EntityDrafts> {
+export interface EntityDraftStream {
+  entity: string;
+  month: string;
+  sites: string[];
+  drafts: number;
+  failures: DraftFailure[];
+  stats: DraftRunStats;
+}
+
+/**
+ * The drafts of an entity's month handed to `onDraft` as soon as each customer's last site is priced, so a
+ * caller can store each and let it go: memory holds the customers still waiting for a later site, not the
+ * whole entity. Plans come first for every site (which customers hold what where), then prices, site by
+ * site in the entity's order, chunk by chunk.
+ */
+export async function streamEntityDrafts(
+  deps: DraftDeps,
+  entity: string,
+  month: string,
+  onDraft: (draft: InvoiceDraft) => void | Promise<void>,
+  opts: DraftOptions = {},
+): Promise<EntityDraftStream> {
   const { model } = deps;
   const info = model.parties.entities.get(entity);
   if (!info) throw new DraftsError(`unknown entity "${entity}"`);
@@ -55,37 +75,67 @@ export async function computeEntityDrafts(deps: DraftDeps, entity: string, month
   for (const s of sites) if (!deps.tariffs.has(s)) throw new DraftsError(`site "${s}" has no tariff`);
   const size = Math.max(1, opts.chunkCustomers ?? 250);
   const failures: DraftFailure[] = [];
-  let stats = NO_STATS;
-  // customer -> its sections, in the entity's site order
-  const sections = new Map<string, PricedSection[]>();
-  const index = await seriesIndex(deps.store, sites);
-  for (const site of sites) {
+  const planned = sites.map((site) => {
     const period = monthPeriod(month, model.sites.get(site)!.timeZone);
-    const planned = sitePlans(deps, site, period, customer === undefined ? model.customers.keys() : [customer]);
-    failures.push(...planned.failures);
-    for (let i = 0; i < planned.plans.length; i += size) {
-      const r = await priceChunk(deps, index, site, period, planned.plans.slice(i, i + size));
+    const r = sitePlans(deps, site, period, customer === undefined ? model.customers.keys() : [customer]);
+    failures.push(...r.failures);
+    return { site, period, plans: r.plans };
+  });
+  const lastSite = new Map<string, string>();
+  for (const p of planned) for (const plan of p.plans) lastSite.set(plan.customer, p.site);
+  const failed = new Set(failures.map((f) => f.customer));
+  const period = monthPeriod(month, info.timeZone);
+  // customer -> its sections so far, in the entity's site order
+  const sections = new Map<string, PricedSection[]>();
+  let stats = NO_STATS;
+  let drafts = 0;
+  const index = await seriesIndex(deps.store, sites);
+  for (const { site, period: sitePeriod, plans } of planned) {
+    for (let i = 0; i < plans.length; i += size) {
+      const chunk = plans.slice(i, i + size);
+      const r = await priceChunk(deps, index, site, sitePeriod, chunk);
       stats = addStats(stats, r.stats);
-      for (const [c, res] of r.results) {
+      for (const { customer: c } of chunk) {
+        const res = r.results.get(c)!;
         if ('value' in res) sections.set(c, [...(sections.get(c) ?? []), ...res.value.sections]);
-        else failures.push({ customer: c, site, message: res.error instanceof Error ? res.error.message : String(res.error) });
+        else {
+          failures.push({ customer: c, site, message: res.error instanceof Error ? res.error.message : String(res.error) });
+          failed.add(c);
+        }
+        if (lastSite.get(c) !== site) continue;
+        const list = sections.get(c) ?? [];
+        sections.delete(c);
+        if (failed.has(c)) continue;
+        for (const draft of consolidateAll(c, entity, period, list)) {
+          drafts++;
+          await onDraft(draft);
+        }
       }
     }
   }
-  const failed = new Set(failures.map((f) => f.customer));
-  const period = monthPeriod(month, info.timeZone);
-  const drafts: InvoiceDraft[] = [];
-  for (const c of model.customers.keys()) {
-    const list = sections.get(c);
-    if (!list || failed.has(c)) continue;
-    const groups = new Map<string, PricedSection[]>();
-    for (const s of list) groups.set(`${s.account}\n${s.currency}`, [...(groups.get(`${s.account}\n${s.currency}`) ?? []), s]);
-    for (const group of groups.values()) {
-      const { account, currency } = group[0]!;
-      drafts.push(consolidate({ customer: c, account, entity, currency, period }, group));
-    }
-  }
   return { entity, month, sites, drafts, failures, stats };
+}
+
+/** A customer's sections gathered into one invoice per account and currency. */
+function consolidateAll(customer: string, entity: string, period: Period, list: readonly PricedSection[]): InvoiceDraft[] {
+  const groups = new Map<string, PricedSection[]>();
+  for (const s of list) {
+    const key = `${s.account}\n${s.currency}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.values()].map((group) =>
+    consolidate({ customer, account: group[0]!.account, entity, currency: group[0]!.currency, period }, group),
+  );
+}
+
+/** The drafts of an entity's month, every customer (or one), in the inventory's customer order, with the failures beside them. */
+export async function computeEntityDrafts(deps: DraftDeps, entity: string, month: string, opts: DraftOptions = {}): Promise<EntityDrafts> {
+  const drafts: InvoiceDraft[] = [];
+  const r = await streamEntityDrafts(deps, entity, month, (d) => void drafts.push(d), opts);
+  const order = new Map([...deps.model.customers.keys()].map((c, i) => [c, i]));
+  // Stable: a customer's own drafts keep the order of their first section.
+  drafts.sort((a, b) => order.get(a.customer)! - order.get(b.customer)!);
+  return { entity, month, sites: r.sites, drafts, failures: r.failures, stats: r.stats };
 }
 
 /** A failure as `customer@site: reason`, once (the reason may name them already). */

@@ -2,7 +2,7 @@
 // builds the model, opens the store the parent filled, makes every draft of every issuing entity for the month,
 // and prints one JSON line. Arguments: <spec json> sqlite <file> | postgres <url> <schema>.
 import { pino } from 'pino';
-import { computeEntityDrafts } from '../../central/billing/drafts.js';
+import { streamEntityDrafts } from '../../central/billing/drafts.js';
 import { dec, sumDec } from '../../central/billing/money.js';
 import { buildModel } from '../../central/model/build.js';
 import { openPostgresStore } from '../../central/storage/readings/postgres/store.js';
@@ -48,15 +48,15 @@ const stats = {
   lines: 0,
 };
 for (const entity of model.parties.entities.values()) {
-  const r = await computeEntityDrafts({ store, model, tariffs }, entity.id, spec.month);
-  for (const d of r.drafts) {
+  // Each draft is handed over as it is made and let go, as an invoice run stores them.
+  const r = await streamEntityDrafts({ store, model, tariffs }, entity.id, spec.month, (d) => {
     totals[d.currency] = sumDec([totals[d.currency] ?? dec(0), d.total]).toFixed(2);
     stats.estimatedKwh += d.quality.estimatedKwh;
     stats.lines += d.lines.length;
     sections += d.sections.length;
     if (d.sections.length > 1) multiSection++;
-  }
-  drafts += r.drafts.length;
+  });
+  drafts += r.drafts;
   failures += r.failures.length;
   for (const k of ['boundaryQueries', 'boundaryCalls', 'eventQueries', 'misses', 'points', 'customers'] as const) stats[k] += r.stats[k];
   stats.passes = Math.max(stats.passes, r.stats.passes);
