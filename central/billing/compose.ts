@@ -79,6 +79,15 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
     if (format === 'csv') return renderInvoiceCsv(doc);
     return renderInvoicePdf(doc);
   };
+  // A site's month is invoiced once: when a site moved to another entity (or began invoicing alone) after
+  // that month was invoiced under an entity that is gone, it stays there. Only runs of entities the model
+  // no longer has are read (their invoices' sections), so a tick's rechecks read no invoices at all.
+  const sitesTaken = async (entity: string, month: string, m: InventoryModel): Promise<Set<string>> => {
+    const gone = (await store.runs()).filter((r) => r.period === month && r.entity !== entity && !m.parties.entities.has(r.entity));
+    const taken = new Set<string>();
+    for (const r of gone) for (const i of await store.invoices({ runId: r.id })) for (const s of i.draft.sections) taken.add(s.site);
+    return taken;
+  };
   const runner = new InvoiceRunner({
     store,
     entities,
@@ -89,11 +98,7 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
     computeDrafts: async (entity, month, customer) => {
       const now = models.current();
       const info = now.model.parties.entities.get(entity);
-      // A site's month is invoiced once: when the site moved to another entity (or began invoicing alone)
-      // after that month was invoiced under its former one, it stays there.
-      const taken = new Set(
-        (await store.invoices({ period: month })).filter((i) => i.entity !== entity).flatMap((i) => i.draft.sections.map((s) => s.site)),
-      );
+      const taken = await sitesTaken(entity, month, now.model);
       const sites = info ? sitesIn(info, month, now.tariffs).filter((s) => !taken.has(s)) : [];
       return computeDrafts({ store: deps.readings, model: now.model, tariffs: now.tariffs }, entity, month, {
         sites,

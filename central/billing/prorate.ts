@@ -24,18 +24,6 @@ export function daysWithin(intervals: readonly IntervalMs[], fromMs: number, toM
   return Math.round(days * 1e6) / 1e6;
 }
 
-/** Overlapping or touching intervals merged, in order. */
-export function unionOf(intervals: readonly IntervalMs[]): IntervalMs[] {
-  const sorted = [...intervals].sort((x, y) => x.fromMs - y.fromMs);
-  const out: IntervalMs[] = [];
-  for (const iv of sorted) {
-    const last = out[out.length - 1];
-    if (last && iv.fromMs <= last.toMs) last.toMs = Math.max(last.toMs, iv.toMs);
-    else out.push({ ...iv });
-  }
-  return out;
-}
-
 export type Prorate = NonNullable<InvoiceLine['prorate']>;
 
 /** The proration of a monthly amount over `days` of the period; none for the whole period on the validity basis. */

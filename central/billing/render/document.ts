@@ -1,6 +1,7 @@
 // What every output format renders: an invoice draft, and once finalized its number and issue date, with
 // the names to print. Helpers shared by the formats: local dates of the period, per-line trace figures.
 import { localDateOf } from '../../../common/local-time.js';
+import { prorateText } from '../prorate.js';
 import type { EnergyLineTrace, InvoiceDraft, InvoiceLine, PointShare, PointTrace } from '../invoice.js';
 
 export interface InvoiceDocument {
@@ -23,7 +24,7 @@ export const sectionTitle = (doc: InvoiceDocument, site: string, timeZone: strin
 
 /** How a prorated monthly amount reads: "16 of 31 days held", or "15/31 days" of the terms' validity. */
 export function prorateLabel(p: NonNullable<InvoiceLine['prorate']>): string {
-  return p.basis === 'held' ? `${p.days} of ${p.daysInPeriod} days held` : `${p.days}/${p.daysInPeriod} days`;
+  return p.basis === 'held' ? prorateText(p) : `${p.days}/${p.daysInPeriod} days`;
 }
 
 /** A period (the invoice's, or a section's in its site's zone) as local dates: first day and last day, both inclusive. */
