@@ -43,7 +43,16 @@ const docs = [
     file: 'docs/config-tariffs.md',
     text: configReference(
       'Tariff file reference (central node)',
-      "One YAML file per site, as below, or one file with every site: `tariffs:`, a list of entries as below; example: `config/tariffs.example.yaml`. Dates are local dates of the site; prices are decimals, best written as strings, used exactly as written (rounding rules: `central/billing/money.ts`). Every problem of every file is reported at once as `file: path: message (line N)`. A tariff is the site's price list: customers without a contract pay it, and a contract (the inventory's `contracts:`) changes what it states. `utilityPrices` holds what the utility charged per kWh each month, entered when its bill arrives: contracts with `passThrough` price each kWh from it, and a month without its price cannot be invoiced to them. See docs/invoices.md.",
+      [
+        'One YAML file per site, as below, or one file with every site: `tariffs:`, a list of entries as below; example: `config/tariffs.example.yaml`.',
+        'Dates are local dates of the site; prices are decimals, best written as strings, used exactly as written',
+        '(rounding rules: `central/billing/money.ts`).',
+        'Every problem of every file is reported at once as `file: path: message (line N)`.',
+        "A tariff is the site's price list: customers without a contract pay it, and a contract (the inventory's `contracts:`) changes what it states.",
+        '`utilityPrices` holds what the utility charged per kWh each month, entered when its bill arrives:',
+        'contracts with `passThrough` price each kWh from it, and a month without its price cannot be invoiced to them.',
+        'See docs/invoices.md.',
+      ].join(' '),
       SiteTariff,
     ),
   },

@@ -32,7 +32,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/api/routes': 'one file per resource: sites, points, energy, invoices, model edits, contracts and accounts, alerts, sign-in',
   'central/auth': 'users, passwords, sessions, API tokens, the sign-in limiter',
   'central/billing':
-    "invoices: an entity's drafts, a section per site, pricing, proration, committed power, consolidation, net energy, money and rounding, notes for late data, document types",
+    "invoices: an entity's drafts, a section per site, pricing, proration, committed power, consolidation, " +
+    'net energy, money and rounding, notes for late data, document types',
   'central/billing/render': 'PDF, CSV and JSON of an invoice; what a customer may see',
   'central/billing/run': 'the monthly run: schedule, state machine, periods, rechecks, the signed webhook',
   'central/broker': 'the embedded MQTT broker (aedes), credentials, ACL, sign-in throttle, packet limits',

@@ -149,7 +149,8 @@ export async function computeDrafts(deps: DraftDeps, entity: string, month: stri
   const r = await computeEntityDrafts(deps, entity, month, opts);
   if (r.failures.length > 0) {
     throw new DraftsError(
-      `${r.failures.length} of ${r.stats.customers + r.failures.length} customer sections of ${entity} failed for ${month}: ${r.failures.map(failureText).join('; ')}`,
+      `${r.failures.length} of ${r.stats.customers + r.failures.length} customer sections of ${entity} failed for ${month}: ` +
+        r.failures.map(failureText).join('; '),
       r.failures,
       r.drafts,
     );

@@ -122,7 +122,9 @@ export const invoiceBench: Bench = {
     // The store takes about 600 MB: gone once the run has read it.
     const s = await timedRun(['sqlite', file]).finally(() => rmSync(dir, { recursive: true, force: true }));
     out(
-      `sqlite: ${s.drafts} drafts (${s.failures} failed, ${s.multiSection} with two sites), ${s.lines} lines, ${s.points} points, ${s.boundaryQueries} boundary pairs in ${s.passes} pass(es), run ${s.runS.toFixed(2)} s (CPU ${s.cpuS.toFixed(2)} s), peak RSS ${s.peakRssMb.toFixed(0)} MB`,
+      `sqlite: ${s.drafts} drafts (${s.failures} failed, ${s.multiSection} with two sites), ${s.lines} lines, ${s.points} points, ` +
+        `${s.boundaryQueries} boundary pairs in ${s.passes} pass(es), ` +
+        `run ${s.runS.toFixed(2)} s (CPU ${s.cpuS.toFixed(2)} s), peak RSS ${s.peakRssMb.toFixed(0)} MB`,
     );
 
     let pgFigures: Record<string, number | string | boolean> = { postgres_invoice_run_s: 'unavailable: no PostgreSQL at JB_BENCH_PG_URL' };
@@ -167,12 +169,39 @@ export const invoiceBench: Bench = {
       store_rows: rows,
       run_node_flags: RUN_NODE_FLAGS.join(' '),
       load_average_1m_before_run: round(load1m, 2),
-      method: `1-minute readings: every minute of the month for the ${SPEC.outletsPerPdu * 2 * SPEC.fullRacks} points of ${SPEC.fullRacks} rack(s) per site; for all other points the minutes within ±${SPEC.windowMin} min of each instant the run looks up (period edges, the tariff change, holder and contract changes, 15-minute demand slots where overage is priced, swap readings). Same drafts and lookups as fully sampled: test/energy/bench-thinning.test.ts`,
+      ...describeWorld(racks),
       tariffs:
         'site price lists: flat price per kWh, overhead 1.3, a fixed fee, tax; ams1 changes version on the 16th; no time-of-use windows',
-      contract_terms: `one contract per customer over its sites' list: its own price per kWh, committed power per rack held (${COMMITTED_KW_PER_OUTLET.map((k) => (k * 2 * SPEC.outletsPerPdu).toFixed(0)).join(', ')} kW) charged per kW${SPEC.overageEvery > 0 ? `; 1 in ${SPEC.overageEvery} prices overage of the 15-minute peak instead (1 in ${SPEC.commitmentPriceEvery} of those also charged per kW)` : '; no overage priced (JB_BENCH_INVOICE_OVERAGE_EVERY)'}; 1 in ${SPEC.contractChangeEvery} changes price on the 20th`,
-      scenario: `${racks} racks of 2 PDUs x ${SPEC.outletsPerPdu} outlets in ams1, ams2 (one entity, EUR) and sin1 (SGD); 1 in ${SPEC.secondSiteEvery} ams1 customers also holds a rack in ams2; 1 in ${SPEC.changeEvery} racks changes customer on the 15th; 1 in ${SPEC.swapEvery} PDUs swapped on the 12th`,
       totals: JSON.stringify(s.totals),
     };
   },
 };
+
+/** The world and how its store is thinned, in words, for the JSON line. */
+function describeWorld(racks: number): { method: string; contract_terms: string; scenario: string } {
+  const fullPoints = SPEC.outletsPerPdu * 2 * SPEC.fullRacks;
+  const rackKw = COMMITTED_KW_PER_OUTLET.map((k) => (k * 2 * SPEC.outletsPerPdu).toFixed(0)).join(', ');
+  const overage =
+    SPEC.overageEvery > 0
+      ? `1 in ${SPEC.overageEvery} prices overage of the 15-minute peak instead (1 in ${SPEC.commitmentPriceEvery} of those also charged per kW)`
+      : 'no overage priced (JB_BENCH_INVOICE_OVERAGE_EVERY)';
+  return {
+    method: [
+      `1-minute readings: every minute of the month for the ${fullPoints} points of ${SPEC.fullRacks} rack(s) per site;`,
+      `for all other points the minutes within ±${SPEC.windowMin} min of each instant the run looks up`,
+      '(period edges, the tariff change, holder and contract changes, 15-minute demand slots where overage is priced, swap readings).',
+      'Same drafts and lookups as fully sampled: test/energy/bench-thinning.test.ts',
+    ].join(' '),
+    contract_terms: [
+      `one contract per customer over its sites' list: its own price per kWh, committed power per rack held (${rackKw} kW) charged per kW`,
+      overage,
+      `1 in ${SPEC.contractChangeEvery} changes price on the 20th`,
+    ].join('; '),
+    scenario: [
+      `${racks} racks of 2 PDUs x ${SPEC.outletsPerPdu} outlets in ams1, ams2 (one entity, EUR) and sin1 (SGD)`,
+      `1 in ${SPEC.secondSiteEvery} ams1 customers also holds a rack in ams2`,
+      `1 in ${SPEC.changeEvery} racks changes customer on the 15th`,
+      `1 in ${SPEC.swapEvery} PDUs swapped on the 12th`,
+    ].join('; '),
+  };
+}

@@ -101,7 +101,8 @@ t.test('invoice run refuses a future month, the month in progress and a month be
   t.equal(one.code, 1);
   t.equal(
     one.stderr,
-    "joulebook: nl-bv 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself\n",
+    'joulebook: nl-bv 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), ' +
+      "after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself\n",
   );
 
   const open = await cli(['invoice', '-c', config, 'run', '--period', '2026-11', '--site', 'sin1']);

@@ -45,7 +45,8 @@ t.test('PostgreSQL schema checks', async (t) => {
       t.ok(err instanceof SchemaTablesMissingError, `${name}: refused`);
       t.match(
         err?.message,
-        `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: the schema records ${POSTGRES_MIGRATIONS.length} migration(s), but table(s) invoices, invoice_delivery, invoice_notes, document_counters are missing`,
+        `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: the schema records ${POSTGRES_MIGRATIONS.length} migration(s), ` +
+          'but table(s) invoices, invoice_delivery, invoice_notes, document_counters are missing',
         `${name}: names schema, database and tables`,
       );
       t.match(err?.message, /Restore it from a backup; nothing was created in their place/, `${name}: says what to do`);

@@ -27,7 +27,8 @@ export const contractRoutes: RouteSpec[] = [
     method: 'POST',
     url: '/contracts',
     summary:
-      "A new contract (customer needed), or the next version of one valid from its validFrom, which must be after the latest version's; the version before it ends there",
+      'A new contract (customer needed), or the next version of one valid from its validFrom, ' +
+      "which must be after the latest version's; the version before it ends there",
     tags: ['contracts'],
     access: { who: 'operator' },
     schema: {

@@ -35,11 +35,14 @@ const row = (i: StoredInvoice): string =>
     .join('\t')
     .trimEnd();
 
-const outcomeLine = (o: PeriodOutcome): string =>
-  !o.locked
-    ? `${o.entity} ${o.period}: another central instance is running it`
-    : `${o.entity} ${o.period}${o.customer ? ` ${o.customer}` : ''}: ${o.finalized.length ? `finalized ${o.finalized.join(', ')}` : 'nothing new to finalize'}` +
-      `${o.held ? `; ${o.held} held for review` : ''}${o.undelivered ? `; ${o.undelivered} webhook deliveries pending` : ''}`;
+function outcomeLine(o: PeriodOutcome): string {
+  if (!o.locked) return `${o.entity} ${o.period}: another central instance is running it`;
+  const who = `${o.entity} ${o.period}${o.customer ? ` ${o.customer}` : ''}`;
+  const done = o.finalized.length ? `finalized ${o.finalized.join(', ')}` : 'nothing new to finalize';
+  const held = o.held ? `; ${o.held} held for review` : '';
+  const pending = o.undelivered ? `; ${o.undelivered} webhook deliveries pending` : '';
+  return `${who}: ${done}${held}${pending}`;
+}
 
 /** Throws the entity's own error for one entity; for several, one error naming each refused one. */
 function refuseUnlessInvoiceable(runner: InvoiceRunner, entities: readonly string[], period: string): void {

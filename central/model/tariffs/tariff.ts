@@ -67,7 +67,8 @@ export const TariffVersion = z
       .enum(PRORATE_RULES)
       .optional()
       .describe(
-        'fees, commitment and minimum by the days the version applies (validity, the default) or by the days the customer held something at the site (days-held)',
+        'fees, commitment and minimum by the days the version applies (validity, the default) ' +
+          'or by the days the customer held something at the site (days-held)',
       ),
     taxes: z.array(Tax).default([]).describe('each applies to the pre-tax amount of every line'),
   })

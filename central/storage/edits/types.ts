@@ -1,7 +1,8 @@
 // What the model keeps of the operators' edits (assignments, tariff versions, billing accounts, contract
 // versions, utility prices): an append-only log (both schemas refuse an UPDATE or DELETE of one); the model
-// is the inventory and tariff files with every edit applied in order (model/holder.ts). The access stores (access/sqlite.ts, access/postgres.ts) keep it on their
-// connection; both pass one contract suite (test/storage/edits-contract.ts).
+// is the inventory and tariff files with every edit applied in order (model/holder.ts). The access stores
+// (access/sqlite.ts, access/postgres.ts) keep it on their connection; both pass one contract suite
+// (test/storage/edits-contract.ts).
 
 /** One edit as stored: its order, who made it, when, and what it says (validated JSON). */
 export interface StoredEdit<T> {

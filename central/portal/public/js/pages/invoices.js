@@ -8,9 +8,12 @@ export function mount(main, ctx) {
     main,
     html`
     <h1>Invoices</h1>
-    <p class="sub">Monthly invoices per billing account, a section per site, with every line traced to the meters. Download as PDF or CSV.</p>
+    <p class="sub">Monthly invoices per billing account, a section per site, every line traced to the meters.
+    Download as PDF or CSV.</p>
     <div class="panel" id="inv"></div>`,
   );
+  // An invoice covers the sites of its sections (one, unless the account holds equipment in several).
+  const siteNames = (i) => i.sites.map((s) => ctx.site(s)?.name ?? s).join(', ');
   const load = async () => {
     try {
       const res = await api.invoices();
@@ -24,7 +27,7 @@ export function mount(main, ctx) {
         ${list.map(
           (
             i,
-          ) => html`<tr data-invoice="${i.number ?? i.id}"><td>${i.number ?? html`<span class="muted">draft #${i.id}</span>`}</td><td>${i.sites.map((s) => ctx.site(s)?.name ?? s).join(', ')}</td>
+          ) => html`<tr data-invoice="${i.number ?? i.id}"><td>${i.number ?? html`<span class="muted">draft #${i.id}</span>`}</td><td>${siteNames(i)}</td>
           <td>${monthLabel(i.period)}</td><td>${i.customerName ?? i.customer}</td><td>${badge(i.status === 'final' ? 'ok' : i.status === 'held' ? 'warning' : 'info', i.status)}</td>
           <td class="num">${i.total} ${i.currency}</td><td>${i.finalizedAt ? dateTime(i.finalizedAt, ctx.site(i.site)?.timeZone ?? 'UTC') : '–'}</td>
           <td>${i.number ? html`<a class="dl-pdf" href="${api.invoiceUrl(i, 'pdf')}" download="${i.number}.pdf">PDF</a> · <a class="dl-csv" href="${api.invoiceUrl(i, 'csv')}" download="${i.number}.csv">CSV</a>` : ''}</td></tr>`,
