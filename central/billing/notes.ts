@@ -48,6 +48,7 @@ export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): No
       now: { quantity: b?.quantity ?? '0', amount: b?.amount ?? formatMoney(0, cur) },
       quantityDelta: quantityDelta.toString(),
       amountDelta: formatMoney(amountDelta, cur),
+      ...(ref.vat ? { vat: ref.vat } : {}),
     });
   }
   const subtotal = sumDec(lines.filter((l) => l.kind !== 'tax').map((l) => l.amountDelta));
@@ -67,5 +68,6 @@ export function noteFor(invoice: FinalizedInvoice, recomputed: InvoiceDraft): No
     taxDelta: formatMoney(tax, cur),
     totalDelta: formatMoney(total, cur),
     quality: recomputed.quality,
+    ...(invoice.parties ? { parties: invoice.parties } : {}),
   };
 }

@@ -5,6 +5,7 @@
 // from: the tariff version, the points, measured and estimated kWh, the intervals.
 import type { PeakDemand } from '../energy/group.js';
 import type { BoundaryTrace, EnergyAnomaly, EnergyQuantity, EventUse } from '../energy/types.js';
+import type { AccountDetails, EntityDetails } from '../model/contracts/legal.js';
 
 export type LineKind = 'energy' | 'overhead' | 'fixed_fee' | 'commitment' | 'overage' | 'minimum_topup' | 'tax';
 export type LineUnit = 'kWh' | 'kW' | 'month' | 'amount';
@@ -28,6 +29,39 @@ export interface EnergyLineTrace extends EnergyQuantity {
   othersDeducted?: EnergyQuantity;
 }
 
+/**
+ * EN 16931 VAT categories (UNCL 5305) Joulebook invoices in: S standard rate, Z zero rated (a standard
+ * treatment whose price list has no tax), AE reverse charge, G export outside the EU, E exempt.
+ */
+export type VatCategory = 'S' | 'Z' | 'AE' | 'G' | 'E';
+
+/** The VAT a line falls under (one category and rate per line, as EN 16931 requires). */
+export interface LineVat {
+  category: VatCategory;
+  /** Decimal string, '0' for every category but S. */
+  ratePct: string;
+  /** AE, G, E: the legal mention printed and sent (BT-120), and its VATEX code where there is one (BT-121). */
+  exemptionReason?: string;
+  exemptionCode?: string;
+}
+
+/** The seller as printed: the issuing entity's details in force when the invoice was made, with its id. */
+export type SellerParty = Omit<EntityDetails, 'validFrom'> & { id: string };
+/** The buyer as printed: the billing account's details in force when the invoice was made, with its id. */
+export type BuyerParty = Omit<AccountDetails, 'validFrom'> & { id: string };
+
+/**
+ * Who issues and who receives an invoice, copied into the draft when it is computed (the inventory may
+ * change later; a final invoice never does). Absent when the issuing entity has no legal details (then
+ * the invoice prints names only and no e-invoice is made) and on drafts made before parties had details.
+ */
+export interface DraftParties {
+  seller: SellerParty;
+  buyer: BuyerParty;
+  /** Days from the issue date to the due date (the account's terms, else the entity's). */
+  paymentTermsDays: number;
+}
+
 export interface InvoiceLine {
   /** Stable identity across recomputations (notes match lines by it): kind, version, name. */
   key: string;
@@ -46,6 +80,8 @@ export interface InvoiceLine {
    */
   prorate?: { days: number; daysInPeriod: number; basis?: ProrateBasis };
   amount: string;
+  /** Non-tax lines: the VAT they fall under; tax lines: the breakdown they are (absent on drafts made before). */
+  vat?: LineVat;
   energy?: EnergyLineTrace;
   demand?: PeakDemand & { committedKw: string };
 }
@@ -119,6 +155,7 @@ export interface InvoiceDraft {
   total: string;
   quality: DataQuality;
   trace: VersionTrace[];
+  parties?: DraftParties;
 }
 
 /** A draft once finalized: numbered and immutable (the run's state machine does that). */
@@ -140,6 +177,7 @@ export interface NoteLine {
   quantityDelta: string;
   /** Signed: positive is owed by the customer, negative is credited. */
   amountDelta: string;
+  vat?: LineVat;
 }
 
 export interface NoteDraft {
@@ -157,4 +195,6 @@ export interface NoteDraft {
   totalDelta: string;
   /** Data quality of the recomputation the note is based on. */
   quality: InvoiceDraft['quality'];
+  /** The invoice's parties (a note corrects that invoice, between the same parties). */
+  parties?: DraftParties;
 }

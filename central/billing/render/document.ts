@@ -3,11 +3,10 @@
 import { localDateOf } from '../../../common/local-time.js';
 import { prorateText } from '../prorate.js';
 import type { EnergyLineTrace, InvoiceDraft, InvoiceLine, PointShare, PointTrace } from '../invoice.js';
+import type { NoteDraft } from '../types.js';
 
-export interface InvoiceDocument {
-  draft: InvoiceDraft;
-  /** Present once the invoice is finalized (numbered, immutable). */
-  final?: { number: string; issuedOn: string };
+/** The names a document prints besides its parties' legal details (which the draft carries). */
+export interface DocumentNames {
   customerName?: string;
   customerRef?: string;
   /** The billing account's legal name, when it is not the customer itself. */
@@ -16,6 +15,33 @@ export interface InvoiceDocument {
   entityName?: string;
   /** Site id to name. */
   siteNames?: Readonly<Record<string, string>>;
+}
+
+export interface InvoiceDocument extends DocumentNames {
+  draft: InvoiceDraft;
+  /**
+   * Present once the invoice is finalized (numbered, immutable): its number, issue date (local, the
+   * entity's zone) and, where the draft has parties, the due date (issue date + payment terms).
+   */
+  final?: { number: string; issuedOn: string; dueOn?: string };
+}
+
+/** A credit, debit or adjustment note: always numbered (notes are made final), against a final invoice. */
+export interface NoteDocument extends DocumentNames {
+  note: NoteDraft;
+  number: string;
+  issuedOn: string;
+  /** A debit note's due date (issue date + payment terms), where the note has parties. */
+  dueOn?: string;
+  /** The invoice it corrects (BT-25, BT-26). */
+  invoice: { number: string; issuedOn: string };
+}
+
+/** The local date `days` after a local date (YYYY-MM-DD), by the calendar. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }
 
 /** A section's title: the site's name (or id) and its zone. */

@@ -8,24 +8,35 @@ import { z } from 'zod';
 import { isTimeZone } from '../../../common/local-time.js';
 import { Id } from '../assignment-schema.js';
 import { Amount, FixedFee, LocalDate, PRORATE_RULES, Tax, TouWindow } from '../tariffs/tariff.js';
+import { AccountDetails, EntityDetails, TaxTreatmentField, versionsInOrder } from './legal.js';
 
-export const Entity = z.strictObject({
-  id: Id.describe("the colocator's company that issues invoices; its id upper-cased prefixes their numbers (NL-BV-2026-000001)"),
-  name: z.string().min(1).describe('legal name'),
-  timeZone: z
-    .string()
-    .refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Amsterdam)')
-    .optional()
-    .describe('the zone of its issue dates and numbering year; default: the zone of its first site'),
-});
+export const Entity = z
+  .strictObject({
+    id: Id.describe("the colocator's company that issues invoices; its id upper-cased prefixes their numbers (NL-BV-2026-000001)"),
+    name: z.string().min(1).describe('legal name'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Amsterdam)')
+      .optional()
+      .describe('the zone of its issue dates and numbering year; default: the zone of its first site'),
+    details: z
+      .array(EntityDetails)
+      .min(1)
+      .optional()
+      .describe('legal details from a date on (address, VAT id, bank); with them its invoices carry what EU law requires and e-invoices'),
+  })
+  .superRefine((e, ctx) => versionsInOrder(e.details ?? [], ctx, ['details']));
 export type Entity = z.infer<typeof Entity>;
 
-export const Account = z.strictObject({
-  id: Id.describe('billing account: the legal customer an invoice goes to; unique across accounts and customers without accounts'),
-  customer: Id.describe('the customer whose equipment it pays for (an account belongs to one customer)'),
-  name: z.string().min(1).describe('legal name printed on the invoice'),
-  externalRef: z.string().optional().describe("the account's id in the finance system"),
-});
+export const Account = z
+  .strictObject({
+    id: Id.describe('billing account: the legal customer an invoice goes to; unique across accounts and customers without accounts'),
+    customer: Id.describe('the customer whose equipment it pays for (an account belongs to one customer)'),
+    name: z.string().min(1).describe('legal name printed on the invoice'),
+    externalRef: z.string().optional().describe("the account's id in the finance system"),
+    details: z.array(AccountDetails).min(1).optional().describe('legal details from a date on (address, VAT id, Peppol id, tax treatment)'),
+  })
+  .superRefine((a, ctx) => versionsInOrder(a.details ?? [], ctx, ['details']));
 export type Account = z.infer<typeof Account>;
 
 export { PRORATE_RULES, type ProrateRule } from '../tariffs/tariff.js';
@@ -54,7 +65,9 @@ export const ContractVersion = z
     overagePricePerKw: Amount.optional().describe('price per kW of 15-minute peak demand above the commitment, per month'),
     minimumChargePerMonth: Amount.optional().describe('pre-tax minimum per month per site; a shortfall is topped up'),
     fixedFees: z.array(FixedFee).optional().describe("monthly fees (cross-connects, remote hands); replace the list's"),
-    taxes: z.array(Tax).optional().describe("tax treatment: the taxes that apply (replace the list's; [] for none)"),
+    taxes: z.array(Tax).optional().describe("the taxes that apply under a standard treatment (replace the list's; [] for none)"),
+    taxTreatment: TaxTreatmentField.optional().describe("overrides the billing account's tax treatment while this version applies"),
+    taxExemptionReason: z.string().min(1).optional().describe('the legal ground printed with an exempt treatment'),
     prorate: z
       .enum(PRORATE_RULES)
       .default('days-held')
@@ -69,6 +82,8 @@ export const ContractVersion = z
     if ((num(v.overheadFactor) ?? 1) < 1) ctx.addIssue({ code: 'custom', path: ['overheadFactor'], message: 'at least 1' });
     if (v.passThrough !== undefined && (v.energyPricePerKwh !== undefined || v.touWindows !== undefined))
       ctx.addIssue({ code: 'custom', path: ['passThrough'], message: 'a pass-through price replaces energyPricePerKwh and touWindows' });
+    if (v.taxTreatment === 'exempt' && v.taxExemptionReason === undefined)
+      ctx.addIssue({ code: 'custom', path: ['taxExemptionReason'], message: 'an exempt treatment needs its legal ground' });
     if (v.priceList === 'own' && v.energyPricePerKwh === undefined && v.passThrough === undefined)
       ctx.addIssue({ code: 'custom', path: ['energyPricePerKwh'], message: 'an own price list needs energyPricePerKwh or passThrough' });
   });
