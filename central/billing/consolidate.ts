@@ -6,7 +6,8 @@ import { sumEnergy } from '../energy/group.js';
 import { dec, formatMoney, roundMoney, sumDec, type Dec } from './money.js';
 import { qualityOf } from './invoice.js';
 import type { PricedSection } from './price.js';
-import type { InvoiceDraft, InvoiceLine } from './types.js';
+import type { DraftParties, InvoiceDraft, InvoiceLine, LineVat } from './types.js';
+import { taxDescription, taxKey } from './vat.js';
 
 export interface InvoiceHeader {
   customer: string;
@@ -15,13 +16,15 @@ export interface InvoiceHeader {
   currency: string;
   /** The month in the entity's zone. */
   period: Period;
+  /** The legal details printed (parties.ts), when the entity has them. */
+  parties?: DraftParties;
 }
 
 function taxLines(sections: readonly PricedSection[], currency: string): InvoiceLine[] {
-  const bases = new Map<string, { name: string; ratePct: string; base: Dec }>();
+  const bases = new Map<string, { name: string; ratePct: string; base: Dec; vat?: LineVat }>();
   for (const b of sections.flatMap((s) => s.taxBases)) {
-    const key = `tax:${b.name}:${b.ratePct}`;
-    const prev = bases.get(key) ?? { name: b.name, ratePct: b.ratePct, base: dec(0) };
+    const key = taxKey(b.name, b.ratePct, b.vat);
+    const prev = bases.get(key) ?? { name: b.name, ratePct: b.ratePct, base: dec(0), ...(b.vat ? { vat: b.vat } : {}) };
     bases.set(key, { ...prev, base: prev.base.plus(b.base) });
   }
   return [...bases].map(([key, b]) => {
@@ -29,11 +32,12 @@ function taxLines(sections: readonly PricedSection[], currency: string): Invoice
     return {
       key,
       kind: 'tax' as const,
-      description: `${b.name} ${b.ratePct}%`,
+      description: taxDescription(b.name, b.ratePct, b.vat),
       quantity: b.base.toString(),
       unit: 'amount' as const,
       unitPrice: unitPrice.toString(),
       amount: formatMoney(roundMoney(b.base.times(unitPrice), currency), currency),
+      ...(b.vat ? { vat: b.vat } : {}),
     };
   });
 }
@@ -61,5 +65,6 @@ export function consolidate(header: InvoiceHeader, sections: readonly PricedSect
     total: formatMoney(subtotal.plus(taxTotal), currency),
     quality: qualityOf(sumEnergy(sections.map((s) => s.section.quality)), trace),
     trace,
+    ...(header.parties ? { parties: header.parties } : {}),
   };
 }

@@ -8,7 +8,9 @@ import { seriesIndex } from '../energy/store-source.js';
 import { monthPeriod, type Period } from '../../common/local-time.js';
 import { consolidate } from './consolidate.js';
 import type { InvoiceDraft } from './invoice.js';
+import { draftParties } from './parties.js';
 import type { PricedSection } from './price.js';
+import type { Parties } from '../model/contracts/types.js';
 import { addStats, NO_STATS, priceChunk, sitePlans, type DraftFailure, type DraftRunStats, type SectionDeps } from './site-sections.js';
 
 export type { DraftFailure, DraftRunStats } from './site-sections.js';
@@ -106,7 +108,7 @@ export async function streamEntityDrafts(
         const list = sections.get(c) ?? [];
         sections.delete(c);
         if (failed.has(c)) continue;
-        for (const draft of consolidateAll(c, entity, period, list)) {
+        for (const draft of consolidateAll(model.parties, c, entity, period, list)) {
           drafts++;
           await onDraft(draft);
         }
@@ -117,15 +119,23 @@ export async function streamEntityDrafts(
 }
 
 /** A customer's sections gathered into one invoice per account and currency. */
-function consolidateAll(customer: string, entity: string, period: Period, list: readonly PricedSection[]): InvoiceDraft[] {
+function consolidateAll(
+  parties: Parties,
+  customer: string,
+  entity: string,
+  period: Period,
+  list: readonly PricedSection[],
+): InvoiceDraft[] {
   const groups = new Map<string, PricedSection[]>();
   for (const s of list) {
     const key = `${s.account}\n${s.currency}`;
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
-  return [...groups.values()].map((group) =>
-    consolidate({ customer, account: group[0]!.account, entity, currency: group[0]!.currency, period }, group),
-  );
+  return [...groups.values()].map((group) => {
+    const account = group[0]!.account;
+    const legal = draftParties(parties, entity, account, period);
+    return consolidate({ customer, account, entity, currency: group[0]!.currency, period, ...(legal ? { parties: legal } : {}) }, group);
+  });
 }
 
 /** The drafts of an entity's month, every customer (or one), in the inventory's customer order, with the failures beside them. */

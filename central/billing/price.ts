@@ -26,7 +26,9 @@ import {
 } from './invoice.js';
 import { dec, type Dec, formatMoney, roundMoney, roundQuantity, sumDec } from './money.js';
 import { daysWithin, localDays, prorateOf, prorateText } from './prorate.js';
-import type { SiteSection } from './types.js';
+import type { LineVat, SiteSection } from './types.js';
+import { lineVatOf, termsTaxes } from './vat.js';
+import { legalReasons } from './legal-checks.js';
 
 export { PricingError };
 
@@ -51,6 +53,7 @@ export interface TaxBase {
   name: string;
   ratePct: string;
   base: string;
+  vat?: LineVat;
 }
 
 export interface PricedSection {
@@ -142,7 +145,8 @@ function priceSpan(
 ): { lines: InvoiceLine[]; quality: EnergyQuantity; trace: VersionTrace } {
   const t = span.terms;
   const { period, site } = input;
-  const mk: CommitmentInput['line'] = (l) => line(currency, { ...l, site });
+  const vat = lineVatOf(t);
+  const mk: CommitmentInput['line'] = (l) => line(currency, { ...l, site, ...(vat ? { vat } : {}) });
   const tou = touIntervals(t, span.fromMs, span.toMs, period.timeZone);
   const energies = input.energy.energyOver([tou[0]!.fromMs, ...tou.map((i) => i.toMs)]);
   const windows = byWindow(tou, energies);
@@ -224,17 +228,16 @@ function priceSpan(
 
 /** Rule 5, within a section: each tax's base is the sum of the rounded amounts of the lines of the spans that carry it. */
 function taxBases(lines: readonly InvoiceLine[], spans: readonly TermSpan[]): TaxBase[] {
-  const bases = new Map<string, { name: string; ratePct: string; base: Dec }>();
+  const bases = new Map<string, { name: string; ratePct: string; base: Dec; vat?: LineVat }>();
   for (const s of spans) {
     const base = sumDec(lines.filter((l) => l.version === s.terms.version).map((l) => l.amount));
-    for (const tax of s.terms.taxes) {
-      const ratePct = dec(tax.ratePct).toString();
-      const key = `${tax.name}:${ratePct}`;
-      const b = bases.get(key) ?? { name: tax.name, ratePct, base: dec(0) };
+    for (const tax of termsTaxes(s.terms)) {
+      const key = `${tax.name}:${tax.ratePct}:${tax.vat?.category ?? ''}:${tax.vat?.exemptionReason ?? ''}`;
+      const b = bases.get(key) ?? { ...tax, base: dec(0) };
       bases.set(key, { ...b, base: b.base.plus(base) });
     }
   }
-  return [...bases.values()].map((b) => ({ name: b.name, ratePct: b.ratePct, base: b.base.toString() }));
+  return [...bases.values()].map((b) => ({ name: b.name, ratePct: b.ratePct, base: b.base.toString(), ...(b.vat ? { vat: b.vat } : {}) }));
 }
 
 /** A customer's section of one site: its spans (of one account, one currency) priced into lines. */
@@ -272,11 +275,11 @@ export function priceInvoice(input: PricingInput): InvoiceDraft {
   return consolidate({ customer: input.customer, account: input.customer, entity: input.site, currency, period: input.period }, [section]);
 }
 
-/** Whether a draft must wait for a person: too much estimated energy, or energy that could not be computed. */
+/** Whether a draft must wait for a person: too much estimated energy, energy that could not be computed, legal gaps. */
 export function reviewReasons(draft: InvoiceDraft, minMeasuredShare: number): string[] {
   const reasons: string[] = [];
   if (draft.quality.measuredShare < minMeasuredShare)
     reasons.push(`measured share ${(draft.quality.measuredShare * 100).toFixed(2)}% is under ${(minMeasuredShare * 100).toFixed(2)}%`);
   if (draft.quality.anomalies > 0) reasons.push(`${draft.quality.anomalies} energy anomalies (no readings or a counter going down)`);
-  return reasons;
+  return [...reasons, ...legalReasons(draft)];
 }

@@ -44,7 +44,14 @@ export function resolveParties(inv: Inventory, known: Known, problems: ModelProb
   const entityIds = new Map<string, number>();
   (inv.entities ?? []).forEach((e, i) => {
     if (firstOf(entityIds, 'entities', 'entity', e.id, i, problems))
-      entities.set(e.id, { id: e.id, name: e.name, timeZone: e.timeZone ?? '', sites: [], implied: false });
+      entities.set(e.id, {
+        id: e.id,
+        name: e.name,
+        timeZone: e.timeZone ?? '',
+        sites: [],
+        implied: false,
+        ...(e.details ? { details: e.details } : {}),
+      });
   });
   const siteEntity = new Map<string, string>();
   const siteSeen = new Set<string>();

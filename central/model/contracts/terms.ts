@@ -3,13 +3,20 @@
 // midnights of the site's zone, like a tariff change always was; each piece carries the merged prices,
 // the billing account it is invoiced to and how its monthly amounts are prorated. Pure.
 import { Decimal } from 'decimal.js';
-import { localMidnight, type Period } from '../../../common/local-time.js';
+import { localDateOf, localMidnight, type Period } from '../../../common/local-time.js';
+import { detailsOn, type TaxTreatment } from './legal.js';
 import type { SiteTariff, TariffVersion, TouWindow } from '../tariffs/tariff.js';
 import type { ContractInfo, ContractVersion, Parties, ProrateRule } from './types.js';
 
 type Amount = string | number;
 
 export type Commitment = { kw: Amount } | { perRackKw: Amount };
+
+/** How the terms are taxed: standard (the listed taxes), or a 0 % treatment with its legal ground (legal.ts). */
+export interface TermsTax {
+  treatment: TaxTreatment;
+  exemptionReason?: string;
+}
 
 export interface Terms {
   /** Printed on every line it priced and part of the lines' keys: `v2`, `acme-colo/2027`, `acme-colo/2027+v2`. */
@@ -26,6 +33,8 @@ export interface Terms {
   passThrough?: { utilityPricePerKwh: Amount; overheadFactor: Amount; marginPerKwh: Amount };
   fixedFees: { name: string; amountPerMonth: Amount }[];
   taxes: { name: string; ratePct: Amount }[];
+  /** The contract version's treatment, else the billing account's (its details in force when the month is invoiced). */
+  tax: TermsTax;
   commitment?: Commitment;
   committedPowerPricePerKw?: Amount;
   overagePricePerKw?: Amount;
@@ -69,7 +78,15 @@ function contractVersions(input: TermsInput): { contract: ContractInfo; version:
     .flatMap((contract) => contract.versions.map((version) => ({ contract, version })));
 }
 
-function fromTariff(tv: TariffVersion, account: string): Terms {
+/** The account's tax treatment in the details in force on the day after the period (when its invoice is issued). */
+function accountTax(input: TermsInput, account: string): TermsTax {
+  const date = localDateOf(input.period.toMs, input.site.timeZone);
+  const d = detailsOn(input.parties.accounts.get(account)?.details, date);
+  if (!d || d.taxTreatment === 'standard') return { treatment: 'standard' };
+  return { treatment: d.taxTreatment, ...(d.taxExemptionReason !== undefined ? { exemptionReason: d.taxExemptionReason } : {}) };
+}
+
+function fromTariff(tv: TariffVersion, account: string, tax: TermsTax): Terms {
   return {
     version: tv.version,
     tariffVersion: tv.version,
@@ -80,6 +97,7 @@ function fromTariff(tv: TariffVersion, account: string): Terms {
     overheadFactor: tv.overheadFactor,
     fixedFees: tv.fixedFees,
     taxes: tv.taxes,
+    tax,
     ...(tv.committedPowerKw !== undefined ? { commitment: { kw: tv.committedPowerKw } } : {}),
     ...(tv.overagePricePerKw !== undefined ? { overagePricePerKw: tv.overagePricePerKw } : {}),
     ...(tv.minimumChargePerMonth !== undefined ? { minimumChargePerMonth: tv.minimumChargePerMonth } : {}),
@@ -91,7 +109,7 @@ function fromTariff(tv: TariffVersion, account: string): Terms {
 function withContract(input: TermsInput, contract: ContractInfo, cv: ContractVersion, tv: TariffVersion | undefined): Terms {
   const base: Terms =
     cv.priceList === 'site' && tv
-      ? fromTariff(tv, contract.account)
+      ? fromTariff(tv, contract.account, accountTax(input, contract.account))
       : {
           version: '',
           account: contract.account,
@@ -101,6 +119,7 @@ function withContract(input: TermsInput, contract: ContractInfo, cv: ContractVer
           overheadFactor: 1,
           fixedFees: [],
           taxes: tv?.taxes ?? [],
+          tax: accountTax(input, contract.account),
           prorate: cv.prorate,
         };
   const name = `${contract.id}/${cv.version}`;
@@ -116,6 +135,11 @@ function withContract(input: TermsInput, contract: ContractInfo, cv: ContractVer
   if (cv.overheadFactor !== undefined) terms.overheadFactor = cv.overheadFactor;
   if (cv.fixedFees !== undefined) terms.fixedFees = cv.fixedFees;
   if (cv.taxes !== undefined) terms.taxes = cv.taxes;
+  if (cv.taxTreatment !== undefined)
+    terms.tax = {
+      treatment: cv.taxTreatment,
+      ...(cv.taxExemptionReason !== undefined ? { exemptionReason: cv.taxExemptionReason } : {}),
+    };
   if (cv.committedPowerKw !== undefined) terms.commitment = { kw: cv.committedPowerKw };
   if (cv.committedPowerPerRackKw !== undefined) terms.commitment = { perRackKw: cv.committedPowerPerRackKw };
   if (cv.committedPowerPricePerKw !== undefined) terms.committedPowerPricePerKw = cv.committedPowerPricePerKw;
@@ -175,7 +199,7 @@ export function termsOf(input: TermsInput): TermSpan[] {
       prev.toMs = b;
       continue;
     }
-    const terms = c ? withContract(input, c.contract, c.version, tv) : fromTariff(tv!, account);
+    const terms = c ? withContract(input, c.contract, c.version, tv) : fromTariff(tv!, account, accountTax(input, account));
     if (!c && contracted) terms.prorate = 'days-held';
     if (terms.currency !== site.currency)
       throw new PricingError(`${input.customer}@${site.id}: "${terms.version}" bills in ${terms.currency}, the site in ${site.currency}`);

@@ -2,9 +2,11 @@
 // a customer's invoice goes to, and the customers' contracts. Built by contracts/resolve.ts; every site has
 // an entity and every customer a default account, written or implied (a site invoices alone, a customer is
 // its own account), so billing never has to ask whether contracts are configured.
+import type { AccountDetails, EntityDetails } from './legal.js';
 import type { ContractVersion } from './schema.js';
 
 export type { ContractVersion, ProrateRule } from './schema.js';
+export type { AccountDetails, EntityDetails, TaxTreatment } from './legal.js';
 
 export interface EntityInfo {
   id: string;
@@ -15,6 +17,8 @@ export interface EntityInfo {
   sites: readonly string[];
   /** A site with no `entity:` is an entity of its own, with the site's id and name. */
   implied: boolean;
+  /** Legal details from dates on (legal.ts); none: invoices print names only and no e-invoices are made. */
+  details?: readonly EntityDetails[];
 }
 
 export interface AccountInfo {
@@ -24,6 +28,7 @@ export interface AccountInfo {
   externalRef?: string;
   /** A customer with no account written is its own account, with the customer's id and name. */
   implied: boolean;
+  details?: readonly AccountDetails[];
 }
 
 export interface ContractInfo {
