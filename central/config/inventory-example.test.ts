@@ -94,25 +94,44 @@ t.test("the review list in October: Fjord's rack before it moves in, the unsold 
   );
 });
 
-t.test('who invoices whom: one entity for both Amsterdam sites, Singapore alone; accounts and contracts', async (t) => {
+t.test('who invoices whom: one entity for both Amsterdam sites, one for Singapore; accounts and contracts', async (t) => {
   const { parties } = model;
   t.same(
     [...parties.entities.values()].map((e) => [e.id, e.timeZone, e.sites, e.implied]),
     [
       ['nl-bv', 'Europe/Amsterdam', ['ams1', 'ams2'], false],
-      ['sin1', 'Asia/Singapore', ['sin1'], true],
+      ['sin1', 'Asia/Singapore', ['sin1'], false],
     ],
+  );
+  t.same(
+    [...parties.entities.values()].map((e) => [e.details?.[0]?.vatId, e.details?.[0]?.address.country]),
+    [
+      ['NL859123456B01', 'NL'],
+      ['SGM91234567X', 'SG'],
+    ],
+    'both entities have legal details',
   );
   t.same(
     [...parties.defaultAccount],
     [
       ['nordwind', 'nordwind-nl'],
       ['acme', 'acme'],
-      ['lumen', 'lumen'],
       ['kestrel', 'kestrel'],
       ['fjord', 'fjord'],
+      ['lumen', 'lumen'],
     ],
-    "Nordwind's invoices go to its Dutch account; everyone else is its own account",
+    "Nordwind's invoices go to its Dutch account; everyone else to an account of its own id",
+  );
+  t.same(
+    [...parties.accounts.values()].map((a) => [a.id, a.details?.[0]?.taxTreatment]),
+    [
+      ['nordwind-nl', 'standard'],
+      ['acme', 'standard'],
+      ['kestrel', 'reverse-charge'],
+      ['fjord', 'standard'],
+      ['lumen', 'standard'],
+    ],
+    'Kestrel, a German business, is invoiced under reverse charge',
   );
   t.same(
     [...parties.contracts.values()].map((c) => [

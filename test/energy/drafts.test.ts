@@ -148,7 +148,7 @@ t.test('October drafts of the example sites', async (t) => {
       //  20-31 Oct ("2026-10", 12 days, 289 h): 1878.5 kWh × 0.1840 = 345.644 → 345.64; overhead 469.625 kWh ×
       //    0.184 = 86.411 → 86.41; fee 95 × 12/31 = 36.7742 → 36.77; committed 2 × 4 = 8 kW × 10.50 × 12/31 =
       //    32.5161 → 32.52; 6.5 kW peak under 8: no overage. 501.34.
-      //  subtotal 1305.79; BTW 21% = 274.2159 → 274.22; total 1580.01.
+      //  subtotal 1305.79. Kestrel is a German business: reverse charge, BTW 0% = 0.00; total 1305.79.
       const [k1, k2] = ['kestrel-colo/2026+ams2-2026', 'kestrel-colo/2026-10+ams2-2026'];
       t.same(figures('kestrel'), [
         ['ams2', `energy:${k1}:standard`, '2964', '560.20'],
@@ -160,10 +160,21 @@ t.test('October drafts of the example sites', async (t) => {
         ['ams2', `overhead:${k2}:standard`, '469.625', '86.41'],
         ['ams2', `fixed_fee:${k2}:Cross-connect and monitoring`, '1', '36.77'],
         ['ams2', `commitment:${k2}:8`, '8', '32.52'],
-        ['', 'tax:BTW:21', '1305.79', '274.22'],
+        ['', 'tax:BTW:AE', '1305.79', '0.00'],
       ]);
       const kestrel = draftOf('kestrel');
-      t.same([kestrel.subtotal, kestrel.taxTotal, kestrel.total], ['1305.79', '274.22', '1580.01']);
+      t.same([kestrel.subtotal, kestrel.taxTotal, kestrel.total], ['1305.79', '0.00', '1305.79']);
+      t.same(kestrel.lines.at(-1)!.vat, { category: 'AE', ratePct: '0', exemptionReason: 'Reverse charge', exemptionCode: 'VATEX-EU-AE' });
+      t.same(kestrel.lines.at(-1)!.description, 'BTW 0% (Reverse charge)');
+      t.ok(
+        kestrel.lines.filter((l) => l.kind !== 'tax').every((l) => l.vat?.category === 'AE'),
+        'every line under reverse charge',
+      );
+      t.match(kestrel.parties, {
+        seller: { id: 'nl-bv', legalName: 'Polder Colocation B.V.', vatId: 'NL859123456B01' },
+        buyer: { id: 'kestrel', legalName: 'Kestrel Games GmbH', vatId: 'DE298765432', address: { country: 'DE' } },
+        paymentTermsDays: 30,
+      });
       t.match(kestrel.lines[3], {
         description: 'Committed power 6 kW (2 racks × 3 kW)',
         prorate: { days: 19, daysInPeriod: 31, basis: 'held' },
