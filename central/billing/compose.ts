@@ -12,7 +12,7 @@ import type { InventoryModel } from '../model/types.js';
 import type { BillingStore, StoredInvoice } from '../storage/billing/types.js';
 import type { CentralStore } from '../storage/readings/types.js';
 import { computeDrafts } from './drafts.js';
-import type { InvoiceDocument } from './render/document.js';
+import { addDays, type InvoiceDocument } from './render/document.js';
 import { renderInvoiceCsv } from './render/csv.js';
 import { renderInvoiceJson } from './render/json.js';
 import { renderInvoicePdf } from './render/pdf.js';
@@ -141,6 +141,12 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
   };
 }
 
+/** A final invoice's number, issue date in the entity's zone and, with parties, its due date. */
+function finalOf(number: string, finalizedAt: number, draft: StoredInvoice['draft'], zone: string | undefined): InvoiceDocument['final'] {
+  const issuedOn = localDateOf(finalizedAt, zone ?? draft.period.timeZone);
+  return { number, issuedOn, ...(draft.parties ? { dueOn: addDays(issuedOn, draft.parties.paymentTermsDays) } : {}) };
+}
+
 function documentOf(inv: StoredInvoice, model: InventoryModel): InvoiceDocument {
   const customer = model.customers.get(inv.customer);
   const account = model.parties.accounts.get(inv.account);
@@ -150,9 +156,7 @@ function documentOf(inv: StoredInvoice, model: InventoryModel): InvoiceDocument 
   );
   return {
     draft: inv.draft,
-    ...(inv.number && inv.finalizedAt !== undefined
-      ? { final: { number: inv.number, issuedOn: localDateOf(inv.finalizedAt, entity?.timeZone ?? inv.draft.period.timeZone) } }
-      : {}),
+    ...(inv.number && inv.finalizedAt !== undefined ? { final: finalOf(inv.number, inv.finalizedAt, inv.draft, entity?.timeZone) } : {}),
     ...(customer ? { customerName: customer.name } : {}),
     ...(customer?.externalRef ? { customerRef: customer.externalRef } : {}),
     ...(account && !account.implied ? { accountName: account.name } : {}),
