@@ -33,8 +33,9 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/auth': 'users, passwords, sessions, API tokens, the sign-in limiter',
   'central/billing':
     "invoices: an entity's drafts, a section per site, pricing, proration, committed power, consolidation, " +
-    'net energy, money and rounding, notes for late data, document types',
-  'central/billing/render': 'PDF, CSV and JSON of an invoice; what a customer may see',
+    'VAT categories, the parties printed and what holds a draft for legal reasons, net energy, money and rounding, notes for late data, ' +
+    'document types',
+  'central/billing/render': 'PDF, CSV, JSON and UBL e-invoice (EN 16931, Peppol BIS 3.0) of an invoice or note; what a customer may see',
   'central/billing/run': 'the monthly run: schedule, state machine, periods, rechecks, the signed webhook',
   'central/broker': 'the embedded MQTT broker (aedes), credentials, ACL, sign-in throttle, packet limits',
   'central/config': 'parses central.yaml, the inventory and the tariff files into model types',
@@ -43,7 +44,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/metrics': "the central node's Prometheus registry",
   'central/model': 'topology, customers, who held what when, customer points, edits and their review',
   'central/model/contracts':
-    'issuing entities, billing accounts and customer contracts: schemas, what is implied, contract edits, the terms a customer is priced on',
+    'issuing entities, billing accounts and customer contracts: schemas, legal details and tax treatments, what is implied, ' +
+    'contract edits, the terms a customer is priced on',
   'central/model/tariffs': 'tariff versions, time-of-use windows, currencies',
   'central/portal': "the operators' and customers' web portal (served by the API)",
   'central/portal/core': 'pure page logic: buckets, targets, live values',

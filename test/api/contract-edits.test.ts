@@ -75,6 +75,23 @@ t.test('billing accounts: implied until written, new ids only', async (t) => {
     /invoiced as account "beta", which belongs to "acme"/,
   );
   await refusedEdit(t, w, '/accounts', { id: 'x', customer: 'acme' }, 400, /name/);
+  const details = { validFrom: '2026-01-01', legalName: 'Acme GmbH', address: { city: 'Berlin', country: 'DE' } };
+  await refusedEdit(
+    t,
+    w,
+    '/accounts',
+    { id: 'acme-de', customer: 'acme', name: 'Acme GmbH', details: [{ ...details, vatId: '298765432', taxTreatment: 'exempt' }] },
+    400,
+    /details\.0\.vatId: a VAT id with its country prefix[\s\S]*details\.0\.taxExemptionReason: an exempt treatment needs its legal ground/,
+  );
+  const legal = await post(w, '/accounts', {
+    id: 'acme-de',
+    customer: 'acme',
+    name: 'Acme GmbH',
+    details: [{ ...details, vatId: 'DE298765432', taxTreatment: 'reverse-charge' }],
+  });
+  t.equal(legal.status, 201, 'an account with legal details');
+  t.match(legal.body, { account: { id: 'acme-de', details: [{ vatId: 'DE298765432', taxTreatment: 'reverse-charge' }] } });
   await refusedEdit(t, w, '/accounts', { id: 'beta-ltd', customer: 'beta', name: 'Beta Ltd' }, 403, /forbidden/, w.tokens.readonly);
   await refusedEdit(t, w, '/accounts', { id: 'beta-ltd', customer: 'beta', name: 'Beta Ltd' }, 403, /forbidden/, w.tokens.beta);
   t.equal((await call(w, 'GET', '/api/v1/accounts', { token: w.tokens.acme })).status, 403, 'staff only');

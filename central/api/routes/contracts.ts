@@ -72,7 +72,8 @@ export const contractRoutes: RouteSpec[] = [
     id: 'addAccount',
     method: 'POST',
     url: '/accounts',
-    summary: "A new billing account of a customer (an id no account has); a customer's first account becomes its default",
+    summary:
+      "A new billing account of a customer (an id no account has), with its legal details if given; a customer's first account becomes its default",
     tags: ['contracts'],
     access: { who: 'operator' },
     schema: {
@@ -85,6 +86,8 @@ export const contractRoutes: RouteSpec[] = [
           customer: ID,
           name: { type: 'string', minLength: 1, maxLength: 500 },
           externalRef: { type: 'string', maxLength: 160 },
+          // Checked whole by the inventory's schema (model/contracts/legal.ts AccountDetails), errors by path.
+          details: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'object' } },
         },
       },
     },
