@@ -1,7 +1,7 @@
 // Invoicing as an operator does it, through the `joulebook` command on a central.yaml: October of the
 // example inventory (readings of test/energy/example-data.ts in SQLite) invoiced, listed, shown as PDF
 // and CSV, written to the output folder, and the energy behind it asked for.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -75,6 +75,8 @@ t.test('invoice run, list, show; energy', async (t) => {
     ...[1, 2, 3, 4].flatMap((n) => ['csv', 'json', 'pdf'].map((f) => `NL-BV-2026-00000${n}.${f}`)),
     'summary.json',
   ]);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { state: string; invoices: unknown[] };
+  t.same([summary.state, summary.invoices.length], ['complete', 4], 'the summary of a complete run says so');
 
   const again = await cli(['invoice', '-c', config, 'run', '--period', '2026-10', '--entity', 'nl-bv'], { timeoutMs: 60_000 });
   t.match(again.stdout, /nothing new to finalize/, 'a finalized month is not invoiced twice');

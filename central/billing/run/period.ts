@@ -130,6 +130,9 @@ export class PeriodRun {
       if (after.run && next && next !== after.run.state) {
         await this.deps.store.setRunState(after.run.id, next, this.deps.clock.now());
         after = await this.load();
+        // The summary written with the outputs said "finalized"; once delivered too, it says so.
+        if (next === 'complete' && this.deps.outputs.summary)
+          await this.deps.outputs.summary(after.run!, await this.deps.store.invoices({ runId: after.run!.id }));
       }
       this.outcome.held = after.invoices.filter((i) => i.status === 'held').length;
       this.outcome.undelivered = viewOf(after.run, after.invoices, this.scope, this.deps.deliver !== undefined).undelivered;
