@@ -1,7 +1,9 @@
 // The central node's inventory and tariffs of the demo site, derived from site.ts: feeds A and B through
 // UPSs to a busbar per room and feed, branch circuits feeding racks, PDUs, two outlets with points of
 // their own; customers holding racks from `fromDate` on, Lumen its cage and those two outlets from the
-// 16th; and each customer's contract over the site's price list (docs/invoices.md, "Contracts"). Pure.
+// 16th; each customer's contract over the site's price list (docs/invoices.md, "Contracts"); the issuing
+// company and the accounts with their legal details (parties.ts). Pure.
+import { DEMO_ACCOUNTS, DEMO_ENTITY } from './parties.js';
 import { CUSTOMERS, ROOMS, SITE, type DemoRoom } from './site.js';
 
 function roomNodes(room: DemoRoom): Record<string, unknown>[] {
@@ -94,7 +96,8 @@ function demoContracts(fromDate: string): Record<string, unknown>[] {
 export function demoInventory(fromDate: string): Record<string, unknown> {
   const moveIn = midMonth(fromDate);
   return {
-    sites: [{ ...SITE, rooms: ROOMS.map((r) => ({ id: r.id, name: r.name })) }],
+    entities: [DEMO_ENTITY],
+    sites: [{ ...SITE, entity: DEMO_ENTITY.id, rooms: ROOMS.map((r) => ({ id: r.id, name: r.name })) }],
     gateways: ROOMS.map((r) => ({ id: r.gateway, site: SITE.id, room: r.id })),
     cages: [{ id: 'ams1-c7', kind: 'cage', room: 'r102', name: 'Cage C7' }],
     racks: [
@@ -113,6 +116,7 @@ export function demoInventory(fromDate: string): Record<string, unknown> {
     ],
     points: ROOMS.flatMap(roomPoints),
     customers: CUSTOMERS.map((c) => ({ ...c })),
+    accounts: DEMO_ACCOUNTS,
     assignments: [
       { id: 'acme-r12', customer: 'acme', rack: 'ams1-r12', from: fromDate },
       { id: 'acme-k11', customer: 'acme', rack: 'ams1-k11', from: fromDate },
