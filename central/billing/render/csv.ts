@@ -1,9 +1,11 @@
 // An invoice as CSV (RFC 4180: comma, CRLF, quotes doubled): one row per line with the trace behind it,
 // points, start and end counters, measured and estimated kWh, the energy of others' equipment inside the
 // customer's points that was deducted (deducted_others_kwh; in the customer's copy the only trace of those
-// points), the site of its section and the tariff or contract version, so a spreadsheet can check every figure. parseCsv reads it back.
+// points), the site of its section and the tariff or contract version, so a spreadsheet can check every figure.
+// Quantities in their unit's fixed decimals (quantity.ts), as the PDF prints them. parseCsv reads it back.
 import type { InvoiceLine } from '../invoice.js';
 import { lineTrace, localPeriod, status, type InvoiceDocument } from './document.js';
+import { formatQuantity } from './quantity.js';
 
 export const CSV_COLUMNS = [
   'invoice',
@@ -82,7 +84,7 @@ export function renderInvoiceCsv(doc: InvoiceDocument): string {
       kind: l.kind,
       description: l.description,
       tariff_version: l.version ?? '',
-      quantity: l.quantity,
+      quantity: formatQuantity(l.quantity, l.unit, draft.currency),
       unit: l.unit,
       unit_price: l.unitPrice,
       prorate_days: l.prorate ? `${l.prorate.days}/${l.prorate.daysInPeriod}` : '',
