@@ -1,6 +1,11 @@
 // The text of a PDF as pdfkit writes it, without outside tools: every Flate stream inflated, the hex
 // strings of its TJ arrays decoded (the standard fonts' WinAnsi is Latin-1 for the text we write). One
-// line per TJ array; good enough to tell whether a string is in the document or not.
+// line per TJ array; good enough to tell whether a string is in the document or not. And, where poppler-utils
+// is installed, the text of each page as pdftotext reads it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 
 const TJ = /\[([^\]]*)\]\s*TJ/g;
@@ -32,4 +37,24 @@ export function pdfText(pdf: Buffer): string {
     at = end + 9;
   }
   return out.join('\n');
+}
+
+/** pdftotext (poppler-utils) is on this machine: the PDF tests read what a PDF reader reads with it. */
+export const hasPdftotext = (): boolean => spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).error === undefined;
+
+/**
+ * The text of each page as pdftotext reads it, whitespace collapsed to single spaces so a phrase matches
+ * however the page wrapped it. By default in its reading order (side-by-side blocks one after the other,
+ * but a table column by column); `layout`: as laid out (a table row by row, side-by-side blocks line by line).
+ */
+export function pdftotextPages(pdf: Uint8Array, o: { layout?: boolean } = {}): string[] {
+  const file = join(mkdtempSync(join(tmpdir(), 'jb-pdftotext-')), 'doc.pdf');
+  writeFileSync(file, pdf);
+  const out = spawnSync('pdftotext', ['-enc', 'UTF-8', ...(o.layout ? ['-layout'] : []), file, '-'], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`pdftotext failed: ${out.stderr}`);
+  // Pages end with a form feed; the last one is followed by nothing.
+  return out.stdout
+    .split('\f')
+    .slice(0, -1)
+    .map((p) => p.replace(/\s+/g, ' ').trim());
 }

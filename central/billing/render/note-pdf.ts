@@ -65,7 +65,7 @@ function header(w: Writer, doc: NoteDocument, title: string): void {
   w.gap(8);
 }
 
-/** The lines by site (in the order they come), then the tax lines; a heading per site when there are several. */
+/** The lines by site (in the order they come), each site under its name. */
 function lineTable(w: Writer, doc: NoteDocument): void {
   const n = doc.note;
   const cur = n.currency;
@@ -95,8 +95,9 @@ function lineTable(w: Writer, doc: NoteDocument): void {
   const lines = n.lines.filter((l) => l.kind !== 'tax');
   const sites = [...new Set(lines.map((l) => l.site))];
   w.table(head, () => {
+    // Every site named, even one alone: the invoice corrected may have had several.
     for (const site of sites) {
-      if (sites.length > 1) {
+      if (site !== undefined || sites.length > 1) {
         w.room(40);
         w.line([[site === undefined ? 'Other lines' : (doc.siteNames?.[site] ?? site), FULL, 'left']], true);
       }

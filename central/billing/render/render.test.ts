@@ -7,7 +7,7 @@ import { heldPointsEnergy } from '../../energy/group.js';
 import { memorySeries } from '../../../test/helpers/memory-source.js';
 import { synthesize } from '../../../test/helpers/synthetic.js';
 import { monthPeriod } from '../../../common/local-time.js';
-import { sumDec } from '../money.js';
+import { dec, sumDec } from '../money.js';
 import { priceInvoice } from '../price.js';
 import { TariffVersion } from '../../model/tariffs/tariff.js';
 import { CSV_COLUMNS, guardFormula, parseCsv, renderInvoiceCsv } from './csv.js';
@@ -97,9 +97,23 @@ t.test('CSV: one row per line, amounts round-trip, trace columns filled', async 
   const rows = parseCsv(text);
   t.equal(rows.length, draft.lines.length);
   t.same(
-    rows.map((r) => [r.line, r.quantity, r.unit_price, r.amount]),
-    draft.lines.map((l) => [l.key, l.quantity, l.unitPrice, l.amount]),
+    rows.map((r) => [r.line, r.unit_price, r.amount]),
+    draft.lines.map((l) => [l.key, l.unitPrice, l.amount]),
   );
+  // Quantities in their unit's fixed decimals: kWh to 0.001, a month count too, a tax's base to the cent.
+  t.same(
+    rows.map((r) => [r.unit, r.quantity]),
+    [
+      ['kWh', '1394.900'],
+      ['kWh', '418.470'],
+      ['kWh', '765.600'],
+      ['kWh', '229.680'],
+      ['month', '1.000'],
+      ['amount', '749.48'],
+    ],
+  );
+  t.equal(draft.subtotal, '749.48', "the tax's base is the subtotal");
+  rows.forEach((r, i) => t.ok(dec(r.quantity!).eq(draft.lines[i]!.quantity), `${r.line}: the quantity priced, ${draft.lines[i]!.quantity}`));
   t.equal(sumDec(rows.map((r) => r.amount!)).toFixed(2), draft.total, 'the rows add up to the total');
   t.equal(rows.find((r) => r.kind === 'fixed_fee')?.description, 'Monitoring, "remote hands" included', 'quotes and commas survive');
   const energy = rows.find((r) => r.line === 'energy:v1:standard')!;

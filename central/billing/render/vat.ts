@@ -99,9 +99,10 @@ export function vatMentions(vats: readonly (LineVat | undefined)[]): string[] {
   const out = new Set<string>();
   for (const v of vats) {
     if (!v) continue;
+    const reason = v.exemptionReason?.replace(/\.$/, '');
     if (v.category === 'AE') out.add(REVERSE_CHARGE_MENTION);
-    else if (v.category === 'G') out.add(`Export outside the EU, VAT not charged${v.exemptionReason ? `: ${v.exemptionReason}` : ''}.`);
-    else if (v.category === 'E') out.add(`Exempt from VAT${v.exemptionReason ? `: ${v.exemptionReason}` : ''}.`);
+    else if (v.category === 'G') out.add(`VAT not charged: ${reason ?? 'export outside the EU'}.`);
+    else if (v.category === 'E') out.add(`Exempt from VAT${reason ? `: ${reason}` : ''}.`);
   }
   return [...out];
 }
