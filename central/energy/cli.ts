@@ -28,6 +28,12 @@ function localMinute(ms: number, timeZone: string): string {
   return `${localDateOf(ms, timeZone)} ${p(l.hour)}:${p(l.minute)}`;
 }
 
+/** A local date where the instant is the zone's midnight ("2026-10-15"), else the date and minute ("2026-10-15 06:00"). */
+export function localWhen(ms: number, timeZone: string): string {
+  const l = zoneClock(timeZone).local(ms);
+  return l.hour === 0 && l.minute === 0 ? localDateOf(ms, timeZone) : localMinute(ms, timeZone);
+}
+
 /** One line per site whose data ends before the period does: energy was counted up to there, no further. */
 export function clippedNotes(r: Pick<EnergyReport, 'clipped'>, timeZoneOf: (site: string) => string): string {
   return r.clipped
@@ -44,8 +50,9 @@ export function formatEnergyTable(r: EnergyReport, timeZoneOf: (site: string) =>
   const body = r.rows.map((x) => [
     x.site,
     x.group,
-    localDateOf(x.fromMs, timeZoneOf(x.site)),
-    localDateOf(x.toMs, timeZoneOf(x.site)),
+    // When the customer held the group within the interval asked for: a rack taken over mid-month from then.
+    localWhen(x.heldFromMs, timeZoneOf(x.site)),
+    localWhen(x.heldToMs, timeZoneOf(x.site)),
     kwh(x.kWh),
     kwh(x.measuredKwh),
     kwh(x.estimatedKwh),

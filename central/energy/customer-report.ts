@@ -37,9 +37,16 @@ export interface EnergyRow extends EnergyQuantity {
   site: string;
   /** The group's value (`ams1-r12`, `A`, `L2`, a point id); `-` for points without one (no rack, no feed). */
   group: string;
+  /** The start asked for (in the site's zone). */
   fromMs: number;
   /** The end asked for. */
   toMs: number;
+  /**
+   * When the customer held the group's points within [fromMs, toMs): the first instant held and the end
+   * of the last piece held. A rack taken over on the 15th starts there, not on the 1st asked for.
+   */
+  heldFromMs: number;
+  heldToMs: number;
   /**
    * null: the energy covers [fromMs, toMs). Otherwise the site's data ends before toMs (no reading of its
    * series is newer): the energy covers [fromMs, clippedToMs) and nothing after it is counted or guessed.
@@ -140,6 +147,13 @@ export async function customerEnergyReport(deps: EnergyReportDeps, q: EnergyRepo
       : { plus: none(p.points.plus), minus: [] },
   );
   const rows = new Map<string, Omit<EnergyRow, 'measuredShare'> & { plus: EnergyQuantity; minus: EnergyQuantity }>();
+  /** The first and last instant a point was held within a plan's interval. */
+  const heldSpan = (p: (typeof plans)[number], pointId: string): [number, number] => {
+    const held = p.points.plus.find((b) => b.point.id === pointId)?.held ?? [];
+    const from = Math.min(...held.map((h) => Math.max(h.fromMs, p.fromMs)));
+    const to = Math.max(...held.map((h) => Math.min(h.toMs ?? p.toMs, p.toMs)));
+    return from < to ? [from, to] : [p.fromMs, p.toMs];
+  };
   const coverOf = new Map<string, number>();
   for (const p of plans) {
     const r = results.get(p)!;
@@ -155,6 +169,9 @@ export async function customerEnergyReport(deps: EnergyReportDeps, q: EnergyRepo
         group,
         fromMs: p.fromMs,
         toMs: p.toMs,
+        // Widened by each of the customer's points in the group; a group of others' points alone keeps the interval asked for.
+        heldFromMs: Infinity,
+        heldToMs: -Infinity,
         clippedToMs: p.clippedToMs ?? null,
         ...ZERO_ENERGY,
         points: 0,
@@ -163,8 +180,12 @@ export async function customerEnergyReport(deps: EnergyReportDeps, q: EnergyRepo
         minus: ZERO_ENERGY,
       };
       row[sign] = addEnergy(row[sign], pe);
-      if (sign === 'plus') row.points++;
-      else row.deducted++;
+      if (sign === 'plus') {
+        row.points++;
+        const [from, to] = heldSpan(p, pe.pointId);
+        row.heldFromMs = Math.min(row.heldFromMs, from);
+        row.heldToMs = Math.max(row.heldToMs, to);
+      } else row.deducted++;
       rows.set(key, row);
     };
     for (const pe of r.value.plus) add(pe, 'plus');
@@ -180,7 +201,8 @@ export async function customerEnergyReport(deps: EnergyReportDeps, q: EnergyRepo
         measuredKwh: kWh - estimatedKwh,
         interpolatedKwh: Math.min(kWh - estimatedKwh, Math.max(0, plus.interpolatedKwh - minus.interpolatedKwh)),
       };
-      return { ...row, ...q2, measuredShare: measuredShareOver(q2, coverOf.get(row.site)!) };
+      const held = row.points > 0 ? {} : { heldFromMs: row.fromMs, heldToMs: row.toMs };
+      return { ...row, ...held, ...q2, measuredShare: measuredShareOver(q2, coverOf.get(row.site)!) };
     })
     .sort((a, b) => a.site.localeCompare(b.site) || a.group.localeCompare(b.group));
   const total = out.reduce<EnergyQuantity>(addEnergy, ZERO_ENERGY);

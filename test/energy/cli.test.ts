@@ -112,3 +112,26 @@ t.test("by point: Nordwind's outlet in r14 is taken off the acme point containin
   t.equal(byPoint.total.kWh.toFixed(3), '5286.300', 'the same total as by rack');
   t.equal(byPoint.rows.reduce((s, r) => s + r.kWh, 0).toFixed(3), '5286.300', 'and the rows add up to it');
 });
+
+// A rack held for part of the interval asked for: its row says when it was held, not the dates asked for.
+// K11 passes from Nordwind to Acme on 15 October (Amsterdam): Acme's row starts there, Nordwind's ends there.
+t.test('by rack as a table: a rack held part of the month shows the days it was held', async (t) => {
+  const row = (out: string, rack: string) => out.split('\n').find((l) => l.includes(` ${rack} `));
+  const acme = (await run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'rack'])).out;
+  t.match(row(acme, 'ams1-k11'), /^ams1\s+ams1-k11\s+2026-10-15\s+2026-11-01\s+1636\.000\s/, 'Acme holds K11 from the 15th');
+  t.match(row(acme, 'ams1-r12'), /^ams1\s+ams1-r12\s+2026-10-01\s+2026-11-01\s+2235\.000\s/, 'a rack held all month: the month');
+  t.match(row(acme, 'sin1-r01'), /^sin1\s+sin1-r01\s+2026-10-01\s+2026-11-01\s/, "Singapore's own local dates");
+  const nordwind = (await run(['--customer', 'nordwind', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'rack'])).out;
+  t.match(row(nordwind, 'ams1-k11'), /^ams1\s+ams1-k11\s+2026-10-01\s+2026-10-15\s/, 'Nordwind held K11 until the 15th');
+  const json = JSON.parse(
+    (await run(['--customer', 'acme', '--from', '2026-10-01', '--to', '2026-11-01', '--by', 'rack', '--json'])).out,
+  ) as EnergyReport;
+  const k11 = json.rows.find((r) => r.group === 'ams1-k11')!;
+  t.same(
+    [k11.fromMs, k11.toMs, k11.heldFromMs, k11.heldToMs].map((ms) => new Date(ms).toISOString()),
+    ['2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z', '2026-10-14T22:00:00.000Z', '2026-10-31T23:00:00.000Z'],
+    'JSON: the interval asked for and the one held',
+  );
+  const part = (await run(['--customer', 'acme', '--from', '2026-10-20T12:30:00+02:00', '--to', '2026-10-21', '--by', 'rack'])).out;
+  t.match(row(part, 'ams1-k11'), /^ams1\s+ams1-k11\s+2026-10-20 12:30\s+2026-10-21\s/, 'a start that is no midnight, to the minute');
+});
