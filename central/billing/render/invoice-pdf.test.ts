@@ -187,14 +187,21 @@ t.test('an export outside the EU and an exempt line: their mentions under the br
     line('ams1', 'energy:v1:standard', 'Energy, standard hours', '100', 'kWh', '0.2', exportVat),
     line('ams1', 'fixed_fee:v1:Storage', 'Storage room', '1', 'month', '50', exempt),
   ];
-  const buyer = { ...GERMAN_BUYER, legalName: 'Lumen Pte. Ltd.', address: { city: 'Singapore', country: 'SG' }, taxTreatment: 'export' as const };
+  const buyer = {
+    ...GERMAN_BUYER,
+    legalName: 'Lumen Pte. Ltd.',
+    address: { city: 'Singapore', country: 'SG' },
+    taxTreatment: 'export' as const,
+  };
   const draft = invoiceDraft({
     customer: 'lumen',
     sites: { ams1: lines },
     taxes: [taxLine('VAT', [lines[0]!], exportVat), taxLine('VAT', [lines[1]!], exempt)],
     parties: { seller: SELLER, buyer, paymentTermsDays: 30 },
   });
-  const plain = pdfText(await renderInvoicePdf({ draft, final: { number: 'JB-2026-000044', issuedOn: '2026-11-01' } }, { compress: false }));
+  const plain = pdfText(
+    await renderInvoicePdf({ draft, final: { number: 'JB-2026-000044', issuedOn: '2026-11-01' } }, { compress: false }),
+  );
   for (const s of [
     'VAT not charged: Export outside the EU.',
     'Exempt from VAT: Exempt under art. 135(1)(l) Directive 2006/112/EC.',

@@ -57,7 +57,10 @@ t.test('a credit note: less energy than invoiced, the amounts credited line by l
     'Amount credited: 29.25 EUR',
   ])
     t.ok(rows.includes(s), `the note reads "${s}"`);
-  t.ok(all.includes('Joulebook Colocation B.V. Science Park 120 1098 XG Amsterdam Netherlands VAT id NL859123456B01 KvK 81234567'), 'seller');
+  t.ok(
+    all.includes('Joulebook Colocation B.V. Science Park 120 1098 XG Amsterdam Netherlands VAT id NL859123456B01 KvK 81234567'),
+    'seller',
+  );
   t.ok(all.includes('Acme Hosting B.V. Keizersgracht 1 1015 CC Amsterdam Netherlands VAT id NL001234567B01'), 'buyer');
   for (const s of ['Due date', 'IBAN', 'Amount due']) t.notOk(rows.includes(s), `no "${s}": nothing to pay`);
   t.equal(pages.length, 1);
@@ -144,7 +147,9 @@ t.test('an adjustment note, and a note of an invoice without parties', async (t)
   // A note made before parties had details: neither parties nor VAT categories.
   const { parties: _parties, ...debit } = noteOf(INVOICE.number, dutchInvoice(), dutchRecomputed('4200.25'));
   const bare: NoteDraft = { ...debit, lines: debit.lines.map(({ vat: _vat, ...l }) => l) };
-  const old = pdfText(Buffer.from(await renderNotePdf({ ...noteDoc(bare, 'JB-DN-2026-000002'), dueOn: '2027-01-01' }, { compress: false })));
+  const old = pdfText(
+    Buffer.from(await renderNotePdf({ ...noteDoc(bare, 'JB-DN-2026-000002'), dueOn: '2027-01-01' }, { compress: false })),
+  );
   for (const s of ['Debit note JB-DN-2026-000002', 'Customer', 'Acme Hosting B.V. (C-10042)', 'Amount due: 36.91 EUR by 2027-01-01.'])
     t.ok(old.includes(s), `without parties: "${s}"`);
   for (const s of ['SELLER', 'IBAN']) t.notOk(old.includes(s), `without parties: no "${s}"`);

@@ -19,7 +19,14 @@ interface LineColumns {
 
 /** The columns of drafts without VAT categories, as they have always printed. */
 const NAMES_ONLY: LineColumns = { desc: [MARGIN, 215], version: [270, 70], qty: [345, 75], price: [425, 55], amount: [485, 60] };
-const WITH_VAT: LineColumns = { desc: [MARGIN, 185], version: [238, 62], qty: [303, 72], price: [378, 50], vat: [431, 44], amount: [478, 67] };
+const WITH_VAT: LineColumns = {
+  desc: [MARGIN, 185],
+  version: [238, 62],
+  qty: [303, 72],
+  price: [378, 50],
+  vat: [431, 44],
+  amount: [478, 67],
+};
 
 /** A line's VAT as its column prints it: "21%" at a standard rate, "0% AE" for the others. */
 export function vatCell(v: LineVat | undefined): string {

@@ -97,7 +97,16 @@ export function partiesBlock(w: Writer, p: DraftParties): void {
     ['Buyer', buyerLines(p.buyer), MARGIN + HALF + 15],
   ];
   const height = (lines: string[]) =>
-    lines.reduce((h, s, i) => h + w.doc.font(i === 0 ? 'Helvetica-Bold' : 'Helvetica').fontSize(9).heightOfString(s, { width: HALF }) + 1, 14);
+    lines.reduce(
+      (h, s, i) =>
+        h +
+        w.doc
+          .font(i === 0 ? 'Helvetica-Bold' : 'Helvetica')
+          .fontSize(9)
+          .heightOfString(s, { width: HALF }) +
+        1,
+      14,
+    );
   w.room(Math.max(...blocks.map(([, lines]) => height(lines))));
   const top = w.y;
   let end = top;

@@ -46,7 +46,8 @@ export class Writer {
     readonly doc: Doc,
     readonly finish: PageFinish,
   ) {
-    const footer = finish.footer === undefined ? 0 : doc.font('Helvetica').fontSize(FOOTER_FONT).heightOfString(finish.footer, { width: WIDTH }) + 4;
+    const footer =
+      finish.footer === undefined ? 0 : doc.font('Helvetica').fontSize(FOOTER_FONT).heightOfString(finish.footer, { width: WIDTH }) + 4;
     this.footRoom = PAGE_NUMBER_ROOM + footer;
   }
   get bottom(): number {
@@ -162,7 +163,12 @@ export function finishPdf(w: Writer): void {
       doc.text(f.footer, MARGIN, footY - h - 2, { width: WIDTH, align: 'center', height: h + 2 });
     }
     doc.fontSize(8).text(f.label, MARGIN, footY, { width: WIDTH / 2, lineBreak: false, height: 12 });
-    doc.text(`Page ${i + 1} of ${range.count}`, MARGIN + WIDTH / 2, footY, { width: WIDTH / 2, align: 'right', lineBreak: false, height: 12 });
+    doc.text(`Page ${i + 1} of ${range.count}`, MARGIN + WIDTH / 2, footY, {
+      width: WIDTH / 2,
+      align: 'right',
+      lineBreak: false,
+      height: 12,
+    });
     if (f.draft) draftMark(doc);
     doc.fillColor('black');
     doc.page.margins.bottom = bottom;

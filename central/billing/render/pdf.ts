@@ -1,8 +1,8 @@
 // An invoice as PDF (pdfkit, A4, the standard Helvetica fonts, nothing to install). Where the draft has its
 // parties' legal details: the seller's logo, seller and buyer blocks, number, issue and due dates, payment
 // terms, the period, a section per site with its subtotal, the VAT breakdown per category and rate with
-// the reverse-charge or exemption mention, and where to pay with which reference (VAT Directive art. 226;
-// ../../../../shared/reference/invoicing.md B1). Drafts made before parties had details print the names as
+// the reverse-charge or exemption mention, and where to pay with which reference (VAT Directive art. 226,
+// the invoicing reference's B1). Drafts made before parties had details print the names as
 // they always did. Then the data quality with estimated figures marked, and a trace appendix on the
 // following pages. Every page carries the seller's footer and "Page n of m"; a draft says DRAFT across it.
 // Parts: pdf-writer.ts (pages), pdf-parties.ts, pdf-lines.ts, pdf-trace.ts; note-pdf.ts shares them.

@@ -113,7 +113,9 @@ t.test('CSV: one row per line, amounts round-trip, trace columns filled', async 
     ],
   );
   t.equal(draft.subtotal, '749.48', "the tax's base is the subtotal");
-  rows.forEach((r, i) => t.ok(dec(r.quantity!).eq(draft.lines[i]!.quantity), `${r.line}: the quantity priced, ${draft.lines[i]!.quantity}`));
+  rows.forEach((r, i) =>
+    t.ok(dec(r.quantity!).eq(draft.lines[i]!.quantity), `${r.line}: the quantity priced, ${draft.lines[i]!.quantity}`),
+  );
   t.equal(sumDec(rows.map((r) => r.amount!)).toFixed(2), draft.total, 'the rows add up to the total');
   t.equal(rows.find((r) => r.kind === 'fixed_fee')?.description, 'Monitoring, "remote hands" included', 'quotes and commas survive');
   const energy = rows.find((r) => r.line === 'energy:v1:standard')!;

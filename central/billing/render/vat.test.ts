@@ -28,7 +28,15 @@ t.test('a zero rate without a tax line gets its row; a standard rate without one
 });
 
 t.test('an old draft: tax lines without VAT, the rate from the unit price', async (t) => {
-  const old: InvoiceLine = { key: 'tax:BTW:21', kind: 'tax', description: 'BTW 21%', quantity: '4088.5', unit: 'amount', unitPrice: '0.21', amount: '858.59' };
+  const old: InvoiceLine = {
+    key: 'tax:BTW:21',
+    kind: 'tax',
+    description: 'BTW 21%',
+    quantity: '4088.5',
+    unit: 'amount',
+    unitPrice: '0.21',
+    amount: '858.59',
+  };
   t.same(vatBreakdown([old], 'EUR'), [{ label: 'BTW 21%', ratePct: '21', base: '4088.50', tax: '858.59' }]);
 });
 
