@@ -9,7 +9,8 @@ import { readInventory } from '../../central/config/inventory-load.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { ON_NOV_5_2026 } from '../helpers/anchored-clock.js';
 import { runCli } from '../helpers/cli.js';
-import { quietLog } from '../helpers/env.js';
+import { needPeer, quietLog } from '../helpers/env.js';
+import { hasPdftotext, pdftotextPages } from '../helpers/pdf.js';
 import { exampleSeries } from '../energy/example-data.js';
 import { ingest } from '../energy/stores.js';
 
@@ -66,7 +67,7 @@ t.test('invoice run, list, show; energy', async (t) => {
   t.match(csv.stdout, /^invoice,status,customer,site,period_first_day/, 'a CSV with its header');
   t.match(
     csv.stdout,
-    /NL-BV-2026-000001,final,acme,ams1,2026-10-01,2026-10-31,EUR,energy:ams1-2026a:standard,energy,Energy,ams1-2026a,1579.2,kWh,0.2150,,339.53,.*,acme,nl-bv,\r/,
+    /NL-BV-2026-000001,final,acme,ams1,2026-10-01,2026-10-31,EUR,energy:ams1-2026a:standard,energy,Energy,ams1-2026a,1579.200,kWh,0.2150,,339.53,.*,acme,nl-bv,\r/,
     'lines with their trace',
   );
   const out = join(dir, 'data', 'invoices', 'nl-bv', '2026-10');
@@ -75,6 +76,21 @@ t.test('invoice run, list, show; energy', async (t) => {
     ...[1, 2, 3, 4].flatMap((n) => ['csv', 'json', 'pdf'].map((f) => `NL-BV-2026-00000${n}.${f}`)),
     'summary.json',
   ]);
+  // Kestrel, a German business, under reverse charge: the PDF as its finance team reads it.
+  if (needPeer(t, hasPdftotext(), 'pdftotext (poppler-utils)')) {
+    const pages = pdftotextPages(readFileSync(join(out, 'NL-BV-2026-000003.pdf')));
+    const text = pages.join(' ');
+    for (const s of [
+      'Kestrel Games GmbH',
+      'VAT id DE298765432',
+      'VAT id NL859123456B01',
+      'Reverse charge: VAT to be accounted for by the recipient, art. 196 Directive 2006/112/EC.',
+      'NL91 ABNA 0417 1643 00',
+      'NL-BV-2026-000003',
+    ])
+      t.ok(text.includes(s), `Kestrel's PDF reads "${s}"`);
+    pages.forEach((p, i) => t.ok(p.includes(`Page ${i + 1} of ${pages.length}`), `page ${i + 1} of ${pages.length}`));
+  }
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { state: string; invoices: unknown[] };
   t.same([summary.state, summary.invoices.length], ['complete', 4], 'the summary of a complete run says so');
 

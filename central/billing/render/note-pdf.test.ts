@@ -18,7 +18,7 @@ import { hasPdftotext, pdfText, pdftotextPages } from '../../../test/helpers/pdf
 import type { NoteDraft } from '../types.js';
 import type { NoteDocument } from './document.js';
 import { noteDueDate, renderNotePdf } from './note-pdf.js';
-import { REVERSE_CHARGE_MENTION } from './vat.js';
+import { REVERSE_CHARGE_MENTION } from './vat-breakdown.js';
 
 const NAMES = { customerName: 'Acme Hosting B.V.', customerRef: 'C-10042', siteNames: { ams1: 'Amsterdam 1', ams2: 'Amsterdam 2' } };
 const INVOICE = { number: 'JB-2026-000042', issuedOn: '2026-11-01' };

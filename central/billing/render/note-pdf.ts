@@ -12,7 +12,7 @@ import { drawLogo, mentionsBlock, namesFacts, partiesBlock, paymentBlock, paymen
 import { qualityNote } from './pdf-trace.js';
 import { finishPdf, FULL, MARGIN, openPdf, WIDTH, type Cell, type PdfOptions, type Writer } from './pdf-writer.js';
 import { formatQuantity, quantityWithUnit } from './quantity.js';
-import { CATEGORY_NAMES, noteVatBreakdown, vatMentions } from './vat.js';
+import { CATEGORY_NAMES, noteVatBreakdown, vatMentions } from './vat-breakdown.js';
 
 export const NOTE_TITLES: Readonly<Record<NoteDraft['kind'], string>> = {
   credit: 'Credit note',

@@ -6,11 +6,12 @@ import type { InvoiceLine, LineVat } from '../types.js';
 import { prorateLabel, sectionTitle, localPeriod, type InvoiceDocument } from './document.js';
 import { FULL, MARGIN, type Cell, type Column, type Writer } from './pdf-writer.js';
 import { quantityWithUnit } from './quantity.js';
-import { CATEGORY_NAMES, vatBreakdown, type VatRow } from './vat.js';
+import { CATEGORY_NAMES, vatBreakdown, type VatRow } from './vat-breakdown.js';
 
 interface LineColumns {
   desc: Column;
-  version: Column;
+  /** Drafts without VAT categories print each line's terms in a column; the others under a heading per terms. */
+  version?: Column;
   qty: Column;
   price: Column;
   vat?: Column;
@@ -19,14 +20,8 @@ interface LineColumns {
 
 /** The columns of drafts without VAT categories, as they have always printed. */
 const NAMES_ONLY: LineColumns = { desc: [MARGIN, 215], version: [270, 70], qty: [345, 75], price: [425, 55], amount: [485, 60] };
-const WITH_VAT: LineColumns = {
-  desc: [MARGIN, 185],
-  version: [238, 62],
-  qty: [303, 72],
-  price: [378, 50],
-  vat: [431, 44],
-  amount: [478, 67],
-};
+/** A contract's terms are named long ("kestrel-colo/2026+ams2-2026"): a heading over their lines, not a narrow column. */
+const WITH_VAT: LineColumns = { desc: [MARGIN, 240], qty: [295, 85], price: [385, 55], vat: [443, 42], amount: [488, 57] };
 
 /** A line's VAT as its column prints it: "21%" at a standard rate, "0% AE" for the others. */
 export function vatCell(v: LineVat | undefined): string {
@@ -53,7 +48,7 @@ export function invoiceLines(w: Writer, doc: InvoiceDocument): void {
   const C = withVat ? WITH_VAT : NAMES_ONLY;
   const cells = (desc: string, version: string, qty: string, price: string, vat: string, amount: string): Cell[] => [
     [desc, C.desc, 'left'],
-    [version, C.version, 'left'],
+    ...(C.version ? [[version, C.version, 'left'] as Cell] : []),
     [qty, C.qty, 'right'],
     [price, C.price, 'right'],
     ...(C.vat ? [[vat, C.vat, 'right'] as Cell] : []),
@@ -65,7 +60,13 @@ export function invoiceLines(w: Writer, doc: InvoiceDocument): void {
     w.rule();
     if (section !== undefined) w.line([[`${section} (continued)`, FULL, 'left']], true);
   };
+  let terms: string | undefined;
   const row = (l: InvoiceLine) => {
+    if (!C.version && l.version !== undefined && l.version !== terms) {
+      w.room(30);
+      w.line([[`Terms ${l.version}`, FULL, 'left']], 'italic');
+    }
+    terms = l.version;
     const prorate = l.prorate ? ` (${prorateLabel(l.prorate)})` : '';
     const qty = quantityWithUnit(l.quantity, l.unit, d.currency);
     w.line(cells(`${l.description}${prorate}${estimatedMark(l)}`, l.version ?? '', qty, l.unitPrice, vatCell(l.vat), l.amount));
@@ -79,6 +80,7 @@ export function invoiceLines(w: Writer, doc: InvoiceDocument): void {
         w.line([[`${sectionTitle(doc, s.site, s.period.timeZone)}, ${p.first} to ${p.last}`, FULL, 'left']], true);
         section = doc.siteNames?.[s.site] ?? s.site;
       }
+      terms = undefined;
       d.lines.filter((l) => l.kind !== 'tax' && (l.site ?? s.site) === s.site).forEach(row);
       if (d.sections.length > 1) totalRow(w, `Subtotal ${doc.siteNames?.[s.site] ?? s.site}`, s.subtotal, C.amount);
       section = undefined;

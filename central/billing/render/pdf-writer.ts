@@ -31,6 +31,10 @@ export type Cell = [text: string, column: Column, align: Align];
 
 export const FULL: Column = [MARGIN, WIDTH];
 
+/** Regular (false), bold (true) or italic text. */
+export type Style = boolean | 'italic';
+const fontOf = (s: Style | undefined): string => (s === 'italic' ? 'Helvetica-Oblique' : s ? 'Helvetica-Bold' : 'Helvetica');
+
 /** Local date and minute of an instant in a zone ("2026-10-12 11:00"). */
 export function localTime(ms: number, timeZone: string): string {
   const l = zoneClock(timeZone).local(ms);
@@ -75,8 +79,8 @@ export class Writer {
     }
   }
   /** Writes at the current y without moving it; returns the height the text takes. */
-  text(s: string, x: number, width: number, o: { bold?: boolean; size?: number; align?: Align } = {}): number {
-    this.doc.font(o.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(o.size ?? 9);
+  text(s: string, x: number, width: number, o: { bold?: Style; size?: number; align?: Align } = {}): number {
+    this.doc.font(fontOf(o.bold)).fontSize(o.size ?? 9);
     this.doc.text(s, x, this.y, { width, align: o.align ?? 'left' });
     return this.doc.heightOfString(s, { width });
   }
@@ -88,8 +92,8 @@ export class Writer {
     this.y += this.text(s, MARGIN, WIDTH, { bold: true, size }) + 4;
   }
   /** One row of cells side by side, as high as its tallest cell. */
-  line(cells: Cell[], bold = false): void {
-    this.doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9);
+  line(cells: Cell[], bold: Style = false): void {
+    this.doc.font(fontOf(bold)).fontSize(9);
     const h = Math.max(...cells.map(([s, [, w]]) => this.doc.heightOfString(s, { width: w })));
     this.room(h + 4);
     for (const [s, [x, w], align] of cells) this.text(s, x, w, { bold, align });

@@ -12,7 +12,7 @@ import { invoiceLines } from './pdf-lines.js';
 import { drawLogo, mentionsBlock, namesFacts, partiesBlock, paymentBlock, paymentTermsText } from './pdf-parties.js';
 import { qualityNote, traceAppendix } from './pdf-trace.js';
 import { finishPdf, MARGIN, openPdf, WIDTH, type PdfOptions, type Writer } from './pdf-writer.js';
-import { vatMentions } from './vat.js';
+import { vatMentions } from './vat-breakdown.js';
 
 export type { PdfOptions } from './pdf-writer.js';
 

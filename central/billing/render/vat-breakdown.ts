@@ -1,8 +1,8 @@
 // The VAT breakdown an invoice or note prints (VAT Directive art. 226 (8)–(11), EN 16931 BG-23): per
 // category and rate the taxable base, the rate and the tax, and the legal mentions its categories need.
-// The draft's tax lines ARE the breakdown (quantity = base, unit price = rate fraction, amount = tax,
-// `vat` = category and rate); a zero-rated category whose price list has no tax (Z) has no tax line, so
-// its row is the sum of its lines with no tax. Pure.
+// billing/vat.ts decides each line's VAT; this only prints it. The draft's tax lines ARE the breakdown
+// (quantity = base, unit price = rate fraction, amount = tax, `vat` = category and rate); a zero-rated
+// category without a tax line gets a row summing its lines, at no tax. Pure.
 import { dec, formatMoney, sumDec } from '../money.js';
 import type { InvoiceLine, LineVat, NoteLine, VatCategory } from '../types.js';
 
@@ -100,9 +100,13 @@ export function vatMentions(vats: readonly (LineVat | undefined)[]): string[] {
   for (const v of vats) {
     if (!v) continue;
     const reason = v.exemptionReason?.replace(/\.$/, '');
-    if (v.category === 'AE') out.add(REVERSE_CHARGE_MENTION);
-    else if (v.category === 'G') out.add(`VAT not charged: ${reason ?? 'export outside the EU'}.`);
-    else if (v.category === 'E') out.add(`Exempt from VAT${reason ? `: ${reason}` : ''}.`);
+    if (v.category === 'AE') {
+      out.add(REVERSE_CHARGE_MENTION);
+      // A ground of the account's own besides the plain "Reverse charge" (billing/vat.ts's default) is printed too.
+      if (reason !== undefined && !/^reverse charge$/i.test(reason)) out.add(`${reason}.`);
+    } else if (v.category === 'G') out.add(`VAT not charged: ${reason ?? 'export outside the EU'}.`);
+    else if (v.category === 'E')
+      out.add(reason === undefined ? 'Exempt from VAT.' : /^exempt/i.test(reason) ? `${reason}.` : `Exempt from VAT: ${reason}.`);
   }
   return [...out];
 }

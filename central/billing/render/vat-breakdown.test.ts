@@ -1,7 +1,7 @@
 import t from 'tap';
 import { line, REVERSE_CHARGE, STANDARD_21, taxLine } from '../../../test/helpers/billing-documents.js';
 import type { InvoiceLine, LineVat } from '../types.js';
-import { noteVatBreakdown, REVERSE_CHARGE_MENTION, vatBreakdown, vatMentions } from './vat.js';
+import { noteVatBreakdown, REVERSE_CHARGE_MENTION, vatBreakdown, vatMentions } from './vat-breakdown.js';
 
 const EXPORT: LineVat = { category: 'G', ratePct: '0', exemptionReason: 'Export outside the EU', exemptionCode: 'VATEX-EU-G' };
 const EXEMPT: LineVat = { category: 'E', ratePct: '0', exemptionReason: 'Exempt under art. 135(1)(l)' };
@@ -68,8 +68,15 @@ t.test('mentions: reverse charge, export and exemption, each once', async (t) =>
   t.same(vatMentions([REVERSE_CHARGE, REVERSE_CHARGE]), [REVERSE_CHARGE_MENTION]);
   t.same(vatMentions([EXPORT, EXEMPT, { category: 'E', ratePct: '0' }, { category: 'G', ratePct: '0' }]), [
     'VAT not charged: Export outside the EU.',
-    'Exempt from VAT: Exempt under art. 135(1)(l).',
+    'Exempt under art. 135(1)(l).',
     'Exempt from VAT.',
     'VAT not charged: export outside the EU.',
+  ]);
+  t.same(vatMentions([{ category: 'E', ratePct: '0', exemptionReason: 'Art. 11(1)(o) Wet OB' }]), [
+    'Exempt from VAT: Art. 11(1)(o) Wet OB.',
+  ]);
+  t.same(vatMentions([{ ...REVERSE_CHARGE, exemptionReason: 'Steuerschuldnerschaft des Leistungsempfaengers' }]), [
+    REVERSE_CHARGE_MENTION,
+    'Steuerschuldnerschaft des Leistungsempfaengers.',
   ]);
 });
