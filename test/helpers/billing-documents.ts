@@ -65,6 +65,13 @@ const NO_ISSUES: DataQuality = {
   anomalies: 0,
 };
 
+/** A line as drafts made before VAT categories have it. */
+export function withoutVat<T extends { vat?: LineVat }>(l: T): T {
+  const copy = { ...l };
+  delete copy.vat;
+  return copy;
+}
+
 /** A priced non-tax line: amount = quantity × unit price, rounded to the cent. */
 export function line(
   site: string,
@@ -176,11 +183,11 @@ export function dutchInvoice(parties = true): InvoiceDraft {
     line('ams1', 'fixed_fee:v1:Monitoring', 'Monitoring', '1', 'month', '99.95', vat),
     line('ams1', 'commitment:v1:ams1-r12', 'Committed power, rack ams1-r12', '7', 'kW', '42.5', vat),
   ];
-  const { vat: _vat, ...old } = taxLine('BTW', lines, STANDARD_21);
+  const tax = taxLine('BTW', lines, STANDARD_21);
   return invoiceDraft({
     customer: 'acme',
     sites: { ams1: lines },
-    taxes: parties ? [{ ...old, vat: STANDARD_21 }] : [{ ...old, key: 'tax:BTW:21' }],
+    taxes: parties ? [tax] : [{ ...withoutVat(tax), key: 'tax:BTW:21' }],
     ...(parties ? { parties: { seller: SELLER, buyer: DUTCH_BUYER, paymentTermsDays: 30 } } : {}),
   });
 }
@@ -213,10 +220,16 @@ export function noteOf(invoiceNumber: string, was: InvoiceDraft, now: InvoiceDra
     const amountDelta = dec(b.amount).minus(a.amount);
     const quantityDelta = dec(b.quantity).minus(a.quantity);
     if (amountDelta.isZero() && quantityDelta.isZero()) return [];
-    const { quantity: _q, amount: _a, energy: _e, prorate: _p, demand: _d, ...rest } = b;
     return [
       {
-        ...rest,
+        key: b.key,
+        ...(b.site !== undefined ? { site: b.site } : {}),
+        kind: b.kind,
+        description: b.description,
+        ...(b.version !== undefined ? { version: b.version } : {}),
+        unit: b.unit,
+        unitPrice: b.unitPrice,
+        ...(b.vat ? { vat: b.vat } : {}),
         was: { quantity: a.quantity, amount: a.amount },
         now: { quantity: b.quantity, amount: b.amount },
         quantityDelta: quantityDelta.toString(),

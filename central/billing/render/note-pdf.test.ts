@@ -13,6 +13,7 @@ import {
   reverseChargeInvoice,
   SELLER,
   taxLine,
+  withoutVat,
 } from '../../../test/helpers/billing-documents.js';
 import { hasPdftotext, pdfText, pdftotextPages } from '../../../test/helpers/pdf.js';
 import type { NoteDraft } from '../types.js';
@@ -145,8 +146,9 @@ t.test('an adjustment note, and a note of an invoice without parties', async (t)
   t.ok(plain.includes('Adjustment note JB-AN-2026-000001'));
   t.ok(plain.includes('Total unchanged: the note moves amounts between lines; nothing is due and nothing is credited.'));
   // A note made before parties had details: neither parties nor VAT categories.
-  const { parties: _parties, ...debit } = noteOf(INVOICE.number, dutchInvoice(), dutchRecomputed('4200.25'));
-  const bare: NoteDraft = { ...debit, lines: debit.lines.map(({ vat: _vat, ...l }) => l) };
+  const debit = noteOf(INVOICE.number, dutchInvoice(), dutchRecomputed('4200.25'));
+  const bare: NoteDraft = { ...debit, lines: debit.lines.map(withoutVat) };
+  delete bare.parties;
   const old = pdfText(
     Buffer.from(await renderNotePdf({ ...noteDoc(bare, 'JB-DN-2026-000002'), dueOn: '2027-01-01' }, { compress: false })),
   );

@@ -13,7 +13,8 @@ export function qualityNote(w: Writer, q: DataQuality, o: { heading?: string; ma
   w.room(70);
   w.line([[o.heading ?? 'Data quality', FULL, 'left']], true);
   const facts = [
-    `Energy ${q.kWh.toFixed(3)} kWh: measured ${q.measuredKwh.toFixed(3)} kWh (of which interpolated at a boundary ${q.interpolatedKwh.toFixed(3)}), estimated ${q.estimatedKwh.toFixed(3)} kWh.`,
+    `Energy ${q.kWh.toFixed(3)} kWh: measured ${q.measuredKwh.toFixed(3)} kWh ` +
+      `(of which interpolated at a boundary ${q.interpolatedKwh.toFixed(3)}), estimated ${q.estimatedKwh.toFixed(3)} kWh.`,
     `Measured share ${(q.measuredShare * 100).toFixed(2)}%; ${q.estimatedBoundaries} estimated boundary counter(s); ${q.anomalies} anomaly(ies).`,
   ];
   if (o.marked !== false)
@@ -42,13 +43,9 @@ export function traceAppendix(w: Writer, d: InvoiceDraft): void {
         ]);
       }
       for (const e of p.events) {
-        w.line([
-          [
-            `${e.reason}: ${e.old.valueKwh.toFixed(3)} kWh at ${localTime(e.old.ts, tz)}${e.old.serial ? ` (${e.old.serial})` : ''} then ${e.new.valueKwh.toFixed(3)} kWh at ${localTime(e.new.ts, tz)}${e.new.serial ? ` (${e.new.serial})` : ''}; between ${e.shareKwh.toFixed(3)} kWh${e.estimated ? ' estimated' : ''}`,
-            [MARGIN + 16, 479],
-            'left',
-          ],
-        ]);
+        const at = (r: typeof e.old) => `${r.valueKwh.toFixed(3)} kWh at ${localTime(r.ts, tz)}${r.serial ? ` (${r.serial})` : ''}`;
+        const between = `between ${e.shareKwh.toFixed(3)} kWh${e.estimated ? ' estimated' : ''}`;
+        w.line([[`${e.reason}: ${at(e.old)} then ${at(e.new)}; ${between}`, [MARGIN + 16, 479], 'left']]);
       }
       for (const a of p.anomalies)
         w.line([[`anomaly: ${a.kind} ${localTime(a.fromMs, tz)} to ${localTime(a.toMs, tz)}`, [MARGIN + 16, 479], 'left']]);
