@@ -6,6 +6,7 @@ import type { PostalAddress } from '../../model/contracts/legal.js';
 import type { BuyerParty, DraftParties, SellerParty } from '../types.js';
 import type { DocumentNames } from './document.js';
 import { logoImage } from './logo.js';
+import { printable } from './pdf-text.js';
 import { FULL, MARGIN, WIDTH, type Writer } from './pdf-writer.js';
 
 const LOGO_BOX: [number, number] = [170, 60];
@@ -103,7 +104,7 @@ export function partiesBlock(w: Writer, p: DraftParties): void {
         w.doc
           .font(i === 0 ? 'Helvetica-Bold' : 'Helvetica')
           .fontSize(9)
-          .heightOfString(s, { width: HALF }) +
+          .heightOfString(printable(s), { width: HALF }) +
         1,
       14,
     );

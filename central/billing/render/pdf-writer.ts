@@ -5,6 +5,7 @@
 // pass: the page count is only known at the end.
 import PDFDocument from 'pdfkit';
 import { zoneClock } from '../../../common/local-time.js';
+import { printable } from './pdf-text.js';
 
 export interface PdfOptions {
   /** Deflate the page streams (default true; tests read the text of uncompressed ones). */
@@ -51,7 +52,9 @@ export class Writer {
     readonly finish: PageFinish,
   ) {
     const footer =
-      finish.footer === undefined ? 0 : doc.font('Helvetica').fontSize(FOOTER_FONT).heightOfString(finish.footer, { width: WIDTH }) + 4;
+      finish.footer === undefined
+        ? 0
+        : doc.font('Helvetica').fontSize(FOOTER_FONT).heightOfString(printable(finish.footer), { width: WIDTH }) + 4;
     this.footRoom = PAGE_NUMBER_ROOM + footer;
   }
   get bottom(): number {
@@ -80,21 +83,22 @@ export class Writer {
   }
   /** Writes at the current y without moving it; returns the height the text takes. */
   text(s: string, x: number, width: number, o: { bold?: Style; size?: number; align?: Align } = {}): number {
+    const t = printable(s);
     this.doc.font(fontOf(o.bold)).fontSize(o.size ?? 9);
-    this.doc.text(s, x, this.y, { width, align: o.align ?? 'left' });
-    return this.doc.heightOfString(s, { width });
+    this.doc.text(t, x, this.y, { width, align: o.align ?? 'left' });
+    return this.doc.heightOfString(t, { width });
   }
   /** A title or heading on its own, kept with at least `keep` points of what follows. */
   heading(s: string, o: { size?: number; keep?: number } = {}): void {
     const size = o.size ?? 11;
     this.doc.font('Helvetica-Bold').fontSize(size);
-    this.room(this.doc.heightOfString(s, { width: WIDTH }) + (o.keep ?? 30));
+    this.room(this.doc.heightOfString(printable(s), { width: WIDTH }) + (o.keep ?? 30));
     this.y += this.text(s, MARGIN, WIDTH, { bold: true, size }) + 4;
   }
   /** One row of cells side by side, as high as its tallest cell. */
   line(cells: Cell[], bold: Style = false): void {
     this.doc.font(fontOf(bold)).fontSize(9);
-    const h = Math.max(...cells.map(([s, [, w]]) => this.doc.heightOfString(s, { width: w })));
+    const h = Math.max(...cells.map(([s, [, w]]) => this.doc.heightOfString(printable(s), { width: w })));
     this.room(h + 4);
     for (const [s, [x, w], align] of cells) this.text(s, x, w, { bold, align });
     this.y += h + 4;
@@ -163,10 +167,11 @@ export function finishPdf(w: Writer): void {
     const footY = doc.page.height - MARGIN - 12;
     doc.fillColor('#555555').font('Helvetica').fontSize(FOOTER_FONT);
     if (f.footer !== undefined) {
-      const h = doc.heightOfString(f.footer, { width: WIDTH });
-      doc.text(f.footer, MARGIN, footY - h - 2, { width: WIDTH, align: 'center', height: h + 2 });
+      const footer = printable(f.footer);
+      const h = doc.heightOfString(footer, { width: WIDTH });
+      doc.text(footer, MARGIN, footY - h - 2, { width: WIDTH, align: 'center', height: h + 2 });
     }
-    doc.fontSize(8).text(f.label, MARGIN, footY, { width: WIDTH / 2, lineBreak: false, height: 12 });
+    doc.fontSize(8).text(printable(f.label), MARGIN, footY, { width: WIDTH / 2, lineBreak: false, height: 12 });
     doc.text(`Page ${i + 1} of ${range.count}`, MARGIN + WIDTH / 2, footY, {
       width: WIDTH / 2,
       align: 'right',
