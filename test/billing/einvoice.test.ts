@@ -1,0 +1,80 @@
+// Every kind of e-invoice Joulebook sends, checked by what a receiver runs: the OASIS UBL schema and the
+// EN 16931 business rules (CEN 1.3.16), through ../shared/tools/validate-einvoice in one call (about 2 s
+// per file, most of it Java starting). A document with one total off by a cent must fail, or the check
+// proves nothing. Needs xmllint, java and Saxon-HE (.ci/packages); skips without them unless
+// JB_REQUIRE_PEERS=1. The Peppol-only rules the validator does not run are ubl.test.ts's.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import t from 'tap';
+import { renderInvoiceUbl, renderNoteUbl } from '../../central/billing/render/ubl.js';
+import { ACME_INVOICE, EINVOICE_INVOICES, EINVOICE_NOTES } from '../helpers/einvoice-documents.js';
+import { hasProgram, needPeer } from '../helpers/env.js';
+
+/** CI clones the repository next to `shared`, as on the development machines. */
+const VALIDATOR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'tools', 'validate-einvoice');
+const SAXON = '/usr/share/java/Saxon-HE.jar';
+
+function peersMissing(): string | undefined {
+  if (!existsSync(VALIDATOR)) return `the e-invoice validator (${VALIDATOR})`;
+  if (!hasProgram('xmllint', ['--version'])) return 'xmllint (libxml2-utils)';
+  if (!hasProgram('java', ['-version'])) return 'java (default-jre-headless)';
+  if (!existsSync(SAXON)) return `Saxon-HE (libsaxonhe-java, ${SAXON})`;
+  return undefined;
+}
+
+/** One run of the validator over files: its exit status, its report lines, the fatal ones (no "warning:"). */
+function validate(files: readonly string[]): { status: number | null; lines: string[]; fatal: string[]; warnings: string[] } {
+  const r = spawnSync(VALIDATOR, files, { encoding: 'utf8', timeout: 200_000 });
+  const lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '');
+  const findings = lines.filter((l) => files.some((f) => l.startsWith(`${f}: `)));
+  const warnings = findings.filter((l) => /^[^:]+: (warning|information):/.test(l));
+  return { status: r.status, lines, fatal: findings.filter((l) => !warnings.includes(l)), warnings };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'jb-einvoice-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, xml: string): string {
+  const file = join(dir, `${name}.xml`);
+  writeFileSync(file, xml);
+  return file;
+}
+
+t.test('every invoice and note is valid UBL and EN 16931, in one validator run', async (t) => {
+  const missing = peersMissing();
+  if (!needPeer(t, missing === undefined, missing ?? '')) return;
+  const files = [
+    ...Object.entries(EINVOICE_INVOICES).map(([name, doc]) => write(name, renderInvoiceUbl(doc))),
+    ...Object.entries(EINVOICE_NOTES).map(([name, doc]) => write(name, renderNoteUbl(doc))),
+  ];
+  t.equal(files.length, 7);
+  const r = validate(files);
+  for (const l of r.lines) t.comment(l.replace(`${dir}/`, ''));
+  t.equal(r.status, 0, 'the validator accepts them all');
+  t.same(r.fatal, [], 'no fatal rule');
+  t.ok(
+    r.lines.some((l) => l === `validate-einvoice: ${files.length} file(s) valid (UBL schema and EN 16931 rules)`),
+    'its summary counts every file',
+  );
+  t.comment(`${r.warnings.length} warning(s)`);
+});
+
+t.test('one total off by a cent is rejected (the check is not vacuous)', async (t) => {
+  const missing = peersMissing();
+  if (!needPeer(t, missing === undefined, missing ?? '')) return;
+  const good = renderInvoiceUbl(ACME_INVOICE);
+  const total = ACME_INVOICE.draft.total;
+  const wrong = (Number(total) + 0.01).toFixed(2);
+  const from = `<cbc:TaxInclusiveAmount currencyID="EUR">${total}</cbc:TaxInclusiveAmount>`;
+  t.ok(good.includes(from), 'the total is where the test changes it');
+  const file = write('off-by-a-cent', good.replace(from, `<cbc:TaxInclusiveAmount currencyID="EUR">${wrong}</cbc:TaxInclusiveAmount>`));
+  const r = validate([file]);
+  for (const l of r.lines) t.comment(l.replace(`${dir}/`, ''));
+  t.not(r.status, 0, 'the validator refuses it');
+  t.ok(
+    r.fatal.some((l) => l.includes('BR-CO-15')),
+    'BR-CO-15: the amount with VAT is the amount without VAT plus the VAT',
+  );
+});
