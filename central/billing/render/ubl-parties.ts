@@ -1,6 +1,7 @@
 // Seller (BG-4) and buyer (BG-7) of an e-invoice, from the legal details the draft copied when it was
 // computed, and the checks that they are enough for Peppol BIS 3.0: an electronic address for both, the
-// seller's VAT id, the buyer's address, the Dutch national rules when the seller is Dutch. A missing
+// seller's VAT id, the buyer's address, the Dutch rules when the seller is Dutch and the German ones
+// between German parties. A missing
 // detail is refused with its name, so an operator knows what to add to the inventory.
 // Facts: ../shared/reference/invoicing.md C3, C4, C6.
 import type { PostalAddress } from '../../model/contracts/legal.js';
@@ -43,6 +44,22 @@ export function checkParties(p: DraftParties, categories: ReadonlySet<VatCategor
     checkNlAddress('issuing entity', seller.address);
     if (isNl(buyer.address)) checkNlAddress('billing account', buyer.address);
   }
+  if (seller.address.country === 'DE' && buyer.address.country === 'DE') checkGerman(seller, buyer);
+}
+
+/** Between two German parties (XRechnung's rules in BIS 3.0): a full seller contact, cities and post codes, a payment means. */
+function checkGerman(seller: SellerParty, buyer: BuyerParty): void {
+  const c = seller.contact;
+  if (!c?.name || !c.phone || !c.email)
+    throw new UblDataError('between German parties the issuing entity needs a contact name, telephone and e-mail (DE-R-002, DE-R-005…007)');
+  for (const [who, a] of [
+    ['issuing entity', seller.address],
+    ['billing account', buyer.address!],
+  ] as const)
+    if (!a.city || !a.postalCode)
+      throw new UblDataError(`between German parties the ${who}'s address needs a city and post code (DE-R-003/004/008/009)`);
+  if (!seller.bank)
+    throw new UblDataError('between German parties the issuing entity must state a means of payment: a bank account (DE-R-001)');
 }
 
 function address(parent: XmlNode, a: PostalAddress): void {

@@ -580,6 +580,17 @@ t.test('EInvoiceUnavailableError: not final, no legal details, no VAT categories
     'AMS-2026-000102',
     /BR-AE-02/,
   );
+  const german = (over: Partial<typeof AMSTERDAM>) => ({
+    ...AMSTERDAM,
+    address: { city: 'Frankfurt am Main', postalCode: '60314', country: 'DE' },
+    ...over,
+  });
+  const deToDe = (seller: typeof AMSTERDAM) =>
+    renderInvoiceUbl({ ...RHEIN_MAIN_INVOICE, draft: { ...rrm, parties: { ...rrm.parties!, seller } } });
+  refusal(t, () => deToDe(german({ contact: { name: 'Billing', email: 'billing@example.de' } })), 'AMS-2026-000102', /DE-R-002/);
+  refusal(t, () => deToDe(german({ address: { city: 'Frankfurt am Main', country: 'DE' } })), 'AMS-2026-000102', /DE-R-003/);
+  refusal(t, () => deToDe(without(german({}), 'bank')), 'AMS-2026-000102', /DE-R-001/);
+  t.match(deToDe(german({})), /<cbc:CityName>Frankfurt am Main<\/cbc:CityName>/, 'a complete German seller is fine');
   const noReason = draftWith([spec({ vat: { category: 'E', ratePct: '0' } })], []);
   refusal(t, () => renderInvoiceUbl(finalDocument(noReason, 'X-4', '2026-11-01')), 'X-4', /no exemption reason/);
   const rated = draftWith([spec({ vat: { category: 'Z', ratePct: '5' } })], []);
