@@ -1,30 +1,11 @@
-// Invoices and notes as billing makes them once parties and VAT are on the drafts, built by hand for the
-// e-invoice tests: an Amsterdam seller invoicing a Dutch customer at 21 % BTW, a German customer under
-// reverse charge, a customer with racks in two sites (prorated fees, a minimum top-up), a Singapore
-// entity at 9 % GST in SGD; a credit, a debit and an adjustment note made by billing's own noteFor from a
-// recomputation. Amounts follow money.ts's rules (each line rounded once, taxes on the rounded sums), so
-// the documents add up the way real ones do.
-import { monthPeriod } from '../../common/local-time.js';
-import { dec, formatMoney, roundMoney, sumDec } from '../../central/billing/money.js';
-import { noteFor } from '../../central/billing/notes.js';
-import { addDays, type InvoiceDocument, type NoteDocument } from '../../central/billing/render/document.js';
-import type {
-  BuyerParty,
-  DataQuality,
-  DraftParties,
-  InvoiceDraft,
-  InvoiceLine,
-  LineKind,
-  LineUnit,
-  LineVat,
-  SellerParty,
-} from '../../central/billing/types.js';
-
-export const VAT = {
-  nl21: { category: 'S', ratePct: '21' },
-  sg9: { category: 'S', ratePct: '9' },
-  reverseCharge: { category: 'AE', ratePct: '0', exemptionReason: 'Reverse charge', exemptionCode: 'VATEX-EU-AE' },
-} satisfies Record<string, LineVat>;
+// Invoices and notes for the e-invoice tests, built by hand (einvoice-drafts.ts prices them): an Amsterdam
+// seller invoicing a Dutch customer at 21 % BTW, a German customer under reverse charge, a customer with
+// racks in two sites (prorated fees, a minimum top-up), a Singapore entity at 9 % GST in SGD; a credit, a
+// debit and an adjustment note against them.
+import { dec } from '../../central/billing/money.js';
+import { renderInvoiceUbl, renderNoteUbl } from '../../central/billing/render/ubl.js';
+import type { BuyerParty, InvoiceDraft, LineVat, SellerParty } from '../../central/billing/types.js';
+import { finalDocument, invoiceDraft, noteDocument, topUp, VAT, type DraftSpec, type LineSpec } from './einvoice-drafts.js';
 
 export const AMSTERDAM: SellerParty = {
   id: 'jb-ams',
@@ -91,142 +72,6 @@ export const LION_CITY: BuyerParty = {
   purchaseOrder: '4500012345',
   taxTreatment: 'standard',
 };
-
-export interface LineSpec {
-  kind: Exclude<LineKind, 'tax'>;
-  description: string;
-  site: string;
-  version: string;
-  quantity: string;
-  unit: LineUnit;
-  unitPrice: string;
-  prorate?: InvoiceLine['prorate'];
-  vat: LineVat;
-}
-
-/** money.ts rule 3: quantity × price (× days / days in the period), rounded once. */
-export function pricedLine(s: LineSpec, currency: string): InvoiceLine {
-  const factor = s.prorate ? dec(s.prorate.days).div(s.prorate.daysInPeriod) : dec(1);
-  const amount = roundMoney(dec(s.quantity).times(s.unitPrice).times(factor), currency);
-  return { key: `${s.kind}:${s.version}:${s.description}`, ...s, amount: formatMoney(amount, currency) };
-}
-
-/** The minimum's top-up of a site: one 'amount' line at the shortfall (none when there is none). */
-export function topUp(
-  specs: readonly LineSpec[],
-  site: string,
-  version: string,
-  minimum: string,
-  vat: LineVat,
-  currency: string,
-): LineSpec[] {
-  const sum = sumDec(specs.filter((s) => s.site === site).map((s) => pricedLine(s, currency).amount));
-  const shortfall = dec(minimum).minus(sum);
-  if (!shortfall.gt(0)) return [];
-  const description = `Minimum charge ${formatMoney(minimum, currency)} ${currency}`;
-  return [{ kind: 'minimum_topup', description, site, version, quantity: '1', unit: 'amount', unitPrice: shortfall.toFixed(), vat }];
-}
-
-export interface DraftSpec {
-  customer: string;
-  entity: string;
-  currency: string;
-  month: string;
-  timeZone: string;
-  sites: string[];
-  lines: LineSpec[];
-  /** One tax line per name: its base is the lines under its category and rate (rule 5). */
-  taxes: { name: string; vat: LineVat }[];
-  parties?: DraftParties;
-  estimatedKwh?: number;
-}
-
-function quality(kWh: number, estimatedKwh: number): DataQuality {
-  const measuredKwh = kWh - estimatedKwh;
-  return {
-    kWh,
-    measuredKwh,
-    estimatedKwh,
-    interpolatedKwh: 0,
-    measuredShare: kWh > 0 ? measuredKwh / kWh : 1,
-    estimatedBoundaries: estimatedKwh > 0 ? 1 : 0,
-    anomalies: 0,
-  };
-}
-
-const sameVat = (a: LineVat, b: LineVat): boolean => a.category === b.category && dec(a.ratePct).eq(b.ratePct);
-
-export function invoiceDraft(d: DraftSpec): InvoiceDraft {
-  const cur = d.currency;
-  const period = monthPeriod(d.month, d.timeZone);
-  const lines = d.lines.map((s) => pricedLine(s, cur));
-  const taxes: InvoiceLine[] = d.taxes.map((t) => {
-    const base = sumDec(lines.filter((l) => sameVat(l.vat!, t.vat)).map((l) => l.amount));
-    const rate = dec(t.vat.ratePct).div(100);
-    return {
-      key: `tax:${t.name}:${t.vat.ratePct}`,
-      kind: 'tax',
-      description: `${t.name} ${t.vat.ratePct}%`,
-      quantity: base.toFixed(),
-      unit: 'amount',
-      unitPrice: rate.toFixed(),
-      amount: formatMoney(roundMoney(base.times(rate), cur), cur),
-      vat: t.vat,
-    };
-  });
-  const subtotal = sumDec(lines.map((l) => l.amount));
-  const taxTotal = sumDec(taxes.map((l) => l.amount));
-  const kWhOf = (ls: readonly InvoiceLine[]) => ls.filter((l) => l.kind === 'energy').reduce((s, l) => s + Number(l.quantity), 0);
-  const estimated = d.estimatedKwh ?? 0;
-  const sections = d.sites.map((site) => {
-    const own = lines.filter((l) => l.site === site);
-    const share = kWhOf(lines) > 0 ? kWhOf(own) / kWhOf(lines) : 0;
-    return {
-      site,
-      period,
-      versions: [...new Set(own.map((l) => l.version!))],
-      subtotal: formatMoney(sumDec(own.map((l) => l.amount)), cur),
-      quality: quality(kWhOf(own), estimated * share),
-    };
-  });
-  return {
-    customer: d.customer,
-    account: d.parties?.buyer.id ?? d.customer,
-    entity: d.entity,
-    currency: cur,
-    period,
-    sections,
-    versions: sections.flatMap((s) => s.versions),
-    lines: [...lines, ...taxes],
-    subtotal: formatMoney(subtotal, cur),
-    taxTotal: formatMoney(taxTotal, cur),
-    total: formatMoney(subtotal.plus(taxTotal), cur),
-    quality: quality(kWhOf(lines), estimated),
-    trace: [],
-    ...(d.parties ? { parties: d.parties } : {}),
-  };
-}
-
-/** A final invoice: numbered, issued on the 1st after its month, due after the parties' terms. */
-export function finalDocument(draft: InvoiceDraft, number: string, issuedOn: string, siteNames?: Record<string, string>): InvoiceDocument {
-  const dueOn = draft.parties ? addDays(issuedOn, draft.parties.paymentTermsDays) : undefined;
-  return { draft, final: { number, issuedOn, ...(dueOn ? { dueOn } : {}) }, ...(siteNames ? { siteNames } : {}) };
-}
-
-/** The note billing makes when `recomputed` differs from the final invoice `doc`. */
-export function noteDocument(doc: InvoiceDocument, recomputed: InvoiceDraft, number: string, issuedOn: string): NoteDocument {
-  const note = noteFor({ ...doc.draft, number: doc.final!.number }, recomputed);
-  if (!note) throw new Error(`the recomputation of ${doc.final!.number} changes nothing`);
-  const dueOn = note.kind === 'debit' && note.parties ? addDays(issuedOn, note.parties.paymentTermsDays) : undefined;
-  return {
-    note,
-    number,
-    issuedOn,
-    ...(dueOn ? { dueOn } : {}),
-    invoice: { number: doc.final!.number, issuedOn: doc.final!.issuedOn },
-    ...(doc.siteNames ? { siteNames: doc.siteNames } : {}),
-  };
-}
 
 const ams = (over: Partial<DraftSpec> & Pick<DraftSpec, 'lines'>): DraftSpec => ({
   customer: 'acme',
@@ -392,3 +237,38 @@ export const EINVOICE_NOTES = {
   'debit-note': POLDER_DEBIT_NOTE,
   adjustment: RHEIN_MAIN_ADJUSTMENT,
 } as const;
+
+/** Every document above as UBL, with its name. */
+export function renderedEInvoices(): { name: string; xml: string }[] {
+  return [
+    ...Object.entries(EINVOICE_INVOICES).map(([name, doc]) => ({ name, xml: renderInvoiceUbl(doc) })),
+    ...Object.entries(EINVOICE_NOTES).map(([name, doc]) => ({ name, xml: renderNoteUbl(doc) })),
+  ];
+}
+
+/** A one-month fee at ams1 under 21 % BTW, to vary. */
+export const feeSpec = (over: Partial<LineSpec>): LineSpec => ({
+  kind: 'fixed_fee',
+  description: 'Rack space',
+  site: 'ams1',
+  version: 'v1',
+  quantity: '1',
+  unit: 'month',
+  unitPrice: '100.00',
+  vat: VAT.nl21,
+  ...over,
+});
+
+/** A draft of Joulebook Amsterdam for October 2026 with these lines and taxes. */
+export const amsterdamDraft = (lines: LineSpec[], taxes: { name: string; vat: LineVat }[], buyer: BuyerParty = ACME): InvoiceDraft =>
+  invoiceDraft({
+    customer: 'c',
+    entity: 'jb-ams',
+    currency: 'EUR',
+    month: '2026-10',
+    timeZone: 'Europe/Amsterdam',
+    sites: ['ams1'],
+    lines,
+    taxes,
+    parties: { seller: AMSTERDAM, buyer, paymentTermsDays: 30 },
+  });
