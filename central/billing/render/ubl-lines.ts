@@ -79,7 +79,7 @@ export function lineFigures(l: FigureInput): LineFigures {
   if (f && f.price.isNegative()) f = { ...f, price: f.price.neg(), quantity: f.quantity.neg() };
   if (f && f.baseQuantity.gt(0) && r120Holds(f, l.amount)) return { ...f, lumpSum: false };
   return {
-    quantity: dec(l.amount.isNegative() ? -1 : 1),
+    quantity: dec(l.amount.lt(0) ? -1 : 1),
     unitCode: UNIT_CODES.amount,
     price: l.amount.abs(),
     baseQuantity: dec(1),

@@ -6,10 +6,17 @@ import { NS } from './ubl-model.js';
 
 export type XmlNode = XMLBuilder;
 
+/**
+ * Characters XML 1.0 cannot carry at all, even escaped (control characters, lone surrogates, U+FFFE/FFFF):
+ * xmlbuilder2 would write them as they are and the document would not parse.
+ */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 /** A cbc element with text, or nothing when the value is absent or empty. Returns the parent, to chain. */
 export function cbc(parent: XmlNode, name: string, value: string | undefined, attrs?: Record<string, string>): XmlNode {
-  if (value === undefined || value.trim() === '') return parent;
-  parent.ele(NS.cbc, `cbc:${name}`, attrs).txt(value);
+  const clean = value?.replace(NOT_XML, '');
+  if (clean === undefined || clean.trim() === '') return parent;
+  parent.ele(NS.cbc, `cbc:${name}`, attrs).txt(clean);
   return parent;
 }
 

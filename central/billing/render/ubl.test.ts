@@ -280,6 +280,9 @@ t.test('text is escaped, not concatenated', async (t) => {
   const root = parseUbl(xml);
   t.equal(text(root, 'cac:InvoiceLine/cac:Item/cbc:Name'), 'Rack <A&B> "cage" 7');
   t.equal(text(root, 'cbc:ID'), 'X-<2>');
+  const control = amsterdamDraft([feeSpec({ description: 'Rack\u0001 7\uFFFE' })], [{ name: 'BTW', vat: VAT.nl21 }]);
+  const cleaned = parseUbl(renderInvoiceUbl(finalDocument(control, 'X-3', '2026-11-01')));
+  t.equal(text(cleaned, 'cac:InvoiceLine/cac:Item/cbc:Name'), 'Rack 7', 'characters XML cannot carry are dropped, the document parses');
 });
 
 t.test('Dutch rules: a registration without KvK/OIN scheme is left out rather than sent wrong', async (t) => {
