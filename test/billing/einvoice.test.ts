@@ -1,6 +1,7 @@
 // Every kind of e-invoice Joulebook sends, checked by what a receiver runs: the OASIS UBL schema and the
 // EN 16931 business rules (CEN 1.3.16), through ../shared/tools/validate-einvoice in one call (about 2 s
-// per file, most of it Java starting). A document with one total off by a cent must fail, or the check
+// per file, most of it Java starting): the hand-built documents of every kind, and the example's October
+// invoices as billing prices them from stored readings (config/inventory.example.yaml's parties). A document with one total off by a cent must fail, or the check
 // proves nothing. Needs xmllint, java and Saxon-HE (.ci/packages); skips without them unless
 // JB_REQUIRE_PEERS=1. The Peppol-only rules the validator does not run are ubl.test.ts's.
 import { spawnSync } from 'node:child_process';
@@ -8,9 +9,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import t from 'tap';
+import { computeEntityDrafts } from '../../central/billing/drafts.js';
+import { addDays } from '../../central/billing/render/document.js';
 import { renderInvoiceUbl } from '../../central/billing/render/ubl.js';
+import { readInventory } from '../../central/config/inventory-load.js';
+import { readTariffs } from '../../central/config/tariff-load.js';
+import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
+import { exampleSeries } from '../energy/example-data.js';
+import { ingest } from '../energy/stores.js';
 import { ACME_INVOICE, renderedEInvoices } from '../helpers/einvoice-documents.js';
-import { hasProgram, needPeer } from '../helpers/env.js';
+import { hasProgram, needPeer, quietLog } from '../helpers/env.js';
 
 /** CI clones the repository next to `shared`, as on the development machines. */
 const VALIDATOR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'tools', 'validate-einvoice');
@@ -33,6 +41,7 @@ function validate(files: readonly string[]): { status: number | null; lines: str
   return { status: r.status, lines, fatal: findings.filter((l) => !warnings.includes(l)), warnings };
 }
 
+const ROOT = resolve(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'jb-einvoice-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,11 +51,38 @@ function write(name: string, xml: string): string {
   return file;
 }
 
+/** The example's October invoices of both entities, from readings in SQLite, numbered and issued on 1 November. */
+async function exampleInvoices(): Promise<{ name: string; xml: string }[]> {
+  const { model } = await readInventory(join(ROOT, 'config', 'inventory.example.yaml'));
+  const tariffs = await readTariffs([join(ROOT, 'config', 'tariffs.example.yaml')], model);
+  const store = await openSqliteStore({ file: join(dir, 'central.db'), log: quietLog });
+  try {
+    await ingest(store, exampleSeries(model));
+    const out: { name: string; xml: string }[] = [];
+    for (const entity of ['nl-bv', 'sin1']) {
+      const { drafts } = await computeEntityDrafts({ store, model, tariffs }, entity, '2026-10');
+      drafts.forEach((draft, i) => {
+        const number = `${entity.toUpperCase()}-2026-${String(i + 1).padStart(6, '0')}`;
+        const dueOn = addDays('2026-11-01', draft.parties?.paymentTermsDays ?? 30);
+        out.push({
+          name: `example-${number}-${draft.customer}`,
+          xml: renderInvoiceUbl({ draft, final: { number, issuedOn: '2026-11-01', dueOn } }),
+        });
+      });
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
 t.test('every invoice and note is valid UBL and EN 16931, in one validator run', async (t) => {
   const missing = peersMissing();
   if (!needPeer(t, missing === undefined, missing ?? '')) return;
-  const files = renderedEInvoices().map(({ name, xml }) => write(name, xml));
-  t.equal(files.length, 7);
+  const examples = await exampleInvoices();
+  t.equal(examples.length, 6, 'the example: Acme, Nordwind (two sites), Kestrel (reverse charge), Fjord; Acme and Lumen in SGD');
+  const files = [...renderedEInvoices(), ...examples].map(({ name, xml }) => write(name, xml));
+  t.equal(files.length, 13);
   const r = validate(files);
   for (const l of r.lines) t.comment(l.replace(`${dir}/`, ''));
   t.equal(r.status, 0, 'the validator accepts them all');
