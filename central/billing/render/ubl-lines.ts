@@ -113,7 +113,10 @@ function linePeriod(draft: InvoiceDraft, site: string | undefined, doc: LocalRan
 
 /** The line's VAT, its rate as UBL writes it ('21', not '21.00'). */
 function vatOf(l: InvoiceLine | NoteLine): LineVat {
-  if (!l.vat) throw new UblDataError(`line "${l.description}" has no VAT category (made before lines carried one)`);
+  if (!l.vat)
+    throw new UblDataError(
+      `line "${l.description}" has no VAT category (made before lines carried one, or its terms have no single VAT rate)`,
+    );
   return { ...l.vat, ratePct: plain(dec(l.vat.ratePct)) };
 }
 
