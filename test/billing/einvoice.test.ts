@@ -1,9 +1,10 @@
 // Every kind of e-invoice Joulebook sends, checked by what a receiver runs: the OASIS UBL schema and the
 // EN 16931 business rules (CEN 1.3.16), through ../shared/tools/validate-einvoice in one call (about 2 s
 // per file, most of it Java starting): the hand-built documents of every kind, and the example's October
-// invoices as billing prices them from stored readings (config/inventory.example.yaml's parties). A document with one total off by a cent must fail, or the check
-// proves nothing. Needs xmllint, java and Saxon-HE (.ci/packages); skips without them unless
-// JB_REQUIRE_PEERS=1. The Peppol-only rules the validator does not run are ubl.test.ts's.
+// invoices as billing prices them from stored readings (config/inventory.example.yaml's parties). A
+// document with one total off by a cent must fail, or the check proves nothing. Needs xmllint, java and
+// Saxon-HE (.ci/packages); skips without them unless JB_REQUIRE_PEERS=1. The Peppol-only rules the
+// validator does not run are central/billing/render/ubl*.test.ts's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
