@@ -22,9 +22,9 @@ export const PostalAddress = z.strictObject({
 });
 export type PostalAddress = z.infer<typeof PostalAddress>;
 
-/** A Peppol electronic address (BT-34/BT-49): scheme from the EAS code list (0106 KvK, 0208 BE, 9944 NL VAT, EM e-mail). */
+/** A Peppol electronic address (BT-34/BT-49): scheme from the EAS code list (0106 KvK, 0208 BE, 9944 NL VAT); Peppol takes no e-mail. */
 export const ElectronicAddress = z.strictObject({
-  scheme: z.string().regex(/^([0-9]{4}|EM|AQ|AS|AU)$/, 'an EAS code: four digits (0106, 0208, 9944) or EM'),
+  scheme: z.string().regex(/^[0-9]{4}$/, 'an EAS code of four digits (0106, 0208, 9944)'),
   id: z.string().min(1),
 });
 export type ElectronicAddress = z.infer<typeof ElectronicAddress>;
