@@ -27,7 +27,8 @@ export interface BillingTarget {
   leaseMs?: number;
 }
 
-const noteOf = (invoiceNumber: string, kind: NoteDraft['kind'], totalDelta: string): NoteDraft => ({
+/** A note of acme's at ams1 in October (no lines), for the contract suites. */
+export const noteOf = (invoiceNumber: string, kind: NoteDraft['kind'], totalDelta: string): NoteDraft => ({
   kind,
   invoiceNumber,
   customer: 'acme',

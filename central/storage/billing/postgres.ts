@@ -14,8 +14,10 @@ import {
   type FinalizeOptions,
   type InvoiceFilter,
   type InvoiceRun,
+  type DeliveryRecord,
   type LockResult,
   type NewDraft,
+  type NoteFilter,
   type NoteSeries,
   type RunState,
   type StoredInvoice,
@@ -28,6 +30,11 @@ import {
   INVOICE_SELECT,
   invoiceWhere,
   issuedSql,
+  markRenderedSql,
+  NOTE_ORDER,
+  NOTE_SELECT,
+  noteWhere,
+  recordDeliverySql,
   toInvoice,
   toNote,
   toRun,
@@ -244,7 +251,7 @@ export class PostgresBillingStore implements BillingStore {
     );
   }
 
-  async recordDelivery(id: number, result: { atMs: number; ok: boolean; error?: string }): Promise<void> {
+  async recordDelivery(id: number, result: DeliveryRecord): Promise<void> {
     await this.query(
       `INSERT INTO invoice_delivery AS d (invoice_id, delivered_at, attempts, last_error) VALUES ($1, $2, 1, $3)
       ON CONFLICT (invoice_id) DO UPDATE SET delivered_at = coalesce(excluded.delivered_at, d.delivered_at), attempts = d.attempts + 1, last_error = excluded.last_error`,
@@ -257,12 +264,8 @@ export class PostgresBillingStore implements BillingStore {
     opts: { fingerprint: string; atMs: number; year: number },
   ): Promise<{ note: StoredNote; created: boolean }> {
     const find = async (c: Client) =>
-      (
-        await c.query<NoteRow>('SELECT * FROM invoice_notes WHERE invoice_number = $1 AND fingerprint = $2', [
-          note.invoiceNumber,
-          opts.fingerprint,
-        ])
-      ).rows[0];
+      (await c.query<NoteRow>(`${NOTE_SELECT} WHERE n.invoice_number = $1 AND n.fingerprint = $2`, [note.invoiceNumber, opts.fingerprint]))
+        .rows[0];
     return this.with(true, async (c) => {
       const inv = (
         await c.query<{ site: string }>("SELECT site FROM invoices WHERE number = $1 AND status = 'final'", [note.invoiceNumber])
@@ -278,16 +281,42 @@ export class PostgresBillingStore implements BillingStore {
         await c.query('ROLLBACK TO SAVEPOINT draw');
         return { note: toNote(had), created: false };
       }
-      await c.query(
+      const made = await c.query<{ id: number }>(
         `INSERT INTO invoice_notes (number, invoice_number, kind, currency, total_delta, fingerprint, body, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [number, note.invoiceNumber, note.kind, note.currency, note.totalDelta, opts.fingerprint, JSON.stringify(note), opts.atMs],
       );
+      await c.query('INSERT INTO note_delivery (note_id) VALUES ($1)', [made.rows[0]!.id]);
       return { note: toNote((await find(c))!), created: true };
     });
   }
 
-  async notes(invoiceNumber: string): Promise<StoredNote[]> {
-    return (await this.query<NoteRow>('SELECT * FROM invoice_notes WHERE invoice_number = $1 ORDER BY id', [invoiceNumber])).map(toNote);
+  async notes(filter: string | NoteFilter): Promise<StoredNote[]> {
+    const w = noteWhere(filter, (i) => `$${i}`);
+    return (await this.query<NoteRow>(`${NOTE_SELECT} ${w.sql} ${NOTE_ORDER}`, w.values)).map(toNote);
+  }
+
+  async note(id: number): Promise<StoredNote | undefined> {
+    const [r] = await this.query<NoteRow>(`${NOTE_SELECT} WHERE n.id = $1`, [id]);
+    return r && toNote(r);
+  }
+
+  async noteByNumber(number: string): Promise<StoredNote | undefined> {
+    const [r] = await this.query<NoteRow>(`${NOTE_SELECT} WHERE n.number = $1`, [number]);
+    return r && toNote(r);
+  }
+
+  async markNoteRendered(id: number, atMs: number): Promise<void> {
+    await this.query(
+      markRenderedSql('note_delivery', 'note_id', (i) => `$${i}`),
+      [id, atMs],
+    );
+  }
+
+  async recordNoteDelivery(id: number, result: DeliveryRecord): Promise<void> {
+    await this.query(
+      recordDeliverySql('note_delivery', 'note_id', (i) => `$${i}`),
+      [id, result.ok ? result.atMs : null, result.ok ? null : (result.error ?? 'failed')],
+    );
   }
 }

@@ -2,7 +2,7 @@
 // (SQLite returns integers as numbers; the PostgreSQL pool parses int8 as numbers too: postgres/sql.ts).
 import type { InvoiceDraft, NoteDraft } from '../../billing/types.js';
 import { upgradeDraft, upgradeNote } from './draft-upgrade.js';
-import type { InvoiceFilter, InvoiceRun, NewDraft, RunState, StoredInvoice, StoredNote } from './types.js';
+import type { InvoiceFilter, InvoiceRun, NewDraft, NoteFilter, RunState, StoredInvoice, StoredNote } from './types.js';
 
 export interface RunRow {
   id: number;
@@ -47,10 +47,25 @@ export interface NoteRow {
   fingerprint: string;
   body: string;
   created_at: number;
+  /** Of the invoice it corrects (NOTE_SELECT joins it). */
+  site: string;
+  period: string;
+  customer: string;
+  account: string;
+  rendered_at: number | null;
+  delivered_at: number | null;
+  attempts: number | null;
+  last_error: string | null;
 }
 
 export const INVOICE_SELECT = `SELECT i.*, d.rendered_at, d.delivered_at, d.attempts, d.last_error
   FROM invoices i LEFT JOIN invoice_delivery d ON d.invoice_id = i.id`;
+
+/** A note with the entity, month, customer and account of its invoice and its output state. */
+export const NOTE_SELECT = `SELECT n.*, i.site, i.period, i.customer, i.account, d.rendered_at, d.delivered_at, d.attempts, d.last_error
+  FROM invoice_notes n JOIN invoices i ON i.number = n.invoice_number LEFT JOIN note_delivery d ON d.note_id = n.id`;
+
+export const NOTE_ORDER = 'ORDER BY n.id';
 
 export function toRun(r: RunRow): InvoiceRun {
   return { id: r.id, entity: r.site, period: r.period, state: r.state as RunState, createdAt: r.created_at, updatedAt: r.updated_at };
@@ -91,8 +106,16 @@ export function toNote(r: NoteRow): StoredNote {
     currency: r.currency,
     totalDelta: r.total_delta,
     fingerprint: r.fingerprint,
+    entity: r.site,
+    period: r.period,
+    customer: r.customer,
+    account: r.account,
     note: upgradeNote(JSON.parse(r.body) as NoteDraft),
     createdAt: r.created_at,
+    renderedAt: opt(r.rendered_at),
+    deliveredAt: opt(r.delivered_at),
+    deliveryAttempts: r.attempts ?? 0,
+    lastDeliveryError: opt(r.last_error),
   };
 }
 
@@ -123,6 +146,42 @@ export function invoiceWhere(f: InvoiceFilter, param: (i: number) => string): { 
   add('status', f.status);
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
 }
+
+/** WHERE clause and values for a note filter (a string: the invoice's number), in the dialect of `param`. */
+export function noteWhere(f: string | NoteFilter, param: (i: number) => string): { sql: string; values: (string | number)[] } {
+  const filter: NoteFilter = typeof f === 'string' ? { invoiceNumber: f } : f;
+  const parts: string[] = [];
+  const values: (string | number)[] = [];
+  const add = (col: string, v: string | undefined) => {
+    if (v === undefined) return;
+    values.push(v);
+    parts.push(`${col} = ${param(values.length)}`);
+  };
+  add('i.site', filter.entity);
+  add('i.period', filter.period);
+  add('i.customer', filter.customer);
+  add('i.account', filter.account);
+  add('n.kind', filter.kind);
+  add('n.invoice_number', filter.invoiceNumber);
+  if (filter.rendered !== undefined) parts.push(`d.rendered_at IS ${filter.rendered ? 'NOT ' : ''}NULL`);
+  if (filter.delivered !== undefined) parts.push(`d.delivered_at IS ${filter.delivered ? 'NOT ' : ''}NULL`);
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
+}
+
+/**
+ * Records one webhook delivery in a delivery table (invoice_delivery, note_delivery) keyed by `key`:
+ * delivered_at once delivered (a later failure never clears it), tries counted, the last error kept.
+ * Parameters: id, delivered at (null on failure), error (null on success).
+ */
+export const recordDeliverySql = (table: string, key: string, param: (i: number) => string): string =>
+  `INSERT INTO ${table} AS d (${key}, delivered_at, attempts, last_error) VALUES (${param(1)}, ${param(2)}, 1, ${param(3)})
+  ON CONFLICT (${key}) DO UPDATE SET delivered_at = coalesce(excluded.delivered_at, d.delivered_at), attempts = d.attempts + 1,
+    last_error = excluded.last_error`;
+
+/** Marks outputs written in a delivery table. Parameters: id, at. */
+export const markRenderedSql = (table: string, key: string, param: (i: number) => string): string =>
+  `INSERT INTO ${table} (${key}, rendered_at) VALUES (${param(1)}, ${param(2)})
+  ON CONFLICT (${key}) DO UPDATE SET rendered_at = excluded.rendered_at`;
 
 export const INVOICE_ORDER = 'ORDER BY i.site, i.period, i.customer, i.account, i.currency';
 

@@ -13,8 +13,10 @@ import {
   type FinalizeOptions,
   type InvoiceFilter,
   type InvoiceRun,
+  type DeliveryRecord,
   type LockResult,
   type NewDraft,
+  type NoteFilter,
   type NoteSeries,
   type RunState,
   type StoredInvoice,
@@ -27,6 +29,11 @@ import {
   INVOICE_SELECT,
   invoiceWhere,
   issuedSql,
+  markRenderedSql,
+  NOTE_ORDER,
+  NOTE_SELECT,
+  noteWhere,
+  recordDeliverySql,
   toInvoice,
   toNote,
   toRun,
@@ -206,7 +213,7 @@ export class SqliteBillingStore implements BillingStore {
       .run(id, atMs);
   }
 
-  async recordDelivery(id: number, result: { atMs: number; ok: boolean; error?: string }): Promise<void> {
+  async recordDelivery(id: number, result: DeliveryRecord): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO invoice_delivery (invoice_id, delivered_at, attempts, last_error) VALUES (?, ?, 1, ?)
@@ -220,9 +227,8 @@ export class SqliteBillingStore implements BillingStore {
     opts: { fingerprint: string; atMs: number; year: number },
   ): Promise<{ note: StoredNote; created: boolean }> {
     const find = () =>
-      this.db
-        .prepare('SELECT * FROM invoice_notes WHERE invoice_number = ? AND fingerprint = ?')
-        .get(note.invoiceNumber, opts.fingerprint) as NoteRow | undefined;
+      this.db.prepare(`${NOTE_SELECT} WHERE n.invoice_number = ? AND n.fingerprint = ?`).get(note.invoiceNumber, opts.fingerprint) as
+        NoteRow | undefined;
     const created = this.db
       .transaction(() => {
         if (find()) return false;
@@ -231,21 +237,41 @@ export class SqliteBillingStore implements BillingStore {
         if (!inv) throw new InvoiceNotFoundError(note.invoiceNumber);
         const series = NOTE_SERIES[note.kind];
         const number = this.draw(inv.site, series, opts.year);
-        this.db
+        const made = this.db
           .prepare(
             `INSERT INTO invoice_notes (number, invoice_number, kind, currency, total_delta, fingerprint, body, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(number, note.invoiceNumber, note.kind, note.currency, note.totalDelta, opts.fingerprint, JSON.stringify(note), opts.atMs);
+        this.db.prepare('INSERT INTO note_delivery (note_id) VALUES (?)').run(made.lastInsertRowid);
         return true;
       })
       .immediate();
     return { note: toNote(find()!), created };
   }
 
-  async notes(invoiceNumber: string): Promise<StoredNote[]> {
-    return (this.db.prepare('SELECT * FROM invoice_notes WHERE invoice_number = ? ORDER BY id').all(invoiceNumber) as NoteRow[]).map(
-      toNote,
-    );
+  async notes(filter: string | NoteFilter): Promise<StoredNote[]> {
+    const w = noteWhere(filter, () => '?');
+    return (this.db.prepare(`${NOTE_SELECT} ${w.sql} ${NOTE_ORDER}`).all(...w.values) as NoteRow[]).map(toNote);
+  }
+
+  async note(id: number): Promise<StoredNote | undefined> {
+    const r = this.db.prepare(`${NOTE_SELECT} WHERE n.id = ?`).get(id) as NoteRow | undefined;
+    return r && toNote(r);
+  }
+
+  async noteByNumber(number: string): Promise<StoredNote | undefined> {
+    const r = this.db.prepare(`${NOTE_SELECT} WHERE n.number = ?`).get(number) as NoteRow | undefined;
+    return r && toNote(r);
+  }
+
+  async markNoteRendered(id: number, atMs: number): Promise<void> {
+    this.db.prepare(markRenderedSql('note_delivery', 'note_id', () => '?')).run(id, atMs);
+  }
+
+  async recordNoteDelivery(id: number, result: DeliveryRecord): Promise<void> {
+    this.db
+      .prepare(recordDeliverySql('note_delivery', 'note_id', () => '?'))
+      .run(id, result.ok ? result.atMs : null, result.ok ? null : (result.error ?? 'failed'));
   }
 }

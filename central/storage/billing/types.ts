@@ -76,6 +76,11 @@ export interface StoredNote {
   /** AMS1-CN-2026-000004 */
   number: string;
   invoiceNumber: string;
+  /** The issuing entity, month, customer and account of the invoice it corrects. */
+  entity: string;
+  period: string;
+  customer: string;
+  account: string;
   kind: NoteDraft['kind'];
   currency: string;
   totalDelta: string;
@@ -83,6 +88,32 @@ export interface StoredNote {
   fingerprint: string;
   note: NoteDraft;
   createdAt: number;
+  /** Outputs written; webhook delivered. Kept outside the note row, which is immutable, as for invoices. */
+  renderedAt: number | undefined;
+  deliveredAt: number | undefined;
+  deliveryAttempts: number;
+  lastDeliveryError: string | undefined;
+}
+
+/** Notes by the invoice they correct (its entity, month, customer, account, number), kind and output state. */
+export interface NoteFilter {
+  entity?: string;
+  period?: string;
+  customer?: string;
+  account?: string;
+  kind?: NoteDraft['kind'];
+  invoiceNumber?: string;
+  /** false: only notes whose outputs are not written yet; true: only those written. */
+  rendered?: boolean;
+  /** false: only notes not delivered to the webhook yet; true: only delivered ones. */
+  delivered?: boolean;
+}
+
+/** What one webhook delivery did (invoices and notes alike). */
+export interface DeliveryRecord {
+  atMs: number;
+  ok: boolean;
+  error?: string;
 }
 
 export interface FinalizeOptions {
@@ -123,12 +154,18 @@ export interface BillingStore {
   invoice(id: number): Promise<StoredInvoice | undefined>;
   invoiceByNumber(number: string): Promise<StoredInvoice | undefined>;
   markRendered(id: number, atMs: number): Promise<void>;
-  recordDelivery(id: number, result: { atMs: number; ok: boolean; error?: string }): Promise<void>;
+  recordDelivery(id: number, result: DeliveryRecord): Promise<void>;
 
   /** Numbers and stores a note unless the invoice has one with this fingerprint already (then returns it). */
   addNote(note: NoteDraft, opts: { fingerprint: string; atMs: number; year: number }): Promise<{ note: StoredNote; created: boolean }>;
-  /** Oldest first. */
-  notes(invoiceNumber: string): Promise<StoredNote[]>;
+  /** The notes of an invoice (by its number) or of a filter; oldest first. */
+  notes(filter: string | NoteFilter): Promise<StoredNote[]>;
+  note(id: number): Promise<StoredNote | undefined>;
+  noteByNumber(number: string): Promise<StoredNote | undefined>;
+  /** The note's outputs were written (JSON, CSV, PDF, XML). */
+  markNoteRendered(id: number, atMs: number): Promise<void>;
+  /** One delivery of the note to the webhook: delivered, or the error of its last try. */
+  recordNoteDelivery(id: number, result: DeliveryRecord): Promise<void>;
 }
 
 export class InvoiceImmutableError extends Error {

@@ -180,4 +180,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         CHECK (kind IN ('assignment', 'tariff', 'account', 'contract', 'utility-price'));
     `,
   },
+  {
+    id: 6,
+    name: 'note outputs and deliveries',
+    // As SQLite's: a note's files and webhook deliveries beside the immutable note row; notes issued
+    // before this get an empty row, so the next tick writes and delivers them.
+    sql: `
+      CREATE TABLE note_delivery (
+        note_id integer PRIMARY KEY REFERENCES invoice_notes (id),
+        rendered_at bigint, delivered_at bigint, attempts integer NOT NULL DEFAULT 0, last_error text
+      );
+      INSERT INTO note_delivery (note_id) SELECT id FROM invoice_notes;
+    `,
+  },
 ];

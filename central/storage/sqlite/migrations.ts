@@ -235,4 +235,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'an edit is history: append a new version instead'); END;
     `,
   },
+  {
+    id: 6,
+    name: 'note outputs and deliveries',
+    // What happened to a note after it was issued (its files written, its webhook deliveries), kept beside
+    // the note as invoice_delivery is beside the invoice: the note row stays immutable. Notes issued before
+    // this were neither written nor delivered; their empty rows make the next tick do both.
+    sql: `
+      CREATE TABLE note_delivery (
+        note_id INTEGER PRIMARY KEY REFERENCES invoice_notes (id),
+        rendered_at INTEGER, delivered_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
+      ) STRICT;
+      INSERT INTO note_delivery (note_id) SELECT id FROM invoice_notes;
+    `,
+  },
 ];
