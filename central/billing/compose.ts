@@ -1,33 +1,30 @@
 // Builds the invoice runs from central.yaml and the stores the caller opened (storage/backends.ts): the
-// tariffs, drafts computed from the readings, outputs written as JSON, CSV and PDF, and the invoicing
-// system's webhook. Composition only (called from central/main.ts and the `invoice` command); the parts
-// are tested alone.
+// tariffs, drafts computed from the readings, the outputs of invoices and notes written as JSON, CSV, PDF and
+// UBL e-invoice (.xml, where the document can be one), and the invoicing system's webhook. Composition only
+// (called from central/main.ts and the `invoice` command); the parts are tested alone.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CentralConfig } from '../config/central-schema.js';
-import { localDateOf } from '../../common/local-time.js';
 import { fixedModel, type ModelSource } from '../model/holder.js';
 import type { InventoryModel } from '../model/types.js';
-import type { BillingStore, StoredInvoice } from '../storage/billing/types.js';
+import type { BillingStore } from '../storage/billing/types.js';
 import type { CentralStore } from '../storage/readings/types.js';
+import { documentRenderers } from './documents.js';
+import { documentFiles, webhookDocuments } from './outputs.js';
 import { computeDrafts } from './drafts.js';
-import { addDays, type InvoiceDocument } from './render/document.js';
-import { renderInvoiceCsv } from './render/csv.js';
-import { renderInvoiceJson } from './render/json.js';
-import { renderInvoicePdf } from './render/pdf.js';
-import { billedPointsOf, customerDocument } from './render/redact.js';
 import { InvoiceRunner } from './run/runner.js';
-import { INVOICE_FORMATS, type RenderInvoice, type RunEntity } from './run/types.js';
+import type { RenderInvoice, RenderNote, RunEntity } from './run/types.js';
 import type { EntityInfo } from '../model/contracts/types.js';
 import type { TariffBook } from '../model/tariffs/tariff.js';
-import { webhookDelivery } from './run/webhook.js';
+import { noteWebhookDelivery, webhookDelivery } from './run/webhook.js';
 import { readTariffs } from '../config/tariff-load.js';
 
 export interface Billing {
   runner: InvoiceRunner;
   store: BillingStore & { close(): Promise<void> | void };
   render: RenderInvoice;
+  renderNote: RenderNote;
   close(): Promise<void>;
 }
 
@@ -71,13 +68,12 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
       return [{ id: e.id, timeZone: e.timeZone, zones: invoiced.map((s) => m.sites.get(s)!.timeZone), since }];
     });
   };
-  const render: RenderInvoice = async (inv, format, audience = 'operator') => {
-    const model = models.current().model;
-    const full = documentOf(inv, model);
-    const doc = audience === 'customer' ? customerDocument(full, billedPointsOf(model, inv.draft)) : full;
-    if (format === 'json') return renderInvoiceJson(doc);
-    if (format === 'csv') return renderInvoiceCsv(doc);
-    return renderInvoicePdf(doc);
+  const { render, renderNote } = documentRenderers({ models, store });
+  const renderers = { render, renderNote };
+  const files = documentFiles(b.outputDir, renderers, log.child({ area: 'invoices' }));
+  const hook = b.webhook && {
+    settings: b.webhook,
+    deps: { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), documents: webhookDocuments(renderers) },
   };
   // A site's month is invoiced once: when a site moved to another entity (or began invoicing alone) after
   // that month was invoiced under an entity that is gone, it stays there. Only runs of entities the model
@@ -106,11 +102,8 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
       });
     },
     outputs: {
-      invoice: async (inv) => {
-        const dir = join(b.outputDir, inv.entity, inv.period);
-        await mkdir(dir, { recursive: true });
-        for (const f of INVOICE_FORMATS) await writeFile(join(dir, `${inv.number ?? `draft-${inv.id}`}.${f}`), await render(inv, f));
-      },
+      invoice: files.invoice,
+      note: files.note,
       summary: async (run, invoices) => {
         const dir = join(b.outputDir, run.entity, run.period);
         await mkdir(dir, { recursive: true });
@@ -129,38 +122,15 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
         );
       },
     },
-    ...(b.webhook ? { deliver: webhookDelivery(b.webhook, { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }) } : {}),
+    ...(hook ? { deliver: webhookDelivery(hook.settings, hook.deps), deliverNote: noteWebhookDelivery(hook.settings, hook.deps) } : {}),
   });
   return {
     runner,
     store,
     render,
+    renderNote,
     close: async () => {
       await store.close();
     },
-  };
-}
-
-/** A final invoice's number, issue date in the entity's zone and, with parties, its due date. */
-function finalOf(number: string, finalizedAt: number, draft: StoredInvoice['draft'], zone: string | undefined): InvoiceDocument['final'] {
-  const issuedOn = localDateOf(finalizedAt, zone ?? draft.period.timeZone);
-  return { number, issuedOn, ...(draft.parties ? { dueOn: addDays(issuedOn, draft.parties.paymentTermsDays) } : {}) };
-}
-
-function documentOf(inv: StoredInvoice, model: InventoryModel): InvoiceDocument {
-  const customer = model.customers.get(inv.customer);
-  const account = model.parties.accounts.get(inv.account);
-  const entity = model.parties.entities.get(inv.entity);
-  const siteNames = Object.fromEntries(
-    inv.draft.sections.flatMap((s) => (model.sites.has(s.site) ? [[s.site, model.sites.get(s.site)!.name]] : [])),
-  );
-  return {
-    draft: inv.draft,
-    ...(inv.number && inv.finalizedAt !== undefined ? { final: finalOf(inv.number, inv.finalizedAt, inv.draft, entity?.timeZone) } : {}),
-    ...(customer ? { customerName: customer.name } : {}),
-    ...(customer?.externalRef ? { customerRef: customer.externalRef } : {}),
-    ...(account && !account.implied ? { accountName: account.name } : {}),
-    ...(entity && !entity.implied ? { entityName: entity.name } : {}),
-    siteNames,
   };
 }

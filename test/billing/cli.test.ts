@@ -114,7 +114,7 @@ t.test('invoice run, list, show, release, recompute', async (t) => {
 
 t.test('the schedule ticks at start and on its cron; a bad expression is refused', async (t) => {
   t.throws(
-    () => startTickSchedule({ tick: async () => ({ runs: [], notes: [], errors: [], skipped: false }), log: quietLog, cron: 'every hour' }),
+    () => startTickSchedule({ tick: async () => ({ runs: [], notes: [], sentNotes: [], errors: [], skipped: false }), log: quietLog, cron: 'every hour' }),
     CronExpressionError,
   );
   let ticks = 0;
@@ -124,7 +124,7 @@ t.test('the schedule ticks at start and on its cron; a bad expression is refused
     tick: async () => {
       ticks++;
       if (ticks === 2) throw new Error('boom');
-      return { runs: [], notes: [], errors: [], skipped: false };
+      return { runs: [], notes: [], sentNotes: [], errors: [], skipped: false };
     },
   });
   await s.first;

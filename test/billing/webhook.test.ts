@@ -1,6 +1,7 @@
 // The webhook against a real HTTP server on 127.0.0.1: the signature checks out on the receiver's side,
-// a 500 is retried after the backoff, and a delivery that keeps failing leaves the invoice final and is
-// retried on the next tick until it goes through, once.
+// the payload carries the invoice's documents, a 500 is retried after the backoff, and a delivery that keeps
+// failing leaves the invoice final and is retried on the next tick until it goes through, once. Notes:
+// note-webhook.test.ts.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,13 +9,22 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { freePort, quietLog } from '../helpers/env.js';
 import { InvoiceRunner } from '../../central/billing/run/runner.js';
-import { DELIVERY_HEADER, webhookDelivery } from '../../central/billing/run/webhook.js';
+import { DELIVERY_HEADER, webhookDelivery, type DocumentSource } from '../../central/billing/run/webhook.js';
 import { SIGNATURE_HEADER, signBody, verifySignature } from '../../common/signed-body.js';
 import { openSqliteBillingStore } from '../../central/storage/billing/sqlite.js';
 import { AMS, recordingOutputs, World } from './world.js';
 
 const SECRET = 'whsec-test-1';
 const H = 3_600_000;
+
+/** Documents stood in for (the renderers are tested where they are made, and with notes in note-webhook.test.ts). */
+const DOCUMENTS: DocumentSource = {
+  invoice: async (inv) => ({
+    pdf: Buffer.from(`%PDF-1.7 ${inv.number}`),
+    ubl: inv.draft.parties ? `<Invoice>${inv.number}</Invoice>` : undefined,
+  }),
+  note: async (n) => ({ pdf: Buffer.from(`%PDF-1.7 ${n.number}`), ubl: undefined }),
+};
 
 interface Received {
   body: string;
@@ -56,6 +66,7 @@ t.test('signed, retried after a 500 with the backoff, then delivered', async (t)
       sleep: async (ms) => {
         sleeps.push(ms);
       },
+      documents: DOCUMENTS,
     },
   );
   const world = new World();
@@ -94,8 +105,16 @@ t.test('signed, retried after a 500 with the backoff, then delivered', async (t)
     ['AMS1-2026-000001', 'AMS1-2026-000001'],
     'the delivery id lets it deduplicate',
   );
-  const body = JSON.parse(got[1]!.body) as { type: string; number: string; total: string; invoice: { lines: unknown[]; trace: unknown[] } };
+  const body = JSON.parse(got[1]!.body) as {
+    type: string;
+    number: string;
+    total: string;
+    invoice: { lines: unknown[]; trace: unknown[] };
+    documents: { pdf: string; ubl: string | null };
+  };
   t.match(body, { type: 'invoice.finalized', number: 'AMS1-2026-000001', total: '149.00' });
+  t.equal(Buffer.from(body.documents.pdf, 'base64').toString(), '%PDF-1.7 AMS1-2026-000001', 'its PDF travels with it, base64');
+  t.equal(body.documents.ubl, null, 'no e-invoice for an invoice without legal details: null');
   t.equal(body.invoice.lines.length, 1);
   t.equal(body.invoice.trace.length, 1, 'the trace travels with it');
   t.notOk(
@@ -111,12 +130,33 @@ t.test('signed, retried after a 500 with the backoff, then delivered', async (t)
       sleep: async (ms) => {
         sleeps.push(ms);
       },
+      documents: DOCUMENTS,
     },
   );
   const failed = await down(inv);
   t.match(failed, { ok: false, attempts: 3 });
   t.ok(failed.error && failed.error.length > 0, `a refused connection is an error: ${failed.error}`);
   t.same(sleeps.slice(1), [100, 200], 'doubling backoff');
+
+  const unrendered = webhookDelivery(
+    { url, secret: SECRET },
+    {
+      sleep: async () => undefined,
+      documents: {
+        ...DOCUMENTS,
+        invoice: async () => {
+          throw new Error('PDF font missing');
+        },
+      },
+    },
+  );
+  const before = got.length;
+  t.same(
+    await unrendered(inv),
+    { ok: false, attempts: 0, error: 'documents not rendered: PDF font missing' },
+    'documents that fail to render fail the delivery (tried again next tick), and nothing is posted',
+  );
+  t.equal(got.length, before);
 });
 
 t.test('a failing webhook does not undo the invoice; the next tick delivers it, once', async (t) => {
@@ -140,7 +180,10 @@ t.test('a failing webhook does not undo the invoice; the next tick delivers it, 
     owner: 'node-a',
     entities: [{ ...AMS, since: '2026-09' }],
     settings: { graceMs: 6 * H, minMeasuredShare: 0.999, recheckMonths: 0 },
-    deliver: webhookDelivery({ url, secret: SECRET, attempts: 2, backoffMs: 10 }, { sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }),
+    deliver: webhookDelivery(
+      { url, secret: SECRET, attempts: 2, backoffMs: 10 },
+      { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), documents: DOCUMENTS },
+    ),
   });
   const first = await runner.tick();
   t.same(

@@ -6,10 +6,14 @@ import { memorySeries } from '../helpers/memory-source.js';
 import { synthesize } from '../helpers/synthetic.js';
 import { monthPeriod, type Period } from '../../common/local-time.js';
 import type { InvoiceDraft } from '../../central/billing/invoice.js';
+import type { DraftParties } from '../../central/billing/types.js';
+import { InventoryFile } from '../../central/config/inventory-schema.js';
+import { buildModel } from '../../central/model/build.js';
+import type { InventoryModel } from '../../central/model/types.js';
 import { priceInvoice } from '../../central/billing/price.js';
 import { TariffVersion } from '../../central/model/tariffs/tariff.js';
 import type { ComputeDrafts, InvoiceOutputs, RunEntity } from '../../central/billing/run/types.js';
-import type { InvoiceRun, StoredInvoice } from '../../central/storage/billing/types.js';
+import type { InvoiceRun, StoredInvoice, StoredNote } from '../../central/storage/billing/types.js';
 
 const H = 3_600_000;
 export const AMS: RunEntity = { id: 'ams1', timeZone: 'Europe/Amsterdam', zones: ['Europe/Amsterdam'], since: '2026-06' };
@@ -28,6 +32,8 @@ export class World {
   readonly failing = new Set<string>();
   /** Makes each computation slow, to hold a run lock while another instance tries. */
   delayMs = 0;
+  /** Copied into every draft, as drafts.ts copies the entity's and account's legal details. */
+  parties: ((customer: string) => DraftParties) | undefined;
 
   readonly computeDrafts: ComputeDrafts = async (site, month, customer) => {
     const period = monthPeriod(month, AMS.timeZone);
@@ -50,25 +56,72 @@ export class World {
       ...(this.gaps.has(key) ? { outages: [{ fromMs: period.toMs - 3 * H, toMs: period.toMs + 2 * H }] } : {}),
     });
     const series = memorySeries({ seriesId: `${customer}/energy`, counters: s.counters, power: s.power, events: s.events });
-    return priceInvoice({
+    const draft = priceInvoice({
       customer,
       site,
       period,
       versions: TARIFF,
       energy: heldPointsEnergy([{ pointId: `${customer}-p1`, series, held: [{ fromMs: 0 }] }]),
     });
+    return this.parties ? { ...draft, parties: this.parties(customer) } : draft;
   }
 }
 
+/** The world's site and customers as an inventory model, for the names documents print. */
+export function worldModel(): InventoryModel {
+  const built = buildModel(
+    InventoryFile.parse({
+      sites: [{ id: 'ams1', name: 'Amsterdam 1', timeZone: AMS.timeZone, currency: 'EUR', rooms: [{ id: 'hall1' }] }],
+      customers: [
+        { id: 'acme', name: 'Acme' },
+        { id: 'globex', name: 'Globex' },
+      ],
+    }),
+  );
+  if (!built.ok) throw new Error(JSON.stringify(built.problems));
+  return built.model;
+}
+
+/** Legal details of ams1 invoicing alone and of each customer's account, as a draft carries them. */
+export function worldParties(customer: string): DraftParties {
+  return {
+    seller: {
+      id: 'ams1',
+      legalName: 'Polder Colocation B.V.',
+      address: { street: 'Kabelweg 1', city: 'Amsterdam', postalCode: '1014 BA', country: 'NL' },
+      vatId: 'NL123456789B01',
+      registration: { id: '12345678', scheme: '0106' },
+      bank: { iban: 'NL91ABNA0417164300', bic: 'ABNANL2A' },
+      paymentTermsDays: 30,
+      endpoint: { scheme: '0106', id: '12345678' },
+    },
+    buyer: {
+      id: customer,
+      legalName: `${customer[0]!.toUpperCase()}${customer.slice(1)} B.V.`,
+      address: { street: 'Herengracht 1', city: 'Amsterdam', postalCode: '1015 BA', country: 'NL' },
+      vatId: 'NL987654321B01',
+      endpoint: { scheme: '0106', id: '87654321' },
+      buyerReference: `PO-${customer}`,
+      taxTreatment: 'standard',
+    },
+    paymentTermsDays: 14,
+  };
+}
+
 /** Outputs that remember what they were given. */
-export function recordingOutputs(): InvoiceOutputs & { rendered: string[]; summaries: string[] } {
+export function recordingOutputs(): InvoiceOutputs & { rendered: string[]; summaries: string[]; notes: string[] } {
   const rendered: string[] = [];
   const summaries: string[] = [];
+  const notes: string[] = [];
   return {
     rendered,
     summaries,
+    notes,
     async invoice(inv: StoredInvoice) {
       rendered.push(inv.number!);
+    },
+    async note(n: StoredNote) {
+      notes.push(n.number);
     },
     async summary(run: InvoiceRun, invoices: readonly StoredInvoice[]) {
       summaries.push(`${run.period}:${invoices.length}`);

@@ -7,7 +7,7 @@ import type { BillingStore, InvoiceRun, NewDraft, StoredInvoice } from '../../st
 import { reviewReasons } from '../price.js';
 import { assertInvoiceable } from './invoiceable.js';
 import { nextAction, stateAfter, type RunAction, type RunScope, type RunView } from './machine.js';
-import type { ComputeDrafts, DeliverInvoice, InvoiceOutputs, RunClock, RunSettings, RunEntity } from './types.js';
+import type { ComputeDrafts, DeliverInvoice, DeliverNote, InvoiceOutputs, RunClock, RunSettings, RunEntity } from './types.js';
 
 export interface PeriodDeps {
   store: BillingStore;
@@ -15,6 +15,8 @@ export interface PeriodDeps {
   outputs: InvoiceOutputs;
   /** Absent: no invoicing system to tell; invoices are complete once rendered. */
   deliver?: DeliverInvoice;
+  /** The same for credit and debit notes (the same webhook). */
+  deliverNote?: DeliverNote;
   clock: RunClock;
   log: Logger;
   settings: RunSettings;

@@ -1,5 +1,6 @@
 // The invoice runner: what a tick does (catch up every closed month of every issuing entity, oldest first,
-// then recheck recent months for late data) and what operators do to held drafts. node-cron only calls
+// then recheck recent months for late data, then write and deliver the notes not done yet) and what operators
+// do to held drafts. node-cron only calls
 // tick() (schedule.ts); machine.ts decides. Each entity is a boundary: an error is logged and counted there,
 // and the others go on. An entity stops at its first failing month, so its months are invoiced in order.
 // A site that invoices alone is an entity under its own id.
@@ -10,6 +11,7 @@ import { InvoiceNotFoundError } from '../../storage/billing/types.js';
 import { closedPeriods, parseMonth, periodsToRun, recheckPeriods } from './machine.js';
 import { assertInvoiceable } from './invoiceable.js';
 import { draftsFor, lockName, PeriodRun, type PeriodDeps, type PeriodOutcome } from './period.js';
+import { sendNotes, type NoteOutcome } from './note-out.js';
 import { recheckPeriod, type RecheckOutcome } from './recheck.js';
 import type { RunEntity } from './types.js';
 
@@ -21,6 +23,8 @@ export type InvoiceRunnerDeps = PeriodDeps & {
 export interface TickReport {
   runs: PeriodOutcome[];
   notes: RecheckOutcome[];
+  /** Notes whose files were written or whose delivery was tried in this tick. */
+  sentNotes: NoteOutcome[];
   errors: { entity: string; period?: string; error: string }[];
   /** true: a tick was still going; this one did nothing. */
   skipped: boolean;
@@ -69,13 +73,14 @@ export class InvoiceRunner {
   }
 
   async tick(): Promise<TickReport> {
-    if (this.ticking) return { runs: [], notes: [], errors: [], skipped: true };
+    if (this.ticking) return { runs: [], notes: [], sentNotes: [], errors: [], skipped: true };
     this.ticking = true;
     try {
-      const report: TickReport = { runs: [], notes: [], errors: [], skipped: false };
+      const report: TickReport = { runs: [], notes: [], sentNotes: [], errors: [], skipped: false };
       const entities = this.entities();
       for (const entity of entities) await this.catchUpEntity(entity, report);
       for (const entity of entities) await this.recheckEntity(entity, report);
+      for (const entity of entities) await this.sendEntityNotes(entity, report);
       return report;
     } finally {
       this.ticking = false;
@@ -112,6 +117,22 @@ export class InvoiceRunner {
       } catch (err) {
         this.fail(report, entity.id, period, err);
       }
+    }
+  }
+
+  private async sendEntityNotes(entity: RunEntity, report: TickReport): Promise<void> {
+    try {
+      const out = await sendNotes(this.deps, entity);
+      report.sentNotes.push(...out.notes);
+      for (const e of out.errors) {
+        this.errorCount.value++;
+        report.errors.push({ entity: entity.id, period: e.period, error: `note ${e.number}: ${e.error}` });
+      }
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.errorCount.value++;
+      report.errors.push({ entity: entity.id, error });
+      this.log.error({ entity: entity.id, err }, 'notes not handed on; tried again on the next tick');
     }
   }
 

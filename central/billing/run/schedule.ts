@@ -33,7 +33,10 @@ export function startTickSchedule(deps: TickScheduleDeps): TickSchedule {
   const run = async (reason: string): Promise<void> => {
     try {
       const r = await deps.tick();
-      deps.log.info({ reason, runs: r.runs.length, notes: r.notes.length, errors: r.errors.length, skipped: r.skipped }, 'invoice tick');
+      deps.log.info(
+        { reason, runs: r.runs.length, notes: r.notes.length, notesSent: r.sentNotes.length, errors: r.errors.length, skipped: r.skipped },
+        'invoice tick',
+      );
     } catch (err) {
       deps.log.error({ reason, err }, 'invoice tick failed');
     }
