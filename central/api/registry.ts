@@ -11,7 +11,7 @@ export class RouteRegistryError extends Error {
 }
 
 const WHO = new Set(['public', 'staff', 'operator', 'everyone']);
-const GUARDS = new Set(['site', 'point', 'invoice', 'customer']);
+const GUARDS = new Set(['site', 'point', 'invoice', 'note', 'customer']);
 
 export class RouteRegistry {
   private readonly byKey = new Map<string, RouteSpec>();

@@ -19,8 +19,8 @@ export interface ApiMetrics {
 
 export interface ApiDeps {
   store: CentralStore;
-  /** Invoices; absent when central.yaml has no billing section (the invoice routes answer empty lists). */
-  billing?: Pick<Billing, 'store' | 'render'>;
+  /** Invoices and notes; absent when central.yaml has no billing section (the invoice and note routes answer empty lists). */
+  billing?: Pick<Billing, 'store' | 'render' | 'renderNote'>;
   models: ModelSource;
   /** Needed by the edit routes; without it assignments, tariffs, contracts and accounts are read-only. */
   editor?: Pick<
@@ -51,9 +51,10 @@ export interface RouteRegistryLike {
 /**
  * How a customer's view of a route is confined. `self`: the caller's own identity only (me, sign-out);
  * `filtered`: the handler lists only what ctx.scope lets it see; a guard: the named request field must be
- * a site, point, invoice or customer of the caller's, or the answer is 404 before the handler runs.
+ * a site, point, invoice, note or customer of the caller's, or the answer is 404 before the handler runs.
  */
-export type CustomerScope = 'self' | 'filtered' | { guard: 'site' | 'point' | 'invoice' | 'customer'; in: 'params' | 'query'; key: string };
+export type CustomerScope =
+  'self' | 'filtered' | { guard: 'site' | 'point' | 'invoice' | 'note' | 'customer'; in: 'params' | 'query'; key: string };
 
 /**
  * Who may call: `public` (no sign-in), `staff` (operator and read-only; reads), `operator` (changes),

@@ -103,7 +103,7 @@ export const apiBench: Bench = {
         clock,
         log,
         energy: cachedCustomerEnergy({ store, clock: { now: () => Date.now() + skewMs } }),
-        billing: { store: billing, render: async () => '' },
+        billing: { store: billing, render: async () => '', renderNote: async () => '' },
       },
       { host: '127.0.0.1', port: 0 },
     );

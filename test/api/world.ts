@@ -1,6 +1,6 @@
 // A small world for the API tests: two customers in a shared site (acme, beta), a site only beta uses,
 // a rack that passes from acme to beta on 15 October, readings, alerts and final invoices, and one user
-// of every role with a token. Every identifier of beta's contains "beta" or is in BETA_ONLY, so a leak
+// of every role with a token; a credit note on each customer's invoice. Every identifier of beta's contains "beta" or is in BETA_ONLY, so a leak
 // to acme is found by looking for them in any answer.
 import { mkdtempSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthService, type SignInLimits } from '../../central/auth/service.js';
 import type { ScryptParams } from '../../central/broker/passwords.js';
-import { renderInvoiceCsv } from '../../central/billing/render/csv.js';
-import { renderInvoiceJson } from '../../central/billing/render/json.js';
-import { renderInvoicePdf } from '../../central/billing/render/pdf.js';
+import { documentRenderers } from '../../central/billing/documents.js';
+import { noteFor } from '../../central/billing/notes.js';
 import { TariffVersion } from '../../central/model/tariffs/tariff.js';
 import { InventoryFile } from '../../central/config/inventory-schema.js';
 import { ModelHolder } from '../../central/model/holder.js';
@@ -95,6 +94,8 @@ export interface World {
   tokens: { operator: string; readonly: string; acme: string; beta: string };
   passwords: { operator: string; acme: string };
   invoices: { acme: number; beta: number; acmeDraft: number };
+  /** A credit note on acme's and on beta's October invoice. */
+  notes: { acme: number; beta: number };
   file: string;
   close(): Promise<void>;
 }
@@ -167,6 +168,13 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
   const run2 = await billingStore.ensureRun('ams1', '2026-11', 'drafted', now());
   await billingStore.addDrafts(run2.id, [{ draft: draftOf('acme', '5.00', 'ams1', '2026-11'), review: ['low measured share'] }], now());
   const [acmeDraft] = await billingStore.invoices({ runId: run2.id });
+  // Late data: each October invoice 2.00 lower on recomputation, a credit note against it.
+  const credit = async (id: number, customer: string, total: string) => {
+    const inv = (await billingStore.invoice(id))!;
+    const note = noteFor({ ...inv.draft, number: inv.number! }, draftOf(customer, total));
+    return (await billingStore.addNote(note!, { fingerprint: 'late', atMs: now(), year: 2026 })).note.id;
+  };
+  const notes = { acme: await credit(acmeInv!.id, 'acme', '10.00'), beta: await credit(betaInv!.id, 'beta', '32.00') };
 
   const deps: ApiDeps = {
     store,
@@ -175,13 +183,7 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
     auth,
     clock,
     log: quietLog,
-    billing: {
-      store: billingStore,
-      render: async (inv, format) => {
-        const doc = { draft: inv.draft, ...(inv.number ? { final: { number: inv.number, issuedOn: '2026-11-09' } } : {}) };
-        return format === 'json' ? renderInvoiceJson(doc) : format === 'csv' ? renderInvoiceCsv(doc) : renderInvoicePdf(doc);
-      },
-    },
+    billing: { store: billingStore, ...documentRenderers({ models: holder, store: billingStore }) },
     ...(opts.metricsAccess === 'off'
       ? {}
       : {
@@ -233,6 +235,7 @@ export async function makeWorld(opts: WorldOptions = {}): Promise<World> {
     passwords,
     file,
     invoices: { acme: acmeInv!.id, beta: betaInv!.id, acmeDraft: acmeDraft!.id },
+    notes,
     close: async () => {
       await server.app.close();
       await store.close();

@@ -6,6 +6,8 @@ import { ApiError, badRequest } from '../errors.js';
 import type { RouteContext } from '../types.js';
 
 export const ID = { type: 'string', minLength: 1, maxLength: 160 } as const;
+/** A month as invoices and notes name it: YYYY-MM. */
+export const MONTH = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } as const;
 export const TIME = {
   type: 'string',
   minLength: 10,

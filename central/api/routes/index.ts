@@ -6,6 +6,7 @@ import { contractRoutes } from './contracts.js';
 import { energyRoutes } from './energy.js';
 import { invoiceRoutes } from './invoices.js';
 import { modelRoutes } from './model.js';
+import { noteRoutes } from './notes.js';
 import { pointRoutes } from './points.js';
 import { siteRoutes } from './sites.js';
 
@@ -16,6 +17,7 @@ export const CORE_ROUTES: readonly RouteSpec[] = [
   ...energyRoutes,
   ...alertRoutes,
   ...invoiceRoutes,
+  ...noteRoutes,
   ...modelRoutes,
   ...contractRoutes,
 ];

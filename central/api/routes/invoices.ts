@@ -1,16 +1,18 @@
-// Invoices: the list (by site, period, customer, status), one, and its JSON, CSV or PDF. A customer sees
+// Invoices: the list (by site, period, customer, status), one with its notes, and its JSON, CSV, PDF or UBL
+// e-invoice. A customer sees
 // its own final invoices only (drafts and held ones are the operators' work in progress), and its own
 // copy of each: other customers' equipment inside its racks summed into one deduction, never by id with
 // kWh and counters (billing/render/redact.ts); staff see the full trace.
 import { billedPointsOf, customerDraft } from '../../billing/render/redact.js';
+import type { InvoiceFormat } from '../../billing/run/types.js';
 import type { StoredInvoice } from '../../storage/billing/types.js';
 import { ApiError, notFound } from '../errors.js';
 import type { RouteContext, RouteSpec } from '../types.js';
-import { ID, params, query } from './common.js';
+import { ID, MONTH, params, query } from './common.js';
+import { DOWNLOAD_RESPONSES, FORMAT_PARAM, sendDocument } from './documents.js';
+import { noteSummary } from './notes.js';
 
-const MONTH = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } as const;
 const INVOICE_ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,12}$' } } } as const;
-const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', pdf: 'application/pdf' } as const;
 
 export function invoiceSummary(i: StoredInvoice) {
   return {
@@ -95,40 +97,39 @@ export const invoiceRoutes: RouteSpec[] = [
     id: 'getInvoice',
     method: 'GET',
     url: '/invoices/:id',
-    summary: 'One invoice with its lines, quality and trace',
+    summary: 'One invoice with its lines, quality and trace, and the credit and debit notes that correct it',
     tags: ['invoices'],
     access: { who: 'everyone', customer: guard },
     schema: { params: INVOICE_ID },
     handler: async (ctx) => {
       const inv = await invoiceOf(ctx);
       const draft = ctx.scope.customer === undefined ? inv.draft : customerDraft(inv.draft, billedPointsOf(ctx.snapshot.model, inv.draft));
-      return { ...invoiceSummary(inv), draft, release: inv.release ?? null };
+      const notes = inv.number !== undefined ? await ctx.deps.billing!.store.notes(inv.number) : [];
+      return { ...invoiceSummary(inv), draft, release: inv.release ?? null, notes: notes.map((n) => noteSummary(n, ctx)) };
     },
   },
   {
     id: 'downloadInvoice',
     method: 'GET',
     url: '/invoices/:id/:format',
-    summary: 'The invoice as a document: json, csv or pdf',
+    summary: 'The invoice as a document: json, csv, pdf or ubl (the e-invoice, XML)',
     tags: ['invoices'],
     access: { who: 'everyone', customer: guard },
     schema: {
       params: {
         ...INVOICE_ID,
         required: ['id', 'format'],
-        properties: { ...INVOICE_ID.properties, format: { type: 'string', enum: Object.keys(TYPES) } },
+        properties: { ...INVOICE_ID.properties, format: FORMAT_PARAM },
       },
+      response: DOWNLOAD_RESPONSES,
     },
     handler: async (ctx) => {
       const inv = await invoiceOf(ctx);
-      const { format } = params<{ format: keyof typeof TYPES }>(ctx);
-      if (!ctx.deps.billing) throw new ApiError('unavailable', 'billing is not configured');
-      const body = await ctx.deps.billing.render(inv, format, ctx.scope.customer === undefined ? 'operator' : 'customer');
-      const name = `${inv.number ?? `draft-${inv.id}`}.${format}`;
-      return ctx.reply
-        .type(TYPES[format])
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .send(typeof body === 'string' ? body : Buffer.from(body));
+      const { format } = params<{ format: InvoiceFormat }>(ctx);
+      const billing = ctx.deps.billing;
+      if (!billing) throw new ApiError('unavailable', 'billing is not configured');
+      const audience = ctx.scope.customer === undefined ? 'operator' : 'customer';
+      return sendDocument(ctx, inv.number ?? `draft-${inv.id}`, format, () => billing.render(inv, format, audience));
     },
   },
 ];
