@@ -24,10 +24,14 @@ export interface ExampleCentral {
   mqttPort: number;
 }
 
-/** `credentials` writes the broker's users file (credentials.yaml in the node's folder) before it starts. */
+/**
+ * `credentials` writes the broker's users file (credentials.yaml in the node's folder) before it starts;
+ * `recheckMonths` sets billing.recheckMonths (0: no recheck replaces a note a test made by hand).
+ */
 export async function startExampleCentral(o: {
   clock: Clock;
   credentials: (file: string, model: InventoryModel) => Promise<void> | void;
+  recheckMonths?: number;
 }): Promise<ExampleCentral> {
   const dir = mkdtempSync(join(tmpdir(), 'jb-example-central-'));
   mkdirSync(join(dir, 'data'));
@@ -42,7 +46,12 @@ export async function startExampleCentral(o: {
     CentralConfig.parse({
       inventory: inventoryFile,
       broker: { embedded: { host: '127.0.0.1', port: mqttPort, credentials: 'credentials.yaml' } },
-      billing: { tariffs: join(ROOT, 'config', 'tariffs.example.yaml'), since: '2026-10', minMeasuredPct: 90 },
+      billing: {
+        tariffs: join(ROOT, 'config', 'tariffs.example.yaml'),
+        since: '2026-10',
+        minMeasuredPct: 90,
+        ...(o.recheckMonths !== undefined ? { recheckMonths: o.recheckMonths } : {}),
+      },
       api: { host: '127.0.0.1', port: apiPort },
       log: { level: 'warn' },
     }),

@@ -1,6 +1,8 @@
 // The portal in real headless Chromium against a real central node: an operator and a customer sign in,
 // watch a live value move as a gateway publishes over MQTT, open a chart, compare two months and download
-// an invoice; a customer sees nothing of another's. Screenshots of every page: test-artifacts/portal/.
+// an invoice (PDF, CSV, JSON, its UBL e-invoice) and the credit note that corrects it; a customer sees
+// nothing of another's, and another customer gets 404 for that invoice's UBL and for the note.
+// Screenshots of every page: test-artifacts/portal/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -86,7 +88,7 @@ t.test('operator and customer in Chromium', async (t) => {
 
     await page.goto(`${w.url}/#/invoices`);
     await page.waitForSelector('#inv-table', { timeout: 10_000 });
-    const numbers = await attrs(page, '#inv-table tbody tr', 'data-invoice');
+    const numbers = await attrs(page, '#inv-table tbody tr.invoice-row', 'data-invoice');
     const all = (await w.central.billing!.store.invoices({ period: '2026-10' })).map((i) => i.number);
     t.ok(all.length >= 2 && all.includes('NL-BV-2026-000001'), 'October invoiced by the real run');
     t.same([...numbers].sort(), [...all].sort(), 'every invoice listed');
@@ -101,6 +103,10 @@ t.test('operator and customer in Chromium', async (t) => {
     );
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-invoice="NL-BV-2026-000001"] a.dl-csv')]);
     t.match(readFileSync((await csv.path())!, 'utf8'), /NL-BV-2026-000001,final,acme,ams1,/, 'the CSV downloads');
+    const note = page.locator(`tr.note-row[data-note="${w.acmeNote.number}"]`);
+    t.equal(await note.getAttribute('data-invoice-of'), 'NL-BV-2026-000001', 'the credit note is listed under its invoice');
+    t.match(await note.locator('td.note-delta').textContent(), /^-\d+\.\d\d EUR$/);
+    t.equal(await page.locator('tr.note-row').count(), 1, 'and no other note');
     await context.close();
   });
 
@@ -135,7 +141,7 @@ t.test('operator and customer in Chromium', async (t) => {
 
     await page.goto(`${w.url}/#/invoices`);
     await page.waitForSelector('#inv-table', { timeout: 10_000 });
-    const numbers = await attrs(page, '#inv-table tbody tr', 'data-invoice');
+    const numbers = await attrs(page, '#inv-table tbody tr.invoice-row', 'data-invoice');
     const own = (await w.central.billing!.store.invoices({ customer: 'acme', status: 'final' })).map((i) => i.number);
     t.ok(own.includes('NL-BV-2026-000001'), "acme's October invoice");
     t.same([...numbers].sort(), [...own].sort(), 'only its own invoices');
@@ -150,9 +156,64 @@ t.test('operator and customer in Chromium', async (t) => {
     const others = (await w.central.billing!.store.invoices({ customer: 'nordwind' }))[0]!;
     const direct = await page.request.get(`${w.url}/api/v1/invoices/${others.id}/pdf`);
     t.equal(direct.status(), 404, "another customer's invoice by its URL: not found");
+
+    const row = 'tr[data-invoice="NL-BV-2026-000001"]';
+    const [xml] = await Promise.all([page.waitForEvent('download'), page.click(`${row} a.dl-ubl`)]);
+    t.equal(xml.suggestedFilename(), 'NL-BV-2026-000001.xml');
+    const ubl = readFileSync((await xml.path())!, 'utf8');
+    t.match(ubl, /<Invoice[\s>]/, 'the UBL e-invoice of its invoice downloads');
+    t.match(ubl, /NL-BV-2026-000001/);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.click(`${row} a.dl-json`)]);
+    t.match(JSON.parse(readFileSync((await json.path())!, 'utf8')), { number: 'NL-BV-2026-000001', status: 'final' }, 'and its JSON');
+
+    const noteRow = `tr.note-row[data-note="${w.acmeNote.number}"]`;
+    t.equal(await page.locator('tr.note-row').count(), 1, 'its credit note, under the invoice');
+    const [notePdf] = await Promise.all([page.waitForEvent('download'), page.click(`${noteRow} a.dl-pdf`)]);
+    t.equal(notePdf.suggestedFilename(), `${w.acmeNote.number}.pdf`);
+    t.equal(
+      readFileSync((await notePdf.path())!)
+        .subarray(0, 5)
+        .toString(),
+      '%PDF-',
+      'the credit note PDF downloads',
+    );
+    const [noteJson] = await Promise.all([page.waitForEvent('download'), page.click(`${noteRow} a.dl-json`)]);
+    t.match(JSON.parse(readFileSync((await noteJson.path())!, 'utf8')), {
+      number: w.acmeNote.number,
+      kind: 'credit',
+      invoice: { number: 'NL-BV-2026-000001' },
+    });
+    const [noteXml] = await Promise.all([page.waitForEvent('download'), page.click(`${noteRow} a.dl-ubl`)]);
+    t.match(readFileSync((await noteXml.path())!, 'utf8'), /<CreditNote[\s>]/, 'and its UBL credit note');
+    await shot(page, 'customer-invoices-notes');
     await page.goto(`${w.url}/#/alerts`);
     await page.waitForSelector('main h1', { timeout: 10_000 });
     await shot(page, 'customer-alerts');
+    await context.close();
+  });
+
+  await t.test("another customer: acme's invoice UBL and credit note are not found", async (t) => {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+    await context.clock.install({ time: w.clock.now() });
+    const page = await context.newPage();
+    await signIn(page, w.url, 'nord-admin', PASSWORDS.nord);
+    await page.goto(`${w.url}/#/invoices`);
+    await page.waitForSelector('#inv-table', { timeout: 10_000 });
+    t.notOk(
+      (await attrs(page, '#inv-table tbody tr.invoice-row', 'data-invoice')).includes('NL-BV-2026-000001'),
+      "acme's invoice is not listed",
+    );
+    t.equal(await page.locator('tr.note-row').count(), 0, 'nor its note');
+    const acmeInvoice = (await w.central.billing!.store.invoiceByNumber('NL-BV-2026-000001'))!;
+    for (const path of [
+      `invoices/${acmeInvoice.id}/ubl`,
+      `notes/${w.acmeNote.id}/pdf`,
+      `notes/${w.acmeNote.id}/ubl`,
+      `notes/${w.acmeNote.id}`,
+    ]) {
+      t.equal((await page.request.get(`${w.url}/api/v1/${path}`)).status(), 404, `${path}: not found`);
+    }
+    t.same(await (await page.request.get(`${w.url}/api/v1/notes`)).json(), [], 'no notes of its own');
     await context.close();
   });
 });

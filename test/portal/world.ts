@@ -1,13 +1,18 @@
 // A central node for the browser tests, as `joulebook central` runs it: embedded broker, SQLite, the
 // example inventory and tariffs, invoice runs and the API with the portal, on free ports. October 2026 is
 // in the store already (test/energy/example-data.ts, written through the store's ingest interface) and
-// invoiced by the real run; live readings then come over MQTT from a gateway with its own credentials.
+// invoiced by the real run; late data then lowers acme's first energy line by 10.00, a credit note against
+// its invoice made here as a recheck would (rechecks are off, so no tick recomputes it back: the real
+// recheck is tested in test/billing/); live readings come over MQTT from a gateway with its own credentials.
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Clock } from '../../common/clock.js';
 import { AuthService } from '../../central/auth/service.js';
 import { setUser } from '../../central/broker/credentials.js';
 import type { RunningCentral } from '../../central/main.js';
 import type { PointInfo } from '../../central/model/types.js';
+import { dec, formatMoney } from '../../central/billing/money.js';
+import { noteFor } from '../../central/billing/notes.js';
+import type { StoredNote } from '../../central/storage/billing/types.js';
 import { SCHEMA_VERSION, topicFor } from '../../protocol/wire.js';
 import { anchoredClock, NOV_5_2026_MS } from '../helpers/anchored-clock.js';
 import { quietLog } from '../helpers/env.js';
@@ -23,6 +28,8 @@ export interface PortalWorld {
   url: string;
   /** The node's clock: the browser contexts run on the same calendar. */
   clock: Clock;
+  /** acme's credit note against its October invoice NL-BV-2026-000001. */
+  acmeNote: StoredNote;
   /** Publishes one reading of the live point over MQTT, as its gateway; resolves once stored (PUBACK). */
   publishLive(powerW: number): Promise<void>;
   close(): Promise<void>;
@@ -35,6 +42,7 @@ export async function startPortalWorld(): Promise<PortalWorld> {
   let live!: PointInfo;
   const { central, mqttPort } = await startExampleCentral({
     clock,
+    recheckMonths: 0,
     credentials: async (file, model) => {
       live = model.points.get(LIVE_POINT)!;
       await setUser(file, { username: 'gw-live', password: 'pw-live', role: 'gateway', site: live.site, gateway: live.gateway }, FAST);
@@ -45,6 +53,14 @@ export async function startPortalWorld(): Promise<PortalWorld> {
   await auth.addUser({ username: 'acme-admin', role: 'customer', customer: 'acme', password: PASSWORDS.acme });
   await auth.addUser({ username: 'nord-admin', role: 'customer', customer: 'nordwind', password: PASSWORDS.nord });
   await central.billing!.runner.runPeriod('nl-bv', '2026-10');
+  const inv = (await central.billing!.store.invoiceByNumber('NL-BV-2026-000001'))!;
+  const first = inv.draft.lines.findIndex((l) => l.kind === 'energy');
+  const recomputed = {
+    ...inv.draft,
+    lines: inv.draft.lines.map((l, i) => (i === first ? { ...l, amount: formatMoney(dec(l.amount).minus(10), inv.currency) } : l)),
+  };
+  const late = noteFor({ ...inv.draft, number: inv.number! }, recomputed)!;
+  const acmeNote = (await central.billing!.store.addNote(late, { fingerprint: 'late', atMs: clock.now(), year: 2026 })).note;
 
   let gw: MqttClient | undefined;
   let seq = 0;
@@ -77,6 +93,7 @@ export async function startPortalWorld(): Promise<PortalWorld> {
     central,
     url: central.api!.url,
     clock,
+    acmeNote,
     publishLive,
     close: async () => {
       await gw?.endAsync(true);

@@ -33,6 +33,8 @@ export function invoiceSummary(i: StoredInvoice) {
     finalizedAt: i.finalizedAt ?? null,
     kWh: i.draft.quality.kWh,
     measuredShare: i.draft.quality.measuredShare,
+    /** An e-invoice (ubl) can be made: final, with its parties' legal details. */
+    eInvoice: i.status === 'final' && i.draft.parties !== undefined,
   };
 }
 

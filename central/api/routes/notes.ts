@@ -29,6 +29,8 @@ export function noteSummary(n: StoredNote, ctx: Pick<RouteContext, 'scope'>) {
     taxDelta: n.note.taxDelta,
     totalDelta: n.totalDelta,
     createdAt: n.createdAt,
+    /** An e-invoice (ubl) can be made: the note has its invoice's parties' legal details. */
+    eInvoice: n.note.parties !== undefined,
     ...(ctx.scope.customer === undefined
       ? {
           renderedAt: n.renderedAt ?? null,

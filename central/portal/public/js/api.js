@@ -46,6 +46,8 @@ export const api = {
   alerts: (params = {}) => call('GET', `/alerts${qs(params)}`),
   invoices: (params = {}) => call('GET', `/invoices${qs(params)}`),
   invoiceUrl: (invoice, format) => `${BASE}/invoices/${encodeURIComponent(invoice.id)}/${format}`,
+  notes: (params = {}) => call('GET', `/notes${qs(params)}`),
+  noteUrl: (note, format) => `${BASE}/notes/${encodeURIComponent(note.id)}/${format}`,
   targets: (site) => call('GET', `/portal/targets${qs({ site })}`),
   live: (params) => call('GET', `/portal/live${qs(params)}`),
   history: (params) => call('GET', `/portal/history${qs(params)}`),
