@@ -116,14 +116,15 @@ t.test('a note is delivered signed, retried within the tick, then on the next ti
   );
   t.same(first.sentNotes, [], 'no note yet');
 
-  // A gateway replays October: acme drew 0.8 kW, not 1 kW. 596 kWh × 0.20 = 119.20, 29.80 less than invoiced.
+  // A gateway replays October: acme drew 0.8 kW, not 1 kW. 596 kWh × 0.20 = 119.20, 29.80 less than invoiced,
+  // and 21 % BTW on it: 25.03 instead of 31.29.
   world.powerKw.set('acme@2026-10', 0.8);
   failing.set('AMS1-CN-2026-000001', 1);
   clock.t += H;
   const second = await runner.tick();
   t.same(
     second.notes.map((n) => [n.invoiceNumber, n.noteNumber, n.kind, n.totalDelta]),
-    [['AMS1-2026-000001', 'AMS1-CN-2026-000001', 'credit', '-29.80']],
+    [['AMS1-2026-000001', 'AMS1-CN-2026-000001', 'credit', '-36.06']],
   );
   t.same(second.sentNotes, [
     { number: 'AMS1-CN-2026-000001', invoiceNumber: 'AMS1-2026-000001', period: '2026-10', rendered: true, delivered: true },
@@ -151,22 +152,23 @@ t.test('a note is delivered signed, retried within the tick, then on the next ti
     customer: 'acme',
     account: 'acme',
     currency: 'EUR',
-    totalDelta: '-29.80',
-    note: { kind: 'credit', invoiceNumber: 'AMS1-2026-000001', totalDelta: '-29.80', parties: { buyer: { legalName: 'Acme B.V.' } } },
+    totalDelta: '-36.06',
+    note: { kind: 'credit', invoiceNumber: 'AMS1-2026-000001', totalDelta: '-36.06', parties: { buyer: { legalName: 'Acme B.V.' } } },
   });
-  t.equal(body.note.lines.length, 1);
+  t.equal(body.note.lines.length, 2, 'the energy line and the BTW');
   t.equal(Buffer.from(body.documents.pdf, 'base64').toString(), '%PDF-1.7 AMS1-CN-2026-000001');
   t.equal(body.documents.ubl, '<CreditNote>AMS1-CN-2026-000001</CreditNote>');
   t.match(await store.noteByNumber('AMS1-CN-2026-000001'), { renderedAt: clock.t, deliveredAt: clock.t, deliveryAttempts: 1 });
 
-  // More late data while the receiver is down: a debit note that fails both tries of the tick.
+  // More late data while the receiver is down: 1.1 kW, 163.90 + 34.42 BTW, a debit note of 54.09 that fails
+  // both tries of the tick.
   world.powerKw.set('acme@2026-10', 1.1);
   down = true;
   clock.t += H;
   const third = await runner.tick();
   t.same(
     third.notes.map((n) => [n.noteNumber, n.kind, n.totalDelta]),
-    [['AMS1-DN-2026-000001', 'debit', '44.70']],
+    [['AMS1-DN-2026-000001', 'debit', '54.09']],
   );
   t.same(
     third.sentNotes.map((n) => [n.number, n.rendered, n.delivered]),
@@ -222,7 +224,7 @@ t.test('with the real renderers: the note files in the output folder, its PDF an
     issuedOn: '2026-11-02',
     invoice: { number: 'AMS1-2026-000001', issuedOn: '2026-11-01' },
     customer: { id: 'acme', name: 'Acme' },
-    totalDelta: '-29.80',
+    totalDelta: '-36.06',
     localPeriod: { first: '2026-10-01', last: '2026-10-31' },
   });
   const post = got.find((g) => g.delivery === 'AMS1-CN-2026-000001')!;

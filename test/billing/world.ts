@@ -18,6 +18,16 @@ import type { InvoiceRun, StoredInvoice, StoredNote } from '../../central/storag
 const H = 3_600_000;
 export const AMS: RunEntity = { id: 'ams1', timeZone: 'Europe/Amsterdam', zones: ['Europe/Amsterdam'], since: '2026-06' };
 const TARIFF = [TariffVersion.parse({ version: 'v1', validFrom: '2026-01-01', currency: 'EUR', energyPricePerKwh: '0.20' })];
+/** With parties a draft must bear one VAT rate per line (billing/legal-checks.ts): the same price under 21 % BTW. */
+const TAXED = [
+  TariffVersion.parse({
+    version: 'v1',
+    validFrom: '2026-01-01',
+    currency: 'EUR',
+    energyPricePerKwh: '0.20',
+    taxes: [{ name: 'BTW', ratePct: '21' }],
+  }),
+];
 
 export class World {
   /** kW per customer; `${customer}@${period}` overrides one month (late data). */
@@ -32,7 +42,7 @@ export class World {
   readonly failing = new Set<string>();
   /** Makes each computation slow, to hold a run lock while another instance tries. */
   delayMs = 0;
-  /** Copied into every draft, as drafts.ts copies the entity's and account's legal details. */
+  /** Copied into every draft, as drafts.ts copies the entity's and account's legal details (prices then carry 21 % BTW). */
   parties: ((customer: string) => DraftParties) | undefined;
 
   readonly computeDrafts: ComputeDrafts = async (site, month, customer) => {
@@ -60,7 +70,7 @@ export class World {
       customer,
       site,
       period,
-      versions: TARIFF,
+      versions: this.parties ? TAXED : TARIFF,
       energy: heldPointsEnergy([{ pointId: `${customer}-p1`, series, held: [{ fromMs: 0 }] }]),
     });
     return this.parties ? { ...draft, parties: this.parties(customer) } : draft;
