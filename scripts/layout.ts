@@ -29,14 +29,15 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/alerts': "forwarding gateways' alerts to webhooks",
   'central/builders': 'the named builders `main.ts` composes: store, ingest and alerts, model, billing, broker, API; the parts list',
   'central/api': 'the HTTP API (fastify): registry of routes, scopes, guard, errors, OpenAPI',
-  'central/api/routes': 'one file per resource: sites, points, energy, invoices, model edits, contracts and accounts, alerts, sign-in',
+  'central/api/routes':
+    'one file per resource: sites, points, energy, invoices, credit and debit notes, model edits, contracts and accounts, alerts, sign-in',
   'central/auth': 'users, passwords, sessions, API tokens, the sign-in limiter',
   'central/billing':
     "invoices: an entity's drafts, a section per site, pricing, proration, committed power, consolidation, " +
     'VAT categories, the parties printed and what holds a draft for legal reasons, net energy, money and rounding, notes for late data, ' +
     'document types',
   'central/billing/render': 'PDF, CSV, JSON and UBL e-invoice (EN 16931, Peppol BIS 3.0) of an invoice or note; what a customer may see',
-  'central/billing/run': 'the monthly run: schedule, state machine, periods, rechecks, the signed webhook',
+  'central/billing/run': 'the monthly run: schedule, state machine, periods, rechecks, notes written and delivered, the signed webhook',
   'central/broker': 'the embedded MQTT broker (aedes), credentials, ACL, sign-in throttle, packet limits',
   'central/config': 'parses central.yaml, the inventory and the tariff files into model types',
   'central/energy': 'the pure energy core (series, counter epochs, groups, data end) and the bridge to the store',

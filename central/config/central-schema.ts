@@ -202,14 +202,17 @@ export const CentralConfig = z.strictObject({
         .string()
         .default('7 * * * *')
         .describe('cron expression (UTC) of the run ticks; the run catches up whatever is due, so the tick only triggers it'),
-      outputDir: z.string().default('invoices').describe('JSON, CSV and PDF of every finalized invoice; relative to dataDir'),
+      outputDir: z
+        .string()
+        .default('invoices')
+        .describe('JSON, CSV, PDF and UBL e-invoice (.xml) of every finalized invoice and note; relative to dataDir'),
       webhook: z
         .strictObject({
           url: z.string().url(),
           secret: z.string().describe('header x-joulebook-signature: sha256=<hex HMAC-SHA256 of the body>'),
         })
         .optional()
-        .describe('every finalized invoice is POSTed here (retried until it is accepted)'),
+        .describe('every finalized invoice and issued note is POSTed here with its PDF and e-invoice (retried until it is accepted)'),
     })
     .optional()
     .describe('monthly invoice runs; needs `inventory`'),

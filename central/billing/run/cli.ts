@@ -145,7 +145,7 @@ export function invoiceCommand(deps: InvoiceCliDeps): Command {
     .command('show')
     .description('one invoice, rendered')
     .argument('<number>', 'invoice number, #id or site/period/customer')
-    .option('--format <f>', 'json, csv or pdf', oneOf(INVOICE_FORMATS), 'json' as InvoiceFormat)
+    .option('--format <f>', 'json, csv, pdf or ubl (the e-invoice, XML)', oneOf(INVOICE_FORMATS), 'json' as InvoiceFormat)
     .action((ref: string, o: { format: InvoiceFormat }) =>
       withContext(async (c) => {
         const out = await c.render(await c.runner.find(ref), o.format);
