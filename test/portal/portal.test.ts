@@ -158,11 +158,6 @@ t.test('operator and customer in Chromium', async (t) => {
     t.equal(direct.status(), 404, "another customer's invoice by its URL: not found");
 
     const row = 'tr[data-invoice="NL-BV-2026-000001"]';
-    const [xml] = await Promise.all([page.waitForEvent('download'), page.click(`${row} a.dl-ubl`)]);
-    t.equal(xml.suggestedFilename(), 'NL-BV-2026-000001.xml');
-    const ubl = readFileSync((await xml.path())!, 'utf8');
-    t.match(ubl, /<Invoice[\s>]/, 'the UBL e-invoice of its invoice downloads');
-    t.match(ubl, /NL-BV-2026-000001/);
     const [json] = await Promise.all([page.waitForEvent('download'), page.click(`${row} a.dl-json`)]);
     t.match(JSON.parse(readFileSync((await json.path())!, 'utf8')), { number: 'NL-BV-2026-000001', status: 'final' }, 'and its JSON');
 
@@ -183,9 +178,15 @@ t.test('operator and customer in Chromium', async (t) => {
       kind: 'credit',
       invoice: { number: 'NL-BV-2026-000001' },
     });
+    await shot(page, 'customer-invoices-notes');
+    // The e-invoices last: the invoice's and the credit note's UBL.
+    const [xml] = await Promise.all([page.waitForEvent('download'), page.click(`${row} a.dl-ubl`)]);
+    t.equal(xml.suggestedFilename(), 'NL-BV-2026-000001.xml');
+    const ubl = readFileSync((await xml.path())!, 'utf8');
+    t.match(ubl, /<Invoice[\s>]/, 'the UBL e-invoice of its invoice downloads');
+    t.match(ubl, /NL-BV-2026-000001/);
     const [noteXml] = await Promise.all([page.waitForEvent('download'), page.click(`${noteRow} a.dl-ubl`)]);
     t.match(readFileSync((await noteXml.path())!, 'utf8'), /<CreditNote[\s>]/, 'and its UBL credit note');
-    await shot(page, 'customer-invoices-notes');
     await page.goto(`${w.url}/#/alerts`);
     await page.waitForSelector('main h1', { timeout: 10_000 });
     await shot(page, 'customer-alerts');
