@@ -32,7 +32,7 @@ t.test('PostgreSQL schema checks', async (t) => {
     await (await openPostgresStore({ connectionString: PG_URL, schema, log: quietLog })).close();
     const before = await tables(schema);
     await raw.query(
-      `DROP TABLE "${schema}".invoice_notes, "${schema}".invoice_delivery, "${schema}".invoices, "${schema}".document_counters`,
+      `DROP TABLE "${schema}".note_delivery, "${schema}".invoice_notes, "${schema}".invoice_delivery, "${schema}".invoices, "${schema}".document_counters`,
     );
     for (const [name, open] of Object.entries(openers(schema))) {
       const err = await open().then(
@@ -46,14 +46,14 @@ t.test('PostgreSQL schema checks', async (t) => {
       t.match(
         err?.message,
         `PostgreSQL schema "${schema}" of database "test" at 127.0.0.1:5432: the schema records ${POSTGRES_MIGRATIONS.length} migration(s), ` +
-          'but table(s) invoices, invoice_delivery, invoice_notes, document_counters are missing',
+          'but table(s) invoices, invoice_delivery, invoice_notes, document_counters, note_delivery are missing',
         `${name}: names schema, database and tables`,
       );
       t.match(err?.message, /Restore it from a backup; nothing was created in their place/, `${name}: says what to do`);
     }
     t.same(
       await tables(schema),
-      before.filter((x) => !['invoice_notes', 'invoice_delivery', 'invoices', 'document_counters'].includes(x)),
+      before.filter((x) => !['note_delivery', 'invoice_notes', 'invoice_delivery', 'invoices', 'document_counters'].includes(x)),
       'still missing: not recreated',
     );
   });
