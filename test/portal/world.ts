@@ -1,7 +1,7 @@
 // A central node for the browser tests, as `joulebook central` runs it: embedded broker, SQLite, the
 // example inventory and tariffs, invoice runs and the API with the portal, on free ports. October 2026 is
 // in the store already (test/energy/example-data.ts, written through the store's ingest interface) and
-// invoiced by the real run; late data then lowers acme's first energy line by 10.00, a credit note against
+// invoiced by the real run; late data then lowers acme's first energy line by 10.00 (and its VAT), a credit note against
 // its invoice made here as a recheck would (rechecks are off, so no tick recomputes it back: the real
 // recheck is tested in test/billing/); live readings come over MQTT from a gateway with its own credentials.
 import mqtt, { type MqttClient } from 'mqtt';
@@ -55,9 +55,20 @@ export async function startPortalWorld(): Promise<PortalWorld> {
   await central.billing!.runner.runPeriod('nl-bv', '2026-10');
   const inv = (await central.billing!.store.invoiceByNumber('NL-BV-2026-000001'))!;
   const first = inv.draft.lines.findIndex((l) => l.kind === 'energy');
+  const cut = inv.draft.lines[first]!;
+  // 10.00 less on the line, and on the tax line of its VAT rate the base and the tax that go with it.
   const recomputed = {
     ...inv.draft,
-    lines: inv.draft.lines.map((l, i) => (i === first ? { ...l, amount: formatMoney(dec(l.amount).minus(10), inv.currency) } : l)),
+    lines: inv.draft.lines.map((l, i) => {
+      if (i === first) return { ...l, amount: formatMoney(dec(l.amount).minus(10), inv.currency) };
+      if (l.kind !== 'tax' || !l.vat || l.vat.category !== cut.vat?.category || l.vat.ratePct !== cut.vat.ratePct) return l;
+      const tax = dec(10).times(l.vat.ratePct).div(100);
+      return {
+        ...l,
+        quantity: formatMoney(dec(l.quantity).minus(10), inv.currency),
+        amount: formatMoney(dec(l.amount).minus(tax), inv.currency),
+      };
+    }),
   };
   const late = noteFor({ ...inv.draft, number: inv.number! }, recomputed)!;
   const acmeNote = (await central.billing!.store.addNote(late, { fingerprint: 'late', atMs: clock.now(), year: 2026 })).note;
