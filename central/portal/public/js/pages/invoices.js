@@ -45,12 +45,13 @@ export function mount(main, ctx) {
         list.length === 0
           ? html`<p class="muted">No invoices yet.</p>`
           : html`<table id="inv-table"><thead><tr>
-        <th>Number</th><th>Site</th><th>Period</th><th>Customer</th><th>Status</th><th class="num">Total</th><th>Issued</th><th>Download</th></tr></thead><tbody>
+        <th>Number</th><th>Site</th><th>Period</th><th>Customer</th><th>Status</th>
+        <th class="num">Total</th><th>Issued</th><th>Download</th></tr></thead><tbody>
         ${list.map(
-          (
-            i,
-          ) => html`<tr class="invoice-row" data-invoice="${i.number ?? i.id}"><td>${i.number ?? html`<span class="muted">draft #${i.id}</span>`}</td><td>${siteNames(i)}</td>
-          <td>${monthLabel(i.period)}</td><td>${i.customerName ?? i.customer}</td><td>${badge(i.status === 'final' ? 'ok' : i.status === 'held' ? 'warning' : 'info', i.status)}</td>
+          (i) => html`<tr class="invoice-row" data-invoice="${i.number ?? i.id}">
+          <td>${i.number ?? html`<span class="muted">draft #${i.id}</span>`}</td><td>${siteNames(i)}</td>
+          <td>${monthLabel(i.period)}</td><td>${i.customerName ?? i.customer}</td>
+          <td>${badge(i.status === 'final' ? 'ok' : i.status === 'held' ? 'warning' : 'info', i.status)}</td>
           <td class="num">${i.total} ${i.currency}</td><td>${i.finalizedAt ? dateTime(i.finalizedAt, zoneOf(i.site)) : '–'}</td>
           <td>${i.number ? downloads(i, api.invoiceUrl) : ''}</td></tr>
           ${i.number ? (notesOf.get(i.number) ?? []).map((n) => noteRow(n, i)) : ''}`,
