@@ -76,10 +76,11 @@ t.test('invoice run, list, show; energy', async (t) => {
   );
   const out = join(dir, 'data', 'invoices', 'nl-bv', '2026-10');
   t.ok(existsSync(out), 'outputs written under dataDir/invoices/<entity>');
-  t.same(readdirSync(out).sort(), [
-    ...[1, 2, 3, 4].flatMap((n) => ['csv', 'json', 'pdf'].map((f) => `NL-BV-2026-00000${n}.${f}`)),
-    'summary.json',
-  ]);
+  t.same(
+    readdirSync(out).sort(),
+    [...[1, 2, 3, 4].flatMap((n) => ['csv', 'json', 'pdf', 'xml'].map((f) => `NL-BV-2026-00000${n}.${f}`)), 'summary.json'],
+    'every format, the UBL e-invoice (.xml) included',
+  );
   // Kestrel, a German business, under reverse charge: the PDF as its finance team reads it.
   if (needPeer(t, hasPdftotext(), 'pdftotext (poppler-utils)')) {
     const pages = pdftotextPages(readFileSync(join(out, 'NL-BV-2026-000003.pdf')));
