@@ -114,7 +114,12 @@ t.test('invoice run, list, show, release, recompute', async (t) => {
 
 t.test('the schedule ticks at start and on its cron; a bad expression is refused', async (t) => {
   t.throws(
-    () => startTickSchedule({ tick: async () => ({ runs: [], notes: [], sentNotes: [], errors: [], skipped: false }), log: quietLog, cron: 'every hour' }),
+    () =>
+      startTickSchedule({
+        tick: async () => ({ runs: [], notes: [], sentNotes: [], errors: [], skipped: false }),
+        log: quietLog,
+        cron: 'every hour',
+      }),
     CronExpressionError,
   );
   let ticks = 0;
