@@ -134,7 +134,7 @@ export function recordingOutputs(): InvoiceOutputs & { rendered: string[]; summa
       notes.push(n.number);
     },
     async summary(run: InvoiceRun, invoices: readonly StoredInvoice[]) {
-      summaries.push(`${run.period}:${invoices.length}`);
+      summaries.push(`${run.period}:${invoices.length}:${run.state}`);
     },
   };
 }
