@@ -3,7 +3,7 @@
 // UBL e-invoice (.xml, where the document can be one), and the invoicing system's webhook. Composition only
 // (called from central/main.ts and the `invoice` command); the parts are tested alone.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CentralConfig } from '../config/central-schema.js';
 import { fixedModel, type ModelSource } from '../model/holder.js';
@@ -11,6 +11,7 @@ import type { InventoryModel } from '../model/types.js';
 import type { BillingStore } from '../storage/billing/types.js';
 import type { CentralStore } from '../storage/readings/types.js';
 import { documentRenderers } from './documents.js';
+import { readLogo } from './render/logo.js';
 import { documentFiles, webhookDocuments } from './outputs.js';
 import { computeDrafts } from './drafts.js';
 import { InvoiceRunner } from './run/runner.js';
@@ -68,7 +69,15 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
       return [{ id: e.id, timeZone: e.timeZone, zones: invoiced.map((s) => m.sites.get(s)!.timeZone), since }];
     });
   };
-  const { render, renderNote } = documentRenderers({ models, store });
+  // Logos are read once per file (the inventory names them relative to itself); a bad one is printed without, with a warning.
+  const logos = new Map<string, Promise<Uint8Array | undefined>>();
+  const baseDir = dirname(config.inventory ?? '.');
+  const logo = (file: string | undefined) => {
+    if (file === undefined) return Promise.resolve(undefined);
+    if (!logos.has(file)) logos.set(file, readLogo(file, { baseDir, warn: (m) => log.warn({ area: 'invoices' }, m) }));
+    return logos.get(file)!;
+  };
+  const { render, renderNote } = documentRenderers({ models, store, logo });
   const renderers = { render, renderNote };
   const files = documentFiles(b.outputDir, renderers, log.child({ area: 'invoices' }));
   const hook = b.webhook && {

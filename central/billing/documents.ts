@@ -12,7 +12,8 @@ import { renderInvoiceJson } from './render/json.js';
 import { renderNoteCsv } from './render/note-csv.js';
 import { renderNoteJson } from './render/note-json.js';
 import { renderNotePdf } from './render/note-pdf.js';
-import { renderInvoicePdf } from './render/pdf.js';
+import { renderInvoicePdf, type PdfOptions } from './render/pdf.js';
+import type { DraftParties } from './types.js';
 import { billedPointsOf, customerDocument } from './render/redact.js';
 import { EInvoiceUnavailableError, renderInvoiceUbl, renderNoteUbl } from './render/ubl.js';
 import type { RenderInvoice, RenderNote } from './run/types.js';
@@ -68,6 +69,8 @@ export interface DocumentDeps {
   models: ModelSource;
   /** A note's document names the invoice it corrects, with its issue date. */
   store: Pick<BillingStore, 'invoiceByNumber'>;
+  /** The seller's logo for the PDFs (the file its details name), or undefined: printed without. */
+  logo?: (file: string | undefined) => Promise<Uint8Array | undefined>;
 }
 
 /**
@@ -76,6 +79,10 @@ export interface DocumentDeps {
  * so its customer's copy is the note itself.
  */
 export function documentRenderers(deps: DocumentDeps): { render: RenderInvoice; renderNote: RenderNote } {
+  const pdfOptions = async (parties: DraftParties | undefined): Promise<PdfOptions> => {
+    const logo = await deps.logo?.(parties?.seller.logo);
+    return logo ? { logo } : {};
+  };
   const render: RenderInvoice = async (inv, format, audience = 'operator') => {
     const model = deps.models.current().model;
     const full = invoiceDocumentOf(inv, model);
@@ -83,7 +90,7 @@ export function documentRenderers(deps: DocumentDeps): { render: RenderInvoice; 
     if (format === 'json') return renderInvoiceJson(doc);
     if (format === 'csv') return renderInvoiceCsv(doc);
     if (format === 'ubl') return renderInvoiceUbl(doc);
-    return renderInvoicePdf(doc);
+    return renderInvoicePdf(doc, await pdfOptions(inv.draft.parties));
   };
   const renderNote: RenderNote = async (n, format) => {
     const invoice = await deps.store.invoiceByNumber(n.invoiceNumber);
@@ -92,7 +99,7 @@ export function documentRenderers(deps: DocumentDeps): { render: RenderInvoice; 
     if (format === 'json') return renderNoteJson(doc);
     if (format === 'csv') return renderNoteCsv(doc);
     if (format === 'ubl') return renderNoteUbl(doc);
-    return renderNotePdf(doc);
+    return renderNotePdf(doc, await pdfOptions(n.note.parties));
   };
   return { render, renderNote };
 }

@@ -81,6 +81,11 @@ t.test('invoice run, list, show; energy', async (t) => {
     [...[1, 2, 3, 4].flatMap((n) => ['csv', 'json', 'pdf', 'xml'].map((f) => `NL-BV-2026-00000${n}.${f}`)), 'summary.json'],
     'every format, the UBL e-invoice (.xml) included',
   );
+  t.match(
+    readFileSync(join(out, 'NL-BV-2026-000003.pdf')).toString('latin1'),
+    /\/Subtype \/Image[\s\S]*\/Width 160[\s\S]*\/Height 48|\/Height 48[\s\S]*\/Width 160/,
+    "the seller's logo (inventory/polder-logo.png, 160 × 48) is printed",
+  );
   // Kestrel, a German business, under reverse charge: the PDF as its finance team reads it.
   if (needPeer(t, hasPdftotext(), 'pdftotext (poppler-utils)')) {
     const pages = pdftotextPages(readFileSync(join(out, 'NL-BV-2026-000003.pdf')));

@@ -12,7 +12,7 @@ export interface PdfOptions {
   compress?: boolean;
   /**
    * The seller's logo (PNG or JPEG bytes), printed at the top. The caller reads the file the seller's
-   * details name (`parties.seller.logo`, see pdf-logo.ts readLogo) so rendering stays pure; bytes that are
+   * details name (`parties.seller.logo`, see logo.ts readLogo) so rendering stays pure; bytes that are
    * no image pdfkit reads are skipped.
    */
   logo?: Uint8Array;
