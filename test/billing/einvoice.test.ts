@@ -6,19 +6,19 @@
 // Saxon-HE (.ci/packages); skips without them unless JB_REQUIRE_PEERS=1. The Peppol-only rules the
 // validator does not run are central/billing/render/ubl*.test.ts's.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import t from 'tap';
 import { computeEntityDrafts } from '../../central/billing/drafts.js';
-import { addDays } from '../../central/billing/render/document.js';
-import { renderInvoiceUbl } from '../../central/billing/render/ubl.js';
+import { renderInvoiceUbl, renderNoteUbl } from '../../central/billing/render/ubl.js';
 import { readInventory } from '../../central/config/inventory-load.js';
 import { readTariffs } from '../../central/config/tariff-load.js';
 import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { exampleSeries } from '../energy/example-data.js';
 import { ingest } from '../energy/stores.js';
 import { ACME_INVOICE, renderedEInvoices } from '../helpers/einvoice-documents.js';
+import { finalDocument, noteDocument } from '../helpers/einvoice-drafts.js';
 import { hasProgram, needPeer, quietLog } from '../helpers/env.js';
 
 /** CI clones the repository next to `shared`, as on the development machines. */
@@ -52,23 +52,46 @@ function write(name: string, xml: string): string {
   return file;
 }
 
-/** The example's October invoices of both entities, from readings in SQLite, numbered and issued on 1 November. */
-async function exampleInvoices(): Promise<{ name: string; xml: string }[]> {
+/**
+ * The example's October invoices of both entities, from readings in SQLite, numbered and issued on 1
+ * November; and the notes billing makes when the operators then correct who held what (the inventory's
+ * assignments, as a review would): Nordwind's Amsterdam 2 rack from the 10th (a credit on its two-site
+ * invoice), Kestrel's rack R03 from the 8th (a credit under reverse charge), Fjord's rack from the 12th (a
+ * debit note).
+ */
+async function exampleDocuments(): Promise<{ name: string; xml: string }[]> {
+  const corrected = mkdtempSync(join(dir, 'corrected-'));
+  cpSync(join(ROOT, 'config', 'inventory'), join(corrected, 'inventory'), { recursive: true });
+  const text = readFileSync(join(ROOT, 'config', 'inventory.example.yaml'), 'utf8');
+  const fixes: [string, string][] = [
+    ['rack: ams2-r01, from: 2026-09-01', 'rack: ams2-r01, from: 2026-10-10'],
+    ['rack: ams2-r03, from: 2026-05-01', 'rack: ams2-r03, from: 2026-10-08'],
+    ['rack: ams2-r04, from: 2026-10-16', 'rack: ams2-r04, from: 2026-10-12'],
+  ];
+  for (const [from] of fixes) if (!text.includes(from)) throw new Error(`the example inventory no longer says "${from}"`);
+  writeFileSync(
+    join(corrected, 'inventory.yaml'),
+    fixes.reduce((s, [from, to]) => s.replace(from, to), text),
+  );
   const { model } = await readInventory(join(ROOT, 'config', 'inventory.example.yaml'));
+  const after = (await readInventory(join(corrected, 'inventory.yaml'))).model;
   const tariffs = await readTariffs([join(ROOT, 'config', 'tariffs.example.yaml')], model);
   const store = await openSqliteStore({ file: join(dir, 'central.db'), log: quietLog });
   try {
     await ingest(store, exampleSeries(model));
     const out: { name: string; xml: string }[] = [];
+    let notes = 0;
     for (const entity of ['nl-bv', 'sin1']) {
       const { drafts } = await computeEntityDrafts({ store, model, tariffs }, entity, '2026-10');
+      const { drafts: recomputed } = await computeEntityDrafts({ store, model: after, tariffs }, entity, '2026-10');
       drafts.forEach((draft, i) => {
         const number = `${entity.toUpperCase()}-2026-${String(i + 1).padStart(6, '0')}`;
-        const dueOn = addDays('2026-11-01', draft.parties?.paymentTermsDays ?? 30);
-        out.push({
-          name: `example-${number}-${draft.customer}`,
-          xml: renderInvoiceUbl({ draft, final: { number, issuedOn: '2026-11-01', dueOn } }),
-        });
+        const doc = finalDocument(draft, number, '2026-11-01');
+        out.push({ name: `example-${number}-${draft.customer}`, xml: renderInvoiceUbl(doc) });
+        const again = recomputed.find((d) => d.account === draft.account && d.currency === draft.currency)!;
+        if (JSON.stringify(again.lines) === JSON.stringify(draft.lines)) return;
+        const note = noteDocument(doc, again, `${entity.toUpperCase()}-XN-2026-${String(++notes).padStart(6, '0')}`, '2026-11-20');
+        out.push({ name: `example-${note.note.kind}-note-${draft.customer}`, xml: renderNoteUbl(note) });
       });
     }
     return out;
@@ -80,10 +103,14 @@ async function exampleInvoices(): Promise<{ name: string; xml: string }[]> {
 t.test('every invoice and note is valid UBL and EN 16931, in one validator run', async (t) => {
   const missing = peersMissing();
   if (!needPeer(t, missing === undefined, missing ?? '')) return;
-  const examples = await exampleInvoices();
-  t.equal(examples.length, 6, 'the example: Acme, Nordwind (two sites), Kestrel (reverse charge), Fjord; Acme and Lumen in SGD');
+  const examples = await exampleDocuments();
+  t.same(
+    examples.map((e) => e.name.replace(/^example-([A-Z0-9-]+-2026-\d+-)?/, '')),
+    ['acme', 'nordwind', 'credit-note-nordwind', 'kestrel', 'credit-note-kestrel', 'fjord', 'debit-note-fjord', 'acme', 'lumen'],
+    'the example: Acme, Fjord (a debit note), Kestrel (reverse charge, a credit note), Nordwind (two sites, a credit note); Acme and Lumen in SGD',
+  );
   const files = [...renderedEInvoices(), ...examples].map(({ name, xml }) => write(name, xml));
-  t.equal(files.length, 13);
+  t.equal(files.length, 16, '7 built by hand, 9 from the example month');
   const r = validate(files);
   for (const l of r.lines) t.comment(l.replace(`${dir}/`, ''));
   t.equal(r.status, 0, 'the validator accepts them all');
