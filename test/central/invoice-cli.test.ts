@@ -1,7 +1,7 @@
 // Invoicing as an operator does it, through the `joulebook` command on a central.yaml: October of the
 // example inventory (readings of test/energy/example-data.ts in SQLite) invoiced, listed, shown as PDF
 // and CSV, written to the output folder, and the energy behind it asked for.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -116,6 +116,26 @@ t.test('invoice run, list, show; energy', async (t) => {
 // issue 17: `invoice run --period 2099-01` stored drafts that `release` then numbered, the month in progress
 // was drafted, and `--period 1900-01` printed nothing and exited 0. The command runs on 5 November 2026
 // (JB_NOW), so November is the month in progress.
+// A draft that could not be a lawful invoice is held with the reason, not finalized: Kestrel is invoiced
+// under reverse charge, which needs its VAT id, and the operators' copy of the inventory lost it.
+t.test('reverse charge without the buyer VAT id: the draft is held with the reason, the others finalized', async (t) => {
+  const { dir, config } = await exampleCentral();
+  cpSync(join(ROOT, 'config', 'inventory'), join(dir, 'inventory'), { recursive: true });
+  const text = readFileSync(join(ROOT, 'config', 'inventory.example.yaml'), 'utf8');
+  const vat = '        vatId: DE298765432\n';
+  t.ok(text.includes(vat), "Kestrel's VAT id is where the test removes it");
+  writeFileSync(join(dir, 'inventory.yaml'), text.replace(vat, ''));
+  writeFileSync(config, readFileSync(config, 'utf8').replace(join(ROOT, 'config', 'inventory.example.yaml'), join(dir, 'inventory.yaml')));
+  const run = await cli(['invoice', '-c', config, 'run', '--period', '2026-10', '--entity', 'nl-bv'], { timeoutMs: 60_000 });
+  t.equal(run.code, 0, run.stderr);
+  t.match(run.stdout, /nl-bv 2026-10: finalized NL-BV-2026-000001, NL-BV-2026-000002, NL-BV-2026-000003; 1 held for review/);
+  const held = await cli(['invoice', '-c', config, 'list', '--status', 'held']);
+  t.match(
+    held.stdout,
+    /nl-bv\t2026-10\tkestrel\theld\t1305\.79 EUR\treview: .*reverse charge needs the buyer's VAT id: account "kestrel" has none in its legal details/,
+  );
+});
+
 t.test('invoice run refuses a future month, the month in progress and a month before billing began; nothing is stored', async (t) => {
   const { config } = await exampleCentral({ readings: false });
   const future = await cli(['invoice', '-c', config, 'run', '--period', '2099-01']);
