@@ -5,7 +5,7 @@
 // one more batch, and the computation run again: the core is pure, so a pass without a miss gives exactly
 // what it would give on a source holding every reading. The cost grows with the instants, not the
 // sampling rate: a typical period needs one pass.
-import type { BoundaryPair, BoundaryQuery, EventReader, SeriesReader } from '../storage/readings/types.js';
+import type { BoundaryQuery, BoundaryValues, EventReader, SeriesReader } from '../storage/readings/types.js';
 import type { CounterReading, EpochEvent, PowerReading, SeriesSource } from './types.js';
 
 export const ENERGY_MEASUREMENT = 'energy_import_kwh';
@@ -68,11 +68,11 @@ interface Cached<T> {
 const seriesName = (r: PointSeriesRef): string => `${r.site}/${r.gateway}/${r.device}/${r.channel}/${ENERGY_MEASUREMENT}`;
 const sourceKey = (site: string, gateway: string, device: string, channel: string): string => `${site}\n${gateway}\n${device}\n${channel}`;
 
-function toCounter(s: BoundaryPair['before']): CounterReading | undefined {
+function toCounter(s: BoundaryValues['before']): CounterReading | undefined {
   if (!s) return undefined;
   return s.flags?.[ENERGY_MEASUREMENT] === 'suspect' ? { ts: s.ts, valueKwh: s.value, suspect: true } : { ts: s.ts, valueKwh: s.value };
 }
-const toPower = (s: BoundaryPair['before']): PowerReading | undefined => (s ? { ts: s.ts, powerW: s.value } : undefined);
+const toPower = (s: BoundaryValues['before']): PowerReading | undefined => (s ? { ts: s.ts, powerW: s.value } : undefined);
 
 /** One point's series as the core sees it: answers from what was fetched, misses recorded for the next pass. */
 export class PrefetchedSeries implements SeriesSource {
@@ -97,7 +97,7 @@ export class PrefetchedSeries implements SeriesSource {
     return (kind === 'counter' ? this.counters : this.power).has(atMs);
   }
 
-  fill(kind: Kind, atMs: number, pair: BoundaryPair): void {
+  fill(kind: Kind, atMs: number, pair: BoundaryValues): void {
     if (kind === 'counter') this.counters.set(atMs, { before: toCounter(pair.before), after: toCounter(pair.after) });
     else this.power.set(atMs, { before: toPower(pair.before), after: toPower(pair.after) });
   }

@@ -55,6 +55,23 @@ export interface BoundaryPair {
   after: BoundarySample | undefined;
 }
 
+/**
+ * A boundary as a batch answers it: the value of the measurement asked for, with the reading's time,
+ * quality and flags, not its other values (decoding them cost an invoice run 12 % of its time).
+ */
+export type BoundaryValue = Pick<BoundarySample, 'ts' | 'value' | 'quality' | 'flags'>;
+
+export interface BoundaryValues {
+  before: BoundaryValue | undefined;
+  after: BoundaryValue | undefined;
+}
+
+/** The batch's answer from a whole boundary sample. */
+export function boundaryValue(s: BoundarySample | undefined): BoundaryValue | undefined {
+  if (!s) return undefined;
+  return s.flags ? { ts: s.ts, value: s.value, quality: s.quality, flags: s.flags } : { ts: s.ts, value: s.value, quality: s.quality };
+}
+
 export interface SeriesReader {
   listSeries(filter?: SeriesFilter): Promise<SeriesInfo[]>;
   findSeries(key: SeriesKey): Promise<SeriesInfo | undefined>;
@@ -65,8 +82,8 @@ export interface SeriesReader {
    * for the energy counters, which every gateway poll carries): the cost does not grow with the period.
    */
   boundary(q: BoundaryQuery): Promise<BoundaryPair>;
-  /** Many boundaries in one call (one round trip per measurement on PostgreSQL); results in query order. */
-  boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryPair[]>;
+  /** Many boundaries in one call (one round trip per measurement on PostgreSQL), values only; results in query order. */
+  boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryValues[]>;
   /** The newest reading of every series (of a site), in one query: what a live view shows. */
   latestReadings(filter?: { site?: string }): Promise<LatestReading[]>;
 }

@@ -8,6 +8,7 @@ import type {
   AlertQuery,
   BoundaryPair,
   BoundaryQuery,
+  BoundaryValues,
   CentralStore,
   CounterEpochEvent,
   DeviceSerial,
@@ -24,6 +25,7 @@ import type {
   StoredEvent,
   StoreResult,
 } from '../types.js';
+import { boundaryValue } from '../types.js';
 import { migratePostgres } from '../../postgres/migrate.js';
 import { openMigratedPool, type PostgresOpenOptions } from '../../postgres/pool.js';
 import { PostgresReader } from './reader.js';
@@ -88,8 +90,8 @@ export class PostgresStore implements CentralStore {
     return (await this.reader.boundaries([q]))[0]!;
   }
 
-  boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryPair[]> {
-    return this.reader.boundaries(qs);
+  async boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryValues[]> {
+    return (await this.reader.boundaries(qs)).map((p) => ({ before: boundaryValue(p.before), after: boundaryValue(p.after) }));
   }
 
   latestReadings(filter?: { site?: string }): Promise<LatestReading[]> {

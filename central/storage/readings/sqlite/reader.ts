@@ -19,6 +19,8 @@ import type {
   BoundaryPair,
   BoundaryQuery,
   BoundarySample,
+  BoundaryValue,
+  BoundaryValues,
   CounterEpochEvent,
   DeviceSerial,
   EventQuery,
@@ -32,6 +34,7 @@ import type {
   StoredAlert,
   StoredEvent,
 } from '../types.js';
+import { boundaryValue } from '../types.js';
 
 const READING_COLS = 'ts, energy_import_kwh, power_w, vals, flags, quality';
 const SERIES_COLS = 'id, site, gateway, device, channel, first_ts, last_ts, reading_count';
@@ -79,24 +82,23 @@ export class SqliteReader {
    * with row objects cost about 1.5x as much (measured on 100,000 series).
    */
   private readonly promoted: Map<string, Database.Statement>;
+  /** The same seeks for a batch: the value, time, flags and quality only (no other values to decode). */
+  private readonly promotedValues: Map<string, Database.Statement>;
 
   constructor(deps: { db: Database.Database }) {
     const db = deps.db;
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Stmts;
-    this.promoted = new Map(
-      PROMOTED.map((m) => {
-        const from = `FROM readings WHERE series_id = @id AND ${m} IS NOT NULL`;
-        return [
-          m,
-          db
-            .prepare(
-              `SELECT * FROM (SELECT 0, ${READING_COLS} ${from} AND ts <= @at ORDER BY ts DESC LIMIT 1)
-        UNION ALL SELECT * FROM (SELECT 1, ${READING_COLS} ${from} AND ts >= @at ORDER BY ts LIMIT 1)`,
-            )
-            .raw(true),
-        ];
-      }),
-    );
+    const sides = (m: string, cols: string) => {
+      const from = `FROM readings WHERE series_id = ? AND ${m} IS NOT NULL`;
+      return db
+        .prepare(
+          `SELECT * FROM (SELECT 0, ${cols} ${from} AND ts <= ? ORDER BY ts DESC LIMIT 1)
+        UNION ALL SELECT * FROM (SELECT 1, ${cols} ${from} AND ts >= ? ORDER BY ts LIMIT 1)`,
+        )
+        .raw(true);
+    };
+    this.promoted = new Map(PROMOTED.map((m) => [m, sides(m, READING_COLS)]));
+    this.promotedValues = new Map(PROMOTED.map((m) => [m, sides(m, `ts, ${m}, flags, quality`)]));
   }
 
   listSeries(f: SeriesFilter = {}): SeriesInfo[] {
@@ -118,7 +120,7 @@ export class SqliteReader {
     const p = this.promoted.get(q.measurement);
     if (p) {
       const pair: BoundaryPair = { before: undefined, after: undefined };
-      for (const [side, ts, energy_import_kwh, power_w, vals, flags, quality] of p.all({ id: q.seriesId, at: q.atMs }) as [
+      for (const [side, ts, energy_import_kwh, power_w, vals, flags, quality] of p.all(q.seriesId, q.atMs, q.seriesId, q.atMs) as [
         0 | 1,
         ...RawReading,
       ][]) {
@@ -133,6 +135,29 @@ export class SqliteReader {
       before: sample(this.stmt.beforeJson.get(q.seriesId, q.atMs, path), q.measurement),
       after: sample(this.stmt.afterJson.get(q.seriesId, q.atMs, path), q.measurement),
     };
+  }
+
+  /** A boundary's values only, as a batch answers (types.ts BoundaryValue). */
+  boundaryValues(q: BoundaryQuery): BoundaryValues {
+    const p = this.promotedValues.get(q.measurement);
+    if (!p) {
+      const whole = this.boundary(q);
+      return { before: boundaryValue(whole.before), after: boundaryValue(whole.after) };
+    }
+    const pair: BoundaryValues = { before: undefined, after: undefined };
+    for (const [side, ts, value, flags, quality] of p.all(q.seriesId, q.atMs, q.seriesId, q.atMs) as [
+      0 | 1,
+      number,
+      number,
+      string | null,
+      string,
+    ][]) {
+      const v: BoundaryValue = { ts, value, quality: quality as BoundaryValue['quality'] };
+      if (flags !== null) v.flags = JSON.parse(flags) as BoundaryValue['flags'];
+      if (side === 0) pair.before = v;
+      else pair.after = v;
+    }
+    return pair;
   }
 
   events(q: EventQuery): StoredEvent[] {

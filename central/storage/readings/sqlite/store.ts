@@ -9,6 +9,7 @@ import type {
   AlertQuery,
   BoundaryPair,
   BoundaryQuery,
+  BoundaryValues,
   CentralStore,
   CounterEpochEvent,
   DeviceSerial,
@@ -122,8 +123,8 @@ export class SqliteStore implements CentralStore {
     return this.reader.boundary(q);
   }
 
-  async boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryPair[]> {
-    return qs.map((q) => this.reader.boundary(q));
+  async boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryValues[]> {
+    return qs.map((q) => this.reader.boundaryValues(q));
   }
 
   async latestReadings(filter?: { site?: string }): Promise<LatestReading[]> {
