@@ -8,7 +8,8 @@ import { join } from 'node:path';
 export const FOLDERS: Readonly<Record<string, string>> = {
   protocol: 'the wire contract both sides import: topics, zod message schemas, measurement names, the reading. No I/O.',
   common:
-    'small basics that import nothing else of the project: clock, local time, backoff, registry, yaml, config issues, scaling, rate-limited log, logger, CLI helpers, signed bodies, stop budget',
+    'small basics that import nothing else of the project: clock, local time, backoff, registry, yaml, config issues, scaling, ' +
+    'rate-limited log, logger, CLI helpers, signed bodies, stop budget',
   gateway: 'the room gateway: `main.ts` (the one composition root), `cli.ts`, clock guard, shutdown',
   'gateway/builders': 'the named builders `main.ts` composes: storage, alerts, publisher, checks, acquisition, status',
   'gateway/check': "`joulebook gateway check`: an installer's one-shot reading of every configured device",

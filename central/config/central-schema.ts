@@ -102,7 +102,8 @@ export const StorageConfig = z.union([
         .describe('store readings on a thread of their own, beside parsing and the broker (false: on the main thread)'),
       create: Create.default('if-missing').describe(
         '`if-missing`: make a new database where no file is; `never`: refuse to start without the file ' +
-          '(set it once the database exists). An empty, damaged or foreign file is always refused; `joulebook central --new-database` starts a new one on an empty file',
+          '(set it once the database exists). An empty, damaged or foreign file is always refused; ' +
+          '`joulebook central --new-database` starts a new one on an empty file',
       ),
     }),
   }),
@@ -134,8 +135,10 @@ export const CentralConfig = z.strictObject({
     .default({ embedded: EmbeddedBrokerConfig.parse({}) })
     .describe('`embedded` (default) runs the broker in this process; `external` consumes from any MQTT 3.1.1 broker'),
   storage: StorageConfig.default({ sqlite: { file: 'joulebook.db', writerThread: true, create: 'if-missing' } }).describe(
-    '`sqlite: {file, writerThread, create}` or `postgres: {url, schema, create}`. `create: if-missing` (default) makes a new database where none is; ' +
-      '`create: never` refuses to start without it (a deleted file, an unmounted volume, a dropped schema). An empty, damaged or foreign SQLite file is always ' +
+    '`sqlite: {file, writerThread, create}` or `postgres: {url, schema, create}`. ' +
+      '`create: if-missing` (default) makes a new database where none is; ' +
+      '`create: never` refuses to start without it (a deleted file, an unmounted volume, a dropped schema). ' +
+      'An empty, damaged or foreign SQLite file is always ' +
       'refused, named, and left as it is; `joulebook central --new-database` starts a new database there once. A new SQLite file is mode 0600',
   ),
   ingest: z
@@ -243,7 +246,9 @@ export const CentralConfig = z.strictObject({
         .min(1)
         .optional()
         .describe(
-          'the reverse proxies in front of the API, by address or network (or `loopback`, `linklocal`, `uniquelocal`): a client address is taken from X-Forwarded-For only when the request comes from one of them. Default: none (the socket address counts; every client behind a proxy then shares its address)',
+          'the reverse proxies in front of the API, by address or network (or `loopback`, `linklocal`, `uniquelocal`): ' +
+            'a client address is taken from X-Forwarded-For only when the request comes from one of them. ' +
+            'Default: none (the socket address counts; every client behind a proxy then shares its address)',
         ),
       signIn: z
         .strictObject({
@@ -261,7 +266,8 @@ export const CentralConfig = z.strictObject({
             .max(100_000)
             .default(50)
             .describe(
-              'failed sign-ins from one client address (any usernames) before it waits; keep it above the per-username limit, since users behind one proxy share its address unless trustProxy names it',
+              'failed sign-ins from one client address (any usernames) before it waits; keep it above the per-username limit, ' +
+                'since users behind one proxy share its address unless trustProxy names it',
             ),
           windowMinutes: z
             .number()
@@ -276,7 +282,8 @@ export const CentralConfig = z.strictObject({
         .enum(['staff', 'public', 'off'])
         .default('staff')
         .describe(
-          'who may read GET /metrics: `staff` (a signed-in operator or read-only user, or their API token), `public` (anyone who reaches the API), `off` (not served)',
+          'who may read GET /metrics: `staff` (a signed-in operator or read-only user, or their API token), ' +
+            '`public` (anyone who reaches the API), `off` (not served)',
         ),
     })
     .prefault({})

@@ -185,7 +185,8 @@ t.test('a month not closed yet, or before billing began, is refused at every ent
   }
   await t.rejects(runner.runPeriod('ams1', '2099-01'), {
     message:
-      "ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself",
+      'ams1 2099-01 has not closed yet: it can be invoiced from 2099-02-01 06:00 (Europe/Amsterdam), ' +
+      "after the month's end and the grace period (billing.graceHours); the schedule invoices it then by itself",
   });
   await t.rejects(
     runner.runPeriod('ams1', '2026-10'),

@@ -254,7 +254,8 @@ export class PostgresBillingStore implements BillingStore {
   async recordDelivery(id: number, result: DeliveryRecord): Promise<void> {
     await this.query(
       `INSERT INTO invoice_delivery AS d (invoice_id, delivered_at, attempts, last_error) VALUES ($1, $2, 1, $3)
-      ON CONFLICT (invoice_id) DO UPDATE SET delivered_at = coalesce(excluded.delivered_at, d.delivered_at), attempts = d.attempts + 1, last_error = excluded.last_error`,
+      ON CONFLICT (invoice_id) DO UPDATE SET delivered_at = coalesce(excluded.delivered_at, d.delivered_at),
+        attempts = d.attempts + 1, last_error = excluded.last_error`,
       [id, result.ok ? result.atMs : null, result.ok ? null : (result.error ?? 'failed')],
     );
   }

@@ -217,7 +217,8 @@ export class SqliteBillingStore implements BillingStore {
     this.db
       .prepare(
         `INSERT INTO invoice_delivery (invoice_id, delivered_at, attempts, last_error) VALUES (?, ?, 1, ?)
-      ON CONFLICT (invoice_id) DO UPDATE SET delivered_at = coalesce(excluded.delivered_at, delivered_at), attempts = attempts + 1, last_error = excluded.last_error`,
+      ON CONFLICT (invoice_id) DO UPDATE SET delivered_at = coalesce(excluded.delivered_at, delivered_at),
+        attempts = attempts + 1, last_error = excluded.last_error`,
       )
       .run(id, result.ok ? result.atMs : null, result.ok ? null : (result.error ?? 'failed'));
   }

@@ -43,7 +43,8 @@ const MIN_TS = Number.MIN_SAFE_INTEGER;
 const MAX_TS = Number.MAX_SAFE_INTEGER;
 
 const SQL = {
-  listSeries: `SELECT ${SERIES_COLS} FROM series WHERE (@site IS NULL OR site = @site) AND (@gateway IS NULL OR gateway = @gateway) AND (@device IS NULL OR device = @device)
+  listSeries: `SELECT ${SERIES_COLS} FROM series
+    WHERE (@site IS NULL OR site = @site) AND (@gateway IS NULL OR gateway = @gateway) AND (@device IS NULL OR device = @device)
     ORDER BY site, gateway, device, channel`,
   findSeries: `SELECT ${SERIES_COLS} FROM series WHERE site = ? AND gateway = ? AND device = ? AND channel = ?`,
   readings: `SELECT ${READING_COLS} FROM readings WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?`,
@@ -57,7 +58,8 @@ const SQL = {
   ranges: 'SELECT from_seq AS fromSeq, to_seq AS toSeq FROM seq_ranges WHERE site = ? AND gateway = ? ORDER BY from_seq',
   active: `SELECT ${ALERT_COLS} FROM alerts_current WHERE state = 'raised' AND (@site IS NULL OR site = @site) AND (@gateway IS NULL OR gateway = @gateway)
     ORDER BY site, gateway, ts, alert_id`,
-  history: `SELECT ${ALERT_COLS} FROM alerts WHERE (@site IS NULL OR site = @site) AND (@gateway IS NULL OR gateway = @gateway) AND (@alertId IS NULL OR alert_id = @alertId)
+  history: `SELECT ${ALERT_COLS} FROM alerts
+    WHERE (@site IS NULL OR site = @site) AND (@gateway IS NULL OR gateway = @gateway) AND (@alertId IS NULL OR alert_id = @alertId)
     AND ts >= @fromMs AND ts < @toMs ORDER BY ts, CASE state WHEN 'raised' THEN 0 ELSE 1 END, site, gateway, alert_id LIMIT @limit`,
   gateways: `SELECT k.site, k.gateway, s.body AS status, s.received_at AS status_at, m.body AS meta, m.received_at AS meta_at
     FROM (SELECT site, gateway FROM gateway_status UNION SELECT site, gateway FROM gateway_meta UNION SELECT site, gateway FROM seq_ranges) k
@@ -67,7 +69,8 @@ const SQL = {
   latest: `SELECT s.id AS series_id, s.site, s.gateway, s.device, s.channel, ${READING_COLS.split(', ')
     .map((c) => `r.${c}`)
     .join(', ')}
-    FROM series s JOIN readings r ON r.series_id = s.id AND r.ts = s.last_ts WHERE (@site IS NULL OR s.site = @site) ORDER BY s.site, s.gateway, s.device, s.channel`,
+    FROM series s JOIN readings r ON r.series_id = s.id AND r.ts = s.last_ts
+    WHERE (@site IS NULL OR s.site = @site) ORDER BY s.site, s.gateway, s.device, s.channel`,
   serials: `SELECT site, gateway, device, serial, first_seen_ts AS firstSeenTs, last_seen_ts AS lastSeenTs FROM device_serials
     WHERE site = @site AND gateway = @gateway AND (@device IS NULL OR device = @device) ORDER BY device, first_seen_ts, serial`,
 } as const;
