@@ -8,10 +8,17 @@ import type { Terms } from '../model/contracts/terms.js';
 import { dec } from './money.js';
 import type { LineVat } from './types.js';
 
+/** The legal mention (BT-120) and VATEX code (BT-121) of each 0 % category, where the law gives one. */
+export const VAT_MENTIONS = {
+  AE: { exemptionReason: 'Reverse charge', exemptionCode: 'VATEX-EU-AE' },
+  G: { exemptionReason: 'Export outside the EU', exemptionCode: 'VATEX-EU-G' },
+  E: { exemptionReason: 'Exempt from VAT' },
+} as const satisfies Partial<Record<LineVat['category'], Pick<LineVat, 'exemptionReason' | 'exemptionCode'>>>;
+
 const ZERO_RATED: Record<Exclude<Terms['tax']['treatment'], 'standard'>, Omit<LineVat, 'ratePct'>> = {
-  'reverse-charge': { category: 'AE', exemptionReason: 'Reverse charge', exemptionCode: 'VATEX-EU-AE' },
-  export: { category: 'G', exemptionReason: 'Export outside the EU', exemptionCode: 'VATEX-EU-G' },
-  exempt: { category: 'E', exemptionReason: 'Exempt from VAT' },
+  'reverse-charge': { category: 'AE', ...VAT_MENTIONS.AE },
+  export: { category: 'G', ...VAT_MENTIONS.G },
+  exempt: { category: 'E', ...VAT_MENTIONS.E },
 };
 
 /** What the tax line of a 0 % treatment is called when the terms list no tax to take the name from. */

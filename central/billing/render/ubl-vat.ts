@@ -5,6 +5,7 @@
 // than sent for a receiver to reject. Pure. Facts: ../shared/reference/invoicing.md C6, C7.
 import { dec, formatMoney, sumDec, type Dec } from '../money.js';
 import type { LineVat } from '../types.js';
+import { VAT_MENTIONS } from '../vat.js';
 import { plain } from './ubl-lines.js';
 import { UblDataError, type MonetaryTotals, type UblLine, type VatSubtotal } from './ubl-model.js';
 
@@ -18,8 +19,8 @@ export interface TaxLineInput {
 
 /** What a category needs besides its rate: the mention BT-120 and code BT-121 (BR-AE-10, BR-G-10, BR-E-10). */
 const EXEMPTION_DEFAULTS: Partial<Record<LineVat['category'], { reason: string; code: string }>> = {
-  AE: { reason: 'Reverse charge', code: 'VATEX-EU-AE' },
-  G: { reason: 'Export outside the EU', code: 'VATEX-EU-G' },
+  AE: { reason: VAT_MENTIONS.AE.exemptionReason, code: VAT_MENTIONS.AE.exemptionCode },
+  G: { reason: VAT_MENTIONS.G.exemptionReason, code: VAT_MENTIONS.G.exemptionCode },
 };
 
 interface Group {
