@@ -124,7 +124,8 @@ export function seriesEnergyOverCuts(
   // Readings further than the estimate window from a cut are never used, so the events in this wider
   // span are all that can separate a used reading from its cut.
   const events = prepareEvents(src.epochEvents(first - opts.estimateWindowMs, last + opts.estimateWindowMs), src.seriesId);
-  const bounds = cutsMs.map((t) => counterAt(src, events, t, opts));
+  // A rollup edge is the counter as computed when the raw readings were kept: used as is.
+  const bounds = cutsMs.map((t) => src.edgeAt?.(t) ?? counterAt(src, events, t, opts));
   const out: SeriesEnergy[] = [];
   for (let i = 0; i + 1 < cutsMs.length; i++)
     out.push(interval(src.seriesId, events, cutsMs[i]!, cutsMs[i + 1]!, bounds[i]!, bounds[i + 1]!));

@@ -6,7 +6,8 @@
 // what it would give on a source holding every reading. The cost grows with the instants, not the
 // sampling rate: a typical period needs one pass.
 import type { BoundaryQuery, BoundaryValues, EventReader, SeriesReader } from '../storage/readings/types.js';
-import type { CounterReading, EpochEvent, PowerReading, SeriesSource } from './types.js';
+import type { ReadTier } from '../storage/rollups/types.js';
+import type { BoundaryTrace, CounterReading, EpochEvent, PowerReading, SeriesSource } from './types.js';
 
 export const ENERGY_MEASUREMENT = 'energy_import_kwh';
 export const POWER_MEASUREMENT = 'power_w';
@@ -39,6 +40,8 @@ export interface StoreSourcesDeps {
   batchSize?: number;
   /** Passes before giving up (default 40: deeper than any chain of suspect readings the core steps over). */
   maxPasses?: number;
+  /** Which tier answers the boundaries (default auto: rollups where raw readings aged out). */
+  tier?: ReadTier;
 }
 
 /** The computation still missed readings after maxPasses: a bug, not data. */
@@ -81,6 +84,8 @@ export class PrefetchedSeries implements SeriesSource {
   lookups = 0;
   private readonly counters = new Map<number, Cached<CounterReading>>();
   private readonly power = new Map<number, Cached<PowerReading>>();
+  /** Counter instants the rollup tier answered with the edge the core computed from raw readings. */
+  private readonly edges = new Map<number, BoundaryTrace>();
   private events: EpochEvent[] = [];
   private eventsFromMs = Infinity;
 
@@ -98,8 +103,10 @@ export class PrefetchedSeries implements SeriesSource {
   }
 
   fill(kind: Kind, atMs: number, pair: BoundaryValues): void {
-    if (kind === 'counter') this.counters.set(atMs, { before: toCounter(pair.before), after: toCounter(pair.after) });
-    else this.power.set(atMs, { before: toPower(pair.before), after: toPower(pair.after) });
+    if (kind === 'counter') {
+      this.counters.set(atMs, { before: toCounter(pair.before), after: toCounter(pair.after) });
+      if (pair.edge) this.edges.set(atMs, pair.edge);
+    } else this.power.set(atMs, { before: toPower(pair.before), after: toPower(pair.after) });
   }
 
   setEvents(events: readonly EpochEvent[], fromMs: number): void {
@@ -121,6 +128,15 @@ export class PrefetchedSeries implements SeriesSource {
   }
   counterAtOrAfter(t: number): CounterReading | undefined {
     return this.look('counter', this.counters, t, 'after');
+  }
+  /** Comes with the counter pair at t: a miss fetches that pair. Not counted as a lookup (no reading is read). */
+  edgeAt(t: number): BoundaryTrace | undefined {
+    if (this.storeId === undefined) return undefined;
+    if (!this.counters.has(t)) {
+      this.miss(this, 'counter', t);
+      return undefined;
+    }
+    return this.edges.get(t);
   }
   powerAtOrBefore(t: number): PowerReading | undefined {
     return this.look('power', this.power, t, 'before');
@@ -236,7 +252,7 @@ export class StoreSources {
         measurement: kind === 'counter' ? ENERGY_MEASUREMENT : POWER_MEASUREMENT,
         atMs,
       }));
-      const pairs = await this.deps.store.boundaries(qs);
+      const pairs = await this.deps.store.boundaries(qs, this.deps.tier ? { tier: this.deps.tier } : undefined);
       this.stats.boundaryCalls++;
       this.stats.boundaryQueries += qs.length;
       chunk.forEach(([s, kind, atMs], j) => s.fill(kind, atMs, pairs[j]!));

@@ -39,6 +39,11 @@ export interface SeriesSource {
   powerAtOrAfter?(tMs: number): PowerReading | undefined;
   /** Epoch events whose [old.ts, new.ts] overlaps [fromMs, toMs]. */
   epochEvents(fromMs: number, toMs: number): readonly EpochEvent[];
+  /**
+   * The counter at tMs as the core computed it when the raw readings were still kept (a rollup edge), where
+   * the rollup tier answers for tMs; the core then uses it as is instead of computing it again.
+   */
+  edgeAt?(tMs: number): BoundaryTrace | undefined;
 }
 
 export interface EnergyOptions {

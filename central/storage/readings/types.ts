@@ -5,7 +5,9 @@ import type { Measurement } from '../../../protocol/measurements.js';
 import type { Reading } from '../../../protocol/reading.js';
 import type { Alert, GatewayEvent, MetaMessage, StatusMessage } from '../../../protocol/wire.js';
 import type { IngestSink } from '../../ingest/batch.js';
+import type { BoundaryTrace } from '../../energy/types.js';
 import type { MigrationReport } from '../migration.js';
+import type { LifecycleStore, ReadTier } from '../rollups/types.js';
 
 export type { IngestBatch, IngestSink, StoreResult } from '../../ingest/batch.js';
 
@@ -64,6 +66,13 @@ export type BoundaryValue = Pick<BoundarySample, 'ts' | 'value' | 'quality' | 'f
 export interface BoundaryValues {
   before: BoundaryValue | undefined;
   after: BoundaryValue | undefined;
+  /** Answered by the rollup tier at one of its edges: the counter there as the energy core computed it. */
+  edge?: BoundaryTrace;
+}
+
+export interface BoundaryOptions {
+  /** Which tier answers (default auto: the rollups where raw readings have aged out, raw elsewhere). */
+  tier?: ReadTier;
 }
 
 /** The batch's answer from a whole boundary sample. */
@@ -83,7 +92,7 @@ export interface SeriesReader {
    */
   boundary(q: BoundaryQuery): Promise<BoundaryPair>;
   /** Many boundaries in one call (one round trip per measurement on PostgreSQL), values only; results in query order. */
-  boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryValues[]>;
+  boundaries(qs: readonly BoundaryQuery[], opts?: BoundaryOptions): Promise<BoundaryValues[]>;
   /** The newest reading of every series (of a site), in one query: what a live view shows. */
   latestReadings(filter?: { site?: string }): Promise<LatestReading[]>;
 }
@@ -175,7 +184,7 @@ export interface GatewayReader {
 }
 
 /** Everything ingest stores, and its reads; both implementations pass test/storage/readings-contract.ts. */
-export interface CentralStore extends IngestSink, SeriesReader, EventReader, AlertReader, GatewayReader {
+export interface CentralStore extends IngestSink, SeriesReader, EventReader, AlertReader, GatewayReader, LifecycleStore {
   /** Applies pending migrations (also done when the store opens); a no-op when current. */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;
