@@ -3,7 +3,7 @@
 // (a structured clone of the objects cost ~1.2 µs per reading and left them slow to read; columns, ~0.3).
 // Pure.
 import type { Reading } from '../../../protocol/reading.js';
-import { encodeReading } from './encode.js';
+import { encodeReading, storedQuality } from './encode.js';
 import type { SeriesKey } from './types.js';
 
 const SEP = '\u0000';
@@ -75,7 +75,7 @@ export function readingColumns(parts: readonly ReadingsPart[]): ReadingColumns {
       c.powerW[i] = e.powerW ?? NaN;
       c.vals[i] = e.vals;
       c.flags[i] = e.flags;
-      c.quality[i] = r.quality;
+      c.quality[i] = storedQuality(r.quality);
       i++;
     }
   }

@@ -67,6 +67,19 @@ export function encodeReading(r: Pick<Reading, 'values' | 'flags'>): EncodedRead
   return { energyImportKwh, powerW, vals: vals === '' ? null : `${vals}}`, flags: r.flags ? JSON.stringify(r.flags) : null };
 }
 
+/**
+ * `quality` as stored: a good reading (nearly all of them) as the empty string, which costs no byte of
+ * content in either store (SQLite: a zero-length text; PostgreSQL: a one-byte header), against four for
+ * 'good'. Rows stored before keep 'good', which reads the same.
+ */
+export function storedQuality(q: SeriesReading['quality']): string {
+  return q === 'good' ? '' : q;
+}
+
+export function qualityOf(stored: string): SeriesReading['quality'] {
+  return (stored === '' ? 'good' : stored) as SeriesReading['quality'];
+}
+
 /** A row as both stores return it (column names as in the schema). */
 export interface ReadingRowOut {
   ts: number;
@@ -85,7 +98,7 @@ export function decodeReading(row: ReadingRowOut): SeriesReading {
   }
   if (row.energy_import_kwh !== null) values.energy_import_kwh = row.energy_import_kwh;
   if (row.power_w !== null) values.power_w = row.power_w;
-  const out: SeriesReading = { ts: row.ts, values: values as SeriesReading['values'], quality: row.quality as SeriesReading['quality'] };
+  const out: SeriesReading = { ts: row.ts, values: values as SeriesReading['values'], quality: qualityOf(row.quality) };
   if (row.flags !== null) out.flags = JSON.parse(row.flags) as SeriesReading['flags'];
   return out;
 }

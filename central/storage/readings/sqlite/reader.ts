@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Measurement } from '../../../../protocol/measurements.js';
 import type { GatewayEvent } from '../../../../protocol/wire.js';
-import { decodeReading, PROMOTED, valuePath, type ReadingRowOut } from '../encode.js';
+import { decodeReading, PROMOTED, qualityOf, valuePath, type ReadingRowOut } from '../encode.js';
 import { gapsBetween } from '../ranges.js';
 import {
   alertFromRow,
@@ -155,7 +155,7 @@ export class SqliteReader {
       string | null,
       string,
     ][]) {
-      const v: BoundaryValue = { ts, value, quality: quality as BoundaryValue['quality'] };
+      const v: BoundaryValue = { ts, value, quality: qualityOf(quality) };
       if (flags !== null) v.flags = JSON.parse(flags) as BoundaryValue['flags'];
       if (side === 0) pair.before = v;
       else pair.after = v;
