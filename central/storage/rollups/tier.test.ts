@@ -61,7 +61,17 @@ t.test('answers from rollup days', async (t) => {
   t.strictSame(ask(D0 + 5.5 * H, 'power_w'), { before: undefined, after: undefined }, 'power is not kept');
   t.equal(ask(D0 + 5.5 * H, 'voltage_v'), undefined, 'another measurement: from raw');
   t.equal(ask(D0 - 1), undefined, 'no row for the day: from raw');
-  t.equal(ask(D0 + 3 * DAY_MS), undefined, 'the edge at the last midnight belongs to a day with no row');
+  t.strictSame(ask(D0 + 3 * DAY_MS), { before: undefined, after: undefined, edge: d2.edges[24] }, 'the last midnight: the last edge');
+  t.equal(ask(D0 + 3 * DAY_MS + 1), undefined, 'after the last edge: from raw');
+
+  // Estimated edges are not readings: the answer steps over them to measured ones.
+  const est = day(D0, 100, [24]);
+  for (const i of [6, 7, 8]) est.edges[i] = { ...est.edges[i]!, method: 'estimated_rate', estimated: true };
+  const withEstimates = new Map([[D0, est]]);
+  t.strictSame(answerFromRollups(withEstimates, { measurement: E, atMs: D0 + 6.5 * H }, dayStartOf), {
+    before: good(D0 + 5 * H, 105),
+    after: good(D0 + 9 * H, 109),
+  });
 
   // Walking back across a whole day of edges without value.
   const empty = day(

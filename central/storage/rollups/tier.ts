@@ -1,9 +1,11 @@
 // The rollup tier's answer to a boundary query, from decoded rollup days of one series (pure). At an edge
 // the answer carries the edge itself (the counter as the energy core computed it from raw readings), which
 // the core uses as is, so energy between edges equals the energy computed from raw. Between edges the
-// nearest edges with a value stand in for readings: the core interpolates between them (or estimates
-// across a long stretch of in_gap/none edges), which is exact on a steady load and off by the load's
-// curvature inside one interval otherwise (rollup-equality.test.ts measures it).
+// nearest measured edges (a value, not estimated) stand in for readings: the core interpolates between
+// them, which is exact on a steady load and off by the load's curvature inside one interval otherwise
+// (central/energy/rollup-equality.test.ts measures it). Estimated edges are skipped because the core takes
+// what it is given for readings: inside a stretch without readings it then sees the measured edges around
+// the stretch, too far apart to interpolate, and estimates (and says so) as it did from raw.
 //
 // The store calls it per query with the rows it fetched for the query's day and its neighbours
 // (rollupDaysAround gives which): a neighbour day absent from the map is taken as having no rollup, so the
@@ -40,10 +42,10 @@ function lastAtOrBefore(edges: readonly BoundaryTrace[], t: number): number {
 }
 
 /**
- * The nearest edge with a value strictly before (dir -1) or after (dir 1) tMs, walking into the
- * neighbouring day rows while the map has them.
+ * The nearest measured edge strictly before (dir -1) or after (dir 1) tMs, walking into the neighbouring
+ * day rows while the map has them.
  */
-function nearestValued(
+function nearestMeasured(
   days: ReadonlyMap<number, RollupDay>,
   day: RollupDay,
   tMs: number,
@@ -55,7 +57,7 @@ function nearestValued(
     const at = lastAtOrBefore(edges, tMs);
     // Before: from the last edge < tMs backwards; after: from the first edge > tMs forwards.
     let i = dir < 0 ? (at >= 0 && edges[at]!.atMs === tMs ? at - 1 : at) : at + 1;
-    for (; i >= 0 && i < edges.length; i += dir) if (edges[i]!.valueKwh !== undefined) return edges[i];
+    for (; i >= 0 && i < edges.length; i += dir) if (edges[i]!.valueKwh !== undefined && !edges[i]!.estimated) return edges[i];
     const next = dir < 0 ? dayStartOf(d.dayMs - 1) : dayStartOf(d.dayMs + MORE_THAN_A_DAY_MS);
     if (next === d.dayMs) return undefined;
     d = days.get(next);
@@ -73,7 +75,11 @@ export function answerFromRollups(
   dayStartOf: (ms: number) => number,
 ): BoundaryValues | undefined {
   if (q.measurement !== ENERGY_MEASUREMENT && q.measurement !== POWER_MEASUREMENT) return undefined;
-  const day = days.get(dayStartOf(q.atMs));
+  const start = dayStartOf(q.atMs);
+  let day = days.get(start);
+  // A midnight is also the previous day's last edge: the edge closing the newest rolled-up day.
+  const prev = day || q.atMs !== start ? undefined : days.get(dayStartOf(start - 1));
+  if (prev?.edges[prev.edges.length - 1]?.atMs === q.atMs) day = prev;
   if (!day) return undefined;
   // Power readings are not kept; the core then estimates from the counters (edges) alone.
   if (q.measurement === POWER_MEASUREMENT) return { before: undefined, after: undefined };
@@ -83,7 +89,7 @@ export function answerFromRollups(
     const v = edge.valueKwh === undefined ? undefined : asValue(edge);
     return { before: v, after: v, edge };
   }
-  const before = nearestValued(days, day, q.atMs, -1, dayStartOf);
-  const after = nearestValued(days, day, q.atMs, 1, dayStartOf);
+  const before = nearestMeasured(days, day, q.atMs, -1, dayStartOf);
+  const after = nearestMeasured(days, day, q.atMs, 1, dayStartOf);
   return { before: before && asValue(before), after: after && asValue(after) };
 }
