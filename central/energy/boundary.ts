@@ -41,12 +41,20 @@ interface Epoch {
   hi: EpochEvent | undefined;
 }
 
-function epochAt(events: readonly EpochEvent[], tMs: number): Epoch {
+/**
+ * Only events within the estimate window of the instant count: the caller fetches events that far around
+ * its cuts, so an older or later one may or may not be in the list, and the trace (its epoch start, the
+ * serial) must depend on the instant alone, not on how far the cut list reaches (a rollup edge is computed
+ * with a shorter list than a month's invoice, and must come out the same).
+ */
+function epochAt(events: readonly EpochEvent[], tMs: number, windowMs: number): Epoch {
   let lo: EpochEvent | undefined;
   let hi: EpochEvent | undefined;
   for (const e of events) {
-    if (e.new.ts <= tMs) lo = e;
-    else if (e.old.ts >= tMs) {
+    if (e.new.ts <= tMs) {
+      if (e.new.ts >= tMs - windowMs) lo = e;
+    } else if (e.old.ts >= tMs) {
+      if (e.old.ts > tMs + windowMs) break;
       hi = e;
       break;
     }
@@ -106,7 +114,7 @@ export function counterAt(src: SeriesSource, events: readonly EpochEvent[], tMs:
   if (gap)
     return { atMs: tMs, method: 'in_gap', estimated: true, epochStartMs: gap.new.ts, before: eventRef(gap.old), after: eventRef(gap.new) };
 
-  const epoch = epochAt(events, tMs);
+  const epoch = epochAt(events, tMs, opts.estimateWindowMs);
   const b = sideReading(src, epoch, tMs, 'before', tMs, opts);
   const a = sideReading(src, epoch, tMs, 'after', tMs, opts);
   const serial = b?.reading.serial ?? a?.reading.serial ?? epoch.lo?.new.serial ?? epoch.hi?.old.serial;

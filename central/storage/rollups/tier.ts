@@ -10,7 +10,6 @@
 // The store calls it per query with the rows it fetched for the query's day and its neighbours
 // (rollupDaysAround gives which): a neighbour day absent from the map is taken as having no rollup, so the
 // side looked for there is undefined; the query's own day absent returns undefined (answer from raw).
-import { ENERGY_MEASUREMENT, POWER_MEASUREMENT } from '../../energy/store-source.js';
 import type { BoundaryTrace } from '../../energy/types.js';
 import type { BoundaryValue, BoundaryValues } from '../readings/types.js';
 import type { RollupDay } from './types.js';
@@ -74,7 +73,7 @@ export function answerFromRollups(
   q: { measurement: string; atMs: number },
   dayStartOf: (ms: number) => number,
 ): BoundaryValues | undefined {
-  if (q.measurement !== ENERGY_MEASUREMENT && q.measurement !== POWER_MEASUREMENT) return undefined;
+  if (q.measurement !== 'energy_import_kwh' && q.measurement !== 'power_w') return undefined;
   const start = dayStartOf(q.atMs);
   let day = days.get(start);
   // A midnight is also the previous day's last edge: the edge closing the newest rolled-up day.
@@ -82,7 +81,7 @@ export function answerFromRollups(
   if (prev?.edges[prev.edges.length - 1]?.atMs === q.atMs) day = prev;
   if (!day) return undefined;
   // Power readings are not kept; the core then estimates from the counters (edges) alone.
-  if (q.measurement === POWER_MEASUREMENT) return { before: undefined, after: undefined };
+  if (q.measurement === 'power_w') return { before: undefined, after: undefined };
   const i = lastAtOrBefore(day.edges, q.atMs);
   const edge = i >= 0 && day.edges[i]!.atMs === q.atMs ? day.edges[i]! : undefined;
   if (edge) {
