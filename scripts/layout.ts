@@ -43,6 +43,7 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/config': 'parses central.yaml, the inventory and the tariff files into model types',
   'central/energy': 'the pure energy core (series, counter epochs, groups, data end) and the bridge to the store',
   'central/ingest': 'MQTT messages to stored readings: validation, batching, the ingest pipeline',
+  'central/lifecycle': 'the data lifecycle: rollup passes, retention, their schedule and `joulebook central storage`',
   'central/metrics': "the central node's Prometheus registry",
   'central/model': 'topology, customers, who held what when, customer points, edits and their review',
   'central/model/contracts':

@@ -219,6 +219,49 @@ export const CentralConfig = z.strictObject({
     })
     .optional()
     .describe('monthly invoice runs; needs `inventory`'),
+  lifecycle: z
+    .strictObject({
+      intervalMin: z
+        .literal([5, 10, 15, 20, 30, 60])
+        .default(15)
+        .describe(
+          'rollup interval in minutes: the counter at every edge and the energy and power of each interval are kept after raw ' +
+            'readings age out; divisors of an hour keep the grid across DST. 15 carries 15-minute peak demand',
+        ),
+      rawDays: z
+        .number()
+        .int()
+        .min(2)
+        .max(36_500)
+        .default(35)
+        .describe(
+          'raw readings are kept this long (and always until the months that need them are invoiced and final, and rolled up): ' +
+            "35 covers a month's invoice and a late-data recheck",
+        ),
+      rollupYears: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(10)
+        .describe('rollups are kept this long: what recomputes of old months, credit notes and year charts read'),
+      historyDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(36_500)
+        .optional()
+        .describe('events and alerts are kept this long; default: forever (invoices and notes are never removed)'),
+      passS: z
+        .number()
+        .int()
+        .min(5)
+        .max(86_400)
+        .default(60)
+        .describe('how often the lifecycle pass runs (rollups of new data, then retention); one instance at a time builds'),
+    })
+    .prefault({})
+    .describe('rollups and retention of the stored data (docs/storage.md); runs with `billing`'),
   api: z
     .strictObject({
       enabled: z.boolean().default(true).describe('serve the REST API (docs/api.md) when `inventory` is set'),
