@@ -1,0 +1,202 @@
+// One rollup pass (issue 21, "Builder"): late epoch events mark their series dirty; each series that moved
+// on or is dirty is claimed up to its target (claimRollups: a builder killed before writing leaves the
+// range dirty for the next pass); whole local days over the claimed range are computed by the energy core
+// on raw readings (a raw-tier StoreSources bridge, so the edges are exactly what the core gives from raw),
+// with the power statistics of one aggregate query, and written with the claims they complete. Chunks of
+// series and windows of days keep memory bounded and let a stop end the pass between two writes.
+import type { Logger } from 'pino';
+import { seriesEnergyOverCuts } from '../energy/series.js';
+import { seriesIndex, StoreSources, type PointSeriesRef, type StoreSourcesDeps } from '../energy/store-source.js';
+import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions, type SeriesEnergy } from '../energy/types.js';
+import type { LifecycleStore, RollupClaim, RollupDay, RollupIntervalMin, RollupRow } from '../storage/rollups/types.js';
+import { assembleDays, rowOf, type CellStats } from './days.js';
+import { dayEdges, dayStartOf, daysBetween, nextDayStart } from './grid.js';
+import { markLateEpochs, type LateEpochStore } from './late-epochs.js';
+import { DEFAULT_CHUNK_LIMITS, rollupChunks, rollupTargets, type ChunkLimits, type RollupTarget } from './plan.js';
+import { zoneClock } from '../../common/local-time.js';
+
+export const RAW_FROM_KEY = 'raw_from_ms';
+
+export type BuilderStore = Pick<LifecycleStore, 'rollupStates' | 'claimRollups' | 'powerStats' | 'writeRollups'> &
+  LateEpochStore &
+  StoreSourcesDeps['store'];
+
+export interface RollupBuilderDeps {
+  store: BuilderStore;
+  /** The zone of a site (the model's); undefined: UTC, said once per site. */
+  timeZoneOf: (site: string) => string | undefined;
+  /** The rollup body's encoder (storage/rollups/codec.ts). */
+  encode: (day: RollupDay) => Uint8Array;
+  clock: { now(): number };
+  log: Logger;
+  intervalMin: RollupIntervalMin;
+  limits?: Partial<ChunkLimits>;
+  energy?: EnergyOptions;
+}
+
+export interface RollupPassReport {
+  /** Series whose claim was built and written. */
+  series: number;
+  /** Rollup days written. */
+  days: number;
+  /** Raw readings the written days cover. */
+  readings: number;
+  /** Series marked dirty by late epoch events. */
+  lateEpochs: number;
+  /** Series whose computation failed (left dirty; logged). */
+  failed: number;
+  /** The pass ended early on a stop; the rest is left for the next pass. */
+  stopped: boolean;
+  ms: number;
+}
+
+interface Work {
+  target: RollupTarget;
+  claim: RollupClaim;
+  days: number[];
+  failed: boolean;
+}
+
+const dayNumber = (dayMs: number, timeZone: string): number => {
+  const l = zoneClock(timeZone).local(dayMs);
+  return Math.round(Date.UTC(l.year, l.month - 1, l.day) / 86_400_000);
+};
+
+export class RollupBuilder {
+  private readonly warned = new Set<string>();
+  private readonly limits: ChunkLimits;
+  private readonly energy: EnergyOptions;
+
+  constructor(private readonly deps: RollupBuilderDeps) {
+    this.limits = { ...DEFAULT_CHUNK_LIMITS, ...deps.limits };
+    this.energy = deps.energy ?? DEFAULT_ENERGY_OPTIONS;
+  }
+
+  private zone = (site: string): string => {
+    const z = this.deps.timeZoneOf(site);
+    if (z !== undefined) return z;
+    if (!this.warned.has(site)) {
+      this.warned.add(site);
+      this.deps.log.warn({ site }, 'rollups: the inventory has no zone for this site; its days are UTC days');
+    }
+    return 'UTC';
+  };
+
+  /** One pass (the caller holds the rollup lock). */
+  async pass(signal?: AbortSignal): Promise<RollupPassReport> {
+    const startedMs = performance.now();
+    const { store, intervalMin } = this.deps;
+    const report: RollupPassReport = { series: 0, days: 0, readings: 0, lateEpochs: 0, failed: 0, stopped: false, ms: 0 };
+    let states = await store.rollupStates();
+    report.lateEpochs = await markLateEpochs(store, states, this.deps.clock.now(), this.energy.estimateWindowMs);
+    if (report.lateEpochs > 0) states = await store.rollupStates();
+    const targets = rollupTargets(states, this.zone, intervalMin, this.deps.clock.now());
+    const rawFromMs = await store.lifecycleValue(RAW_FROM_KEY);
+    const index = targets.length > 0 ? await seriesIndex(store, new Set(targets.map((t) => t.state.site))) : new Map<string, number>();
+    for (const chunk of rollupChunks(targets, intervalMin, this.limits)) {
+      if (signal?.aborted) break;
+      await this.chunk(chunk, rawFromMs, index, report, signal);
+    }
+    report.stopped = signal?.aborted ?? false;
+    report.ms = Math.round(performance.now() - startedMs);
+    return report;
+  }
+
+  private async chunk(
+    chunk: readonly RollupTarget[],
+    rawFromMs: number | undefined,
+    index: ReadonlyMap<string, number>,
+    report: RollupPassReport,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const timeZone = chunk[0]!.timeZone;
+    const claims = await this.deps.store.claimRollups(chunk.map((t) => ({ seriesId: t.state.seriesId, toMs: t.toMs })));
+    const byId = new Map(chunk.map((t) => [t.state.seriesId, t]));
+    // Raw readings before rawFrom are gone: a day is rebuilt from raw only where raw is whole.
+    const rawDayMs = rawFromMs === undefined ? -Infinity : nextDayStart(dayStartOf(rawFromMs - 1, timeZone), timeZone);
+    const work: Work[] = [];
+    const empty: RollupClaim[] = [];
+    for (const claim of claims) {
+      const target = byId.get(claim.seriesId)!;
+      const fromMs = Math.max(claim.fromMs, target.state.firstTs ?? claim.fromMs, rawDayMs);
+      const days = fromMs > claim.toMs ? [] : daysBetween(dayStartOf(fromMs, timeZone), dayStartOf(claim.toMs, timeZone), timeZone);
+      if (days.length === 0) empty.push(claim);
+      else work.push({ target, claim, days, failed: false });
+    }
+    if (empty.length > 0) await this.deps.store.writeRollups([], empty);
+    if (work.length === 0) return;
+    const base = Math.min(...work.map((w) => dayNumber(w.days[0]!, timeZone)));
+    const windowOf = (dayMs: number): number => Math.floor((dayNumber(dayMs, timeZone) - base) / this.limits.days);
+    const last = Math.max(...work.map((w) => windowOf(w.days[w.days.length - 1]!)));
+    for (let k = 0; k <= last; k++) {
+      if (signal?.aborted) return;
+      const slices = work
+        .filter((w) => !w.failed)
+        .map((w) => ({ w, days: w.days.filter((d) => windowOf(d) === k) }))
+        .filter((s) => s.days.length > 0);
+      if (slices.length === 0) continue;
+      const rows = await this.window(slices, timeZone, index, report);
+      const done = slices.filter((s) => !s.w.failed && s.days[s.days.length - 1] === s.w.days[s.w.days.length - 1]).map((s) => s.w.claim);
+      await this.deps.store.writeRollups(rows, done);
+      report.series += done.length;
+      report.days += rows.length;
+      for (const r of rows) report.readings += r.readings;
+    }
+  }
+
+  /** The rows of some series over their days within one window. */
+  private async window(
+    slices: readonly { w: Work; days: number[] }[],
+    timeZone: string,
+    index: ReadonlyMap<string, number>,
+    report: RollupPassReport,
+  ): Promise<RollupRow[]> {
+    const { store, intervalMin } = this.deps;
+    const stepMs = intervalMin * 60_000;
+    const items = slices.map(({ w, days }) => {
+      const cuts = days.flatMap((d, i) => (i === 0 ? dayEdges(d, timeZone, intervalMin) : dayEdges(d, timeZone, intervalMin).slice(1)));
+      const s = w.target.state;
+      const ref: PointSeriesRef = { pointId: String(s.seriesId), site: s.site, gateway: s.gateway, device: s.device, channel: s.channel };
+      return { w, days, cuts, ref };
+    });
+    const fromMs = Math.min(...items.map((i) => i.cuts[0]!));
+    const toMs = Math.max(...items.map((i) => i.cuts[i.cuts.length - 1]!));
+    const sources = await StoreSources.open(
+      { store, tier: 'raw' },
+      items.map((i) => i.ref),
+      index,
+    );
+    await sources.loadEvents(fromMs - this.energy.estimateWindowMs);
+    await sources.prefetch(items.map((i) => ({ pointId: i.ref.pointId, instantsMs: i.cuts })));
+    const results = await sources.settle(items, (i) => seriesEnergyOverCuts(sources.get(i.ref.pointId), i.cuts, this.energy));
+    // Cells are counted from the window's first midnight: every series here shares the zone's grid.
+    const stats = new Map<number, Map<number, CellStats>>();
+    const ids = items.map((i) => i.w.target.state.seriesId);
+    for (const c of await store.powerStats(ids, fromMs, toMs, fromMs, stepMs)) {
+      let m = stats.get(c.seriesId);
+      if (!m) stats.set(c.seriesId, (m = new Map()));
+      m.set(c.cell, c);
+    }
+    const rows: RollupRow[] = [];
+    for (const i of items) {
+      const r = results.get(i)!;
+      if ('error' in r) {
+        i.w.failed = true;
+        report.failed++;
+        this.deps.log.error({ err: r.error, seriesId: i.w.target.state.seriesId }, 'rollups: a series could not be built; left dirty');
+        continue;
+      }
+      const days = assembleDays({
+        seriesId: i.w.target.state.seriesId,
+        intervalMin,
+        days: i.days,
+        cuts: i.cuts,
+        energies: r.value as SeriesEnergy[],
+        stats: stats.get(i.w.target.state.seriesId) ?? new Map(),
+        anchorMs: fromMs,
+      });
+      for (const d of days) rows.push(rowOf(d, this.deps.encode));
+    }
+    return rows;
+  }
+}
