@@ -16,6 +16,9 @@ import { readInventory } from './config/inventory-load.js';
 import { review, type Review } from './model/review.js';
 import { storageBackend } from './storage/backends.js';
 import { untilSignal } from '../common/cli-args.js';
+import { storageCommand } from './lifecycle/cli.js';
+import { composeLifecycle } from './lifecycle/compose.js';
+import { encodeRollupBody } from './storage/rollups/codec.js';
 
 export function centralCommand(): Command {
   const cmd = new Command('central')
@@ -59,6 +62,7 @@ export function centralCommand(): Command {
       }
     });
   cmd.addCommand(brokerCommand());
+  cmd.addCommand(storageCommand({ open: openLifecycle, write: (text) => process.stdout.write(text) }));
   const authDeps: AuthCommandDeps = { open: openAuth, write: (text) => process.stdout.write(text), readStdin };
   cmd.addCommand(userCommand(authDeps));
   cmd.addCommand(tokenCommand(authDeps));
@@ -150,6 +154,29 @@ async function openCentral(file: string) {
     }
   } catch (err) {
     await store.close();
+    throw err;
+  }
+}
+
+/** The lifecycle on the stores central.yaml names, with billing's runs and lock where it has a billing section. */
+async function openLifecycle(file: string) {
+  const { config, storage, model, models, store, log, close } = await openCentral(file);
+  try {
+    const billing = config.billing
+      ? await openBilling({ config, readings: store, store: await storage.openBilling(log), model, models, log, clock: processClock() })
+      : undefined;
+    // Its own lock owner: a pass by hand never runs beside the node's, even on one SQLite file.
+    const owner = `${config.central.id}:command`;
+    const lifecycle = composeLifecycle({ config, store, billing, models, encode: encodeRollupBody, clock: processClock(), log, owner });
+    return {
+      lifecycle,
+      close: async () => {
+        await billing?.close();
+        await close();
+      },
+    };
+  } catch (err) {
+    await close();
     throw err;
   }
 }

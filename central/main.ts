@@ -15,6 +15,7 @@ import { buildApi } from './builders/api.js';
 import { buildBilling } from './builders/billing.js';
 import { buildBroker } from './builders/broker.js';
 import { buildIngest } from './builders/ingest.js';
+import { buildLifecycle } from './builders/lifecycle.js';
 import { buildModel } from './builders/model.js';
 import { Parts } from './builders/part.js';
 import { openStore } from './builders/store.js';
@@ -23,6 +24,7 @@ import type { BrokerSecurity } from './broker/security.js';
 import type { CentralConfig } from './config/central-schema.js';
 import { readInventory, type LoadedInventory } from './config/inventory-load.js';
 import type { MqttIngestConsumer } from './ingest/mqtt-consumer.js';
+import type { Lifecycle } from './lifecycle/compose.js';
 import type { IngestPipeline } from './ingest/pipeline.js';
 import { createCentralMetrics, type CentralMetrics } from './metrics/registry.js';
 import type { ModelHolder } from './model/holder.js';
@@ -59,6 +61,8 @@ export interface RunningCentral {
   access?: AccessStore;
   /** Invoice runs, when central.yaml has a billing section. */
   billing?: Billing;
+  /** Rollups and retention (with billing): the pass and the storage status. */
+  lifecycle?: Lifecycle;
   /** Prometheus metrics of this instance; the API serves render() at GET /metrics. */
   metrics: CentralMetrics;
   /** The model with the operators' edits (with an inventory). */
@@ -85,11 +89,16 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
         : undefined;
     const broker = parts.add(await buildBroker({ config, pipeline, clock, log }));
     publishAlertsWith(broker.publishAlert);
+    // Built after the broker, so a stop aborts the pass under way first, before the broker's drain spends the budget.
+    const lifecycle =
+      billing && model
+        ? parts.add(buildLifecycle({ config, store, billing: billing.billing, models: model.models, clock, log }))
+        : undefined;
     const metrics = createCentralMetrics({
       central: { id: config.central.id, version: deps.version ?? 'unknown' },
       pipeline,
       alerts,
-      parts: { security: broker.security, broker: broker.broker, consumer: broker.consumer, billing: billing?.billing },
+      parts: { security: broker.security, broker: broker.broker, consumer: broker.consumer, billing: billing?.billing, storage: lifecycle },
     });
     const api =
       model && config.api.enabled
@@ -111,6 +120,7 @@ export async function startCentral(deps: CentralDeps): Promise<RunningCentral> {
       consumer: broker.consumer,
       access: model?.access,
       billing: billing?.billing,
+      lifecycle: lifecycle?.lifecycle,
       metrics,
       models: model?.models,
       api: api?.api,

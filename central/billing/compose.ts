@@ -26,6 +26,8 @@ export interface Billing {
   store: BillingStore & { close(): Promise<void> | void };
   render: RenderInvoice;
   renderNote: RenderNote;
+  /** The entities invoiced now (the sites with a tariff and a first month): what retention waits for. */
+  entities: () => RunEntity[];
   close(): Promise<void>;
 }
 
@@ -138,6 +140,7 @@ async function composeBilling(deps: BillingDeps): Promise<Billing> {
     store,
     render,
     renderNote,
+    entities,
     close: async () => {
       await store.close();
     },

@@ -4,6 +4,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { IngestCountersSnapshot } from '../ingest/counters.js';
 import { RUN_STATES, type InvoiceRun } from '../storage/billing/types.js';
+import type { StorageStatus } from '../lifecycle/status.js';
 import { SnapshotHistogram } from './snapshot-histogram.js';
 
 export const PREFIX = 'joulebook_central_';
@@ -17,6 +18,8 @@ export interface CentralParts {
   /** The consumer of an external broker. */
   consumer?: { counters: { connects: number; messages: number; acksSent: number; acksDropped: number } };
   billing?: { store: { runs(): Promise<InvoiceRun[]> }; runner: { errorCount: { value: number } } };
+  /** The data lifecycle's status (with billing), a copy at most a few seconds old. */
+  storage?: { status(): Promise<StorageStatus> };
 }
 
 export interface CentralMetricsDeps {
@@ -201,6 +204,34 @@ export function createCentralMetrics(deps: CentralMetricsDeps): CentralMetrics {
     one(() => p.billing?.runner.errorCount.value ?? 0),
   );
 
+  // The storage figures cost a query each: one status read serves the four gauges of a scrape.
+  let storage: Promise<StorageStatus | undefined> | undefined;
+  const status = () => (storage ??= p.storage ? p.storage.status() : Promise.resolve(undefined));
+  gauge('storage_bytes', 'bytes at rest by tier: raw readings, rollups, other (events, alerts, invoices, ...)', ['tier'], async () => {
+    const s = await status();
+    if (!s) return [];
+    return [
+      [{ tier: 'raw' }, s.figures.rawBytes],
+      [{ tier: 'rollups' }, s.figures.rollupBytes],
+      [{ tier: 'other' }, s.figures.otherBytes],
+    ];
+  });
+  gauge('storage_oldest_seconds', 'the oldest raw reading and rollup day, as Unix time', ['tier'], async () => {
+    const f = (await status())?.figures;
+    const out: Sample[] = [];
+    if (f?.oldestRawMs !== undefined) out.push([{ tier: 'raw' }, f.oldestRawMs / 1000]);
+    if (f?.oldestRollupDayMs !== undefined) out.push([{ tier: 'rollups' }, f.oldestRollupDayMs / 1000]);
+    return out;
+  });
+  gauge('rollup_lag_seconds', 'now minus the lowest rollup watermark of the series with data', [], async () => {
+    const lag = (await status())?.rollupLagMs;
+    return lag === undefined ? [] : [[{}, lag / 1000]];
+  });
+  gauge('retention_removable_readings', 'raw readings the next retention pass removes', [], async () => {
+    const s = await status();
+    return s ? [[{}, s.next.rawRemovable]] : [];
+  });
+
   gauge('info', 'this central instance: id and software version (always 1)', ['central', 'version'], () => [
     [{ central: deps.central.id, version: deps.central.version }, 1],
   ]);
@@ -211,10 +242,12 @@ export function createCentralMetrics(deps: CentralMetricsDeps): CentralMetrics {
     contentType: registry.contentType,
     render: async () => {
       ingest = undefined;
+      storage = undefined;
       try {
         return await registry.metrics();
       } finally {
         ingest = undefined;
+        storage = undefined;
       }
     },
   };
