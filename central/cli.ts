@@ -18,7 +18,6 @@ import { storageBackend } from './storage/backends.js';
 import { untilSignal } from '../common/cli-args.js';
 import { storageCommand } from './lifecycle/cli.js';
 import { composeLifecycle } from './lifecycle/compose.js';
-import { encodeRollupBody } from './storage/rollups/codec.js';
 
 export function centralCommand(): Command {
   const cmd = new Command('central')
@@ -167,7 +166,7 @@ async function openLifecycle(file: string) {
       : undefined;
     // Its own lock owner: a pass by hand never runs beside the node's, even on one SQLite file.
     const owner = `${config.central.id}:command`;
-    const lifecycle = composeLifecycle({ config, store, billing, models, encode: encodeRollupBody, clock: processClock(), log, owner });
+    const lifecycle = composeLifecycle({ config, store, billing, models, clock: processClock(), log, owner });
     return {
       lifecycle,
       close: async () => {

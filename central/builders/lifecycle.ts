@@ -10,7 +10,6 @@ import { startLifecycleSchedule, type LifecycleSchedule } from '../lifecycle/sch
 import { cachedStatus, type StorageStatus } from '../lifecycle/status.js';
 import type { ModelHolder } from '../model/holder.js';
 import type { CentralStore } from '../storage/readings/types.js';
-import { encodeRollupBody } from '../storage/rollups/codec.js';
 import type { Part } from './part.js';
 
 export interface LifecycleBuildDeps {
@@ -29,7 +28,7 @@ export interface LifecyclePart extends Part {
 }
 
 export function buildLifecycle({ config, store, billing, models, clock, log }: LifecycleBuildDeps): LifecyclePart {
-  const lifecycle = composeLifecycle({ config, store, billing, models, encode: encodeRollupBody, clock, log });
+  const lifecycle = composeLifecycle({ config, store, billing, models, clock, log });
   let schedule: LifecycleSchedule | undefined;
   return {
     lifecycle,

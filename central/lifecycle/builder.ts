@@ -7,13 +7,12 @@
 import type { Logger } from 'pino';
 import { seriesEnergyOverCuts } from '../energy/series.js';
 import { seriesIndex, StoreSources, type PointSeriesRef, type StoreSourcesDeps } from '../energy/store-source.js';
-import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions, type SeriesEnergy } from '../energy/types.js';
-import type { LifecycleStore, RollupClaim, RollupDay, RollupIntervalMin, RollupRow } from '../storage/rollups/types.js';
-import { assembleDays, rowOf, type CellStats } from './days.js';
-import { dayEdges, dayStartOf, daysBetween, nextDayStart } from './grid.js';
+import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions } from '../energy/types.js';
+import { assembleRollupDays, dayStartOf, gridCuts, rollupGrid, rollupRowOf, statsByStart } from '../energy/rollup.js';
+import type { LifecycleStore, RollupClaim, RollupIntervalMin, RollupRow } from '../storage/rollups/types.js';
+import { dayNumber, daysBetween, nextDayStart } from './grid.js';
 import { markLateEpochs, type LateEpochStore } from './late-epochs.js';
 import { DEFAULT_CHUNK_LIMITS, rollupChunks, rollupTargets, type ChunkLimits, type RollupTarget } from './plan.js';
-import { zoneClock } from '../../common/local-time.js';
 
 export const RAW_FROM_KEY = 'raw_from_ms';
 
@@ -25,8 +24,6 @@ export interface RollupBuilderDeps {
   store: BuilderStore;
   /** The zone of a site (the model's); undefined: UTC, said once per site. */
   timeZoneOf: (site: string) => string | undefined;
-  /** The rollup body's encoder (storage/rollups/codec.ts). */
-  encode: (day: RollupDay) => Uint8Array;
   clock: { now(): number };
   log: Logger;
   intervalMin: RollupIntervalMin;
@@ -56,11 +53,6 @@ interface Work {
   days: number[];
   failed: boolean;
 }
-
-const dayNumber = (dayMs: number, timeZone: string): number => {
-  const l = zoneClock(timeZone).local(dayMs);
-  return Math.round(Date.UTC(l.year, l.month - 1, l.day) / 86_400_000);
-};
 
 export class RollupBuilder {
   private readonly warned = new Set<string>();
@@ -113,13 +105,13 @@ export class RollupBuilder {
     const claims = await this.deps.store.claimRollups(chunk.map((t) => ({ seriesId: t.state.seriesId, toMs: t.toMs })));
     const byId = new Map(chunk.map((t) => [t.state.seriesId, t]));
     // Raw readings before rawFrom are gone: a day is rebuilt from raw only where raw is whole.
-    const rawDayMs = rawFromMs === undefined ? -Infinity : nextDayStart(dayStartOf(rawFromMs - 1, timeZone), timeZone);
+    const rawDayMs = rawFromMs === undefined ? -Infinity : nextDayStart(dayStartOf(timeZone, rawFromMs - 1), timeZone);
     const work: Work[] = [];
     const empty: RollupClaim[] = [];
     for (const claim of claims) {
       const target = byId.get(claim.seriesId)!;
       const fromMs = Math.max(claim.fromMs, target.state.firstTs ?? claim.fromMs, rawDayMs);
-      const days = fromMs > claim.toMs ? [] : daysBetween(dayStartOf(fromMs, timeZone), dayStartOf(claim.toMs, timeZone), timeZone);
+      const days = fromMs > claim.toMs ? [] : daysBetween(dayStartOf(timeZone, fromMs), dayStartOf(timeZone, claim.toMs), timeZone);
       if (days.length === 0) empty.push(claim);
       else work.push({ target, claim, days, failed: false });
     }
@@ -154,10 +146,10 @@ export class RollupBuilder {
     const { store, intervalMin } = this.deps;
     const stepMs = intervalMin * 60_000;
     const items = slices.map(({ w, days }) => {
-      const cuts = days.flatMap((d, i) => (i === 0 ? dayEdges(d, timeZone, intervalMin) : dayEdges(d, timeZone, intervalMin).slice(1)));
+      const grid = rollupGrid(timeZone, days[0]!, days[days.length - 1]! + 1, intervalMin);
       const s = w.target.state;
       const ref: PointSeriesRef = { pointId: String(s.seriesId), site: s.site, gateway: s.gateway, device: s.device, channel: s.channel };
-      return { w, days, cuts, ref };
+      return { w, grid, cuts: gridCuts(grid), ref };
     });
     const fromMs = Math.min(...items.map((i) => i.cuts[0]!));
     const toMs = Math.max(...items.map((i) => i.cuts[i.cuts.length - 1]!));
@@ -170,32 +162,31 @@ export class RollupBuilder {
     await sources.prefetch(items.map((i) => ({ pointId: i.ref.pointId, instantsMs: i.cuts })));
     const results = await sources.settle(items, (i) => seriesEnergyOverCuts(sources.get(i.ref.pointId), i.cuts, this.energy));
     // Cells are counted from the window's first midnight: every series here shares the zone's grid.
-    const stats = new Map<number, Map<number, CellStats>>();
-    const ids = items.map((i) => i.w.target.state.seriesId);
-    for (const c of await store.powerStats(ids, fromMs, toMs, fromMs, stepMs)) {
-      let m = stats.get(c.seriesId);
-      if (!m) stats.set(c.seriesId, (m = new Map()));
-      m.set(c.cell, c);
+    const cells = new Map<number, Awaited<ReturnType<BuilderStore['powerStats']>>>();
+    for (const c of await store.powerStats(
+      items.map((i) => i.w.target.state.seriesId),
+      fromMs,
+      toMs,
+      fromMs,
+      stepMs,
+    )) {
+      const list = cells.get(c.seriesId);
+      if (list) list.push(c);
+      else cells.set(c.seriesId, [c]);
     }
     const rows: RollupRow[] = [];
     for (const i of items) {
+      const seriesId = i.w.target.state.seriesId;
       const r = results.get(i)!;
-      if ('error' in r) {
+      try {
+        if ('error' in r) throw r.error;
+        const stats = statsByStart(cells.get(seriesId) ?? [], fromMs, stepMs);
+        for (const d of assembleRollupDays(seriesId, i.grid, r.value, stats)) rows.push(rollupRowOf(d));
+      } catch (err) {
         i.w.failed = true;
         report.failed++;
-        this.deps.log.error({ err: r.error, seriesId: i.w.target.state.seriesId }, 'rollups: a series could not be built; left dirty');
-        continue;
+        this.deps.log.error({ err, seriesId }, 'rollups: a series could not be built; left dirty');
       }
-      const days = assembleDays({
-        seriesId: i.w.target.state.seriesId,
-        intervalMin,
-        days: i.days,
-        cuts: i.cuts,
-        energies: r.value as SeriesEnergy[],
-        stats: stats.get(i.w.target.state.seriesId) ?? new Map(),
-        anchorMs: fromMs,
-      });
-      for (const d of days) rows.push(rowOf(d, this.deps.encode));
     }
     return rows;
   }

@@ -6,7 +6,6 @@ import type { CentralConfig } from '../config/central-schema.js';
 import type { ModelSource } from '../model/holder.js';
 import type { BillingStore } from '../storage/billing/types.js';
 import type { CentralStore } from '../storage/readings/types.js';
-import type { RollupDay } from '../storage/rollups/types.js';
 import { RollupBuilder } from './builder.js';
 import { lifecyclePass, type LifecyclePassReport, type PassParts } from './pass.js';
 import type { RetentionDeps, RetentionOptions } from './retention.js';
@@ -19,8 +18,6 @@ export interface LifecycleDeps {
   /** Runs, held invoices and the lock; absent without billing (retention then waits for no month). */
   billing?: { store: Pick<BillingStore, 'withLock' | 'runs' | 'invoices'>; entities: () => readonly CutoffEntity[] };
   models: ModelSource;
-  /** The rollup body's encoder (storage/rollups/codec.ts). */
-  encode: (day: RollupDay) => Uint8Array;
   clock: { now(): number };
   log: Logger;
   /**
@@ -48,7 +45,6 @@ export function composeLifecycle(deps: LifecycleDeps): Lifecycle {
   const builder = new RollupBuilder({
     store: deps.store,
     timeZoneOf: (site) => deps.models.current().model.sites.get(site)?.timeZone,
-    encode: deps.encode,
     clock: deps.clock,
     log,
     intervalMin: settings.intervalMin,

@@ -1,16 +1,11 @@
-// The rollup grid of a site's zone: local days (23, 24 or 25 h) cut into intervals of intervalMin. An
-// interval divides an hour and DST moves clocks by whole hours, so every edge lies on one grid uniform in
-// UTC: any edge anchors it, and the last edge at or before an instant is a floor on that grid.
-import { formatLocalDate, nextDay, zoneClock } from '../../common/local-time.js';
+// What the builder needs of the rollup grid beyond energy/rollup.ts: the days of a long range as their
+// midnights only (a catch-up of months must not hold every edge at once), and the last edge at or before
+// an instant (a series' target). The grid is uniform in UTC (energy/rollup.ts), so that edge is a floor
+// from the day's midnight.
+import { nextDay, zoneClock } from '../../common/local-time.js';
+import { dayStartOf } from '../energy/rollup.js';
 
 const MIN_MS = 60_000;
-
-/** Local midnight of the day an instant falls on, epoch ms. */
-export function dayStartOf(ms: number, timeZone: string): number {
-  const z = zoneClock(timeZone);
-  const l = z.local(ms);
-  return z.instantOf(l.year, l.month, l.day);
-}
 
 /** Local midnight of the next day. */
 export function nextDayStart(dayMs: number, timeZone: string): number {
@@ -19,18 +14,9 @@ export function nextDayStart(dayMs: number, timeZone: string): number {
   return z.instantOf(n.year, n.month, n.day);
 }
 
-/** The day's edges: dayMs + k * interval, k = 0..n (the last one is the next day's midnight). */
-export function dayEdges(dayMs: number, timeZone: string, intervalMin: number): number[] {
-  const endMs = nextDayStart(dayMs, timeZone);
-  const stepMs = intervalMin * MIN_MS;
-  const out: number[] = [];
-  for (let t = dayMs; t <= endMs; t += stepMs) out.push(t);
-  return out;
-}
-
 /** The last grid edge at or before an instant. */
 export function lastEdgeAtOrBefore(ms: number, timeZone: string, intervalMin: number): number {
-  const anchor = dayStartOf(ms, timeZone);
+  const anchor = dayStartOf(timeZone, ms);
   const stepMs = intervalMin * MIN_MS;
   return anchor + Math.floor((ms - anchor) / stepMs) * stepMs;
 }
@@ -42,5 +28,8 @@ export function daysBetween(firstDayMs: number, lastDayMs: number, timeZone: str
   return out;
 }
 
-/** 'YYYY-MM-DD' of a day (logs). */
-export const dayLabel = (dayMs: number, timeZone: string): string => formatLocalDate(zoneClock(timeZone).local(dayMs));
+/** The local day number of a midnight (days since 1970-01-01 on the calendar), to cut days into windows. */
+export function dayNumber(dayMs: number, timeZone: string): number {
+  const l = zoneClock(timeZone).local(dayMs);
+  return Math.round(Date.UTC(l.year, l.month - 1, l.day) / 86_400_000);
+}

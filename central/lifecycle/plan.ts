@@ -3,7 +3,8 @@
 // past now), and the chunks the pass works in, so memory and the time between two stop checks stay
 // bounded on 100,000 series and on a catch-up of months.
 import type { SeriesRollupState } from '../storage/rollups/types.js';
-import { dayStartOf, lastEdgeAtOrBefore } from './grid.js';
+import { dayStartOf } from '../energy/rollup.js';
+import { lastEdgeAtOrBefore } from './grid.js';
 
 const DAY_MS = 86_400_000;
 
@@ -42,7 +43,7 @@ export function rollupTargets(
     const moved = s.rolledToMs === undefined ? toMs > s.firstTs : toMs > s.rolledToMs;
     if (!moved && s.dirtyFromMs === undefined) continue;
     const fromMs = Math.min(s.dirtyFromMs ?? Infinity, s.rolledToMs ?? s.firstTs);
-    const days = Math.max(1, Math.ceil((toMs - dayStartOf(Math.min(fromMs, toMs), timeZone)) / DAY_MS) + 1);
+    const days = Math.max(1, Math.ceil((toMs - dayStartOf(timeZone, Math.min(fromMs, toMs))) / DAY_MS) + 1);
     out.push({ state: s, timeZone, toMs, days });
   }
   return out;

@@ -46,7 +46,7 @@ t.test('never removes what a held run needs; batches until done; rollups and his
   const builder = new RollupBuilder({
     store,
     timeZoneOf: () => AMS,
-    encode: () => new Uint8Array(1),
+
     clock: deps.clock,
     log,
     intervalMin: 60,
@@ -78,7 +78,7 @@ t.test('a stop ends the raw batches; no billing: only the age and the watermarks
   const builder = new RollupBuilder({
     store,
     timeZoneOf: () => AMS,
-    encode: () => new Uint8Array(1),
+
     clock: deps.clock,
     log,
     intervalMin: 60,
@@ -92,7 +92,7 @@ t.test('the pass runs under the lock; another holder skips it', async (t) => {
   const builder = new RollupBuilder({
     store,
     timeZoneOf: () => AMS,
-    encode: () => new Uint8Array(1),
+
     clock: deps.clock,
     log,
     intervalMin: 60,
