@@ -28,7 +28,7 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'gateway/systemd': 'sd_notify: ready, watchdog, stopping',
   central: 'the central node: `main.ts` (the composition root), `cli.ts`, logger',
   'central/alerts': "forwarding gateways' alerts to webhooks",
-  'central/builders': 'the named builders `main.ts` composes: store, ingest and alerts, model, billing, broker, API; the parts list',
+  'central/builders': 'the named builders `main.ts` composes: store, ingest and alerts, model, billing, broker, lifecycle, API; the parts list',
   'central/api': 'the HTTP API (fastify): registry of routes, scopes, guard, errors, OpenAPI',
   'central/api/routes':
     'one file per resource: sites, points, energy, invoices, credit and debit notes, model edits, contracts and accounts, alerts, sign-in',
