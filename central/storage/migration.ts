@@ -16,6 +16,11 @@ export interface Migration {
   name: string;
   /** One or more statements; run as they are. */
   sql: string;
+  /**
+   * SQLite only: a statement SQLite refuses inside a transaction (VACUUM). The migrations before it are
+   * committed first; it runs alone and is recorded after it succeeded, so it must be safe to run again.
+   */
+  outsideTransaction?: boolean;
 }
 
 export interface RecordedMigration {

@@ -193,4 +193,22 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       INSERT INTO note_delivery (note_id) SELECT id FROM invoice_notes;
     `,
   },
+  {
+    id: 7,
+    name: 'rollups and lifecycle',
+    // Issue 21, as SQLite's. Rollups are partitioned by calendar year (UTC) of day_ms: retention drops whole
+    // years. The partitions are made on demand by the rollup writer (../rollups/postgres.ts), each with
+    // toast_tuple_target 8160, so a ~2.5 KB compressed body stays in its row, neither compressed again nor
+    // moved to the TOAST table (a partitioned parent takes no storage parameters).
+    sql: `
+      ALTER TABLE series ADD COLUMN rolled_to_ms bigint, ADD COLUMN dirty_from_ms bigint;
+      CREATE TABLE rollups (
+        series_id integer NOT NULL, day_ms bigint NOT NULL, interval_min smallint NOT NULL,
+        energy_kwh double precision NOT NULL, readings integer NOT NULL, built_at bigint NOT NULL,
+        body bytea NOT NULL,
+        PRIMARY KEY (series_id, day_ms)
+      ) PARTITION BY RANGE (day_ms);
+      CREATE TABLE lifecycle_state (key text PRIMARY KEY, value bigint NOT NULL);
+    `,
+  },
 ];

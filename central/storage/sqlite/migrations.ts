@@ -249,4 +249,37 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       INSERT INTO note_delivery (note_id) SELECT id FROM invoice_notes;
     `,
   },
+  {
+    id: 7,
+    name: 'rollups and lifecycle',
+    // Issue 21. A series' rollup watermarks beside its first/last ts (the writer marks it dirty in the same
+    // statement). Rollup rows are one compressed day each (~2.5 KB): a rowid table with a unique key
+    // measured 4x faster to write a pass, 22x faster to rebuild a day and 2.7x faster to read boundary windows
+    // than WITHOUT ROWID, whose b-tree keeps rows over ~1/20 of a page in overflow pages (300 series x 365
+    // days of 2.5 KB bodies: 8.4 ms per day pass vs 32.6 ms, 4.1 KB vs 4.7 KB per row on disk). The body is the
+    // last column, so the totals a year chart reads (energy_kwh, readings) sit in the row's first bytes. No
+    // index by day: retention and the oldest day go through the key, one seek per series.
+    sql: `
+      ALTER TABLE series ADD COLUMN rolled_to_ms INTEGER;
+      ALTER TABLE series ADD COLUMN dirty_from_ms INTEGER;
+      CREATE TABLE rollups (
+        id INTEGER PRIMARY KEY,
+        series_id INTEGER NOT NULL, day_ms INTEGER NOT NULL, interval_min INTEGER NOT NULL,
+        energy_kwh REAL NOT NULL, readings INTEGER NOT NULL, built_at INTEGER NOT NULL,
+        body BLOB NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX rollups_key ON rollups (series_id, day_ms);
+      CREATE TABLE lifecycle_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    id: 8,
+    name: 'incremental vacuum',
+    // Retention deletes raw readings in batches; with auto_vacuum INCREMENTAL the freed pages go back to the
+    // file system a few at a time (PRAGMA incremental_vacuum after each batch) instead of by a VACUUM that
+    // locks the store for minutes. Changing the mode of a database that has tables takes one VACUUM, which
+    // SQLite refuses inside a transaction: migrate.ts runs this one on its own, then records it.
+    outsideTransaction: true,
+    sql: 'PRAGMA auto_vacuum = INCREMENTAL; VACUUM;',
+  },
 ];

@@ -6,6 +6,7 @@ import { planWrite } from '../plan.js';
 import type { MigrationReport } from '../../migration.js';
 import type {
   AlertQuery,
+  BoundaryOptions,
   BoundaryPair,
   BoundaryQuery,
   BoundaryValues,
@@ -28,6 +29,20 @@ import type {
 import { boundaryValue } from '../types.js';
 import { migratePostgres } from '../../postgres/migrate.js';
 import { openMigratedPool, type PostgresOpenOptions } from '../../postgres/pool.js';
+import { PostgresRetention } from '../../rollups/postgres-retention.js';
+import { PostgresRollups } from '../../rollups/postgres.js';
+import { RAW_FROM_KEY, type PowerStat } from '../../rollups/rows.js';
+import { tieredBoundaries, type TierDeps } from '../../rollups/tiered.js';
+import { ROLLUP_TIER } from '../../rollups/tier-source.js';
+import type {
+  LifecycleStore,
+  RawRemoval,
+  RollupClaim,
+  RollupDayTotal,
+  RollupRow,
+  SeriesRollupState,
+  StorageFigures,
+} from '../../rollups/types.js';
 import { PostgresReader } from './reader.js';
 import { PostgresWriter } from './writer.js';
 
@@ -52,13 +67,25 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   return new PostgresStore(deps);
 }
 
-export class PostgresStore implements CentralStore {
+export class PostgresStore implements CentralStore, LifecycleStore {
   private readonly writer: PostgresWriter;
   private readonly reader: PostgresReader;
+
+  private readonly rollups: PostgresRollups;
+  private readonly retention: PostgresRetention;
+  private readonly tier: TierDeps;
 
   constructor(private readonly deps: PostgresStoreDeps) {
     this.writer = new PostgresWriter(deps);
     this.reader = new PostgresReader(deps);
+    this.rollups = new PostgresRollups(deps);
+    this.retention = new PostgresRetention({ ...deps, partitions: this.rollups.partitions });
+    this.tier = {
+      ...ROLLUP_TIER,
+      raw: async (qs) => (await this.reader.boundaries(qs)).map((p) => ({ before: boundaryValue(p.before), after: boundaryValue(p.after) })),
+      rawFromMs: () => this.rollups.lifecycleValue(RAW_FROM_KEY),
+      rows: (ws) => this.rollups.rollupRowsIn(ws),
+    };
   }
 
   async store(batches: readonly IngestBatch[]): Promise<StoreResult[]> {
@@ -90,8 +117,8 @@ export class PostgresStore implements CentralStore {
     return (await this.reader.boundaries([q]))[0]!;
   }
 
-  async boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryValues[]> {
-    return (await this.reader.boundaries(qs)).map((p) => ({ before: boundaryValue(p.before), after: boundaryValue(p.after) }));
+  boundaries(qs: readonly BoundaryQuery[], opts?: BoundaryOptions): Promise<BoundaryValues[]> {
+    return tieredBoundaries(qs, opts?.tier ?? 'auto', this.tier);
   }
 
   latestReadings(filter?: { site?: string }): Promise<LatestReading[]> {
@@ -132,5 +159,65 @@ export class PostgresStore implements CentralStore {
 
   deviceSerials(site: string, gateway: string, device?: string): Promise<DeviceSerial[]> {
     return this.reader.deviceSerials(site, gateway, device);
+  }
+
+  // The lifecycle (issue 21): ../../rollups/postgres.ts and postgres-retention.ts.
+
+  rollupStates(filter?: { site?: string }): Promise<SeriesRollupState[]> {
+    return this.rollups.rollupStates(filter);
+  }
+
+  claimRollups(claims: readonly { seriesId: number; toMs: number }[]): Promise<RollupClaim[]> {
+    return this.rollups.claimRollups(claims);
+  }
+
+  powerStats(seriesIds: readonly number[], fromMs: number, toMs: number, anchorMs: number, intervalMs: number): Promise<PowerStat[]> {
+    return this.rollups.powerStats(seriesIds, fromMs, toMs, anchorMs, intervalMs);
+  }
+
+  writeRollups(rows: readonly RollupRow[], done: readonly RollupClaim[]): Promise<void> {
+    return this.rollups.writeRollups(rows, done);
+  }
+
+  rollupRows(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): Promise<RollupRow[]> {
+    return this.rollups.rollupRows(seriesIds, fromDayMs, toDayMs);
+  }
+
+  rollupTotals(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): Promise<RollupDayTotal[]> {
+    return this.rollups.rollupTotals(seriesIds, fromDayMs, toDayMs);
+  }
+
+  markDirty(marks: readonly { seriesId: number; fromMs: number }[]): Promise<void> {
+    return this.rollups.markDirty(marks);
+  }
+
+  lifecycleValue(key: string): Promise<number | undefined> {
+    return this.rollups.lifecycleValue(key);
+  }
+
+  setLifecycleValue(key: string, value: number): Promise<void> {
+    return this.rollups.setLifecycleValue(key, value);
+  }
+
+  /** TEMPORARY (issue 21): the pg helper replaces this with dropping whole weekly partitions. */
+  async removeRawBefore(_cutoffMs: number, _opts?: { batchRows?: number }): Promise<RawRemoval> {
+    throw new Error('not implemented: pg helper');
+  }
+
+  /** TEMPORARY (issue 21): the pg helper replaces this (the readings of whole weekly partitions before the cutoff). */
+  async rawRemovable(_cutoffMs: number): Promise<number> {
+    throw new Error('not implemented: pg helper');
+  }
+
+  removeRollupsBefore(cutoffMs: number): Promise<number> {
+    return this.retention.removeRollupsBefore(cutoffMs);
+  }
+
+  removeHistoryBefore(cutoffMs: number): Promise<number> {
+    return this.retention.removeHistoryBefore(cutoffMs);
+  }
+
+  storageFigures(): Promise<StorageFigures> {
+    return this.retention.storageFigures();
   }
 }

@@ -7,6 +7,7 @@ import { planWrite } from '../plan.js';
 import type { MigrationReport } from '../../migration.js';
 import type {
   AlertQuery,
+  BoundaryOptions,
   BoundaryPair,
   BoundaryQuery,
   BoundaryValues,
@@ -28,6 +29,20 @@ import type {
 } from '../types.js';
 import { openSqliteDatabase, type SqliteCreate } from '../../sqlite/database.js';
 import { migrateSqlite } from '../../sqlite/migrate.js';
+import { RAW_FROM_KEY, type PowerStat } from '../../rollups/rows.js';
+import { SqliteRetention } from '../../rollups/sqlite-retention.js';
+import { SqliteRollups } from '../../rollups/sqlite.js';
+import { tieredBoundaries, type TierDeps } from '../../rollups/tiered.js';
+import { ROLLUP_TIER } from '../../rollups/tier-source.js';
+import type {
+  LifecycleStore,
+  RawRemoval,
+  RollupClaim,
+  RollupDayTotal,
+  RollupRow,
+  SeriesRollupState,
+  StorageFigures,
+} from '../../rollups/types.js';
 import { SqliteReader } from './reader.js';
 import { SqliteWriterThread } from './writer-thread.js';
 import { SqliteWriter } from './writer.js';
@@ -84,13 +99,24 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   }
 }
 
-export class SqliteStore implements CentralStore {
+export class SqliteStore implements CentralStore, LifecycleStore {
   private readonly writer: SqliteWriter | SqliteWriterThread;
   private readonly reader: SqliteReader;
+  private readonly rollups: SqliteRollups;
+  private readonly retention: SqliteRetention;
+  private readonly tier: TierDeps;
 
   constructor(private readonly deps: SqliteStoreDeps) {
     this.writer = deps.thread ?? new SqliteWriter({ db: deps.db });
     this.reader = new SqliteReader({ db: deps.db });
+    this.rollups = new SqliteRollups({ db: deps.db, now: deps.now });
+    this.retention = new SqliteRetention({ db: deps.db });
+    this.tier = {
+      ...ROLLUP_TIER,
+      raw: async (qs) => qs.map((q) => this.reader.boundaryValues(q)),
+      rawFromMs: async () => this.rollups.lifecycleValue(RAW_FROM_KEY),
+      rows: async (ws) => ws.flatMap((w) => this.rollups.rollupRows([w.seriesId], w.fromDayMs, w.toDayMs)),
+    };
   }
 
   async store(batches: readonly IngestBatch[]): Promise<StoreResult[]> {
@@ -123,8 +149,8 @@ export class SqliteStore implements CentralStore {
     return this.reader.boundary(q);
   }
 
-  async boundaries(qs: readonly BoundaryQuery[]): Promise<BoundaryValues[]> {
-    return qs.map((q) => this.reader.boundaryValues(q));
+  async boundaries(qs: readonly BoundaryQuery[], opts?: BoundaryOptions): Promise<BoundaryValues[]> {
+    return tieredBoundaries(qs, opts?.tier ?? 'auto', this.tier);
   }
 
   async latestReadings(filter?: { site?: string }): Promise<LatestReading[]> {
@@ -165,5 +191,63 @@ export class SqliteStore implements CentralStore {
 
   async deviceSerials(site: string, gateway: string, device?: string): Promise<DeviceSerial[]> {
     return this.reader.deviceSerials(site, gateway, device);
+  }
+
+  // The lifecycle (issue 21): ../../rollups/sqlite.ts and sqlite-retention.ts, on the store's connection.
+
+  async rollupStates(filter?: { site?: string }): Promise<SeriesRollupState[]> {
+    return this.rollups.rollupStates(filter);
+  }
+
+  async claimRollups(claims: readonly { seriesId: number; toMs: number }[]): Promise<RollupClaim[]> {
+    return this.rollups.claimRollups(claims);
+  }
+
+  async powerStats(seriesIds: readonly number[], fromMs: number, toMs: number, anchorMs: number, intervalMs: number): Promise<PowerStat[]> {
+    return this.rollups.powerStats(seriesIds, fromMs, toMs, anchorMs, intervalMs);
+  }
+
+  async writeRollups(rows: readonly RollupRow[], done: readonly RollupClaim[]): Promise<void> {
+    this.rollups.writeRollups(rows, done);
+  }
+
+  async rollupRows(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): Promise<RollupRow[]> {
+    return this.rollups.rollupRows(seriesIds, fromDayMs, toDayMs);
+  }
+
+  async rollupTotals(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): Promise<RollupDayTotal[]> {
+    return this.rollups.rollupTotals(seriesIds, fromDayMs, toDayMs);
+  }
+
+  async markDirty(marks: readonly { seriesId: number; fromMs: number }[]): Promise<void> {
+    this.rollups.markDirty(marks);
+  }
+
+  async lifecycleValue(key: string): Promise<number | undefined> {
+    return this.rollups.lifecycleValue(key);
+  }
+
+  async setLifecycleValue(key: string, value: number): Promise<void> {
+    this.rollups.setLifecycleValue(key, value);
+  }
+
+  async removeRawBefore(cutoffMs: number, opts?: { batchRows?: number }): Promise<RawRemoval> {
+    return this.retention.removeRawBefore(cutoffMs, opts);
+  }
+
+  async removeRollupsBefore(cutoffMs: number): Promise<number> {
+    return this.retention.removeRollupsBefore(cutoffMs);
+  }
+
+  async removeHistoryBefore(cutoffMs: number): Promise<number> {
+    return this.retention.removeHistoryBefore(cutoffMs);
+  }
+
+  async rawRemovable(cutoffMs: number): Promise<number> {
+    return this.retention.rawRemovable(cutoffMs);
+  }
+
+  async storageFigures(): Promise<StorageFigures> {
+    return this.retention.storageFigures();
   }
 }

@@ -12,8 +12,14 @@ const SQL = {
   seriesAdd: 'INSERT INTO series (site, gateway, device, channel) VALUES (?, ?, ?, ?) RETURNING id',
   reading: `INSERT INTO readings (series_id, ts, energy_import_kwh, power_w, vals, flags, quality) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING`,
+  // Readings older than the series' rollup watermark mark it dirty from the oldest (issue 21). A mark already
+  // at or before them moves back 1 ms instead of staying: a rollup claim in progress clears only the mark
+  // it left (../../rollups/types.ts), so a reading it may have missed must change the mark.
   seriesStats: `UPDATE series SET first_ts = min(coalesce(first_ts, @lo), @lo), last_ts = max(coalesce(last_ts, @hi), @hi),
-    reading_count = reading_count + @n WHERE id = @id`,
+    reading_count = reading_count + @n,
+    dirty_from_ms = CASE WHEN rolled_to_ms IS NULL OR @lo >= rolled_to_ms THEN dirty_from_ms
+      WHEN dirty_from_ms IS NULL OR @lo < dirty_from_ms THEN @lo ELSE dirty_from_ms - 1 END
+    WHERE id = @id`,
   event: `INSERT INTO events (site, gateway, ident, type, ts, device, channel, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO NOTHING`,
   alert: `INSERT INTO alerts (site, gateway, alert_id, ts, state, type, severity, device, channel, message, received_at)
