@@ -37,12 +37,15 @@ export class PostgresRetention {
   }
 
   /**
-   * Sizes with indexes and TOAST, summed over the partitions of readings and rollups (pg_partition_tree
-   * also answers for a table that is not partitioned); other bytes: every other table of the schema.
+   * Sizes with indexes and TOAST, summed over the partitions of readings and rollups and the tables
+   * themselves (pg_partition_tree gives no row for a table that is not partitioned); other bytes: every
+   * other table of the schema.
    */
   async storageFigures(): Promise<StorageFigures> {
     const s = this.s;
-    const tree = (t: string) => `(SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::int8 FROM pg_partition_tree(to_regclass('${s}.${t}')))`;
+    const tree = (t: string) =>
+      `(SELECT coalesce(sum(pg_total_relation_size(r)), 0)::int8 FROM
+        (SELECT relid AS r FROM pg_partition_tree(to_regclass('${s}.${t}')) UNION SELECT to_regclass('${s}.${t}')) p)`;
     const { rows } = await this.deps.pool.query<{
       raw_bytes: number;
       rollup_bytes: number;
