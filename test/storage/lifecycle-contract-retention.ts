@@ -101,7 +101,12 @@ export function retentionContract(withStore: WithStore, target: LifecycleTarget)
   withStore('removeHistoryBefore: events and alert transitions before the cutoff, never an alert still raised', async (t, store) => {
     await store.store([
       eventsBatch(1, [gap(T0, 1, 2), gap(T0 + 10 * HOUR, 3, 4)]),
-      alertsBatch(5, [alert('a1', 'raised', T0), alert('a2', 'raised', T0), alert('a2', 'cleared', T0 + 1000), alert('a3', 'raised', T0 + 9 * HOUR)]),
+      alertsBatch(5, [
+        alert('a1', 'raised', T0),
+        alert('a2', 'raised', T0),
+        alert('a2', 'cleared', T0 + 1000),
+        alert('a3', 'raised', T0 + 9 * HOUR),
+      ]),
     ]);
     t.equal(await store.removeHistoryBefore(T0 + HOUR), 1 + 2 + 1, 'one event, two history rows and one current row');
     t.same(
@@ -138,7 +143,10 @@ export function retentionContract(withStore: WithStore, target: LifecycleTarget)
     await storeMinutes(store, 'm1', T0 + 10 * DAY, 10);
     const id = await seriesOf(store, 'm1');
     const day = handDay(id, T0);
-    await store.writeRollups([{ seriesId: id, dayMs: T0, intervalMin: 60, energyKwh: 24, readings: 1440, body: encodeRollupBody(day) }], []);
+    await store.writeRollups(
+      [{ seriesId: id, dayMs: T0, intervalMin: 60, energyKwh: 24, readings: 1440, body: encodeRollupBody(day) }],
+      [],
+    );
     const q = (atMs: number) => ({ seriesId: id, measurement: 'energy_import_kwh' as const, atMs });
     const raw = (atMs: number) => ({ ts: atMs, value: 1000 + (atMs - T0) / MIN / 1000, quality: 'good' as const });
     const edge2 = { ts: T0 + 2 * HOUR, value: 102, quality: 'good' as const };
@@ -154,7 +162,11 @@ export function retentionContract(withStore: WithStore, target: LifecycleTarget)
     t.same([inGap?.before, inGap?.after], [undefined, undefined], 'an edge without a value');
     t.same(noRow, { before: raw(T0 + 10 * DAY + 5 * MIN), after: raw(T0 + 10 * DAY + 5 * MIN) }, 'no day row: raw');
 
-    t.same(await store.boundaries([q(T0 + 2 * HOUR)]), [{ before: raw(T0 + 2 * HOUR), after: raw(T0 + 2 * HOUR) }], 'auto, no retention yet: raw');
+    t.same(
+      await store.boundaries([q(T0 + 2 * HOUR)]),
+      [{ before: raw(T0 + 2 * HOUR), after: raw(T0 + 2 * HOUR) }],
+      'auto, no retention yet: raw',
+    );
     await store.setLifecycleValue('raw_from_ms', T0 - DAY);
     const [early, late] = await store.boundaries([q(T0 + 2 * HOUR), q(T0 + 10 * DAY + 5 * MIN)], { tier: 'auto' });
     t.same(early, { before: edge2, after: edge2, edge: day.edges[2] }, 'auto: rollups before raw_from + 7 days');

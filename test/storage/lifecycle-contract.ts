@@ -29,7 +29,12 @@ export async function storeMinutes(store: CentralStore, device: string, fromMs: 
   const rs = Array.from({ length: minutes }, (_, k) => {
     const ts = fromMs + k * MIN;
     const i = Math.round((ts - T0) / MIN);
-    return reading(device, 'total', ts, opts.power === false ? { energy_import_kwh: 1000 + i / 1000 } : { energy_import_kwh: 1000 + i / 1000, power_w: i });
+    return reading(
+      device,
+      'total',
+      ts,
+      opts.power === false ? { energy_import_kwh: 1000 + i / 1000 } : { energy_import_kwh: 1000 + i / 1000, power_w: i },
+    );
   });
   for (let k = 0; k < rs.length; k += 500) await store.store([readingsBatch(++seq, rs.slice(k, k + 500))]);
 }
@@ -55,7 +60,9 @@ export function lifecycleContract(t: Test, target: LifecycleTarget): void {
   withStore('claims: the range from the old watermark, a mark that a write clears only while unchanged', async (t, store) => {
     await storeMinutes(store, 'm1', T0, 120);
     const id = await seriesOf(store, 'm1');
-    t.match(await store.rollupStates(), [{ seriesId: id, firstTs: T0, lastTs: T0 + 119 * MIN, rolledToMs: undefined, dirtyFromMs: undefined }]);
+    t.match(await store.rollupStates(), [
+      { seriesId: id, firstTs: T0, lastTs: T0 + 119 * MIN, rolledToMs: undefined, dirtyFromMs: undefined },
+    ]);
     const [c1] = await store.claimRollups([{ seriesId: id, toMs: T0 + HOUR }]);
     t.same(c1, { seriesId: id, fromMs: T0, toMs: T0 + HOUR, dirtyMarkMs: T0 }, 'first claim: from the first reading');
     t.match((await store.rollupStates())[0], { rolledToMs: T0 + HOUR, dirtyFromMs: T0 });
@@ -64,9 +71,11 @@ export function lifecycleContract(t: Test, target: LifecycleTarget): void {
 
     const [c2] = await store.claimRollups([{ seriesId: id, toMs: T0 + 2 * HOUR }]);
     t.same(c2, { seriesId: id, fromMs: T0 + HOUR, toMs: T0 + 2 * HOUR, dirtyMarkMs: T0 + HOUR }, 'next claim: from the watermark');
-    t.same(await store.claimRollups([{ seriesId: id, toMs: T0 + 2 * HOUR }]), [
-      { seriesId: id, fromMs: T0 + HOUR, toMs: T0 + 2 * HOUR, dirtyMarkMs: T0 + HOUR },
-    ], 'a claim never written leaves its range dirty: the next claim covers it again');
+    t.same(
+      await store.claimRollups([{ seriesId: id, toMs: T0 + 2 * HOUR }]),
+      [{ seriesId: id, fromMs: T0 + HOUR, toMs: T0 + 2 * HOUR, dirtyMarkMs: T0 + HOUR }],
+      'a claim never written leaves its range dirty: the next claim covers it again',
+    );
     t.same(await store.claimRollups([{ seriesId: 9999, toMs: T0 }]), [], 'no such series: no claim');
   });
 

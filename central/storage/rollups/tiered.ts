@@ -94,7 +94,14 @@ async function readDays(qs: readonly BoundaryQuery[], deps: TierDeps): Promise<M
     else grouped.set(r.seriesId, [r]);
   }
   const out = new Map<number, SeriesDays>();
-  for (const [id, list] of grouped) out.set(id, new SeriesDays(list.sort((a, b) => a.dayMs - b.dayMs), deps.decode));
+  for (const [id, list] of grouped)
+    out.set(
+      id,
+      new SeriesDays(
+        list.sort((a, b) => a.dayMs - b.dayMs),
+        deps.decode,
+      ),
+    );
   return out;
 }
 

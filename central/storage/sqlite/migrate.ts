@@ -28,7 +28,10 @@ export function migrateSqlite(
     applied.push(...step.applied);
     if (!step.alone) return { applied, current: step.current };
     const m = step.alone;
-    deps.log.info({ migration: m.id, name: m.name }, 'schema migration running outside a transaction (it may take a while on a large database)');
+    deps.log.info(
+      { migration: m.id, name: m.name },
+      'schema migration running outside a transaction (it may take a while on a large database)',
+    );
     db.exec(m.sql);
     // Another process may have run and recorded it meanwhile: it is safe to run twice, and recorded once.
     const recorded = db

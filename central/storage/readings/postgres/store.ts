@@ -82,7 +82,8 @@ export class PostgresStore implements CentralStore, LifecycleStore {
     this.retention = new PostgresRetention({ ...deps, partitions: this.rollups.partitions });
     this.tier = {
       ...ROLLUP_TIER,
-      raw: async (qs) => (await this.reader.boundaries(qs)).map((p) => ({ before: boundaryValue(p.before), after: boundaryValue(p.after) })),
+      raw: async (qs) =>
+        (await this.reader.boundaries(qs)).map((p) => ({ before: boundaryValue(p.before), after: boundaryValue(p.after) })),
       rawFromMs: () => this.rollups.lifecycleValue(RAW_FROM_KEY),
       rows: (ws) => this.rollups.rollupRowsIn(ws),
     };
