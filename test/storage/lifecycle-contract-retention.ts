@@ -160,6 +160,9 @@ export function retentionContract(withStore: WithStore, target: LifecycleTarget)
     t.same(between, { before: edge2, after: { ts: T0 + 3 * HOUR, value: 103, quality: 'good' } }, 'between edges: the edges around');
     t.same(inGap?.edge, day.edges[5]);
     t.same([inGap?.before, inGap?.after], [undefined, undefined], 'an edge without a value');
+    const [midnight] = await store.boundaries([q(T0 + DAY)], { tier: 'rollups' });
+    const edge24 = { ts: T0 + DAY, value: 124, quality: 'good' as const };
+    t.same(midnight, { before: edge24, after: edge24, edge: day.edges[24] }, 'the midnight closing the newest day: its last edge');
     t.same(noRow, { before: raw(T0 + 10 * DAY + 5 * MIN), after: raw(T0 + 10 * DAY + 5 * MIN) }, 'no day row: raw');
 
     t.same(

@@ -6,5 +6,5 @@ import type { RollupIntervalMin } from './types.js';
 
 export const ROLLUP_TIER: Pick<TierDeps, 'decode' | 'answer'> = {
   decode: (row) => decodeRollupBody(row.body, row.seriesId, row.dayMs, row.intervalMin as RollupIntervalMin),
-  answer: (days, q) => answerFromRollups(days, q),
+  answer: (days, q, dayStartOf) => answerFromRollups(days, q, dayStartOf),
 };

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { RAW_MARGIN_MS, tieredBoundaries, windowsOf, type TierDeps } from './tiered.js';
+import { dayStartsOf, RAW_MARGIN_MS, tieredBoundaries, windowsOf, type TierDeps } from './tiered.js';
 import type { BoundaryQuery, BoundaryValues } from '../readings/types.js';
 import type { RollupDay, RollupRow } from './types.js';
 
@@ -83,4 +83,35 @@ t.test('tieredBoundaries: which tier answers each lookup', async (t) => {
   t.same(values(await tieredBoundaries(qs, 'auto', past.deps)), [-1, -1, -1, -1, -1]);
   t.equal(past.calls.rows, 0, 'nothing in the rollup span: raw only');
   t.same(await tieredBoundaries([], 'rollups', past.deps), []);
+});
+
+t.test('dayStartsOf: the day start of an instant as the rows tell it, a 23 h day among them', async (t) => {
+  const H = 3_600_000;
+  const day = (dayMs: number, hours: number) =>
+    ({
+      seriesId: 1,
+      dayMs,
+      intervalMin: 60,
+      edges: Array.from({ length: hours + 1 }, (_, i) => ({ atMs: dayMs + i * H })),
+      intervals: [],
+    }) as unknown as RollupDay;
+  const short = D0 + DAY; // a 23 h day, then one of 24 h after a missing one
+  const startOf = dayStartsOf(
+    new Map([
+      [D0, day(D0, 24)],
+      [short, day(short, 23)],
+      [short + 47 * H, day(short + 47 * H, 24)],
+    ]),
+  );
+  const cases: [number, number][] = [
+    [D0, D0],
+    [D0 + DAY - 1, D0],
+    [short, short],
+    [short + 23 * H - 1, short],
+    [short + 23 * H, short + 23 * H], // the last edge of a row: the next day's start, though that day has no row
+    [short + 30 * H, Number.NaN],
+    [short + 47 * H + 1, short + 47 * H],
+    [D0 - 1, Number.NaN],
+  ];
+  for (const [ms, want] of cases) t.same(startOf(ms), want, `${(ms - D0) / H} h`);
 });

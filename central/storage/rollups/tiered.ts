@@ -32,7 +32,7 @@ export interface TierDeps {
   rows(windows: readonly RollupWindow[]): Promise<RollupRow[]>;
   decode(row: RollupRow): RollupDay;
   /** tier.ts answerFromRollups: undefined when the days do not hold the instant. */
-  answer(days: ReadonlyMap<number, RollupDay>, q: BoundaryQuery): BoundaryValues | undefined;
+  answer(days: ReadonlyMap<number, RollupDay>, q: BoundaryQuery, dayStartOf: (ms: number) => number): BoundaryValues | undefined;
 }
 
 export async function tieredBoundaries(qs: readonly BoundaryQuery[], tier: ReadTier, deps: TierDeps): Promise<BoundaryValues[]> {
@@ -54,7 +54,7 @@ export async function tieredBoundaries(qs: readonly BoundaryQuery[], tier: ReadT
   for (const i of span) {
     const q = qs[i]!;
     const days = bySeries.get(q.seriesId)?.around(q.atMs);
-    if (days && days.size > 0) out[i] = deps.answer(days, q);
+    if (days && days.size > 0) out[i] = deps.answer(days, q, dayStartsOf(days));
   }
   const rest = out.flatMap((v, i) => (v === undefined ? [i] : []));
   if (rest.length > 0) {
@@ -103,6 +103,20 @@ async function readDays(qs: readonly BoundaryQuery[], deps: TierDeps): Promise<M
       ),
     );
   return out;
+}
+
+/**
+ * The local day start of an instant as the rows themselves tell it (storage knows no site zone): the row
+ * whose [dayMs, last edge) holds it; the last edge of a row is the next day's start; NaN where no row
+ * says (a day without a row, which the tier then treats as absent).
+ */
+export function dayStartsOf(days: ReadonlyMap<number, RollupDay>): (ms: number) => number {
+  const spans = [...days.values()].map((d) => ({ fromMs: d.dayMs, toMs: d.edges[d.edges.length - 1]?.atMs ?? d.dayMs }));
+  return (ms) => {
+    for (const s of spans) if (s.fromMs <= ms && ms < s.toMs) return s.fromMs;
+    for (const s of spans) if (s.toMs === ms) return ms;
+    return Number.NaN;
+  };
 }
 
 /** The day windows around each instant, merged per series where they overlap or touch. */
