@@ -1,7 +1,7 @@
 // The same month both ways (issue 21): October 2026 of the example sites invoiced from the raw readings and
 // from the rollups, on SQLite and PostgreSQL. The month holds a meter swap (branch a1-01 on the 20th), a
 // counter that wraps (K11's PDU A, a 2,000 kWh register, on the 17th), a three-hour outage (ams2 r02's PDU A
-// on the 10th: estimated edges), the night the clocks go back (the 25th: a 25-hour day, 100 quarter hours)
+// across the month's end: estimated edges), the night the clocks go back (the 25th: a 25-hour day, 100 quarter hours)
 // and readings every 5 minutes, 7 s after the minute, so every rollup edge is interpolated. Every draft of
 // every entity must come out the same, trace included; then, with the raw readings of October removed, the
 // automatic tier must read the rollups and give the same drafts again (what a recheck or a credit note of an
@@ -27,7 +27,8 @@ const { model } = await readInventory(join(ROOT, 'config', 'inventory.example.ya
 const tariffs = await readTariffs([join(ROOT, 'config', 'tariffs.example.yaml')], model);
 const WRAPS = 'ams1-k11-pdu-a/total';
 const OUTAGE = 'ams2-r02-pdu-a/total';
-const OUTAGE_AT = Date.UTC(2026, 9, 10, 9);
+// Three hours across the month's end in Amsterdam (31 Oct 23:00Z): the closing boundary is estimated.
+const OUTAGE_AT = Date.UTC(2026, 9, 31, 21, 30);
 
 function tierSeries(m: InventoryModel): SeriesToIngest[] {
   return [...m.points.values()].map((p) => {

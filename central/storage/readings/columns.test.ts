@@ -32,5 +32,5 @@ t.test("columns keep each reading's batch, series, time and encoded values; NaN 
   t.same([...c.powerW].map(orNull), [null, 0], 'a zero is a value');
   t.same(c.vals, ['{"u":230}', null]);
   t.same(c.flags, [null, '{"current_a":"unreadable"}']);
-  t.same(c.quality, ['good', 'partial']);
+  t.same(c.quality, ['', 'partial'], 'a good reading is stored as the empty string (encode.ts storedQuality)');
 });
