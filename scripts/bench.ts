@@ -3,6 +3,7 @@
 import { apiBench } from './benches/api.js';
 import { ingestBench } from './benches/ingest.js';
 import { invoiceBench } from './benches/invoice.js';
+import { lifecycleBench } from './benches/lifecycle.js';
 import { modbusBench } from './benches/modbus.js';
 import { outboxBench } from './benches/outbox.js';
 import { snmpBench } from './benches/snmp.js';
@@ -13,7 +14,7 @@ export interface Bench {
   run(log: (line: string) => void): Promise<Record<string, number | string | boolean>>;
 }
 
-const benches = new Map<string, Bench>([modbusBench, snmpBench, outboxBench, ingestBench, invoiceBench, apiBench].map((b) => [b.name, b]));
+const benches = new Map<string, Bench>([modbusBench, snmpBench, outboxBench, ingestBench, invoiceBench, apiBench, lifecycleBench].map((b) => [b.name, b]));
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -66,6 +66,7 @@ async function runStore(name: string, store: CentralStore, out: (l: string) => v
   let retentionMs = 0;
   let rawBytesPerReading = NaN;
   const sizeMbAt: Record<number, number> = {};
+  const startedMs = performance.now();
   for (let day = 0; day < DAYS; day++) {
     const t0 = performance.now();
     for (const batches of dayBatches(SPEC, day, seq)) {
@@ -87,7 +88,11 @@ async function runStore(name: string, store: CentralStore, out: (l: string) => v
     retentionMs += performance.now() - t2;
     if ((day + 1) % 30 === 0 || day + 1 === DAYS) {
       sizeMbAt[day + 1] = round((await storeBytes(store, file)) / 1e6, 1);
-      out(`${name}: day ${day + 1}: ${sizeMbAt[day + 1]} MB, ${ingested} readings ingested, ${built} rolled up`);
+      out(
+        `${name}: day ${day + 1}: ${sizeMbAt[day + 1]} MB, ${ingested} readings ingested (${Math.round(ingestMs / 1000)} s), ` +
+          `${built} rolled up (${Math.round(buildMs / 1000)} s), retention ${Math.round(retentionMs / 1000)} s, ` +
+          `${Math.round((performance.now() - startedMs) / 1000)} s in all`,
+      );
     }
   }
   const f = await store.storageFigures();
