@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { missingTables, pendingMigrations, type Migration, type MigrationReport, type RecordedMigration } from '../migration.js';
 import { DatabaseRefusedError, SchemaTablesMissingError } from '../errors.js';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { POSTGRES_MIGRATIONS, POSTGRES_PREPARE } from './migrations.js';
 import { lockKey, schemaIdent } from './sql.js';
 
 export interface PostgresMigrateDeps {
@@ -43,6 +43,7 @@ export async function migratePostgres(
   const client = await deps.pool.connect();
   let broken: Error | undefined;
   try {
+    await prepare(client, deps, list);
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey(deps.schema, 'migrate')]);
@@ -81,6 +82,30 @@ export async function migratePostgres(
     }
   } finally {
     client.release(broken);
+  }
+}
+
+/**
+ * POSTGRES_PREPARE's statements of the pending migrations of the list, each in a transaction of its own
+ * under the migration lock: long work that must not hold the locks the migration takes (see there).
+ */
+async function prepare(client: pg.PoolClient, deps: PostgresMigrateDeps, list: readonly Migration[]): Promise<void> {
+  const ident = schemaIdent(deps.schema);
+  for (const m of list) {
+    for (const sql of POSTGRES_PREPARE.get(m.id) ?? []) {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [lockKey(deps.schema, 'migrate')]);
+        await client.query(`SET LOCAL search_path TO ${ident}`);
+        const recorded = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${ident}.schema_migrations`]);
+        const done = recorded.rows[0]?.t && (await client.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id])).rowCount;
+        if (!done) await client.query(sql);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    }
   }
 }
 

@@ -1,6 +1,52 @@
 // PostgreSQL schema, as numbered migrations (see ../migration.ts). Append new entries; never edit applied
 // ones. They run with search_path set to the store's schema, so names here are unqualified.
 import type { Migration } from '../migration.js';
+import { MONDAY0_MS, WEEK_MS } from '../readings/postgres/weeks.js';
+
+/**
+ * A plpgsql fragment (needs week, mon0, now_ms and cut declared): adds CHECK (ts < cutover) NOT VALID to the
+ * table unless it has it. The cutover is the Monday 00:00 UTC after the newest reading or now (whichever is
+ * later) plus a day, so readings still arriving while the check is validated stay below it.
+ */
+function addCutoverCheck(table: string): string {
+  return `IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('${table}') AND conname = 'readings_before_cutover') THEN
+              SELECT ((greatest(coalesce(max(last_ts), 0), now_ms) + 86400000 - mon0) / week + 1) * week + mon0 INTO cut FROM series;
+              EXECUTE format('ALTER TABLE %I ADD CONSTRAINT readings_before_cutover CHECK (ts < %s) NOT VALID', '${table}', cut);
+            END IF;`;
+}
+
+/** The declarations addCutoverCheck needs. */
+const CUTOVER_DECLARE = `week constant bigint := ${WEEK_MS};
+        mon0 constant bigint := ${MONDAY0_MS};
+        now_ms constant bigint := floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+        cut bigint;`;
+
+/**
+ * Statements run before a pending migration, each in a transaction of its own (under the migration lock,
+ * search_path set, skipped once the migration is recorded), for work that must not hold the migration's
+ * locks: 8 validates the cutover check of the old readings table with SHARE UPDATE EXCLUSIVE only (a scan
+ * of every reading, while ingest and reads go on), so that migration 8 itself, which renames the table
+ * under ACCESS EXCLUSIVE, takes no time. Each must be idempotent; on a new store there is nothing to do.
+ */
+export const POSTGRES_PREPARE: ReadonlyMap<number, readonly string[]> = new Map([
+  [
+    8,
+    [
+      `DO $p8$ DECLARE ${CUTOVER_DECLARE}
+      BEGIN
+        IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('readings')) = 'r' AND EXISTS (SELECT 1 FROM readings) THEN
+          ${addCutoverCheck('readings')}
+        END IF;
+      END $p8$`,
+      `DO $p8$ BEGIN
+        IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('readings') AND conname = 'readings_before_cutover'
+            AND NOT convalidated) THEN
+          ALTER TABLE readings VALIDATE CONSTRAINT readings_before_cutover;
+        END IF;
+      END $p8$`,
+    ],
+  ],
+]);
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -209,6 +255,77 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (series_id, day_ms)
       ) PARTITION BY RANGE (day_ms);
       CREATE TABLE lifecycle_state (key text PRIMARY KEY, value bigint NOT NULL);
+    `,
+  },
+  {
+    id: 8,
+    name: 'readings partitioned by week',
+    // Issue 21: readings PARTITION BY RANGE (ts), one partition per week from Monday 00:00 UTC
+    // (readings_pYYYYMMDD, made on demand by ../readings/postgres/partitions.ts), so retention drops whole
+    // weeks. The existing table is kept in place as the partition readings_legacy for [MINVALUE, cutover):
+    // nothing is copied, so no reading is lost or doubled. Its CHECK (ts < cutover) was made and validated by
+    // POSTGRES_PREPARE[8] in transactions of their own (reads and writes go on meanwhile); here it only
+    // lets ATTACH skip its scan. An empty table (a new store) is dropped instead: weekly partitions only.
+    // Every step looks first whether it is done, so a migration stopped half way resumes. Table DDL is
+    // written through format() so that ../migration.ts tablesOf() does not count readings_legacy as a table
+    // the schema must keep: retention drops it. The parent's columns are ordered for alignment: three
+    // 8-byte values first, then series_id and the (mostly empty) quality: 56 bytes a row, 64 in the old order.
+    sql: `
+      DO $m8$
+      DECLARE
+        ${CUTOVER_DECLARE}
+        kind "char";
+        legacy_pk text;
+        t bigint;
+        stop bigint;
+      BEGIN
+        SELECT relkind INTO kind FROM pg_class WHERE oid = to_regclass('readings');
+        IF kind = 'r' THEN
+          EXECUTE format('ALTER TABLE %I RENAME TO %I', 'readings', 'readings_legacy');
+        END IF;
+        IF to_regclass('readings_legacy') IS NOT NULL THEN
+          SELECT i.relname INTO legacy_pk FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+            WHERE x.indrelid = to_regclass('readings_legacy') AND x.indisprimary;
+          IF legacy_pk <> 'readings_legacy_pkey' THEN
+            EXECUTE format('ALTER INDEX %I RENAME TO %I', legacy_pk, 'readings_legacy_pkey');
+          END IF;
+        END IF;
+        IF to_regclass('readings') IS NULL THEN
+          CREATE TABLE readings (
+            ts bigint NOT NULL,
+            energy_import_kwh double precision,
+            power_w double precision,
+            series_id integer NOT NULL,
+            quality text NOT NULL,
+            vals text,
+            flags text,
+            PRIMARY KEY (series_id, ts)
+          ) PARTITION BY RANGE (ts);
+        END IF;
+        cut := ((now_ms - mon0) / week) * week + mon0;
+        IF to_regclass('readings_legacy') IS NOT NULL
+          AND NOT (SELECT relispartition FROM pg_class WHERE oid = to_regclass('readings_legacy')) THEN
+          IF NOT EXISTS (SELECT 1 FROM readings_legacy) THEN
+            EXECUTE format('DROP TABLE %I', 'readings_legacy');
+          ELSE
+            ${addCutoverCheck('readings_legacy')}
+            ALTER TABLE readings_legacy VALIDATE CONSTRAINT readings_before_cutover;
+            SELECT substring(pg_get_constraintdef(oid) FROM '(-?[0-9]+)')::bigint INTO cut FROM pg_constraint
+              WHERE conrelid = to_regclass('readings_legacy') AND conname = 'readings_before_cutover';
+            EXECUTE format('ALTER TABLE readings ATTACH PARTITION %I FOR VALUES FROM (MINVALUE) TO (%s)', 'readings_legacy', cut);
+          END IF;
+        END IF;
+        -- Weekly partitions from the cutover (or this week) to a week ahead of now; later ones are made on demand.
+        SELECT coalesce(max((regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''?(-?[0-9]+)'))[1]::bigint), cut) INTO t
+          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('readings');
+        stop := ((now_ms - mon0) / week + 2) * week + mon0;
+        WHILE t < stop LOOP
+          EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF readings FOR VALUES FROM (%s) TO (%s)',
+            'readings_p' || to_char(to_timestamp(t / 1000) AT TIME ZONE 'UTC', 'YYYYMMDD'), t, t + week);
+          t := t + week;
+        END LOOP;
+      END
+      $m8$;
     `,
   },
 ];
