@@ -34,8 +34,10 @@ export const POSTGRES_PREPARE: ReadonlyMap<number, readonly string[]> = new Map(
     [
       `DO $p8$ DECLARE ${CUTOVER_DECLARE}
       BEGIN
-        IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('readings')) = 'r' AND EXISTS (SELECT 1 FROM readings) THEN
-          ${addCutoverCheck('readings')}
+        IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('readings')) = 'r' THEN
+          IF EXISTS (SELECT 1 FROM readings) THEN
+            ${addCutoverCheck('readings')}
+          END IF;
         END IF;
       END $p8$`,
       `DO $p8$ BEGIN
@@ -276,6 +278,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         ${CUTOVER_DECLARE}
         kind "char";
         legacy_pk text;
+        part text;
         t bigint;
         stop bigint;
       BEGIN
@@ -320,8 +323,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
           FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('readings');
         stop := ((now_ms - mon0) / week + 2) * week + mon0;
         WHILE t < stop LOOP
-          EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF readings FOR VALUES FROM (%s) TO (%s)',
-            'readings_p' || to_char(to_timestamp(t / 1000) AT TIME ZONE 'UTC', 'YYYYMMDD'), t, t + week);
+          part := 'readings_p' || to_char(to_timestamp(t / 1000) AT TIME ZONE 'UTC', 'YYYYMMDD');
+          IF to_regclass(part) IS NULL THEN
+            EXECUTE format('CREATE TABLE %I PARTITION OF readings FOR VALUES FROM (%s) TO (%s)', part, t, t + week);
+          END IF;
           t := t + week;
         END LOOP;
       END

@@ -45,6 +45,8 @@ import type {
 } from '../../rollups/types.js';
 import { PostgresReader } from './reader.js';
 import { PostgresWriter } from './writer.js';
+import { ReadingPartitions } from './partitions.js';
+import type { RawRemoval } from '../../rollups/types.js';
 
 export interface PostgresStoreDeps {
   pool: pg.Pool;
@@ -70,13 +72,16 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
 export class PostgresStore implements CentralStore, LifecycleStore {
   private readonly writer: PostgresWriter;
   private readonly reader: PostgresReader;
+  /** Weekly partitions of readings: made before writes, dropped by retention. */
+  readonly partitions: ReadingPartitions;
 
   private readonly rollups: PostgresRollups;
   private readonly retention: PostgresRetention;
   private readonly tier: TierDeps;
 
   constructor(private readonly deps: PostgresStoreDeps) {
-    this.writer = new PostgresWriter(deps);
+    this.partitions = new ReadingPartitions(deps);
+    this.writer = new PostgresWriter({ ...deps, partitions: this.partitions });
     this.reader = new PostgresReader(deps);
     this.rollups = new PostgresRollups(deps);
     this.retention = new PostgresRetention({ ...deps, partitions: this.rollups.partitions });
@@ -92,6 +97,16 @@ export class PostgresStore implements CentralStore, LifecycleStore {
   async store(batches: readonly IngestBatch[]): Promise<StoreResult[]> {
     if (batches.length === 0) return [];
     return this.writer.write(planWrite(batches));
+  }
+
+  /** Drops the partitions wholly before cutoffMs (DETACH + DROP, never DELETE): partitions.ts. */
+  removeRawBefore(cutoffMs: number): Promise<RawRemoval> {
+    return this.partitions.removeBefore(cutoffMs);
+  }
+
+  /** Readings in those partitions: the planner's reltuples estimate (exact count where never analyzed). */
+  rawRemovable(cutoffMs: number): Promise<number> {
+    return this.partitions.removable(cutoffMs);
   }
 
   migrate(): Promise<MigrationReport> {

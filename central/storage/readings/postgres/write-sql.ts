@@ -11,15 +11,24 @@ export function writeSql(s: string) {
       SELECT * FROM ins
       UNION ALL SELECT s.id, s.site, s.gateway, s.device, s.channel FROM ${s}.series s
         JOIN k ON s.site = k.site AND s.gateway = k.gateway AND s.device = k.device AND s.channel = k.channel`,
-    // Inserts, keeps each series' first/last ts and count, and says per batch how many were new.
-    readings: `WITH input AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int8[], $4::float8[], $5::float8[], $6::text[], $7::text[], $8::text[])
-        AS t(b, sid, ts, e, p, vals, flags, q)),
-      ins AS (INSERT INTO ${s}.readings (series_id, ts, energy_import_kwh, power_w, vals, flags, quality)
-        SELECT sid, ts, e, p, vals, flags, q FROM input ON CONFLICT DO NOTHING RETURNING series_id, ts),
+    // The session's staging table for COPY (copy-rows.ts): temporary (no WAL, local buffers), made once per
+    // connection, emptied by every COMMIT.
+    stage: `CREATE TEMP TABLE IF NOT EXISTS readings_stage (b int4, series_id int4, ts int8, e float8, p float8, vals text, flags text, q text)
+      ON COMMIT DELETE ROWS`,
+    copyStage: 'COPY pg_temp.readings_stage FROM STDIN (FORMAT binary)',
+    // Inserts the staged rows, keeps each series' first/last ts and count, marks a series whose new readings
+    // reach before its rollup watermark dirty from there (issue 21), and says per batch how many were new.
+    // $1: true when the call holds one batch only (no join needed to attribute the rows).
+    readingsFromStage: `WITH ins AS (INSERT INTO ${s}.readings (ts, energy_import_kwh, power_w, series_id, quality, vals, flags)
+        SELECT ts, e, p, series_id, q, vals, flags FROM pg_temp.readings_stage ON CONFLICT DO NOTHING RETURNING series_id, ts),
       agg AS (SELECT series_id, min(ts) AS lo, max(ts) AS hi, count(*) AS n FROM ins GROUP BY series_id),
       upd AS (UPDATE ${s}.series s SET first_ts = LEAST(s.first_ts, agg.lo), last_ts = GREATEST(s.last_ts, agg.hi),
-        reading_count = s.reading_count + agg.n FROM agg WHERE s.id = agg.series_id)
-      SELECT input.b, count(*)::int AS n FROM ins JOIN input ON input.sid = ins.series_id AND input.ts = ins.ts GROUP BY input.b`,
+        reading_count = s.reading_count + agg.n,
+        dirty_from_ms = CASE WHEN agg.lo < s.rolled_to_ms THEN LEAST(s.dirty_from_ms, agg.lo) ELSE s.dirty_from_ms END
+        FROM agg WHERE s.id = agg.series_id)
+      SELECT st.b, count(*)::int AS n FROM ins JOIN pg_temp.readings_stage st ON st.series_id = ins.series_id AND st.ts = ins.ts
+        WHERE NOT $1::bool GROUP BY st.b
+      UNION ALL SELECT -1, count(*)::int FROM ins WHERE $1::bool`,
     events: `INSERT INTO ${s}.events (site, gateway, ident, type, ts, device, channel, body, received_at)
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[], $8::text[], $9::int8[])
       ON CONFLICT DO NOTHING RETURNING site, gateway, ident`,

@@ -1,36 +1,73 @@
 // The PostgreSQL write path: one transaction per store() call, one round trip per table (rows travel as
 // arrays and are unnested server-side), COMMIT before the promise resolves. Writers of the same gateway
 // take turns on an advisory lock, so concurrent central instances neither deadlock nor lose range merges.
+// Readings travel by binary COPY into a session staging table, merged by one INSERT ... ON CONFLICT DO
+// NOTHING (issue 21: 2.4x the unnest insert it replaced); their weekly partitions are made before the
+// transaction opens (partitions.ts).
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { GatewayKey, WritePlan } from '../plan.js';
 import { mergeInto } from '../ranges.js';
 import { orNull, seriesKey, splitSeriesKey } from '../columns.js';
 import type { SeqRange, SeriesKey, StoreResult } from '../types.js';
 import { lockKey, schemaIdent } from '../../postgres/sql.js';
 import { writeSql, type WriteSql } from './write-sql.js';
+import { binaryCopy, emptyStageRows } from './copy-rows.js';
+import type { ReadingPartitions } from './partitions.js';
 
 const SEP = '\u0000';
+/** An insert routed to no partition: another instance dropped it since this one looked (retention). */
+const NO_PARTITION = '23514';
 
 export class PostgresWriter {
   private readonly sql: WriteSql;
   /** Committed series ids; ids created by an open transaction join only after its COMMIT. */
   private readonly seriesIds = new Map<string, number>();
 
-  constructor(private readonly deps: { pool: pg.Pool; schema: string }) {
+  /** Connections whose staging table exists. */
+  private readonly staged = new WeakSet<pg.PoolClient>();
+
+  constructor(private readonly deps: { pool: pg.Pool; schema: string; partitions: ReadingPartitions }) {
     this.sql = writeSql(schemaIdent(deps.schema));
   }
 
   async write(plan: WritePlan): Promise<StoreResult[]> {
+    const ts = plan.readings.ts;
+    if (plan.readings.length === 0) return this.attempt(plan);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < plan.readings.length; i++) {
+      if (ts[i]! < lo) lo = ts[i]!;
+      if (ts[i]! > hi) hi = ts[i]!;
+    }
+    await this.deps.partitions.ensure(lo, hi);
+    try {
+      return await this.attempt(plan);
+    } catch (err) {
+      if ((err as { code?: string }).code !== NO_PARTITION || !/no partition/.test((err as Error).message)) throw err;
+      this.deps.partitions.forget();
+      await this.deps.partitions.ensure(lo, hi);
+      return this.attempt(plan);
+    }
+  }
+
+  private async attempt(plan: WritePlan): Promise<StoreResult[]> {
+    const results = plan.results.map((r) => ({ ...r }));
     const client = await this.deps.pool.connect();
     let broken: Error | undefined;
     try {
+      // Made outside the transaction, so a rolled-back write does not take it away again.
+      if (plan.readings.length > 0 && !this.staged.has(client)) {
+        await client.query(this.sql.stage);
+        this.staged.add(client);
+      }
       const locks = plan.gateways.map((g) => `SELECT pg_advisory_xact_lock('${lockKey(this.deps.schema, gwKey(g))}'::bigint);`).join(' ');
       await client.query(`BEGIN; ${locks}`);
       try {
-        const created = await this.apply(client, plan);
+        const created = await this.apply(client, { ...plan, results });
         await client.query('COMMIT');
         for (const [k, id] of created) this.seriesIds.set(k, id);
-        return plan.results;
+        return results;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: Error) => {
           broken = e;
@@ -101,16 +138,7 @@ export class PostgresWriter {
 
   private async readings(client: pg.PoolClient, plan: WritePlan, created: Map<string, number>): Promise<void> {
     const c = plan.readings;
-    const cols: [number[], number[], number[], (number | null)[], (number | null)[], (string | null)[], (string | null)[], string[]] = [
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-    ];
+    const rows = emptyStageRows();
     const seen = new Set<string>();
     for (let i = 0; i < c.length; i++) {
       const id = this.seriesIds.get(c.series[i]!) ?? created.get(c.series[i]!)!;
@@ -122,20 +150,22 @@ export class PostgresWriter {
         continue;
       }
       seen.add(identity);
-      cols[0].push(b);
-      cols[1].push(id);
-      cols[2].push(c.ts[i]!);
-      cols[3].push(orNull(c.energyImportKwh[i]!));
-      cols[4].push(orNull(c.powerW[i]!));
-      cols[5].push(c.vals[i]!);
-      cols[6].push(c.flags[i]!);
-      cols[7].push(c.quality[i]!);
+      rows.b.push(b);
+      rows.sid.push(id);
+      rows.ts.push(c.ts[i]!);
+      rows.e.push(orNull(c.energyImportKwh[i]!));
+      rows.p.push(orNull(c.powerW[i]!));
+      rows.vals.push(c.vals[i]!);
+      rows.flags.push(c.flags[i]!);
+      rows.q.push(c.quality[i]!);
     }
-    if (cols[0].length === 0) return;
-    const res = await client.query<{ b: number; n: number }>(this.sql.readings, cols);
-    const inserted = new Map(res.rows.map((r) => [r.b, r.n]));
+    if (rows.b.length === 0) return;
+    await copyInto(client, this.sql.copyStage, binaryCopy(rows));
     const offered = new Map<number, number>();
-    for (const b of cols[0]) offered.set(b, (offered.get(b) ?? 0) + 1);
+    for (const b of rows.b) offered.set(b, (offered.get(b) ?? 0) + 1);
+    const single = offered.size === 1;
+    const res = await client.query<{ b: number; n: number }>(this.sql.readingsFromStage, [single]);
+    const inserted = new Map(res.rows.map((r) => [single ? rows.b[0]! : r.b, r.n]));
     for (const [b, n] of offered) {
       const got = inserted.get(b) ?? 0;
       plan.results[b]!.inserted += got;
@@ -211,6 +241,15 @@ export class PostgresWriter {
       up.map((r) => r.toSeq),
     ]);
   }
+}
+
+function copyInto(client: pg.PoolClient, sql: string, payload: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(sql));
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(payload);
+  });
 }
 
 function gwKey(g: GatewayKey): string {
