@@ -4,7 +4,9 @@
 //   (c) readings/s stored in PostgreSQL (a fresh schema, dropped after) consumed from the machine's Mosquitto;
 //   (d) Mosquitto's delivery rate of the same messages to an MQTT.js subscriber doing nothing.
 //   (a') as (a) with the store written on the main thread (writerThread: false), for the thread's gain;
-//   (f) each store alone (ingest-floor.ts): the same messages parsed beforehand, store() timed, nothing else.
+//   (f) each store alone (ingest-floor.ts): the same messages parsed beforehand, store() timed, nothing else;
+//   (s) the PostgreSQL server inserting the rows of (f) again by INSERT ... SELECT ... ON CONFLICT DO NOTHING
+//       (ingest-server.ts): what postgres_readings_per_s is read against (postgres_vs_server_insert).
 // Gateways are MQTT.js clients in a child process (ingest-gateways.ts): QoS 1, a window of 16 messages
 // awaiting PUBACK each, messages of 200 readings with 9 values (~62 KB). The rate of a case is all its
 // readings over the time from "go" to the last one taken by the receiver.
@@ -32,6 +34,7 @@ import {
   type ReceiverEnv,
 } from './ingest-receivers.js';
 import { round } from './round.js';
+import { serverInsertRate, type ServerInsertResult } from './ingest-server.js';
 
 const GATEWAYS = 8;
 const READINGS_PER_MESSAGE = 200;
@@ -214,11 +217,25 @@ export const ingestBench: Bench = {
             () => openPostgresStore({ connectionString: PG_URL, schema: fpSchema, log: pino({ level: 'warn' }) }),
             'bench',
             out,
-          ).finally(() => dropSchema(PG_URL, fpSchema))
+          ).catch(async (err: unknown) => {
+            await dropSchema(PG_URL, fpSchema);
+            throw err;
+          })
         : NO_FLOOR;
+      const server: ServerInsertResult = ONLY.has('f')
+        ? await serverInsertRate(PG_URL, fpSchema, READINGS_PER_STORE_CALL).finally(() => dropSchema(PG_URL, fpSchema))
+        : { rows: 0, rowsPerS: 0, seconds: 0 };
+      if (ONLY.has('f'))
+        out(
+          `PostgreSQL server, INSERT ... SELECT ... ON CONFLICT DO NOTHING of the same ${server.rows.toLocaleString('en')} rows: ` +
+            `${Math.round(server.rowsPerS).toLocaleString('en')} rows/s (${server.seconds.toFixed(2)} s)`,
+        );
       return {
         embedded_readings_per_s: Math.round(a.readingsPerS),
         postgres_readings_per_s: Math.round(c.readingsPerS),
+        postgres_server_insert_rows_per_s: Math.round(server.rowsPerS),
+        postgres_vs_server_insert: ratio(c.readingsPerS, server.rowsPerS),
+        postgres_floor_vs_server_insert: ratio(fp.readingsPerS, server.rowsPerS),
         vs_broker_embedded: ratio(a.readingsPerS, b.readingsPerS),
         vs_broker_mosquitto: ratio(c.readingsPerS, d.readingsPerS),
         embedded_inline_readings_per_s: Math.round(inline.readingsPerS),

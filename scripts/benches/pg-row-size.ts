@@ -39,12 +39,22 @@ export async function loadReadings(s: RowSizeSpec): Promise<{ rows: number; seco
       for (let first = 0; first < s.series; first += 200) {
         const readings: Reading[] = [];
         for (let i = first; i < Math.min(s.series, first + 200); i++) {
-          readings.push({ device: `pdu-${Math.floor(i / 12)}`, channel: `outlet-${i % 12}`, ts, quality: 'good',
-            values: { energy_import_kwh: 100 + i + m * 0.005, power_w: 200 + ((i * 7 + m) % 50) } });
+          readings.push({
+            device: `pdu-${Math.floor(i / 12)}`,
+            channel: `outlet-${i % 12}`,
+            ts,
+            quality: 'good',
+            values: { energy_import_kwh: 100 + i + m * 0.005, power_w: 200 + ((i * 7 + m) % 50) },
+          });
         }
         const gateway = `gw-${first / 200}`;
-        pending.push({ kind: 'readings', site: 'size', gateway, receivedAt: ts + 50,
-          message: { v: SCHEMA_VERSION, gateway, boot: 'b', seq, seqEnd: seq, sentAt: ts, historical: false, readings } });
+        pending.push({
+          kind: 'readings',
+          site: 'size',
+          gateway,
+          receivedAt: ts + 50,
+          message: { v: SCHEMA_VERSION, gateway, boot: 'b', seq, seqEnd: seq, sentAt: ts, historical: false, readings },
+        });
         seq++;
         inCall += readings.length;
         if (inCall >= perCall) await flush();
@@ -78,9 +88,16 @@ export async function readingsBytes(url: string, schema: string): Promise<{ heap
 const main = async () => {
   const url = process.env.JB_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = process.env.JB_SCHEMA ?? `jb_rowsize_${process.pid}`;
-  const l = await loadReadings({ url, schema, series: Number(process.env.JB_SERIES ?? 2000), minutes: Number(process.env.JB_MINUTES ?? 1000),
-    startMs: Date.UTC(2026, 0, 5) });
+  const l = await loadReadings({
+    url,
+    schema,
+    series: Number(process.env.JB_SERIES ?? 2000),
+    minutes: Number(process.env.JB_MINUTES ?? 1000),
+    startMs: Date.UTC(2026, 0, 5),
+  });
   const b = await readingsBytes(url, schema);
-  process.stdout.write(JSON.stringify({ ...l, ...b, perReading: b.total / b.rows, heapPer: b.heap / b.rows, indexPer: b.index / b.rows, schema }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ...l, ...b, perReading: b.total / b.rows, heapPer: b.heap / b.rows, indexPer: b.index / b.rows, schema }) + '\n',
+  );
 };
 if (process.argv[1]?.endsWith('pg-row-size.js')) void main();

@@ -42,12 +42,21 @@ export class ReadingPartitions {
     this.legacyToMs = -Infinity;
   }
 
-  /** Makes sure a partition holds every week of [minTs, maxTs]; a cache hit costs no round trip. */
-  async ensure(minTs: number, maxTs: number): Promise<void> {
-    let missing = this.missing(minTs, maxTs);
+  /** Makes sure a partition holds every week of [minTs, maxTs] (the lifecycle pass makes weeks ahead with it). */
+  ensure(minTs: number, maxTs: number): Promise<void> {
+    return this.ensureWeeks(weeksCovering(minTs, maxTs));
+  }
+
+  /**
+   * Makes sure a partition holds each of these weeks (weekStartMs values: the weeks a batch's readings
+   * fall in, not the span between its oldest and newest, which may be decades). A cache hit costs no round trip.
+   */
+  async ensureWeeks(weeks: Iterable<number>): Promise<void> {
+    const wanted = [...new Set(weeks)];
+    let missing = this.missing(wanted);
     if (missing.length === 0) return;
     this.learn(await this.list());
-    missing = this.missing(minTs, maxTs);
+    missing = this.missing(wanted);
     if (missing.length === 0) return;
     await this.inLock(async (c) => {
       for (const w of missing) {
@@ -88,7 +97,10 @@ export class ReadingPartitions {
         `${this.s}.${p.name}`,
       ]);
       const est = r.rows[0]?.n ?? 0;
-      n += est >= 0 ? Math.round(est) : Number((await this.deps.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.${p.name}`)).rows[0]!.n);
+      n +=
+        est >= 0
+          ? Math.round(est)
+          : Number((await this.deps.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.${p.name}`)).rows[0]!.n);
     }
     return n;
   }
@@ -178,8 +190,8 @@ export class ReadingPartitions {
     return removed;
   }
 
-  private missing(minTs: number, maxTs: number): number[] {
-    return weeksCovering(minTs, maxTs).filter((w) => w + WEEK_MS > this.legacyToMs && !this.known.has(w));
+  private missing(weeks: readonly number[]): number[] {
+    return weeks.filter((w) => w + WEEK_MS > this.legacyToMs && !this.known.has(w));
   }
 
   private learn(parts: readonly PartitionInfo[]): void {

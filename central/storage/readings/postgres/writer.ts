@@ -14,6 +14,7 @@ import { lockKey, schemaIdent } from '../../postgres/sql.js';
 import { writeSql, type WriteSql } from './write-sql.js';
 import { binaryCopy, emptyStageRows } from './copy-rows.js';
 import type { ReadingPartitions } from './partitions.js';
+import { WEEK_MS, weekStartMs } from './weeks.js';
 
 const SEP = '\u0000';
 /** An insert routed to no partition: another instance dropped it since this one looked (retention). */
@@ -32,21 +33,22 @@ export class PostgresWriter {
   }
 
   async write(plan: WritePlan): Promise<StoreResult[]> {
-    const ts = plan.readings.ts;
     if (plan.readings.length === 0) return this.attempt(plan);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < plan.readings.length; i++) {
-      if (ts[i]! < lo) lo = ts[i]!;
-      if (ts[i]! > hi) hi = ts[i]!;
+    const weeks = new Set<number>();
+    let last = NaN;
+    for (const ts of plan.readings.ts) {
+      // Readings of a call mostly share a week: skip the division while they stay in the last one seen.
+      if (ts >= last && ts < last + WEEK_MS) continue;
+      last = weekStartMs(ts);
+      weeks.add(last);
     }
-    await this.deps.partitions.ensure(lo, hi);
+    await this.deps.partitions.ensureWeeks(weeks);
     try {
       return await this.attempt(plan);
     } catch (err) {
       if ((err as { code?: string }).code !== NO_PARTITION || !/no partition/.test((err as Error).message)) throw err;
       this.deps.partitions.forget();
-      await this.deps.partitions.ensure(lo, hi);
+      await this.deps.partitions.ensureWeeks(weeks);
       return this.attempt(plan);
     }
   }
