@@ -6,6 +6,7 @@ import { SCHEMA_VERSION } from '../../protocol/wire.js';
 import type { Reading } from '../../protocol/reading.js';
 import { openPostgresStore } from '../../central/storage/readings/postgres/store.js';
 import type { IngestBatch } from '../../central/storage/readings/types.js';
+import { ReadingPartitions } from '../../central/storage/readings/postgres/partitions.js';
 
 export interface RowSizeSpec {
   url: string;
@@ -96,8 +97,16 @@ const main = async () => {
     startMs: Date.UTC(2026, 0, 5),
   });
   const b = await readingsBytes(url, schema);
-  process.stdout.write(
-    JSON.stringify({ ...l, ...b, perReading: b.total / b.rows, heapPer: b.heap / b.rows, indexPer: b.index / b.rows, schema }) + '\n',
-  );
+  const per = (x: typeof b) => ({ perReading: x.total / x.rows, heapPer: x.heap / x.rows, indexPer: x.index / x.rows });
+  process.stdout.write(JSON.stringify({ ...l, ...b, ...per(b), schema }) + '\n');
+  // The closed weeks' key indexes rebuilt packed (what the lifecycle pass does with packClosed).
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const packed = await new ReadingPartitions({ pool, schema }).packClosed(Number.MAX_SAFE_INTEGER);
+    const a = await readingsBytes(url, schema);
+    process.stdout.write(JSON.stringify({ packed, ...a, ...per(a) }) + '\n');
+  } finally {
+    await pool.end();
+  }
 };
 if (process.argv[1]?.endsWith('pg-row-size.js')) void main();
