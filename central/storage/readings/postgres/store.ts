@@ -46,7 +46,6 @@ import type {
 import { PostgresReader } from './reader.js';
 import { PostgresWriter } from './writer.js';
 import { ReadingPartitions } from './partitions.js';
-import type { RawRemoval } from '../../rollups/types.js';
 
 export interface PostgresStoreDeps {
   pool: pg.Pool;
@@ -97,16 +96,6 @@ export class PostgresStore implements CentralStore, LifecycleStore {
   async store(batches: readonly IngestBatch[]): Promise<StoreResult[]> {
     if (batches.length === 0) return [];
     return this.writer.write(planWrite(batches));
-  }
-
-  /** Drops the partitions wholly before cutoffMs (DETACH + DROP, never DELETE): partitions.ts. */
-  removeRawBefore(cutoffMs: number): Promise<RawRemoval> {
-    return this.partitions.removeBefore(cutoffMs);
-  }
-
-  /** Readings in those partitions: the planner's reltuples estimate (exact count where never analyzed). */
-  rawRemovable(cutoffMs: number): Promise<number> {
-    return this.partitions.removable(cutoffMs);
   }
 
   migrate(): Promise<MigrationReport> {
@@ -215,14 +204,14 @@ export class PostgresStore implements CentralStore, LifecycleStore {
     return this.rollups.setLifecycleValue(key, value);
   }
 
-  /** TEMPORARY (issue 21): the pg helper replaces this with dropping whole weekly partitions. */
-  async removeRawBefore(_cutoffMs: number, _opts?: { batchRows?: number }): Promise<RawRemoval> {
-    throw new Error('not implemented: pg helper');
+  /** Drops the partitions wholly before cutoffMs (DETACH + DROP, never DELETE; no batches): partitions.ts. */
+  removeRawBefore(cutoffMs: number, _opts?: { batchRows?: number }): Promise<RawRemoval> {
+    return this.partitions.removeBefore(cutoffMs);
   }
 
-  /** TEMPORARY (issue 21): the pg helper replaces this (the readings of whole weekly partitions before the cutoff). */
-  async rawRemovable(_cutoffMs: number): Promise<number> {
-    throw new Error('not implemented: pg helper');
+  /** Readings in those partitions: the planner's reltuples estimate (exact count where never analyzed). */
+  rawRemovable(cutoffMs: number): Promise<number> {
+    return this.partitions.removable(cutoffMs);
   }
 
   removeRollupsBefore(cutoffMs: number): Promise<number> {
