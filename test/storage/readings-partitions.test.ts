@@ -265,7 +265,6 @@ t.test('PostgreSQL readings by week', async (t) => {
         reading('m', 'total', T0 + 900_000, { energy_import_kwh: 5 }),
       ]),
     ]);
-    await store.store([readingsBatch(5, [reading('m', 'total', T0 + 400_000, { energy_import_kwh: 4.5 })])]);
     t.same(
       (await raw.query(`SELECT dirty_from_ms AS d FROM "${schema}".series`)).rows,
       [{ d: T0 + 300_000 }],
@@ -274,5 +273,11 @@ t.test('PostgreSQL readings by week', async (t) => {
     await store.store([readingsBatch(6, [reading('m', 'total', T0 + 900_000, { energy_import_kwh: 5 })])]);
     await store.store([readingsBatch(7, [reading('m', 'total', T0 + 60_000, { energy_import_kwh: 2 })])]);
     t.same((await raw.query(`SELECT dirty_from_ms AS d FROM "${schema}".series`)).rows, [{ d: T0 + 300_000 }], 'duplicates mark nothing');
+    await store.store([readingsBatch(8, [reading('m', 'total', T0 + 500_000, { energy_import_kwh: 4.7 })])]);
+    t.same(
+      (await raw.query(`SELECT dirty_from_ms AS d FROM "${schema}".series`)).rows,
+      [{ d: T0 + 300_000 - 1 }],
+      'a later one moves the mark 1 ms',
+    );
   });
 });

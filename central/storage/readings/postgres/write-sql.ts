@@ -17,14 +17,17 @@ export function writeSql(s: string) {
       ON COMMIT DELETE ROWS`,
     copyStage: 'COPY pg_temp.readings_stage FROM STDIN (FORMAT binary)',
     // Inserts the staged rows, keeps each series' first/last ts and count, marks a series whose new readings
-    // reach before its rollup watermark dirty from there (issue 21), and says per batch how many were new.
+    // reach before its rollup watermark dirty from the oldest (issue 21; a mark already at or before them
+    // moves back 1 ms, as on SQLite: a claim in progress clears only the mark it left, so it must see a
+    // change), and says per batch how many were new.
     // $1: true when the call holds one batch only (no join needed to attribute the rows).
     readingsFromStage: `WITH ins AS (INSERT INTO ${s}.readings (ts, energy_import_kwh, power_w, series_id, quality, vals, flags)
         SELECT ts, e, p, series_id, q, vals, flags FROM pg_temp.readings_stage ON CONFLICT DO NOTHING RETURNING series_id, ts),
       agg AS (SELECT series_id, min(ts) AS lo, max(ts) AS hi, count(*) AS n FROM ins GROUP BY series_id),
       upd AS (UPDATE ${s}.series s SET first_ts = LEAST(s.first_ts, agg.lo), last_ts = GREATEST(s.last_ts, agg.hi),
         reading_count = s.reading_count + agg.n,
-        dirty_from_ms = CASE WHEN agg.lo < s.rolled_to_ms THEN LEAST(s.dirty_from_ms, agg.lo) ELSE s.dirty_from_ms END
+        dirty_from_ms = CASE WHEN s.rolled_to_ms IS NULL OR agg.lo >= s.rolled_to_ms THEN s.dirty_from_ms
+          WHEN s.dirty_from_ms IS NULL OR agg.lo < s.dirty_from_ms THEN agg.lo ELSE s.dirty_from_ms - 1 END
         FROM agg WHERE s.id = agg.series_id)
       SELECT st.b, count(*)::int AS n FROM ins JOIN pg_temp.readings_stage st ON st.series_id = ins.series_id AND st.ts = ins.ts
         WHERE NOT $1::bool GROUP BY st.b
