@@ -7,6 +7,8 @@ import type { BillingStore } from '../storage/billing/types.js';
 import type { LifecycleStore } from '../storage/rollups/types.js';
 import { historyCutoff, rawCutoff, rollupCutoff, type CutoffEntity, type RawCutoff } from './retention-cutoff.js';
 
+const CLOSED_AFTER_MS = 86_400_000;
+
 export interface RetentionSettings {
   rawDays: number;
   rollupYears: number;
@@ -16,7 +18,7 @@ export interface RetentionSettings {
 export interface RetentionDeps {
   store: Pick<
     LifecycleStore,
-    'rollupStates' | 'removeRawBefore' | 'removeRollupsBefore' | 'removeHistoryBefore' | 'rawRemovable' | 'lifecycleValue'
+    'rollupStates' | 'removeRawBefore' | 'removeRollupsBefore' | 'removeHistoryBefore' | 'rawRemovable' | 'lifecycleValue' | 'compactClosed'
   >;
   /** Runs and held invoices; absent (no billing): no month holds raw back. */
   billing?: Pick<BillingStore, 'runs' | 'invoices'>;
@@ -41,6 +43,8 @@ export interface RetentionReport {
   rawFromMs: number | undefined;
   rollupDaysRemoved: number;
   historyRemoved: number;
+  /** Closed partitions packed (PostgreSQL). */
+  compacted: number;
   batches: number;
   ms: number;
 }
@@ -94,6 +98,8 @@ export async function runRetentionPass(deps: RetentionDeps, opts: RetentionOptio
     await yieldNow();
   }
   const rollupDaysRemoved = opts.signal?.aborted ? 0 : await deps.store.removeRollupsBefore(plan.rollupCutoffMs);
+  // Weeks that ended a day ago get no more than late data: their keys are packed once.
+  const compacted = opts.signal?.aborted ? 0 : await deps.store.compactClosed(plan.nowMs - CLOSED_AFTER_MS);
   const historyRemoved =
     plan.historyCutoffMs === undefined || opts.signal?.aborted ? 0 : await deps.store.removeHistoryBefore(plan.historyCutoffMs);
   return {
@@ -103,6 +109,7 @@ export async function runRetentionPass(deps: RetentionDeps, opts: RetentionOptio
     rawFromMs,
     rollupDaysRemoved,
     historyRemoved,
+    compacted,
     batches,
     ms: Math.round(performance.now() - startedMs),
   };

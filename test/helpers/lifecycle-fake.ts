@@ -178,6 +178,10 @@ export class FakeLifecycleStore {
     return { removed, done, rawFromMs: this.values.get('raw_from_ms') };
   }
 
+  async compactClosed(_beforeMs: number): Promise<number> {
+    return 0;
+  }
+
   async rawRemovable(cutoffMs: number): Promise<number> {
     let n = 0;
     for (const s of this.series.values()) n += s.readings.filter((r) => r.ts < cutoffMs).length;

@@ -140,5 +140,12 @@ export interface LifecycleStore {
   removeHistoryBefore(cutoffMs: number): Promise<number>;
   /** Raw readings that removeRawBefore(cutoffMs) would remove (an estimate on PostgreSQL: whole partitions). */
   rawRemovable(cutoffMs: number): Promise<number>;
+  /**
+   * Packs raw data no longer written to, as time-series engines compress closed chunks: PostgreSQL rebuilds
+   * the key of each weekly partition wholly before beforeMs at fillfactor 100 (a key written in arrival
+   * order stays about 2/3 full: 41.7 against 28.5 bytes a reading); SQLite has nothing to do. Returns the
+   * partitions packed.
+   */
+  compactClosed(beforeMs: number): Promise<number>;
   storageFigures(): Promise<StorageFigures>;
 }

@@ -214,6 +214,11 @@ export class PostgresStore implements CentralStore, LifecycleStore {
     return this.partitions.removable(cutoffMs);
   }
 
+  /** Closed weeks' keys rebuilt packed, concurrently (partitions.ts packClosed). */
+  async compactClosed(beforeMs: number): Promise<number> {
+    return (await this.partitions.packClosed(beforeMs)).length;
+  }
+
   removeRollupsBefore(cutoffMs: number): Promise<number> {
     return this.retention.removeRollupsBefore(cutoffMs);
   }
