@@ -10,7 +10,17 @@ const TEST = '\\.test\\.ts$';
  * central/'s layers, top to bottom: a folder imports only folders below it (types excepted: a store may
  * name the documents it keeps).
  */
-const CENTRAL_LAYERS = [['builders'], ['api', 'portal'], ['billing'], ['lifecycle'], ['energy'], ['model'], ['storage'], ['ingest'], ['broker']];
+const CENTRAL_LAYERS = [
+  ['builders'],
+  ['api', 'portal'],
+  ['billing'],
+  ['lifecycle'],
+  ['energy'],
+  ['model'],
+  ['storage'],
+  ['ingest'],
+  ['broker'],
+];
 
 const layerRules = CENTRAL_LAYERS.flatMap((layer, i) => {
   const above = CENTRAL_LAYERS.slice(0, i).flat();

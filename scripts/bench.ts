@@ -14,7 +14,9 @@ export interface Bench {
   run(log: (line: string) => void): Promise<Record<string, number | string | boolean>>;
 }
 
-const benches = new Map<string, Bench>([modbusBench, snmpBench, outboxBench, ingestBench, invoiceBench, apiBench, lifecycleBench].map((b) => [b.name, b]));
+const benches = new Map<string, Bench>(
+  [modbusBench, snmpBench, outboxBench, ingestBench, invoiceBench, apiBench, lifecycleBench].map((b) => [b.name, b]),
+);
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

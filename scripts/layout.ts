@@ -28,7 +28,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'gateway/systemd': 'sd_notify: ready, watchdog, stopping',
   central: 'the central node: `main.ts` (the composition root), `cli.ts`, logger',
   'central/alerts': "forwarding gateways' alerts to webhooks",
-  'central/builders': 'the named builders `main.ts` composes: store, ingest and alerts, model, billing, broker, lifecycle, API; the parts list',
+  'central/builders':
+    'the named builders `main.ts` composes: store, ingest and alerts, model, billing, broker, lifecycle, API; the parts list',
   'central/api': 'the HTTP API (fastify): registry of routes, scopes, guard, errors, OpenAPI',
   'central/api/routes':
     'one file per resource: sites, points, energy, invoices, credit and debit notes, model edits, contracts and accounts, alerts, sign-in',
@@ -61,6 +62,8 @@ export const FOLDERS: Readonly<Record<string, string>> = {
   'central/storage/edits': 'the model edit log (`EditStore`)',
   'central/storage/postgres': 'PostgreSQL pools and migrations',
   'central/storage/readings': 'readings, events, series, boundaries; `sqlite/` (with the writer thread) and `postgres/`',
+  'central/storage/rollups':
+    'the rollup tier: day rows of interval edges and their codec, the tier a boundary lookup reads, the lifecycle store of both dialects',
   'central/storage/sqlite': 'SQLite files, file checks and migrations',
   sim: 'device simulators for tests, the demo and installers',
   'sim/modbus': 'Modbus meters on TCP and serial lines, faults included',

@@ -76,7 +76,8 @@ export function storageCommand(deps: StorageCommandDeps): Command {
           o.json
             ? `${JSON.stringify(x)}\n`
             : `removed ${x.rawRemoved} raw readings before ${iso(x.plan.raw.cutoffMs)} (held by ${x.plan.raw.reason}), ` +
-                `${x.rollupDaysRemoved} rollup days, ${x.historyRemoved} events and alerts in ${x.ms} ms; raw complete from ${iso(x.rawFromMs) ?? 'the start'}\n`,
+                `${x.rollupDaysRemoved} rollup days, ${x.historyRemoved} events and alerts in ${x.ms} ms; ` +
+                `raw complete from ${iso(x.rawFromMs) ?? 'the start'}\n`,
         );
       }),
     );

@@ -63,7 +63,16 @@ export function* dayBatches(spec: ColocatorSpec, day: number, seq: Map<string, n
         site: spec.site,
         gateway,
         receivedAt: pollMs + 5_000,
-        message: { v: SCHEMA_VERSION, gateway, boot: 'bench', seq: first, seqEnd: first + readings.length - 1, sentAt: pollMs + 4_000, historical: false, readings },
+        message: {
+          v: SCHEMA_VERSION,
+          gateway,
+          boot: 'bench',
+          seq: first,
+          seqEnd: first + readings.length - 1,
+          sentAt: pollMs + 4_000,
+          historical: false,
+          readings,
+        },
       });
     }
     yield out;
