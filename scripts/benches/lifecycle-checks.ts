@@ -153,7 +153,8 @@ const WORLD: InvoiceWorldSpec = {
   month: '2026-10',
 };
 
-function onTier(store: CentralStore, tier: ReadTier): CentralStore {
+/** The store with one tier forced on every boundary lookup (what the comparisons of the two tiers read). */
+export function onTier(store: CentralStore, tier: ReadTier): CentralStore {
   return new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'boundaries') return (qs: Parameters<CentralStore['boundaries']>[0]) => target.boundaries(qs, { tier });

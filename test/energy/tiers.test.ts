@@ -14,7 +14,7 @@ import { readTariffs } from '../../central/config/tariff-load.js';
 import { RollupBuilder } from '../../central/lifecycle/builder.js';
 import type { InventoryModel } from '../../central/model/types.js';
 import type { CentralStore } from '../../central/storage/readings/types.js';
-import type { ReadTier } from '../../central/storage/rollups/types.js';
+import { onTier } from '../../scripts/benches/lifecycle-checks.js';
 import { synthesize } from '../helpers/synthetic.js';
 import { quietLog } from '../helpers/env.js';
 import { OCT_AMS, OCT_SIN, POWER_W, SWAP_AT } from './example-data.js';
@@ -46,17 +46,6 @@ function tierSeries(m: InventoryModel): SeriesToIngest[] {
       ...(p.id === OUTAGE ? { outages: [{ fromMs: OUTAGE_AT, toMs: OUTAGE_AT + 3 * H }] } : {}),
     });
     return { site: p.site, gateway: p.gateway, device: p.device, channel: p.channel, data };
-  });
-}
-
-/** The store with one tier forced on every boundary lookup. */
-function onTier(store: CentralStore, tier: ReadTier): CentralStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'boundaries') return (qs: Parameters<CentralStore['boundaries']>[0]) => target.boundaries(qs, { tier });
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
   });
 }
 
