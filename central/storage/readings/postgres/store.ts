@@ -43,6 +43,7 @@ import type {
   SeriesRollupState,
   StorageFigures,
 } from '../../rollups/types.js';
+import { epochEventsReceived } from './epochs-received.js';
 import { PostgresReader } from './reader.js';
 import { PostgresWriter } from './writer.js';
 import { ReadingPartitions } from './partitions.js';
@@ -136,6 +137,11 @@ export class PostgresStore implements CentralStore, LifecycleStore {
 
   epochEvents(seriesId: number, fromMs: number, toMs: number): Promise<CounterEpochEvent[]> {
     return this.reader.epochEvents(seriesId, fromMs, toMs);
+  }
+
+  /** Counter epoch events by arrival: the rollup builder's late-epoch step (lifecycle/late-epochs.ts). */
+  epochEventsReceived(afterMs: number, upToMs: number, limit: number): Promise<StoredEvent[]> {
+    return epochEventsReceived(this.deps, afterMs, upToMs, limit);
   }
 
   sequenceRanges(site: string, gateway: string): Promise<SeqRange[]> {

@@ -43,6 +43,7 @@ import type {
   SeriesRollupState,
   StorageFigures,
 } from '../../rollups/types.js';
+import { epochEventsReceived } from './epochs-received.js';
 import { SqliteReader } from './reader.js';
 import { SqliteWriterThread } from './writer-thread.js';
 import { SqliteWriter } from './writer.js';
@@ -163,6 +164,11 @@ export class SqliteStore implements CentralStore, LifecycleStore {
 
   async epochEvents(seriesId: number, fromMs: number, toMs: number): Promise<CounterEpochEvent[]> {
     return this.reader.epochEvents(seriesId, fromMs, toMs);
+  }
+
+  /** Counter epoch events by arrival: the rollup builder's late-epoch step (lifecycle/late-epochs.ts). */
+  async epochEventsReceived(afterMs: number, upToMs: number, limit: number): Promise<StoredEvent[]> {
+    return epochEventsReceived(this.deps.db, afterMs, upToMs, limit);
   }
 
   async sequenceRanges(site: string, gateway: string): Promise<SeqRange[]> {
