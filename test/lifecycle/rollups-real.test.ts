@@ -62,7 +62,14 @@ async function storeLateEvent(store: CentralStore, e: ReturnType<typeof resetSer
     betweenKwh: e.betweenKwh,
     estimated: e.estimated,
   };
-  const envelope = { v: SCHEMA_VERSION, gateway: GATEWAY, boot: 'b2', seq: 1, seqEnd: 1, sentAt: receivedAt - 500 };
+  const envelope = {
+    v: SCHEMA_VERSION as typeof SCHEMA_VERSION,
+    gateway: GATEWAY,
+    boot: 'b2',
+    seq: 1,
+    seqEnd: 1,
+    sentAt: receivedAt - 500,
+  };
   await store.store([{ kind: 'events', site: SITE, gateway: GATEWAY, receivedAt, message: { ...envelope, events: [event] } }]);
 }
 
