@@ -282,4 +282,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     outsideTransaction: true,
     sql: 'PRAGMA auto_vacuum = INCREMENTAL; VACUUM;',
   },
+  {
+    id: 9,
+    name: 'events by arrival',
+    // Issue 21: the rollup builder reads the counter_epoch events that arrived since its last pass
+    // (epochs-received.ts) once a pass. Without this index that query scans every event: with 1,000,000
+    // events it measured 160 ms on SQLite (the event loop blocked: better-sqlite3 is synchronous) and 89 ms
+    // on PostgreSQL per pass, growing with the history; with it 1.6 ms and 0.5 ms.
+    sql: 'CREATE INDEX IF NOT EXISTS events_by_arrival ON events (type, received_at);',
+  },
 ];

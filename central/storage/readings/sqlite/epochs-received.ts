@@ -1,8 +1,7 @@
 // Counter epoch events by arrival (received_at), for the rollup builder's late-epoch step
 // (central/lifecycle/late-epochs.ts, EpochArrivals): the events that arrived in (afterMs, upToMs], oldest
-// arrival first. Kept apart from reader.ts until the store wires it in as `epochEventsReceived`. The
-// events table has no index on received_at; counter_epoch events are few, but an index
-// `events (type, received_at)` (a migration) makes this a range scan.
+// arrival first; the store answers it as `epochEventsReceived`. Migration 9's index events (type,
+// received_at) makes it a range scan instead of a scan of every event.
 import type Database from 'better-sqlite3';
 import type { GatewayEvent } from '../../../../protocol/wire.js';
 import type { StoredEvent } from '../types.js';
