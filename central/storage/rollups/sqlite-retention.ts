@@ -52,7 +52,11 @@ export class SqliteRetention {
     const db = this.deps.db;
     const batch = db.transaction((): { removed: number; done: boolean } => {
       let removed = 0;
-      for (const id of this.stmt.oldSeries.pluck().all(cutoffMs) as number[]) {
+      const old = this.stmt.oldSeries.pluck().all(cutoffMs) as number[];
+      // Raw before the cutoff stops being whole with the first batch, not the last: a builder must not
+      // rebuild a day from readings a removal has half deleted (it keeps the rollup made when raw was whole).
+      if (old.length > 0) this.stmt.rawFromSet.run({ v: cutoffMs });
+      for (const id of old) {
         if (removed >= budget) break;
         const n = this.stmt.deleteOld.run(id, cutoffMs, budget - removed).changes;
         if (n > 0) this.stmt.seriesAfter.run({ id, n });
