@@ -111,11 +111,12 @@ export function assembleRollupDays(
       return { kWh: e.kWh, meanW: s?.meanW, minW: s?.minW, maxW: s?.maxW, readings: s?.readings ?? 0 };
     });
     const edges = [...parts.map((e) => e.start), parts[parts.length - 1]!.end];
-    return { seriesId, dayMs: d.dayMs, intervalMin, edges, intervals };
+    const estimatedKwh = parts.reduce((s, e) => s + e.estimatedKwh, 0);
+    return { seriesId, dayMs: d.dayMs, intervalMin, edges, intervals, estimatedKwh };
   });
 }
 
-/** The stored row of a rollup day: its totals and its encoded body. */
+/** The stored row of a rollup day: its totals and its encoded body (the estimated kWh beside it, when known). */
 export function rollupRowOf(day: RollupDay): RollupRow {
   let energyKwh = 0;
   let readings = 0;
@@ -123,5 +124,7 @@ export function rollupRowOf(day: RollupDay): RollupRow {
     energyKwh += iv.kWh;
     readings += iv.readings;
   }
-  return { seriesId: day.seriesId, dayMs: day.dayMs, intervalMin: day.intervalMin, energyKwh, readings, body: encodeRollupBody(day) };
+  const row: RollupRow = { seriesId: day.seriesId, dayMs: day.dayMs, intervalMin: day.intervalMin, energyKwh, readings, body: encodeRollupBody(day) };
+  if (day.estimatedKwh !== undefined) row.estimatedKwh = day.estimatedKwh;
+  return row;
 }

@@ -5,11 +5,12 @@ import type pg from 'pg';
 import { schemaIdent } from '../postgres/sql.js';
 import { RollupPartitions } from './postgres-partitions.js';
 import { withTransaction } from './postgres-tx.js';
-import { cellSql, claimOf, type PowerStat, type StateRow, stateFromRow, toBytes } from './rows.js';
+import { cellSql, claimOf, type PowerStat, type StateRow, stateFromRow, type StoredRow, toBytes, withEstimate } from './rows.js';
 import type { RollupWindow } from './tiered.js';
 import type { RollupClaim, RollupDayTotal, RollupRow, SeriesRollupState } from './types.js';
 
-const ROW_COLS = 'series_id AS "seriesId", day_ms AS "dayMs", interval_min AS "intervalMin", energy_kwh AS "energyKwh", readings';
+const ROW_COLS = 'series_id AS "seriesId", day_ms AS "dayMs", interval_min AS "intervalMin", energy_kwh AS "energyKwh", readings, ' +
+  'estimated_kwh AS "estimatedKwh"';
 
 export class PostgresRollups {
   private readonly s: string;
@@ -77,11 +78,12 @@ export class PostgresRollups {
         this.transaction(async (c) => {
           if (rows.length > 0) {
             await c.query(
-              `INSERT INTO ${this.s}.rollups (series_id, day_ms, interval_min, energy_kwh, readings, built_at, body)
-              SELECT sid, day, iv, kwh, n, $6::int8, body FROM unnest($1::int[], $2::int8[], $3::int2[], $4::float8[], $5::int[], $7::bytea[])
-                AS r(sid, day, iv, kwh, n, body)
+              `INSERT INTO ${this.s}.rollups (series_id, day_ms, interval_min, energy_kwh, readings, built_at, body, estimated_kwh)
+              SELECT sid, day, iv, kwh, n, $6::int8, body, est
+              FROM unnest($1::int[], $2::int8[], $3::int2[], $4::float8[], $5::int[], $7::bytea[], $8::float8[])
+                AS r(sid, day, iv, kwh, n, body, est)
               ON CONFLICT (series_id, day_ms) DO UPDATE SET interval_min = EXCLUDED.interval_min, energy_kwh = EXCLUDED.energy_kwh,
-                readings = EXCLUDED.readings, built_at = EXCLUDED.built_at, body = EXCLUDED.body`,
+                readings = EXCLUDED.readings, built_at = EXCLUDED.built_at, body = EXCLUDED.body, estimated_kwh = EXCLUDED.estimated_kwh`,
               [
                 rows.map((r) => r.seriesId),
                 rows.map((r) => r.dayMs),
@@ -90,6 +92,7 @@ export class PostgresRollups {
                 rows.map((r) => r.readings),
                 this.deps.now(),
                 rows.map((r) => Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength)),
+                rows.map((r) => r.estimatedKwh ?? null),
               ],
             );
           }
@@ -107,32 +110,33 @@ export class PostgresRollups {
 
   async rollupRows(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): Promise<RollupRow[]> {
     if (seriesIds.length === 0) return [];
-    const rows = await this.rows<RollupRow & { body: Buffer }>(
+    const rows = await this.rows<StoredRow & { intervalMin: number; body: Buffer }>(
       `SELECT ${ROW_COLS}, body FROM ${this.s}.rollups WHERE series_id = ANY($1::int[]) AND day_ms >= $2 AND day_ms < $3
       ORDER BY series_id, day_ms`,
       [seriesIds, fromDayMs, toDayMs],
     );
-    return rows.map((r) => ({ ...r, body: toBytes(r.body) }));
+    return rows.map((r) => ({ ...withEstimate(r), body: toBytes(r.body) }));
   }
 
   /** The rows of many windows in one round trip (the tiered boundaries of a call). */
   async rollupRowsIn(windows: readonly RollupWindow[]): Promise<RollupRow[]> {
     if (windows.length === 0) return [];
-    const rows = await this.rows<RollupRow & { body: Buffer }>(
+    const rows = await this.rows<StoredRow & { intervalMin: number; body: Buffer }>(
       `SELECT ${ROW_COLS}, body FROM unnest($1::int[], $2::int8[], $3::int8[]) AS w(sid, lo, hi)
       JOIN ${this.s}.rollups r ON r.series_id = w.sid AND r.day_ms >= w.lo AND r.day_ms < w.hi`,
       [windows.map((w) => w.seriesId), windows.map((w) => w.fromDayMs), windows.map((w) => w.toDayMs)],
     );
-    return rows.map((r) => ({ ...r, body: toBytes(r.body) }));
+    return rows.map((r) => ({ ...withEstimate(r), body: toBytes(r.body) }));
   }
 
   async rollupTotals(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): Promise<RollupDayTotal[]> {
     if (seriesIds.length === 0) return [];
-    return this.rows<RollupDayTotal>(
-      `SELECT series_id AS "seriesId", day_ms AS "dayMs", energy_kwh AS "energyKwh", readings FROM ${this.s}.rollups
-      WHERE series_id = ANY($1::int[]) AND day_ms >= $2 AND day_ms < $3 ORDER BY series_id, day_ms`,
+    const rows = await this.rows<StoredRow>(
+      `SELECT series_id AS "seriesId", day_ms AS "dayMs", energy_kwh AS "energyKwh", readings, estimated_kwh AS "estimatedKwh"
+      FROM ${this.s}.rollups WHERE series_id = ANY($1::int[]) AND day_ms >= $2 AND day_ms < $3 ORDER BY series_id, day_ms`,
       [seriesIds, fromDayMs, toDayMs],
     );
+    return rows.map(withEstimate);
   }
 
   /** A late epoch event: an earlier mark wins (the builder calls this under its lock, never during its own claim). */

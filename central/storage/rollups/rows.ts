@@ -1,6 +1,6 @@
 // What both stores' rollup code shares: rows as the series table gives them, the claim rule, the grid cell
 // as SQL, and bytes as callers expect them.
-import type { RollupClaim, SeriesRollupState } from './types.js';
+import type { RollupClaim, RollupDayTotal, SeriesRollupState } from './types.js';
 
 export interface StateRow {
   id: number;
@@ -70,3 +70,12 @@ export function toBytes(b: Uint8Array): Uint8Array {
 
 /** lifecycle_state key: raw readings are complete from this instant on (set by removeRawBefore). */
 export const RAW_FROM_KEY = 'raw_from_ms';
+
+/** A rollup row's totals as both drivers give them: estimated_kwh is NULL on rows built before migration 10. */
+export type StoredRow = Omit<RollupDayTotal, 'estimatedKwh'> & { estimatedKwh: number | null };
+
+/** The row with estimatedKwh left out when unknown (NULL), so callers test `=== undefined`. */
+export function withEstimate<T extends StoredRow>(r: T): Omit<T, 'estimatedKwh'> & { estimatedKwh?: number } {
+  const { estimatedKwh, ...rest } = r;
+  return estimatedKwh === null ? rest : { ...rest, estimatedKwh };
+}

@@ -2,7 +2,7 @@
 // the lifecycle key/value, on the store's own connection. Retention and figures: sqlite-retention.ts.
 import type Database from 'better-sqlite3';
 import type { RollupClaim, RollupDayTotal, RollupRow, SeriesRollupState } from './types.js';
-import { claimOf, cellSql, type PowerStat, type StateRow, stateFromRow, toBytes } from './rows.js';
+import { claimOf, cellSql, type PowerStat, type StateRow, stateFromRow, type StoredRow, toBytes, withEstimate } from './rows.js';
 
 const SQL = {
   states: `SELECT id, site, gateway, device, channel, first_ts, last_ts, rolled_to_ms, dirty_from_ms FROM series
@@ -15,13 +15,14 @@ const SQL = {
     FROM (SELECT series_id, ${cellSql('@anchor', '@interval')} AS cell, power_w FROM readings
       WHERE series_id IN (SELECT value FROM json_each(@ids)) AND ts >= @from AND ts < @to)
     GROUP BY series_id, cell ORDER BY series_id, cell`,
-  upsert: `INSERT INTO rollups (series_id, day_ms, interval_min, energy_kwh, readings, built_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+  upsert: `INSERT INTO rollups (series_id, day_ms, interval_min, energy_kwh, readings, built_at, body, estimated_kwh)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (series_id, day_ms) DO UPDATE SET interval_min = excluded.interval_min, energy_kwh = excluded.energy_kwh,
-      readings = excluded.readings, built_at = excluded.built_at, body = excluded.body`,
+      readings = excluded.readings, built_at = excluded.built_at, body = excluded.body, estimated_kwh = excluded.estimated_kwh`,
   clearMark: 'UPDATE series SET dirty_from_ms = NULL WHERE id = ? AND dirty_from_ms = ?',
-  rows: `SELECT series_id AS seriesId, day_ms AS dayMs, interval_min AS intervalMin, energy_kwh AS energyKwh, readings, body FROM rollups
+  rows: `SELECT series_id AS seriesId, day_ms AS dayMs, interval_min AS intervalMin, energy_kwh AS energyKwh, readings, estimated_kwh AS estimatedKwh, body FROM rollups
     WHERE series_id IN (SELECT value FROM json_each(@ids)) AND day_ms >= @from AND day_ms < @to ORDER BY series_id, day_ms`,
-  totals: `SELECT series_id AS seriesId, day_ms AS dayMs, energy_kwh AS energyKwh, readings FROM rollups
+  totals: `SELECT series_id AS seriesId, day_ms AS dayMs, energy_kwh AS energyKwh, readings, estimated_kwh AS estimatedKwh FROM rollups
     WHERE series_id IN (SELECT value FROM json_each(@ids)) AND day_ms >= @from AND day_ms < @to ORDER BY series_id, day_ms`,
   // A late epoch event: an earlier mark wins. Runs under the builder's lock, never during its own claim.
   markDirty: 'UPDATE series SET dirty_from_ms = min(coalesce(dirty_from_ms, @from), @from) WHERE id = @id',
@@ -51,7 +52,7 @@ export class SqliteRollups {
       return out;
     });
     this.writeTx = db.transaction((rows: readonly RollupRow[], done: readonly RollupClaim[], builtAt: number) => {
-      for (const r of rows) this.stmt.upsert.run(r.seriesId, r.dayMs, r.intervalMin, r.energyKwh, r.readings, builtAt, r.body);
+      for (const r of rows) this.stmt.upsert.run(r.seriesId, r.dayMs, r.intervalMin, r.energyKwh, r.readings, builtAt, r.body, r.estimatedKwh ?? null);
       for (const c of done) this.stmt.clearMark.run(c.seriesId, c.dirtyMarkMs);
     });
   }
@@ -76,13 +77,13 @@ export class SqliteRollups {
 
   rollupRows(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): RollupRow[] {
     if (seriesIds.length === 0) return [];
-    const rows = this.stmt.rows.all({ ids: JSON.stringify(seriesIds), from: fromDayMs, to: toDayMs }) as (RollupRow & { body: Buffer })[];
-    return rows.map((r) => ({ ...r, body: toBytes(r.body) }));
+    const rows = this.stmt.rows.all({ ids: JSON.stringify(seriesIds), from: fromDayMs, to: toDayMs }) as (StoredRow & { intervalMin: number; body: Buffer })[];
+    return rows.map((r) => ({ ...withEstimate(r), body: toBytes(r.body) }));
   }
 
   rollupTotals(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): RollupDayTotal[] {
     if (seriesIds.length === 0) return [];
-    return this.stmt.totals.all({ ids: JSON.stringify(seriesIds), from: fromDayMs, to: toDayMs }) as RollupDayTotal[];
+    return (this.stmt.totals.all({ ids: JSON.stringify(seriesIds), from: fromDayMs, to: toDayMs }) as StoredRow[]).map(withEstimate);
   }
 
   markDirty(marks: readonly { seriesId: number; fromMs: number }[]): void {

@@ -30,6 +30,11 @@ export interface RollupDay {
   /** Edge i at dayMs + i * intervalMin minutes, i = 0..n. */
   edges: BoundaryTrace[];
   intervals: RollupInterval[];
+  /**
+   * Sum of the intervals' estimated kWh (SeriesEnergy.estimatedKwh), as assembleRollupDays has it; stored
+   * beside the row's totals, not in the body (a decoded day has none).
+   */
+  estimatedKwh?: number;
 }
 
 /** A stored rollup day: the scalars a year chart reads, and the whole day as an opaque compressed body. */
@@ -41,12 +46,14 @@ export interface RollupRow {
   energyKwh: number;
   /** Sum of the intervals' readings. */
   readings: number;
+  /** Sum of the intervals' estimated kWh; undefined on rows built before migration 10 (unknown). */
+  estimatedKwh?: number;
   /** codec.ts encodeRollupBody(day). */
   body: Uint8Array;
 }
 
 /** A year chart's row: the day totals only, no body decoded. */
-export type RollupDayTotal = Pick<RollupRow, 'seriesId' | 'dayMs' | 'energyKwh' | 'readings'>;
+export type RollupDayTotal = Pick<RollupRow, 'seriesId' | 'dayMs' | 'energyKwh' | 'readings' | 'estimatedKwh'>;
 
 /**
  * A series' rollup watermarks. Intervals ending at or before rolledToMs are built; dirtyFromMs, when set,
