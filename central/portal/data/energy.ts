@@ -4,16 +4,21 @@
 // fetched once per point and edge, and a selection's figure is its points' buckets summed, plus less minus.
 // Energy stops at the newest reading of the points read (energy/data-end.ts): buckets after it are left
 // out and the one it falls in ends there, so nothing is extrapolated into time the data has not reached.
+// A point's leading buckets of whole rolled-up days take the rows' day totals instead (day-totals.ts): the
+// same figures, without decoding a year of day rows; the core computes the buckets after them.
 import { clipToNewestReading } from '../../energy/data-end.js';
 import { heldEnergyOverCuts } from '../../energy/group.js';
 import { StoreSources, type StoreSourcesDeps } from '../../energy/store-source.js';
 import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions } from '../../energy/types.js';
 import type { BucketEnergy } from '../core/buckets.js';
 import type { SelectedPoint, Selection } from '../core/targets.js';
+import { hasDayTotals, leadingDayBuckets, readDayTotals, type BucketFigures } from './day-totals.js';
 
 export interface EnergyDeps {
   store: StoreSourcesDeps['store'];
   energyOptions?: EnergyOptions;
+  /** False: every bucket through the energy core, none from the rollups' day totals (the proof compares both). */
+  dayTotals?: boolean;
 }
 
 const keyOf = (s: SelectedPoint): string => `${s.point.id}\n${JSON.stringify(s.held)}`;
@@ -58,18 +63,39 @@ export async function selectionsOverCuts(
         );
   const cutsMs = clippedToMs === undefined ? allCutsMs : cutsUntil(allCutsMs, clippedToMs);
   if (cutsMs.length < 2) return { buckets: selections.map(() => []), clippedToMs };
-  await sources.loadEvents(cutsMs[0]! - opts.estimateWindowMs);
-  await sources.prefetch(ids.map((pointId) => ({ pointId, instantsMs: cutsMs })));
-  const results = await sources.settle(items, (x) =>
-    heldEnergyOverCuts([{ pointId: x.point.id, series: sources.get(x.point.id), held: x.held }], cutsMs, opts).map((b) => ({
-      kWh: b.kWh,
-      estimatedKwh: b.estimatedKwh,
-    })),
+  // Each item's leading buckets from day totals; the core gets the cuts from the first bucket they leave.
+  const lead = new Map<string, BucketFigures[]>();
+  if (deps.dayTotals !== false && hasDayTotals(deps.store)) {
+    const stored = items.flatMap((x) => {
+      const storeId = sources.get(x.point.id).storeId;
+      return storeId === undefined ? [] : [{ storeId, site: x.point.site }];
+    });
+    const totals = await readDayTotals(deps.store, stored, cutsMs);
+    for (const x of items) {
+      const storeId = sources.get(x.point.id).storeId;
+      const t = storeId === undefined ? undefined : totals.get(storeId);
+      lead.set(keyOf(x), leadingDayBuckets(cutsMs, t?.rows ?? [], t?.state, x.held));
+    }
+  }
+  const coreFrom = (x: SelectedPoint): number => lead.get(keyOf(x))?.length ?? 0;
+  const rest = items.filter((x) => coreFrom(x) < cutsMs.length - 1);
+  const firstByPoint = new Map<string, number>();
+  for (const x of rest) firstByPoint.set(x.point.id, Math.min(firstByPoint.get(x.point.id) ?? Infinity, coreFrom(x)));
+  if (rest.length > 0) {
+    await sources.loadEvents(cutsMs[Math.min(...firstByPoint.values())]! - opts.estimateWindowMs);
+    await sources.prefetch([...firstByPoint].map(([pointId, k]) => ({ pointId, instantsMs: cutsMs.slice(k) })));
+  }
+  const results = await sources.settle(rest, (x) =>
+    heldEnergyOverCuts([{ pointId: x.point.id, series: sources.get(x.point.id), held: x.held }], cutsMs.slice(coreFrom(x)), opts).map(
+      (b) => ({ kWh: b.kWh, estimatedKwh: b.estimatedKwh }),
+    ),
   );
-  const buckets = new Map<string, { kWh: number; estimatedKwh: number }[]>();
+  const buckets = new Map<string, BucketFigures[]>();
+  const inCore = new Set(rest);
+  for (const x of items) if (!inCore.has(x)) buckets.set(keyOf(x), lead.get(keyOf(x))!);
   for (const [x, r] of results) {
     if ('error' in r) throw r.error;
-    buckets.set(keyOf(x), r.value);
+    buckets.set(keyOf(x), [...(lead.get(keyOf(x)) ?? []), ...r.value]);
   }
   return {
     clippedToMs,
