@@ -85,17 +85,41 @@ export function statsByStart(
   return out;
 }
 
+/** The cuts of whole days (each day's start, then the last day's end): what dayEnergies are computed over. */
+export function dayCuts(days: readonly GridDay[]): number[] {
+  return days.length === 0 ? [] : [...days.map((d) => d.dayMs), days[days.length - 1]!.edgesMs[days[days.length - 1]!.edgesMs.length - 1]!];
+}
+
+/** Intervals' kWh and the day's own may differ by rounding this much and still count as one figure. */
+const SAME_KWH = 1e-9;
+
+/**
+ * The day's estimated kWh for a history bucket of whole days (portal/data/day-totals.ts), or undefined
+ * when the day totals cannot stand for the core. Not the sum of the intervals' estimates: the core counts
+ * as estimated the energy next to an estimated boundary of the bucket, so an outage inside a day makes its
+ * quarter hours estimated and the day measured. It is the core's estimate over the whole day (dayEnergy);
+ * undefined when that day had an anomaly (a negative step clamped per interval is not clamped per day)
+ * or its kWh is not the intervals' sum.
+ */
+function dayEstimate(day: SeriesEnergy | undefined, intervalsKwh: number): number | undefined {
+  if (!day || day.anomalies.length > 0 || Math.abs(day.kWh - intervalsKwh) > SAME_KWH) return undefined;
+  return day.estimatedKwh;
+}
+
 /**
  * The rollup days of one series: edges from the energy of each interval (seriesEnergyOverCuts over
  * gridCuts(days)), stats by interval start (none: no readings). Energies may cover more than the days.
+ * dayEnergies (seriesEnergyOverCuts over dayCuts(days)) give each day its estimate (dayEstimate).
  */
 export function assembleRollupDays(
   seriesId: number,
   days: readonly GridDay[],
   energies: readonly SeriesEnergy[],
   stats: ReadonlyMap<number, IntervalStats>,
+  dayEnergies: readonly SeriesEnergy[] = [],
 ): RollupDay[] {
   const byStart = new Map(energies.map((e) => [e.fromMs, e]));
+  const dayByStart = new Map(dayEnergies.map((e) => [e.fromMs, e]));
   return days.map((d): RollupDay => {
     // A day's first interval is always whole (a short one can only be its last).
     const intervalMin = (d.edgesMs[1]! - d.edgesMs[0]!) / MIN_MS;
@@ -111,8 +135,14 @@ export function assembleRollupDays(
       return { kWh: e.kWh, meanW: s?.meanW, minW: s?.minW, maxW: s?.maxW, readings: s?.readings ?? 0 };
     });
     const edges = [...parts.map((e) => e.start), parts[parts.length - 1]!.end];
-    const estimatedKwh = parts.reduce((s, e) => s + e.estimatedKwh, 0);
-    return { seriesId, dayMs: d.dayMs, intervalMin, edges, intervals, estimatedKwh };
+    const whole = dayByStart.get(d.dayMs);
+    const estimatedKwh = dayEstimate(
+      whole?.toMs === d.edgesMs[d.edgesMs.length - 1] ? whole : undefined,
+      parts.reduce((s, e) => s + e.kWh, 0),
+    );
+    const day: RollupDay = { seriesId, dayMs: d.dayMs, intervalMin, edges, intervals };
+    if (estimatedKwh !== undefined) day.estimatedKwh = estimatedKwh;
+    return day;
   });
 }
 

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { seriesEnergyOverCuts } from '../energy/series.js';
 import { seriesIndex, StoreSources, type PointSeriesRef, type StoreSourcesDeps } from '../energy/store-source.js';
 import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions } from '../energy/types.js';
-import { assembleRollupDays, dayStartOf, gridCuts, rollupGrid, rollupRowOf, statsByStart } from '../energy/rollup.js';
+import { assembleRollupDays, dayCuts, dayStartOf, gridCuts, rollupGrid, rollupRowOf, statsByStart } from '../energy/rollup.js';
 import type { LifecycleStore, RollupClaim, RollupIntervalMin, RollupRow } from '../storage/rollups/types.js';
 import { dayNumber, daysBetween, nextDayStart } from './grid.js';
 import { markLateEpochs, type LateEpochStore } from './late-epochs.js';
@@ -160,7 +160,11 @@ export class RollupBuilder {
     );
     await sources.loadEvents(fromMs - this.energy.estimateWindowMs);
     await sources.prefetch(items.map((i) => ({ pointId: i.ref.pointId, instantsMs: i.cuts })));
-    const results = await sources.settle(items, (i) => seriesEnergyOverCuts(sources.get(i.ref.pointId), i.cuts, this.energy));
+    // Each whole day too (its edges are among the cuts): the day's estimate as a history bucket counts it.
+    const results = await sources.settle(items, (i) => ({
+      intervals: seriesEnergyOverCuts(sources.get(i.ref.pointId), i.cuts, this.energy),
+      days: seriesEnergyOverCuts(sources.get(i.ref.pointId), dayCuts(i.grid), this.energy),
+    }));
     // Cells are counted from the window's first midnight: every series here shares the zone's grid.
     const cells = new Map<number, Awaited<ReturnType<BuilderStore['powerStats']>>>();
     for (const c of await store.powerStats(
@@ -181,7 +185,7 @@ export class RollupBuilder {
       try {
         if ('error' in r) throw r.error;
         const stats = statsByStart(cells.get(seriesId) ?? [], fromMs, stepMs);
-        for (const d of assembleRollupDays(seriesId, i.grid, r.value, stats)) rows.push(rollupRowOf(d));
+        for (const d of assembleRollupDays(seriesId, i.grid, r.value.intervals, stats, r.value.days)) rows.push(rollupRowOf(d));
       } catch (err) {
         i.w.failed = true;
         report.failed++;

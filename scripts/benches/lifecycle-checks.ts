@@ -43,7 +43,8 @@ function syntheticDay(seriesId: number, dayMs: number, startKwh: number, kW: num
       });
     }
   }
-  return { seriesId, dayMs, intervalMin: 15, edges, intervals };
+  // Every edge measured: the day's estimate (energy/rollup.ts dayEstimate) is 0.
+  return { seriesId, dayMs, intervalMin: 15, edges, intervals, estimatedKwh: 0 };
 }
 
 /**

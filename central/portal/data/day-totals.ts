@@ -1,9 +1,12 @@
 // Day totals for history buckets (issue 21). A year chart over the rollup tier through the energy core
 // decodes every day row of every series (5.2 s for a customer's 50 series); a rolled-up day's row already
-// holds the sum of its intervals as the core computed them (energy_kwh, estimated_kwh), and the energy of a
-// bucket made of whole days is that sum (a counter's differences telescope; an epoch event's share is
-// split over the intervals it spans and adds up again). So the leading buckets of a point that lie on
-// rolled-up, clean days with a known estimate take the day totals; the rest go through the core.
+// holds the sum of its intervals as the core computed them (energy_kwh), and the energy of a bucket made of
+// whole days is that sum (a counter's differences telescope; an epoch event's share is split over the
+// intervals it spans and adds up again). The estimated part does not add up that way (it depends on the
+// bucket's own edges): a row keeps the core's estimate of the whole day (estimated_kwh, energy/rollup.ts
+// dayEstimate), exact for a one-day bucket; a longer bucket is answered only when none of its days has any.
+// So the leading buckets of a point that lie on rolled-up, clean days with a known estimate take the day
+// totals; the rest go through the core.
 import type { HeldSpan } from '../../model/types.js';
 import type { LifecycleStore, RollupDayTotal, SeriesRollupState } from '../../storage/rollups/types.js';
 
@@ -76,7 +79,7 @@ function daysSum(
   if (i === undefined) return undefined;
   let kWh = 0;
   let estimatedKwh = 0;
-  for (;;) {
+  for (let n = 1; ; n++) {
     const r = rows[i]!;
     if (r.estimatedKwh === undefined) return undefined;
     kWh += r.energyKwh;
@@ -84,6 +87,10 @@ function daysSum(
     const next = rows[i + 1];
     const endMs = next && consecutive(r.dayMs, next.dayMs) ? next.dayMs : dayEndOf(r.dayMs);
     if (endMs === undefined || endMs > b) return undefined;
+    // The estimate of a bucket of several days is not the sum of theirs (the core counts the energy next to
+    // the bucket's own estimated edges): known only when none is estimated, and no day is empty (an empty
+    // day counts nothing next to an estimated edge that has no reading inside it).
+    if (n > 1 && (estimatedKwh !== 0 || r.energyKwh <= 0 || rows[index.get(a)!]!.energyKwh <= 0)) return undefined;
     if (endMs === b) return { kWh, estimatedKwh };
     if (next?.dayMs !== endMs) return undefined;
     i++;
