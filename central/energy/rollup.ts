@@ -154,7 +154,14 @@ export function rollupRowOf(day: RollupDay): RollupRow {
     energyKwh += iv.kWh;
     readings += iv.readings;
   }
-  const row: RollupRow = { seriesId: day.seriesId, dayMs: day.dayMs, intervalMin: day.intervalMin, energyKwh, readings, body: encodeRollupBody(day) };
+  const row: RollupRow = {
+    seriesId: day.seriesId,
+    dayMs: day.dayMs,
+    intervalMin: day.intervalMin,
+    energyKwh,
+    readings,
+    body: encodeRollupBody(day),
+  };
   if (day.estimatedKwh !== undefined) row.estimatedKwh = day.estimatedKwh;
   return row;
 }

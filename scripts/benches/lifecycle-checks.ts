@@ -139,10 +139,14 @@ export async function yearChartP95(opts: {
       if (perDay.size !== 365) throw new Error(`the chart has ${perDay.size} days, not 365`);
       totals.push(performance.now() - t0);
       // The same chart as the portal computes a history (portal/data/energy.ts): day totals where the series
-      // are rolled up and clean, the energy core over the day edges for the rest (here the last day, whose
-      // end has no row), through the bridge.
+      // are rolled up and clean (the site's zone, UTC here, tells where the last day ends), the energy core
+      // over the day edges for the rest, through the bridge.
       const t1 = performance.now();
-      const res = await selectionsOverCuts({ store: rolled }, [selection], cuts);
+      const res = await selectionsOverCuts(
+        { store: rolled, model: { sites: new Map([['year', { timeZone: 'UTC' }]]) } },
+        [selection],
+        cuts,
+      );
       if (res.buckets[0]!.length !== 365) throw new Error(`the portal chart has ${res.buckets[0]!.length} buckets, not 365`);
       portal.push(performance.now() - t1);
     }

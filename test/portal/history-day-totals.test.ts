@@ -23,7 +23,17 @@ const FROM = cuts[0]!;
 const TO = cuts[cuts.length - 1]!;
 
 const point = (device: string): PointInfo =>
-  ({ id: `${device}/total`, node: device, gateway: 'gw1', device, channel: 'total', site: 'hist', phase: 'L1', scope: 'whole', infrastructure: false }) as PointInfo;
+  ({
+    id: `${device}/total`,
+    node: device,
+    gateway: 'gw1',
+    device,
+    channel: 'total',
+    site: 'hist',
+    phase: 'L1',
+    scope: 'whole',
+    infrastructure: false,
+  }) as PointInfo;
 const A = point('pdu-a');
 const B = point('pdu-b');
 const C = point('sub-c');
@@ -32,13 +42,25 @@ const series = (p: PointInfo, powerW: number, outages: { fromMs: number; toMs: n
   gateway: p.gateway,
   device: p.device,
   channel: p.channel,
-  data: synthesize({ fromMs: FROM - 24 * H + 7_000, toMs: TO + 24 * H, stepMs: 5 * MIN, startKwh: 1000.25, power: [{ fromMs: 0, powerW }], outages }),
+  data: synthesize({
+    fromMs: FROM - 24 * H + 7_000,
+    toMs: TO + 24 * H,
+    stepMs: 5 * MIN,
+    startKwh: 1000.25,
+    power: [{ fromMs: 0, powerW }],
+    outages,
+  }),
 });
 const B_FROM = cuts[15]! + 12 * H; // the middle of a day: that bucket goes to the core
 const B_TO = cuts[27]!;
 const selections: Selection[] = [
   { site: 'hist', target: { kind: 'site' } as Selection['target'], plus: [{ point: A, held: [{ fromMs: FROM }] }], minus: [] },
-  { site: 'hist', target: { kind: 'site' } as Selection['target'], plus: [{ point: B, held: [{ fromMs: B_FROM, toMs: B_TO }] }], minus: [] },
+  {
+    site: 'hist',
+    target: { kind: 'site' } as Selection['target'],
+    plus: [{ point: B, held: [{ fromMs: B_FROM, toMs: B_TO }] }],
+    minus: [],
+  },
   {
     site: 'hist',
     target: { kind: 'site' } as Selection['target'],
@@ -70,7 +92,11 @@ function counted(store: CentralStore): { store: CentralStore; lookups: () => num
 async function bothWays(t: Test, store: CentralStore, what: string, spared: number) {
   const fast = counted(store);
   const t0 = performance.now();
-  const viaTotals = await selectionsOverCuts({ store: fast.store }, selections, cuts);
+  const viaTotals = await selectionsOverCuts(
+    { store: fast.store, model: { sites: new Map([['hist', { timeZone: ZONE }]]) } },
+    selections,
+    cuts,
+  );
   const totalsMs = performance.now() - t0;
   const core = counted(store);
   const t1 = performance.now();
@@ -89,11 +115,13 @@ async function bothWays(t: Test, store: CentralStore, what: string, spared: numb
     });
   });
   t.ok(worst <= 1e-9, `${what}: every bucket within 1e-9 kWh of the core's (worst ${worst.toExponential(2)})`);
-  t.ok(viaCore.buckets[0]!.some((b) => b.estimatedKwh > 0), `${what}: the outage leaves estimated energy`);
+  t.ok(
+    viaCore.buckets[0]!.some((b) => b.estimatedKwh > 0),
+    `${what}: the outage leaves estimated energy`,
+  );
   t.ok(fast.lookups() < core.lookups() * spared, `${what}: ${fast.lookups()} boundary lookups with day totals, ${core.lookups()} without`);
   t.comment(`${what}: day totals ${totalsMs.toFixed(1)} ms, core only ${coreMs.toFixed(1)} ms`);
 }
-
 
 t.test('history buckets from day totals equal the core, bucket for bucket', async (t) => {
   // One outage inside a day (its quarter hours estimated, the day measured), one across a midnight.

@@ -27,9 +27,35 @@ const cases: {
   dayEndOf?: (dayMs: number) => number | undefined;
   want: [number, number][];
 }[] = [
-  { name: 'every day', cuts: [...days, 4 * D + H], dayEndOf: end4, want: [[10, 0], [20, 2], [30, 0], [40, 0]] },
-  { name: 'the last day ends where no row says: the core', cuts: [...days, 4 * D + H], want: [[10, 0], [20, 2], [30, 0]] },
-  { name: 'not rolled up past a cut', cuts: days, state: { rolledToMs: 2 * D, dirtyFromMs: undefined }, want: [[10, 0], [20, 2]] },
+  {
+    name: 'every day',
+    cuts: [...days, 4 * D + H],
+    dayEndOf: end4,
+    want: [
+      [10, 0],
+      [20, 2],
+      [30, 0],
+      [40, 0],
+    ],
+  },
+  {
+    name: 'the last day ends where no row says: the core',
+    cuts: [...days, 4 * D + H],
+    want: [
+      [10, 0],
+      [20, 2],
+      [30, 0],
+    ],
+  },
+  {
+    name: 'not rolled up past a cut',
+    cuts: days,
+    state: { rolledToMs: 2 * D, dirtyFromMs: undefined },
+    want: [
+      [10, 0],
+      [20, 2],
+    ],
+  },
   { name: 'dirty inside the second day', cuts: days, state: { rolledToMs: 4 * D, dirtyFromMs: D + H }, want: [[10, 0]] },
   { name: 'never rolled up', cuts: days, state: undefined, want: [] },
   { name: 'a cut off midnight', cuts: [0, D + H, 2 * D], want: [] },
@@ -37,9 +63,27 @@ const cases: {
   { name: 'two days, none estimated', cuts: [2 * D, 4 * D + H], dayEndOf: end4, want: [[70, 0]] },
   { name: 'a day without its estimate', cuts: days, rows: [rows[0]!, row(D, 20), rows[2]!, rows[3]!], want: [[10, 0]] },
   { name: 'a missing day', cuts: [0, D, 2 * D, 3 * D + H], rows: [rows[0]!, rows[2]!, rows[3]!], want: [] },
-  { name: 'held from the second day', cuts: days, held: [{ fromMs: D }], want: [[0, 0], [20, 2], [30, 0]] },
+  {
+    name: 'held from the second day',
+    cuts: days,
+    held: [{ fromMs: D }],
+    want: [
+      [0, 0],
+      [20, 2],
+      [30, 0],
+    ],
+  },
   { name: 'held from the middle of the second day', cuts: days, held: [{ fromMs: D + H }], want: [[0, 0]] },
-  { name: 'held the first day only', cuts: days, held: [{ fromMs: 0, toMs: D }], want: [[10, 0], [0, 0], [0, 0]] },
+  {
+    name: 'held the first day only',
+    cuts: days,
+    held: [{ fromMs: 0, toMs: D }],
+    want: [
+      [10, 0],
+      [0, 0],
+      [0, 0],
+    ],
+  },
 ];
 
 for (const c of cases) {

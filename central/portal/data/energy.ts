@@ -12,6 +12,7 @@ import { StoreSources, type StoreSourcesDeps } from '../../energy/store-source.j
 import { DEFAULT_ENERGY_OPTIONS, type EnergyOptions } from '../../energy/types.js';
 import type { BucketEnergy } from '../core/buckets.js';
 import type { SelectedPoint, Selection } from '../core/targets.js';
+import { formatLocalDate, localDateOf, localMidnight, nextDay, parseLocalDate } from '../../../common/local-time.js';
 import { hasDayTotals, leadingDayBuckets, readDayTotals, type BucketFigures } from './day-totals.js';
 
 export interface EnergyDeps {
@@ -19,6 +20,8 @@ export interface EnergyDeps {
   energyOptions?: EnergyOptions;
   /** False: every bucket through the energy core, none from the rollups' day totals (the proof compares both). */
   dayTotals?: boolean;
+  /** The sites' zones (views pass their model): where a last rolled-up day ends when no row follows it. */
+  model?: { sites: ReadonlyMap<string, { timeZone: string }> };
 }
 
 const keyOf = (s: SelectedPoint): string => `${s.point.id}\n${JSON.stringify(s.held)}`;
@@ -29,6 +32,10 @@ export interface SelectionsEnergy {
   /** Undefined: the data reaches the last cut. Otherwise no point has a newer reading; the buckets stop there. */
   clippedToMs: number | undefined;
 }
+
+/** The local midnight after the day starting at dayMs. */
+const nextMidnight = (timeZone: string, dayMs: number): number =>
+  localMidnight(formatLocalDate(nextDay(parseLocalDate(localDateOf(dayMs, timeZone)))), timeZone);
 
 /** The cuts up to `endMs`, ending at it. */
 function cutsUntil(cutsMs: readonly number[], endMs: number): number[] {
@@ -74,7 +81,11 @@ export async function selectionsOverCuts(
     for (const x of items) {
       const storeId = sources.get(x.point.id).storeId;
       const t = storeId === undefined ? undefined : totals.get(storeId);
-      lead.set(keyOf(x), leadingDayBuckets(cutsMs, t?.rows ?? [], t?.state, x.held));
+      const zone = deps.model?.sites.get(x.point.site)?.timeZone;
+      lead.set(
+        keyOf(x),
+        leadingDayBuckets(cutsMs, t?.rows ?? [], t?.state, x.held, zone ? (dayMs) => nextMidnight(zone, dayMs) : undefined),
+      );
     }
   }
   const coreFrom = (x: SelectedPoint): number => lead.get(keyOf(x))?.length ?? 0;

@@ -9,7 +9,8 @@ import { cellSql, claimOf, type PowerStat, type StateRow, stateFromRow, type Sto
 import type { RollupWindow } from './tiered.js';
 import type { RollupClaim, RollupDayTotal, RollupRow, SeriesRollupState } from './types.js';
 
-const ROW_COLS = 'series_id AS "seriesId", day_ms AS "dayMs", interval_min AS "intervalMin", energy_kwh AS "energyKwh", readings, ' +
+const ROW_COLS =
+  'series_id AS "seriesId", day_ms AS "dayMs", interval_min AS "intervalMin", energy_kwh AS "energyKwh", readings, ' +
   'estimated_kwh AS "estimatedKwh"';
 
 export class PostgresRollups {

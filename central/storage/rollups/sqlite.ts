@@ -52,7 +52,8 @@ export class SqliteRollups {
       return out;
     });
     this.writeTx = db.transaction((rows: readonly RollupRow[], done: readonly RollupClaim[], builtAt: number) => {
-      for (const r of rows) this.stmt.upsert.run(r.seriesId, r.dayMs, r.intervalMin, r.energyKwh, r.readings, builtAt, r.body, r.estimatedKwh ?? null);
+      for (const r of rows)
+        this.stmt.upsert.run(r.seriesId, r.dayMs, r.intervalMin, r.energyKwh, r.readings, builtAt, r.body, r.estimatedKwh ?? null);
       for (const c of done) this.stmt.clearMark.run(c.seriesId, c.dirtyMarkMs);
     });
   }
@@ -77,7 +78,10 @@ export class SqliteRollups {
 
   rollupRows(seriesIds: readonly number[], fromDayMs: number, toDayMs: number): RollupRow[] {
     if (seriesIds.length === 0) return [];
-    const rows = this.stmt.rows.all({ ids: JSON.stringify(seriesIds), from: fromDayMs, to: toDayMs }) as (StoredRow & { intervalMin: number; body: Buffer })[];
+    const rows = this.stmt.rows.all({ ids: JSON.stringify(seriesIds), from: fromDayMs, to: toDayMs }) as (StoredRow & {
+      intervalMin: number;
+      body: Buffer;
+    })[];
     return rows.map((r) => ({ ...withEstimate(r), body: toBytes(r.body) }));
   }
 
