@@ -20,7 +20,8 @@ const SQL = {
     ON CONFLICT (series_id, day_ms) DO UPDATE SET interval_min = excluded.interval_min, energy_kwh = excluded.energy_kwh,
       readings = excluded.readings, built_at = excluded.built_at, body = excluded.body, estimated_kwh = excluded.estimated_kwh`,
   clearMark: 'UPDATE series SET dirty_from_ms = NULL WHERE id = ? AND dirty_from_ms = ?',
-  rows: `SELECT series_id AS seriesId, day_ms AS dayMs, interval_min AS intervalMin, energy_kwh AS energyKwh, readings, estimated_kwh AS estimatedKwh, body FROM rollups
+  rows: `SELECT series_id AS seriesId, day_ms AS dayMs, interval_min AS intervalMin, energy_kwh AS energyKwh, readings,
+      estimated_kwh AS estimatedKwh, body FROM rollups
     WHERE series_id IN (SELECT value FROM json_each(@ids)) AND day_ms >= @from AND day_ms < @to ORDER BY series_id, day_ms`,
   totals: `SELECT series_id AS seriesId, day_ms AS dayMs, energy_kwh AS energyKwh, readings, estimated_kwh AS estimatedKwh FROM rollups
     WHERE series_id IN (SELECT value FROM json_each(@ids)) AND day_ms >= @from AND day_ms < @to ORDER BY series_id, day_ms`,
