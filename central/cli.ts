@@ -102,10 +102,12 @@ async function runUntilSignal(starting: Promise<RunningCentral>, signalled: Prom
 
 function reviewText(r: Review): string {
   const lines = [`${r.unassigned.length} point(s) not held by any customer for part of the period:`];
-  for (const u of r.unassigned)
-    lines.push(
-      `  ${u.point.id}  (${u.point.site}${u.point.rack ? `, rack ${u.point.rack}` : ''})  ${u.gaps.map((g) => `${new Date(g.fromMs).toISOString()} .. ${Number.isFinite(g.toMs) ? new Date(g.toMs).toISOString() : 'open'}`).join(', ')}`,
+  for (const u of r.unassigned) {
+    const gaps = u.gaps.map(
+      (g) => `${new Date(g.fromMs).toISOString()} .. ${Number.isFinite(g.toMs) ? new Date(g.toMs).toISOString() : 'open'}`,
     );
+    lines.push(`  ${u.point.id}  (${u.point.site}${u.point.rack ? `, rack ${u.point.rack}` : ''})  ${gaps.join(', ')}`);
+  }
   lines.push(`${r.unmapped.length} series read by no point of the inventory:`);
   for (const s of r.unmapped) lines.push(`  ${s.site}/${s.gateway} ${s.device} ${s.channel}`);
   return lines.join('\n');

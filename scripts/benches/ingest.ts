@@ -110,7 +110,8 @@ async function floor(name: string, open: () => Promise<CentralStore>, site: stri
       site,
     });
     out(
-      `${name} alone: ${Math.round(r.readingsPerS).toLocaleString('en')} readings/s (${r.seconds.toFixed(2)} s in store(), groups of ${READINGS_PER_STORE_CALL.toLocaleString('en')})`,
+      `${name} alone: ${Math.round(r.readingsPerS).toLocaleString('en')} readings/s ` +
+        `(${r.seconds.toFixed(2)} s in store(), groups of ${READINGS_PER_STORE_CALL.toLocaleString('en')})`,
     );
     return r;
   } finally {
@@ -167,7 +168,8 @@ async function measure(
       });
     out(
       `${name}: ${total.toLocaleString('en')} readings in ${seconds.toFixed(2)} s = ${Math.round(r.readingsPerS).toLocaleString('en')} readings/s; ` +
-        `central process CPU ${r.cpuS.toFixed(1)} s${c ? `; ${c.storeCalls} store calls, ${r.readingsPerStoreCall!.toFixed(0)} readings and ${r.meanStoreMs!.toFixed(1)} ms each` : ''}`,
+        `central process CPU ${r.cpuS.toFixed(1)} s` +
+        (c ? `; ${c.storeCalls} store calls, ${r.readingsPerStoreCall!.toFixed(0)} readings and ${r.meanStoreMs!.toFixed(1)} ms each` : ''),
     );
     return r;
   } finally {
@@ -179,7 +181,9 @@ async function measure(
 
 export const ingestBench: Bench = {
   name: 'ingest',
-  description: `${GATEWAYS} gateways x ${MESSAGES_PER_GATEWAY} messages of ${READINGS_PER_MESSAGE} readings (QoS 1, inFlight ${IN_FLIGHT}): SQLite via the embedded broker, PostgreSQL via Mosquitto, each against the broker's bare delivery and its store alone`,
+  description:
+    `${GATEWAYS} gateways x ${MESSAGES_PER_GATEWAY} messages of ${READINGS_PER_MESSAGE} readings (QoS 1, inFlight ${IN_FLIGHT}): ` +
+    "SQLite via the embedded broker, PostgreSQL via Mosquitto, each against the broker's bare delivery and its store alone",
   async run(out) {
     const dir = await mkdtemp(join(tmpdir(), 'jb-bench-ingest-'));
     const readingsPerCase = GATEWAYS * MESSAGES_PER_GATEWAY * READINGS_PER_MESSAGE;

@@ -1,42 +1,20 @@
 // Invoicing as an operator does it, through the `joulebook` command on a central.yaml: October of the
 // example inventory (readings of test/energy/example-data.ts in SQLite) invoiced, listed, shown as PDF
 // and CSV, written to the output folder, and the energy behind it asked for.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { readInventory } from '../../central/config/inventory-load.js';
-import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { ON_NOV_5_2026 } from '../helpers/anchored-clock.js';
 import { runCli } from '../helpers/cli.js';
-import { needPeer, quietLog } from '../helpers/env.js';
+import { exampleCentralConfig } from '../helpers/example-config.js';
+import { needPeer } from '../helpers/env.js';
 import { hasPdftotext, pdftotextPages } from '../helpers/pdf.js';
-import { exampleSeries } from '../energy/example-data.js';
-import { ingest } from '../energy/stores.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The command on 5 November 2026, so October's invoices are numbered 2026 whatever day the suite runs. */
 const cli = (args: string[], opts: { timeoutMs?: number } = {}) => runCli(args, { ...opts, env: ON_NOV_5_2026 });
 
-/** A central.yaml on the example inventory and tariffs, its SQLite store holding October's example readings (or none). */
-async function exampleCentral(opts: { readings?: boolean } = {}): Promise<{ dir: string; config: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'jb-invoice-cli-'));
-  mkdirSync(join(dir, 'data'));
-  const { model } = await readInventory(join(ROOT, 'config', 'inventory.example.yaml'));
-  const store = await openSqliteStore({ file: join(dir, 'data', 'joulebook.db'), log: quietLog });
-  if (opts.readings !== false) await ingest(store, exampleSeries(model));
-  await store.close();
-  const config = join(dir, 'central.yaml');
-  writeFileSync(
-    config,
-    [
-      `inventory: ${join(ROOT, 'config', 'inventory.example.yaml')}`,
-      `billing: { tariffs: ${join(ROOT, 'config', 'tariffs.example.yaml')}, since: '2026-10', minMeasuredPct: 90 }`,
-      '',
-    ].join('\n'),
-  );
-  return { dir, config };
-}
+const exampleCentral = (opts: { readings?: boolean } = {}) => exampleCentralConfig({ ...opts, prefix: 'jb-invoice-cli-' });
 
 t.test('invoice run, list, show; energy', async (t) => {
   const { dir, config } = await exampleCentral();

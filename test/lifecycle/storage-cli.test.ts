@@ -2,38 +2,15 @@
 // SQLite, invoices of October run and complete, the calendar on 20 December 2026. status says what is there
 // and that nothing is rolled up; rollup builds; prune --dry-run says what would go; prune removes exactly
 // the raw readings before the cutoff (35 days back), and status then shows raw complete from there.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { readInventory } from '../../central/config/inventory-load.js';
-import { openSqliteStore } from '../../central/storage/readings/sqlite/store.js';
 import { runCli } from '../helpers/cli.js';
-import { quietLog } from '../helpers/env.js';
-import { exampleSeries } from '../energy/example-data.js';
-import { ingest } from '../energy/stores.js';
+import { exampleCentralConfig } from '../helpers/example-config.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const NOW = Date.parse('2026-12-20T12:00:00Z');
 const cli = (args: string[]) => runCli(args, { timeoutMs: 60_000, env: { JB_NOW: new Date(NOW).toISOString() } });
 
 t.test('storage status, rollup and prune on a central.yaml', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'jb-storage-cli-'));
-  mkdirSync(join(dir, 'data'));
-  const { model } = await readInventory(join(ROOT, 'config', 'inventory.example.yaml'));
-  const store = await openSqliteStore({ file: join(dir, 'data', 'joulebook.db'), log: quietLog });
-  await ingest(store, exampleSeries(model));
-  const stored = (await store.listSeries()).reduce((n, x) => n + x.readingCount, 0);
-  await store.close();
-  const config = join(dir, 'central.yaml');
-  writeFileSync(
-    config,
-    [
-      `inventory: ${join(ROOT, 'config', 'inventory.example.yaml')}`,
-      `billing: { tariffs: ${join(ROOT, 'config', 'tariffs.example.yaml')}, since: '2026-10', minMeasuredPct: 90 }`,
-      '',
-    ].join('\n'),
-  );
+  const { config, readings: stored } = await exampleCentralConfig({ prefix: 'jb-storage-cli-' });
 
   const before = await cli(['central', 'storage', 'status', '--config', config, '--json']);
   t.equal(before.code, 0, before.stderr);

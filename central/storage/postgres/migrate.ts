@@ -118,6 +118,7 @@ async function mustExist(client: pg.PoolClient, deps: PostgresMigrateDeps): Prom
     where,
     'missing',
     `${where}: no central node tables there, and storage.postgres.create is "never": ` +
-      'restore the schema from a backup or check storage.postgres.url and schema; to start a new, empty store there, start the central node once with --new-database',
+      'restore the schema from a backup or check storage.postgres.url and schema; ' +
+      'to start a new, empty store there, start the central node once with --new-database',
   );
 }

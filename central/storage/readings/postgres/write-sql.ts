@@ -37,7 +37,8 @@ export function writeSql(s: string) {
       ON CONFLICT DO NOTHING RETURNING site, gateway, ident`,
     // New transitions go to the history; the latest new one per alert then competes with the current one.
     alerts: `WITH ins AS (INSERT INTO ${s}.alerts (site, gateway, alert_id, ts, state, type, severity, device, channel, message, received_at)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int8[])
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[],
+          $8::text[], $9::text[], $10::text[], $11::int8[])
         ON CONFLICT DO NOTHING RETURNING *),
       win AS (SELECT DISTINCT ON (site, gateway, alert_id) * FROM ins ORDER BY site, gateway, alert_id, ts DESC, (state = 'cleared') DESC),
       cur AS (INSERT INTO ${s}.alerts_current SELECT * FROM win ON CONFLICT (site, gateway, alert_id) DO UPDATE SET

@@ -40,7 +40,8 @@ const SQL = {
     ON CONFLICT DO UPDATE SET first_seen_ts = min(first_seen_ts, excluded.first_seen_ts), last_seen_ts = max(last_seen_ts, excluded.last_seen_ts)`,
   // Stored ranges never touch each other, so only those starting inside [from, to + 1] and the last one
   // starting before `from` can touch an incoming range.
-  rangesNear: `SELECT from_seq AS fromSeq, to_seq AS toSeq FROM seq_ranges WHERE site = @site AND gateway = @gateway AND from_seq BETWEEN @from AND @to
+  rangesNear: `SELECT from_seq AS fromSeq, to_seq AS toSeq FROM seq_ranges
+    WHERE site = @site AND gateway = @gateway AND from_seq BETWEEN @from AND @to
     UNION SELECT * FROM (SELECT from_seq, to_seq FROM seq_ranges WHERE site = @site AND gateway = @gateway AND from_seq < @from ORDER BY from_seq DESC LIMIT 1)`,
   rangeDel: 'DELETE FROM seq_ranges WHERE site = ? AND gateway = ? AND from_seq = ?',
   rangeUp: `INSERT INTO seq_ranges (site, gateway, from_seq, to_seq) VALUES (?, ?, ?, ?)
