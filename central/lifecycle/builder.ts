@@ -4,6 +4,7 @@
 // on raw readings (a raw-tier StoreSources bridge, so the edges are exactly what the core gives from raw),
 // with the power statistics of one aggregate query, and written with the claims they complete. Chunks of
 // series and windows of days keep memory bounded and let a stop end the pass between two writes.
+import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { seriesEnergyOverCuts } from '../energy/series.js';
 import { seriesIndex, StoreSources, type PointSeriesRef, type StoreSourcesDeps } from '../energy/store-source.js';
@@ -133,6 +134,8 @@ export class RollupBuilder {
       report.series += done.length;
       report.days += rows.length;
       for (const r of rows) report.readings += r.readings;
+      // SQLite answers on this thread: let ingest, the broker and the API run between windows.
+      await yieldNow();
     }
   }
 
